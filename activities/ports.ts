@@ -1,0 +1,108 @@
+/**
+ * The capabilities the ticket activities are built from. The workflow never sees these: it calls
+ * activities (activities/index.ts), which call these ports. Each has an embedded implementation that works
+ * on this machine (rules model, SQLite, Markdown SOPs) and can be replaced by a production adapter.
+ */
+import type {
+  Draft,
+  Feedback,
+  FeedbackVerdict,
+  Findings,
+  QueryAnalysis,
+  SecurityBrief,
+  SecurityMetadata,
+  Sop,
+  ToolRun,
+  Topic,
+  TriageResult,
+  Verification,
+} from '../core/domain';
+
+export interface TicketContext {
+  ticketId: string;
+  userId: string;
+  orgId: string;
+}
+
+export interface Triage {
+  /** PII is scrubbed before any model sees the text; the result carries the redacted text. */
+  triage(ctx: TicketContext, text: string): Promise<TriageResult>;
+}
+
+export interface SecurityTools {
+  revokeTokens(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun>;
+  ipReputation(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun>;
+  auditEvents(ctx: TicketContext): Promise<ToolRun>;
+  brief(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, runs: ToolRun[]): Promise<SecurityBrief>;
+  storeIncident(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, brief: SecurityBrief): Promise<{ incidentId: string }>;
+}
+
+export interface KnowledgeBase {
+  /** The best SOP for this ticket and topic, or null when nothing clears the score floor. */
+  findSop(topic: Topic, text: string): Promise<Sop | null>;
+  /** Saves a human-provided SOP so the next similar ticket finds it. */
+  saveSop(topic: Topic, title: string, body: string, author: string): Promise<Sop>;
+}
+
+export interface DomainAgents {
+  /** Topics with an agent; the rest are routed to a human. */
+  readonly topics: readonly Topic[];
+  investigate(ctx: TicketContext, topic: Topic, sop: Sop, analysis: QueryAnalysis, redactedText: string): Promise<Findings>;
+}
+
+export interface DraftInput {
+  ctx: TicketContext;
+  analysis: QueryAnalysis;
+  redactedText: string;
+  findings: Findings[];
+  brief?: SecurityBrief;
+  version: number;
+  /** The reviewer's reason when redrafting after a rejection. */
+  rejectionReason?: string;
+  /** Earlier incidents of this user, for continuity ("we helped you with ... last month"). */
+  history?: string[];
+}
+
+export interface Drafter {
+  /** Writes one reply; `onToken` streams it as it is written. Redacts PII and runs the policy guardrail. */
+  draft(input: DraftInput, onToken: (text: string) => Promise<void> | void): Promise<Draft>;
+}
+
+export interface Verifier {
+  /** Is the customer's service healthy again (the domain's health check)? */
+  verify(ctx: TicketContext, topic: Topic): Promise<Verification>;
+}
+
+export interface FeedbackAnalyzer {
+  analyze(ctx: TicketContext, feedback: Feedback): Promise<FeedbackVerdict>;
+}
+
+export interface OrgPatternAlert {
+  orgId: string;
+  category: string;
+  distinctUsers: number;
+  windowMs: number;
+}
+
+export interface Memory {
+  /** Short lines about this user's earlier incidents, newest first. */
+  history(ctx: TicketContext, limit?: number): Promise<string[]>;
+  /** Records the incident; returns an org alert when enough distinct users of the org hit the same category. */
+  consolidate(
+    ctx: TicketContext,
+    record: { topic: Topic; category: string; resolved: boolean; summary: string },
+  ): Promise<{ orgAlert?: OrgPatternAlert }>;
+}
+
+/** Everything the activities need that thinks or remembers. */
+export interface Intelligence {
+  triage: Triage;
+  security: SecurityTools;
+  knowledge: KnowledgeBase;
+  agents: DomainAgents;
+  drafter: Drafter;
+  verifier: Verifier;
+  feedback: FeedbackAnalyzer;
+  memory: Memory;
+  close(): Promise<void>;
+}

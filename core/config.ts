@@ -1,0 +1,231 @@
+/**
+ * The one place the environment is read. Every port, address and duration is a variable here; the
+ * schema gives it a default, and a bad value stops the process with a message naming the variable.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+const repoRoot = path.resolve(__dirname, '..');
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
+
+/** Durations accept milliseconds ("1500") or a unit ("30s", "10m", "2h"), and come out in milliseconds. */
+const duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 500ms, 30s, 10m, 2h)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''], { error: 'must be true or false' })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const brokerList = z
+  .string()
+  .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each broker must be host:port')).min(1, 'needs at least one broker'));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+
+  TICKETFLOW_TOOLS_DIR: z.string().default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ticketflow')),
+  TICKETFLOW_DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('tickets'),
+  TEMPORAL_BIN: optionalString,
+  TEMPORAL_TEST_SERVER_BIN: optionalString,
+
+  KAFKA_BROKERS: brokerList.optional(),
+  KAFKA_HOST: z.string().default('127.0.0.1'),
+  KAFKA_PORT: port.default(9092),
+  KAFKA_CONTROLLER_PORT: port.default(9093),
+  KAFKA_VERSION: z.string().default('4.1.1'),
+  KAFKA_CLIENT_ID: z.string().default('ticketflow'),
+  KAFKA_TICKET_EVENTS_TOPIC: z.string().min(1).default('ticket-events'),
+  KAFKA_ALERTS_TOPIC: z.string().min(1).default('alerts'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
+
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(8080),
+  GATEWAY_INSTANCE_ID: z.string().default(`${os.hostname()}-${process.pid}`),
+  GATEWAY_PUBLIC_URL: optionalString,
+  JWT_ALGORITHM: z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'ES256']).default('HS256'),
+  JWT_SECRET: optionalString,
+  JWT_PUBLIC_KEY: optionalString,
+  JWT_PRIVATE_KEY: optionalString,
+  JWT_AUDIENCE: z.string().default('ticketflow'),
+  JWT_ISSUER: z.string().default('ticketflow-auth'),
+  JWT_CLOCK_TOLERANCE: duration.default(10_000),
+  JWT_MAX_TOKEN_BYTES: positiveInt.default(4096),
+  WS_TICKET_TTL: duration.default(60_000),
+  SESSION_TTL: duration.default(300_000),
+  WS_PING_INTERVAL: duration.default(30_000),
+  WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
+  WS_MAX_PAYLOAD_BYTES: positiveInt.default(16 * 1024),
+  WS_COMPRESSION: bool.default(false),
+  KAFKA_BACKOFF_INITIAL: duration.default(1_000),
+  KAFKA_BACKOFF_MAX: duration.default(30_000),
+  KAFKA_BREAKER_THRESHOLD: positiveInt.default(3),
+  DEV_IDENTITY: bool.default(false),
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  LLM_TIMEOUT: duration.default(30_000),
+
+  SOPS_DIR: z.string().default(path.join(repoRoot, 'sops')),
+  SOP_SCORE_FLOOR: z.coerce.number().min(0).default(2),
+  MEMORY_DATABASE_URL: optionalString,
+  ORG_ALERT_DISTINCT_USERS: positiveInt.default(10),
+  ORG_ALERT_WINDOW: duration.default(7 * 24 * 3600_000),
+
+  REVIEW_SLA: duration.default(4 * 3600_000),
+  AFTER_RUNNER_DELAY: duration.default(10 * 60_000),
+  FEEDBACK_WINDOW: duration.default(3 * 24 * 3600_000),
+  MAX_REDRAFTS: positiveInt.default(3),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment; throws ConfigError naming each bad variable. */
+export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+export function buildConfig(env: Env) {
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    toolsDir: env.TICKETFLOW_TOOLS_DIR,
+    dataDir: env.TICKETFLOW_DATA_DIR,
+    temporal: {
+      /** Set when an existing cluster is used; the scripts start nothing then. */
+      external: env.TEMPORAL_ADDRESS !== undefined,
+      address: env.TEMPORAL_ADDRESS ?? `${env.TEMPORAL_HOST}:${env.TEMPORAL_PORT}`,
+      host: env.TEMPORAL_HOST,
+      port: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      uiUrl: env.TEMPORAL_UI_URL ?? `http://${env.TEMPORAL_HOST}:${env.TEMPORAL_UI_PORT}`,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      bin: env.TEMPORAL_BIN,
+      testServerBin: env.TEMPORAL_TEST_SERVER_BIN,
+    },
+    kafka: {
+      external: env.KAFKA_BROKERS !== undefined,
+      brokers: env.KAFKA_BROKERS ?? [`${env.KAFKA_HOST}:${env.KAFKA_PORT}`],
+      host: env.KAFKA_HOST,
+      port: env.KAFKA_PORT,
+      controllerPort: env.KAFKA_CONTROLLER_PORT,
+      version: env.KAFKA_VERSION,
+      clientId: env.KAFKA_CLIENT_ID,
+      ticketEventsTopic: env.KAFKA_TICKET_EVENTS_TOPIC,
+      alertsTopic: env.KAFKA_ALERTS_TOPIC,
+      partitions: env.KAFKA_TOPIC_PARTITIONS,
+      backoffInitialMs: env.KAFKA_BACKOFF_INITIAL,
+      backoffMaxMs: env.KAFKA_BACKOFF_MAX,
+      breakerThreshold: env.KAFKA_BREAKER_THRESHOLD,
+    },
+    gateway: {
+      host: env.GATEWAY_HOST,
+      port: env.GATEWAY_PORT,
+      instanceId: env.GATEWAY_INSTANCE_ID,
+      publicUrl: env.GATEWAY_PUBLIC_URL ?? `http://${env.GATEWAY_HOST}:${env.GATEWAY_PORT}`,
+      sessionTtlMs: env.SESSION_TTL,
+      pingIntervalMs: env.WS_PING_INTERVAL,
+      maxBackpressureBytes: env.WS_MAX_BACKPRESSURE_BYTES,
+      maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      compression: env.WS_COMPRESSION,
+      wsTicketTtlMs: env.WS_TICKET_TTL,
+      devIdentity: env.DEV_IDENTITY,
+    },
+    jwt: {
+      algorithm: env.JWT_ALGORITHM,
+      secret: env.JWT_SECRET,
+      publicKey: env.JWT_PUBLIC_KEY,
+      privateKey: env.JWT_PRIVATE_KEY,
+      audience: env.JWT_AUDIENCE,
+      issuer: env.JWT_ISSUER,
+      clockToleranceMs: env.JWT_CLOCK_TOLERANCE,
+      maxTokenBytes: env.JWT_MAX_TOKEN_BYTES,
+    },
+    llm: {
+      apiKey: env.OPENAI_API_KEY,
+      baseUrl: env.OPENAI_BASE_URL,
+      model: env.OPENAI_MODEL,
+      timeoutMs: env.LLM_TIMEOUT,
+    },
+    knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR },
+    memory: {
+      databaseUrl: env.MEMORY_DATABASE_URL,
+      orgAlertDistinctUsers: env.ORG_ALERT_DISTINCT_USERS,
+      orgAlertWindowMs: env.ORG_ALERT_WINDOW,
+    },
+    ticket: {
+      reviewSlaMs: env.REVIEW_SLA,
+      afterRunnerDelayMs: env.AFTER_RUNNER_DELAY,
+      feedbackWindowMs: env.FEEDBACK_WINDOW,
+      maxRedrafts: env.MAX_REDRAFTS,
+    },
+  };
+}
+
+export type Config = ReturnType<typeof buildConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return buildConfig(parseEnv(env));
+}
+
+let cached: Config | undefined;
+
+/**
+ * The process's config, validated once. A bad value ends the process here with the variable's name,
+ * rather than surfacing later as a confusing connection error.
+ */
+export function config(): Config {
+  if (cached) return cached;
+  try {
+    cached = loadConfig();
+    return cached;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`ticketflow: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The shapes that cross boundaries between the workflow, its activities, the gateway and the UI.
+ * Workflow code imports these as types only; activities and the gateway validate with the schemas.
+ */
+import { z } from 'zod';
+
+export const topics = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown'] as const;
+export type Topic = (typeof topics)[number];
+export const urgencies = ['low', 'medium', 'high', 'critical'] as const;
+export type Urgency = (typeof urgencies)[number];
+export const tones = ['neutral', 'frustrated', 'polite', 'urgent'] as const;
+export const riskCategories = ['none', 'ATO', 'PII_LEAK', 'TOKEN_EXPOSURE', 'LEGAL_THREAT'] as const;
+export type RiskCategory = (typeof riskCategories)[number];
+
+export const queryAnalysisSchema = z.object({
+  intent: z.string().min(1).max(200),
+  urgency: z.enum(urgencies),
+  tone: z.enum(tones),
+  topic: z.enum(topics),
+  /** Other topics the ticket also touches (never includes `topic`). */
+  topics: z.array(z.enum(topics)).default([]),
+  is_sensitive: z.boolean(),
+});
+export type QueryAnalysis = z.infer<typeof queryAnalysisSchema>;
+
+export const extractedEntitySchema = z.object({
+  kind: z.enum(['token', 'aws_key', 'jwt', 'secret', 'ip', 'email', 'card', 'phone', 'username', 'transaction_id']),
+  /** Always masked: the raw value never leaves the triage activity. */
+  masked: z.string(),
+  /** Stable fingerprint (sha-256 prefix) so tools can find the real record without the raw value. */
+  fingerprint: z.string().optional(),
+});
+export type ExtractedEntity = z.infer<typeof extractedEntitySchema>;
+
+export const securityMetadataSchema = z.object({
+  risk_category: z.enum(riskCategories),
+  confidence_score: z.number().min(0).max(1),
+  extracted_entities: z.array(extractedEntitySchema).default([]),
+});
+export type SecurityMetadata = z.infer<typeof securityMetadataSchema>;
+
+export const triageResultSchema = z.object({
+  analysis: queryAnalysisSchema,
+  security: securityMetadataSchema,
+  /** The ticket text with PII redacted: the only form later steps and the console see. */
+  redactedText: z.string(),
+  model: z.string(),
+});
+export type TriageResult = z.infer<typeof triageResultSchema>;
+
+export const ticketStatuses = [
+  'received',
+  'triaging',
+  'security_review',
+  'investigating',
+  'awaiting_sop',
+  'drafting',
+  'awaiting_review',
+  'sent',
+  'resolved',
+  'verifying',
+  'reopened',
+  'closed',
+  'failed',
+] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+/** Where a ticket waits for people; `none` while it is moving on its own. */
+export const queues = ['none', 'review', 'security', 'needs_sop', 'human_live', 'reopened', 'enterprise'] as const;
+export type Queue = (typeof queues)[number];
+
+export const toolRunSchema = z.object({
+  tool: z.string(),
+  ok: z.boolean(),
+  summary: z.string(),
+  output: z.record(z.string(), z.unknown()),
+});
+export type ToolRun = z.infer<typeof toolRunSchema>;
+
+export const sopSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  topic: z.enum(topics),
+  body: z.string(),
+  allowedTools: z.array(z.string()).default([]),
+  source: z.enum(['library', 'human']),
+});
+export type Sop = z.infer<typeof sopSchema>;
+
+export const findingsSchema = z.object({
+  topic: z.enum(topics),
+  sopId: z.string().optional(),
+  summary: z.string(),
+  steps: z.array(z.string()),
+  toolRuns: z.array(toolRunSchema).default([]),
+  /** Something the agent could not do alone: the workflow hands the ticket to a person with this reason. */
+  needsHuman: z.string().optional(),
+});
+export type Findings = z.infer<typeof findingsSchema>;
+
+export const securityBriefSchema = z.object({
+  summary: z.string(),
+  actionsTaken: z.array(z.string()),
+  recommendations: z.array(z.string()),
+  incidentId: z.string().optional(),
+});
+export type SecurityBrief = z.infer<typeof securityBriefSchema>;
+
+export const draftSchema = z.object({
+  version: z.number().int().positive(),
+  text: z.string(),
+  model: z.string(),
+  /** Set when the policy guardrail refused the draft; the workflow hands it to a person instead of review. */
+  violation: z.string().optional(),
+});
+export type Draft = z.infer<typeof draftSchema>;
+
+export const reviewDecisionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('approve'), draftVersion: z.number().int().positive(), reviewer: z.string().min(1) }),
+  z.object({ action: z.literal('edit'), draftVersion: z.number().int().positive(), reviewer: z.string().min(1), text: z.string().trim().min(1).max(20_000) }),
+  z.object({ action: z.literal('reject'), draftVersion: z.number().int().positive(), reviewer: z.string().min(1), reason: z.string().trim().min(1).max(2_000) }),
+]);
+export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
+
+export const feedbackSchema = z.object({
+  resolved: z.boolean().optional(),
+  rating: z.number().int().min(1).max(5).optional(),
+  comment: z.string().max(5_000).default(''),
+});
+export type Feedback = z.infer<typeof feedbackSchema>;
+
+export const feedbackVerdictSchema = z.object({
+  resolved: z.boolean(),
+  sentiment: z.enum(['positive', 'neutral', 'negative']),
+  reason: z.string(),
+});
+export type FeedbackVerdict = z.infer<typeof feedbackVerdictSchema>;
+
+export const verificationSchema = z.object({ healthy: z.boolean(), detail: z.string() });
+export type Verification = z.infer<typeof verificationSchema>;

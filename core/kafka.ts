@@ -1,0 +1,36 @@
+/**
+ * The one place kafkajs is constructed. Producers and admin go through here so a maintained
+ * KafkaJS-compatible client could replace it without touching callers.
+ */
+import { Kafka, logLevel, type Producer, type KafkaConfig } from 'kafkajs';
+import type { Config } from './config';
+import { createLogger } from './logger';
+
+const kafkaLog = createLogger('kafka');
+
+/** kafkajs's own log lines, routed through our masked JSON logger at a sane level. */
+function logCreator() {
+  return ({ namespace, level, log }: { namespace: string; level: logLevel; log: { message: string; [k: string]: unknown } }) => {
+    const { message, timestamp: _t, logger: _l, ...rest } = log;
+    const lvl = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
+    kafkaLog.log(lvl, message, { namespace, ...rest });
+  };
+}
+
+export function createKafka(cfg: Config['kafka'], overrides: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: cfg.clientId,
+    brokers: cfg.brokers,
+    logLevel: logLevel.WARN,
+    logCreator,
+    retry: { initialRetryTime: cfg.backoffInitialMs, maxRetryTime: cfg.backoffMaxMs, retries: 8 },
+    ...overrides,
+  });
+}
+
+export async function connectProducer(kafka: Kafka): Promise<Producer> {
+  // Idempotent producer: a retried send after a lost ack does not duplicate the record in the log.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  return producer;
+}

@@ -1,0 +1,59 @@
+/**
+ * Structured JSON logs. Every line names its component; lines about a ticket carry `ticketId`. A format
+ * masks secrets in the message and in every field, so a token can never be logged in full, whoever
+ * forgot to mask it upstream.
+ */
+import winston from 'winston';
+import { maskDeep, maskSecrets } from './secrets';
+
+const LEVEL_SYMBOL = Symbol.for('level');
+const SPLAT_SYMBOL = Symbol.for('splat');
+
+const maskFormat = winston.format((info) => {
+  const masked = info as Record<string | symbol, unknown>;
+  for (const key of Object.keys(info)) {
+    masked[key] = key === 'message' && typeof info.message === 'string' ? maskSecrets(info.message) : maskDeep(info[key]);
+  }
+  masked[LEVEL_SYMBOL] = info[LEVEL_SYMBOL as unknown as string];
+  delete masked[SPLAT_SYMBOL];
+  return info;
+});
+
+export type Logger = winston.Logger;
+
+let root: winston.Logger | undefined;
+
+export function rootLogger(): winston.Logger {
+  if (!root) {
+    root = winston.createLogger({
+      level: process.env.LOG_LEVEL ?? 'info',
+      format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), maskFormat(), winston.format.json()),
+      transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] })],
+    });
+  }
+  return root;
+}
+
+/** A logger for one component; pass `{ ticketId }` (and anything else) for a child that stamps it on each line. */
+export function createLogger(component: string, fields: Record<string, unknown> = {}): winston.Logger {
+  return rootLogger().child({ component, ...fields });
+}
+
+/** For tests: a logger writing into an array, through the same masking format. */
+export function createCapturingLogger(component: string): { logger: winston.Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const { Writable } = require('node:stream') as typeof import('node:stream');
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(JSON.parse(String(chunk)));
+      cb();
+    },
+  });
+  const logger = winston.createLogger({
+    level: 'debug',
+    format: winston.format.combine(winston.format.timestamp(), maskFormat(), winston.format.json()),
+    transports: [new winston.transports.Stream({ stream })],
+    defaultMeta: { component },
+  });
+  return { logger, lines };
+}
