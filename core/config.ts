@@ -57,6 +57,8 @@ export const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('tickets'),
   TEMPORAL_BIN: optionalString,
   TEMPORAL_TEST_SERVER_BIN: optionalString,
+  /** A Chrome/Chromium binary for the browser tests (found or installed by the test harness when unset). */
+  CHROMIUM_PATH: optionalString,
 
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_HOST: z.string().default('127.0.0.1'),
@@ -189,6 +191,7 @@ export function buildConfig(env: Env) {
       model: env.OPENAI_MODEL,
       timeoutMs: env.LLM_TIMEOUT,
     },
+    chromiumPath: env.CHROMIUM_PATH,
     knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR },
     memory: {
       databaseUrl: env.MEMORY_DATABASE_URL,
