@@ -1,0 +1,57 @@
+/**
+ * What the HTTP API needs from the rest of the gateway, as narrow interfaces. The gateway passes the real
+ * ticket client (core/ticket-client.ts) and token verifier; keeping the API on these shapes lets it be
+ * registered on any uWS app without knowing how Temporal or JWT are wired.
+ */
+import type { Logger } from '../../core/logger';
+import type { Config } from '../../core/config';
+
+export type Role = 'agent' | 'customer';
+
+export interface Principal {
+  sub: string;
+  role: Role;
+  orgId?: string;
+}
+
+/** The ticket state as the API forwards it; only the fields the API itself reads are typed. */
+export interface TicketStateView {
+  ticketId?: string;
+  userId?: string;
+  status?: string;
+  [key: string]: unknown;
+}
+
+export interface ReviewInput {
+  action: 'approve' | 'edit' | 'reject';
+  draftVersion: number;
+  reviewer: string;
+  text?: string;
+  reason?: string;
+}
+
+export interface TicketListPage {
+  tickets: unknown[];
+  nextPageToken?: string | null;
+}
+
+/** The subset of core/ticket-client.ts the API calls. Errors are TicketflowError ('not_found', 'conflict', ...). */
+export interface TicketApiPort {
+  createTicket(input: { userId: string; orgId: string; text: string }): Promise<{ ticketId: string; status?: string }>;
+  getState(ticketId: string): Promise<TicketStateView>;
+  listTickets(filter: { status?: string; queue?: string; pageSize?: number; nextPageToken?: string }): Promise<TicketListPage>;
+  review(ticketId: string, decision: ReviewInput): Promise<unknown>;
+  provideSop(ticketId: string, sop: { title: string; body: string; author: string }): Promise<unknown>;
+  sendFeedback(ticketId: string, feedback: { resolved?: boolean; rating?: number; comment: string }): Promise<unknown>;
+  addMessage(ticketId: string, message: { text: string; author?: string }): Promise<unknown>;
+  /** Counts per queue from Temporal visibility; optional because not every deployment can count. */
+  countQueues?(): Promise<Record<string, number>>;
+}
+
+export interface ApiContext {
+  config: Config;
+  tickets: TicketApiPort;
+  /** Verifies a bearer token; throws when it is invalid or expired. */
+  verifyAccessToken(token: string): Principal | Promise<Principal>;
+  logger: Logger;
+}

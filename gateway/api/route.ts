@@ -1,0 +1,110 @@
+/**
+ * One wrapper for every API route, so each handler is a plain async function of (principal, params, body).
+ * The uWS rules live in gateway/http/respond.ts: the request is copied before the first await, the abort
+ * handler is attached and the body read from the first tick, and answers are corked and dropped once the
+ * client is gone.
+ */
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import type { z } from 'zod';
+import { HttpError, copyRequest, guardResponse, parseContentLength, readBody, sendJson, type CopiedRequest } from '../http/respond';
+import type { ApiContext, Principal, Role } from './context';
+import { ApiError, toApiError } from './errors';
+import { MAX_BODY_BYTES, describeZodError } from './schemas';
+
+export interface RouteInput<B> {
+  principal: Principal;
+  params: string[];
+  query: URLSearchParams;
+  body: B;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+}
+
+export interface RouteSpec<S extends z.ZodType | undefined> {
+  method: 'get' | 'post';
+  pattern: string;
+  /** Roles allowed to call the route; anyone else gets 403. */
+  roles: readonly Role[];
+  /** Number of `:param` segments in the pattern, copied from the request in order. */
+  params?: number;
+  body?: S;
+  handle(input: RouteInput<S extends z.ZodType ? z.infer<S> : undefined>): Promise<RouteResult>;
+}
+
+const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+export function defineRoute<S extends z.ZodType | undefined>(app: TemplatedApp, ctx: ApiContext, spec: RouteSpec<S>): void {
+  app[spec.method](spec.pattern, (res: HttpResponse, req: HttpRequest) => {
+    guardResponse(res);
+    const copied = copyRequest(req, spec.params ?? 0, ['authorization', 'content-type', 'content-length']);
+    // The body must be collected from the first tick on, before auth resolves, or its chunks are lost.
+    const body = spec.method === 'post' ? readBody(res, MAX_BODY_BYTES, parseContentLength(copied.header('content-length'))) : Promise.resolve(undefined);
+    void run(ctx, spec, copied, body).then(
+      (result) => sendJson(res, result.status, result.body, NO_STORE),
+      (err: unknown) => {
+        if (err instanceof HttpError && err.status === 499) return; // the client left; nobody to answer
+        const apiError = err instanceof HttpError ? new ApiError(err.status, err.message, err.code) : toApiError(err);
+        if (apiError.status >= 500) {
+          ctx.logger.error('api request failed', { method: spec.method, route: spec.pattern, ticketId: copied.params[0], err: errorSummary(err) });
+        }
+        sendJson(res, apiError.status, { error: { code: apiError.code, message: apiError.message } }, NO_STORE);
+      },
+    );
+  });
+}
+
+async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: RouteSpec<S>, req: CopiedRequest, bodyPromise: Promise<Buffer | undefined>): Promise<RouteResult> {
+  // Wait for the body first so an oversized upload is answered 413 even when the token is bad.
+  const raw = await bodyPromise;
+  const principal = await authenticate(ctx, req.header('authorization'));
+  if (!spec.roles.includes(principal.role)) {
+    throw new ApiError(403, `this action needs the ${spec.roles.join(' or ')} role`);
+  }
+  let body: unknown = undefined;
+  if (spec.body) {
+    body = parseJson(raw, req.header('content-type'));
+    const parsed = spec.body.safeParse(body);
+    if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
+    body = parsed.data;
+  }
+  return spec.handle({ principal, params: req.params, query: req.query, body: body as never });
+}
+
+async function authenticate(ctx: ApiContext, header: string): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new ApiError(401, header ? 'Authorization header must be "Bearer <token>"' : 'missing bearer token');
+  try {
+    return await ctx.verifyAccessToken(match[1]);
+  } catch (_err) {
+    // The verifier's reason (expired, bad signature...) is not echoed: it helps an attacker more than a user.
+    throw new ApiError(401, 'invalid or expired token');
+  }
+}
+
+function parseJson(raw: Buffer | undefined, contentType: string): unknown {
+  if (!raw || raw.length === 0) throw new ApiError(400, 'request body is required (JSON object)');
+  if (contentType && !/^application\/json\b/i.test(contentType)) {
+    throw new ApiError(415, 'Content-Type must be application/json');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new ApiError(400, `body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError(400, 'body must be a JSON object');
+  }
+  return value;
+}
+
+function errorSummary(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? err.cause : undefined;
+    return { name: err.name, message: err.message, stack: err.stack, cause: cause ? { name: cause.name, message: cause.message } : undefined };
+  }
+  return { value: String(err) };
+}

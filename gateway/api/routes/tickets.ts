@@ -1,0 +1,57 @@
+/** Creating, listing and reading tickets. */
+import type { TemplatedApp } from 'uWebSockets.js';
+import type { ApiContext } from '../context';
+import { ApiError } from '../errors';
+import { defineRoute } from '../route';
+import { createTicketBody, describeZodError, listQuery, ticketIdParam } from '../schemas';
+import { assertCanSee, viewFor } from '../views';
+
+export function parseTicketId(raw: string | undefined): string {
+  const parsed = ticketIdParam.safeParse(raw);
+  if (!parsed.success) throw new ApiError(404, 'ticket not found');
+  return parsed.data;
+}
+
+export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
+  defineRoute(app, ctx, {
+    method: 'post',
+    pattern: '/v1/tickets',
+    roles: ['customer'],
+    body: createTicketBody,
+    async handle({ principal, body }) {
+      const created = await ctx.tickets.createTicket({ userId: principal.sub, orgId: principal.orgId ?? 'none', text: body.text });
+      ctx.logger.info('ticket created', { ticketId: created.ticketId, userId: principal.sub });
+      // The first state is best effort: the ticket exists even if the query cannot answer yet.
+      const state = await ctx.tickets.getState(created.ticketId).catch(() => undefined);
+      return {
+        status: 201,
+        body: { ticketId: created.ticketId, status: state?.status ?? created.status ?? 'received', state: state ? viewFor(principal, state) : undefined },
+      };
+    },
+  });
+
+  defineRoute(app, ctx, {
+    method: 'get',
+    pattern: '/v1/tickets',
+    roles: ['agent'],
+    async handle({ query }) {
+      const parsed = listQuery.safeParse(Object.fromEntries(query));
+      if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
+      const { pageToken, ...filter } = parsed.data;
+      const page = await ctx.tickets.listTickets({ ...filter, nextPageToken: pageToken });
+      return { status: 200, body: { tickets: page.tickets, nextPageToken: page.nextPageToken ?? null } };
+    },
+  });
+
+  defineRoute(app, ctx, {
+    method: 'get',
+    pattern: '/v1/tickets/:id',
+    roles: ['agent', 'customer'],
+    params: 1,
+    async handle({ principal, params }) {
+      const state = await ctx.tickets.getState(parseTicketId(params[0]));
+      assertCanSee(principal, state);
+      return { status: 200, body: viewFor(principal, state) };
+    },
+  });
+}
