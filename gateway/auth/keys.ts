@@ -1,0 +1,64 @@
+/**
+ * Turns the JWT configuration into verification and signing keys, and refuses to start without one:
+ * a gateway that cannot verify tokens must not serve streams at all.
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { Config } from '../../core/config';
+
+export type JwtConfig = Config['jwt'];
+export type JwtAlgorithm = JwtConfig['algorithm'];
+
+export interface JwtKeys {
+  algorithm: JwtAlgorithm;
+  verifyKey: string | KeyObject;
+  /** Absent when only a public key is configured: the gateway then verifies but cannot mint tokens. */
+  signKey?: string | KeyObject;
+}
+
+export class JwtConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JwtConfigError';
+  }
+}
+
+/** PEM from an env var may arrive with literal "\n"; restore the newlines. */
+function pem(value: string): string {
+  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
+}
+
+const MIN_SECRET_BYTES = 32;
+
+export function loadJwtKeys(cfg: JwtConfig): JwtKeys {
+  if (cfg.algorithm.startsWith('HS')) {
+    if (!cfg.secret) {
+      throw new JwtConfigError(`JWT_SECRET is not set: the gateway refuses to start without a key to verify ${cfg.algorithm} tokens`);
+    }
+    if (Buffer.byteLength(cfg.secret) < MIN_SECRET_BYTES) {
+      throw new JwtConfigError(`JWT_SECRET is too short: ${cfg.algorithm} needs at least ${MIN_SECRET_BYTES} bytes`);
+    }
+    return { algorithm: cfg.algorithm, verifyKey: cfg.secret, signKey: cfg.secret };
+  }
+  if (!cfg.publicKey) {
+    throw new JwtConfigError(`JWT_PUBLIC_KEY is not set: the gateway refuses to start without a public key to verify ${cfg.algorithm} tokens`);
+  }
+  let verifyKey: KeyObject;
+  try {
+    verifyKey = createPublicKey(pem(cfg.publicKey));
+  } catch (err) {
+    throw new JwtConfigError(`JWT_PUBLIC_KEY is not a valid PEM public key (${(err as Error).message})`);
+  }
+  const expectedType = cfg.algorithm === 'ES256' ? 'ec' : 'rsa';
+  if (verifyKey.asymmetricKeyType !== expectedType) {
+    throw new JwtConfigError(`JWT_PUBLIC_KEY is a ${verifyKey.asymmetricKeyType ?? 'unknown'} key but JWT_ALGORITHM=${cfg.algorithm} needs ${expectedType}`);
+  }
+  let signKey: KeyObject | undefined;
+  if (cfg.privateKey) {
+    try {
+      signKey = createPrivateKey(pem(cfg.privateKey));
+    } catch (err) {
+      throw new JwtConfigError(`JWT_PRIVATE_KEY is not a valid PEM private key (${(err as Error).message})`);
+    }
+  }
+  return { algorithm: cfg.algorithm, verifyKey, signKey };
+}

@@ -1,0 +1,54 @@
+/**
+ * Where a stream's token may come from, in order:
+ * 1. `Authorization: Bearer <access token>` (servers, CLIs, tests);
+ * 2. `Sec-WebSocket-Protocol: ticketflow.v1, bearer.<access token>` (browsers cannot set headers on a
+ *    WebSocket; the server answers `ticketflow.v1`, never the token);
+ * 3. `?token=<ws-ticket>` from `POST /v1/ws-tickets`: single use and short-lived, because URLs end up in
+ *    proxy logs and browser history. Long-lived access tokens are not accepted in the URL.
+ */
+import { AuthError } from './errors';
+import type { JtiStore } from './jti-store';
+import type { JwtAuth, Principal } from './jwt';
+
+export const STREAM_SUBPROTOCOL = 'ticketflow.v1';
+const BEARER_PROTOCOL_PREFIX = 'bearer.';
+
+export interface StreamCredentials {
+  authorization: string;
+  protocols: string;
+  queryToken: string;
+}
+
+export interface StreamAuthResult {
+  principal: Principal;
+  /** The subprotocol to answer with: `ticketflow.v1` when the client offered it, else empty. */
+  protocol: string;
+}
+
+export function parseProtocols(header: string): string[] {
+  return header
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+export function authenticateStream(auth: JwtAuth, jtis: JtiStore, creds: StreamCredentials): StreamAuthResult {
+  const offered = parseProtocols(creds.protocols);
+  const protocol = offered.includes(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : '';
+
+  if (creds.authorization) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(creds.authorization);
+    if (!m?.[1]) throw new AuthError('malformed', 'Authorization must be "Bearer <token>"');
+    return { principal: auth.verifyAccessToken(m[1]), protocol };
+  }
+  const fromProtocol = offered.find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX));
+  if (fromProtocol) {
+    return { principal: auth.verifyAccessToken(fromProtocol.slice(BEARER_PROTOCOL_PREFIX.length)), protocol };
+  }
+  if (creds.queryToken) {
+    const principal = auth.verifyWsTicket(creds.queryToken);
+    if (!jtis.consume(principal.jti, principal.expiresAt)) throw new AuthError('replayed');
+    return { principal, protocol };
+  }
+  throw new AuthError('missing');
+}
