@@ -32,7 +32,7 @@ const sign = (payload: object, opts: jwt.SignOptions = {}, key: string = SECRET)
   return jwt.sign(payload, key, merged);
 };
 
-test('access tokens: each kind of bad token is refused with its reason', () => {
+void test('access tokens: each kind of bad token is refused with its reason', () => {
   const now = Math.floor(Date.now() / 1000);
   assert.equal(reason(() => auth.verifyAccessToken('')), 'missing');
   assert.equal(reason(() => auth.verifyAccessToken('garbage')), 'malformed');
@@ -55,7 +55,7 @@ test('access tokens: each kind of bad token is refused with its reason', () => {
   assert.deepEqual([p.sub, p.jti, p.role, p.incidentId, p.kind], ['u1', 'j1', 'customer', 'T1', 'access']);
 });
 
-test('authorizeTicket: customers only their incident, agents any, ws-tickets their bound ticket', () => {
+void test('authorizeTicket: customers only their incident, agents any, ws-tickets their bound ticket', () => {
   const customer = auth.verifyAccessToken(auth.signAccessToken({ sub: 'c', incidentId: 'T1' }, 60_000));
   assert.doesNotThrow(() => authorizeTicket(customer, 'T1'));
   assert.equal(reason(() => authorizeTicket(customer, 'T2')), 'forbidden');
@@ -68,7 +68,7 @@ test('authorizeTicket: customers only their incident, agents any, ws-tickets the
   assert.equal(reason(() => authorizeTicket(wt, 'T2')), 'forbidden');
 });
 
-test('ws-tickets are single use and not valid as access tokens (and vice versa)', () => {
+void test('ws-tickets are single use and not valid as access tokens (and vice versa)', () => {
   const jtis = createMemoryJtiStore();
   const agent = auth.verifyAccessToken(auth.signAccessToken({ sub: 'a', role: 'agent' }, 60_000));
   const { ticket } = auth.mintWsTicket(agent, 'T9', 60_000);
@@ -80,14 +80,14 @@ test('ws-tickets are single use and not valid as access tokens (and vice versa)'
   assert.equal(reason(() => authenticateStream(auth, jtis, { authorization: '', protocols: '', queryToken: access })), 'wrong_audience');
 });
 
-test('the browser form: token in Sec-WebSocket-Protocol, answered with ticketflow.v1 only', () => {
+void test('the browser form: token in Sec-WebSocket-Protocol, answered with ticketflow.v1 only', () => {
   const token = auth.signAccessToken({ sub: 'c', incidentId: 'T1' }, 60_000);
   const r = authenticateStream(auth, createMemoryJtiStore(), { authorization: '', protocols: `ticketflow.v1, bearer.${token}`, queryToken: '' });
   assert.equal(r.protocol, 'ticketflow.v1');
   assert.equal(r.principal.sub, 'c');
 });
 
-test('no key configured -> refuses; RS256 verifies with a public key and rejects HS256 made with it', () => {
+void test('no key configured -> refuses; RS256 verifies with a public key and rejects HS256 made with it', () => {
   assert.throws(() => createJwtAuth(loadConfig({} as NodeJS.ProcessEnv).jwt), JwtConfigError);
   assert.throws(() => createJwtAuth(loadConfig({ JWT_SECRET: 'short' } as NodeJS.ProcessEnv).jwt), /too short/);
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
