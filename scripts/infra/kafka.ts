@@ -172,6 +172,22 @@ async function waitReadyAndCreateTopics(cfg: Config, timeoutMs: number, alive?: 
   );
 }
 
+/**
+ * Kafka creates its internal topics (consumer offsets, transaction state) on first use, and clients that
+ * come first get "coordinator loading" errors meanwhile. Touching both once here keeps that out of tests.
+ */
+async function warmUpCoordinators(cfg: Config): Promise<void> {
+  const kafka = createKafka(cfg.kafka, { logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 200 } });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const a = kafka.admin();
+  await Promise.all([producer.connect(), a.connect()]);
+  try {
+    await a.describeGroups(['ticketflow-infra-warmup']);
+  } finally {
+    await Promise.all([producer.disconnect(), a.disconnect()]);
+  }
+}
+
 export async function ensureKafka(cfg: Config, paths: InfraPaths): Promise<KafkaInfo> {
   const k = cfg.kafka;
   if (k.external) {
@@ -203,6 +219,7 @@ export async function ensureKafka(cfg: Config, paths: InfraPaths): Promise<Kafka
   });
   try {
     const topics = await waitReadyAndCreateTopics(cfg, 120_000, () => runningPid(f.pidFile, MARKER) !== undefined);
+    await warmUpCoordinators(cfg);
     return { ...base, startedHere: true, topics, pid };
   } catch (err) {
     await stopProcess(f.pidFile, MARKER);

@@ -49,9 +49,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
 }
 
-/** A kafkajs client for tests, quiet unless something is really wrong. */
+/** A kafkajs client for tests. Quiet: kafkajs logs retriable errors it recovers from; real failures throw. */
 export function testKafka(clientId = 'ticketflow-test'): Kafka {
-  return new Kafka({ clientId, brokers: testKafkaBrokers(), logLevel: logLevel.ERROR, retry: { retries: 5, initialRetryTime: 100 } });
+  return new Kafka({ clientId, brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
 }
 
 /** Creates a topic and waits until every partition has a leader. */
