@@ -1,0 +1,167 @@
+/**
+ * `npm test [-- filter...]`: typecheck and lint (full runs), bring up what the tests need (reusing servers
+ * that already run), build the UI, run every test/**\/*.test.ts file (or those whose path contains a
+ * filter) with Node's test runner one file at a time, stop what this run started, and close with a line
+ * CI can read: `N passed, N failed`.
+ *
+ * Flags: --static / --no-static force the typecheck+lint step on or off (default: on unless filtered).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { config } from '../core/config';
+import { ensureChromium } from './infra/chromium';
+import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
+import { repoRoot } from './infra/paths';
+
+/** Whether full runs fail on type or lint errors. One switch, so it is easy to relax. */
+const STATIC_CHECKS_ON_FULL_RUN = true;
+/** A single test that hangs fails after this instead of holding CI. */
+const PER_TEST_TIMEOUT_MS = 300_000;
+
+function log(line: string): void {
+  process.stderr.write(`test: ${line}\n`);
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)}s`;
+}
+
+/** Node 20's runner has no glob: walk test/ ourselves. */
+export function findTestFiles(dir: string, filters: string[]): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'fixtures') walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.test.ts')) found.push(path.relative(repoRoot, full));
+    }
+  };
+  walk(dir);
+  return found.sort().filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter)));
+}
+
+function staticChecks(): boolean {
+  const bin = (name: string) => path.join(repoRoot, 'node_modules', '.bin', name);
+  for (const [name, args] of [
+    ['tsc', ['--noEmit', '-p', '.']],
+    ['eslint', ['.']],
+  ] as const) {
+    const started = Date.now();
+    const result = spawnSync(bin(name), [...args], { cwd: repoRoot, stdio: 'inherit' });
+    if (result.status !== 0) {
+      log(`${name} failed (${seconds(started)})`);
+      return false;
+    }
+    log(`${name} clean (${seconds(started)})`);
+  }
+  return true;
+}
+
+function buildUi(env: NodeJS.ProcessEnv): void {
+  const buildScript = path.join(repoRoot, 'ui', 'build.ts');
+  if (!fs.existsSync(buildScript)) return;
+  const started = Date.now();
+  const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [buildScript], { cwd: repoRoot, env, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`UI build failed (tsx ui/build.ts exited ${result.status})`);
+  log(`UI built (${seconds(started)})`);
+}
+
+interface Counts {
+  pass: number;
+  fail: number;
+  cancelled: number;
+  skipped: number;
+  todo: number;
+}
+
+/** Runs the files, echoing the TAP report while counting its closing lines. */
+function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; counts: Counts }> {
+  const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+  const args = ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', `--test-timeout=${PER_TEST_TIMEOUT_MS}`, ...files];
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      // Only the runner's top-level summary lines start at column 0 with "# <word> <n>".
+      const m = /^# (pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
+      if (m) counts[m[1] as keyof Counts] = Number(m[2]);
+    }
+  });
+  const stop = (signal: NodeJS.Signals) => child.kill(signal);
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), counts })));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const started = Date.now();
+  const filters = argv.filter((a) => !a.startsWith('--'));
+  const wantStatic = argv.includes('--static') || (!argv.includes('--no-static') && filters.length === 0 && STATIC_CHECKS_ON_FULL_RUN);
+  const files = findTestFiles(path.join(repoRoot, 'test'), filters);
+  if (files.length === 0) {
+    log(`no test files match ${filters.join(' ')}`);
+    process.stdout.write('0 passed, 0 failed\n');
+    return 1;
+  }
+  if (wantStatic && !staticChecks()) {
+    process.stdout.write('0 passed, 1 failed\n');
+    return 1;
+  }
+
+  const cfg = config();
+  let state: InfraState = {};
+  const cleanup = async () => {
+    await stopStarted(cfg, state);
+  };
+  const onSignal = () => {
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+
+  try {
+    const infraStarted = Date.now();
+    state = await startInfra(cfg, { temporal: true, kafka: true, timeSkippingServer: true });
+    try {
+      state.chromiumPath = ensureChromium(cfg.chromiumPath);
+    } catch (err) {
+      // Only the browser tests need it; they fail with this reason, the rest still run.
+      log(`warning: ${(err as Error).message}`);
+    }
+    const what = (s?: { startedHere: boolean; external: boolean }) => (s?.external ? 'external' : s?.startedHere ? 'started' : 'reused');
+    log(`Temporal ${what(state.temporal)} at ${state.temporal?.address}, Kafka ${what(state.kafka)} at ${state.kafka?.brokers.join(',')} (${seconds(infraStarted)})`);
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...infraEnv(cfg, state),
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    };
+    buildUi(env);
+    log(`running ${files.length} test file(s)`);
+    const { code, counts } = await runTests(files, env);
+    const failed = counts.fail + counts.cancelled;
+    const skipped = counts.skipped + counts.todo;
+    log(`finished in ${seconds(started)}`);
+    process.stdout.write(`${counts.pass} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    return code !== 0 || failed > 0 ? 1 : 0;
+  } catch (err) {
+    log((err as Error).message);
+    log(`server logs: ${logFiles(cfg).join(' ')}`);
+    process.stdout.write('0 passed, 1 failed\n');
+    return 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`test: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
