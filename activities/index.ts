@@ -1,0 +1,204 @@
+/**
+ * The Temporal activities of the ticket workflow. Each wraps one intelligence port (or the event publisher):
+ * it validates what crosses the boundary with zod, logs with the ticket id, and turns a non-retriable
+ * TicketflowError into `ApplicationFailure.nonRetryable` so Temporal stops retrying what cannot succeed.
+ */
+import { ApplicationFailure, Context, CancelledFailure } from '@temporalio/activity';
+import { ZodError } from 'zod';
+import {
+  draftSchema,
+  feedbackSchema,
+  feedbackVerdictSchema,
+  findingsSchema,
+  securityBriefSchema,
+  sopSchema,
+  toolRunSchema,
+  topics as allTopics,
+  triageResultSchema,
+  verificationSchema,
+  type Draft,
+  type Feedback,
+  type FeedbackVerdict,
+  type Findings,
+  type QueryAnalysis,
+  type SecurityBrief,
+  type SecurityMetadata,
+  type Sop,
+  type ToolRun,
+  type Topic,
+  type TriageResult,
+  type Verification,
+} from '../core/domain';
+import { TicketflowError } from '../core/errors';
+import { EVENT_SCHEMA_VERSION, type Alert, type TicketEvent } from '../core/events';
+import { createLogger, type Logger } from '../core/logger';
+import type { EventPublisher } from './events';
+import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
+
+export type { TicketContext, DraftInput, OrgPatternAlert };
+
+export interface ActivityDeps {
+  intelligence: Intelligence;
+  publisher: EventPublisher;
+  /** Token events are sent in batches of this many (fewer Kafka round trips while a draft streams). @default 8 */
+  tokenBatchSize?: number;
+  logger?: Logger;
+}
+
+/** Maps what an intelligence port throws to what Temporal should do with it. */
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
+  if (err instanceof TicketflowError) {
+    const type = `TicketflowError:${err.code}`;
+    return err.retriable
+      ? ApplicationFailure.create({ message: err.message, type, cause: err })
+      : ApplicationFailure.nonRetryable(err.message, type);
+  }
+  if (err instanceof ZodError) {
+    // Our own schema refused what a port returned or received: retrying the same input cannot help.
+    return ApplicationFailure.nonRetryable(`invalid data: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'TicketflowError:bad_input');
+  }
+  return err;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { intelligence: intel, publisher } = deps;
+  const baseLog = deps.logger ?? createLogger('activities');
+  const tokenBatch = deps.tokenBatchSize ?? 8;
+
+  /** Runs one port call with the ticket's logger; converts failures for Temporal. */
+  async function run<T>(name: string, ticketId: string | undefined, fn: (log: Logger) => Promise<T>): Promise<T> {
+    const log = baseLog.child({ activity: name, ...(ticketId ? { ticketId } : {}) });
+    try {
+      return await fn(log);
+    } catch (err) {
+      const attempt = safeAttempt();
+      log.warn('activity failed', { error: (err as Error)?.message, code: (err as TicketflowError)?.code, attempt });
+      throw toActivityFailure(err);
+    }
+  }
+
+  return {
+    async triageTicket(ctx: TicketContext, text: string): Promise<TriageResult> {
+      return run('triageTicket', ctx.ticketId, async (log) => {
+        if (text.trim() === '') throw new TicketflowError('bad_input', 'the ticket text is empty');
+        const result = triageResultSchema.parse(await intel.triage.triage(ctx, text));
+        log.info('triaged', { topic: result.analysis.topic, urgency: result.analysis.urgency, sensitive: result.analysis.is_sensitive, model: result.model });
+        return result;
+      });
+    },
+
+    async listAgentTopics(): Promise<Topic[]> {
+      return intel.agents.topics.filter((t) => (allTopics as readonly string[]).includes(t));
+    },
+
+    async revokeTokens(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun> {
+      return run('revokeTokens', ctx.ticketId, async () => toolRunSchema.parse(await intel.security.revokeTokens(ctx, security)));
+    },
+
+    async ipReputation(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun> {
+      return run('ipReputation', ctx.ticketId, async () => toolRunSchema.parse(await intel.security.ipReputation(ctx, security)));
+    },
+
+    async auditEvents(ctx: TicketContext): Promise<ToolRun> {
+      return run('auditEvents', ctx.ticketId, async () => toolRunSchema.parse(await intel.security.auditEvents(ctx)));
+    },
+
+    async securityBrief(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, runs: ToolRun[]): Promise<SecurityBrief> {
+      return run('securityBrief', ctx.ticketId, async () => securityBriefSchema.parse(await intel.security.brief(ctx, analysis, security, runs)));
+    },
+
+    async storeIncident(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, brief: SecurityBrief): Promise<{ incidentId: string }> {
+      return run('storeIncident', ctx.ticketId, async () => intel.security.storeIncident(ctx, analysis, security, brief));
+    },
+
+    async findSop(ctx: TicketContext, topic: Topic, text: string): Promise<Sop | null> {
+      return run('findSop', ctx.ticketId, async (log) => {
+        const sop = await intel.knowledge.findSop(topic, text);
+        log.info(sop ? 'sop found' : 'no sop', { topic, sopId: sop?.id });
+        return sop ? sopSchema.parse(sop) : null;
+      });
+    },
+
+    async saveSop(ctx: TicketContext, topic: Topic, sop: { title: string; body: string; author: string }): Promise<Sop> {
+      return run('saveSop', ctx.ticketId, async () => sopSchema.parse(await intel.knowledge.saveSop(topic, sop.title, sop.body, sop.author)));
+    },
+
+    async investigate(ctx: TicketContext, topic: Topic, sop: Sop, analysis: QueryAnalysis, redactedText: string): Promise<Findings> {
+      return run('investigate', ctx.ticketId, async () => findingsSchema.parse(await intel.agents.investigate(ctx, topic, sop, analysis, redactedText)));
+    },
+
+    async userHistory(ctx: TicketContext): Promise<string[]> {
+      return run('userHistory', ctx.ticketId, async () => intel.memory.history(ctx, 5));
+    },
+
+    /**
+     * Writes the draft, streaming `token` events that carry the seq the workflow reserved for the `draft`
+     * event plus a part index: a retried attempt republishes the same (seq, part) pairs.
+     */
+    async draftReply(req: { input: DraftInput; seq: number }): Promise<Draft> {
+      const { input, seq } = req;
+      return run('draftReply', input.ctx.ticketId, async (log) => {
+        let part = 0;
+        let buffer: TicketEvent[] = [];
+        const attempt = safeAttempt();
+        const flush = async () => {
+          if (buffer.length === 0) return;
+          const batch = buffer;
+          buffer = [];
+          await publisher.publishEvents(batch);
+          heartbeat({ part });
+        };
+        const draft = await intel.drafter.draft(input, async (text) => {
+          buffer.push({ v: EVENT_SCHEMA_VERSION, ticketId: input.ctx.ticketId, seq, part: part++, type: 'token', at: new Date().toISOString(), data: { text, version: input.version, attempt } });
+          if (buffer.length >= tokenBatch) await flush();
+        });
+        await flush();
+        const parsed = draftSchema.parse({ ...draft, version: input.version });
+        log.info('drafted', { version: parsed.version, model: parsed.model, tokens: part, violation: parsed.violation });
+        return parsed;
+      });
+    },
+
+    async verifyService(ctx: TicketContext, topic: Topic): Promise<Verification> {
+      return run('verifyService', ctx.ticketId, async () => verificationSchema.parse(await intel.verifier.verify(ctx, topic)));
+    },
+
+    async analyzeFeedback(ctx: TicketContext, feedback: Feedback): Promise<FeedbackVerdict> {
+      return run('analyzeFeedback', ctx.ticketId, async () => feedbackVerdictSchema.parse(await intel.feedback.analyze(ctx, feedbackSchema.parse(feedback))));
+    },
+
+    async consolidateMemory(ctx: TicketContext, record: { topic: Topic; category: string; resolved: boolean; summary: string }): Promise<{ orgAlert?: OrgPatternAlert }> {
+      return run('consolidateMemory', ctx.ticketId, async () => intel.memory.consolidate(ctx, record));
+    },
+
+    async publishEvents(events: TicketEvent[]): Promise<void> {
+      return run('publishEvents', events[0]?.ticketId, async () => publisher.publishEvents(events));
+    },
+
+    async publishAlert(alert: Alert): Promise<void> {
+      return run('publishAlert', alert.ticketId, async (log) => {
+        await publisher.publishAlert(alert);
+        log.info('alert published', { kind: alert.kind });
+      });
+    },
+  };
+}
+
+export type TicketActivities = ReturnType<typeof createActivities>;
+
+function safeAttempt(): number | undefined {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return undefined; // called outside an activity (unit tests)
+  }
+}
+
+function heartbeat(details: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // outside an activity
+  }
+}

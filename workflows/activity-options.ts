@@ -1,0 +1,37 @@
+/**
+ * Timeouts and retries per kind of activity. Model calls are slow and flaky but bad input or a rejected key
+ * never heals; tools are quick; publishing must eventually succeed, so it retries without a limit.
+ */
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Error types (set by activities/index.ts toActivityFailure) that retrying cannot fix. */
+export const NON_RETRYABLE_TYPES = [
+  'TicketflowError:bad_input',
+  'TicketflowError:auth',
+  'TicketflowError:not_found',
+  'TicketflowError:policy',
+  'TicketflowError:conflict',
+];
+
+export const modelCallOptions: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+};
+
+/** Drafting streams tokens and heartbeats while it does, so a stuck model is noticed long before the timeout. */
+export const draftingOptions: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+};
+
+export const toolOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+};
+
+/** Unlimited attempts: an event the workflow has counted must reach Kafka, however long the broker is away. */
+export const publishingOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TicketflowError:bad_input'] },
+};
