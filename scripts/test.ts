@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { config } from '../core/config';
 import { ensureChromium } from './infra/chromium';
+import { ensureComposeClient } from './infra/compose-client';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 
@@ -130,6 +131,12 @@ async function main(argv: string[]): Promise<number> {
     } catch (err) {
       // Only the browser tests need it; they fail with this reason, the rest still run.
       log(`warning: ${(err as Error).message}`);
+    }
+    try {
+      // For validating temporal-docker-compose.yml; its test skips, saying why, when there is none.
+      if (!ensureComposeClient()) log('warning: no Docker Compose client (docker compose / docker-compose); the compose test will skip');
+    } catch (err) {
+      log(`warning: could not install docker-compose: ${(err as Error).message}`);
     }
     const what = (s?: { startedHere: boolean; external: boolean }) => (s?.external ? 'external' : s?.startedHere ? 'started' : 'reused');
     log(`Temporal ${what(state.temporal)} at ${state.temporal?.address}, Kafka ${what(state.kafka)} at ${state.kafka?.brokers.join(',')} (${seconds(infraStarted)})`);
