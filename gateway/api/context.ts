@@ -12,6 +12,17 @@ export interface Principal {
   sub: string;
   role: Role;
   orgId?: string;
+  /** Set on customer tokens scoped to one ticket: such a token opens that ticket only. */
+  incidentId?: string;
+}
+
+/** The part of gateway/auth/jwt.ts JwtAuth the API uses. */
+export interface ApiAuth {
+  /** Verifies a bearer token; throws when it is invalid or expired. */
+  verifyAccessToken(token: string): Principal;
+  /** Signs an access token; used to hand a customer a token scoped to the ticket they just opened. */
+  signAccessToken(claims: { sub: string; role?: Role; orgId?: string; incidentId?: string }, ttlMs: number): string;
+  readonly canSign: boolean;
 }
 
 /** The ticket state as the API forwards it; only the fields the API itself reads are typed. */
@@ -51,7 +62,6 @@ export interface TicketApiPort {
 export interface ApiContext {
   config: Config;
   tickets: TicketApiPort;
-  /** Verifies a bearer token; throws when it is invalid or expired. */
-  verifyAccessToken(token: string): Principal | Promise<Principal>;
+  auth: ApiAuth;
   logger: Logger;
 }

@@ -59,7 +59,7 @@ export function defineRoute<S extends z.ZodType | undefined>(app: TemplatedApp, 
 async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: RouteSpec<S>, req: CopiedRequest, bodyPromise: Promise<Buffer | undefined>): Promise<RouteResult> {
   // Wait for the body first so an oversized upload is answered 413 even when the token is bad.
   const raw = await bodyPromise;
-  const principal = await authenticate(ctx, req.header('authorization'));
+  const principal = authenticate(ctx, req.header('authorization'));
   if (!spec.roles.includes(principal.role)) {
     throw new ApiError(403, `this action needs the ${spec.roles.join(' or ')} role`);
   }
@@ -73,11 +73,11 @@ async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: Route
   return spec.handle({ principal, params: req.params, query: req.query, body: body as never });
 }
 
-async function authenticate(ctx: ApiContext, header: string): Promise<Principal> {
+function authenticate(ctx: ApiContext, header: string): Principal {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new ApiError(401, header ? 'Authorization header must be "Bearer <token>"' : 'missing bearer token');
   try {
-    return await ctx.verifyAccessToken(match[1]);
+    return ctx.auth.verifyAccessToken(match[1]);
   } catch (_err) {
     // The verifier's reason (expired, bad signature...) is not echoed: it helps an attacker more than a user.
     throw new ApiError(401, 'invalid or expired token');

@@ -12,6 +12,7 @@ const CUSTOMER_EVENT_TYPES = new Set(['status', 'message', 'resolved', 'reopened
 export function assertCanSee(principal: Principal, state: TicketStateView): void {
   if (principal.role === 'agent') return;
   if (state.userId !== principal.sub) throw new ApiError(403, 'this ticket belongs to another customer');
+  if (principal.incidentId && principal.incidentId !== state.ticketId) throw new ApiError(403, 'this token is for another ticket');
 }
 
 export function viewFor(principal: Principal, state: TicketStateView): Record<string, unknown> {

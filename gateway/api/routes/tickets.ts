@@ -6,6 +6,9 @@ import { defineRoute } from '../route';
 import { createTicketBody, describeZodError, listQuery, ticketIdParam } from '../schemas';
 import { assertCanSee, viewFor } from '../views';
 
+/** How long the customer's ticket-scoped token lasts: long enough to come back for the answer and feedback. */
+export const TICKET_TOKEN_TTL_MS = 7 * 24 * 3600_000;
+
 export function parseTicketId(raw: string | undefined): string {
   const parsed = ticketIdParam.safeParse(raw);
   if (!parsed.success) throw new ApiError(404, 'ticket not found');
@@ -25,7 +28,13 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
       const state = await ctx.tickets.getState(created.ticketId).catch(() => undefined);
       return {
         status: 201,
-        body: { ticketId: created.ticketId, status: state?.status ?? created.status ?? 'received', state: state ? viewFor(principal, state) : undefined },
+        body: {
+          ticketId: created.ticketId,
+          status: state?.status ?? created.status ?? 'received',
+          // Streams and ws-tickets are bound to one ticket for customers, so the page gets a token for this one.
+          ticketToken: ctx.auth.canSign ? ctx.auth.signAccessToken({ sub: principal.sub, role: 'customer', orgId: principal.orgId, incidentId: created.ticketId }, TICKET_TOKEN_TTL_MS) : null,
+          state: state ? viewFor(principal, state) : null,
+        },
       };
     },
   });

@@ -1,0 +1,109 @@
+/**
+ * The queues side by side. Each column is one queue from Temporal visibility (the TicketQueue search
+ * attribute), newest first; the board polls every few seconds so new tickets appear without a reload, and
+ * pauses while the tab is hidden.
+ */
+import type { ApiClient } from '../shared/api';
+import { h, fill } from '../shared/dom';
+import { queueLabel, shortId, statusLabel, timeAgo } from '../shared/format';
+import type { TicketSummary } from '../shared/types';
+
+export const BOARD_QUEUES = ['none', 'review', 'security', 'needs_sop', 'human_live', 'reopened'] as const;
+const POLL_MS = 3_000;
+
+export class QueueBoard {
+  readonly element: HTMLElement;
+  private readonly columns = new Map<string, { list: HTMLElement; count: HTMLElement }>();
+  private readonly status: HTMLElement;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private selected: string | null = null;
+  private lastRows = new Map<string, TicketSummary[]>();
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly onOpen: (ticketId: string) => void,
+  ) {
+    this.status = h('p', { class: 'board-status', role: 'status', 'aria-live': 'polite' });
+    const grid = h('div', { class: 'board-grid' });
+    for (const queue of BOARD_QUEUES) {
+      const headingId = `queue-${queue}`;
+      const count = h('span', { class: 'count', 'aria-label': 'tickets' }, '…');
+      const list = h('ul', { class: 'ticket-list', 'aria-labelledby': headingId });
+      this.columns.set(queue, { list, count });
+      grid.append(h('section', { class: `queue queue-${queue}`, 'data-queue': queue }, h('h2', { id: headingId }, queueLabel(queue), ' ', count), list));
+    }
+    this.element = h('section', { class: 'board', 'aria-label': 'Queues' }, grid, this.status);
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) void this.refresh();
+    });
+  }
+
+  start(): void {
+    void this.refresh();
+  }
+
+  select(ticketId: string | null): void {
+    this.selected = ticketId;
+    for (const [queue, rows] of this.lastRows) this.renderColumn(queue, rows);
+  }
+
+  /** Reloads every column now (after an action) and schedules the next poll. */
+  async refresh(): Promise<void> {
+    clearTimeout(this.timer);
+    try {
+      const pages = await Promise.all(
+        BOARD_QUEUES.map((queue) => this.api.get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=25`).then((p) => [queue, p.tickets] as const)),
+      );
+      let counts: Record<string, number> | null = null;
+      try {
+        counts = (await this.api.get<{ counts: Record<string, number> | null }>('/v1/queues')).counts;
+      } catch {
+        counts = null; // counts are a nicety; the lists still show
+      }
+      for (const [queue, rows] of pages) {
+        const visible = queue === 'none' ? rows.filter((r) => !['closed', 'resolved', 'failed'].includes(r.status ?? '')) : rows;
+        this.lastRows.set(queue, visible);
+        this.renderColumn(queue, visible, counts?.[queue]);
+      }
+      fill(this.status, `Updated ${new Date().toLocaleTimeString()}`);
+      this.status.classList.remove('error');
+    } catch (err) {
+      fill(this.status, `Could not load the queues: ${(err as Error).message}`);
+      this.status.classList.add('error');
+    } finally {
+      if (!document.hidden) this.timer = setTimeout(() => void this.refresh(), POLL_MS);
+    }
+  }
+
+  private renderColumn(queue: string, rows: TicketSummary[], total?: number): void {
+    const col = this.columns.get(queue);
+    if (!col) return;
+    fill(col.count, String(total ?? rows.length));
+    if (rows.length === 0) {
+      fill(col.list, h('li', { class: 'empty' }, 'Nothing here'));
+      return;
+    }
+    fill(
+      col.list,
+      rows.map((row) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: `ticket-card${row.ticketId === this.selected ? ' selected' : ''}`,
+              'data-ticket-id': row.ticketId,
+              'aria-current': row.ticketId === this.selected ? 'true' : false,
+              on: { click: () => this.onOpen(row.ticketId) },
+            },
+            h('span', { class: 'card-top' }, h('span', { class: 'ticket-id' }, shortId(row.ticketId)), row.urgency ? h('span', { class: `badge urgency-${row.urgency}` }, row.urgency) : null),
+            h('span', { class: 'card-meta' }, [row.topic ?? 'untriaged', statusLabel(row.status)].join(' · ')),
+            h('span', { class: 'card-time' }, timeAgo(row.createdAt ?? row.startTime)),
+          ),
+        ),
+      ),
+    );
+  }
+}

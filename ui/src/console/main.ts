@@ -1,0 +1,66 @@
+/**
+ * The agents' console: the queue board on top, the selected ticket below. The URL names the ticket
+ * (/console/tickets/<id>) so a reload or a shared link opens it again.
+ */
+import { ApiFailure, createApi } from '../shared/api';
+import { byId, fill, h } from '../shared/dom';
+import type { SessionInfo } from '../shared/types';
+import { takeTokenFromHash } from '../shared/token';
+import { QueueBoard } from './board';
+import { TicketView } from './ticket-view';
+
+const SLOT = 'agent';
+
+function ticketIdFromPath(): string | null {
+  const m = /^\/console\/tickets\/([^/]+)\/?$/.exec(location.pathname);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+}
+
+async function main(): Promise<void> {
+  const token = takeTokenFromHash(SLOT);
+  const root = byId('app');
+  const who = byId('who');
+  if (!token) {
+    fill(root, h('div', { class: 'panel signin' }, h('h2', {}, 'Sign in required'), h('p', {}, 'Open the console with an agent link (it carries a token after #token=). In development, `npm run up` prints one.')));
+    return;
+  }
+  const api = createApi(() => takeTokenFromHash(SLOT));
+  let session: SessionInfo;
+  try {
+    session = await api.get<SessionInfo>('/v1/session');
+  } catch (err) {
+    const msg = err instanceof ApiFailure && err.status === 401 ? 'Your token is invalid or expired. Open a fresh console link.' : (err as Error).message;
+    fill(root, h('div', { class: 'panel signin', role: 'alert' }, h('h2', {}, 'Cannot open the console'), h('p', {}, msg)));
+    return;
+  }
+  if (session.role !== 'agent') {
+    fill(root, h('div', { class: 'panel signin', role: 'alert' }, h('h2', {}, 'Agents only'), h('p', {}, 'This token belongs to a customer. The console needs an agent token.')));
+    return;
+  }
+  fill(who, session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null, ` ${session.sub}`);
+
+  const detail = h('div', { class: 'detail' });
+  let view: TicketView | undefined;
+  const board = new QueueBoard(api, (id) => openTicket(id, true));
+
+  function openTicket(id: string | null, push: boolean): void {
+    view?.close();
+    view = undefined;
+    board.select(id);
+    if (push) history.pushState({ id }, '', id ? `/console/tickets/${encodeURIComponent(id)}` : '/console');
+    if (!id) {
+      fill(detail, h('p', { class: 'placeholder' }, 'Select a ticket from a queue to review it.'));
+      return;
+    }
+    view = new TicketView(api, session, id, () => void board.refresh());
+    fill(detail, view.element);
+    void view.open().then(() => view?.focusTitle());
+  }
+
+  fill(root, board.element, detail);
+  board.start();
+  openTicket(ticketIdFromPath(), false);
+  window.addEventListener('popstate', () => openTicket(ticketIdFromPath(), false));
+}
+
+void main();

@@ -1,0 +1,97 @@
+/**
+ * The customer page: /ticket to submit, /ticket/<id> to watch. The ticket-scoped token returned on submit
+ * is kept in sessionStorage, so reloading /ticket/<id> resumes where the page was.
+ */
+import { ApiFailure, createApi } from '../shared/api';
+import { byId, fill, h } from '../shared/dom';
+import { getToken, setToken, takeTokenFromHash } from '../shared/token';
+import { TicketWatch } from './watch';
+
+const SLOT = 'customer';
+
+function ticketIdFromPath(): string | null {
+  const m = /^\/ticket\/([^/]+)\/?$/.exec(location.pathname);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+}
+
+function tokenFor(ticketId: string | null): string | null {
+  return (ticketId ? getToken(`ticket.${ticketId}`) : null) ?? getToken(SLOT);
+}
+
+function main(): void {
+  takeTokenFromHash(SLOT);
+  const root = byId('app');
+  const route = () => {
+    const id = ticketIdFromPath();
+    if (id) watch(id);
+    else submitForm();
+  };
+
+  function watch(ticketId: string): void {
+    const api = createApi(() => tokenFor(ticketId));
+    if (!tokenFor(ticketId)) {
+      fill(root, h('div', { class: 'panel', role: 'alert' }, h('h2', {}, 'Sign in required'), h('p', {}, 'Open this ticket from the browser tab you used to submit it, or from the link you were sent.')));
+      return;
+    }
+    const view = new TicketWatch(api, ticketId);
+    fill(root, view.element);
+    void view.open();
+  }
+
+  function submitForm(): void {
+    const api = createApi(() => getToken(SLOT));
+    if (!getToken(SLOT)) {
+      fill(root, h('div', { class: 'panel', role: 'alert' }, h('h2', {}, 'Sign in required'), h('p', {}, 'Open the support page from your account (in development, `npm run up` prints a customer link).')));
+      return;
+    }
+    const text = h('textarea', { id: 'ticket-text', rows: 8, required: true, maxlength: 10000, 'aria-describedby': 'ticket-hint' });
+    const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Submit request');
+    const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
+    const form = h(
+      'form',
+      {
+        class: 'panel new-ticket',
+        novalidate: true,
+        on: {
+          submit: (ev: Event) => {
+            ev.preventDefault();
+            void (async () => {
+              if (!text.value.trim()) {
+                note.className = 'action-feedback error';
+                fill(note, 'Describe your problem first.');
+                text.focus();
+                return;
+              }
+              submit.disabled = true;
+              fill(note, 'Sending…');
+              note.className = 'action-feedback';
+              try {
+                const created = await api.post<{ ticketId: string; ticketToken: string | null }>('/v1/tickets', { text: text.value });
+                if (created.ticketToken) setToken(`ticket.${created.ticketId}`, created.ticketToken);
+                history.pushState({}, '', `/ticket/${encodeURIComponent(created.ticketId)}`);
+                route();
+              } catch (err) {
+                note.className = 'action-feedback error';
+                fill(note, err instanceof ApiFailure ? err.message : String(err));
+                submit.disabled = false;
+              }
+            })();
+          },
+        },
+      },
+      h('h2', {}, 'How can we help?'),
+      h('label', { for: 'ticket-text', class: 'label' }, 'Describe your problem'),
+      h('p', { id: 'ticket-hint', class: 'hint' }, 'Never include passwords or tokens. If you do by mistake, we hide them and revoke exposed tokens.'),
+      text,
+      h('div', { class: 'actions' }, submit),
+      note,
+    );
+    fill(root, form);
+    text.focus();
+  }
+
+  window.addEventListener('popstate', route);
+  route();
+}
+
+main();

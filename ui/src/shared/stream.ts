@@ -1,0 +1,155 @@
+/**
+ * A ticket's live event stream over the gateway's WebSocket, with resume. Each connection first gets a fresh
+ * single-use ws-ticket (so no long-lived token goes in a URL), then connects with `since=<last seq seen>`:
+ * after a drop nothing is lost (the gateway replays what came after) and nothing is doubled (events at or
+ * below the last seq are dropped here too). `token` events preview the upcoming draft and never move `lastSeq`.
+ */
+import type { ApiClient } from './api';
+import { ApiFailure } from './api';
+
+export interface StreamEvent {
+  v?: number;
+  ticketId: string;
+  seq: number;
+  part?: number;
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export type StreamState =
+  | { kind: 'connecting' }
+  | { kind: 'live' }
+  | { kind: 'reconnecting'; attempt: number; inMs: number; since: number }
+  | { kind: 'ended'; reason: string }
+  | { kind: 'failed'; reason: string };
+
+export interface StreamHandlers {
+  onEvent(event: StreamEvent): void;
+  onToken?(event: StreamEvent): void;
+  onState?(state: StreamState): void;
+}
+
+/** Pulls events out of one frame, whatever wrapper the gateway uses (snapshot, batch or a single event). */
+export function eventsInFrame(frame: unknown): StreamEvent[] {
+  if (Array.isArray(frame)) return frame.flatMap(eventsInFrame);
+  if (!frame || typeof frame !== 'object') return [];
+  const f = frame as Record<string, unknown>;
+  if (typeof f.seq === 'number' && typeof f.type === 'string' && typeof f.ticketId === 'string') return [f as unknown as StreamEvent];
+  for (const key of ['events', 'snapshot', 'data', 'event']) {
+    const inner = f[key];
+    if (inner && typeof inner === 'object') {
+      const found = eventsInFrame(inner);
+      if (found.length > 0) return found;
+    }
+  }
+  return [];
+}
+
+export class TicketStream {
+  private socket: WebSocket | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private ended = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastSeqSeen: number;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly ticketId: string,
+    private readonly handlers: StreamHandlers,
+    since = 0,
+  ) {
+    this.lastSeqSeen = since;
+  }
+
+  get lastSeq(): number {
+    return this.lastSeqSeen;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.socket?.close(1000, 'page closed the stream');
+    this.socket = undefined;
+  }
+
+  private setState(state: StreamState): void {
+    this.handlers.onState?.(state);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState(this.attempt === 0 ? { kind: 'connecting' } : { kind: 'reconnecting', attempt: this.attempt, inMs: 0, since: this.lastSeqSeen });
+    let ticket: string;
+    try {
+      const minted = await this.api.post<{ ticket: string }>('/v1/ws-tickets', { ticketId: this.ticketId });
+      ticket = minted.ticket;
+    } catch (err) {
+      if (err instanceof ApiFailure && (err.status === 401 || err.status === 403 || err.status === 404)) {
+        this.setState({ kind: 'failed', reason: err.message });
+        return;
+      }
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.stopped) return;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const url = `${scheme}//${location.host}/v1/tickets/${encodeURIComponent(this.ticketId)}/stream?since=${this.lastSeqSeen}&token=${encodeURIComponent(ticket)}`;
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.attempt = 0;
+      this.setState({ kind: 'live' });
+    };
+    socket.onmessage = (msg) => this.receive(msg.data);
+    socket.onclose = (ev) => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      if (this.stopped) return;
+      if (this.ended) {
+        this.setState({ kind: 'ended', reason: 'The ticket is resolved; the live stream has ended.' });
+        return;
+      }
+      // 1008 / 4401 / 4403: the gateway refused us; a fresh ws-ticket is tried, but not forever.
+      if ((ev.code === 1008 || ev.code === 4401 || ev.code === 4403) && this.attempt >= 3) {
+        this.setState({ kind: 'failed', reason: ev.reason || 'the stream was refused' });
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return; // not ours to crash on: the gateway only sends JSON, anything else is noise
+    }
+    for (const event of eventsInFrame(frame)) {
+      if (event.type === 'token') {
+        if (event.seq > this.lastSeqSeen) this.handlers.onToken?.(event);
+        continue;
+      }
+      if (event.seq <= this.lastSeqSeen) continue;
+      this.lastSeqSeen = event.seq;
+      if (event.type === 'resolved') this.ended = true;
+      this.handlers.onEvent(event);
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.attempt += 1;
+    const base = Math.min(10_000, 500 * 2 ** (this.attempt - 1));
+    const inMs = Math.round(base / 2 + Math.random() * (base / 2));
+    this.setState({ kind: 'reconnecting', attempt: this.attempt, inMs, since: this.lastSeqSeen });
+    this.timer = setTimeout(() => void this.connect(), inMs);
+  }
+}
