@@ -1,0 +1,35 @@
+/**
+ * WebSocket close codes the gateway uses. Standard codes where one fits; the 4000 range (reserved for
+ * applications by RFC 6455) for the reasons a client should act on differently.
+ *
+ * | code | name              | client should                                                       |
+ * |------|-------------------|---------------------------------------------------------------------|
+ * | 1000 | RESOLVED          | stop: the ticket is resolved (the final frame came just before)     |
+ * | 1001 | GOING_AWAY        | reconnect with ?since=<last seq> (the instance is draining)         |
+ * | 1009 | MESSAGE_TOO_BIG   | (sent by uWS) inbound frame over the payload limit: fix the client  |
+ * | 4001 | SESSION_IDLE      | reconnect when the user is back (no activity for the session TTL)   |
+ * | 4004 | TICKET_NOT_FOUND  | stop: no such ticket (normally answered 404 before the upgrade)     |
+ * | 4008 | SLOW_CONSUMER     | reconnect with ?since=<last seq>: it read too slowly (backpressure) |
+ * | 4011 | INTERNAL_ERROR    | reconnect with backoff                                              |
+ */
+export const CloseCode = {
+  RESOLVED: 1000,
+  GOING_AWAY: 1001,
+  MESSAGE_TOO_BIG: 1009,
+  SESSION_IDLE: 4001,
+  TICKET_NOT_FOUND: 4004,
+  SLOW_CONSUMER: 4008,
+  INTERNAL_ERROR: 4011,
+} as const;
+export type CloseCodeName = keyof typeof CloseCode;
+
+/** Short reasons sent in the close frame (must stay under 123 bytes). */
+export const CloseReason: Record<CloseCodeName, string> = {
+  RESOLVED: 'ticket resolved',
+  GOING_AWAY: 'gateway shutting down; reconnect with since',
+  MESSAGE_TOO_BIG: 'message too big',
+  SESSION_IDLE: 'session idle timeout',
+  TICKET_NOT_FOUND: 'ticket not found',
+  SLOW_CONSUMER: 'client too slow; reconnect with since',
+  INTERNAL_ERROR: 'internal error',
+};

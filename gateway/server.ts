@@ -1,0 +1,195 @@
+/**
+ * Builds a gateway: the uWS app with the stream route, ws-tickets, health, readiness and metrics; the ticket
+ * hub (fan-out); the Kafka consumer that feeds it; and the idle-session sweeper. Nothing is read from the
+ * environment here: `main.ts` passes `config()`, tests and the benchmark pass their own config and snapshot
+ * source, so a gateway can be started in-process on port 0.
+ *
+ * Lifecycle: created -> listening (`listen`) -> ready (consumer joined its group) -> draining (`stop`:
+ * refuses new streams, closes sockets with 1001, disconnects the consumer) -> stopped. `stop()` is idempotent.
+ */
+import * as uWS from 'uWebSockets.js';
+import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
+import type { Config } from '../core/config';
+import type { TicketEvent } from '../core/events';
+import { createLogger, type Logger } from '../core/logger';
+import { createMemoryJtiStore, type JtiStore } from './auth/jti-store';
+import { createJwtAuth, type JwtAuth } from './auth/jwt';
+import { registerWsTicketRoute } from './auth/ws-ticket-route';
+import { sendJson, sendText } from './http/respond';
+import { createRecordConsumer, gatewayGroupId, type RecordConsumer } from './kafka/consumer';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import type { SnapshotSource } from './snapshot-source';
+import { TicketHub } from './stream/hub';
+import { createIngest } from './stream/ingest';
+import { registerStreamRoute } from './stream/route';
+import { sessionStatuses } from './stream/session-status';
+
+export interface GatewayContext {
+  config: Config;
+  auth: JwtAuth;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  hub: TicketHub;
+  /** True when the consumer runs and the instance is not draining. */
+  isReady(): boolean;
+}
+
+export interface GatewayDeps {
+  config: Config;
+  snapshots: SnapshotSource;
+  /** Kafka topic to consume; defaults to `config.kafka.ticketEventsTopic`. */
+  topic?: string;
+  /** Defaults to `config.gateway.instanceId`; names the consumer group. */
+  instanceId?: string;
+  /** `false` runs without Kafka (feed `gateway.deliver` yourself: the benchmark's raw ceiling). */
+  kafka?: false;
+  /** Plugs in more routes (the HTTP API, the static console) before the catch-all 404. */
+  registerRoutes?: (app: TemplatedApp, ctx: GatewayContext) => void;
+  logger?: Logger;
+  jtis?: JtiStore;
+  /** Snapshot query timeout per connection (default 10 s). */
+  snapshotTimeoutMs?: number;
+  /** Collect Node process metrics too (main.ts turns it on; off in tests). */
+  processMetrics?: boolean;
+}
+
+export interface Gateway {
+  app: TemplatedApp;
+  hub: TicketHub;
+  auth: JwtAuth;
+  metrics: GatewayMetrics;
+  /** Binds to `host` (default config.gateway.host) and `port` (0 = any free port); resolves the actual port. */
+  listen(port?: number, host?: string): Promise<number>;
+  readonly ready: boolean;
+  /** Resolves once the Kafka consumer has joined its group. */
+  waitReady(timeoutMs?: number): Promise<void>;
+  /** Hands one event to the fan-out as if it came from Kafka (benchmark raw path, no-Kafka mode). */
+  deliver(event: TicketEvent): void;
+  stop(): Promise<void>;
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const cfg = deps.config;
+  const instanceId = deps.instanceId ?? cfg.gateway.instanceId;
+  const topic = deps.topic ?? cfg.kafka.ticketEventsTopic;
+  const logger = deps.logger ?? createLogger('gateway', { instanceId });
+  // Throws JwtConfigError without a secret/key: the gateway refuses to start rather than serve unauthenticated.
+  const auth = createJwtAuth(cfg.jwt);
+  const jtis = deps.jtis ?? createMemoryJtiStore();
+  const metrics = createGatewayMetrics({ instanceId, defaultMetrics: deps.processMetrics });
+  const app = uWS.App();
+  const hub = new TicketHub({ app, metrics, logger, maxBackpressureBytes: cfg.gateway.maxBackpressureBytes });
+  let draining = false;
+  let listenSocket: us_listen_socket | undefined;
+
+  const consumer: RecordConsumer | undefined =
+    deps.kafka === false
+      ? undefined
+      : createRecordConsumer({
+          kafka: cfg.kafka,
+          topic,
+          groupId: gatewayGroupId(instanceId),
+          handle: createIngest({ hub, metrics, logger }),
+          logger: logger.child({ component: 'gateway-kafka' }),
+          resetToLatest: true,
+          onReadyChange: (r) => metrics.consumerReady.set(r ? 1 : 0),
+          onFailure: () => metrics.consumerFailures.inc(),
+          onLag: (t, partition, lag) => metrics.consumerLag.set({ topic: t, partition: String(partition) }, lag),
+        });
+
+  const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);
+  const ctx: GatewayContext = { config: cfg, auth, metrics, logger, hub, isReady };
+
+  app.get('/healthz', (res) => {
+    sendJson(res, 200, { status: draining ? 'draining' : 'ok', instanceId });
+  });
+  app.get('/readyz', (res) => {
+    const body = { ready: isReady(), draining, kafka: consumer ? (consumer.ready ? 'ready' : 'not_ready') : 'disabled', sockets: hub.sockets };
+    sendJson(res, body.ready ? 200 : 503, body);
+  });
+  app.get('/metrics', (res) => {
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    metrics.sockets.set(hub.sockets);
+    metrics.subscriptions.set(hub.subscribedTickets());
+    metrics.pendingConnections.set(hub.pendingCount());
+    const counts = hub.sessionCounts();
+    for (const s of sessionStatuses) metrics.sessions.set({ status: s }, counts[s]);
+    void metrics.registry.metrics().then((text) => {
+      if (!aborted) sendText(res, 200, text, { 'content-type': metrics.registry.contentType });
+    });
+  });
+
+  registerWsTicketRoute(app, {
+    auth,
+    ttlMs: cfg.gateway.wsTicketTtlMs,
+    logger,
+    onAuthFailure: (reason) => metrics.authFailures.inc({ reason }),
+  });
+  registerStreamRoute(app, {
+    hub,
+    auth,
+    jtis,
+    snapshots: deps.snapshots,
+    metrics,
+    logger,
+    maxPayloadBytes: cfg.gateway.maxPayloadBytes,
+    maxBackpressureBytes: cfg.gateway.maxBackpressureBytes,
+    pingIntervalMs: cfg.gateway.pingIntervalMs,
+    compression: cfg.gateway.compression,
+    snapshotTimeoutMs: deps.snapshotTimeoutMs,
+    isDraining: () => draining,
+  });
+  deps.registerRoutes?.(app, ctx);
+  app.any('/*', (res) => {
+    sendJson(res, 404, { error: { code: 'not_found', message: 'no such route' } });
+  });
+
+  // Sessions idle past their TTL are closed; checked a few times per TTL (bounded to 100 ms .. 5 s).
+  const ttl = cfg.gateway.sessionTtlMs;
+  const sweeper = setInterval(() => hub.closeIdle(ttl), Math.min(5_000, Math.max(100, Math.floor(ttl / 4))));
+  sweeper.unref();
+
+  let stopPromise: Promise<void> | undefined;
+
+  return {
+    app,
+    hub,
+    auth,
+    metrics,
+    listen(port = cfg.gateway.port, host = cfg.gateway.host) {
+      return new Promise<number>((resolve, reject) => {
+        app.listen(host, port, (socket) => {
+          if (!socket) return reject(new Error(`gateway could not listen on ${host}:${port}`));
+          listenSocket = socket;
+          const actual = uWS.us_socket_local_port(socket as unknown as uWS.us_socket);
+          logger.info('gateway listening', { host, port: actual, topic, groupId: gatewayGroupId(instanceId) });
+          consumer?.start();
+          resolve(actual);
+        });
+      });
+    },
+    get ready() {
+      return isReady();
+    },
+    waitReady(timeoutMs = 30_000) {
+      return consumer ? consumer.waitReady(timeoutMs) : Promise.resolve();
+    },
+    deliver(event) {
+      hub.deliver(event);
+    },
+    stop() {
+      stopPromise ??= (async () => {
+        draining = true;
+        logger.info('gateway draining', { sockets: hub.sockets });
+        clearInterval(sweeper);
+        if (listenSocket) uWS.us_listen_socket_close(listenSocket);
+        listenSocket = undefined;
+        hub.closeAll('GOING_AWAY');
+        await consumer?.stop();
+        logger.info('gateway stopped');
+      })();
+      return stopPromise;
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * `GET /v1/tickets/:id/stream`: a WebSocket, opened only after auth and the ticket's snapshot.
+ *
+ * uWS rules for an asynchronous upgrade, all applied here: everything needed from `req` (headers, the
+ * parameter, the query) is copied in the first tick, because the request dies with the callback; an abort
+ * handler is attached before the first await, because returning without one terminates the process; the
+ * upgrade (or the refusal) is written inside `cork`, and only if the client is still there.
+ *
+ * Refusals are plain HTTP answers before the upgrade: 400 (bad ticket id or since), 401 (bad token),
+ * 403 (a valid token for another ticket), 404 (no such ticket), 503 (draining, snapshot unavailable).
+ */
+import * as uWS from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t } from 'uWebSockets.js';
+import { ticketIdSchema } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import { authorizeTicket } from '../auth/authorize';
+import { AuthError } from '../auth/errors';
+import type { JtiStore } from '../auth/jti-store';
+import type { JwtAuth } from '../auth/jwt';
+import { authenticateStream } from '../auth/stream-credentials';
+import { guardResponse, sendError } from '../http/respond';
+import type { GatewayMetrics } from '../metrics';
+import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
+import { pongFrame } from './frames';
+import { START, type Position } from './position';
+import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
+
+export interface StreamRouteOptions {
+  hub: TicketHub;
+  auth: JwtAuth;
+  jtis: JtiStore;
+  snapshots: SnapshotSource;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  maxPayloadBytes: number;
+  maxBackpressureBytes: number;
+  pingIntervalMs: number;
+  compression: boolean;
+  snapshotTimeoutMs?: number;
+  isDraining(): boolean;
+}
+
+export const STREAM_ROUTE = '/v1/tickets/:id/stream';
+
+/** uWS counts idle time in seconds with a 4 s granularity and needs at least 8. */
+export function idleTimeoutSeconds(pingIntervalMs: number): number {
+  return Math.max(8, Math.round(pingIntervalMs / 4000) * 4);
+}
+
+let nextConnId = 1;
+
+export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): void {
+  const snapshotTimeoutMs = o.snapshotTimeoutMs ?? 10_000;
+
+  function refuse(res: HttpResponse, status: number, code: string, message: string, outcome: string, headers: Record<string, string> = {}): void {
+    o.metrics.upgrades.inc({ outcome });
+    sendError(res, status, code, message, headers);
+  }
+
+  function upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
+    // First tick: copy everything out of req, attach the abort handler.
+    const life = guardResponse(res);
+    const rawId = req.getParameter(0) ?? '';
+    const secKey = req.getHeader('sec-websocket-key');
+    const secExtensions = req.getHeader('sec-websocket-extensions');
+    const creds = {
+      authorization: req.getHeader('authorization'),
+      protocols: req.getHeader('sec-websocket-protocol'),
+      queryToken: req.getQuery('token') ?? '',
+    };
+    const sinceRaw = req.getQuery('since') ?? '';
+
+    if (o.isDraining()) return refuse(res, 503, 'draining', 'gateway is shutting down; retry another instance', 'draining');
+    const idParsed = ticketIdSchema.safeParse(safeDecode(rawId));
+    if (!idParsed.success) return refuse(res, 400, 'bad_ticket_id', 'ticket ids are letters, digits, _ and -', 'bad_request');
+    const ticketId = idParsed.data;
+    const since = sinceRaw === '' ? 0 : Number(sinceRaw);
+    if (!Number.isSafeInteger(since) || since < 0) return refuse(res, 400, 'bad_since', 'since must be a whole number >= 0', 'bad_request');
+
+    let principal;
+    let protocol: string;
+    try {
+      const result = authenticateStream(o.auth, o.jtis, creds);
+      principal = result.principal;
+      protocol = result.protocol;
+      authorizeTicket(principal, ticketId);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      o.metrics.authFailures.inc({ reason: err.reason });
+      if (err.reason === 'forbidden') {
+        o.logger.warn('stream refused: token is for another ticket', { ticketId, sub: principal?.sub, role: principal?.role, tokenTicket: principal?.incidentId });
+      } else {
+        o.logger.info('stream refused: bad token', { ticketId, reason: err.reason });
+      }
+      return refuse(res, err.status, err.reason, err.publicMessage, `auth_${err.status}`, err.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+    }
+
+    // Buffer the ticket's live records from now on, then ask for the snapshot.
+    const pending = o.hub.beginPending(ticketId);
+    const user = { sub: principal.sub, role: principal.role };
+    void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs).then(
+      (snapshot) => finish(snapshot, undefined),
+      (err: unknown) => finish(undefined, err),
+    );
+
+    function finish(snapshot: TicketSnapshot | null | undefined, err: unknown): void {
+      if (life.aborted) {
+        // The client left during the snapshot query: nothing may be written to res now.
+        o.hub.cancelPending(pending);
+        o.metrics.upgrades.inc({ outcome: 'aborted' });
+        o.logger.debug('client left before the upgrade', { ticketId });
+        return;
+      }
+      if (err !== undefined || snapshot === undefined) {
+        o.hub.cancelPending(pending);
+        o.logger.warn('snapshot unavailable; stream refused', { ticketId, err: (err as Error | undefined)?.message });
+        return refuse(res, 503, 'snapshot_unavailable', 'the ticket state is unavailable; retry shortly', 'snapshot_error', { 'retry-after': '2' });
+      }
+      if (snapshot === null) {
+        o.hub.cancelPending(pending);
+        return refuse(res, 404, 'ticket_not_found', `no ticket ${ticketId}`, 'not_found');
+      }
+      if (o.isDraining() || pending.overflowed) {
+        o.hub.cancelPending(pending);
+        return refuse(res, 503, 'unavailable', 'gateway busy or shutting down; retry', 'draining');
+      }
+      const now = Date.now();
+      const data: StreamSocketData = {
+        connId: nextConnId++,
+        ticketId,
+        ...user,
+        since,
+        pending,
+        snapshot,
+        position: START as Position,
+        connectedAt: now,
+        lastInboundAt: now,
+        closing: false,
+      };
+      life.answered = true;
+      o.metrics.upgrades.inc({ outcome: 'upgraded' });
+      res.cork(() => {
+        res.upgrade(data, secKey, protocol, secExtensions, context);
+      });
+    }
+  }
+
+  app.ws<StreamSocketData>(STREAM_ROUTE, {
+    compression: o.compression ? uWS.SHARED_COMPRESSOR : uWS.DISABLED,
+    maxPayloadLength: o.maxPayloadBytes,
+    // Our own check closes a socket at maxBackpressureBytes with SLOW_CONSUMER; uWS's limit is a backstop
+    // above it, and closing (not silently skipping) there keeps a slow socket from ever seeing a gap.
+    maxBackpressure: o.maxBackpressureBytes * 2,
+    closeOnBackpressureLimit: 1,
+    idleTimeout: idleTimeoutSeconds(o.pingIntervalMs),
+    sendPingsAutomatically: true,
+    upgrade,
+    open: (ws) => {
+      o.hub.attach(ws);
+      const d = ws.getUserData();
+      o.logger.debug('stream opened', { ticketId: d.ticketId, sub: d.sub, since: d.since, connId: d.connId });
+    },
+    message: (ws, message) => {
+      const d = ws.getUserData();
+      d.lastInboundAt = Date.now();
+      // The only client message is an application-level ping (activity for the session TTL).
+      if (message.byteLength < 64 && Buffer.from(message).toString('utf8').includes('"ping"')) ws.send(pongFrame());
+    },
+    close: (ws, code) => {
+      const d = ws.getUserData();
+      o.hub.detach(ws);
+      o.metrics.closes.inc({ code: String(code) });
+      o.logger.debug('stream closed', { ticketId: d.ticketId, sub: d.sub, code, connId: d.connId, reason: d.closeReason });
+    },
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`snapshot query timed out after ${ms}ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+export type { PendingConnection };
