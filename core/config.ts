@@ -99,7 +99,7 @@ export const envSchema = z.object({
   LLM_TIMEOUT: duration.default(30_000),
 
   SOPS_DIR: z.string().default(path.join(repoRoot, 'sops')),
-  SOP_SCORE_FLOOR: z.coerce.number().min(0).default(2),
+  SOP_SCORE_FLOOR: z.coerce.number().min(0).default(3), // calibrated on normalised BM25 (activities/knowledge): off-topic < 2.6, weak on-topic >= 3
   MEMORY_DATABASE_URL: optionalString,
   ORG_ALERT_DISTINCT_USERS: positiveInt.default(10),
   ORG_ALERT_WINDOW: duration.default(7 * 24 * 3600_000),

@@ -1,0 +1,55 @@
+/**
+ * Billing tools on the embedded store. `refund` re-checks the transaction inside the same database
+ * transaction that marks it refunded: the check cannot be skipped by calling refund directly, and two
+ * concurrent refunds of one transaction cannot both succeed.
+ */
+import { z } from 'zod';
+import type { ToolStore } from '../security/store';
+
+export const transactionIdSchema = z.string().regex(/^txn_[A-Za-z0-9]{4,32}$/, 'a transaction id like txn_12345');
+
+export type Verification =
+  | { ok: true; id: string; amountCents: number; currency: string; description: string; createdAt: string }
+  | { ok: false; id: string; reason: 'unknown' | 'not_yours' | 'already_refunded' | 'malformed' };
+
+interface TxnRow {
+  id: string;
+  user_id: string;
+  amount_cents: number;
+  currency: string;
+  description: string;
+  created_at: string;
+  refunded_at: string | null;
+}
+
+export function createBillingTools(db: ToolStore) {
+  const get = db.prepare('SELECT * FROM transactions WHERE id = ?');
+  const markRefunded = db.prepare('UPDATE transactions SET refunded_at = ?, refund_ticket = ? WHERE id = ? AND refunded_at IS NULL');
+  const limit = db.prepare('SELECT limit_cents, spent_cents FROM spending_limits WHERE org_id = ?');
+
+  function verifyTransaction(userId: string, id: string): Verification {
+    if (!transactionIdSchema.safeParse(id).success) return { ok: false, id, reason: 'malformed' };
+    const row = get.get(id) as TxnRow | undefined;
+    if (!row) return { ok: false, id, reason: 'unknown' };
+    if (row.user_id !== userId) return { ok: false, id, reason: 'not_yours' };
+    if (row.refunded_at) return { ok: false, id, reason: 'already_refunded' };
+    return { ok: true, id, amountCents: row.amount_cents, currency: row.currency, description: row.description, createdAt: row.created_at };
+  }
+
+  const refund = db.transaction((userId: string, id: string, ticketId: string) => {
+    const check = verifyTransaction(userId, id);
+    if (!check.ok) return { refunded: false as const, id, reason: check.reason };
+    markRefunded.run(new Date().toISOString(), ticketId, id);
+    return { refunded: true as const, id, amountCents: check.amountCents, currency: check.currency };
+  });
+
+  return {
+    verifyTransaction,
+    refund: (userId: string, id: string, ticketId: string) => refund(userId, id, ticketId),
+    spendingLimit(orgId: string) {
+      const row = limit.get(orgId) as { limit_cents: number; spent_cents: number } | undefined;
+      return row ? { known: true, limitCents: row.limit_cents, spentCents: row.spent_cents } : { known: false, limitCents: 0, spentCents: 0 };
+    },
+  };
+}
+export type BillingTools = ReturnType<typeof createBillingTools>;

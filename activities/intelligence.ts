@@ -1,0 +1,64 @@
+/**
+ * Wires the embedded implementations of every intelligence port: the rules model when no API key is set,
+ * ChatOpenAI (any OpenAI-compatible server via OPENAI_BASE_URL) otherwise; SQLite stores in the data
+ * directory; SOPs from sops/ plus human-provided ones under <dataDir>/sops-human.
+ */
+import path from 'node:path';
+import type { Config } from '../core/config';
+import { createOpenAiModel, type StructuredModel } from '../core/llm';
+import { createDomainAgents, createLogSearch, seedAuditLogs } from './agents';
+import { createDrafter } from './drafting';
+import { createFeedbackAnalyzer } from './feedback';
+import { createKnowledgeBase } from './knowledge';
+import { createMemory } from './memory';
+import type { Intelligence } from './ports';
+import { createSecurityTools, openToolStore } from './security';
+import { createTriage } from './triage';
+import { createVerifier } from './verification';
+
+export interface IntelligenceOptions {
+  /** Defaults to cfg.dataDir. */
+  dataDir?: string;
+  /** Defaults to cfg.knowledge.sopsDir. */
+  sopsDir?: string;
+  /** A model to use instead of the configured one; `null` forces the rules model even with a key. */
+  llm?: StructuredModel | null;
+}
+
+export async function createIntelligence(cfg: Config, opts: IntelligenceOptions = {}): Promise<Intelligence> {
+  const dataDir = opts.dataDir ?? cfg.dataDir;
+  const model = opts.llm === null ? undefined : (opts.llm ?? (cfg.llm.apiKey ? createOpenAiModel(cfg.llm) : undefined));
+
+  const memory = createMemory({
+    dataDir,
+    databaseUrl: cfg.memory.databaseUrl,
+    orgAlertDistinctUsers: cfg.memory.orgAlertDistinctUsers,
+    orgAlertWindowMs: cfg.memory.orgAlertWindowMs,
+  });
+  const db = openToolStore(dataDir);
+  const auditDir = path.join(dataDir, 'audit-logs');
+  seedAuditLogs(auditDir);
+  const security = createSecurityTools(db);
+  const knowledge = createKnowledgeBase({
+    sopsDir: opts.sopsDir ?? cfg.knowledge.sopsDir,
+    humanDir: path.join(dataDir, 'sops-human'),
+    scoreFloor: cfg.knowledge.scoreFloor,
+  });
+  let closed = false;
+  return {
+    triage: createTriage(model),
+    security,
+    knowledge,
+    agents: createDomainAgents({ db, security, logs: createLogSearch(auditDir) }),
+    drafter: createDrafter({ sopById: (id) => knowledge.all().find((s) => s.id === id), model }),
+    verifier: createVerifier(db),
+    feedback: createFeedbackAnalyzer(model),
+    memory,
+    async close() {
+      if (closed) return;
+      closed = true;
+      memory.close();
+      db.close();
+    },
+  };
+}

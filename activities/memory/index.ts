@@ -1,0 +1,84 @@
+/**
+ * Long-term memory on SQLite: each user's incidents (so the next reply can say "we helped you with a 2FA
+ * lockout last month") and per-org analytics. When enough distinct users of one org hit the same category
+ * inside the window, consolidate returns an alert for the enterprise queue, once per org, category and window.
+ * PostgreSQL by URL is not implemented yet: a URL is refused with a clear message rather than ignored.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { TicketflowError } from '../../core/errors';
+import { redact } from '../../core/pii';
+import type { Memory, OrgPatternAlert, TicketContext } from '../ports';
+
+export interface MemoryOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  orgAlertDistinctUsers: number;
+  orgAlertWindowMs: number;
+  /** For tests: the clock. */
+  now?: () => number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS incidents (
+  ticket_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, org_id TEXT NOT NULL, topic TEXT NOT NULL, category TEXT NOT NULL,
+  resolved INTEGER NOT NULL, summary TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS incidents_user ON incidents(user_id, at);
+CREATE INDEX IF NOT EXISTS incidents_org ON incidents(org_id, category, at);
+CREATE TABLE IF NOT EXISTS org_alerts (org_id TEXT NOT NULL, category TEXT NOT NULL, at INTEGER NOT NULL, distinct_users INTEGER NOT NULL);
+`;
+
+function ageText(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  if (days < 1) return 'today';
+  if (days < 2) return 'yesterday';
+  if (days < 28) return `${days} days ago`;
+  if (days < 60) return 'last month';
+  return `${Math.round(days / 30)} months ago`;
+}
+
+export interface MemoryImpl extends Memory {
+  close(): void;
+}
+
+export function createMemory(opts: MemoryOptions): MemoryImpl {
+  if (opts.databaseUrl) {
+    throw new TicketflowError('bad_input', 'MEMORY_DATABASE_URL (PostgreSQL) is not supported yet: unset it to use the embedded SQLite memory', { retriable: false });
+  }
+  const now = opts.now ?? Date.now;
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const db = new Database(path.join(opts.dataDir, 'memory.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const upsert = db.prepare(
+    'INSERT INTO incidents (ticket_id, user_id, org_id, topic, category, resolved, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO UPDATE SET resolved = excluded.resolved, summary = excluded.summary',
+  );
+  const byUser = db.prepare('SELECT topic, category, resolved, summary, at FROM incidents WHERE user_id = ? ORDER BY at DESC LIMIT ?');
+  const distinctUsers = db.prepare('SELECT COUNT(DISTINCT user_id) AS n FROM incidents WHERE org_id = ? AND category = ? AND at >= ?');
+  const recentAlert = db.prepare('SELECT 1 FROM org_alerts WHERE org_id = ? AND category = ? AND at >= ? LIMIT 1');
+  const insertAlert = db.prepare('INSERT INTO org_alerts (org_id, category, at, distinct_users) VALUES (?, ?, ?, ?)');
+
+  const consolidate = db.transaction((ctx: TicketContext, r: { topic: string; category: string; resolved: boolean; summary: string }) => {
+    const t = now();
+    upsert.run(ctx.ticketId, ctx.userId, ctx.orgId, r.topic, r.category, r.resolved ? 1 : 0, redact(r.summary).slice(0, 500), t);
+    const since = t - opts.orgAlertWindowMs;
+    const n = (distinctUsers.get(ctx.orgId, r.category, since) as { n: number }).n;
+    if (n < opts.orgAlertDistinctUsers || recentAlert.get(ctx.orgId, r.category, since)) return {};
+    insertAlert.run(ctx.orgId, r.category, t, n);
+    const orgAlert: OrgPatternAlert = { orgId: ctx.orgId, category: r.category, distinctUsers: n, windowMs: opts.orgAlertWindowMs };
+    return { orgAlert };
+  });
+
+  return {
+    async history(ctx, limit = 5) {
+      const rows = byUser.all(ctx.userId, limit) as { topic: string; category: string; resolved: number; summary: string; at: number }[];
+      return rows.map((r) => `${ageText(now() - r.at)}: ${r.summary} (${r.topic}, ${r.resolved ? 'resolved' : 'not resolved'})`);
+    },
+    async consolidate(ctx, record) {
+      return consolidate(ctx, record);
+    },
+    close: () => db.close(),
+  };
+}
