@@ -1,0 +1,37 @@
+/**
+ * npm run --silent triage < tickets.jsonl
+ * Reads {"id","query"} lines, writes one triage line per ticket with the model configured (rules model
+ * without OPENAI_API_KEY).
+ */
+import { z } from 'zod';
+import { config } from '../core/config';
+import { modelFromConfig } from '../core/llm';
+import { createTriage } from '../activities/triage';
+import { processJsonLines } from './jsonl';
+
+const lineSchema = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1, 'query is empty').max(20_000) });
+
+async function main() {
+  const triage = createTriage(modelFromConfig(config()));
+  await processJsonLines(lineSchema, async ({ id, query }) => {
+    const r = await triage.triage({ ticketId: `cli-${String(id).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'x'}`, userId: 'cli', orgId: 'cli' }, query);
+    return {
+      id,
+      intent: r.analysis.intent,
+      urgency: r.analysis.urgency,
+      tone: r.analysis.tone,
+      topic: r.analysis.topic,
+      topics: r.analysis.topics,
+      is_sensitive: r.analysis.is_sensitive,
+      risk_category: r.security.risk_category,
+      confidence_score: r.security.confidence_score,
+      extracted_entities: r.security.extracted_entities,
+      model: r.model,
+    };
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`triage: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
