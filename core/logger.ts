@@ -3,6 +3,7 @@
  * masks secrets in the message and in every field, so a token can never be logged in full, whoever
  * forgot to mask it upstream.
  */
+import { Writable } from 'node:stream';
 import winston from 'winston';
 import { maskDeep, maskSecrets } from './secrets';
 
@@ -42,7 +43,6 @@ export function createLogger(component: string, fields: Record<string, unknown> 
 /** For tests: a logger writing into an array, through the same masking format. */
 export function createCapturingLogger(component: string): { logger: winston.Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const { Writable } = require('node:stream') as typeof import('node:stream');
   const stream = new Writable({
     write(chunk, _enc, cb) {
       lines.push(JSON.parse(String(chunk)));
