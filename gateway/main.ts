@@ -1,0 +1,83 @@
+/**
+ * The gateway process: config from the environment, the real ticket client (Temporal) as the snapshot
+ * source and behind the HTTP API, the console's static UI, and a graceful drain on SIGTERM/SIGINT.
+ * `npm run gateway`.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { config } from '../core/config';
+import { createLogger } from '../core/logger';
+import { createTicketClient, type ListTicketsInput } from '../core/ticket-client';
+import type { TicketApiPort } from './api/context';
+import { consoleRoutes } from './api/register';
+import { JwtConfigError, loadJwtKeys } from './auth/keys';
+import { createGateway, type Gateway } from './server';
+
+const log = createLogger('gateway-main');
+
+async function main(): Promise<void> {
+  const cfg = config();
+  try {
+    // Before anything connects: without a key to verify tokens the gateway must not start at all.
+    loadJwtKeys(cfg.jwt);
+  } catch (err) {
+    if (!(err instanceof JwtConfigError)) throw err;
+    process.stderr.write(`ticketflow gateway: ${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  let gateway: Gateway;
+  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const temporal = new Client({ connection, namespace: cfg.temporal.namespace });
+  const tickets = createTicketClient({ client: temporal, config: cfg });
+  // The API passes filters as strings; the ticket client validates them with zod (bad values -> bad_input).
+  const ticketApi: TicketApiPort = { ...tickets, listTickets: (filter) => tickets.listTickets(filter as ListTicketsInput) };
+  try {
+    gateway = createGateway({
+      config: cfg,
+      snapshots: tickets,
+      processMetrics: true,
+      registerRoutes: consoleRoutes({ tickets: ticketApi, temporal }),
+    });
+  } catch (err) {
+    if (err instanceof JwtConfigError) {
+      process.stderr.write(`ticketflow gateway: ${err.message}\n`);
+      await connection.close();
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+
+  const port = await gateway.listen(cfg.gateway.port, cfg.gateway.host);
+  const url = cfg.gateway.publicUrl.replace(/:\d+$/, `:${port}`);
+  log.info('gateway up', { url, temporal: cfg.temporal.address, kafka: cfg.kafka.brokers.join(','), topic: cfg.kafka.ticketEventsTopic });
+  if (cfg.gateway.devIdentity) {
+    log.warn('DEV_IDENTITY is on: the console hands out dev tokens; never enable it in production', { console: `${url}/` });
+    process.stderr.write(`\n  ticketflow console: ${url}/\n\n`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    void gateway
+      .stop()
+      .then(() => connection.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error('shutdown failed', { err });
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  log.error('gateway failed to start', { err });
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 100).unref();
+});
