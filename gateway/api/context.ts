@@ -5,6 +5,8 @@
  */
 import type { Logger } from '../../core/logger';
 import type { Config } from '../../core/config';
+import type { Queue, ReviewDecision, TicketStatus } from '../../core/domain';
+import type { TicketState } from '../../workflows/state';
 
 export type Role = 'agent' | 'customer';
 
@@ -25,21 +27,7 @@ export interface ApiAuth {
   readonly canSign: boolean;
 }
 
-/** The ticket state as the API forwards it; only the fields the API itself reads are typed. */
-export interface TicketStateView {
-  ticketId?: string;
-  userId?: string;
-  status?: string;
-  [key: string]: unknown;
-}
-
-export interface ReviewInput {
-  action: 'approve' | 'edit' | 'reject';
-  draftVersion: number;
-  reviewer: string;
-  text?: string;
-  reason?: string;
-}
+export type { TicketState };
 
 export interface TicketListPage {
   tickets: unknown[];
@@ -49,14 +37,14 @@ export interface TicketListPage {
 /** The subset of core/ticket-client.ts the API calls. Errors are TicketflowError ('not_found', 'conflict', ...). */
 export interface TicketApiPort {
   createTicket(input: { userId: string; orgId: string; text: string }): Promise<{ ticketId: string; status?: string }>;
-  getState(ticketId: string): Promise<TicketStateView>;
-  listTickets(filter: { status?: string; queue?: string; pageSize?: number; nextPageToken?: string }): Promise<TicketListPage>;
-  review(ticketId: string, decision: ReviewInput): Promise<unknown>;
+  getState(ticketId: string): Promise<TicketState>;
+  listTickets(filter: { status?: TicketStatus; queue?: Queue; pageSize?: number; nextPageToken?: string }): Promise<TicketListPage>;
+  review(ticketId: string, decision: ReviewDecision): Promise<unknown>;
+  /** Lets a ticket held in the security queue continue with the automation. */
+  release(ticketId: string, input: { reviewer: string; note?: string }): Promise<unknown>;
   provideSop(ticketId: string, sop: { title: string; body: string; author: string }): Promise<unknown>;
   sendFeedback(ticketId: string, feedback: { resolved?: boolean; rating?: number; comment: string }): Promise<unknown>;
   addMessage(ticketId: string, message: { text: string; author?: string }): Promise<unknown>;
-  /** Counts per queue from Temporal visibility; optional because not every deployment can count. */
-  countQueues?(): Promise<Record<string, number>>;
 }
 
 export interface ApiContext {
@@ -64,4 +52,6 @@ export interface ApiContext {
   tickets: TicketApiPort;
   auth: ApiAuth;
   logger: Logger;
+  /** Counts per queue from Temporal visibility (queue-counts.ts); without it the console counts its lists. */
+  countQueues?: () => Promise<Record<string, number>>;
 }

@@ -1,9 +1,15 @@
 /**
  * The HTTP API of the gateway: `registerApiRoutes(app, ctx)` adds every /v1 route (except the WebSocket
- * stream and ws-tickets, which the gateway owns) to a uWS app.
+ * stream and ws-tickets, which the gateway owns) to a uWS app. `consoleRoutes({ tickets, temporal })` is the
+ * `registerRoutes` plug for createGateway: the API plus the built UI.
  */
+import type { Client } from '@temporalio/client';
 import type { TemplatedApp } from 'uWebSockets.js';
-import type { ApiContext } from './context';
+import type { Config } from '../../core/config';
+import type { Logger } from '../../core/logger';
+import { registerStaticRoutes } from '../static/serve';
+import type { ApiAuth, ApiContext, TicketApiPort } from './context';
+import { createQueueCounter } from './queue-counts';
 import { registerActionRoutes } from './routes/actions';
 import { registerSessionRoutes } from './routes/session';
 import { registerTicketRoutes } from './routes/tickets';
@@ -14,4 +20,29 @@ export function registerApiRoutes(app: TemplatedApp, ctx: ApiContext): void {
   registerTicketRoutes(app, ctx);
   registerActionRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
+}
+
+export interface ConsoleRoutesOptions {
+  tickets: TicketApiPort;
+  /** The Temporal client, for queue counts; without it the console counts the tickets it lists. */
+  temporal?: Client;
+  /** Where the built UI is; defaults to ui/dist. */
+  uiDistDir?: string;
+  /** Serve the UI too (default true). */
+  ui?: boolean;
+}
+
+/** For `createGateway({ registerRoutes: consoleRoutes({ tickets, temporal }) })`. */
+export function consoleRoutes(opts: ConsoleRoutesOptions) {
+  return (app: TemplatedApp, gw: { config: Config; auth: ApiAuth; logger: Logger }): void => {
+    const logger = gw.logger.child({ component: 'gateway-api' });
+    registerApiRoutes(app, {
+      config: gw.config,
+      auth: gw.auth,
+      logger,
+      tickets: opts.tickets,
+      countQueues: opts.temporal ? createQueueCounter(opts.temporal) : undefined,
+    });
+    if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
+  };
 }

@@ -3,7 +3,7 @@
  * written for the person calling the API: a 400 says which field is wrong and why.
  */
 import { z } from 'zod';
-import { queues, ticketStatuses, topics } from '../../core/domain';
+import { queues, ticketStatuses } from '../../core/domain';
 import { ticketIdSchema } from '../../core/events';
 
 /** Largest body any route accepts; bigger requests get 413 before they are parsed. */
@@ -49,12 +49,13 @@ export const feedbackBody = z
     message: 'feedback needs at least one of resolved, rating or comment',
   });
 
+export const releaseBody = z.strictObject({ note: z.string({ error: 'note must be a string' }).trim().max(2_000, 'note must be at most 2000 characters').optional() });
+
 export const messageBody = z.strictObject({ text: text('text', 10_000) });
 
 export const listQuery = z.strictObject({
   status: z.enum(ticketStatuses, { error: `status must be one of ${ticketStatuses.join(', ')}` }).optional(),
   queue: z.enum(queues, { error: `queue must be one of ${queues.join(', ')}` }).optional(),
-  topic: z.enum(topics, { error: `topic must be one of ${topics.join(', ')}` }).optional(),
   pageSize: z.coerce.number({ error: 'pageSize must be a number' }).int().min(1, 'pageSize must be 1 to 100').max(100, 'pageSize must be 1 to 100').default(25),
   pageToken: z.string().max(4096).optional(),
 });

@@ -6,7 +6,7 @@
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { ApiContext } from '../context';
 import { defineRoute } from '../route';
-import { feedbackBody, messageBody, reviewBody, sopBody } from '../schemas';
+import { feedbackBody, messageBody, releaseBody, reviewBody, sopBody } from '../schemas';
 import { assertCanSee, viewFor } from '../views';
 import { parseTicketId } from './tickets';
 
@@ -23,6 +23,21 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       // for review is refused by its validator and comes back as 409 with the workflow's reason.
       const result = await ctx.tickets.review(ticketId, { ...body, reviewer: principal.sub });
       ctx.logger.info('review accepted', { ticketId, action: body.action, draftVersion: body.draftVersion, reviewer: principal.sub });
+      const state = await ctx.tickets.getState(ticketId);
+      return { status: 200, body: { accepted: true, result: result ?? null, state } };
+    },
+  });
+
+  defineRoute(app, ctx, {
+    method: 'post',
+    pattern: '/v1/tickets/:id/release',
+    roles: ['agent'],
+    params: 1,
+    body: releaseBody,
+    async handle({ principal, params, body }) {
+      const ticketId = parseTicketId(params[0]);
+      const result = await ctx.tickets.release(ticketId, { reviewer: principal.sub, note: body.note });
+      ctx.logger.info('ticket released from security hold', { ticketId, reviewer: principal.sub });
       const state = await ctx.tickets.getState(ticketId);
       return { status: 200, body: { accepted: true, result: result ?? null, state } };
     },

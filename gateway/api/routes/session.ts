@@ -33,8 +33,8 @@ export function registerSessionRoutes(app: TemplatedApp, ctx: ApiContext): void 
     pattern: '/v1/queues',
     roles: ['agent'],
     async handle() {
-      if (!ctx.tickets.countQueues) return { status: 200, body: { counts: null } };
-      const counts = await ctx.tickets.countQueues();
+      if (!ctx.countQueues) return { status: 200, body: { counts: null } };
+      const counts = await ctx.countQueues();
       return { status: 200, body: { counts: Object.fromEntries(CONSOLE_QUEUES.map((q) => [q, counts[q] ?? 0])) } };
     },
   });

@@ -61,7 +61,8 @@ export class QueueBoard {
         counts = null; // counts are a nicety; the lists still show
       }
       for (const [queue, rows] of pages) {
-        const visible = queue === 'none' ? rows.filter((r) => !['closed', 'resolved', 'failed'].includes(r.status ?? '')) : rows;
+        // The 'none' queue also holds finished tickets; the console shows only those still moving.
+        const visible = rows.filter((r) => r.executionStatus === 'RUNNING' && (queue !== 'none' || !['closed', 'resolved', 'failed'].includes(r.status)));
         this.lastRows.set(queue, visible);
         this.renderColumn(queue, visible, counts?.[queue]);
       }
@@ -98,9 +99,9 @@ export class QueueBoard {
               'aria-current': row.ticketId === this.selected ? 'true' : false,
               on: { click: () => this.onOpen(row.ticketId) },
             },
-            h('span', { class: 'card-top' }, h('span', { class: 'ticket-id' }, shortId(row.ticketId)), row.urgency ? h('span', { class: `badge urgency-${row.urgency}` }, row.urgency) : null),
-            h('span', { class: 'card-meta' }, [row.topic ?? 'untriaged', statusLabel(row.status)].join(' · ')),
-            h('span', { class: 'card-time' }, timeAgo(row.createdAt ?? row.startTime)),
+            h('span', { class: 'card-top' }, h('span', { class: 'ticket-id' }, shortId(row.ticketId)), row.urgency && row.urgency !== 'none' ? h('span', { class: `badge urgency-${row.urgency}` }, row.urgency) : null),
+            h('span', { class: 'card-meta' }, [row.topic === 'none' ? 'untriaged' : row.topic, statusLabel(row.status)].join(' · ')),
+            h('span', { class: 'card-time' }, timeAgo(row.startedAt)),
           ),
         ),
       ),

@@ -2,33 +2,16 @@
  * The shapes the UI reads. The agent view is the workflow's state as is; the customer view is the API's
  * allow-list (gateway/api/views.ts). Types only: nothing here ends up in the bundle.
  */
+import type { TicketListItem } from '../../../core/ticket-client';
+import type { CustomerTicketView } from '../../../gateway/api/views';
 import type { TicketState } from '../../../workflows/state';
 
 export type AgentTicketState = TicketState;
 
-export interface CustomerTicketState {
-  ticketId: string;
-  status: string;
-  timestamps?: { createdAt?: string; updatedAt?: string; resolvedAt?: string };
-  text: string | null;
-  reply: { text: string; at?: string } | null;
-  messages: { from: 'customer' | 'agent'; text: string; at?: string }[];
-  awaiting: 'feedback' | null;
-  feedback: { resolved?: boolean; rating?: number; comment?: string } | null;
-  lastSeq?: number;
-}
+export type CustomerTicketState = CustomerTicketView;
 
 /** One row of GET /v1/tickets (from Temporal visibility). */
-export interface TicketSummary {
-  ticketId: string;
-  status?: string | null;
-  queue?: string | null;
-  topic?: string | null;
-  urgency?: string | null;
-  startTime?: string | null;
-  createdAt?: string | null;
-  updatedAt?: string | null;
-}
+export type TicketSummary = TicketListItem;
 
 export interface SessionInfo {
   sub: string;
