@@ -21,7 +21,7 @@ export const topicCues: Record<Exclude<Topic, 'unknown'>, Cue[]> = {
     cue(/\b(?:password|passphrase)s?\b|\bpwd\b/, 2),
     cue(/\b(?:log ?in|sign[- ]?in|logins?)\b/, 1),
     cue(/\baccount\b/, 1),
-    cue(/\b(?:hack(?:ed|er|ing)?|compromised?|taken over|took over|take ?over|hijack\w*|stolen|breach(?:ed)?)\b/, 3),
+    cue(/\b(?:hack(?:ed|er|ing)?|compromised?|taken over|took over|take ?over|hijack\w*|stolen|breach(?:ed)?(?! of contract))\b/, 3),
     cue(/\b(?:unauthori[sz]ed|suspicious|wasn'?t me|not me|didn'?t (?:do|make|create|authori[sz]e)|never did|don'?t recogni[sz]e|i did not)\b/, 2),
     cue(/\bssh keys?\b|\bdeploy keys?\b|\boauth apps?\b|\bsessions?\b/, 1),
     cue(/\b(?:personal access tokens?|pats?|access tokens?|api tokens?|api keys?|secret keys?|credentials?|\.env)\b/, 2),
@@ -35,11 +35,15 @@ export const topicCues: Record<Exclude<Topic, 'unknown'>, Cue[]> = {
   ],
   Billing: [
     cue(/\b(?:billing|billed|bill|invoices?|receipts?|vat|tax)\b/, 3),
-    cue(/\b(?:refund\w*|charged?|charges|chargeback|overcharged|double[- ]charged|duplicate charge|dispute)\b/, 3),
+    // Money moving is Billing's even when a product is named ("refund my ShotGun plan"): the strongest cue.
+    cue(/\b(?:refund\w*|charged?|charges|chargeback|overcharged|double[- ]charged|duplicate charge|dispute)\b/, 4),
     cue(/\b(?:payments?|paid|pay|money|price|pricing|cost|costs|\$\d+|€\d+|usd|eur)\b/, 2),
     cue(/\b(?:subscriptions?|subscribe\w*|plans?|upgrad\w+|downgrad\w+|renew\w*|trial|checkout)\b/, 2),
     cue(/\b(?:coupons?|promo codes?|discounts?|credit card|card (?:was |got )?declined|declined)\b/, 3),
-    cue(/\b(?:spending limits?|budgets?|metered|overage|usage (?:limits?|costs?|billing)|minutes|storage quota)\b/, 2),
+    cue(/\bspending limits?\b|\bspending\b/, 3),
+    cue(/\b(?:budgets?|metered|overage|usage (?:limits?|costs?|billing)|storage quota)\b/, 2),
+    cue(/\b(?:increase|raise|bump|extend)\b.{0,30}\b(?:budget|limit|spending|quota)\b/, 2),
+    cue(/\bminutes\b/, 1),
     cue(/\btransaction(?: ids?)?\b|\btxn_\w+/, 3),
     cue(/\bseats?\b/, 1),
   ],
@@ -75,7 +79,8 @@ export const topicCues: Record<Exclude<Topic, 'unknown'>, Cue[]> = {
   ],
   Discourse: [
     cue(/\b(?:docs|documentation|doc page|docs page|tutorial|guide)\b/, 3),
-    cue(/\b(?:community|forum|discussions?|discourse|moderators?|thread|post(?:ed)? on)\b/, 2),
+    cue(/\b(?:forums?|discourse|community forum)\b/, 3),
+    cue(/\b(?:community|discussions?|moderators?|thread|post(?:ed)? on)\b/, 2),
     cue(/\b(?:githouse stars?|star program|ambassador|badges?)\b/, 3),
     cue(/\b(?:site search|search index|search results|broken link|typo in|markdown|renders?|rendering|mermaid)\b/, 2),
   ],
@@ -92,6 +97,12 @@ export const riskCues: Record<Exclude<RiskCategory, 'none'>, Cue[]> = {
     cue(/\b(?:phishing|clicked (?:it|the link)|typed my password|entered my password)\b/, 3),
     cue(/\b(?:admin password|mark my account verified|give me access to|tell me the password)\b/, 3),
     cue(/\bpassword was changed\b|\bchanged my (?:email|password)\b/, 2),
+    // A sign-in the customer disowns: a new device or place, while they were elsewhere.
+    cue(/\bnew (?:device|location|browser)\b.{0,20}\b(?:signed|logged) in\b|\b(?:signed|logged) in from (?:a new|an unknown|an unrecogni[sz]ed)\b/, 2),
+    cue(/\b(?:i was|while i was) (?:asleep|sleeping|on vacation|on holiday|offline|on a plane)\b|\bi live in\b/, 2),
+    // Social engineering: changing someone's security settings with the checks skipped.
+    cue(/\b(?:skip|bypass|without|waive)\b.{0,25}\b(?:identity|verification|verify|checks?)\b/, 2),
+    cue(/\b(?:reset|disable|remove|turn off)\b.{0,20}\b(?:2fa|two[- ]?factor|mfa|password)\b.{0,20}\b(?:on|for) (?:the )?(?:account|user)\b/, 2),
   ],
   TOKEN_EXPOSURE: [
     cue(/\b(?:leak(?:ed|s)?|expos(?:ed|ure)|committed|pushed|pasted|published|public)\b.{0,60}\b(?:tokens?|keys?|secrets?|credentials?|pat|\.env|jwt)\b/, 3),
@@ -104,7 +115,7 @@ export const riskCues: Record<Exclude<RiskCategory, 'none'>, Cue[]> = {
   ],
   PII_LEAK: [
     cue(/\b(?:doxx?\w*|home address|phone number|personal (?:data|information|details))\b.{0,60}\b(?:public|published|posted|exposed|leak\w*|visible)\b/, 3),
-    cue(/\b(?:published|posted|exposed|leaked|shared)\b.{0,40}\b(?:my|our)\b.{0,20}\b(?:address|phone|email|personal)\b/, 3),
+    cue(/\b(?:publish|post|expos|leak|shar|spread)\w*\b.{0,40}\b(?:my|our)\b.{0,20}\b(?:address|phone|email|personal)\b/, 3),
     cue(/\b(?:list of (?:all )?users|all users|their emails|user emails|email addresses of)\b/, 3),
     cue(/\b(?:data (?:breach|leak)|pii)\b/, 2),
   ],
@@ -119,7 +130,8 @@ export const urgencyCues = {
     cue(/\blosing (?:money|dev time|revenue|customers)\b/, 3),
   ],
   high: [
-    cue(/\b(?:urgent\w*|asap|immediately|right now|now!|help!|as soon as possible|critical)\b/, 2),
+    cue(/\b(?:urgent\w*|asap|immediately|right now|as soon as possible|critical)\b|\b(?:now|help)!/, 2),
+    cue(/\bevery (?:workflow|job|build|run|deploy)\b|\bstopped (?:working|picking|running)\b|\bbreathing down\b/, 2),
     cue(/\b(?:locked out|can'?t (?:log ?in|sign ?in|get in|access)|cannot (?:access|log ?in)|unable to (?:access|log ?in))\b/, 2),
     cue(/\b(?:\d+|three|four|five|six|several) (?:days|hours|weeks)\b|\bfor days\b|\bstill\b/, 1),
     cue(/\b(?:money back|dispute|lawyers?|attorneys?|lawsuit|legal|data protection authority)\b/, 2),
@@ -139,7 +151,7 @@ export const toneCues = {
     cue(/\b(?:lawyers?|attorney|lawsuit|final notice|deleted my account)\b/, 1),
   ],
   urgent: [
-    cue(/\b(?:urgent\w*|asap|immediately|right now|emergency|help!|quickly|lock it down|what now|what should i do)\b/, 2),
+    cue(/\b(?:urgent\w*|asap|immediately|right now|emergency|quickly|lock it down|what now)\b|\bhelp!|\?\?/, 2),
     cue(/\b(?:hacked|compromised|wasn'?t me|did not do|never did|someone (?:is using|logged)|public for|been public)\b/, 2),
     cue(/!/, 1),
   ],
@@ -166,12 +178,28 @@ export const vocabulary = [
   'repository', 'workflow', 'workflows', 'runner', 'runners', 'pipeline', 'container', 'registry', 'package',
   'extension', 'suggestions', 'license', 'documentation', 'community', 'discussion', 'compromised', 'hacked',
   'unauthorized', 'suspicious', 'security', 'budget', 'spending', 'coupon', 'lawyer', 'attorney', 'lawsuit',
-  'duplicate', 'cancelled', 'canceled', 'upgrade', 'downgrade', 'deprovisioning', 'pagination', 'rebase', 'locked',
+  'duplicate', 'access', 'login', 'token', 'tokens', 'cancelled', 'canceled', 'upgrade', 'downgrade', 'deprovisioning', 'pagination', 'rebase', 'locked',
 ];
 
-/** Real words one edit away from a domain word: never "corrected". */
+/**
+ * Real English words within correcting distance of a domain word ("sending" ~ "spending"): never corrected.
+ * Generated offline from the wamerican word list against `vocabulary` (5+ letters, same first letter, OSA distance 1,
+ * or 2 for words of 9+ letters); regenerate when the vocabulary changes.
+ */
 export const protectedWords = new Set([
-  'change', 'changed', 'changes', 'willing', 'filling', 'killing', 'packing', 'parking', 'locker', 'docked',
-  'rocked', 'looked', 'licensed', 'coupons', 'runners', 'funder', 'account', 'accounts', 'hacker', 'backed',
-  'packed', 'racked', 'tracked', 'locket', 'budge', 'budged', 'refuse', 'refined', 'charter', 'charmed',
+  'accounted', 'accounts', 'attorneys', 'authenticate', 'authenticated', 'authenticates', 'authenticating',
+  'authentications', 'balling', 'belling', 'bilking', 'billeting', 'billings', 'billowing', 'budge', 'budged',
+  'budges', 'budgets', 'bulling', 'catcalled', 'changed', 'channeled', 'channelled', 'charge', 'charger', 'charges',
+  'charmed', 'charred', 'charted', 'commodity', 'communing', 'communion', 'communism', 'communist', 'communists',
+  'comprised', 'compromise', 'compromises', 'concealed', 'contained', 'containers', 'coupons', 'discussing',
+  'discussions', 'dissuasion', 'documentations', 'downgraded', 'downgrades', 'duplicated', 'duplicates',
+  'duplicator', 'duplicity', 'enterprises', 'expansion', 'extensional', 'extensions', 'extensive', 'extrusion',
+  'hacker', 'harked', 'hawked', 'hocked', 'invoiced', 'invoices', 'lacked', 'lawsuits', 'lawyers', 'layer',
+  'licence', 'licensed', 'licensee', 'licensees', 'licenses', 'licked', 'locke', 'locker', 'locket', 'logan',
+  'logic', 'logins', 'logon', 'looked', 'lucked', 'packaged', 'packages', 'paginating', 'passports', 'payments',
+  'pipelines', 'priceline', 'rebate', 'rebounded', 'receipted', 'receipts', 'recover', 'recovered', 'recovers',
+  'redounded', 'refunds', 'registers', 'registrar', 'resounded', 'runnel', 'runnels', 'runnier', 'sending',
+  'speeding', 'spindling', 'spreading', 'subscriptions', 'suggesting', 'suggestion', 'suspending', 'suspicion',
+  'suspicions', 'suspiciously', 'taken', 'toked', 'tokes', 'upgraded', 'upgrades',
+  'change', 'changes', 'willing', 'filling', 'killing', 'packing', 'parking',
 ]);

@@ -27,7 +27,7 @@ export function editDistance(a: string, b: string, cap = 3): number {
 const vocabSet = new Set(vocabulary);
 
 function correct(word: string): string {
-  if (word.length < 6 || vocabSet.has(word) || protectedWords.has(word)) return word;
+  if (word.length < 5 || vocabSet.has(word) || protectedWords.has(word)) return word;
   const allowed = word.length >= 9 ? 2 : 1;
   let best: string | undefined;
   let bestDistance = allowed + 1;
@@ -43,7 +43,7 @@ function correct(word: string): string {
 }
 
 export function normalize(text: string): string {
-  return text.toLowerCase().replace(/[a-z]{6,}/g, (w) => correct(w));
+  return text.toLowerCase().replace(/[a-z]{5,}/g, (w) => correct(w));
 }
 
 /** Share of letters in upper case: a long ticket written mostly in capitals is shouting. */

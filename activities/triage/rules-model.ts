@@ -30,6 +30,12 @@ function score(text: string, cues: Cue[]): number {
   return s;
 }
 
+const SSO = /\b(?:saml|sso|single sign[- ]on|idp|identity provider)\b/;
+const SIGN_IN_CUES: Cue[] = [
+  { re: /\b(?:log ?in|sign[- ]?in|logins?)\b/, w: 1 },
+  { re: /\bcan'?t (?:log ?in|sign ?in|get in)|\bcannot (?:log ?in|sign ?in)/, w: 3 },
+];
+
 const saturate = (x: number, k: number) => 1 - Math.exp(-x / k);
 
 /** Evidence the detectors found, per risk category: a pasted credential is strong on its own. */
@@ -83,7 +89,8 @@ function urgencyOf(text: string, risk: RiskCategory, riskScore: number, topic: T
   const critical = score(text, urgencyCues.critical);
   const high = score(text, urgencyCues.high);
   const low = score(text, urgencyCues.low);
-  if ((risk === 'TOKEN_EXPOSURE' || risk === 'ATO') && riskScore >= 6) return 'critical';
+  // A pasted credential or a takeover with corroborating signs is live damage: critical.
+  if ((risk === 'TOKEN_EXPOSURE' && riskScore >= 6) || (risk === 'ATO' && riskScore >= 4)) return 'critical';
   if (critical >= 3) return 'critical';
   if (risk !== 'none' || high >= 2 || critical >= 2 || shouting) return 'high';
   if (topic === 'unknown') return 'low';
@@ -105,6 +112,8 @@ export function classify(redactedText: string, entities: ExtractedEntity[]): Rul
 
   const topicScores: Record<string, number> = {};
   for (const t of TOPIC_ORDER) topicScores[t] = score(text, topicCues[t]);
+  // Under single sign-on, "can't sign in" is the identity provider's problem (Enterprise), not the account's.
+  if (SSO.test(text)) topicScores['A&S'] = Math.max(0, topicScores['A&S']! - score(text, SIGN_IN_CUES));
   const ranked = [...TOPIC_ORDER].sort((a, b) => topicScores[b]! - topicScores[a]!);
   const top = ranked[0]!;
   const topScore = topicScores[top]!;
@@ -120,6 +129,9 @@ export function classify(redactedText: string, entities: ExtractedEntity[]): Rul
   let topic: Topic = topScore >= TOPIC_MIN ? top : 'unknown';
   // Account takeover and exposed credentials are the security team's, whatever product they surfaced in.
   if (risk === 'ATO' || risk === 'TOKEN_EXPOSURE') topic = 'A&S';
+  // Someone else exposing the customer's personal data is harassment/doxxing: the A&S team's (a card number
+  // the customer pasted themselves stays with the team the ticket is about).
+  if (risk === 'PII_LEAK' && score(text, riskCues.PII_LEAK) >= RISK_MIN) topic = 'A&S';
   const topics = TOPIC_ORDER.filter((t) => t !== topic && topicScores[t]! >= SECONDARY_MIN);
 
   // Confidence: saturating in the evidence, discounted when the runner-up reading is close.
