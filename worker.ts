@@ -1,0 +1,106 @@
+/**
+ * The ticket worker: polls the configured task queue, runs ticket workflows and their activities wired to
+ * the real parts (intelligence: model, stores, SOPs; Kafka publisher). Uses the prebuilt workflow bundle in
+ * production (`npm run build:workflows`) and bundles from source otherwise. SIGINT/SIGTERM drain it: no new
+ * tasks, running activities get the grace time, then the clients close.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { createKafkaPublisher, type EventPublisher } from './activities/events';
+import { createIntelligence } from './activities/intelligence';
+import type { Intelligence } from './activities/ports';
+import { config, type Config } from './core/config';
+import { createLogger } from './core/logger';
+
+const log = createLogger('worker');
+
+/** Where `npm run build:workflows` writes the bundle. */
+export const WORKFLOW_BUNDLE_PATH = path.join(__dirname, 'dist', 'workflow-bundle.js');
+
+export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopped';
+
+/**
+ * The prebuilt bundle in production (required there), or in development when it is newer than every
+ * workflow source; otherwise the workflows folder, bundled at start, so an edit is never masked by a stale build.
+ */
+export function workflowSource(cfg: Config, bundlePath = WORKFLOW_BUNDLE_PATH): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const workflowsDir = path.join(__dirname, 'workflows');
+  if (cfg.env === 'production') {
+    if (!fs.existsSync(bundlePath)) throw new Error(`no prebuilt workflow bundle at ${bundlePath}: run \`npm run build:workflows\` before starting in production`);
+    return { workflowBundle: { codePath: bundlePath } };
+  }
+  if (fs.existsSync(bundlePath)) {
+    const built = fs.statSync(bundlePath).mtimeMs;
+    const newest = Math.max(...fs.readdirSync(workflowsDir).map((f) => fs.statSync(path.join(workflowsDir, f)).mtimeMs));
+    if (built >= newest) return { workflowBundle: { codePath: bundlePath } };
+    log.warn('prebuilt workflow bundle is older than the workflow sources: bundling from source', { bundlePath });
+  }
+  return { workflowsPath: workflowsDir };
+}
+
+export interface RunningWorker {
+  readonly state: WorkerState;
+  /** Resolves when the worker has stopped (after a drain or a fatal error). */
+  readonly done: Promise<void>;
+  /** Drains and stops; idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(cfg: Config = config(), parts: { intelligence?: Intelligence; publisher?: EventPublisher } = {}): Promise<RunningWorker> {
+  let state: WorkerState = 'starting';
+  const intelligence = parts.intelligence ?? (await createIntelligence(cfg));
+  const publisher = parts.publisher ?? (await createKafkaPublisher(cfg.kafka));
+  const source = workflowSource(cfg);
+  const connection = await NativeConnection.connect({ address: cfg.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: cfg.temporal.namespace,
+    taskQueue: cfg.temporal.taskQueue,
+    ...source,
+    activities: createActivities({ intelligence, publisher }),
+    shutdownGraceTime: '20s',
+  });
+
+  const done = (async () => {
+    try {
+      await worker.run();
+    } finally {
+      state = 'draining';
+      // Owned parts only: injected ones belong to the caller.
+      if (!parts.publisher) await publisher.close().catch((err) => log.warn('publisher close failed', { error: (err as Error).message }));
+      if (!parts.intelligence) await intelligence.close().catch((err) => log.warn('intelligence close failed', { error: (err as Error).message }));
+      await connection.close().catch(() => undefined);
+      state = 'stopped';
+      log.info('worker stopped');
+    }
+  })();
+  state = 'ready';
+  log.info('worker ready', { taskQueue: cfg.temporal.taskQueue, namespace: cfg.temporal.namespace, address: cfg.temporal.address, prebuiltBundle: 'workflowBundle' in source });
+
+  return {
+    get state() {
+      return state;
+    },
+    done,
+    async stop() {
+      if (state === 'ready') {
+        state = 'draining';
+        worker.shutdown();
+      }
+      await done;
+    },
+  };
+}
+
+if (require.main === module) {
+  // The SDK's runtime already turns SIGINT/SIGTERM into a worker drain; `done` then resolves.
+  startWorker()
+    .then((w) => w.done)
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      log.error('worker failed', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+      process.exit(1);
+    });
+}
