@@ -132,7 +132,7 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
   const t = cfg.temporal;
   if (t.external) {
     await waitReady(t.address, t.namespace, 30_000);
-    return { address: t.address, namespace: t.namespace, uiUrl: cfg.env === 'development' ? t.uiUrl : undefined, external: true, startedHere: false };
+    return { address: t.address, namespace: t.namespace, uiUrl: t.uiUrl, external: true, startedHere: false };
   }
   const f = files(paths);
   const base = { address: t.address, namespace: t.namespace, uiUrl: t.uiUrl, external: false, logFile: f.logFile };
@@ -155,7 +155,6 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     '--ui-port', String(t.uiPort),
     '--db-filename', f.dbFile,
     '--log-level', 'warn',
-    '--ui-disable-news-fetch',
     ...ticketSearchAttributes.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ...(t.namespace === 'default' ? [] : ['--namespace', t.namespace]),
   ];
