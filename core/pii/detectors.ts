@@ -145,7 +145,7 @@ const detectors: Detector[] = [
   {
     kind: 'ipv6',
     priority: 55,
-    pattern: /(?<![A-Za-z0-9:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3})(?![A-Za-z0-9:])/g,
+    pattern: /(?<![A-Za-z0-9:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})(?![A-Za-z0-9:.])/g,
     // Needs letters-or-digits beyond colons and a real address: "12:30:45" is a time, not an IPv6.
     accept: (v) => isIPv6(v) && /[0-9a-f]/i.test(v) && v.replace(/[^:]/g, '').length >= 2 && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(v),
   },
@@ -159,7 +159,8 @@ const detectors: Detector[] = [
     kind: 'phone',
     priority: 40,
     // Needs a leading + or separators between groups: a run of bare digits is an order or issue number.
-    pattern: /(?<![\w#.+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![\w.-])|(?<![\w#])\+\d{10,14}(?!\w)/g,
+    // Not glued to further digit groups either: that is a card or an id split by spaces.
+    pattern: /(?<![\w#.+-])(?<!\d[ .-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![\w.-])(?![ .-]?\d)|(?<![\w#])\+\d{10,14}(?!\w)/g,
     accept: (v) => {
       const digits = v.replace(/\D/g, '');
       if (digits.length < 9 || digits.length > 15) return false;
@@ -173,12 +174,16 @@ const detectors: Detector[] = [
 export function detect(text: string): PiiMatch[] {
   const found: (PiiMatch & { priority: number })[] = [];
   for (const d of detectors) {
-    d.pattern.lastIndex = 0;
-    for (const m of text.matchAll(d.pattern)) {
+    const re = new RegExp(d.pattern.source, d.pattern.flags);
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
       const value = d.group ? m[d.group] : m[0];
-      if (!value) continue;
-      const start = (m.index ?? 0) + (d.group ? m[0].indexOf(value) : 0);
-      if (d.accept && !d.accept(value, text, start)) continue;
+      const start = m.index + (value && d.group ? m[0].indexOf(value) : 0);
+      if (!value || (d.accept && !d.accept(value, text, start))) {
+        // A rejected candidate ("13 4222..." is no card) must not hide one starting inside it.
+        re.lastIndex = m.index + 1;
+        continue;
+      }
       found.push({ kind: d.kind, start, end: start + value.length, value, priority: d.priority });
     }
   }
