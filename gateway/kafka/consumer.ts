@@ -78,7 +78,13 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     const admin = kafka.admin();
     try {
       await admin.connect();
+      // A group with no committed offsets starts at the latest by itself (fromBeginning: false); only a
+      // returning group (a stable instance id) has a stale position to move.
+      const committed = await admin.fetchOffsets({ groupId: opts.groupId, topics: [opts.topic] });
+      const hasCommits = committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0));
+      if (!hasCommits) return;
       await admin.resetOffsets({ groupId: opts.groupId, topic: opts.topic, earliest: false });
+      log.info('consumer group moved to the latest offsets', { groupId: opts.groupId, topic: opts.topic });
     } catch (err) {
       // A group that still has members (a restart within the session timeout) cannot be reset; it resumes.
       log.warn('could not reset consumer group to latest; resuming from committed offsets', { groupId: opts.groupId, err: (err as Error).message });

@@ -49,6 +49,9 @@ export function idleTimeoutSeconds(pingIntervalMs: number): number {
 
 let nextConnId = 1;
 
+/** Room above the configured limit before uWS itself closes a socket (see maxBackpressure below). */
+const BACKSTOP_HEADROOM_BYTES = 4 * 1024 * 1024;
+
 export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): void {
   const snapshotTimeoutMs = o.snapshotTimeoutMs ?? 10_000;
 
@@ -148,9 +151,11 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
   app.ws<StreamSocketData>(STREAM_ROUTE, {
     compression: o.compression ? uWS.SHARED_COMPRESSOR : uWS.DISABLED,
     maxPayloadLength: o.maxPayloadBytes,
-    // Our own check closes a socket at maxBackpressureBytes with SLOW_CONSUMER; uWS's limit is a backstop
-    // above it, and closing (not silently skipping) there keeps a slow socket from ever seeing a gap.
-    maxBackpressure: o.maxBackpressureBytes * 2,
+    // Our own check closes a socket at maxBackpressureBytes with SLOW_CONSUMER. uWS queues published messages
+    // and writes them at the end of the loop iteration, so the check sees the buffer one Kafka batch late;
+    // uWS's own limit sits a fetch's worth (1 MiB per partition) above ours as a backstop, and closing (not
+    // silently skipping) there keeps a slow socket from ever seeing a gap.
+    maxBackpressure: o.maxBackpressureBytes + BACKSTOP_HEADROOM_BYTES,
     closeOnBackpressureLimit: 1,
     idleTimeout: idleTimeoutSeconds(o.pingIntervalMs),
     sendPingsAutomatically: true,
