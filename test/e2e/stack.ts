@@ -1,0 +1,134 @@
+/**
+ * The whole ticketflow stack in this process, for the API and browser tests: a worker with the real
+ * activities and embedded intelligence (rules model, SQLite, Markdown SOPs) on a unique task queue, and a
+ * gateway on port 0 with the API and the built UI, consuming a unique Kafka topic; both against the shared
+ * Temporal dev server and Kafka broker. Durations are short so the after-runner and feedback steps finish
+ * inside a test.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createKafkaPublisher } from '../../activities/events';
+import { createIntelligence } from '../../activities/intelligence';
+import type { Config } from '../../core/config';
+import { rootLogger } from '../../core/logger';
+import { createTicketClient, type TicketClient } from '../../core/ticket-client';
+import { consoleRoutes } from '../../gateway/api/register';
+import { createGateway, type Gateway } from '../../gateway/server';
+import { createTopic, deleteTopic, testConfig, testKafkaBrokers, testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
+
+rootLogger().level = process.env.STACK_TEST_LOG_LEVEL ?? 'error';
+
+export interface Stack {
+  config: Config;
+  url: string;
+  tickets: TicketClient;
+  gateway: Gateway;
+  /** A signed access token for the role (agents for any ticket, customers own tickets by sub). */
+  token(role: 'agent' | 'customer', sub: string, opts?: { incidentId?: string; orgId?: string }): string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** SOP files (names in sops/) the knowledge base starts with; default all. Fewer lets a test hit the SOP wait. */
+  sops?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+let runtimeInstalled = false;
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  if (!runtimeInstalled) {
+    runtimeInstalled = true;
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // installed by another helper in this process
+    }
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-stack-'));
+  const sopsDir = path.join(dataDir, 'sops');
+  fs.mkdirSync(sopsDir);
+  const sopFiles = opts.sops ?? fs.readdirSync(path.join(repoRoot, 'sops'));
+  for (const f of sopFiles) fs.copyFileSync(path.join(repoRoot, 'sops', f), path.join(sopsDir, f));
+
+  const topic = uniqueName('stack-events');
+  const taskQueue = uniqueName('stack-tq');
+  await createTopic(topic, 1);
+  const config = testConfig({
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_NAMESPACE: testTemporalNamespace(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    KAFKA_BROKERS: testKafkaBrokers().join(','),
+    KAFKA_TICKET_EVENTS_TOPIC: topic,
+    TICKETFLOW_DATA_DIR: dataDir,
+    SOPS_DIR: sopsDir,
+    OPENAI_API_KEY: '',
+    AFTER_RUNNER_DELAY: '1s',
+    FEEDBACK_WINDOW: '2m',
+    REVIEW_SLA: '1h',
+    DEV_IDENTITY: 'false',
+    ...opts.env,
+  });
+
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const intelligence = await createIntelligence(config, { llm: null, dataDir, sopsDir });
+  const publisher = await createKafkaPublisher(config.kafka, { eventsTopic: topic });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(repoRoot, 'workflows'), logger: new DefaultLogger('WARN') }),
+    activities: createActivities({ intelligence, publisher }),
+    shutdownGraceTime: '1s',
+  });
+  const workerRun = worker.run();
+
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const tickets = createTicketClient({ client: temporal, config });
+  const gateway = createGateway({ config, snapshots: tickets, topic, instanceId: uniqueName('stack-gw'), registerRoutes: consoleRoutes({ tickets, temporal }) });
+  const port = await gateway.listen(0, '127.0.0.1');
+  await gateway.waitReady(30_000);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    config,
+    url: `http://127.0.0.1:${port}`,
+    tickets,
+    gateway,
+    token: (role, sub, o = {}) => gateway.auth.signAccessToken({ sub, role, orgId: o.orgId ?? 'acme-corp', incidentId: o.incidentId }, 3600_000),
+    stop() {
+      stopped ??= (async () => {
+        await gateway.stop();
+        await terminateOpenTickets(temporal, taskQueue);
+        worker.shutdown();
+        await workerRun.catch(() => undefined);
+        await publisher.close();
+        await intelligence.close();
+        await connection.close();
+        await nativeConnection.close();
+        await deleteTopic(topic).catch(() => undefined);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Tickets still waiting (feedback windows, SLA timers) are ended so the shared server's lists stay clean. */
+async function terminateOpenTickets(temporal: Client, taskQueue: string): Promise<void> {
+  try {
+    for await (const wf of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+      await temporal.workflow.getHandle(wf.workflowId).terminate('test stack stopped').catch(() => undefined);
+    }
+  } catch {
+    // best effort: a leftover ticket on an orphaned task queue harms nothing
+  }
+}
