@@ -96,7 +96,7 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
       fs.mkdirSync(opts.humanDir, { recursive: true });
       // Written whole then renamed, so a crash never leaves half an SOP to be parsed at the next start.
       const file = path.join(opts.humanDir, `${id}.md`);
-      fs.writeFileSync(`${file}.tmp`, `<!-- provided by ${author.replace(/-->/g, '')} -->\n`.length ? renderSopFile(sop) : '');
+      fs.writeFileSync(`${file}.tmp`, renderSopFile(sop, author));
       fs.renameSync(`${file}.tmp`, file);
       add(sop);
       createLogger('knowledge').info('human SOP saved', { id, topic, author });

@@ -25,8 +25,10 @@ export function parseSopFile(text: string, source: Sop['source'], fileName: stri
   return parsed.data;
 }
 
-export function renderSopFile(sop: Sop): string {
-  return `---\nid: ${sop.id}\ntitle: ${sop.title.replace(/\n/g, ' ')}\ntopic: ${sop.topic}\nallowed_tools: [${sop.allowedTools.join(', ')}]\n---\n${sop.body.trim()}\n`;
+/** `author` is kept in the front matter for the record; the parser ignores keys it does not know. */
+export function renderSopFile(sop: Sop, author?: string): string {
+  const by = author ? `author: ${author.replace(/[\r\n]/g, ' ').slice(0, 100)}\n` : '';
+  return `---\nid: ${sop.id}\ntitle: ${sop.title.replace(/[\r\n]/g, ' ')}\ntopic: ${sop.topic}\nallowed_tools: [${sop.allowedTools.join(', ')}]\n${by}---\n${sop.body.trim()}\n`;
 }
 
 /** One section of an SOP body ("## Solution"), or undefined. */
