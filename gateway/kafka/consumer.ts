@@ -27,7 +27,7 @@ export interface RecordConsumer {
   start(): void;
   stop(): Promise<void>;
   readonly ready: boolean;
-  /** Resolves when the consumer has joined its group (or rejects after `timeoutMs`). */
+  /** Resolves when the consumer has joined its group and fetched once (or rejects after `timeoutMs`). */
   waitReady(timeoutMs: number): Promise<void>;
 }
 
@@ -121,14 +121,18 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     const crashed = new Promise<unknown>((resolve) => {
       consumer.on(consumer.events.CRASH, (e) => resolve(e.payload.error));
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    // Ready after the first fetch of a join, not at the join itself: by then the start offsets are resolved,
+    // so a record produced after "ready" is never behind the consumer's starting point.
+    consumer.on(consumer.events.FETCH, () => {
+      if (ready && breaker.consecutiveFailures === 0) return;
       breaker.succeed();
       setReady(true);
     });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: false });
-      await consumer.run({ eachBatch, eachBatchAutoResolve: false, autoCommitInterval: 5_000 });
+      // Commit after every batch: after a broker outage the group resumes exactly where its sockets were.
+      await consumer.run({ eachBatch, eachBatchAutoResolve: false, autoCommitInterval: 1_000, autoCommitThreshold: 1 });
       const outcome = await Promise.race([crashed, stopped.then(() => 'stopped' as const)]);
       if (outcome !== 'stopped') throw outcome instanceof Error ? outcome : new Error(String(outcome));
     } finally {
