@@ -67,18 +67,22 @@ export function sentenceFor(status: string): string {
   }
 }
 
+/** Once the ticket is resolved or closed, the last step is done too. */
+const FINISHED = new Set(['resolved', 'closed']);
+
 export function renderSteps(status: string): HTMLElement {
   const current = STEPS.findIndex((s) => s.key === stepFor(status));
+  const finished = FINISHED.has(status);
   return h(
     'ol',
     { class: 'steps', 'aria-label': 'Progress' },
     STEPS.map((s, i) =>
       h(
         'li',
-        { class: i < current ? 'done' : i === current ? 'current' : 'todo', 'aria-current': i === current ? 'step' : false, 'data-step': s.key },
-        h('span', { class: 'dot', 'aria-hidden': 'true' }, i < current ? '✓' : String(i + 1)),
+        { class: i < current || finished ? 'done' : i === current ? 'current' : 'todo', 'aria-current': i === current ? 'step' : false, 'data-step': s.key },
+        h('span', { class: 'dot', 'aria-hidden': 'true' }, i < current || finished ? '✓' : String(i + 1)),
         h('span', { class: 'step-label' }, s.label),
-        h('span', { class: 'visually-hidden' }, i < current ? ' (done)' : i === current ? ' (current)' : ''),
+        h('span', { class: 'visually-hidden' }, i < current || finished ? ' (done)' : i === current ? ' (current)' : ''),
       ),
     ),
   );

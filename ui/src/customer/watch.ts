@@ -128,7 +128,8 @@ export class TicketWatch {
         'ol',
         { class: 'conversation' },
         h('li', { class: 'msg msg-customer' }, h('span', { class: 'msg-meta' }, `You · ${formatDateTime(state.timestamps?.createdAt)}`), h('p', {}, state.text ?? 'Your request (shown once we have processed it; personal data is hidden).')),
-        state.messages.map((m) => h('li', { class: `msg msg-${m.from}` }, h('span', { class: 'msg-meta' }, `${m.from === 'agent' ? 'Support' : 'You'} · ${formatDateTime(m.at)}`), h('p', {}, m.text))),
+        // The sent reply is shown above; the conversation keeps the other messages.
+        state.messages.filter((m) => !(m.from === 'agent' && m.text === state.reply?.text)).map((m) => h('li', { class: `msg msg-${m.from}` }, h('span', { class: 'msg-meta' }, `${m.from === 'agent' ? 'Support' : 'You'} · ${formatDateTime(m.at)}`), h('p', {}, m.text))),
       ),
     );
   }

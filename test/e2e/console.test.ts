@@ -1,0 +1,174 @@
+/**
+ * The console and the customer page in a real browser against the real stack: a customer submits a ticket
+ * and watches it move; an agent finds it in the review queue, edits and approves; the customer's page shows
+ * the reply and the resolved state without a reload; the reject path redrafts; the SOP path resumes the
+ * ticket; a customer token does not open the console or its API. Screenshots go to docs/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildUi } from '../../ui/build';
+import { waitFor } from '../helpers/wait';
+import { launchBrowser } from './browser';
+import { startStack, type Stack } from './stack';
+
+const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+const TIMEOUT = 30_000;
+
+let stack: Stack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  context.setDefaultTimeout(TIMEOUT);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => {
+    throw new Error(`page error on ${page.url()}: ${err.message}`);
+  });
+  return page;
+}
+
+async function openConsole(agentToken: string, ticketId?: string): Promise<Page> {
+  const page = await newPage();
+  await page.goto(`${stack.url}/console${ticketId ? `/tickets/${ticketId}` : ''}#token=${agentToken}`);
+  return page;
+}
+
+async function createTicket(customer: string, text: string): Promise<string> {
+  const res = await fetch(`${stack.url}/v1/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { ticketId: string }).ticketId;
+}
+
+before(async () => {
+  await buildUi({ quiet: true });
+  // Without the A&S SOPs, an A&S lockout ticket waits for a person to provide one (the SOP path).
+  const sops = fs.readdirSync(path.resolve(__dirname, '..', '..', 'sops')).filter((f) => !f.startsWith('as-'));
+  [stack, browser] = await Promise.all([startStack({ sops }), launchBrowser()]);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
+});
+
+test('customer submits, agent edits and approves in the review queue, customer sees the reply live', async () => {
+  const agentToken = stack.token('agent', 'agent-ann');
+  const customer = await newPage();
+  await customer.goto(`${stack.url}/ticket#token=${stack.token('customer', 'mona')}`);
+  // The token left the address bar at once.
+  assert.ok(!customer.url().includes('token='));
+  await customer.getByLabel('Describe your problem').fill('I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge.');
+  await customer.getByRole('button', { name: 'Submit request' }).click();
+  await customer.waitForURL(/\/ticket\/t-[\w-]+$/);
+  const ticketId = decodeURIComponent(customer.url().split('/ticket/')[1]!);
+  // Marks this page load: if the page reloaded, the marker would be gone.
+  await customer.evaluate(() => ((window as unknown as { loadMarker: number }).loadMarker = 42));
+
+  // Live progress: the steps advance to "Waiting for an agent" while the page sits there.
+  await customer.locator('.steps li[data-step="review"][aria-current="step"]').waitFor();
+  await customer.getByText('Live: this page updates by itself.').waitFor();
+  assert.equal(await customer.locator('.steps li.done').count(), 3);
+
+  // The agent finds it in the review queue and opens it.
+  const agent = await openConsole(agentToken);
+  const card = agent.locator(`[data-queue="review"] [data-ticket-id="${ticketId}"]`);
+  await card.waitFor();
+  await card.click();
+  await agent.waitForURL(new RegExp(`/console/tickets/${ticketId}$`));
+  const editor = agent.getByLabel('Reply to the customer');
+  await waitFor(async () => (await editor.inputValue()).length > 40, { timeoutMs: TIMEOUT, message: 'the draft in the editor' });
+  await agent.getByRole('button', { name: 'Approve' }).waitFor();
+  assert.equal(await agent.getByRole('button', { name: 'Approve' }).isEnabled(), true);
+  assert.equal(await agent.getByRole('button', { name: 'Edit and send' }).isEnabled(), false, 'nothing edited yet');
+  await agent.locator('.facts').getByText('Billing').waitFor();
+  await agent.locator('.tool-runs').getByText('verify_transaction').first().waitFor();
+  const temporalLink = await agent.getByRole('link', { name: 'Open workflow in Temporal UI' }).getAttribute('href');
+  assert.equal(temporalLink, `${stack.config.temporal.uiUrl}/namespaces/${stack.config.temporal.namespace}/workflows/ticket-${ticketId}`);
+  await agent.locator('.event-log li[data-type="draft"]').first().waitFor();
+  await agent.locator('.stream-state.live').waitFor();
+  await agent.screenshot({ path: path.join(SCREENSHOTS, 'console.png'), fullPage: true });
+
+  const edited = `${await editor.inputValue()}\n\nYour refund of the duplicate charge was issued today.`;
+  await editor.fill(edited);
+  assert.equal(await agent.getByRole('button', { name: 'Approve' }).isEnabled(), false, 'approve sends the draft as written, not edits');
+  await agent.getByRole('button', { name: 'Edit and send' }).click();
+  await agent.getByText('Your edited reply is on its way to the customer.').waitFor();
+  await agent.locator('.history').getByText('Edited and sent').waitFor();
+  await agent.locator('.history').getByText('by agent-ann', { exact: false }).waitFor();
+
+  // The customer's page shows the reply and the resolved state, without a reload.
+  await customer.getByTestId('reply-text').getByText('Your refund of the duplicate charge was issued today.').waitFor();
+  await customer.locator('.status-line[data-status="resolved"]').waitFor();
+  await customer.locator('.steps li[data-step="answered"][aria-current="step"]').waitFor();
+  assert.equal(await customer.evaluate(() => (window as unknown as { loadMarker?: number }).loadMarker), 42, 'the page was not reloaded');
+  await customer.getByRole('heading', { name: 'Your feedback' }).waitFor();
+  await customer.screenshot({ path: path.join(SCREENSHOTS, 'customer.png'), fullPage: true });
+
+  await customer.getByLabel('Yes').check();
+  await customer.getByLabel('How was our help?').selectOption('5');
+  await customer.getByRole('button', { name: 'Send feedback' }).click();
+  await customer.getByText('Thank you for your feedback.').waitFor();
+  const state = await stack.tickets.getState(ticketId);
+  assert.equal(state.feedback?.rating, 5);
+  assert.equal(state.reply?.text, edited);
+
+  // Reloading the page resumes the ticket from the URL and the token kept in sessionStorage.
+  await customer.reload();
+  await customer.getByTestId('reply-text').getByText('Your refund of the duplicate charge was issued today.').waitFor();
+});
+
+test('reject with a reason: the workflow writes a new draft, the console shows it and who acted', async () => {
+  const ticketId = await createTicket('octo-dev', 'How do I raise the spending limit for Actions minutes on our org? Our budget ran out and builds are queued.');
+  const agent = await openConsole(stack.token('agent', 'agent-bo'), ticketId);
+  await agent.locator('.draft-meta').getByText('Draft v1').waitFor();
+  await agent.getByRole('button', { name: 'Reject' }).click();
+  await agent.getByText('Say why the draft is rejected').waitFor(); // the reason is required, shown in place
+  await agent.getByLabel('Reason for rejecting').fill('Give the exact settings page path.');
+  await agent.getByRole('button', { name: 'Reject' }).click();
+  await agent.getByText('Rejected: a new draft is being written.').waitFor();
+  await agent.locator('.draft-meta').getByText('Draft v2').waitFor();
+  await agent.locator('.history').getByText('Reason: Give the exact settings page path.').waitFor();
+  await waitFor(async () => (await agent.locator('.event-log li[data-type="draft"]').count()) === 2, { timeoutMs: TIMEOUT, message: 'both drafts in the live log' });
+  const state = await stack.tickets.getState(ticketId);
+  assert.equal(state.draft?.version, 2);
+  assert.deepEqual(state.reviewHistory.map((r) => [r.action, r.reviewer, r.reason]), [['reject', 'agent-bo', 'Give the exact settings page path.']]);
+});
+
+test('an SOP provided in the console resumes a ticket that waited for one', async () => {
+  const ticketId = await createTicket('demo-user', "Hi, I lost my phone and now I can't get past the two-factor prompt. I don't have my recovery codes either. How do I get back into my account?");
+  const agent = await openConsole(stack.token('agent', 'agent-cy'));
+  await agent.locator(`[data-queue="needs_sop"] [data-ticket-id="${ticketId}"]`).click();
+  await agent.getByRole('heading', { name: 'Provide an SOP' }).waitFor();
+  await agent.getByLabel('SOP title').fill('2FA lockout without recovery codes');
+  await agent.getByLabel('Procedure').fill('1. Verify identity with a signed SSH challenge or a verified device.\n2. Never disable 2FA on request alone.\n3. Offer account recovery through the documented flow.');
+  await agent.getByRole('button', { name: 'Save SOP and resume' }).click();
+  await agent.getByText('SOP saved: the investigation resumes.').waitFor();
+  await agent.locator('.draft-meta').getByText('Draft v1').waitFor();
+  assert.equal(await agent.getByRole('heading', { name: 'Provide an SOP' }).isVisible(), false);
+  const state = await stack.tickets.getState(ticketId);
+  assert.ok(state.sops.some((s) => s.source === 'human'), JSON.stringify(state.sops));
+  assert.equal(state.pendingReview?.draftVersion, 1);
+});
+
+test('a customer token does not open the console, and its API answers 403', async () => {
+  const page = await newPage();
+  await page.goto(`${stack.url}/console#token=${stack.token('customer', 'mona')}`);
+  await page.getByRole('heading', { name: 'Agents only' }).waitFor();
+  const status = await page.evaluate(async () => {
+    const token = sessionStorage.getItem('ticketflow.token.agent');
+    const res = await fetch('/v1/tickets', { headers: { authorization: `Bearer ${token}` } });
+    return res.status;
+  });
+  assert.equal(status, 403);
+});
