@@ -99,8 +99,9 @@ export function registerStaticRoutes(app: TemplatedApp, opts: { distDir?: string
     if (file.contentType.startsWith('text/html')) {
       res.writeHeader('Content-Security-Policy', CSP).writeHeader('Referrer-Policy', 'no-referrer').writeHeader('X-Frame-Options', 'DENY');
     }
-    if (method === 'head') res.endWithoutBody(file.body.length);
-    else res.end(file.body);
+    // uWS answers HEAD from end() (headers and length, no body); endWithoutBody(length) aborts the process
+    // in this uWS build, so it is never used.
+    res.end(file.body);
   };
   for (const pattern of ['/', '/index.html', '/console', '/console/*', '/ticket', '/ticket/*', '/assets/*', '/favicon.svg']) {
     app.any(pattern, handler);

@@ -128,10 +128,21 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await customer.getByTestId('reply-text').getByText('Your refund of the duplicate charge was issued today.').waitFor();
 });
 
-test('reject with a reason: the workflow writes a new draft, the console shows it and who acted', async () => {
+test('reject with a reason: the workflow writes a new draft (over a stream that dropped and resumed)', async () => {
   const ticketId = await createTicket('octo-dev', 'How do I raise the spending limit for Actions minutes on our org? Our budget ran out and builds are queued.');
   const agent = await openConsole(stack.token('agent', 'agent-bo'), ticketId);
+  const sockets: string[] = [];
+  agent.on('websocket', (ws) => sockets.push(ws.url()));
   await agent.locator('.draft-meta').getByText('Draft v1').waitFor();
+  await agent.locator('.stream-state.live').waitFor();
+
+  // The gateway drops every socket: the console says it is reconnecting, then resumes after the last seq.
+  const lastSeq = (await stack.tickets.getState(ticketId)).lastSeq;
+  stack.gateway.hub.closeAll('GOING_AWAY');
+  await agent.locator('.stream-state.reconnecting').getByText(`resuming after #${lastSeq}`).waitFor();
+  await agent.locator('.stream-state.live').waitFor();
+  assert.match(sockets.at(-1) ?? '', new RegExp(`since=${lastSeq}&`), sockets.join('\n'));
+
   await agent.getByRole('button', { name: 'Reject' }).click();
   await agent.getByText('Say why the draft is rejected').waitFor(); // the reason is required, shown in place
   await agent.getByLabel('Reason for rejecting').fill('Give the exact settings page path.');

@@ -131,8 +131,9 @@ export class TicketView {
         'p',
         { class: 'ticket-badges' },
         h('span', { class: `badge status-${state.status}`, 'data-status': state.status }, statusLabel(state.status)),
-        state.queue !== 'none' ? h('span', { class: 'badge queue-badge' }, queueLabel(state.queue)) : null,
-        state.awaiting ? h('span', { class: 'badge awaiting' }, `waiting for ${state.awaiting}`) : null,
+        // The queue and what the ticket waits for, when the status does not already say it.
+        state.queue !== 'none' && queueLabel(state.queue) !== statusLabel(state.status) ? h('span', { class: 'badge queue-badge' }, queueLabel(state.queue)) : null,
+        state.awaiting && !(state.awaiting === 'review' && state.status === 'awaiting_review') ? h('span', { class: 'badge awaiting' }, `waiting for ${state.awaiting}`) : null,
         h('span', { class: 'muted' }, ` opened ${formatTime(state.timestamps.createdAt)} by ${state.userId}`),
         workflowUrl ? h('a', { href: workflowUrl, target: '_blank', rel: 'noopener noreferrer', class: 'temporal-link' }, 'Open workflow in Temporal UI') : null,
       ),
