@@ -36,6 +36,8 @@ export interface StreamSocketData {
   connectedAt: number;
   lastInboundAt: number;
   closing: boolean;
+  /** Counted in the hub's sockets (set by attach, cleared by detach). */
+  attached?: boolean;
   closeReason?: SessionStatus;
 }
 
@@ -111,6 +113,7 @@ export class TicketHub {
     const d = ws.getUserData();
     const st = this.stateFor(d.ticketId);
     st.pending.delete(d.pending);
+    d.attached = true;
     this.socketCount++;
     if (st.subscribed.size === 0 && st.catchingUp.size === 0) st.status = sessionStatusFromTicketStatus(d.snapshot.status);
 
@@ -154,12 +157,14 @@ export class TicketHub {
   detach(ws: StreamSocket): void {
     const d = ws.getUserData();
     d.closing = true;
-    const st = this.tickets.get(d.ticketId);
-    if (!st) return;
-    const wasOpen = st.subscribed.delete(ws) || st.catchingUp.delete(ws);
-    if (wasOpen) {
+    if (d.attached) {
+      d.attached = false;
       this.socketCount--;
     }
+    const st = this.tickets.get(d.ticketId);
+    if (!st) return;
+    st.subscribed.delete(ws);
+    st.catchingUp.delete(ws);
     this.forgetIfIdle(d.ticketId, st);
   }
 

@@ -14,6 +14,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t } fro
 import { ticketIdSchema } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { authorizeTicket } from '../auth/authorize';
+import { CloseCode, CloseReason } from '../close-codes';
 import { AuthError } from '../auth/errors';
 import type { JtiStore } from '../auth/jti-store';
 import type { JwtAuth } from '../auth/jwt';
@@ -88,7 +89,11 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
       protocol = result.protocol;
       authorizeTicket(principal, ticketId);
     } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
+      if (!(err instanceof AuthError)) {
+        // Never let an exception escape a uWS handler unanswered: that would take the process down.
+        o.logger.error('stream auth failed unexpectedly', { ticketId, err });
+        return refuse(res, 500, 'internal', 'internal error', 'error');
+      }
       o.metrics.authFailures.inc({ reason: err.reason });
       if (err.reason === 'forbidden') {
         o.logger.warn('stream refused: token is for another ticket', { ticketId, sub: principal?.sub, role: principal?.role, tokenTicket: principal?.incidentId });
@@ -161,9 +166,17 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
     sendPingsAutomatically: true,
     upgrade,
     open: (ws) => {
-      o.hub.attach(ws);
       const d = ws.getUserData();
-      o.logger.debug('stream opened', { ticketId: d.ticketId, sub: d.sub, since: d.since, connId: d.connId });
+      try {
+        o.hub.attach(ws);
+        o.logger.debug('stream opened', { ticketId: d.ticketId, sub: d.sub, since: d.since, connId: d.connId });
+      } catch (err) {
+        o.logger.error('stream open failed', { ticketId: d.ticketId, err });
+        if (!d.closing) {
+          d.closing = true;
+          ws.end(CloseCode.INTERNAL_ERROR, CloseReason.INTERNAL_ERROR);
+        }
+      }
     },
     message: (ws, message) => {
       const d = ws.getUserData();
@@ -173,7 +186,11 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
     },
     close: (ws, code) => {
       const d = ws.getUserData();
-      o.hub.detach(ws);
+      try {
+        o.hub.detach(ws);
+      } catch (err) {
+        o.logger.error('stream detach failed', { ticketId: d.ticketId, err });
+      }
       o.metrics.closes.inc({ code: String(code) });
       o.logger.debug('stream closed', { ticketId: d.ticketId, sub: d.sub, code, connId: d.connId, reason: d.closeReason });
     },

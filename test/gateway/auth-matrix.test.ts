@@ -7,14 +7,16 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import jwt from 'jsonwebtoken';
+import { createCapturingLogger } from '../../core/logger';
 import { closeProducer, ev, metricValue, produce, startGateway, StreamClient, streamUrl, TEST_SECRET, uniqueName, waitFor, type RunningGateway } from './harness';
 
 let g: RunningGateway;
+const captured = createCapturingLogger('gateway');
 const T = uniqueName('T');
 const OTHER = uniqueName('T');
 
 before(async () => {
-  g = await startGateway({ partitions: 1 });
+  g = await startGateway({ partitions: 1, deps: { logger: captured.logger } });
   g.snapshots.set(T, [ev(T, 1)]);
   g.snapshots.set(OTHER, []);
 });
@@ -86,6 +88,16 @@ void describe('stream auth matrix', () => {
     assert.deepEqual(c.seqs(), [1, 2]);
     c.close();
     assert.equal((await fetch(`${g.url}/healthz`)).status, 200);
+  });
+
+  void test('a token for another ticket: 403 and a warning naming the user and the ticket, never the token', async () => {
+    const token = signed({ sub: 'mallory', role: 'customer', incident_id: OTHER });
+    assert.equal(await answer(streamUrl(g, T), { token }), 403);
+    const line = await waitFor(() => captured.lines.find((l) => l.message === 'stream refused: token is for another ticket' && l.sub === 'mallory'));
+    assert.equal(line.level, 'warn');
+    assert.equal(line.ticketId, T);
+    const signature = token.split('.')[2]!;
+    assert.ok(!JSON.stringify(captured.lines).includes(signature), 'no token in any log line');
   });
 
   void test('the subprotocol answer is ticketflow.v1, never the token', async () => {

@@ -106,6 +106,19 @@ void describe('sessions', () => {
     other.close();
   });
 
+  void test('the server pings idle sockets (uWS automatic pings at the configured interval)', async () => {
+    const g = await gateway({ WS_PING_INTERVAL: '8s' });
+    const t = uniqueName('T');
+    g.snapshots.set(t, []);
+    const c = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
+    await c.opened;
+    let pings = 0;
+    c.ws.on('ping', () => pings++);
+    await waitFor(() => pings > 0, { timeoutMs: 20_000, intervalMs: 200, message: 'a server ping' });
+    assert.equal(c.closed, undefined, 'a client that answers pings stays connected');
+    c.close();
+  });
+
   void test('stop(): not ready, sockets closed with 1001, new streams refused', async () => {
     const g = await gateway();
     const t = uniqueName('T');

@@ -194,6 +194,11 @@ void describe('stream', () => {
     bystander.close();
   });
 
+  void test('every closed socket is released (socket count back to zero)', async () => {
+    await waitFor(() => g.gw.hub.sockets === 0 && g.gw.hub.pendingCount() === 0, { message: `sockets released (have ${g.gw.hub.sockets})` });
+    assert.equal(g.gw.hub.ticketCount, 0, 'no per-ticket state left behind');
+  });
+
   void test('unknown ticket -> 404 before the upgrade', async () => {
     const c = new StreamClient(streamUrl(g, uniqueName('nope')), { token: agentToken(g) });
     assert.equal(await c.waitAnswered(), 404);
