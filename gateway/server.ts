@@ -6,6 +6,15 @@
  *
  * Lifecycle: created -> listening (`listen`) -> ready (consumer joined its group) -> draining (`stop`:
  * refuses new streams, closes sockets with 1001, disconnects the consumer) -> stopped. `stop()` is idempotent.
+ *
+ * @example In-process on port 0 (tests, the benchmark):
+ * const gw = createGateway({ config: loadConfig({ ...process.env, JWT_SECRET: '<32+ bytes>' }), snapshots, topic });
+ * const port = await gw.listen(0, '127.0.0.1');
+ * await gw.waitReady();                       // the consumer joined and fetched once
+ * const token = gw.auth.signAccessToken({ sub: 'bench', role: 'agent' }, 3_600_000);
+ * // ws://127.0.0.1:<port>/v1/tickets/<id>/stream with `Authorization: Bearer <token>`
+ * await gw.stop();
+ * Without Kafka (`kafka: false`), `gw.deliver(event)` feeds the same fan-out directly.
  */
 import * as uWS from 'uWebSockets.js';
 import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';

@@ -29,8 +29,9 @@ export interface StreamSocketData {
   sub: string;
   role: string;
   since: number;
-  pending: PendingConnection;
-  snapshot: TicketSnapshot;
+  /** Both released once the socket is attached: an idle socket should cost bytes, not its history. */
+  pending: PendingConnection | undefined;
+  snapshot: TicketSnapshot | undefined;
   /** Last position this socket was sent (kept current only while catching up; then the topic's frontier). */
   position: Position;
   connectedAt: number;
@@ -112,15 +113,19 @@ export class TicketHub {
   attach(ws: StreamSocket): void {
     const d = ws.getUserData();
     const st = this.stateFor(d.ticketId);
-    st.pending.delete(d.pending);
+    const snapshot = d.snapshot ?? { status: 'unknown', events: [], lastSeq: 0 };
+    const buffered = d.pending?.buffer ?? [];
+    if (d.pending) st.pending.delete(d.pending);
+    d.pending = undefined;
+    d.snapshot = undefined;
     d.attached = true;
     this.socketCount++;
-    if (st.subscribed.size === 0 && st.catchingUp.size === 0) st.status = sessionStatusFromTicketStatus(d.snapshot.status);
+    if (st.subscribed.size === 0 && st.catchingUp.size === 0) st.status = sessionStatusFromTicketStatus(snapshot.status);
 
-    let position = maxPosition(durablePosition(d.since), durablePosition(d.snapshot.lastSeq));
-    let finished = d.snapshot.events.at(-1)?.type === 'resolved';
-    const frames = [snapshotFrame(d.ticketId, d.snapshot, d.since)];
-    for (const event of d.pending.buffer) {
+    let position = maxPosition(durablePosition(d.since), durablePosition(snapshot.lastSeq));
+    let finished = snapshot.events.at(-1)?.type === 'resolved';
+    const frames = [snapshotFrame(d.ticketId, snapshot, d.since)];
+    for (const event of buffered) {
       const p = positionOf(event);
       if (comparePositions(p, position) <= 0) continue;
       frames.push(eventFrame(event));
@@ -129,7 +134,6 @@ export class TicketHub {
       const status = sessionStatusAfter(event);
       if (status) st.status = status;
     }
-    d.pending.buffer = [];
     d.position = position;
 
     let ok = true;
