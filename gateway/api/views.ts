@@ -44,8 +44,20 @@ export function customerView(state: TicketState): CustomerTicketView {
     awaiting: state.awaiting === 'feedback' ? 'feedback' : null,
     feedback: state.feedback,
     lastSeq: state.lastSeq,
-    events: state.events.filter((e) => CUSTOMER_EVENT_TYPES.has(e.type)).map(customerEvent),
+    events: state.events.flatMap((e) => forCustomer(e) ?? []),
   };
+}
+
+/**
+ * One event as a customer may see it, or null when it is internal. For the stream too: a customer's socket
+ * should get `forCustomer(event)` rather than the raw event (drafts, tool output and token previews are the
+ * agents' business).
+ */
+export function forCustomer(e: TicketEvent): TicketEvent | null {
+  if (!CUSTOMER_EVENT_TYPES.has(e.type)) return null;
+  // System messages are the workflow's notes to agents ("draft 2 rejected", "SOP needed").
+  if (e.type === 'message' && e.data.from !== 'customer' && e.data.from !== 'agent') return null;
+  return customerEvent(e);
 }
 
 /** A status event keeps only the status; a message only its customer-facing text. */

@@ -5,6 +5,7 @@
 import { ApiFailure, createApi } from '../shared/api';
 import { byId, fill, h } from '../shared/dom';
 import { getToken, setToken, takeTokenFromHash } from '../shared/token';
+import type { SessionInfo } from '../shared/types';
 import { TicketWatch } from './watch';
 
 const SLOT = 'customer';
@@ -18,8 +19,20 @@ function tokenFor(ticketId: string | null): string | null {
   return (ticketId ? getToken(`ticket.${ticketId}`) : null) ?? getToken(SLOT);
 }
 
+/** Marks the page when it runs under the development identity, so nobody mistakes it for production. */
+async function showIdentity(ticketId: string | null): Promise<void> {
+  if (!tokenFor(ticketId)) return;
+  try {
+    const session = await createApi(() => tokenFor(ticketId)).get<SessionInfo>('/v1/session');
+    fill(byId('who'), session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null, ` ${session.sub}`);
+  } catch {
+    // the page itself reports token problems where they matter
+  }
+}
+
 function main(): void {
   takeTokenFromHash(SLOT);
+  void showIdentity(ticketIdFromPath());
   const root = byId('app');
   const route = () => {
     const id = ticketIdFromPath();
