@@ -94,7 +94,7 @@ function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
     }
   });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.once('SIGINT', stop).once('SIGTERM', stop);
+  process.on('SIGINT', stop).on('SIGTERM', stop);
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), counts })));
 }
 
@@ -118,10 +118,14 @@ async function main(argv: string[]): Promise<number> {
   const cleanup = async () => {
     await stopStarted(cfg, state);
   };
+  let interrupted = false;
   const onSignal = () => {
+    // Ctrl-C arrives twice (terminal and npm/tsx relaying it): clean up once, and never die halfway.
+    if (interrupted) return;
+    interrupted = true;
     void cleanup().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 
   try {
     const infraStarted = Date.now();

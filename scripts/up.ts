@@ -99,7 +99,9 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0)).once('SIGTERM', () => void shutdown(0));
+  // `on`, not `once`: Ctrl-C reaches us both from the terminal and relayed by npm/tsx, and a second SIGINT
+  // without a handler would kill us halfway through stopping.
+  process.on('SIGINT', () => void shutdown(0)).on('SIGTERM', () => void shutdown(0));
 
   try {
     state = await startInfra(cfg, { temporal: true, kafka: true });
