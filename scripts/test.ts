@@ -14,6 +14,7 @@ import { ensureChromium } from './infra/chromium';
 import { ensureComposeClient } from './infra/compose-client';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
+import { buildUiIfPresent } from './infra/ui-build';
 
 /** Whether full runs fail on type or lint errors. One switch, so it is easy to relax. */
 const STATIC_CHECKS_ON_FULL_RUN = true;
@@ -57,15 +58,6 @@ function staticChecks(): boolean {
     log(`${name} clean (${seconds(started)})`);
   }
   return true;
-}
-
-function buildUi(env: NodeJS.ProcessEnv): void {
-  const buildScript = path.join(repoRoot, 'ui', 'build.ts');
-  if (!fs.existsSync(buildScript)) return;
-  const started = Date.now();
-  const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [buildScript], { cwd: repoRoot, env, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`UI build failed (tsx ui/build.ts exited ${result.status})`);
-  log(`UI built (${seconds(started)})`);
 }
 
 interface Counts {
@@ -151,7 +143,8 @@ async function main(argv: string[]): Promise<number> {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     };
-    buildUi(env);
+    const uiMs = buildUiIfPresent(env);
+    if (uiMs !== undefined) log(`UI built (${(uiMs / 1000).toFixed(1)}s)`);
     log(`running ${files.length} test file(s)`);
     const { code, counts } = await runTests(files, env);
     const failed = counts.fail + counts.cancelled;

@@ -12,6 +12,7 @@ import { config } from '../core/config';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 import { delay, pollUntil } from './infra/proc';
+import { buildUiIfPresent } from './infra/ui-build';
 
 interface App {
   name: string;
@@ -114,6 +115,11 @@ async function main(): Promise<void> {
   if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
     env.JWT_SECRET = devJwtSecret(cfg.dataDir);
     env.DEV_IDENTITY = env.DEV_IDENTITY ?? 'true';
+  }
+  try {
+    buildUiIfPresent(env);
+  } catch (err) {
+    say(`warning: ${(err as Error).message}; the console will not be served until \`npm run build:ui\` succeeds`);
   }
   for (const app of apps) startApp(app, env);
 
