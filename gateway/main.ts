@@ -9,6 +9,7 @@ import { createLogger } from '../core/logger';
 import { createTicketClient, type ListTicketsInput } from '../core/ticket-client';
 import type { TicketApiPort } from './api/context';
 import { consoleRoutes } from './api/register';
+import { forCustomer } from './api/views';
 import { JwtConfigError, loadJwtKeys } from './auth/keys';
 import { createGateway, type Gateway } from './server';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     gateway = createGateway({
       config: cfg,
       snapshots: tickets,
+      customerView: forCustomer,
       processMetrics: true,
       registerRoutes: consoleRoutes({ tickets: ticketApi, temporal }),
     });

@@ -56,6 +56,8 @@ export interface GatewayDeps {
   registerRoutes?: (app: TemplatedApp, ctx: GatewayContext) => void;
   logger?: Logger;
   jtis?: JtiStore;
+  /** What customers' sockets may see of an event (null hides it); default: everything. */
+  customerView?: (event: TicketEvent) => TicketEvent | null;
   /** Snapshot query timeout per connection (default 10 s). */
   snapshotTimeoutMs?: number;
   /** Collect Node process metrics too (main.ts turns it on; off in tests). */
@@ -87,7 +89,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const jtis = deps.jtis ?? createMemoryJtiStore();
   const metrics = createGatewayMetrics({ instanceId, defaultMetrics: deps.processMetrics });
   const app = uWS.App();
-  const hub = new TicketHub({ app, metrics, logger, maxBackpressureBytes: cfg.gateway.maxBackpressureBytes });
+  const hub = new TicketHub({ app, metrics, logger, maxBackpressureBytes: cfg.gateway.maxBackpressureBytes, customerView: deps.customerView });
   let draining = false;
   let listenSocket: us_listen_socket | undefined;
 

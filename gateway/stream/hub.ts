@@ -11,6 +11,10 @@
  *    before it (Kafka redeliveries, an activity republishing the same seq) are dropped. A socket whose
  *    snapshot is ahead of the frontier (the workflow answered before Kafka delivered) *catches up*: it is
  *    sent only records past its own position until the frontier reaches it, then it joins the topic.
+ *
+ * Agents and customers see different streams of the same ticket: agents get every event on `ticket/<id>`;
+ * customers get `customerView(event)` (internal events dropped, data trimmed) on `ticket/<id>/customer`.
+ * Positions advance on every event either way, so a filtered-out event never looks like a gap.
  */
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import type { TicketEvent } from '../../core/events';
@@ -23,8 +27,12 @@ import { comparePositions, durablePosition, maxPosition, positionOf, type Positi
 import { sessionStatusAfter, sessionStatusFromTicketStatus, type SessionStatus } from './session-status';
 
 /** What a connection carries from its upgrade to its close (uWS user data). */
+export type Audience = 'agent' | 'customer';
+
 export interface StreamSocketData {
   connId: number;
+  /** Which view of the ticket this socket gets (agents: everything; customers: `customerView`). */
+  audience: Audience;
   ticketId: string;
   sub: string;
   role: string;
@@ -51,7 +59,9 @@ export interface PendingConnection {
 }
 
 interface TicketState {
-  topic: string;
+  topics: Record<Audience, string>;
+  /** Subscribed sockets per audience (to know which views to publish). */
+  audienceCounts: Record<Audience, number>;
   /** Position of the last record published to the topic; undefined until a socket or record sets it. */
   frontier: Position | undefined;
   subscribed: Set<StreamSocket>;
@@ -67,13 +77,15 @@ export interface HubOptions {
   logger: Logger;
   /** A socket whose send buffer passes this many bytes is closed with SLOW_CONSUMER. */
   maxBackpressureBytes: number;
+  /** What a customer may see of an event (null: nothing). Default: everything. */
+  customerView?: (event: TicketEvent) => TicketEvent | null;
   /** Records buffered per pending connection before it is refused (its snapshot took too long). */
   maxPendingBuffer?: number;
   now?: () => number;
 }
 
-export function ticketTopic(ticketId: string): string {
-  return `ticket/${ticketId}`;
+export function ticketTopic(ticketId: string, audience: Audience = 'agent'): string {
+  return audience === 'agent' ? `ticket/${ticketId}` : `ticket/${ticketId}/customer`;
 }
 
 export class TicketHub {
@@ -81,10 +93,12 @@ export class TicketHub {
   private socketCount = 0;
   private readonly now: () => number;
   private readonly maxPendingBuffer: number;
+  private readonly customerView: (event: TicketEvent) => TicketEvent | null;
 
   constructor(private readonly opts: HubOptions) {
     this.now = opts.now ?? Date.now;
     this.maxPendingBuffer = opts.maxPendingBuffer ?? 10_000;
+    this.customerView = opts.customerView ?? ((e) => e);
   }
 
   get sockets(): number {
@@ -124,11 +138,14 @@ export class TicketHub {
 
     let position = maxPosition(durablePosition(d.since), durablePosition(snapshot.lastSeq));
     let finished = snapshot.events.at(-1)?.type === 'resolved';
-    const frames = [snapshotFrame(d.ticketId, snapshot, d.since)];
+    const view = (e: TicketEvent) => (d.audience === 'agent' ? e : this.customerView(e));
+    const visible = d.audience === 'agent' ? snapshot : { ...snapshot, events: snapshot.events.flatMap((e) => view(e) ?? []) };
+    const frames = [snapshotFrame(d.ticketId, visible, d.since)];
     for (const event of buffered) {
       const p = positionOf(event);
       if (comparePositions(p, position) <= 0) continue;
-      frames.push(eventFrame(event));
+      const shown = view(event);
+      if (shown) frames.push(eventFrame(shown));
       position = p;
       if (event.type === 'resolved') finished = true;
       const status = sessionStatusAfter(event);
@@ -167,7 +184,7 @@ export class TicketHub {
     }
     const st = this.tickets.get(d.ticketId);
     if (!st) return;
-    st.subscribed.delete(ws);
+    if (st.subscribed.delete(ws)) st.audienceCounts[d.audience]--;
     st.catchingUp.delete(ws);
     this.forgetIfIdle(d.ticketId, st);
   }
@@ -185,7 +202,16 @@ export class TicketHub {
     }
     const position = positionOf(event);
     st.lastEventAt = this.now();
-    let frame: string | undefined;
+    // Frames are built at most once per audience per record, and only if someone will get them.
+    const frames: Partial<Record<Audience, string | null>> = {};
+    const frameFor = (audience: Audience): string | null => {
+      let f = frames[audience];
+      if (f === undefined) {
+        const shown = audience === 'agent' ? event : this.customerView(event);
+        f = frames[audience] = shown ? eventFrame(shown) : null;
+      }
+      return f;
+    };
 
     if (st.frontier !== undefined && comparePositions(position, st.frontier) <= 0) {
       this.opts.metrics.dropped.inc({ reason: 'duplicate' });
@@ -194,10 +220,14 @@ export class TicketHub {
       const status = sessionStatusAfter(event);
       if (status) st.status = status;
       if (st.subscribed.size > 0) {
-        frame = eventFrame(event);
-        this.opts.app.publish(st.topic, frame, false, false);
+        for (const audience of ['agent', 'customer'] as const) {
+          const n = st.audienceCounts[audience];
+          const frame = n > 0 ? frameFor(audience) : null;
+          if (!frame) continue;
+          this.opts.app.publish(st.topics[audience], frame, false, false);
+          this.opts.metrics.framesOut.inc(n);
+        }
         this.opts.metrics.recordsPublished.inc();
-        this.opts.metrics.framesOut.inc(st.subscribed.size);
         this.checkBackpressure(st);
       } else if (st.catchingUp.size === 0) {
         this.opts.metrics.dropped.inc({ reason: 'no_subscribers' });
@@ -207,12 +237,12 @@ export class TicketHub {
     for (const ws of st.catchingUp) {
       const d = ws.getUserData();
       if (comparePositions(position, d.position) > 0) {
-        frame ??= eventFrame(event);
-        if (ws.send(frame) === 2) {
+        const frame = frameFor(d.audience);
+        if (frame && ws.send(frame) === 2) {
           this.closeSlow(ws);
           continue;
         }
-        this.opts.metrics.framesOut.inc();
+        if (frame) this.opts.metrics.framesOut.inc();
         d.position = position;
       }
       if (st.frontier !== undefined && comparePositions(st.frontier, d.position) >= 0) {
@@ -265,8 +295,10 @@ export class TicketHub {
   }
 
   private subscribe(ws: StreamSocket, st: TicketState): void {
-    ws.subscribe(st.topic);
+    const audience = ws.getUserData().audience;
+    ws.subscribe(st.topics[audience]);
     st.subscribed.add(ws);
+    st.audienceCounts[audience]++;
   }
 
   private checkBackpressure(st: TicketState): void {
@@ -296,7 +328,8 @@ export class TicketHub {
     let st = this.tickets.get(ticketId);
     if (!st) {
       st = {
-        topic: ticketTopic(ticketId),
+        topics: { agent: ticketTopic(ticketId, 'agent'), customer: ticketTopic(ticketId, 'customer') },
+        audienceCounts: { agent: 0, customer: 0 },
         frontier: undefined,
         subscribed: new Set(),
         catchingUp: new Set(),

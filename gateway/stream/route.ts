@@ -135,6 +135,8 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
       const now = Date.now();
       const data: StreamSocketData = {
         connId: nextConnId++,
+        // Agents watch everything; a customer (or a customer's ws-ticket) gets the customer view.
+        audience: user.role === 'agent' ? 'agent' : 'customer',
         ticketId,
         ...user,
         since,

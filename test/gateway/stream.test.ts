@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { TicketEvent } from '../../core/events';
 import { CloseCode } from '../../gateway/close-codes';
 import {
   agentToken,
@@ -192,6 +193,29 @@ void describe('stream', () => {
     assert.equal((await late.waitClosed()).code, CloseCode.RESOLVED);
     assert.deepEqual(late.seqs(), [1, 2]);
     bystander.close();
+  });
+
+  void test('customers get the customer view (internal events hidden, data trimmed); agents get everything', async () => {
+    const hideInternal = (e: TicketEvent): TicketEvent | null => (e.type === 'tool' || e.type === 'token' ? null : { ...e, data: { shown: true } });
+    const v = await startGateway({ partitions: 1, deps: { customerView: hideInternal } });
+    try {
+      const t = uniqueName('T');
+      v.snapshots.set(t, [ev(t, 1), ev(t, 2, 'tool', { secret: 'audit log' })]);
+      const agent = new StreamClient(streamUrl(v, t), { token: agentToken(v) });
+      const customer = new StreamClient(streamUrl(v, t), { token: customerToken(v, t) });
+      await Promise.all([agent.opened, customer.opened]);
+      await produce(v.topic, [ev(t, 3, 'token', { text: 'dra' }, 0), ev(t, 3, 'draft'), ev(t, 4, 'tool'), ev(t, 5, 'status', { status: 'awaiting_review' })]);
+      await agent.waitForSeqCount(6);
+      await customer.waitForSeqCount(3);
+      assert.deepEqual(agent.events().map((e) => e.type), ['message', 'tool', 'token', 'draft', 'tool', 'status']);
+      assert.deepEqual(customer.seqs(), [1, 3, 5]);
+      assert.ok(customer.events().every((e) => e.data.shown === true && e.type !== 'tool'));
+      assert.equal(customer.frames[0]?.lastSeq, 2, 'positions still count hidden events');
+      agent.close();
+      customer.close();
+    } finally {
+      await v.stop();
+    }
   });
 
   void test('every closed socket is released (socket count back to zero)', async () => {
