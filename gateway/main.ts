@@ -8,6 +8,7 @@ import { config } from '../core/config';
 import { createLogger } from '../core/logger';
 import { createTicketClient, type ListTicketsInput } from '../core/ticket-client';
 import type { TicketApiPort } from './api/context';
+import { devIdentityBanner, devIdentityLinks } from './api/dev-identity';
 import { consoleRoutes } from './api/register';
 import { forCustomer } from './api/views';
 import { JwtConfigError, loadJwtKeys } from './auth/keys';
@@ -51,9 +52,11 @@ async function main(): Promise<void> {
   const port = await gateway.listen(cfg.gateway.port, cfg.gateway.host);
   const url = cfg.gateway.publicUrl.replace(/:\d+$/, `:${port}`);
   log.info('gateway up', { url, temporal: cfg.temporal.address, kafka: cfg.kafka.brokers.join(','), topic: cfg.kafka.ticketEventsTopic });
-  if (cfg.gateway.devIdentity) {
+  const devLinks = devIdentityLinks(cfg, gateway.auth);
+  if (devLinks) {
     log.warn('DEV_IDENTITY is on: the console hands out dev tokens; never enable it in production', { console: `${url}/` });
-    process.stderr.write(`\n  ticketflow console: ${url}/\n\n`);
+    // stdout, not the log: `npm run up` relays it, and the tokens must not land in log files.
+    process.stdout.write(`${devIdentityBanner(devLinks, url)}\n`);
   }
 
   let stopping = false;
