@@ -1,0 +1,334 @@
+/**
+ * The benchmark itself, as a function the CLI (run.ts) and the smoke test share.
+ *
+ * For each socket count N and each server kind (uws, ws, raw), in that order:
+ *   1. fork the server alone in its process; wait until its Kafka consumer has joined;
+ *   2. RSS after gc, open N authenticated sockets from the client processes (perTicket per ticket), RSS
+ *      after gc again: (after - before) / N is the memory per idle authenticated socket;
+ *   3. warm-up burst (not measured);
+ *   4. throughput: a bounded burst of records, as fast as the path takes them; deliveries/s is every frame
+ *      the clients received divided by the time from the first send to the last receive;
+ *   5. fixed rate (at one N): a steady record rate for a few seconds; latency p50/p99;
+ *   6. close the sockets, stop the server.
+ * Kafka kinds get their records from a producer in this process; the raw kind makes them in the server
+ * process (gateway.deliver), paced the same way. Every phase is bounded by count and by time.
+ */
+import crypto from 'node:crypto';
+import { logLevel, type Producer } from 'kafkajs';
+import type { Config } from '../core/config';
+import { createKafka } from '../core/kafka';
+import type { ConnectRequest, ConnectResult, PhaseReport } from './client-child';
+import { nowUs } from './clock';
+import { benchEvent, benchTicketId, SeqCounter, ticketForRecord } from './events';
+import { LatencyHistogram } from './histogram';
+import { Child } from './ipc';
+import { laneTickets, paced, type PaceSpec } from './pace';
+import { findKafkaBrokerPid, processCpuMs } from './proc-cpu';
+import type { MemoryReading, RawProduceResult, ServerHello, ServerKind, ServerWindow } from './server-child';
+
+export const serverKinds: readonly ServerKind[] = ['uws', 'ws', 'raw'];
+
+export const kindLabels: Record<ServerKind, string> = {
+  uws: 'uWS gateway (Kafka)',
+  ws: 'ws gateway (Kafka)',
+  raw: 'uWS raw publish (no Kafka)',
+};
+
+export interface BenchOptions {
+  kafka: Config['kafka'];
+  sizes: number[];
+  kinds: readonly ServerKind[];
+  perTicket: number;
+  clientProcesses: number;
+  /** Records in the throughput burst at socket count n. */
+  throughputRecords: (sockets: number) => number;
+  warmupRecords: number;
+  burstBatch: number;
+  /** Kafka producer lanes (sends in flight; each lane owns a share of the tickets, see pace.ts). */
+  producerLanes: number;
+  /** Records per event-loop turn on the raw (no-Kafka) path in the burst phase. */
+  rawBatch: number;
+  fixedRate?: { sockets: number; ratePerSec: number; durationMs: number };
+  /** How long a phase may go without a new delivery before it is called finished (and the rest lost). */
+  stallMs: number;
+  log: (line: string) => void;
+}
+
+export interface CpuBreakdown {
+  serverMs: number;
+  clientsMs: number;
+  producerMs: number;
+  brokerMs?: number;
+}
+
+export interface PhaseResult {
+  records: number;
+  expected: number;
+  delivered: number;
+  seconds: number;
+  deliveriesPerSec: number;
+  recordsPerSec: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs: number;
+  unstamped: number;
+  closedDuringPhase: number;
+  serverRecordsIn: number;
+  serverEventLoopUtilization: number;
+  cpu: CpuBreakdown;
+}
+
+export interface RunResult {
+  kind: ServerKind;
+  sockets: number;
+  tickets: number;
+  connect: { opened: number; refused: Record<string, number>; seconds: number; upgradesPerSec: number };
+  memory: { before: MemoryReading; after: MemoryReading; rssPerSocketBytes: number; heapPerSocketBytes: number };
+  throughput: PhaseResult;
+  fixedRate?: PhaseResult;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  topic: string;
+  options: Omit<BenchOptions, 'log' | 'throughputRecords' | 'kafka'> & { throughputRecords: Record<number, number> };
+  runs: RunResult[];
+  seconds: number;
+}
+
+type ServerChild = Child<ServerHello>;
+
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const started = Date.now();
+  const kafka = createKafka(opts.kafka, { logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } });
+  const topic = `bench-events-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    JWT_SECRET: crypto.randomBytes(32).toString('base64'),
+    KAFKA_BROKERS: opts.kafka.brokers.join(','),
+    BENCH_TOPIC: topic,
+  };
+  const admin = kafka.admin();
+  await admin.connect();
+  const partitions = opts.kafka.partitions;
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const brokerPid = findKafkaBrokerPid();
+  const clients: Child[] = [];
+  const runs: RunResult[] = [];
+  try {
+    for (let i = 0; i < opts.clientProcesses; i++) clients.push(new Child(`client-${i}`, 'client-child.ts', childEnv));
+    await Promise.all(clients.map((c) => withTimeout(c.hello, 60_000, `${c.name} start`)));
+    for (const sockets of opts.sizes) {
+      for (const kind of opts.kinds) {
+        runs.push(await runOne({ opts, kind, sockets, clients, producer, topic, childEnv, brokerPid }));
+      }
+    }
+  } finally {
+    await Promise.all(clients.map((c) => c.stop(3_000)));
+    await producer.disconnect().catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+  const { log: _log, throughputRecords, kafka: _k, ...rest } = opts;
+  return {
+    startedAt: new Date(started).toISOString(),
+    topic,
+    options: { ...rest, throughputRecords: Object.fromEntries(opts.sizes.map((n) => [n, throughputRecords(n)])) },
+    runs,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+interface RunContext {
+  opts: BenchOptions;
+  kind: ServerKind;
+  sockets: number;
+  clients: Child[];
+  producer: Producer;
+  topic: string;
+  childEnv: NodeJS.ProcessEnv;
+  brokerPid?: number;
+}
+
+async function runOne(ctx: RunContext): Promise<RunResult> {
+  const { opts, kind, sockets, clients } = ctx;
+  const tickets = Math.ceil(sockets / opts.perTicket);
+  const runTag = `${kind}${sockets}`;
+  const ticketIds = Array.from({ length: tickets }, (_, i) => benchTicketId(runTag, i));
+  opts.log(`[${kind} N=${sockets}] starting server`);
+  const server: ServerChild = new Child<ServerHello>(`server-${kind}`, 'server-child.ts', {
+    ...ctx.childEnv,
+    BENCH_SERVER_KIND: kind,
+    BENCH_INSTANCE: `bench-${runTag}-${process.pid}-${Date.now().toString(36)}`,
+  });
+  try {
+    const hello = await withTimeout(server.hello, 90_000, `${server.name} ready`);
+    const before = await server.request<MemoryReading>('memory');
+
+    // Tickets are split whole between client processes (each ticket's sockets live in one process).
+    const share = clients.map((_, i) => ticketIds.filter((_, t) => t % clients.length === i));
+    const connectStart = performance.now();
+    const connected = await Promise.all(
+      clients.map((c, i) =>
+        c.request<ConnectResult>('connect', { port: hello.port, tickets: share[i]!, perTicket: opts.perTicket, concurrency: 64, timeoutMs: 120_000 } satisfies ConnectRequest, 130_000),
+      ),
+    );
+    const connectSeconds = (performance.now() - connectStart) / 1000;
+    const opened = connected.reduce((s, c) => s + c.opened, 0);
+    const refused: Record<string, number> = {};
+    for (const c of connected) for (const [k, v] of Object.entries(c.refused)) refused[k] = (refused[k] ?? 0) + v;
+    if (opened < sockets) opts.log(`[${kind} N=${sockets}] only ${opened}/${sockets} sockets opened; refused: ${JSON.stringify(refused)}`);
+    const after = await server.request<MemoryReading>('memory');
+    const memory = {
+      before,
+      after,
+      rssPerSocketBytes: (after.rss - before.rss) / Math.max(1, opened),
+      heapPerSocketBytes: (after.heapUsed - before.heapUsed) / Math.max(1, opened),
+    };
+    opts.log(`[${kind} N=${sockets}] ${opened} sockets in ${connectSeconds.toFixed(1)} s; RSS +${(memory.rssPerSocketBytes / 1024).toFixed(2)} KiB/socket`);
+
+    const seqs = new SeqCounter();
+    const phase = (name: string, pace: PaceSpec) => runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket });
+    const lanes = opts.producerLanes;
+    if (opts.warmupRecords > 0) await phase('warm-up', { mode: 'burst', total: opts.warmupRecords, batch: opts.burstBatch, lanes });
+    const throughput = await phase('throughput', { mode: 'burst', total: opts.throughputRecords(sockets), batch: opts.burstBatch, lanes });
+    opts.log(`[${kind} N=${sockets}] throughput ${fmtRate(throughput.deliveriesPerSec)} deliveries/s (${throughput.delivered}/${throughput.expected}), p50 ${fmtMs(throughput.p50Ms)} p99 ${fmtMs(throughput.p99Ms)}`);
+    let fixedRate: PhaseResult | undefined;
+    if (opts.fixedRate && opts.fixedRate.sockets === sockets) {
+      fixedRate = await phase('fixed-rate', { mode: 'rate', ratePerSec: opts.fixedRate.ratePerSec, durationMs: opts.fixedRate.durationMs, lanes });
+      opts.log(`[${kind} N=${sockets}] fixed ${opts.fixedRate.ratePerSec} rec/s: p50 ${fmtMs(fixedRate.p50Ms)} p99 ${fmtMs(fixedRate.p99Ms)} (${fixedRate.delivered}/${fixedRate.expected})`);
+    }
+
+    await Promise.all(clients.map((c) => c.request('disconnect', { timeoutMs: 10_000 }, 20_000)));
+    return {
+      kind,
+      sockets,
+      tickets,
+      connect: { opened, refused, seconds: connectSeconds, upgradesPerSec: opened / connectSeconds },
+      memory,
+      throughput,
+      fixedRate,
+    };
+  } finally {
+    await server.stop(10_000);
+  }
+}
+
+interface PhaseContext extends RunContext {
+  server: ServerChild;
+  ticketIds: string[];
+  seqs: SeqCounter;
+  name: string;
+  pace: PaceSpec;
+  expectedPerRecord: number;
+}
+
+async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
+  const { clients, server, opts } = ctx;
+  await Promise.all([...clients.map((c) => c.request('phaseStart')), server.request('windowStart')]);
+  const cpu0 = { producer: process.cpuUsage(), broker: processCpuMs(ctx.brokerPid) };
+  const t0 = nowUs();
+  let records: number;
+  if (ctx.kind === 'raw') {
+    // One lane (it is synchronous); bursts in consumer-sized turns (see options.ts).
+    const pace: PaceSpec = ctx.pace.mode === 'burst' ? { ...ctx.pace, batch: opts.rawBatch, lanes: 1 } : { ...ctx.pace, lanes: 1 };
+    const r = await server.request<RawProduceResult>('rawProduce', { tickets: ctx.ticketIds, pace }, 300_000);
+    records = r.sent;
+  } else {
+    records = await produceToKafka(ctx);
+  }
+  const producedUs = nowUs();
+  const expected = records * ctx.expectedPerRecord;
+  await waitForDeliveries(clients, expected, opts.stallMs);
+  const [reports, window] = await Promise.all([Promise.all(clients.map((c) => c.request<PhaseReport>('phaseEnd'))), server.request<ServerWindow>('windowEnd')]);
+  const producerCpu = process.cpuUsage(cpu0.producer);
+  const brokerNow = processCpuMs(ctx.brokerPid);
+
+  const hist = new LatencyHistogram();
+  for (const r of reports) hist.add(r.histogram, r.maxUs);
+  const delivered = reports.reduce((s, r) => s + r.received, 0);
+  const lastUs = Math.max(producedUs, ...reports.map((r) => r.lastUs));
+  const seconds = (lastUs - t0) / 1e6;
+  const p50 = hist.quantileUs(0.5);
+  const p99 = hist.quantileUs(0.99);
+  return {
+    records,
+    expected,
+    delivered,
+    seconds,
+    deliveriesPerSec: delivered / seconds,
+    recordsPerSec: records / ((producedUs - t0) / 1e6),
+    p50Ms: p50 === undefined ? undefined : p50 / 1000,
+    p99Ms: p99 === undefined ? undefined : p99 / 1000,
+    maxMs: hist.maxUs / 1000,
+    unstamped: reports.reduce((s, r) => s + r.unstamped, 0),
+    closedDuringPhase: reports.reduce((s, r) => s + r.closedDuringPhase, 0),
+    serverRecordsIn: window.recordsIn,
+    serverEventLoopUtilization: window.eventLoopUtilization,
+    cpu: {
+      serverMs: window.cpuUserMs + window.cpuSystemMs,
+      clientsMs: reports.reduce((s, r) => s + r.cpuUserMs + r.cpuSystemMs, 0),
+      producerMs: ctx.kind === 'raw' ? 0 : (producerCpu.user + producerCpu.system) / 1000,
+      brokerMs: cpu0.broker !== undefined && brokerNow !== undefined ? brokerNow - cpu0.broker : undefined,
+    },
+  };
+}
+
+async function produceToKafka(ctx: PhaseContext): Promise<number> {
+  const lanes = Array.from({ length: ctx.pace.lanes }, (_, lane) => ({ tickets: laneTickets(ctx.ticketIds, ctx.pace.lanes, lane), index: 0 }));
+  return paced(ctx.pace, (laneNo, count) => {
+    const lane = lanes[laneNo]!;
+    const t = nowUs();
+    const at = new Date().toISOString();
+    const messages = new Array<{ key: string; value: string }>(count);
+    for (let i = 0; i < count; i++) {
+      const ticketId = ticketForRecord(lane.tickets, lane.index++);
+      messages[i] = { key: ticketId, value: JSON.stringify(benchEvent(ticketId, ctx.seqs.take(ticketId), at, t)) };
+    }
+    return ctx.producer.send({ topic: ctx.topic, messages }).then(() => undefined);
+  });
+}
+
+/** Polls the clients until every expected frame arrived or nothing new arrived for `stallMs`. */
+async function waitForDeliveries(clients: Child[], expected: number, stallMs: number): Promise<number> {
+  let last = -1;
+  let lastChange = performance.now();
+  for (;;) {
+    const progress = await Promise.all(clients.map((c) => c.request<{ received: number }>('progress')));
+    const received = progress.reduce((s, p) => s + p.received, 0);
+    if (received >= expected) return received;
+    if (received !== last) {
+      last = received;
+      lastChange = performance.now();
+    } else if (performance.now() - lastChange > stallMs) {
+      return received;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+export function fmtRate(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+}
+
+export function fmtMs(ms: number | undefined): string {
+  return ms === undefined ? '-' : ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(0)} ms`;
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench [-- --quick] [--sizes 1000,10000] [--clients 2] [--kinds uws,ws,raw] [--per-ticket 10] [--frames 100] [--json file]`
+ * Full run: N = 1,000 and 10,000 sockets, 10 per ticket, all three servers, the fixed-rate phase at 10,000.
+ * --quick: N = 1,000 only, shorter phases (a couple of minutes at most).
+ */
+import type { Config } from '../core/config';
+import type { BenchOptions } from './harness';
+import type { ServerKind } from './server-child';
+
+export interface CliOptions {
+  quick: boolean;
+  jsonPath?: string;
+  deadlineMs: number;
+  bench: Omit<BenchOptions, 'kafka' | 'log'>;
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const [name = '', inline] = a.slice(2).split('=', 2);
+    if (name === 'quick') flags.set(name, 'true');
+    else flags.set(name, inline ?? argv[++i] ?? '');
+  }
+  const known = new Set(['quick', 'sizes', 'clients', 'kinds', 'json', 'per-ticket', 'frames']);
+  for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].join(', ')})`);
+  const quick = flags.has('quick');
+  const sizes = (flags.get('sizes') ?? (quick ? '1000' : '1000,10000')).split(',').map(positive('--sizes'));
+  const kinds = (flags.get('kinds') ?? 'uws,ws,raw').split(',') as ServerKind[];
+  for (const k of kinds) if (!['uws', 'ws', 'raw'].includes(k)) throw new Error(`--kinds: ${k} is not one of uws, ws, raw`);
+  const biggest = Math.max(...sizes);
+  const perTicket = positive('--per-ticket')(flags.get('per-ticket') ?? '10');
+  const framesPerSocket = positive('--frames')(flags.get('frames') ?? (quick ? '20' : '100'));
+  return {
+    quick,
+    jsonPath: flags.get('json'),
+    deadlineMs: quick ? 4 * 60_000 : 8 * 60_000,
+    bench: {
+      sizes,
+      kinds,
+      perTicket,
+      clientProcesses: positive('--clients')(flags.get('clients') ?? '2'),
+      // A fixed number of frames per socket: long enough to dwarf start-up, short enough for 8 minutes.
+      throughputRecords: (n) => Math.max(quick ? 20_000 : 100_000, framesPerSocket * Math.ceil(n / perTicket)),
+      warmupRecords: quick ? 1_000 : 2_000,
+      burstBatch: 500,
+      // The raw path hands the fan-out this many records per event-loop turn: about what one partition's
+      // fetch gives the Kafka consumer in a burst (1 MiB at ~200 bytes a record), so both see the same
+      // batching and uWS can coalesce a socket's frames into one write either way.
+      rawBatch: 5_000,
+      // Four sends in flight, each lane owning a quarter of the tickets so a ticket's records stay in order.
+      producerLanes: 4,
+      fixedRate: { sockets: biggest, ratePerSec: 1_000, durationMs: quick ? 4_000 : 10_000 },
+      stallMs: 5_000,
+    },
+  };
+}
+
+function positive(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag}: "${v}" is not a positive whole number`);
+    return n;
+  };
+}
+
+export type KafkaConfig = Config['kafka'];

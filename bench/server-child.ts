@@ -1,0 +1,138 @@
+/**
+ * One server under test, alone in its process (so its RSS, CPU and file descriptors are its own):
+ *   uws  the project's gateway (gateway/server.ts): Kafka consumer -> hub -> app.publish
+ *   ws   the plain `ws` gateway (bench/ws-gateway.ts) on the same consumer module
+ *   raw  the project's gateway without Kafka: this process makes the records and calls gateway.deliver,
+ *        the ceiling of the uWS fan-out itself
+ * Every server gets an empty snapshot for any ticket, so no Temporal is involved.
+ * Env: BENCH_SERVER_KIND, BENCH_TOPIC, BENCH_INSTANCE, JWT_SECRET, KAFKA_BROKERS.
+ */
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { loadConfig } from '../core/config';
+import { rootLogger, createLogger } from '../core/logger';
+import { createGateway } from '../gateway/server';
+import type { SnapshotSource } from '../gateway/snapshot-source';
+import { nowUs } from './clock';
+import { benchEvent, SeqCounter, ticketForRecord } from './events';
+import { helloParent, serveParent } from './ipc';
+import { paced, type PaceSpec } from './pace';
+import { createWsGateway } from './ws-gateway';
+
+export type ServerKind = 'uws' | 'ws' | 'raw';
+
+export interface ServerHello {
+  port: number;
+  pid: number;
+}
+export interface MemoryReading {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  sockets: number;
+}
+export interface ServerWindow {
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  eventLoopUtilization: number;
+  recordsIn: number;
+}
+export interface RawProduceResult {
+  sent: number;
+  startUs: number;
+  endUs: number;
+}
+
+rootLogger().level = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const kind = process.env.BENCH_SERVER_KIND as ServerKind;
+const topic = process.env.BENCH_TOPIC ?? '';
+const instanceId = process.env.BENCH_INSTANCE ?? `bench-${process.pid}`;
+const config = loadConfig(process.env);
+const logger = createLogger('bench-server', { kind, instanceId });
+const emptySnapshots: SnapshotSource = { getSnapshot: () => Promise.resolve({ status: 'open', events: [], lastSeq: 0 }) };
+
+interface ServerUnderTest {
+  port: number;
+  sockets(): number;
+  recordsIn(): Promise<number>;
+  deliver(event: ReturnType<typeof benchEvent>): void;
+  stop(): Promise<void>;
+}
+
+async function start(): Promise<ServerUnderTest> {
+  if (kind === 'ws') {
+    const gw = createWsGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger });
+    const port = await gw.listen(0, '127.0.0.1');
+    await gw.waitReady(60_000);
+    return { port, sockets: () => gw.sockets, recordsIn: () => Promise.resolve(gw.recordsIn), deliver: (e) => gw.deliver(e), stop: () => gw.stop() };
+  }
+  const gw = createGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger, ...(kind === 'raw' ? { kafka: false as const } : {}) });
+  const port = await gw.listen(0, '127.0.0.1');
+  await gw.waitReady(60_000);
+  return {
+    port,
+    sockets: () => gw.hub.sockets,
+    recordsIn: async () => (await gw.metrics.recordsIn.get()).values.reduce((s, v) => s + v.value, 0),
+    deliver: (e) => gw.deliver(e),
+    stop: () => gw.stop(),
+  };
+}
+
+async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+void (async () => {
+  const server = await start();
+  const seqs = new SeqCounter();
+  let windowStart: { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; recordsIn: number } | undefined;
+
+  serveParent(
+    {
+      memory: async (): Promise<MemoryReading> => {
+        await collectGarbage();
+        const m = process.memoryUsage();
+        return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, sockets: server.sockets() };
+      },
+      windowStart: async () => {
+        windowStart = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), recordsIn: await server.recordsIn() };
+        return {};
+      },
+      windowEnd: async (): Promise<ServerWindow> => {
+        if (!windowStart) throw new Error('windowEnd before windowStart');
+        const cpu = process.cpuUsage(windowStart.cpu);
+        const elu = performance.eventLoopUtilization(windowStart.elu);
+        return { cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, eventLoopUtilization: elu.utilization, recordsIn: (await server.recordsIn()) - windowStart.recordsIn };
+      },
+      // The raw ceiling: records made here and handed straight to the fan-out, paced like the Kafka producer.
+      rawProduce: async (body: { tickets: string[]; pace: PaceSpec }): Promise<RawProduceResult> => {
+        if (kind !== 'raw') throw new Error('rawProduce is only for the raw server');
+        let index = 0;
+        const startUs = nowUs();
+        const sent = await paced(body.pace, (_lane, count) => {
+          const t = nowUs();
+          const at = new Date().toISOString();
+          for (let i = 0; i < count; i++) {
+            const ticketId = ticketForRecord(body.tickets, index++);
+            server.deliver(benchEvent(ticketId, seqs.take(ticketId), at, t));
+          }
+        });
+        return { sent, startUs, endUs: nowUs() };
+      },
+      stop: async () => {
+        await server.stop();
+        setTimeout(() => process.exit(0), 50);
+        return {};
+      },
+    },
+    { deadlineMs: Number(process.env.BENCH_CHILD_DEADLINE_MS ?? 600_000) },
+  );
+  helloParent({ port: server.port, pid: process.pid } satisfies ServerHello);
+})().catch((err: unknown) => {
+  process.stderr.write(`bench server (${kind}) failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

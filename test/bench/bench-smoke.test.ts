@@ -1,0 +1,44 @@
+/**
+ * The benchmark harness end to end at toy size: every path (uWS gateway over Kafka, `ws` gateway over
+ * Kafka, raw uWS publish) opens its authenticated sockets and delivers every record of both phases to
+ * every subscriber. No timing is asserted: speed is measured only by `npm run bench`.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runBench, serverKinds } from '../../bench/harness';
+import { testConfig, testKafkaBrokers } from '../helpers/infra';
+
+test('bench harness delivers through all three paths (N=40, 4 per ticket)', { timeout: 180_000 }, async () => {
+  const cfg = testConfig({ KAFKA_BROKERS: testKafkaBrokers().join(',') });
+  const lines: string[] = [];
+  const result = await runBench({
+    kafka: { ...cfg.kafka, partitions: 3 },
+    sizes: [40],
+    kinds: serverKinds,
+    perTicket: 4,
+    clientProcesses: 2,
+    throughputRecords: () => 300,
+    warmupRecords: 0,
+    burstBatch: 50,
+    producerLanes: 2,
+    rawBatch: 100,
+    fixedRate: { sockets: 40, ratePerSec: 200, durationMs: 1_000 },
+    stallMs: 5_000,
+    log: (line) => lines.push(line),
+  });
+  assert.deepEqual(result.runs.map((r) => r.kind), ['uws', 'ws', 'raw']);
+  for (const run of result.runs) {
+    const what = `${run.kind}: ${lines.join('\n')}`;
+    assert.equal(run.connect.opened, 40, what);
+    assert.deepEqual(run.connect.refused, {}, what);
+    assert.equal(run.throughput.records, 300, what);
+    assert.equal(run.throughput.expected, 1_200, what);
+    assert.equal(run.throughput.delivered, 1_200, what);
+    assert.equal(run.throughput.unstamped, 0, what);
+    assert.ok(run.throughput.p50Ms !== undefined && run.throughput.p50Ms >= 0, what);
+    assert.ok(run.fixedRate, what);
+    assert.equal(run.fixedRate.records, 200, what);
+    assert.equal(run.fixedRate.delivered, 800, what);
+    assert.ok(run.memory.after.sockets >= 40, what);
+  }
+});
