@@ -19,7 +19,7 @@ import { buildUiIfPresent } from './infra/ui-build';
 /** Whether full runs fail on type or lint errors. One switch, so it is easy to relax. */
 const STATIC_CHECKS_ON_FULL_RUN = true;
 /** A single test that hangs fails after this instead of holding CI. */
-const PER_TEST_TIMEOUT_MS = 300_000;
+const PER_TEST_TIMEOUT_MS = 180_000;
 
 function log(line: string): void {
   process.stderr.write(`test: ${line}\n`);
