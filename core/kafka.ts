@@ -2,7 +2,7 @@
  * The one place kafkajs is constructed. Producers and admin go through here so a maintained
  * KafkaJS-compatible client could replace it without touching callers.
  */
-import { Kafka, logLevel, type Producer, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer, type KafkaConfig } from 'kafkajs';
 import type { Config } from './config';
 import { createLogger } from './logger';
 
@@ -30,7 +30,10 @@ export function createKafka(cfg: Config['kafka'], overrides: Partial<KafkaConfig
 
 export async function connectProducer(kafka: Kafka): Promise<Producer> {
   // Idempotent producer: a retried send after a lost ack does not duplicate the record in the log.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    // The murmur2 partitioner Java clients use: one ticket's key lands on the same partition whoever produces it.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   return producer;
 }
