@@ -109,6 +109,11 @@ async function connect(req: ConnectRequest): Promise<ConnectResult> {
   return { opened: open, refused, ms: performance.now() - started };
 }
 
+/** A full collection between phases, so garbage from an earlier run never pauses a measured one. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 async function disconnect(body: { timeoutMs: number }): Promise<{ stillOpen: number }> {
   const all = clients;
   clients = [];
@@ -127,6 +132,7 @@ async function disconnect(body: { timeoutMs: number }): Promise<{ stillOpen: num
   const stillOpen = open;
   for (const c of all) c.destroy();
   open = 0;
+  collectGarbage();
   return { stillOpen };
 }
 
@@ -135,6 +141,7 @@ serveParent(
     connect,
     disconnect,
     phaseStart: () => {
+      collectGarbage();
       histogram.reset();
       received = unstamped = firstUs = lastUs = closedDuringPhase = unexpected = 0;
       phaseCpu = process.cpuUsage();

@@ -232,8 +232,8 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   const t0 = nowUs();
   let records: number;
   if (ctx.kind === 'raw') {
-    // One lane (it is synchronous); bursts in consumer-sized turns (see options.ts).
-    const pace: PaceSpec = ctx.pace.mode === 'burst' ? { ...ctx.pace, batch: opts.rawBatch, lanes: 1 } : { ...ctx.pace, lanes: 1 };
+    // Bursts as a consumer sees them: one partition's batch per event-loop turn (see options.ts).
+    const pace: PaceSpec = ctx.pace.mode === 'burst' ? { ...ctx.pace, batch: opts.rawBatch, lanes: opts.kafka.partitions, oneLanePerTurn: true } : { ...ctx.pace, lanes: 1 };
     const r = await server.request<RawProduceResult>('rawProduce', { tickets: ctx.ticketIds, pace }, 300_000);
     records = r.sent;
   } else {

@@ -45,9 +45,9 @@ export function parseArgs(argv: string[]): CliOptions {
       throughputRecords: (n) => Math.max(quick ? 20_000 : 100_000, framesPerSocket * Math.ceil(n / perTicket)),
       warmupRecords: quick ? 1_000 : 2_000,
       burstBatch: 500,
-      // The raw path hands the fan-out this many records per event-loop turn: about what one partition's
-      // fetch gives the Kafka consumer in a burst (1 MiB at ~200 bytes a record), so both see the same
-      // batching and uWS can coalesce a socket's frames into one write either way.
+      // The raw path hands the fan-out this many records of one "partition" (a sixth of the tickets) per
+      // event-loop turn: about what one partition's fetch gives the Kafka consumer in a burst (1 MiB at
+      // ~150-200 bytes a record), so both see the same batching and uWS coalesces a socket's frames alike.
       rawBatch: 5_000,
       // Four sends in flight, each lane owning a quarter of the tickets so a ticket's records stay in order.
       producerLanes: 4,

@@ -8,10 +8,12 @@
  * Records travel in `lanes`, each lane owning a fixed share of the tickets and having at most one send
  * outstanding. That keeps every ticket's records in seq order (kafkajs may put two concurrent sends on the
  * wire in either order, and the gateways drop a seq at or below their frontier as a duplicate) while still
- * letting a Kafka producer keep several requests in flight.
+ * letting a Kafka producer keep several requests in flight. A synchronous path (the raw server) instead
+ * takes one lane's batch per event-loop turn, lanes in turn (`oneLanePerTurn`): the way a Kafka consumer
+ * hands over one partition's batch at a time.
  */
 export type PaceSpec =
-  | { mode: 'burst'; total: number; batch: number; lanes: number }
+  | { mode: 'burst'; total: number; batch: number; lanes: number; oneLanePerTurn?: boolean }
   | { mode: 'rate'; ratePerSec: number; durationMs: number; lanes: number };
 
 /** Sends lane `lane`'s next `count` records (stamping them now); a promise settles when they are accepted. */
@@ -29,6 +31,19 @@ export function laneTickets(tickets: readonly string[], lanes: number, lane: num
 async function burst(spec: Extract<PaceSpec, { mode: 'burst' }>, send: SendBatch): Promise<number> {
   const lanes = Math.max(1, spec.lanes);
   let sent = 0;
+  if (spec.oneLanePerTurn) {
+    const left = Array.from({ length: lanes }, (_, lane) => Math.floor(spec.total / lanes) + (lane < spec.total % lanes ? 1 : 0));
+    for (let turn = 0; sent < spec.total; turn++) {
+      const lane = turn % lanes;
+      const count = Math.min(spec.batch, left[lane]!);
+      if (count === 0) continue;
+      left[lane]! -= count;
+      sent += count;
+      await send(lane, count);
+      await new Promise((r) => setImmediate(r));
+    }
+    return sent;
+  }
   await Promise.all(
     Array.from({ length: lanes }, async (_, lane) => {
       let mine = Math.floor(spec.total / lanes) + (lane < spec.total % lanes ? 1 : 0);

@@ -15,7 +15,7 @@ import type { SnapshotSource } from '../gateway/snapshot-source';
 import { nowUs } from './clock';
 import { benchEvent, SeqCounter, ticketForRecord } from './events';
 import { helloParent, serveParent } from './ipc';
-import { paced, type PaceSpec } from './pace';
+import { laneTickets, paced, type PaceSpec } from './pace';
 import { createWsGateway } from './ws-gateway';
 
 export type ServerKind = 'uws' | 'ws' | 'raw';
@@ -111,13 +111,14 @@ void (async () => {
       // The raw ceiling: records made here and handed straight to the fan-out, paced like the Kafka producer.
       rawProduce: async (body: { tickets: string[]; pace: PaceSpec }): Promise<RawProduceResult> => {
         if (kind !== 'raw') throw new Error('rawProduce is only for the raw server');
-        let index = 0;
+        const lanes = Array.from({ length: body.pace.lanes }, (_, lane) => ({ tickets: laneTickets(body.tickets, body.pace.lanes, lane), index: 0 }));
         const startUs = nowUs();
-        const sent = await paced(body.pace, (_lane, count) => {
+        const sent = await paced(body.pace, (laneNo, count) => {
+          const lane = lanes[laneNo]!;
           const t = nowUs();
           const at = new Date().toISOString();
           for (let i = 0; i < count; i++) {
-            const ticketId = ticketForRecord(body.tickets, index++);
+            const ticketId = ticketForRecord(lane.tickets, lane.index++);
             server.deliver(benchEvent(ticketId, seqs.take(ticketId), at, t));
           }
         });
