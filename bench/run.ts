@@ -16,18 +16,18 @@ import { parseArgs } from './options';
 
 function machine(): string {
   const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? '?';
-  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 }
 
 export function resultTables(result: BenchResult): string {
   const lines: string[] = [];
   const kb = (b: number) => (b / 1024).toFixed(2);
-  lines.push('| server | sockets | tickets | upgrades/s | RSS/socket (KiB) | heap/socket (KiB) | deliveries/s | delivered | p50 | p99 | server ELU | CPU s: server / clients / producer / broker |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('| server | sockets | tickets | upgrades/s | RSS/socket (KiB) | heap/socket (KiB) | deliveries/s (median) | all bursts | delivered | p50 | p99 | server ELU | CPU s: server / clients / producer / broker |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|');
   for (const r of result.runs) {
     const t = r.throughput;
     const cpu = `${s(t.cpu.serverMs)} / ${s(t.cpu.clientsMs)} / ${s(t.cpu.producerMs)} / ${t.cpu.brokerMs === undefined ? '?' : s(t.cpu.brokerMs)}`;
-    lines.push(`| ${kindLabels[r.kind]} | ${r.sockets} | ${r.tickets} | ${fmtRate(r.connect.upgradesPerSec)} | ${kb(r.memory.rssPerSocketBytes)} | ${kb(r.memory.heapPerSocketBytes)} | ${fmtRate(t.deliveriesPerSec)} | ${t.delivered}/${t.expected} | ${fmtMs(t.p50Ms)} | ${fmtMs(t.p99Ms)} | ${t.serverEventLoopUtilization.toFixed(2)} | ${cpu} |`);
+    lines.push(`| ${kindLabels[r.kind]} | ${r.sockets} | ${r.tickets} | ${fmtRate(r.connect.upgradesPerSec)} | ${kb(r.memory.rssPerSocketBytes)} | ${kb(r.memory.heapPerSocketBytes)} | ${fmtRate(t.deliveriesPerSec)} | ${r.throughputSamples.map(fmtRate).join(', ')} | ${t.delivered}/${t.expected} | ${fmtMs(t.p50Ms)} | ${fmtMs(t.p99Ms)} | ${t.serverEventLoopUtilization.toFixed(2)} | ${cpu} |`);
   }
   const fixed = result.runs.filter((r) => r.fixedRate);
   if (fixed.length > 0) {

@@ -19,6 +19,7 @@ test('bench harness delivers through all three paths (N=40, 4 per ticket)', { ti
     clientProcesses: 2,
     throughputRecords: () => 300,
     warmupRecords: 0,
+    throughputRepeats: 1,
     burstBatch: 50,
     producerLanes: 2,
     rawBatch: 100,
