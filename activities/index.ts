@@ -55,8 +55,9 @@ export function toActivityFailure(err: unknown): unknown {
       : ApplicationFailure.nonRetryable(err.message, type);
   }
   if (err instanceof ZodError) {
-    // Our own schema refused what a port returned or received: retrying the same input cannot help.
-    return ApplicationFailure.nonRetryable(`invalid data: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'TicketflowError:bad_input');
+    // A port returned something off-schema (a model's output, typically): another attempt may well be valid,
+    // and the activity's maximumAttempts bounds it if not.
+    return ApplicationFailure.create({ message: `invalid output: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, type: 'TicketflowError:model_output_invalid' });
   }
   return err;
 }
