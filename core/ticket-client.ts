@@ -3,6 +3,7 @@
  * turned into TicketflowError: an unknown ticket is `not_found`, a decision the workflow's validator refused
  * is `conflict` (with the validator's reason), malformed input is `bad_input`.
  */
+import { redact } from './pii';
 import { randomUUID } from 'node:crypto';
 import {
   Client,
@@ -247,12 +248,13 @@ export function createTicketClient(opts: TicketClientOptions) {
 
     async sendFeedback(ticketId: string, feedback: z.input<typeof feedbackSchema>, updateId?: string): Promise<MessageAck> {
       const f: Feedback = parseOr(feedbackSchema, feedback);
-      return update(ticketId, feedbackUpdate, [f], updateId);
+      return update(ticketId, feedbackUpdate, [{ ...f, comment: redact(f.comment) }], updateId);
     },
 
     /** A customer's follow-up message, appended to the ticket. */
     async addMessage(ticketId: string, message: { text: string; author?: string }, updateId?: string): Promise<MessageAck> {
-      return update(ticketId, customerMessageUpdate, [message], updateId);
+      // Redacted before it enters the workflow's history: agents, events and the console only ever see this form.
+      return update(ticketId, customerMessageUpdate, [{ ...message, text: redact(message.text) }], updateId);
     },
 
     async escalate(ticketId: string, input: { reason: string; by: string }, updateId?: string): Promise<MessageAck> {

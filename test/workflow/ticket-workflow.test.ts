@@ -289,12 +289,15 @@ describe('ticket workflow (dev server)', () => {
       const id = await create({ slowDraftMs: 40 });
       await until(id, (x) => x.status === 'drafting', 'drafting');
       await waitFor(() => tap.events.some((e) => e.ticketId === id && e.type === 'token'), { message: 'first token' });
-      await tickets.addMessage(id, { text: 'any news?' });
+      await tickets.addMessage(id, { text: 'any news? reach me at jane.doe@example.com' });
       const s = await awaitingReview(id);
       assertGapFree(s.events);
       const draft = s.events.find((e) => e.type === 'draft')!;
       const msg = s.events.find((e) => e.type === 'message' && e.data.from === 'customer')!;
       assert.ok(msg.seq > draft.seq, `message ${msg.seq} after draft ${draft.seq}`);
+      // The follow-up is redacted before it enters the workflow: no address in the event or the state.
+      assert.doesNotMatch(String(msg.data.text), /jane\.doe@example\.com/);
+      assert.match(String(msg.data.text), /^any news\? reach me at \[REDACTED_EMAIL\]$/);
       const tokens = tap.events.filter((e) => e.ticketId === id && e.type === 'token');
       assert.ok(tokens.length > 3);
       assert.ok(tokens.every((t) => t.seq === draft.seq));
