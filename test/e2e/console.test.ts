@@ -2,7 +2,7 @@
  * The console and the customer page in a real browser against the real stack: a customer submits a ticket
  * and watches it move; an agent finds it in the review queue, edits and approves; the customer's page shows
  * the reply and the resolved state without a reload; the reject path redrafts; the SOP path resumes the
- * ticket; a customer token does not open the console or its API. Screenshots go to docs/screenshots/.
+ * ticket; a customer token does not open the console or its API. Screenshots go to test-results/screenshots/ (docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,7 +14,10 @@ import { waitFor } from '../helpers/wait';
 import { launchBrowser } from './browser';
 import { startStack, type Stack } from './stack';
 
-const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+// The committed images in docs/ are refreshed on purpose (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
+  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
 const TIMEOUT = 30_000;
 
 let stack: Stack;
