@@ -39,6 +39,8 @@ export interface ConsumerOptions {
   logger: Logger;
   /** Move the group to the latest offsets before the first join (the snapshot covers the past). */
   resetToLatest?: boolean;
+  /** How often positions are committed, off the delivery path (default 1 s). */
+  commitIntervalMs?: number;
   onReadyChange?: (ready: boolean) => void;
   onFailure?: (err: unknown) => void;
   onLag?: (topic: string, partition: number, lag: number) => void;
@@ -93,14 +95,43 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     }
   }
 
+  // Positions to commit, per partition: the offset after the last record handed to the fan-out.
+  const positions = new Map<number, string>();
+  let committing = false;
+
+  /**
+   * Commits what was delivered since the last commit, never awaited by the fetch loop: a commit per batch
+   * made every fetch wait a broker round trip (tens of ms of added latency, see docs/benchmarks.md). After a
+   * restart within the process the group resumes at most one interval behind, and the per-socket seq
+   * de-duplication drops what is read twice.
+   */
+  async function commitPositions(consumer: Consumer): Promise<void> {
+    if (committing || positions.size === 0) return;
+    committing = true;
+    const offsets = [...positions].map(([partition, offset]) => ({ topic: opts.topic, partition, offset }));
+    positions.clear();
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (err) {
+      // Keep the newer of (failed, since-recorded) positions for the next try.
+      for (const o of offsets) if (!positions.has(o.partition)) positions.set(o.partition, o.offset);
+      log.debug('offset commit failed; retrying next interval', { topic: opts.topic, err: (err as Error).message });
+    } finally {
+      committing = false;
+    }
+  }
+
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const where = { topic: batch.topic, partition: batch.partition, offset: '' };
+    let handled: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       where.offset = message.offset;
       opts.handle(message.key, message.value, where);
       resolveOffset(message.offset);
+      handled = message.offset;
     }
+    if (handled !== undefined) positions.set(batch.partition, (BigInt(handled) + 1n).toString());
     const last = batch.lastOffset();
     const lag = Number(batch.highWatermark) - Number(last) - 1;
     opts.onLag?.(batch.topic, batch.partition, Math.max(0, lag));
@@ -118,6 +149,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000, restartOnFailure: async () => false },
     });
     current = consumer;
+    let commitTimer: NodeJS.Timeout | undefined;
     const crashed = new Promise<unknown>((resolve) => {
       consumer.on(consumer.events.CRASH, (e) => resolve(e.payload.error));
     });
@@ -131,12 +163,14 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: false });
-      // Commit after every batch: after a broker outage the group resumes exactly where its sockets were.
-      await consumer.run({ eachBatch, eachBatchAutoResolve: false, autoCommitInterval: 1_000, autoCommitThreshold: 1 });
+      await consumer.run({ eachBatch, eachBatchAutoResolve: false, autoCommit: false });
+      commitTimer = setInterval(() => void commitPositions(consumer), opts.commitIntervalMs ?? 1_000);
       const outcome = await Promise.race([crashed, stopped.then(() => 'stopped' as const)]);
       if (outcome !== 'stopped') throw outcome instanceof Error ? outcome : new Error(String(outcome));
     } finally {
+      clearInterval(commitTimer);
       current = undefined;
+      await commitPositions(consumer);
       await consumer.disconnect().catch(() => undefined);
     }
   }
