@@ -137,7 +137,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     onAuthFailure: (reason) => metrics.authFailures.inc({ reason }),
   });
-  registerStreamRoute(app, {
+  const streamRoute = registerStreamRoute(app, {
     hub,
     auth,
     jtis,
@@ -194,6 +194,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         draining = true;
         logger.info('gateway draining', { sockets: hub.sockets });
         clearInterval(sweeper);
+        streamRoute.stop();
         if (listenSocket) uWS.us_listen_socket_close(listenSocket);
         listenSocket = undefined;
         hub.closeAll('GOING_AWAY');

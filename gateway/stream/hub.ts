@@ -48,6 +48,8 @@ export interface StreamSocketData {
   /** Counted in the hub's sockets (set by attach, cleared by detach). */
   attached?: boolean;
   closeReason?: SessionStatus;
+  /** The ping bucket this socket is in (see pinger.ts). */
+  pingSlot?: number;
 }
 
 export type StreamSocket = WebSocket<StreamSocketData>;

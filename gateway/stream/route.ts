@@ -23,6 +23,7 @@ import { guardResponse, sendError } from '../http/respond';
 import type { GatewayMetrics } from '../metrics';
 import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
 import { pongFrame } from './frames';
+import { SpreadPinger } from './pinger';
 import { START, type Position } from './position';
 import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
 
@@ -43,9 +44,12 @@ export interface StreamRouteOptions {
 
 export const STREAM_ROUTE = '/v1/tickets/:id/stream';
 
-/** uWS counts idle time in seconds with a 4 s granularity and needs at least 8. */
+/**
+ * uWS counts idle time in seconds with a 4 s granularity and needs at least 8. A socket is pinged once per
+ * interval and its pong resets the timer, so the timeout leaves half an interval for the answer.
+ */
 export function idleTimeoutSeconds(pingIntervalMs: number): number {
-  return Math.max(8, Math.round(pingIntervalMs / 4000) * 4);
+  return Math.max(8, Math.ceil((pingIntervalMs * 1.5) / 4000) * 4);
 }
 
 let nextConnId = 1;
@@ -53,8 +57,15 @@ let nextConnId = 1;
 /** Room above the configured limit before uWS itself closes a socket (see maxBackpressure below). */
 const BACKSTOP_HEADROOM_BYTES = 4 * 1024 * 1024;
 
-export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): void {
+export interface StreamRoute {
+  /** Stops the pings (the sockets themselves are closed by the hub). */
+  stop(): void;
+}
+
+export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): StreamRoute {
   const snapshotTimeoutMs = o.snapshotTimeoutMs ?? 10_000;
+  const pinger = new SpreadPinger<StreamSocketData>(o.pingIntervalMs);
+  pinger.start();
 
   function refuse(res: HttpResponse, status: number, code: string, message: string, outcome: string, headers: Record<string, string> = {}): void {
     o.metrics.upgrades.inc({ outcome });
@@ -165,12 +176,13 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
     maxBackpressure: o.maxBackpressureBytes + BACKSTOP_HEADROOM_BYTES,
     closeOnBackpressureLimit: 1,
     idleTimeout: idleTimeoutSeconds(o.pingIntervalMs),
-    sendPingsAutomatically: true,
+    sendPingsAutomatically: false,
     upgrade,
     open: (ws) => {
       const d = ws.getUserData();
       try {
         o.hub.attach(ws);
+        pinger.add(ws);
         o.logger.debug('stream opened', { ticketId: d.ticketId, sub: d.sub, since: d.since, connId: d.connId });
       } catch (err) {
         o.logger.error('stream open failed', { ticketId: d.ticketId, err });
@@ -188,6 +200,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
     },
     close: (ws, code) => {
       const d = ws.getUserData();
+      pinger.remove(ws);
       try {
         o.hub.detach(ws);
       } catch (err) {
@@ -197,6 +210,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): v
       o.logger.debug('stream closed', { ticketId: d.ticketId, sub: d.sub, code, connId: d.connId, reason: d.closeReason });
     },
   });
+  return { stop: () => pinger.stop() };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

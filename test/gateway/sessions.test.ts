@@ -106,15 +106,18 @@ void describe('sessions', () => {
     other.close();
   });
 
-  void test('the server pings idle sockets (uWS automatic pings at the configured interval)', async () => {
-    const g = await gateway({ WS_PING_INTERVAL: '8s' });
+  void test('the server pings each socket once per interval (spread pings), and an answering client stays', async () => {
+    const g = await gateway({ WS_PING_INTERVAL: '1s' });
     const t = uniqueName('T');
     g.snapshots.set(t, []);
     const c = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
     await c.opened;
     let pings = 0;
     c.ws.on('ping', () => pings++);
-    await waitFor(() => pings > 0, { timeoutMs: 20_000, intervalMs: 200, message: 'a server ping' });
+    const start = Date.now();
+    await waitFor(() => pings >= 3, { timeoutMs: 10_000, intervalMs: 100, message: 'three server pings' });
+    // Once per interval, not in a burst: three pings take about two intervals.
+    assert.ok(Date.now() - start >= 1_500, `3 pings came in ${Date.now() - start} ms`);
     assert.equal(c.closed, undefined, 'a client that answers pings stays connected');
     c.close();
   });
