@@ -53,6 +53,13 @@ export class SpreadPinger<T extends PingSlot> {
   private tick(): void {
     const bucket = this.buckets[this.cursor]!;
     this.cursor = (this.cursor + 1) % this.buckets.length;
-    for (const ws of bucket) ws.ping();
+    for (const ws of bucket) {
+      try {
+        ws.ping();
+      } catch {
+        // A socket closed without passing through remove() must never take the process down from a timer.
+        bucket.delete(ws);
+      }
+    }
   }
 }

@@ -182,7 +182,9 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       const d = ws.getUserData();
       try {
         o.hub.attach(ws);
-        pinger.add(ws);
+        // attach() may already have ended the socket (its snapshot ends with `resolved`): its close handler
+        // has run, so it must not join the pings.
+        if (!d.closing) pinger.add(ws);
         o.logger.debug('stream opened', { ticketId: d.ticketId, sub: d.sub, since: d.since, connId: d.connId });
       } catch (err) {
         o.logger.error('stream open failed', { ticketId: d.ticketId, err });

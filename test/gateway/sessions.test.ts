@@ -122,6 +122,25 @@ void describe('sessions', () => {
     c.close();
   });
 
+  void test('a socket that closes during its own open (resolved snapshot) is never pinged: the gateway lives on', async () => {
+    const g = await gateway({ WS_PING_INTERVAL: '200ms' });
+    const [done, live] = [uniqueName('T'), uniqueName('T')];
+    g.snapshots.set(done, [ev(done, 1), ev(done, 2, 'resolved')]);
+    g.snapshots.set(live, []);
+    for (let i = 0; i < 3; i++) {
+      const c = new StreamClient(streamUrl(g, done), { token: agentToken(g) });
+      assert.equal((await c.waitClosed()).code, CloseCode.RESOLVED);
+    }
+    // Several ping rounds later the process (this one: the gateway runs in-process) still serves and pings.
+    const c = new StreamClient(streamUrl(g, live), { token: agentToken(g) });
+    await c.opened;
+    let pings = 0;
+    c.ws.on('ping', () => pings++);
+    await waitFor(() => pings >= 3, { timeoutMs: 5_000, intervalMs: 50, message: 'pings after resolved closes' });
+    assert.equal((await fetch(`${g.url}/healthz`)).status, 200);
+    c.close();
+  });
+
   void test('stop(): not ready, sockets closed with 1001, new streams refused', async () => {
     const g = await gateway();
     const t = uniqueName('T');
