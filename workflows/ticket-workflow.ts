@@ -12,6 +12,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   isCancellation,
+  patched,
   log,
   proxyActivities,
   setHandler,
@@ -283,6 +284,10 @@ class TicketRun {
     const history = await tools.userHistory(ctx);
     const version = (s.draft?.version ?? 0) + 1;
     const reason = this.work.redraftReason ?? undefined;
+    // The activity publishes the token previews itself, under the draft's seq: everything numbered before it
+    // must be on Kafka first, or a subscriber would take those older events for duplicates.
+    // patched(): tickets already drafting under the old order replay as they ran.
+    if (patched('drain-before-draft')) await this.drain();
     const seq = this.log.reserve();
     let draft;
     try {
@@ -353,6 +358,10 @@ class TicketRun {
   private send(): Phase {
     const s = this.state;
     const reply = s.reply!;
+    // Feedback belongs to one reply: what the customer said about an earlier one (before a reopen) stays in
+    // the events, and this reply waits for its own.
+    s.feedback = null;
+    s.verdict = null;
     s.messages.push({ from: 'agent', text: reply.text, at: nowIso(), author: reply.by });
     s.timestamps.sentAt = nowIso();
     this.emit('message', { from: 'agent', text: reply.text, draftVersion: reply.draftVersion, by: reply.by });
@@ -562,8 +571,8 @@ class TicketRun {
   }
 
   private async continueAsNew(): Promise<never> {
-    await condition(allHandlersFinished);
-    await this.drain();
+    // One condition, not two awaits: an update accepted while the outbox drains must finish in this run.
+    await condition(() => allHandlersFinished() && this.log.outbox.length === 0 && !this.publishing);
     this.state.runs += 1;
     const { carried: _carried, ...rest } = this.input;
     return continueAsNew<typeof ticketWorkflow>({ ...rest, text: '', carried: { state: this.state, work: { ...this.work, nextSeq: this.log.next } } });

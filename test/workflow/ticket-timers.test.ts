@@ -101,6 +101,9 @@ describe('ticket workflow timers (time-skipping server)', () => {
       await t.until((s) => s.awaiting === 'review', 'awaiting review');
       await t.handle.signal('review', approve());
       await t.until((s) => s.status === 'resolved', 'resolved');
+      // Early feedback on the first reply (allowed while resolved) must not be taken for the next reply's.
+      await t.handle.signal('feedback', { resolved: true, comment: 'thanks' });
+      await t.until((x) => x.feedback !== null, 'early feedback recorded');
       await env.sleep('9m');
       assert.equal((await t.state()).status, 'resolved', 'not verified before 10 minutes');
       assert.ok(!recorder.calls.some((c) => c.ticketId === t.ticketId && c.name === 'verify'));
@@ -113,7 +116,8 @@ describe('ticket workflow timers (time-skipping server)', () => {
       await waitFor(() => tap.alerts.find((a) => a.kind === 'ticket_reopened' && a.ticketId === t.ticketId), { message: 'reopen alert' });
       // A person answers; the ticket resolves again and the after-runner starts over.
       await t.handle.signal('review', { action: 'edit', draftVersion: 1, reviewer: 'ops', text: 'We restarted your runners.' });
-      await t.until((x) => x.status === 'resolved' && x.reply?.text === 'We restarted your runners.', 'resolved again');
+      const again = await t.until((x) => x.status === 'resolved' && x.reply?.text === 'We restarted your runners.', 'resolved again');
+      assert.equal(again.feedback, null, 'the new reply waits for its own feedback');
       assertGapFree((await t.state()).events);
       await t.handle.cancel();
       assert.equal((await t.handle.result()).status, 'closed');

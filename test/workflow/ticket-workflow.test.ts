@@ -303,6 +303,11 @@ describe('ticket workflow (dev server)', () => {
       assert.ok(tokens.every((t) => t.seq === draft.seq));
       assert.deepEqual(tokens.map((t) => t.part), tokens.map((_, i) => i));
       assert.equal(tokens.map((t) => t.data.text).join(''), draft.data.text);
+      // Everything numbered before the draft reached Kafka before its first token (else it reads as a duplicate).
+      const mine = tap.events.filter((e) => e.ticketId === id);
+      const firstToken = mine.findIndex((e) => e.type === 'token');
+      const before = new Set(mine.slice(0, firstToken).map((e) => e.seq));
+      for (let seq = 1; seq < draft.seq; seq++) assert.ok(before.has(seq), `event ${seq} published before the first token`);
       // What reached Kafka is the durable log, in order (tokens aside).
       await waitFor(() => tap.events.filter((e) => e.ticketId === id && e.type !== 'token').length >= s.events.length, { message: 'all published' });
       assert.deepEqual(tap.events.filter((e) => e.ticketId === id && e.type !== 'token').slice(0, s.events.length).map((e) => e.seq), s.events.map((e) => e.seq));
