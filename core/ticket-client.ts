@@ -87,6 +87,9 @@ export interface TicketClientOptions {
   config?: Config;
 }
 
+/** gRPC UNKNOWN and INVALID_ARGUMENT. */
+const BAD_TOKEN_CODES = new Set([2, 3]);
+
 export function createTicketClient(opts: TicketClientOptions) {
   const { client } = opts;
   const cfg = opts.config ?? processConfig();
@@ -206,12 +209,21 @@ export function createTicketClient(opts: TicketClientOptions) {
       const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
       if (input.status) clauses.push(`TicketStatus = '${input.status}'`);
       if (input.queue) clauses.push(`TicketQueue = '${input.queue}'`);
-      const res = await client.workflowService.listWorkflowExecutions({
-        namespace,
-        pageSize: input.pageSize,
-        query: clauses.join(' AND '),
-        ...(input.nextPageToken ? { nextPageToken: Buffer.from(input.nextPageToken, 'base64url') } : {}),
-      });
+      const res = await client.workflowService
+        .listWorkflowExecutions({
+          namespace,
+          pageSize: input.pageSize,
+          query: clauses.join(' AND '),
+          ...(input.nextPageToken ? { nextPageToken: Buffer.from(input.nextPageToken, 'base64url') } : {}),
+        })
+        .catch((err: unknown) => {
+          // A page token the server cannot read is the caller's mistake, not an outage (the dev server answers
+          // UNKNOWN for it, a cluster INVALID_ARGUMENT).
+          if (input.nextPageToken && BAD_TOKEN_CODES.has((err as { code?: number }).code ?? -1)) {
+            throw new TicketflowError('bad_input', 'nextPageToken is not a token this list returned', { cause: err });
+          }
+          throw err;
+        });
       const tickets = (res.executions ?? []).map((e): TicketListItem => {
         const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
         const workflowId = e.execution?.workflowId ?? '';

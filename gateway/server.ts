@@ -126,9 +126,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     metrics.pendingConnections.set(hub.pendingCount());
     const counts = hub.sessionCounts();
     for (const s of sessionStatuses) metrics.sessions.set({ status: s }, counts[s]);
-    void metrics.registry.metrics().then((text) => {
-      if (!aborted) sendText(res, 200, text, { 'content-type': metrics.registry.contentType });
-    });
+    void metrics.registry.metrics().then(
+      (text) => {
+        if (!aborted) sendText(res, 200, text, { 'content-type': metrics.registry.contentType });
+      },
+      (err: unknown) => {
+        logger.error('metrics collection failed', { err });
+        if (!aborted) sendText(res, 500, 'metrics collection failed\n');
+      },
+    );
   });
 
   registerWsTicketRoute(app, {

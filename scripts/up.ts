@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { config } from '../core/config';
+import { maskSecrets } from '../core/secrets';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 import { delay, pollUntil } from './infra/proc';
@@ -37,16 +38,18 @@ function devJwtSecret(dataDir: string): string {
 }
 
 const URL_PATTERN = /https?:\/\/\S+/;
+const DEV_TOKEN_LINK = /#token=/;
 
 /** Every line goes to the app's log file; stdout lines and lines with a link or a warning are shown too. */
 function relay(app: App, stream: NodeJS.ReadableStream, isStdout: boolean, out: fs.WriteStream): void {
   let pending = '';
   stream.on('data', (chunk: Buffer) => {
-    out.write(chunk);
     pending += chunk.toString('utf8');
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const line of lines) {
+      // The DEV identity links carry tokens: shown once on the terminal, never kept in a log file.
+      out.write(`${DEV_TOKEN_LINK.test(line) ? maskSecrets(line) : line}\n`);
       if (isStdout || URL_PATTERN.test(line) || /"level":"(warn|error)"/.test(line)) say(`[${app.name}] ${line}`);
     }
   });

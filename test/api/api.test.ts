@@ -144,6 +144,9 @@ describe('validation', () => {
     const list = await call('GET', '/v1/tickets?queue=nowhere', { token: agent });
     assert.equal(list.status, 400);
     assert.match(message(list), /queue must be one of/);
+    const page = await call('GET', '/v1/tickets?pageToken=not-a-real-token', { token: agent });
+    assert.equal(page.status, 400, 'a forged page token is bad input, not a 5xx');
+    assert.match(message(page), /nextPageToken/);
   });
 
   test('a body over the limit is 413, a wrong content type 415', async () => {
