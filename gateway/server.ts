@@ -93,6 +93,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let draining = false;
   let listenSocket: us_listen_socket | undefined;
 
+  let consumerStarted = deps.kafka === false;
   const consumer: RecordConsumer | undefined =
     deps.kafka === false
       ? undefined
@@ -103,7 +104,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
           handle: createIngest({ hub, metrics, logger }),
           logger: logger.child({ component: 'gateway-kafka' }),
           resetToLatest: true,
-          onReadyChange: (r) => metrics.consumerReady.set(r ? 1 : 0),
+          onReadyChange: (r) => {
+            metrics.consumerReady.set(r ? 1 : 0);
+            if (r) consumerStarted = true;
+          },
           onFailure: () => metrics.consumerFailures.inc(),
           onLag: (t, partition, lag) => metrics.consumerLag.set({ topic: t, partition: String(partition) }, lag),
         });
@@ -156,6 +160,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     compression: cfg.gateway.compression,
     snapshotTimeoutMs: deps.snapshotTimeoutMs,
     isDraining: () => draining,
+    isStarting: () => !consumerStarted,
   });
   deps.registerRoutes?.(app, ctx);
   app.any('/*', (res) => {

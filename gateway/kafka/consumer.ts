@@ -97,6 +97,9 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
 
   // Positions to commit, per partition: the offset after the last record handed to the fan-out.
   const positions = new Map<number, string>();
+  // The same, never cleared: where a restarted consumer picks up, so an outage leaves no gap even when no
+  // commit got through (a fresh group would otherwise start at the latest offsets and skip the outage).
+  const delivered = new Map<number, string>();
   let committing = false;
 
   /**
@@ -131,7 +134,11 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       resolveOffset(message.offset);
       handled = message.offset;
     }
-    if (handled !== undefined) positions.set(batch.partition, (BigInt(handled) + 1n).toString());
+    if (handled !== undefined) {
+      const next = (BigInt(handled) + 1n).toString();
+      positions.set(batch.partition, next);
+      delivered.set(batch.partition, next);
+    }
     const last = batch.lastOffset();
     const lag = Number(batch.highWatermark) - Number(last) - 1;
     opts.onLag?.(batch.topic, batch.partition, Math.max(0, lag));
@@ -164,6 +171,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: false });
       await consumer.run({ eachBatch, eachBatchAutoResolve: false, autoCommit: false });
+      if (!first) for (const [partition, offset] of delivered) consumer.seek({ topic: opts.topic, partition, offset });
       commitTimer = setInterval(() => void commitPositions(consumer), opts.commitIntervalMs ?? 1_000);
       const outcome = await Promise.race([crashed, stopped.then(() => 'stopped' as const)]);
       if (outcome !== 'stopped') throw outcome instanceof Error ? outcome : new Error(String(outcome));

@@ -40,6 +40,11 @@ export interface StreamRouteOptions {
   compression: boolean;
   snapshotTimeoutMs?: number;
   isDraining(): boolean;
+  /**
+   * True until the Kafka consumer has its start offsets: a stream opened before that could get a snapshot
+   * older than the consumer's starting point and silently miss what lies between.
+   */
+  isStarting(): boolean;
 }
 
 export const STREAM_ROUTE = '/v1/tickets/:id/stream';
@@ -86,6 +91,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     const sinceRaw = req.getQuery('since') ?? '';
 
     if (o.isDraining()) return refuse(res, 503, 'draining', 'gateway is shutting down; retry another instance', 'draining');
+    if (o.isStarting()) return refuse(res, 503, 'starting', 'gateway is starting; retry in a moment', 'starting', { 'retry-after': '1' });
     const idParsed = ticketIdSchema.safeParse(safeDecode(rawId));
     if (!idParsed.success) return refuse(res, 400, 'bad_ticket_id', 'ticket ids are letters, digits, _ and -', 'bad_request');
     const ticketId = idParsed.data;

@@ -141,6 +141,19 @@ void describe('sessions', () => {
     c.close();
   });
 
+  void test('streams are refused with 503 until the Kafka consumer has its start offsets', async () => {
+    // Nothing listens on port 1: the consumer never starts, so no stream may open on a snapshot it cannot follow.
+    const g = await startGateway({ env: { KAFKA_BROKERS: '127.0.0.1:1' }, partitions: 1, waitReady: false });
+    running.push(g);
+    const t = uniqueName('T');
+    g.snapshots.set(t, []);
+    const c = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
+    await assert.rejects(c.opened);
+    assert.equal(c.status, 503);
+    assert.equal(g.snapshots.calls, 0, 'refused before any snapshot query');
+    assert.equal((await fetch(`${g.url}/readyz`)).status, 503);
+  });
+
   void test('stop(): not ready, sockets closed with 1001, new streams refused', async () => {
     const g = await gateway();
     const t = uniqueName('T');
