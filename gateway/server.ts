@@ -144,6 +144,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   registerWsTicketRoute(app, {
     auth,
     ttlMs: cfg.gateway.wsTicketTtlMs,
+    heartbeatMs: Math.max(1_000, Math.floor(cfg.gateway.sessionTtlMs / 3)),
     logger,
     onAuthFailure: (reason) => metrics.authFailures.inc({ reason }),
   });

@@ -1,5 +1,5 @@
 /**
- * `POST /v1/ws-tickets` `{ "ticketId": "..." }` with a valid access token -> `201 { ticket, expiresAt, ticketId }`.
+ * `POST /v1/ws-tickets` `{ "ticketId": "..." }` with a valid access token -> `201 { ticket, expiresAt, ticketId, heartbeatMs }`.
  * The ticket is a short-lived single-use JWT for `GET /v1/tickets/:id/stream?token=...`, bound to one ticket,
  * so a browser never has to put its long-lived token in a URL.
  */
@@ -17,6 +17,8 @@ const bodySchema = z.object({ ticketId: ticketIdSchema });
 export interface WsTicketRouteDeps {
   auth: JwtAuth;
   ttlMs: number;
+  /** How often a client should say it is alive to stay under the session TTL (sent back to it). */
+  heartbeatMs: number;
   logger: Logger;
   onAuthFailure?: (reason: AuthFailureReason) => void;
 }
@@ -37,7 +39,7 @@ export function registerWsTicketRoute(app: TemplatedApp, deps: WsTicketRouteDeps
           authorizeTicket(principal, ticketId);
           const minted = deps.auth.mintWsTicket(principal, ticketId, deps.ttlMs);
           deps.logger.info('ws-ticket minted', { ticketId, sub: principal.sub, role: principal.role });
-          sendJson(res, 201, { ticket: minted.ticket, expiresAt: new Date(minted.expiresAt).toISOString(), ticketId });
+          sendJson(res, 201, { ticket: minted.ticket, expiresAt: new Date(minted.expiresAt).toISOString(), ticketId, heartbeatMs: deps.heartbeatMs });
         } catch (err) {
           if (!(err instanceof AuthError)) throw err;
           deps.onAuthFailure?.(err.reason);

@@ -55,7 +55,8 @@ before(async () => {
   await buildUi({ quiet: true });
   // Without the A&S SOPs, an A&S lockout ticket waits for a person to provide one (the SOP path).
   const sops = fs.readdirSync(path.resolve(__dirname, '..', '..', 'sops')).filter((f) => !f.startsWith('as-'));
-  [stack, browser] = await Promise.all([startStack({ sops }), launchBrowser()]);
+  // A short session TTL: a page someone is watching must keep its stream alive with heartbeats (test 1).
+  [stack, browser] = await Promise.all([startStack({ sops, env: { SESSION_TTL: '3s' } }), launchBrowser()]);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -68,6 +69,10 @@ after(async () => {
 test('customer submits, agent edits and approves in the review queue, customer sees the reply live', async () => {
   const agentToken = stack.token('agent', 'agent-ann');
   const customer = await newPage();
+  const streams: string[] = [];
+  customer.on('websocket', (ws) => {
+    if (ws.url().includes('/stream')) streams.push(ws.url());
+  });
   await customer.goto(`${stack.url}/ticket#token=${stack.token('customer', 'mona')}`);
   // The token left the address bar at once.
   assert.ok(!customer.url().includes('token='));
@@ -82,6 +87,9 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await customer.locator('.steps li[data-step="review"][aria-current="step"]').waitFor();
   await customer.getByText('Live: this page updates by itself.').waitFor();
   assert.equal(await customer.locator('.steps li.done').count(), 3);
+  // Longer than the session TTL with nothing happening on the ticket: the heartbeat keeps the stream open.
+  await customer.waitForTimeout(4_500);
+  await customer.getByText('Live: this page updates by itself.').waitFor({ timeout: 100 });
 
   // The agent finds it in the review queue and opens it.
   const agent = await openConsole(agentToken);
@@ -115,6 +123,7 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await customer.locator('.status-line[data-status="resolved"]').waitFor();
   await customer.locator('.steps li[data-step="answered"][aria-current="step"]').waitFor();
   assert.equal(await customer.evaluate(() => (window as unknown as { loadMarker?: number }).loadMarker), 42, 'the page was not reloaded');
+  assert.equal(streams.length, 1, `one stream from submit to resolved, never closed as idle (${streams.length} opened)`);
   await customer.getByRole('heading', { name: 'Your feedback' }).waitFor();
   await customer.screenshot({ path: path.join(SCREENSHOTS, 'customer.png'), fullPage: true });
 

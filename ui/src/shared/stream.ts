@@ -7,6 +7,11 @@
 import type { ApiClient } from './api';
 import { ApiFailure } from './api';
 
+/** Used when the gateway does not say (it sends a third of its session TTL with each ws-ticket). */
+const DEFAULT_HEARTBEAT_MS = 60_000;
+/** The gateway's close code for an idle session. */
+const SESSION_IDLE = 4001;
+
 export interface StreamEvent {
   v?: number;
   ticketId: string;
@@ -53,6 +58,8 @@ export class TicketStream {
   private ended = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSeqSeen: number;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private waitingForVisibility = false;
 
   constructor(
     private readonly api: ApiClient,
@@ -74,6 +81,8 @@ export class TicketStream {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+    document.removeEventListener('visibilitychange', this.onVisibility);
     this.socket?.close(1000, 'page closed the stream');
     this.socket = undefined;
   }
@@ -86,9 +95,11 @@ export class TicketStream {
     if (this.stopped) return;
     this.setState(this.attempt === 0 ? { kind: 'connecting' } : { kind: 'reconnecting', attempt: this.attempt, inMs: 0, since: this.lastSeqSeen });
     let ticket: string;
+    let heartbeatMs = DEFAULT_HEARTBEAT_MS;
     try {
-      const minted = await this.api.post<{ ticket: string }>('/v1/ws-tickets', { ticketId: this.ticketId });
+      const minted = await this.api.post<{ ticket: string; heartbeatMs?: number }>('/v1/ws-tickets', { ticketId: this.ticketId });
       ticket = minted.ticket;
+      if (typeof minted.heartbeatMs === 'number' && minted.heartbeatMs >= 1_000) heartbeatMs = minted.heartbeatMs;
     } catch (err) {
       if (err instanceof ApiFailure && (err.status === 401 || err.status === 403 || err.status === 404)) {
         this.setState({ kind: 'failed', reason: err.message });
@@ -105,12 +116,25 @@ export class TicketStream {
     socket.onopen = () => {
       this.attempt = 0;
       this.setState({ kind: 'live' });
+      // The gateway closes sessions idle past its TTL (4001). A page someone is looking at says it is alive;
+      // a hidden tab stays quiet, lets the gateway close it, and reconnects when it is shown again.
+      clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => {
+        if (document.visibilityState === 'visible' && socket.readyState === WebSocket.OPEN) socket.send('{"kind":"ping"}');
+      }, heartbeatMs);
     };
     socket.onmessage = (msg) => this.receive(msg.data);
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      clearInterval(this.heartbeat);
       if (this.stopped) return;
+      if (ev.code === SESSION_IDLE && document.visibilityState === 'hidden') {
+        this.waitingForVisibility = true;
+        document.addEventListener('visibilitychange', this.onVisibility);
+        this.setState({ kind: 'reconnecting', attempt: 0, inMs: 0, since: this.lastSeqSeen });
+        return;
+      }
       if (this.ended) {
         this.setState({ kind: 'ended', reason: 'The ticket is resolved; the live stream has ended.' });
         return;
@@ -143,6 +167,13 @@ export class TicketStream {
       this.handlers.onEvent(event);
     }
   }
+
+  private readonly onVisibility = (): void => {
+    if (!this.waitingForVisibility || document.visibilityState !== 'visible') return;
+    this.waitingForVisibility = false;
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    void this.connect();
+  };
 
   private scheduleReconnect(): void {
     if (this.stopped) return;
