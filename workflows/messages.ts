@@ -16,7 +16,7 @@ export const sopInputSchema = z.object({
 export type SopInput = z.infer<typeof sopInputSchema>;
 
 export const customerMessageSchema = z.object({
-  text: z.string().trim().min(1, 'a message needs text').max(20_000),
+  text: z.string().trim().min(1, 'a message needs text').max(10_000, 'a message is at most 10,000 characters'),
   author: z.string().max(200).optional(),
 });
 export type CustomerMessage = z.infer<typeof customerMessageSchema>;

@@ -79,6 +79,11 @@ const publishing = proxyActivities<TicketActivities>(publishingOptions);
 class ContinueAsNewNeeded extends Error {}
 
 const PUBLISH_BATCH = 100;
+/**
+ * Each message is kept twice (the conversation and the event log): 50 of at most 10,000 characters stay
+ * about 1 MB, under Temporal's 2 MB payload limit for the query result and the continue-as-new input.
+ */
+const MAX_CUSTOMER_MESSAGES = 50;
 const UPDATE_RESULTS_KEPT = 100;
 
 export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome> {
@@ -757,6 +762,9 @@ class TicketRun {
     this.both(customerMessageSignal, customerMessageUpdate, (raw: { text: string; author?: string }) => {
       const m = parse(customerMessageSchema, raw);
       this.assertOpen();
+      // The state (and so every snapshot and continue-as-new) carries the conversation: bound it.
+      const count = this.state.messages.filter((x) => x.from === 'customer').length;
+      if (count >= MAX_CUSTOMER_MESSAGES) throw fail(`this ticket already holds ${count} customer messages (the limit); please open a new ticket`);
       return m;
     }, (m) => {
       this.state.messages.push({ from: 'customer', text: m.text, at: nowIso(), ...(m.author ? { author: m.author } : {}) });

@@ -315,6 +315,19 @@ describe('ticket workflow (dev server)', () => {
     });
   });
 
+  test('a ticket holds at most 50 customer follow-ups: the next is refused with a clear reason', async () => {
+    await withWorker(async () => {
+      const id = await create({});
+      await awaitingReview(id);
+      for (let i = 1; i <= 50; i++) await tickets.addMessage(id, { text: `follow-up ${i}` });
+      await rejects(tickets.addMessage(id, { text: 'one more' }), 'conflict', /50 customer messages \(the limit\)/);
+      await rejects(tickets.addMessage(id, { text: 'x'.repeat(10_001) }), 'bad_input', /at most 10,000 characters/);
+      const s = await tickets.getState(id);
+      assert.equal(s.messages.filter((m) => m.from === 'customer').length, 50);
+      await tickets.close(id, { by: 'test' });
+    });
+  });
+
   test('escalate moves the ticket to the live queue; close from anywhere ends it as closed', async () => {
     await withWorker(async () => {
       const id = await create({});
