@@ -9,7 +9,7 @@ import type { ToolStore } from '../security/store';
 export const transactionIdSchema = z.string().regex(/^txn_[A-Za-z0-9]{4,32}$/, 'a transaction id like txn_12345');
 
 export type Verification =
-  | { ok: true; id: string; amountCents: number; currency: string; description: string; createdAt: string }
+  | { ok: true; id: string; amountCents: number; currency: string; description: string; createdAt: string; refundedByThisTicket?: true }
   | { ok: false; id: string; reason: 'unknown' | 'not_yours' | 'already_refunded' | 'malformed' };
 
 interface TxnRow {
@@ -20,6 +20,7 @@ interface TxnRow {
   description: string;
   created_at: string;
   refunded_at: string | null;
+  refund_ticket: string | null;
 }
 
 export function createBillingTools(db: ToolStore) {
@@ -27,19 +28,25 @@ export function createBillingTools(db: ToolStore) {
   const markRefunded = db.prepare('UPDATE transactions SET refunded_at = ?, refund_ticket = ? WHERE id = ? AND refunded_at IS NULL');
   const limit = db.prepare('SELECT limit_cents, spent_cents FROM spending_limits WHERE org_id = ?');
 
-  function verifyTransaction(userId: string, id: string): Verification {
+  /**
+   * `ticketId`: a refund this same ticket already made counts as verified, so an investigation retried after
+   * a crash reports the refund it did rather than "already refunded".
+   */
+  function verifyTransaction(userId: string, id: string, ticketId?: string): Verification {
     if (!transactionIdSchema.safeParse(id).success) return { ok: false, id, reason: 'malformed' };
     const row = get.get(id) as TxnRow | undefined;
     if (!row) return { ok: false, id, reason: 'unknown' };
     if (row.user_id !== userId) return { ok: false, id, reason: 'not_yours' };
-    if (row.refunded_at) return { ok: false, id, reason: 'already_refunded' };
-    return { ok: true, id, amountCents: row.amount_cents, currency: row.currency, description: row.description, createdAt: row.created_at };
+    const mine = row.refunded_at !== null && ticketId !== undefined && row.refund_ticket === ticketId;
+    if (row.refunded_at && !mine) return { ok: false, id, reason: 'already_refunded' };
+    return { ok: true, id, amountCents: row.amount_cents, currency: row.currency, description: row.description, createdAt: row.created_at, ...(mine ? { refundedByThisTicket: true as const } : {}) };
   }
 
   const refund = db.transaction((userId: string, id: string, ticketId: string) => {
-    const check = verifyTransaction(userId, id);
+    const check = verifyTransaction(userId, id, ticketId);
     if (!check.ok) return { refunded: false as const, id, reason: check.reason };
-    markRefunded.run(new Date().toISOString(), ticketId, id);
+    // Idempotent per ticket: a retried activity finds its own refund and reports it again.
+    if (!check.refundedByThisTicket) markRefunded.run(new Date().toISOString(), ticketId, id);
     return { refunded: true as const, id, amountCents: check.amountCents, currency: check.currency };
   });
 

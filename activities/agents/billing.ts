@@ -15,7 +15,7 @@ export function createBillingAgent(tools: BillingTools) {
   return async function investigate(ctx: TicketContext, sop: Sop, redactedText: string): Promise<Findings> {
     const box = createToolbox(sop, {
       verify_transaction: (input): ToolRun => {
-        const v = tools.verifyTransaction(ctx.userId, String(input.id));
+        const v = tools.verifyTransaction(ctx.userId, String(input.id), ctx.ticketId);
         return { tool: 'verify_transaction', ok: v.ok, summary: v.ok ? `${v.id} verified (${v.amountCents / 100} ${v.currency}, ${v.description})` : `${v.id} not verified: ${v.reason}`, output: v };
       },
       refund: (input): ToolRun => {
