@@ -16,6 +16,7 @@ import {
   topics as allTopics,
   triageResultSchema,
   verificationSchema,
+  type ExtractedEntity,
   type Draft,
   type Feedback,
   type FeedbackVerdict,
@@ -80,10 +81,12 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
-    async triageTicket(ctx: TicketContext, text: string): Promise<TriageResult> {
+    /** `entities` present: the text was scrubbed at the edge (core/intake.ts); absent: raw text, scrubbed here. */
+    async triageTicket(ctx: TicketContext, text: string, entities?: ExtractedEntity[]): Promise<TriageResult> {
       return run('triageTicket', ctx.ticketId, async (log) => {
         if (text.trim() === '') throw new TicketflowError('bad_input', 'the ticket text is empty');
-        const result = triageResultSchema.parse(await intel.triage.triage(ctx, text));
+        const triaged = entities ? await intel.triage.triageIntake(ctx, { redactedText: text, entities }) : await intel.triage.triage(ctx, text);
+        const result = triageResultSchema.parse(triaged);
         log.info('triaged', { topic: result.analysis.topic, urgency: result.analysis.urgency, sensitive: result.analysis.is_sensitive, model: result.model });
         return result;
       });

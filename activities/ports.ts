@@ -17,6 +17,7 @@ import type {
   TriageResult,
   Verification,
 } from '../core/domain';
+import type { Intake } from '../core/intake';
 
 export interface TicketContext {
   ticketId: string;
@@ -27,6 +28,8 @@ export interface TicketContext {
 export interface Triage {
   /** PII is scrubbed before any model sees the text; the result carries the redacted text. */
   triage(ctx: TicketContext, text: string): Promise<TriageResult>;
+  /** The same for a ticket scrubbed at the edge (core/intake.ts): the raw text never got this far. */
+  triageIntake(ctx: TicketContext, scrubbed: Intake): Promise<TriageResult>;
 }
 
 export interface SecurityTools {

@@ -3,6 +3,7 @@
  * turned into TicketflowError: an unknown ticket is `not_found`, a decision the workflow's validator refused
  * is `conflict` (with the validator's reason), malformed input is `bad_input`.
  */
+import { intake } from './intake';
 import { redact } from './pii';
 import { randomUUID } from 'node:crypto';
 import {
@@ -140,9 +141,13 @@ export function createTicketClient(opts: TicketClientOptions) {
     async createTicket(raw: CreateTicketInput): Promise<{ ticketId: string; status: TicketStatus; queue: Queue; lastSeq: number }> {
       const input = parseOr(createTicketSchema, raw);
       const ticketId = input.ticketId ?? `t-${randomUUID()}`;
+      // Scrubbed here, at the edge: the raw text (a pasted token, an address) never enters the workflow's
+      // history, so neither the Temporal Web UI nor any activity input shows it.
+      const scrubbed = intake(input.text);
       const args: TicketInput = {
         ticketId,
-        text: input.text,
+        text: scrubbed.redactedText,
+        entities: scrubbed.entities,
         userId: input.userId,
         orgId: input.orgId,
         channel: input.channel,

@@ -18,6 +18,7 @@ import type {
   Topic,
   Urgency,
   Verification,
+  ExtractedEntity,
 } from '../core/domain';
 import type { RoutingDecision } from './routing';
 
@@ -159,7 +160,10 @@ export interface TicketDurations {
 
 export interface TicketInput {
   ticketId: string;
+  /** The ticket's text: already redacted when `entities` is set (the client scrubs at the edge). */
   text: string;
+  /** What the edge's detectors found, masked and fingerprinted; absent for raw text (older starters). */
+  entities?: ExtractedEntity[];
   userId: string;
   orgId: string;
   channel: Channel | string;

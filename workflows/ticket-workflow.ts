@@ -188,7 +188,7 @@ class TicketRun {
 
   private async triage(): Promise<Phase> {
     this.setStatus('triaging');
-    const result = await model.triageTicket(this.ctx(), this.input.text);
+    const result = await model.triageTicket(this.ctx(), this.input.text, this.input.entities);
     const s = this.state;
     s.analysis = result.analysis;
     s.security = result.security;

@@ -2,59 +2,58 @@
  * The Triage port: scrub PII, extract masked entities, classify with the configured model (or the rules
  * model), and return a zod-checked TriageResult that names the model.
  */
-import { triageResultSchema, type ExtractedEntity, type TriageResult } from '../../core/domain';
+import { triageResultSchema, type TriageResult } from '../../core/domain';
 import type { StructuredModel } from '../../core/llm';
 import { createLogger } from '../../core/logger';
-import { scrub } from '../../core/pii';
+import { intake, type Intake } from '../../core/intake';
 import type { TicketContext, Triage } from '../ports';
-import { toEntities } from './entities';
 import { llmTriage } from './llm-triage';
 import { classify, RULES_MODEL_ID } from './rules-model';
 import { TicketflowError } from '../../core/errors';
 
 const MAX_TICKET_CHARS = 20_000;
 
-/** Transaction ids are not PII; the billing agent needs them to verify a refund. */
-function transactionIds(text: string): ExtractedEntity[] {
-  return [...new Set(text.match(/\btxn_[A-Za-z0-9]{4,32}\b/g) ?? [])].map((t) => ({ kind: 'transaction_id' as const, masked: t }));
-}
-
 export function createTriage(model?: StructuredModel): Triage {
+  async function triageIntake(ctx: TicketContext, scrubbed: Intake): Promise<TriageResult> {
+    const { redactedText, entities } = scrubbed;
+    if (redactedText.trim() === '') throw new TicketflowError('bad_input', 'ticket text is empty');
+    const rules = classify(redactedText, entities);
+    let result: TriageResult;
+    if (!model) {
+      result = {
+        analysis: rules.analysis,
+        security: { risk_category: rules.risk, confidence_score: rules.confidence, extracted_entities: entities },
+        redactedText,
+        model: RULES_MODEL_ID,
+      };
+    } else {
+      const llm = await llmTriage(model, redactedText);
+      // A pasted credential is a fact the detectors established; a model may not talk it away.
+      const credentialPasted = rules.risk === 'TOKEN_EXPOSURE' && entities.some((e) => ['token', 'aws_key', 'jwt', 'secret'].includes(e.kind));
+      const risk = credentialPasted ? 'TOKEN_EXPOSURE' : llm.risk;
+      result = {
+        analysis: { ...llm.analysis, is_sensitive: llm.analysis.is_sensitive || risk !== 'none' },
+        security: { risk_category: risk, confidence_score: credentialPasted ? Math.max(llm.confidence, rules.confidence) : llm.confidence, extracted_entities: entities },
+        redactedText,
+        model: model.id,
+      };
+    }
+    createLogger('triage', { ticketId: ctx.ticketId }).info('triaged', {
+      model: result.model,
+      topic: result.analysis.topic,
+      risk: result.security.risk_category,
+      confidence: result.security.confidence_score,
+      entities: entities.length,
+    });
+    return triageResultSchema.parse(result);
+  }
+
   return {
+    triageIntake,
     async triage(ctx: TicketContext, text: string): Promise<TriageResult> {
       if (typeof text !== 'string' || text.trim() === '') throw new TicketflowError('bad_input', 'ticket text is empty');
       if (text.length > MAX_TICKET_CHARS) throw new TicketflowError('bad_input', `ticket text is ${text.length} characters; the limit is ${MAX_TICKET_CHARS}`);
-      const { text: redactedText, matches } = scrub(text, 'redact');
-      const entities = [...toEntities(matches), ...transactionIds(text)];
-      const rules = classify(redactedText, entities);
-      let result: TriageResult;
-      if (!model) {
-        result = {
-          analysis: rules.analysis,
-          security: { risk_category: rules.risk, confidence_score: rules.confidence, extracted_entities: entities },
-          redactedText,
-          model: RULES_MODEL_ID,
-        };
-      } else {
-        const llm = await llmTriage(model, redactedText);
-        // A pasted credential is a fact the detectors established; a model may not talk it away.
-        const credentialPasted = rules.risk === 'TOKEN_EXPOSURE' && entities.some((e) => ['token', 'aws_key', 'jwt', 'secret'].includes(e.kind));
-        const risk = credentialPasted ? 'TOKEN_EXPOSURE' : llm.risk;
-        result = {
-          analysis: { ...llm.analysis, is_sensitive: llm.analysis.is_sensitive || risk !== 'none' },
-          security: { risk_category: risk, confidence_score: credentialPasted ? Math.max(llm.confidence, rules.confidence) : llm.confidence, extracted_entities: entities },
-          redactedText,
-          model: model.id,
-        };
-      }
-      createLogger('triage', { ticketId: ctx.ticketId }).info('triaged', {
-        model: result.model,
-        topic: result.analysis.topic,
-        risk: result.security.risk_category,
-        confidence: result.security.confidence_score,
-        entities: entities.length,
-      });
-      return triageResultSchema.parse(result);
+      return triageIntake(ctx, intake(text));
     },
   };
 }

@@ -72,6 +72,14 @@ const stateOf = (id: string) => () => tickets.getState(id);
 const until = (id: string, pred: (s: TicketState) => boolean, what: string) => waitForState(stateOf(id), pred, what);
 const awaitingReview = (id: string) => until(id, (s) => s.awaiting === 'review', 'awaiting review');
 
+/** Every byte array in a history (payload data), to search it as text. */
+function bytesIn(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
+  if (value instanceof Uint8Array) out.push(value);
+  else if (Array.isArray(value)) for (const v of value) bytesIn(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) bytesIn(v, out);
+  return out;
+}
+
 async function rejects(p: Promise<unknown>, code: TicketflowError['code'], message: RegExp): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
     assert.ok(err instanceof TicketflowError, `expected TicketflowError, got ${String(err)}`);
@@ -90,6 +98,11 @@ describe('ticket workflow (dev server)', () => {
       assert.equal(s.queue, 'review');
       assert.equal(s.topic, 'Billing');
       assert.doesNotMatch(s.redactedText ?? '', /jo@example\.com/);
+      // Scrubbed at the edge: no payload anywhere in the workflow's history (what the Web UI shows) holds it.
+      const history = await client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+      const payloadTexts = bytesIn(history).map((b) => Buffer.from(b).toString('utf8'));
+      assert.ok(payloadTexts.some((t) => t.includes('[REDACTED_EMAIL]')), 'the redacted text is in the history');
+      assert.ok(!payloadTexts.some((t) => t.includes('jo@example.com')), 'the raw address is nowhere in the history');
       assert.equal(s.draft?.version, 1);
       assert.deepEqual(s.pendingReview?.actions, ['approve', 'edit', 'reject']);
 

@@ -74,6 +74,9 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
 
   const intelligence: Intelligence = {
     triage: {
+      triageIntake(ctx, scrubbed) {
+        return intelligence.triage.triage(ctx, scrubbed.redactedText);
+      },
       async triage(ctx, text) {
         const { scenario } = scenarioOfText(text);
         byTicket.set(ctx.ticketId, scenario);
