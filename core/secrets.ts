@@ -1,7 +1,9 @@
 /**
- * Masks secrets wherever text may leave the process (logs, error messages). It keeps a short prefix so
- * an operator can tell two tokens apart, never enough to use one.
+ * Masks secrets and personal data wherever text may leave the process (logs, error messages). A secret keeps
+ * a short prefix so an operator can tell two tokens apart, never enough to use one.
  */
+import { redact, type PiiKind } from './pii';
+
 const SECRET_PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWT (header.payload.signature)
   /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b/g, // GitHub tokens
@@ -22,8 +24,14 @@ export function maskValue(secret: string): string {
   return `${secret.slice(0, 4)}…[masked ${secret.length}]`;
 }
 
+/**
+ * Personal data a log line must not carry in full. IP addresses are left alone: operators need broker and
+ * peer addresses, and a ticket's IPs only ever travel inside tickets, which are redacted at the edge.
+ */
+const LOGGED_PII: readonly PiiKind[] = ['email', 'phone', 'credit_card'];
+
 export function maskSecrets(text: string): string {
-  let out = text;
+  let out = redact(text, 'mask', LOGGED_PII);
   for (const re of SECRET_PATTERNS) out = out.replace(re, (m) => maskValue(m));
   out = out.replace(SECRET_KEY_VALUE, (_m, key: string, value: string) =>
     value.includes('…[masked') ? `${key}${value}` : `${key}${maskValue(value)}`,

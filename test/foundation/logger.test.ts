@@ -26,4 +26,13 @@ describe('logger', () => {
     const text = JSON.stringify(line);
     for (const secret of [jwt, githubToken, 'sk-abcdefghijklmnopqrstu']) assert.ok(!text.includes(secret), `leaked: ${text}`);
   });
+
+  it('masks personal data (email, phone, card) and keeps what operators need (addresses, versions, ids)', () => {
+    const { logger, lines } = createCapturingLogger('worker');
+    logger.info('customer jane.doe@example.com paid with 4111 1111 1111 1111', { note: 'call +1 415 555 0100', broker: '127.0.0.1:9092', ref: 'order 12345678, v1.2.3, PR #4521' });
+    const text = JSON.stringify(lines[0]);
+    for (const pii of ['jane.doe@example.com', '4111 1111 1111 1111', '415 555 0100']) assert.ok(!text.includes(pii), `${pii} leaked: ${text}`);
+    assert.equal(lines[0]?.broker, '127.0.0.1:9092');
+    assert.equal(lines[0]?.ref, 'order 12345678, v1.2.3, PR #4521');
+  });
 });
