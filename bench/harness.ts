@@ -25,6 +25,7 @@ import { Child } from './ipc';
 import { laneTickets, paced, type PaceSpec } from './pace';
 import { findKafkaBrokerPid, processCpuMs } from './proc-cpu';
 import type { MemoryReading, RawProduceResult, ServerHello, ServerKind, ServerWindow } from './server-child';
+import { withTimeout } from '../core/with-timeout';
 
 export const serverKinds: readonly ServerKind[] = ['uws', 'ws', 'raw'];
 
@@ -318,22 +319,6 @@ async function waitForDeliveries(clients: Child[], expected: number, stallMs: nu
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 export function fmtRate(n: number): string {

@@ -26,6 +26,7 @@ import { pongFrame } from './frames';
 import { SpreadPinger } from './pinger';
 import { START, type Position } from './position';
 import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
+import { withTimeout } from '../../core/with-timeout';
 
 export interface StreamRouteOptions {
   hub: TicketHub;
@@ -123,7 +124,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     // Buffer the ticket's live records from now on, then ask for the snapshot.
     const pending = o.hub.beginPending(ticketId);
     const user = { sub: principal.sub, role: principal.role };
-    void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs).then(
+    void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
       (snapshot) => finish(snapshot, undefined),
       (err: unknown) => finish(undefined, err),
     );
@@ -219,22 +220,6 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     },
   });
   return { stop: () => pinger.stop() };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`snapshot query timed out after ${ms}ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 function safeDecode(value: string): string {
