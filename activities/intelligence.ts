@@ -57,7 +57,7 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
     async close() {
       if (closed) return;
       closed = true;
-      memory.close();
+      await memory.close();
       db.close();
     },
   };

@@ -2,14 +2,14 @@
  * Long-term memory on SQLite: each user's incidents (so the next reply can say "we helped you with a 2FA
  * lockout last month") and per-org analytics. When enough distinct users of one org hit the same category
  * inside the window, consolidate returns an alert for the enterprise queue, once per org, category and window.
- * PostgreSQL by URL is not implemented yet: a URL is refused with a clear message rather than ignored.
+ * SQLite (embedded) by default; PostgreSQL when MEMORY_DATABASE_URL is set (postgres.ts), same semantics.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { TicketflowError } from '../../core/errors';
 import { redact } from '../../core/pii';
 import type { Memory, OrgPatternAlert, TicketContext } from '../ports';
+import { createPostgresMemory } from './postgres';
 
 export interface MemoryOptions {
   dataDir: string;
@@ -29,7 +29,7 @@ CREATE INDEX IF NOT EXISTS incidents_org ON incidents(org_id, category, at);
 CREATE TABLE IF NOT EXISTS org_alerts (org_id TEXT NOT NULL, category TEXT NOT NULL, at INTEGER NOT NULL, distinct_users INTEGER NOT NULL);
 `;
 
-function ageText(ms: number): string {
+export function ageText(ms: number): string {
   const days = Math.floor(ms / 86_400_000);
   if (days < 1) return 'today';
   if (days < 2) return 'yesterday';
@@ -39,13 +39,16 @@ function ageText(ms: number): string {
 }
 
 export interface MemoryImpl extends Memory {
-  close(): void;
+  close(): void | Promise<void>;
+}
+
+/** One line of a user's history, as the drafter quotes it. */
+export function historyLine(r: { topic: string; resolved: boolean; summary: string; at: number }, now: number): string {
+  return `${ageText(now - r.at)}: ${r.summary} (${r.topic}, ${r.resolved ? 'resolved' : 'not resolved'})`;
 }
 
 export function createMemory(opts: MemoryOptions): MemoryImpl {
-  if (opts.databaseUrl) {
-    throw new TicketflowError('bad_input', 'MEMORY_DATABASE_URL (PostgreSQL) is not supported yet: unset it to use the embedded SQLite memory', { retriable: false });
-  }
+  if (opts.databaseUrl) return createPostgresMemory({ ...opts, databaseUrl: opts.databaseUrl });
   const now = opts.now ?? Date.now;
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const db = new Database(path.join(opts.dataDir, 'memory.sqlite'));
@@ -74,11 +77,13 @@ export function createMemory(opts: MemoryOptions): MemoryImpl {
   return {
     async history(ctx, limit = 5) {
       const rows = byUser.all(ctx.userId, limit) as { topic: string; category: string; resolved: number; summary: string; at: number }[];
-      return rows.map((r) => `${ageText(now() - r.at)}: ${r.summary} (${r.topic}, ${r.resolved ? 'resolved' : 'not resolved'})`);
+      return rows.map((r) => historyLine({ ...r, resolved: r.resolved === 1 }, now()));
     },
     async consolidate(ctx, record) {
       return consolidate(ctx, record);
     },
-    close: () => db.close(),
+    close: () => {
+      db.close();
+    },
   };
 }
