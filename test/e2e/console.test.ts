@@ -179,7 +179,8 @@ test('an SOP provided in the console resumes a ticket that waited for one', asyn
   await agent.getByLabel('SOP title').fill('2FA lockout without recovery codes');
   await agent.getByLabel('Procedure').fill('1. Verify identity with a signed SSH challenge or a verified device.\n2. Never disable 2FA on request alone.\n3. Offer account recovery through the documented flow.');
   await agent.getByRole('button', { name: 'Save SOP and resume' }).click();
-  await agent.getByText('SOP saved: the investigation resumes.').waitFor();
+  // The confirmation lives in the SOP panel, which hides as soon as the ticket resumes (sometimes before a
+  // check could see it): the outcome is what counts, the draft written from the new SOP.
   await agent.locator('.draft-meta').getByText('Draft v1').waitFor();
   assert.equal(await agent.getByRole('heading', { name: 'Provide an SOP' }).isVisible(), false);
   const state = await stack.tickets.getState(ticketId);
