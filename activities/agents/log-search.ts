@@ -2,6 +2,10 @@
  * A grep that can only read its own audit folder. The file name is resolved and must stay inside the
  * folder (no "..", no absolute paths, no symlinks out); the pattern is a literal string, never a regex, so
  * a ticket cannot make it slow or broad. Matching lines come back redacted.
+ *
+ * A `key=value` pattern names a field (a principal, typically `user=mona`): it matches only a whole field
+ * with exactly that value, case and all, because a substring match handed `mon` the audit lines of `mona`.
+ * Any other pattern is a case-insensitive substring.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +25,14 @@ export interface LogSearch {
   search(input: LogSearchInput): { file: string; lines: string[] };
 }
 
+const FIELD = /^[A-Za-z0-9_.-]+=\S+$/;
+
+function lineMatcher(pattern: string): (line: string) => boolean {
+  if (FIELD.test(pattern)) return (line) => line.split(/\s+/).includes(pattern);
+  const needle = pattern.toLowerCase();
+  return (line) => line.toLowerCase().includes(needle);
+}
+
 export function createLogSearch(auditDir: string): LogSearch {
   fs.mkdirSync(auditDir, { recursive: true });
   const root = fs.realpathSync(auditDir);
@@ -35,11 +47,10 @@ export function createLogSearch(auditDir: string): LogSearch {
       if (!fs.existsSync(target)) throw new TicketflowError('not_found', `no audit log named ${file}`);
       const real = fs.realpathSync(target);
       if (path.dirname(real) !== root) throw new TicketflowError('policy', 'log search refused: the file links outside the audit folder');
-      const needle = pattern.toLowerCase();
       const lines = fs
         .readFileSync(real, 'utf8')
         .split('\n')
-        .filter((l) => l.toLowerCase().includes(needle))
+        .filter(lineMatcher(pattern))
         .slice(-limit)
         .map((l) => redact(l));
       return { file, lines };
