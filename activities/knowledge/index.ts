@@ -10,6 +10,7 @@ import type { Sop, Topic } from '../../core/domain';
 import { TicketflowError } from '../../core/errors';
 import { createLogger } from '../../core/logger';
 import { redact } from '../../core/pii';
+import { normalizeText } from '../../core/text-normalize';
 import type { KnowledgeBase } from '../ports';
 import { normalize } from '../triage/normalize';
 import { parseSopFile, renderSopFile } from './sop-file';
@@ -75,7 +76,7 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
   for (const sop of readDir(opts.humanDir, 'human')) add(sop);
 
   const search = (topic: Topic, text: string) => {
-    const hits = index.search(redact(text).slice(0, 4000), { filter: (r) => r.topic === topic });
+    const hits = index.search(normalizeText(redact(text)).slice(0, 4000), { filter: (r) => r.topic === topic });
     const best = hits[0];
     // MiniSearch multiplies the BM25 sum by the number of matched terms, so long tickets score quadratically;
     // dividing it back out gives a plain BM25 sum that one floor can serve for short and long tickets.

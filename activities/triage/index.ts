@@ -10,6 +10,7 @@ import type { TicketContext, Triage } from '../ports';
 import { llmTriage } from './llm-triage';
 import { classify, RULES_MODEL_ID } from './rules-model';
 import { TicketflowError } from '../../core/errors';
+import { normalizeText } from '../../core/text-normalize';
 
 const MAX_TICKET_CHARS = 20_000;
 
@@ -17,7 +18,9 @@ export function createTriage(model?: StructuredModel): Triage {
   async function triageIntake(ctx: TicketContext, scrubbed: Intake): Promise<TriageResult> {
     const { redactedText, entities } = scrubbed;
     if (redactedText.trim() === '') throw new TicketflowError('bad_input', 'ticket text is empty');
-    const rules = classify(redactedText, entities);
+    // Models read the normalised text (no zero-width splits, no look-alike letters); the result keeps the original.
+    const seen = normalizeText(redactedText);
+    const rules = classify(seen, entities);
     let result: TriageResult;
     if (!model) {
       result = {
@@ -27,7 +30,7 @@ export function createTriage(model?: StructuredModel): Triage {
         model: RULES_MODEL_ID,
       };
     } else {
-      const llm = await llmTriage(model, redactedText);
+      const llm = await llmTriage(model, seen);
       // A pasted credential is a fact the detectors established; a model may not talk it away.
       const credentialPasted = rules.risk === 'TOKEN_EXPOSURE' && entities.some((e) => ['token', 'aws_key', 'jwt', 'secret'].includes(e.kind));
       const risk = credentialPasted ? 'TOKEN_EXPOSURE' : llm.risk;
