@@ -135,8 +135,11 @@ export function buildConfig(env: Env) {
     toolsDir: env.TICKETFLOW_TOOLS_DIR,
     dataDir: env.TICKETFLOW_DATA_DIR,
     temporal: {
-      /** Set when an existing cluster is used; the scripts start nothing then. */
-      external: env.TEMPORAL_ADDRESS !== undefined,
+      /**
+       * Set when an existing cluster is used; the scripts start nothing then. The local default address itself
+       * (what `npm run infra -- env` exports) still means the local server, which the scripts may restart.
+       */
+      external: env.TEMPORAL_ADDRESS !== undefined && env.TEMPORAL_ADDRESS !== `${env.TEMPORAL_HOST}:${env.TEMPORAL_PORT}`,
       address: env.TEMPORAL_ADDRESS ?? `${env.TEMPORAL_HOST}:${env.TEMPORAL_PORT}`,
       host: env.TEMPORAL_HOST,
       port: env.TEMPORAL_PORT,
@@ -148,7 +151,7 @@ export function buildConfig(env: Env) {
       testServerBin: env.TEMPORAL_TEST_SERVER_BIN,
     },
     kafka: {
-      external: env.KAFKA_BROKERS !== undefined,
+      external: env.KAFKA_BROKERS !== undefined && env.KAFKA_BROKERS.join(',') !== `${env.KAFKA_HOST}:${env.KAFKA_PORT}`,
       brokers: env.KAFKA_BROKERS ?? [`${env.KAFKA_HOST}:${env.KAFKA_PORT}`],
       host: env.KAFKA_HOST,
       port: env.KAFKA_PORT,

@@ -30,6 +30,16 @@ describe('config', () => {
     assert.deepEqual(cfg.kafka.brokers, ['k1:9092', 'k2:9092']);
   });
 
+  it('treats the local default addresses, as `infra env` exports them, as the local servers', () => {
+    const cfg = loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', KAFKA_BROKERS: '127.0.0.1:9092' });
+    assert.equal(cfg.temporal.external, false);
+    assert.equal(cfg.kafka.external, false);
+    const moved = loadConfig({ TEMPORAL_PORT: '17233', TEMPORAL_ADDRESS: '127.0.0.1:17233', KAFKA_PORT: '19092', KAFKA_BROKERS: '127.0.0.1:19092' });
+    assert.equal(moved.temporal.external, false);
+    assert.equal(moved.kafka.external, false);
+    assert.equal(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9094' }).kafka.external, true);
+  });
+
   it('refuses a port out of range, naming the variable', () => {
     const problems = problemsOf({ GATEWAY_PORT: '99999' });
     assert.equal(problems.length, 1);
