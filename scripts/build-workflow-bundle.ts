@@ -2,17 +2,13 @@
  * `npm run build:workflows`: bundles the workflow code once (webpack via bundleWorkflowCode) into
  * dist/workflow-bundle.js, so production workers start fast and run exactly the code that was built.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_PATH } from '../worker';
+import { buildWorkflowBundle } from './infra/workflow-bundle';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
-  fs.mkdirSync(path.dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-  fs.writeFileSync(WORKFLOW_BUNDLE_PATH, code);
-  process.stdout.write(`workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(code.length / 1024)} KiB, ${Date.now() - started} ms)\n`);
+  const bytes = await buildWorkflowBundle();
+  process.stdout.write(`workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(bytes / 1024)} KiB, ${Date.now() - started} ms)\n`);
 }
 
 main().catch((err: unknown) => {

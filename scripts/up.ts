@@ -14,6 +14,7 @@ import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './
 import { repoRoot } from './infra/paths';
 import { delay, pollUntil } from './infra/proc';
 import { buildUiIfPresent } from './infra/ui-build';
+import { ensureWorkflowBundle } from './infra/workflow-bundle';
 
 interface App {
   name: string;
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
   // without a handler would kill us halfway through stopping.
   process.on('SIGINT', () => void shutdown(0)).on('SIGTERM', () => void shutdown(0));
 
+  // Bundled while the servers start: with a fresh bundle the worker is up in about 2 s instead of 19 s.
+  const bundled = apps.some((a) => a.name === 'worker') ? ensureWorkflowBundle(cfg).catch((err: unknown) => err as Error) : undefined;
   try {
     state = await startInfra(cfg, { temporal: true, kafka: true });
   } catch (err) {
@@ -124,6 +127,9 @@ async function main(): Promise<void> {
   } catch (err) {
     say(`warning: ${(err as Error).message}; the console will not be served until \`npm run build:ui\` succeeds`);
   }
+  const bundle = await bundled;
+  if (bundle instanceof Error) say(`warning: the workflow bundle was not built (${bundle.message}); the worker bundles at start instead`);
+  else if (bundle === 'built') say('workflow bundle built (dist/workflow-bundle.js)');
   for (const app of apps) startApp(app, env);
 
   const gateway = apps.find((a) => a.name === 'gateway');

@@ -1,0 +1,34 @@
+/**
+ * The prebuilt workflow bundle (dist/workflow-bundle.js): a worker that finds a fresh one starts in about
+ * 2 s instead of bundling for about 19 s, which matters to `npm run up` and to every worker restart the
+ * chaos suite makes. Freshness is the worker's own rule (worker.ts workflowSource), so the two never disagree.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { Config } from '../../core/config';
+import { WORKFLOW_BUNDLE_PATH, workflowSource } from '../../worker';
+import { repoRoot } from './paths';
+
+/** Bundles the workflows into `bundlePath`; returns its size in bytes. */
+export async function buildWorkflowBundle(bundlePath = WORKFLOW_BUNDLE_PATH): Promise<number> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(repoRoot, 'workflows') });
+  fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
+  // Written aside then renamed: a worker starting meanwhile never reads half a bundle.
+  const partial = `${bundlePath}.${process.pid}.partial`;
+  fs.writeFileSync(partial, code);
+  fs.renameSync(partial, bundlePath);
+  return code.length;
+}
+
+/** Builds the bundle unless the worker would already use it; says which. */
+export async function ensureWorkflowBundle(
+  cfg: Config,
+  opts: { bundlePath?: string; build?: (bundlePath: string) => Promise<unknown> } = {},
+): Promise<'fresh' | 'built'> {
+  const bundlePath = opts.bundlePath ?? WORKFLOW_BUNDLE_PATH;
+  // Production never bundles at start (the worker refuses to), so only development needs the check.
+  if ('workflowBundle' in workflowSource({ ...cfg, env: 'development' }, bundlePath)) return 'fresh';
+  await (opts.build ?? buildWorkflowBundle)(bundlePath);
+  return 'built';
+}
