@@ -34,6 +34,7 @@ import { TicketflowError } from '../core/errors';
 import { EVENT_SCHEMA_VERSION, type Alert, type TicketEvent } from '../core/events';
 import { createLogger, type Logger } from '../core/logger';
 import type { EventPublisher } from './events';
+import { keepAlive } from './keep-alive';
 import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
 
 export type { TicketContext, DraftInput, OrgPatternAlert };
@@ -68,11 +69,14 @@ export function createActivities(deps: ActivityDeps) {
   const baseLog = deps.logger ?? createLogger('activities');
   const tokenBatch = deps.tokenBatchSize ?? 8;
 
-  /** Runs one port call with the ticket's logger; converts failures for Temporal. */
+  /**
+   * Runs one port call with the ticket's logger; converts failures for Temporal. Heartbeats while it runs,
+   * except for drafting, whose heartbeats mean progress (a token batch) so a stuck model still times out.
+   */
   async function run<T>(name: string, ticketId: string | undefined, fn: (log: Logger) => Promise<T>): Promise<T> {
     const log = baseLog.child({ activity: name, ...(ticketId ? { ticketId } : {}) });
     try {
-      return await fn(log);
+      return name === 'draftReply' ? await fn(log) : await keepAlive(() => fn(log));
     } catch (err) {
       const attempt = safeAttempt();
       log.warn('activity failed', { error: (err as Error)?.message, code: (err as TicketflowError)?.code, attempt });

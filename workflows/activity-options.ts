@@ -13,8 +13,12 @@ export const NON_RETRYABLE_TYPES = [
   'TicketflowError:conflict',
 ];
 
+/** Activities heartbeat while they run (activities/keep-alive.ts): a killed worker is noticed this soon. */
+const DEAD_WORKER_NOTICED = '10 seconds';
+
 export const modelCallOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: DEAD_WORKER_NOTICED,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 };
 
@@ -27,11 +31,13 @@ export const draftingOptions: ActivityOptions = {
 
 export const toolOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: DEAD_WORKER_NOTICED,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 };
 
 /** Unlimited attempts: an event the workflow has counted must reach Kafka, however long the broker is away. */
 export const publishingOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: DEAD_WORKER_NOTICED,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TicketflowError:bad_input'] },
 };

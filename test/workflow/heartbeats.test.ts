@@ -1,0 +1,52 @@
+/**
+ * A worker killed with `kill -9` mid-activity must be noticed in seconds: the long activities heartbeat
+ * while they wait, and their options carry a heartbeatTimeout the server enforces.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { msToNumber } from '@temporalio/common';
+import { createActivities } from '../../activities';
+import type { EventPublisher } from '../../activities/events';
+import { keepAlive } from '../../activities/keep-alive';
+import { modelCallOptions, publishingOptions, toolOptions } from '../../workflows/activity-options';
+import { createScriptedIntelligence } from './helpers/scripted-intelligence';
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+describe('heartbeats', () => {
+  test('model calls, tools and publishing have a heartbeatTimeout of seconds, not their start-to-close timeout', () => {
+    for (const [name, opts] of Object.entries({ modelCallOptions, toolOptions, publishingOptions })) {
+      assert.ok(opts.heartbeatTimeout !== undefined, `${name} has no heartbeatTimeout`);
+      assert.ok(msToNumber(opts.heartbeatTimeout) <= 15_000, `${name}: ${String(opts.heartbeatTimeout)}`);
+    }
+  });
+
+  test('an activity heartbeats while the call it waits on is pending', async () => {
+    const env = new MockActivityEnvironment();
+    let beats = 0;
+    env.on('heartbeat', () => beats++);
+    const publisher: EventPublisher = {
+      // Slow broker: the activity is still waiting here when the worker would be killed.
+      publishEvents: async () => {
+        await delay(300);
+      },
+      async publishAlert() {},
+      async close() {},
+    };
+    const acts = createActivities({ intelligence: createScriptedIntelligence(new Map()).intelligence, publisher });
+    await env.run(acts.publishEvents, []);
+    assert.ok(beats >= 1, `heartbeats while waiting: ${beats}`);
+  });
+
+  test('keepAlive beats on an interval and stops when the call returns', async () => {
+    const env = new MockActivityEnvironment();
+    let beats = 0;
+    env.on('heartbeat', () => beats++);
+    await env.run(() => keepAlive(() => delay(130), 25));
+    const atReturn = beats;
+    assert.ok(atReturn >= 4, `beats: ${atReturn}`);
+    await delay(80);
+    assert.equal(beats, atReturn);
+  });
+});
