@@ -115,19 +115,8 @@ export const draftSchema = z.object({
 });
 export type Draft = z.infer<typeof draftSchema>;
 
-export const reviewDecisionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('approve'), draftVersion: z.number().int().positive(), reviewer: z.string().min(1) }),
-  z.object({ action: z.literal('edit'), draftVersion: z.number().int().positive(), reviewer: z.string().min(1), text: z.string().trim().min(1).max(20_000) }),
-  z.object({ action: z.literal('reject'), draftVersion: z.number().int().positive(), reviewer: z.string().min(1), reason: z.string().trim().min(1).max(2_000) }),
-]);
-export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
-
-export const feedbackSchema = z.object({
-  resolved: z.boolean().optional(),
-  rating: z.number().int().min(1).max(5).optional(),
-  comment: z.string().max(5_000).default(''),
-});
-export type Feedback = z.infer<typeof feedbackSchema>;
+// The bodies of what people send a ticket (review, feedback, ...) and their limits live in one module.
+export { feedbackSchema, reviewDecisionSchema, type Feedback, type ReviewDecision } from './ticket-actions';
 
 export const feedbackVerdictSchema = z.object({
   resolved: z.boolean(),

@@ -1,43 +1,28 @@
 /**
- * Everything a caller can say to or ask of a ticket workflow. Most decisions exist twice: as a signal (fire and
- * forget, what the design card names) and as an update with a synchronous validator (the console waits for the
- * answer, so a stale or impossible decision is refused at once instead of silently ignored).
+ * The ticket's contract: everything a caller can say to or ask of a ticket workflow. One definition per action
+ * yields its input schema, its update and, only where someone sends it, its signal. Actions are updates
+ * because the caller waits for the answer: a stale or impossible decision is refused at once by the validator
+ * instead of being silently ignored. Only `review` and `feedback` keep a signal: the design card names them,
+ * tests send them, and saved histories hold them, so replay needs their handlers.
+ *
+ * The HTTP bodies and the limits are re-exported from core/ticket-actions (zod only, safe for the browser).
  */
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
-import type { Feedback, Queue, ReviewDecision, TicketStatus } from '../core/domain';
-import type { Awaiting, TicketState } from './state';
+import type { z } from 'zod';
+import {
+  closeInputSchema,
+  customerMessageSchema,
+  escalateInputSchema,
+  feedbackSchema,
+  releaseInputSchema,
+  reviewDecisionSchema,
+  sopInputSchema,
+} from '../core/ticket-actions';
+import type { Queue, TicketStatus } from '../core/domain';
+import type { Awaiting, Ticket } from './state';
 
-export const sopInputSchema = z.object({
-  title: z.string().trim().min(1, 'an SOP needs a title').max(200),
-  body: z.string().trim().min(1, 'an SOP needs a body').max(50_000),
-  author: z.string().trim().min(1, 'an SOP needs an author').max(200),
-});
-export type SopInput = z.infer<typeof sopInputSchema>;
-
-export const customerMessageSchema = z.object({
-  text: z.string().trim().min(1, 'a message needs text').max(10_000, 'a message is at most 10,000 characters'),
-  author: z.string().max(200).optional(),
-});
-export type CustomerMessage = z.infer<typeof customerMessageSchema>;
-
-export const escalateInputSchema = z.object({
-  reason: z.string().trim().min(1, 'say why the ticket is escalated').max(2_000),
-  by: z.string().trim().min(1).max(200),
-});
-export type EscalateInput = z.infer<typeof escalateInputSchema>;
-
-export const closeInputSchema = z.object({
-  reason: z.string().trim().max(2_000).default('closed by request'),
-  by: z.string().trim().min(1).max(200),
-});
-export type CloseInput = z.input<typeof closeInputSchema>;
-
-export const releaseInputSchema = z.object({
-  reviewer: z.string().trim().min(1).max(200),
-  note: z.string().max(2_000).optional(),
-});
-export type ReleaseInput = z.infer<typeof releaseInputSchema>;
+export * from '../core/ticket-actions';
 
 /** What an accepted update answers: where the ticket stands right after the decision was applied. */
 export interface MessageAck {
@@ -50,30 +35,49 @@ export interface MessageAck {
   draftVersion: number | null;
 }
 
+export interface TicketAction<S extends z.ZodType, Sig extends boolean> {
+  /** Validates (and normalises) the input, in the validator and again in the handler. */
+  schema: S;
+  update: UpdateDefinition<MessageAck, [z.input<S>]>;
+  signal: Sig extends true ? SignalDefinition<[z.input<S>]> : undefined;
+}
+
+/** Names are kept as they were: running tickets and saved histories refer to them. */
+function action<S extends z.ZodType>(schema: S, updateName: string): TicketAction<S, false>;
+function action<S extends z.ZodType>(schema: S, updateName: string, signalName: string): TicketAction<S, true>;
+function action<S extends z.ZodType>(schema: S, updateName: string, signalName?: string): TicketAction<S, boolean> {
+  return {
+    schema,
+    update: defineUpdate<MessageAck, [z.input<S>]>(updateName),
+    signal: signalName ? defineSignal<[z.input<S>]>(signalName) : undefined,
+  };
+}
+
+export const ticketActions = {
+  review: action(reviewDecisionSchema, 'reviewUpdate', 'review'),
+  /** Lets a ticket held in the security queue continue with the automation. */
+  release: action(releaseInputSchema, 'releaseUpdate'),
+  provideSop: action(sopInputSchema, 'provideSopUpdate'),
+  feedback: action(feedbackSchema, 'feedbackUpdate', 'feedback'),
+  customerMessage: action(customerMessageSchema, 'customerMessageUpdate'),
+  escalate: action(escalateInputSchema, 'escalateUpdate'),
+  close: action(closeInputSchema, 'closeUpdate'),
+};
+export type TicketActionName = keyof typeof ticketActions;
+
 /** The whole state: status, analysis, brief, findings, draft, review history and the durable events. */
-export const ticketStateQuery = defineQuery<TicketState>('ticketState');
+export const ticketStateQuery = defineQuery<Ticket>('ticketState');
 
 /** An update-with-start target: answers the first state as soon as the workflow runs. */
 export const openTicketUpdate = defineUpdate<MessageAck>('openTicket');
 
-export const reviewSignal = defineSignal<[ReviewDecision]>('review');
-export const reviewUpdate = defineUpdate<MessageAck, [ReviewDecision]>('reviewUpdate');
-
-/** Lets a ticket held in the secure queue continue with the automation. */
-export const releaseSignal = defineSignal<[ReleaseInput]>('release');
-export const releaseUpdate = defineUpdate<MessageAck, [ReleaseInput]>('releaseUpdate');
-
-export const provideSopSignal = defineSignal<[SopInput]>('provideSop');
-export const provideSopUpdate = defineUpdate<MessageAck, [SopInput]>('provideSopUpdate');
-
-export const feedbackSignal = defineSignal<[Feedback]>('feedback');
-export const feedbackUpdate = defineUpdate<MessageAck, [Feedback]>('feedbackUpdate');
-
-export const customerMessageSignal = defineSignal<[CustomerMessage]>('customerMessage');
-export const customerMessageUpdate = defineUpdate<MessageAck, [CustomerMessage]>('customerMessageUpdate');
-
-export const escalateSignal = defineSignal<[EscalateInput]>('escalate');
-export const escalateUpdate = defineUpdate<MessageAck, [EscalateInput]>('escalateUpdate');
-
-export const closeSignal = defineSignal<[CloseInput]>('close');
-export const closeUpdate = defineUpdate<MessageAck, [CloseInput]>('closeUpdate');
+// The names callers already use.
+export const reviewUpdate = ticketActions.review.update;
+export const reviewSignal = ticketActions.review.signal;
+export const releaseUpdate = ticketActions.release.update;
+export const provideSopUpdate = ticketActions.provideSop.update;
+export const feedbackUpdate = ticketActions.feedback.update;
+export const feedbackSignal = ticketActions.feedback.signal;
+export const customerMessageUpdate = ticketActions.customerMessage.update;
+export const escalateUpdate = ticketActions.escalate.update;
+export const closeUpdate = ticketActions.close.update;

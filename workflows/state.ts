@@ -72,7 +72,8 @@ export interface TicketMessage {
   author?: string;
 }
 
-export interface TicketState {
+/** A ticket as its workflow holds it: what the state query returns and what continue-as-new carries. */
+export interface Ticket {
   ticketId: string;
   userId: string;
   orgId: string;
@@ -147,6 +148,12 @@ export interface WorkState {
   };
 }
 
+/**
+ * @deprecated The old name of `Ticket`: the gateway's stream hub has its own `TicketState` (a subscriber set),
+ * and two types with one name were confused. Kept until every importer says `Ticket`.
+ */
+export type TicketState = Ticket;
+
 export type Channel = 'web' | 'email' | 'chat' | 'slack' | 'api' | 'cli';
 
 export interface TicketDurations {
@@ -173,7 +180,7 @@ export interface TicketInput {
   /** Handled messages per run before continuing as new. @default 500 */
   maxMessagesPerRun?: number;
   /** Set only by continue-as-new. */
-  carried?: { state: TicketState; work: WorkState };
+  carried?: { state: Ticket; work: WorkState };
 }
 
 /** Defaults when the starter passes none; the client passes config() values. */
@@ -197,7 +204,7 @@ export function workflowIdFor(ticketId: string): string {
   return `ticket-${ticketId}`;
 }
 
-export function initialState(input: TicketInput, nowIso: string): TicketState {
+export function initialState(input: TicketInput, nowIso: string): Ticket {
   return {
     ticketId: input.ticketId,
     userId: input.userId,

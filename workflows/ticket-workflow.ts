@@ -22,31 +22,24 @@ import {
 } from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { TicketActivities } from '../activities';
-import { feedbackSchema, reviewDecisionSchema, type Feedback, type Queue, type ReviewDecision, type TicketStatus } from '../core/domain';
+import type { z } from 'zod';
+import type { Queue, ReviewDecision, TicketStatus } from '../core/domain';
 import type { Alert, TicketEventType } from '../core/events';
 import { draftingOptions, modelCallOptions, publishingOptions, toolOptions } from './activity-options';
 import { EventLog } from './event-log';
 import {
-  closeInputSchema,
-  closeSignal,
   closeUpdate,
-  customerMessageSchema,
-  customerMessageSignal,
   customerMessageUpdate,
-  escalateInputSchema,
-  escalateSignal,
   escalateUpdate,
   feedbackSignal,
   feedbackUpdate,
   openTicketUpdate,
-  provideSopSignal,
   provideSopUpdate,
-  releaseInputSchema,
-  releaseSignal,
   releaseUpdate,
   reviewSignal,
   reviewUpdate,
-  sopInputSchema,
+  limits,
+  ticketActions,
   ticketStateQuery,
   type CloseInput,
   type MessageAck,
@@ -79,11 +72,6 @@ const publishing = proxyActivities<TicketActivities>(publishingOptions);
 class ContinueAsNewNeeded extends Error {}
 
 const PUBLISH_BATCH = 100;
-/**
- * Each message is kept twice (the conversation and the event log): 50 of at most 10,000 characters stay
- * about 1 MB, under Temporal's 2 MB payload limit for the query result and the continue-as-new input.
- */
-const MAX_CUSTOMER_MESSAGES = 50;
 const UPDATE_RESULTS_KEPT = 100;
 
 export async function ticketWorkflow(input: TicketInput): Promise<TicketOutcome> {
@@ -688,13 +676,13 @@ class TicketRun {
    * so the caller sees the state the decision led to (e.g. sent, or drafting again).
    */
   private both<I, P>(
-    signal: SignalDefinition<[I]>,
+    signal: SignalDefinition<[I]> | undefined,
     update: UpdateDefinition<MessageAck, [I]>,
     check: (raw: I) => P,
     apply: (input: P) => void,
     settled: () => boolean = () => true,
   ): void {
-    setHandler(signal, (raw: I) => {
+    if (signal) setHandler(signal, (raw: I) => {
       this.handledThisRun += 1;
       let parsed: P;
       try {
@@ -734,24 +722,24 @@ class TicketRun {
       // No second decision for the same draft: it is being applied now.
       this.state.pendingReview = null;
     }, () => this.work.inbox.decision === null);
-    this.both(releaseSignal, releaseUpdate, (raw: ReleaseInput) => {
-      const r = parse(releaseInputSchema, raw);
+    this.both(undefined, releaseUpdate, (raw: ReleaseInput) => {
+      const r = parse(ticketActions.release.schema, raw);
       if (!this.state.pendingReview?.releasable || this.work.inbox.release || this.work.inbox.decision) throw fail(`nothing to release: the ticket is not held in the security queue (status ${this.state.status})`);
       return r;
     }, (r) => {
       this.work.inbox.release = r;
       this.state.pendingReview = null;
     }, () => this.work.inbox.release === null);
-    this.both(provideSopSignal, provideSopUpdate, (raw: SopInput) => {
-      const sop = parse(sopInputSchema, raw);
+    this.both(undefined, provideSopUpdate, (raw: SopInput) => {
+      const sop = parse(ticketActions.provideSop.schema, raw);
       if (this.state.awaiting !== 'sop' || this.work.inbox.sop) throw fail(`no SOP is needed now (status ${this.state.status})`);
       return sop;
     }, (sop) => {
       this.work.inbox.sop = sop;
       this.state.awaiting = null;
     }, () => this.work.inbox.sop === null);
-    this.both(feedbackSignal, feedbackUpdate, (raw: Feedback) => {
-      const f = parse(feedbackSchema, raw);
+    this.both(feedbackSignal, feedbackUpdate, (raw: z.input<typeof ticketActions.feedback.schema>) => {
+      const f = parse(ticketActions.feedback.schema, raw);
       if (!['sent', 'resolved', 'verifying'].includes(this.state.status)) throw fail(`feedback is possible once a reply was sent and before the ticket closes (status ${this.state.status})`);
       if (this.state.feedback) throw fail('feedback was already given for this reply');
       return f;
@@ -759,25 +747,25 @@ class TicketRun {
       this.state.feedback = f;
       this.emit('message', { from: 'customer', kind: 'feedback', ...(f.resolved !== undefined ? { resolved: f.resolved } : {}), ...(f.rating ? { rating: f.rating } : {}), text: f.comment });
     });
-    this.both(customerMessageSignal, customerMessageUpdate, (raw: { text: string; author?: string }) => {
-      const m = parse(customerMessageSchema, raw);
+    this.both(undefined, customerMessageUpdate, (raw: { text: string; author?: string }) => {
+      const m = parse(ticketActions.customerMessage.schema, raw);
       this.assertOpen();
       // The state (and so every snapshot and continue-as-new) carries the conversation: bound it.
       const count = this.state.messages.filter((x) => x.from === 'customer').length;
-      if (count >= MAX_CUSTOMER_MESSAGES) throw fail(`this ticket already holds ${count} customer messages (the limit); please open a new ticket`);
+      if (count >= limits.customerMessages) throw fail(`this ticket already holds ${count} customer messages (the limit); please open a new ticket`);
       return m;
     }, (m) => {
       this.state.messages.push({ from: 'customer', text: m.text, at: nowIso(), ...(m.author ? { author: m.author } : {}) });
       this.emit('message', { from: 'customer', text: m.text, ...(m.author ? { by: m.author } : {}) });
     });
-    this.both(escalateSignal, escalateUpdate, (raw: { reason: string; by: string }) => {
-      const e = parse(escalateInputSchema, raw);
+    this.both(undefined, escalateUpdate, (raw: { reason: string; by: string }) => {
+      const e = parse(ticketActions.escalate.schema, raw);
       this.assertOpen();
       if (this.state.escalated && this.state.queue === 'human_live') throw fail('the ticket is already with a person in the live queue');
       return e;
     }, (e) => this.escalate(e));
-    this.both(closeSignal, closeUpdate, (raw: CloseInput) => {
-      const c = parse(closeInputSchema, raw);
+    this.both(undefined, closeUpdate, (raw: CloseInput) => {
+      const c = parse(ticketActions.close.schema, raw);
       this.assertOpen();
       if (this.closeRequest) throw fail('the ticket is already closing');
       if (!this.mainScope) throw fail('the ticket is between runs; try again');
@@ -789,7 +777,7 @@ class TicketRun {
   }
 
   private checkReview(raw: ReviewDecision): ReviewDecision {
-    const d = parse(reviewDecisionSchema, raw);
+    const d = parse(ticketActions.review.schema, raw);
     const s = this.state;
     const pending = s.pendingReview;
     if (!pending || this.work.inbox.decision) {
