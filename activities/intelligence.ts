@@ -49,7 +49,7 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
     triage: createTriage(model),
     security,
     knowledge,
-    agents: createDomainAgents({ db, security, logs: createLogSearch(auditDir) }),
+    agents: createDomainAgents({ db, security, logs: createLogSearch(auditDir), actionRules: cfg.actions }),
     drafter: createDrafter({ sopById: (id) => knowledge.all().find((s) => s.id === id), model }),
     verifier: createVerifier(db),
     feedback: createFeedbackAnalyzer(model),

@@ -108,6 +108,17 @@ export const envSchema = z.object({
   AFTER_RUNNER_DELAY: duration.default(10 * 60_000),
   FEEDBACK_WINDOW: duration.default(3 * 24 * 3600_000),
   MAX_REDRAFTS: positiveInt.default(3),
+
+  /** Action policy (activities/policy): caps in cents, ages and windows as durations. */
+  REFUND_MAX_CENTS: positiveInt.default(10_000),
+  REFUND_TICKET_MAX_CENTS: positiveInt.default(20_000),
+  REFUND_MAX_AGE: duration.default(60 * 24 * 3600_000),
+  DUPLICATE_CHARGE_WINDOW: duration.default(24 * 3600_000),
+  ACTIONS_UNATTENDED: z
+    .string()
+    .default('revoke_credentials,duplicate_refund')
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['revoke_credentials', 'duplicate_refund', 'refund', 'account_change'], { error: 'each must be revoke_credentials, duplicate_refund, refund or account_change' }))),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -206,6 +217,13 @@ export function buildConfig(env: Env) {
       afterRunnerDelayMs: env.AFTER_RUNNER_DELAY,
       feedbackWindowMs: env.FEEDBACK_WINDOW,
       maxRedrafts: env.MAX_REDRAFTS,
+    },
+    actions: {
+      refundMaxCents: env.REFUND_MAX_CENTS,
+      refundTicketMaxCents: env.REFUND_TICKET_MAX_CENTS,
+      refundMaxAgeMs: env.REFUND_MAX_AGE,
+      duplicateWindowMs: env.DUPLICATE_CHARGE_WINDOW,
+      unattended: env.ACTIONS_UNATTENDED,
     },
   };
 }

@@ -87,12 +87,32 @@ export const sopSchema = z.object({
 });
 export type Sop = z.infer<typeof sopSchema>;
 
+/** Side effects the action policy knows (activities/policy); every tool that changes something declares one. */
+export const actionKinds = ['refund', 'revoke_credentials', 'account_change'] as const;
+export type ActionKind = (typeof actionKinds)[number];
+
+/** A side effect the policy did not let run alone: it waits for a person to confirm or decline it. */
+export const proposedActionSchema = z.object({
+  /** Stable per ticket (tool and target), so proposing it again is the same proposal. */
+  id: z.string(),
+  kind: z.enum(actionKinds),
+  tool: z.string(),
+  target: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  amountCents: z.number().int().optional(),
+  currency: z.string().optional(),
+  reason: z.string(),
+});
+export type ProposedAction = z.infer<typeof proposedActionSchema>;
+
 export const findingsSchema = z.object({
   topic: z.enum(topics),
   sopId: z.string().optional(),
   summary: z.string(),
   steps: z.array(z.string()),
   toolRuns: z.array(toolRunSchema).default([]),
+  /** Actions the policy held for a person's confirmation: none of them has run. */
+  proposals: z.array(proposedActionSchema).optional(),
   /** Something the agent could not do alone: the workflow hands the ticket to a person with this reason. */
   needsHuman: z.string().optional(),
 });

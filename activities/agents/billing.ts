@@ -1,37 +1,88 @@
 /**
  * The Billing agent. Refunds follow the SOP strictly: a transaction id from the ticket, verified against
- * the customer's own transactions, and only then the refund. Nothing in the ticket text can skip that:
- * the text is only searched for ids, never read as instructions.
+ * the customer's own transactions, and then the action policy decides (activities/policy): only a verified
+ * later copy of an earlier charge (same customer, amount, currency and plan, within the window) under the
+ * caps is refunded unattended; any other refund becomes a proposal for a person. The original of a
+ * duplicate is never refunded. The ticket text is only searched for ids, never read as instructions.
  */
 import type { Findings, Sop, ToolRun } from '../../core/domain';
+import { decideAction, type ActionRules } from '../policy';
 import type { TicketContext } from '../ports';
 import type { BillingTools } from './billing-tools';
-import { createToolbox } from './toolbox';
+import { createToolbox, type EffectTool, type Toolbox } from './toolbox';
 import { sopSteps } from './sop-steps';
 
 const TXN = /\btxn_[A-Za-z0-9]{4,32}\b/g;
 
-export function createBillingAgent(tools: BillingTools) {
+function refundTool(tools: BillingTools, rules: ActionRules, ctx: TicketContext): EffectTool {
+  return {
+    effect: 'refund',
+    plan(input) {
+      const v = tools.verifyTransaction(ctx.userId, String(input.id), ctx.ticketId);
+      if (!v.ok) return { refuse: `${v.id} not verified: ${v.reason}` };
+      const duplicateOf = tools.duplicateOf(v.id, rules.duplicateWindowMs);
+      const refunded = tools.ticketRefundedCents(ctx.ticketId) - (v.refundedByThisTicket ? v.amountCents : 0);
+      return { target: v.id, amountCents: v.amountCents, currency: v.currency, chargedAt: v.createdAt, ticketRefundedCents: refunded, ...(duplicateOf ? { duplicateOf } : {}) };
+    },
+    run(input): ToolRun {
+      const r = tools.refund(ctx.userId, String(input.id), ctx.ticketId);
+      return { tool: 'refund', ok: r.refunded, summary: r.refunded ? `refunded ${r.id} (${r.amountCents / 100} ${r.currency})` : `refund of ${r.id} refused: ${r.reason}`, output: r };
+    },
+  };
+}
+
+/**
+ * The ids to ask the policy about. For a duplicate charge, a named id that has later copies is an original:
+ * it is kept, and a copy the customer did not name is only reported (no side effect on an id nobody asked about).
+ */
+function refundTargets(tools: BillingTools, rules: ActionRules, sop: Sop, verified: string[]): { targets: string[]; originals: string[]; unnamedCopies: string[] } {
+  if (sop.id !== 'billing-duplicate-charge') return { targets: verified, originals: [], unnamedCopies: [] };
+  const originals = verified.filter((id) => tools.duplicateOf(id, rules.duplicateWindowMs) === undefined && tools.laterCopies(id, rules.duplicateWindowMs).length > 0);
+  const unnamedCopies = originals.flatMap((id) => tools.laterCopies(id, rules.duplicateWindowMs)).filter((id) => !verified.includes(id));
+  return { targets: verified.filter((id) => !originals.includes(id)), originals, unnamedCopies: [...new Set(unnamedCopies)] };
+}
+
+async function refunds(box: Toolbox, tools: BillingTools, rules: ActionRules, sop: Sop, ids: string[], parts: string[]): Promise<string | undefined> {
+  const verified: string[] = [];
+  for (const id of ids) {
+    const run = box.allowed('verify_transaction') ? await box.call('verify_transaction', { id }) : undefined;
+    if (run?.ok) verified.push(id);
+  }
+  const { targets, originals, unnamedCopies } = refundTargets(tools, rules, sop, verified);
+  if (box.allowed('refund')) for (const id of targets) await box.call('refund', { id });
+  const refunded = box.runs.filter((r) => r.tool === 'refund' && r.ok).length;
+  parts.push(`${verified.length} of ${ids.length} transaction(s) verified; ${refunded} refunded; ${box.proposals.length} proposed for a person's confirmation.`);
+  if (originals.length) parts.push(`Kept the original charge(s): ${originals.join(', ')}.`);
+  if (unnamedCopies.length) parts.push(`Later copies the customer did not name: ${unnamedCopies.join(', ')}.`);
+  if (verified.length < ids.length) return 'a transaction id did not check out against the customer\'s account';
+  if (box.proposals.length) return `a refund waits for a person's confirmation (${box.proposals.map((p) => `${p.target}: ${p.reason}`).join('; ')})`;
+  if (unnamedCopies.length) return `a later copy the customer did not name (${unnamedCopies.join(', ')}): a person confirms it is the duplicate`;
+  if (sop.id === 'billing-duplicate-charge' && targets.length === 0) return 'no later copy of a verified charge: a person should confirm the duplicate';
+  return undefined;
+}
+
+export function createBillingAgent(tools: BillingTools, rules: ActionRules) {
   return async function investigate(ctx: TicketContext, sop: Sop, redactedText: string): Promise<Findings> {
-    const box = createToolbox(sop, {
-      verify_transaction: (input): ToolRun => {
-        const v = tools.verifyTransaction(ctx.userId, String(input.id), ctx.ticketId);
-        return { tool: 'verify_transaction', ok: v.ok, summary: v.ok ? `${v.id} verified (${v.amountCents / 100} ${v.currency}, ${v.description})` : `${v.id} not verified: ${v.reason}`, output: v };
+    const box = createToolbox(
+      sop,
+      {
+        verify_transaction: (input): ToolRun => {
+          const v = tools.verifyTransaction(ctx.userId, String(input.id), ctx.ticketId);
+          return { tool: 'verify_transaction', ok: v.ok, summary: v.ok ? `${v.id} verified (${v.amountCents / 100} ${v.currency}, ${v.description})` : `${v.id} not verified: ${v.reason}`, output: v };
+        },
+        refund: refundTool(tools, rules, ctx),
+        spending_limit: (): ToolRun => {
+          const l = tools.spendingLimit(ctx.orgId);
+          return {
+            tool: 'spending_limit',
+            ok: l.known,
+            summary: l.known ? `spending limit ${l.limitCents / 100} USD, spent ${l.spentCents / 100} USD (${Math.round((100 * l.spentCents) / Math.max(1, l.limitCents))}%)` : 'no spending limit on file for this organization',
+            output: l,
+          };
+        },
       },
-      refund: (input): ToolRun => {
-        const r = tools.refund(ctx.userId, String(input.id), ctx.ticketId);
-        return { tool: 'refund', ok: r.refunded, summary: r.refunded ? `refunded ${r.id} (${r.amountCents / 100} ${r.currency})` : `refund of ${r.id} refused: ${r.reason}`, output: r };
-      },
-      spending_limit: (): ToolRun => {
-        const l = tools.spendingLimit(ctx.orgId);
-        return {
-          tool: 'spending_limit',
-          ok: l.known,
-          summary: l.known ? `spending limit ${l.limitCents / 100} USD, spent ${l.spentCents / 100} USD (${Math.round((100 * l.spentCents) / Math.max(1, l.limitCents))}%)` : 'no spending limit on file for this organization',
-          output: l,
-        };
-      },
-    });
+      (req) => decideAction(req, rules),
+    );
 
     const parts = [`Followed SOP "${sop.title}".`];
     let needsHuman: string | undefined;
@@ -46,22 +97,9 @@ export function createBillingAgent(tools: BillingTools) {
       if (ids.length === 0) {
         needsHuman = 'no transaction id in the ticket: ask the customer for it before any refund';
         parts.push('No transaction id was given, so nothing was refunded.');
-      } else {
-        const verified: string[] = [];
-        for (const id of ids) {
-          const run = box.allowed('verify_transaction') ? await box.call('verify_transaction', { id }) : undefined;
-          if (run?.ok) verified.push(id);
-        }
-        // A duplicate charge keeps the first (oldest) charge: only the copies are refunded.
-        const toRefund = sop.id === 'billing-duplicate-charge' ? verified.slice(1) : verified;
-        if (box.allowed('refund')) for (const id of toRefund) await box.call('refund', { id });
-        const refunded = box.runs.filter((r) => r.tool === 'refund' && r.ok).length;
-        parts.push(`${verified.length} of ${ids.length} transaction(s) verified; ${refunded} refunded.`);
-        if (verified.length < ids.length) needsHuman = 'a transaction id did not check out against the customer\'s account';
-        else if (sop.id === 'billing-duplicate-charge' && verified.length < 2) needsHuman = 'only one charge verified: a person should confirm the duplicate';
-      }
+      } else needsHuman = await refunds(box, tools, rules, sop, ids, parts);
     }
     if (!box.runs.length && !needsHuman) parts.push('The SOP allows no tools; steps are for a person to carry out.');
-    return { topic: 'Billing', sopId: sop.id, summary: parts.join(' '), steps: sopSteps(sop), toolRuns: box.runs, needsHuman };
+    return { topic: 'Billing', sopId: sop.id, summary: parts.join(' '), steps: sopSteps(sop), toolRuns: box.runs, ...(box.proposals.length ? { proposals: box.proposals } : {}), needsHuman };
   };
 }

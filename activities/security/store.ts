@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS ip_reputation (
   country TEXT, action TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS transactions (
   id TEXT PRIMARY KEY, user_id TEXT NOT NULL, org_id TEXT, amount_cents INTEGER NOT NULL, currency TEXT NOT NULL,
-  description TEXT NOT NULL, created_at TEXT NOT NULL, refunded_at TEXT, refund_ticket TEXT);
+  description TEXT NOT NULL, created_at TEXT NOT NULL, refunded_at TEXT, refund_ticket TEXT, plan TEXT);
 CREATE TABLE IF NOT EXISTS spending_limits (org_id TEXT PRIMARY KEY, limit_cents INTEGER NOT NULL, spent_cents INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS incidents (
   id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, user_id TEXT, org_id TEXT, category TEXT NOT NULL, topic TEXT NOT NULL,
@@ -54,7 +54,7 @@ function seed(db: ToolStore): void {
   const insToken = db.prepare('INSERT INTO tokens (user_id, kind, token_sha256, fingerprint, masked, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const insAudit = db.prepare('INSERT INTO audit_events (user_id, at, action, ip, detail) VALUES (?, ?, ?, ?, ?)');
   const insIp = db.prepare('INSERT INTO ip_reputation (fingerprint, masked, risk_score, network, country, action) VALUES (?, ?, ?, ?, ?, ?)');
-  const insTxn = db.prepare('INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insTxn = db.prepare('INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const insLimit = db.prepare('INSERT INTO spending_limits (org_id, limit_cents, spent_cents) VALUES (?, ?, ?)');
   db.transaction(() => {
     insOrg.run('acme-corp', 'Acme Corp');
@@ -81,10 +81,10 @@ function seed(db: ToolStore): void {
       ['203.0.113.42', 5, 'residential', 'US', 'allow'],
     ];
     for (const [ip, score, network, country, action] of ips) insIp.run(fingerprint(ip), maskMatch('ipv4', ip), score, network, country, action);
-    insTxn.run('txn_48213', 'mona', 'acme-corp', 400, 'USD', 'Pro plan, monthly', ago(now, 60 * 24 * 5));
-    insTxn.run('txn_48214', 'mona', 'acme-corp', 400, 'USD', 'Pro plan, monthly (duplicate)', ago(now, 60 * 24 * 5 - 1));
-    insTxn.run('txn_50001', 'demo-user', 'acme-corp', 1900, 'USD', 'ShotGun Business, yearly', ago(now, 60 * 24));
-    insTxn.run('txn_61002', 'octo-dev', 'initech', 2100, 'USD', 'Team plan, monthly', ago(now, 60 * 24 * 2));
+    insTxn.run('txn_48213', 'mona', 'acme-corp', 400, 'USD', 'Pro plan, monthly', ago(now, 60 * 24 * 5), 'pro-monthly');
+    insTxn.run('txn_48214', 'mona', 'acme-corp', 400, 'USD', 'Pro plan, monthly', ago(now, 60 * 24 * 5 - 1), 'pro-monthly');
+    insTxn.run('txn_50001', 'demo-user', 'acme-corp', 1900, 'USD', 'ShotGun Business, yearly', ago(now, 60 * 24), 'shotgun-business-yearly');
+    insTxn.run('txn_61002', 'octo-dev', 'initech', 2100, 'USD', 'Team plan, monthly', ago(now, 60 * 24 * 2), 'team-monthly');
     insLimit.run('acme-corp', 50_000, 49_000);
     insLimit.run('initech', 20_000, 5_000);
   })();
@@ -97,6 +97,8 @@ export function openToolStore(dataDir: string, file = 'githouse.sqlite'): ToolSt
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Stores created before transactions had a plan: duplicates then compare descriptions (COALESCE in billing-tools).
+  if (!(db.prepare('PRAGMA table_info(transactions)').all() as { name: string }[]).some((c) => c.name === 'plan')) db.exec('ALTER TABLE transactions ADD COLUMN plan TEXT');
   const seeded = db.prepare('SELECT COUNT(*) AS n FROM orgs').get() as { n: number };
   if (seeded.n === 0) seed(db);
   return db;

@@ -10,8 +10,11 @@ import { freshIntelligence, tempDir } from './helpers';
 
 const mona = { ticketId: 'ag-1', userId: 'mona', orgId: 'acme-corp' };
 
-async function billingRun(text: string, ctx = mona) {
-  const { intel, dataDir } = await freshIntelligence();
+/** Plain refunds wait for a person by default (activities/policy); these tests check the refund tool itself. */
+const refundsUnattended = { ACTIONS_UNATTENDED: 'refund,duplicate_refund' };
+
+async function billingRun(text: string, ctx = mona, env: Record<string, string> = refundsUnattended) {
+  const { intel, dataDir } = await freshIntelligence(env);
   const tri = await intel.triage.triage(ctx, text);
   const sop = await intel.knowledge.findSop('Billing', tri.redactedText);
   assert.ok(sop, 'a billing SOP');
