@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { fingerprint, maskMatch } from '../../core/pii';
 import { createHash } from 'node:crypto';
+import { seedTeamData, TEAM_SCHEMA } from './team-data';
 
 export type ToolStore = Database.Database;
 
@@ -99,7 +100,9 @@ export function openToolStore(dataDir: string, file = 'githouse.sqlite'): ToolSt
   db.exec(SCHEMA);
   // Stores created before transactions had a plan: duplicates then compare descriptions (COALESCE in billing-tools).
   if (!(db.prepare('PRAGMA table_info(transactions)').all() as { name: string }[]).some((c) => c.name === 'plan')) db.exec('ALTER TABLE transactions ADD COLUMN plan TEXT');
+  db.exec(TEAM_SCHEMA);
   const seeded = db.prepare('SELECT COUNT(*) AS n FROM orgs').get() as { n: number };
   if (seeded.n === 0) seed(db);
+  seedTeamData(db);
   return db;
 }
