@@ -1,4 +1,7 @@
-/** The DomainAgents port: A&S and Billing have agents; every other topic goes to a person. */
+/**
+ * The DomainAgents port: the registry of the seven teams' agents. A topic absent here goes to a person
+ * ("human live"); today that is only `unknown`.
+ */
 import type { Topic } from '../../core/domain';
 import { TicketflowError } from '../../core/errors';
 import { createLogger } from '../../core/logger';
@@ -8,17 +11,31 @@ import type { ToolStore } from '../security/store';
 import { createAccountSecurityAgent } from './account-security';
 import { createBillingAgent } from './billing';
 import { createBillingTools } from './billing-tools';
+import { createDevSupportAgent } from './devsupport';
+import { createDiscourseAgent } from './discourse';
+import { createEnterpriseAgent } from './enterprise';
 import type { LogSearch } from './log-search';
+import { createShotGunAgent } from './shotgun';
+import { createWorkersAgent } from './workers';
+
+/** The topics with an agent, known without opening a store (the routing measurement reads it). */
+export const AGENT_TOPICS = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse'] as const satisfies readonly Topic[];
+type AgentTopic = (typeof AGENT_TOPICS)[number];
 
 export function createDomainAgents(deps: { db: ToolStore; security: SecurityTools; logs: LogSearch; actionRules: ActionRules }): DomainAgents {
-  const agents: Partial<Record<Topic, ReturnType<typeof createBillingAgent>>> = {
+  const agents: Record<AgentTopic, ReturnType<typeof createBillingAgent>> = {
     'A&S': createAccountSecurityAgent(deps),
     Billing: createBillingAgent(createBillingTools(deps.db), deps.actionRules),
+    Enterprise: createEnterpriseAgent(deps.db),
+    DevSupport: createDevSupportAgent(deps.db),
+    Workers: createWorkersAgent(deps.db),
+    ShotGun: createShotGunAgent(deps.db),
+    Discourse: createDiscourseAgent(deps.db),
   };
   return {
-    topics: Object.keys(agents) as Topic[],
+    topics: AGENT_TOPICS,
     async investigate(ctx, topic, sop, _analysis, redactedText) {
-      const agent = agents[topic];
+      const agent = (AGENT_TOPICS as readonly Topic[]).includes(topic) ? agents[topic as AgentTopic] : undefined;
       if (!agent) throw new TicketflowError('bad_input', `no domain agent for ${topic}: route the ticket to a person`);
       const findings = await agent(ctx, sop, redactedText);
       createLogger('agents', { ticketId: ctx.ticketId }).info('investigated', { topic, sop: sop.id, tools: findings.toolRuns.map((r) => `${r.tool}:${r.ok}`), proposals: findings.proposals?.map((p) => p.id), needsHuman: findings.needsHuman });

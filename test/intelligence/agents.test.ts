@@ -23,11 +23,11 @@ async function billingRun(text: string, ctx = mona, env: Record<string, string> 
 }
 
 describe('domain agents', () => {
-  it('only A&S and Billing have agents; other topics are refused (routed to a human)', async () => {
+  it('every team has an agent; a topic no team owns (unknown) is refused (routed to a human)', async () => {
     const { intel } = await freshIntelligence();
-    assert.deepEqual([...intel.agents.topics].sort(), ['A&S', 'Billing']);
+    assert.deepEqual([...intel.agents.topics].sort(), ['A&S', 'Billing', 'DevSupport', 'Discourse', 'Enterprise', 'ShotGun', 'Workers']);
     const sop = (await intel.knowledge.findSop('Workers', 'runner jobs stuck in queued'))!;
-    await assert.rejects(intel.agents.investigate(mona, 'Workers', sop, {} as never, 'x'), (e: unknown) => e instanceof TicketflowError && !e.retriable);
+    await assert.rejects(intel.agents.investigate(mona, 'unknown', { ...sop, topic: 'unknown' }, {} as never, 'x'), (e: unknown) => e instanceof TicketflowError && !e.retriable);
     await intel.close();
   });
 
