@@ -1,0 +1,64 @@
+/**
+ * npx tsx scripts/human-live.ts [--agents=A&S,Billing] <labelled.jsonl>...
+ * How many tickets of a mixed load the router sends to "human live": each labelled ticket is routed with
+ * routeTicket twice, once from its labels (what a perfect triage would say) and once from the configured
+ * triage model (the rules model without a key). `--agents` replaces the registry's topics, so the same
+ * command measures the desk before and after a team gets its agent.
+ */
+import fs from 'node:fs';
+import { z } from 'zod';
+import { AGENT_TOPICS } from '../activities/agents';
+import { createTriage } from '../activities/triage';
+import { config } from '../core/config';
+import { topics, type QueryAnalysis, type Topic } from '../core/domain';
+import { modelFromConfig } from '../core/llm';
+import { routeTicket } from '../workflows/routing';
+
+const rowSchema = z.object({
+  id: z.union([z.string(), z.number()]),
+  query: z.string().min(1),
+  topic: z.enum(topics),
+  topics: z.array(z.enum(topics)).default([]),
+  is_sensitive: z.boolean().default(false),
+  urgency: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+});
+
+function parseArgs(argv: string[]): { agents: Topic[]; files: string[] } {
+  const flag = argv.find((a) => a.startsWith('--agents='));
+  const agents = flag ? z.array(z.enum(topics)).parse(flag.slice('--agents='.length).split(',').filter(Boolean)) : [...AGENT_TOPICS];
+  const files = argv.filter((a) => !a.startsWith('--'));
+  if (files.length === 0) throw new Error('give at least one labelled JSONL file');
+  return { agents, files };
+}
+
+async function main() {
+  const { agents, files } = parseArgs(process.argv.slice(2));
+  const triage = createTriage(modelFromConfig(config()));
+  const none = { risk_category: 'none' as const, confidence_score: 0, extracted_entities: [] };
+  let total = 0;
+  let byLabels = 0;
+  let byModel = 0;
+  const modelTopics: Record<string, number> = {};
+  for (const file of files) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())) {
+      const row = rowSchema.parse(JSON.parse(line));
+      total++;
+      const labelled: QueryAnalysis = { intent: 'labelled', urgency: row.urgency, tone: 'neutral', topic: row.topic, topics: row.topics, is_sensitive: row.is_sensitive };
+      if (routeTicket(labelled, none, agents).humanLive) byLabels++;
+      const t = await triage.triage({ ticketId: `hl-${String(row.id)}`, userId: 'cli', orgId: 'cli' }, row.query);
+      if (routeTicket(t.analysis, t.security, agents).humanLive) {
+        byModel++;
+        modelTopics[t.analysis.topic] = (modelTopics[t.analysis.topic] ?? 0) + 1;
+      }
+    }
+  }
+  const pct = (n: number) => `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
+  process.stdout.write(
+    `${JSON.stringify({ agents, tickets: total, humanLive: { byLabels: byLabels, byLabelsShare: pct(byLabels), byTriage: byModel, byTriageShare: pct(byModel), byTriageTopic: modelTopics } })}\n`,
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`human-live: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
