@@ -1,46 +1,77 @@
 /**
- * The deterministic policy guardrail on drafts: a reply that tells the customer to get around a security
- * control goes to a person, not to review. Patterns cover inflections ("bypassing", "worked around") and
- * close variants ("turn off 2FA", "without verification"). A negation right before the phrase ("we will
- * never disable two-factor") is the policy stated, not broken, and passes.
+ * The policy guardrail on replies: a reply that tells the customer (or says that support) got around or
+ * weakened a security control goes to a person, not to the customer. It reads the normalised text
+ * (core/text-normalize: no zero-width splits, no look-alike letters), clause by clause, and looks for an
+ * evasion verb aimed at a control in the same clause ("switch off MFA", "the identity check was skipped"),
+ * a verb that is evasion by itself ("bypass"), or a "you don't need 2FA". A negation before the verb
+ * ("we never turn off 2FA"), after it ("is not allowed"), a warning ("would leave you exposed") or a
+ * description of someone else's act ("an attacker may try to bypass") is the policy stated, not broken.
+ * Measured on paraphrases written for it: test/actions/guardrail-paraphrase.test.ts.
  */
-export interface PolicyRule {
-  id: string;
-  re: RegExp;
-}
-
-export const policyRules: PolicyRule[] = [
-  { id: 'bypass', re: /\bby-?pass(?:es|ed|ing)?\b/gi },
-  { id: 'circumvent', re: /\bcircumvent(?:s|ed|ing|ion)?\b/gi },
-  { id: 'work around', re: /\bwork(?:s|ed|ing)?[- ]?arounds?\b/gi },
-  { id: 'skip verification', re: /\bskip(?:s|ped|ping)?\b(?:\s+\w+){0,3}?\s+(?:verification|verifying|verify|identity checks?|security checks?|2fa|two[- ]factor|mfa)\b/gi },
-  { id: 'ignore policy', re: /\bignor(?:e|es|ed|ing)\b(?:\s+\w+){0,3}?\s+(?:the\s+)?(?:polic(?:y|ies)|rules?|sops?|procedures?|security)\b/gi },
-  {
-    id: 'disable security',
-    re: /\b(?:disabl(?:e|es|ed|ing)|turn(?:s|ed|ing)?\s+off|switch(?:es|ed|ing)?\s+off|deactivat(?:e|es|ed|ing))\b(?:\s+\w+){0,3}?\s+(?:security|2fa|two[- ]factor(?:\s+authentication)?|mfa|verification|protections?|secret scanning|push protection)\b/gi,
-  },
-  { id: 'without verification', re: /\bwithout\s+(?:any\s+|further\s+)?(?:verification|verifying|identity checks?|security checks?)\b/gi },
-  { id: 'override security', re: /\boverrid(?:e|es|den|ing)\b(?:\s+\w+){0,3}?\s+(?:security|polic(?:y|ies)|verification|checks?)\b/gi },
-];
-
-const NEGATION = /\b(?:never|not|no|cannot|can'?t|won'?t|don'?t|doesn'?t|shouldn'?t|mustn'?t)\s+(?:\w+\s+){0,2}$/i;
+import { normalizeText } from '../../core/text-normalize';
+import { contextCues, controls, controlVerbs, negationAfter, negationBefore, needless, splitVerb, strongVerbs } from './lexicon';
 
 export interface PolicyViolation {
   rule: string;
   excerpt: string;
 }
 
-export function findPolicyViolations(text: string): PolicyViolation[] {
-  const out: PolicyViolation[] = [];
-  for (const rule of policyRules) {
-    rule.re.lastIndex = 0;
-    for (const m of text.matchAll(rule.re)) {
-      const start = m.index ?? 0;
-      // Only within the same clause: punctuation ends the negation's reach.
-      const before = text.slice(Math.max(0, start - 40), start).split(/[.,;:!?\n]/).pop() ?? '';
-      if (NEGATION.test(before)) continue;
-      out.push({ rule: rule.id, excerpt: text.slice(Math.max(0, start - 30), Math.min(text.length, start + m[0].length + 30)).replace(/\s+/g, ' ').trim() });
+const re = (src: string, flags = 'g') => new RegExp(src, flags);
+const verbs = [...strongVerbs.map(([rule, src]) => ({ rule, strong: true, re: re(String.raw`\b(?:${src})\b`) })), ...controlVerbs.map(([rule, src]) => ({ rule, strong: false, re: re(String.raw`\b(?:${src})\b`) })), { rule: 'disable security', strong: false, re: re(splitVerb) }];
+const control = re(controls);
+const needlessRes = needless.map((s) => re(s));
+const negBefore = re(negationBefore, '');
+const negAfter = re(negationAfter, '');
+const context = re(contextCues, '');
+/** How far (characters) a control may be from its verb and still be its object or subject. */
+const REACH = 45;
+
+/** Sentences, then clauses: a negation or a subject does not reach across "; but so because". */
+function clauses(text: string): { start: number; text: string }[] {
+  const out: { start: number; text: string }[] = [];
+  const boundary = /[.!?;:\n]+|,\s*(?=(?:but|so|because|then|which|while|and then)\b)|\s(?=(?:but|so that|because|which is why|while)\s)/g;
+  let start = 0;
+  for (const m of text.matchAll(boundary)) {
+    out.push({ start, text: text.slice(start, m.index) });
+    start = (m.index ?? 0) + m[0].length;
+  }
+  out.push({ start, text: text.slice(start) });
+  return out.filter((c) => c.text.trim());
+}
+
+function nearControl(clause: string, from: number, to: number): boolean {
+  for (const m of clause.matchAll(control)) {
+    const s = m.index ?? 0;
+    const e = s + m[0].length;
+    // After the verb, before it (passive: "the check was skipped"), or inside it ("turn MFA off").
+    if ((s >= from && s - to <= REACH) || (e <= to && from - e <= REACH)) return true;
+  }
+  return false;
+}
+
+function clauseViolations(clause: string): string[] {
+  if (context.test(clause)) return [];
+  const found: string[] = [];
+  for (const n of needlessRes) {
+    for (const m of clause.matchAll(n)) if (nearControl(clause, m.index ?? 0, (m.index ?? 0) + m[0].length)) found.push('skip verification');
+  }
+  for (const v of verbs) {
+    for (const m of clause.matchAll(v.re)) {
+      const from = m.index ?? 0;
+      const to = from + m[0].length;
+      if (!v.strong && !nearControl(clause, from, to)) continue;
+      if (negBefore.test(clause.slice(0, from)) || negAfter.test(clause.slice(to))) continue;
+      found.push(v.rule);
     }
+  }
+  return found;
+}
+
+export function findPolicyViolations(text: string): PolicyViolation[] {
+  const norm = normalizeText(text).replace(/[\u2018\u2019\u02BC]/g, "'").toLowerCase();
+  const out: PolicyViolation[] = [];
+  for (const c of clauses(norm)) {
+    for (const rule of new Set(clauseViolations(c.text))) out.push({ rule, excerpt: c.text.replace(/\s+/g, ' ').trim().slice(0, 120) });
   }
   return out;
 }
