@@ -57,12 +57,14 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('a ticket of each of the seven teams reaches a draft through its agent, none in human live', async () => {
+test('a ticket of each of the seven teams reaches a draft through its agent, none in human live; an unknown topic goes live', async () => {
   const bundle = await bundleOnce();
   const worker = await createTestWorker({ connection: native, taskQueue, bundle, intelligence, publisher });
   const tickets = createTicketClient({ client: new Client({ connection }), config: cfg });
   await worker.runUntil(async () => {
     const created = await Promise.all(cases.map((c) => tickets.createTicket({ text: c.text, userId: c.userId, orgId: c.orgId, channel: 'web' })));
+    // What no team owns still goes to a person, live.
+    const stray = await tickets.createTicket({ text: 'What is the best pizza place near your office?', userId: 'mona', orgId: 'acme-corp', channel: 'web' });
     for (const [i, c] of cases.entries()) {
       const id = created[i]!.ticketId;
       const s = await waitForState(() => tickets.getState(id), (x) => x.awaiting !== null, `${c.topic}: a person is needed`, 40_000);
@@ -79,5 +81,11 @@ test('a ticket of each of the seven teams reaches a draft through its agent, non
       assert.ok(s.events.some((e) => e.type === 'tool' && e.data.tool === `agent:${c.topic}`), `${c.topic}: the agent's tool event`);
       await tickets.close(id, { by: 'test', reason: 'test done' });
     }
+    const live = await waitForState(() => tickets.getState(stray.ticketId), (x) => x.awaiting !== null, 'unknown: a person is needed', 40_000);
+    assert.equal(live.analysis?.topic, 'unknown');
+    assert.equal(live.routing?.humanLive, true);
+    assert.equal(live.queue, 'human_live');
+    assert.deepEqual(live.findings, []);
+    await tickets.close(stray.ticketId, { by: 'test', reason: 'test done' });
   });
 });
