@@ -4,6 +4,7 @@
  * was taken: these tools only read, so the reply can only state what was found.
  */
 import type { Findings, Sop, Topic, ToolRun } from '../../core/domain';
+import { redact } from '../../core/pii';
 import type { TicketContext } from '../ports';
 import { sopSteps } from './sop-steps';
 import { createToolbox, type ToolFn } from './toolbox';
@@ -22,8 +23,9 @@ export interface TeamAgentSpec {
   needsHuman?: (runs: readonly ToolRun[], sop: Sop) => string | undefined;
 }
 
+/** The toolbox redacts outputs; summaries can quote what people wrote (a post title), so they are redacted here. */
 export function toolRun(tool: string, ok: boolean, summary: string, output: Record<string, unknown>): ToolRun {
-  return { tool, ok, summary, output };
+  return { tool, ok, summary: redact(summary), output };
 }
 
 /** The output of the first run of `tool`, when it ran. */

@@ -69,6 +69,15 @@ describe('team tools', () => {
     db.close();
   });
 
+  it('never carry personal data in a summary: text people wrote (a post title) is redacted like the output', () => {
+    const db = openToolStore(tempDir());
+    db.prepare("INSERT INTO moderation_queue (user_id, at, kind, title, status, reason) VALUES ('pat', ?, 'post', 'Call me on +44 20 7946 0958 or pat@example.com', 'held', 'links')").run(new Date().toISOString());
+    const run = createDiscourseTools(db).moderation_queue({ ticketId: 't', userId: 'pat', orgId: 'o' }, '');
+    assert.match(run.summary, /held/);
+    assert.doesNotMatch(run.summary, /7946|pat@example\.com/);
+    db.close();
+  });
+
   it('change nothing in the store', () => {
     const db = openToolStore(tempDir());
     const before = dump(db);
