@@ -12,6 +12,7 @@ import { loadConfig } from '../core/config';
 import { rootLogger, createLogger } from '../core/logger';
 import { createGateway } from '../gateway/server';
 import type { SnapshotSource } from '../gateway/snapshot-source';
+import type { CustomerView } from '../gateway/stream/hub';
 import { nowUs } from './clock';
 import { benchEvent, SeqCounter, ticketForRecord } from './events';
 import { helloParent, serveParent } from './ipc';
@@ -48,6 +49,9 @@ const topic = process.env.BENCH_TOPIC ?? '';
 const instanceId = process.env.BENCH_INSTANCE ?? `bench-${process.pid}`;
 const config = loadConfig(process.env);
 const logger = createLogger('bench-server', { kind, instanceId });
+// The bench's records are customer-visible by construction and its frames must keep their stamp, so the
+// customer view is the whole event; it is still a view the hub applies (and an identity one costs no copy).
+const wholeEvent: CustomerView = (e) => e;
 const emptySnapshots: SnapshotSource = { getSnapshot: () => Promise.resolve({ status: 'open', events: [], lastSeq: 0 }) };
 
 interface ServerUnderTest {
@@ -65,7 +69,7 @@ async function start(): Promise<ServerUnderTest> {
     await gw.waitReady(60_000);
     return { port, sockets: () => gw.sockets, recordsIn: () => Promise.resolve(gw.recordsIn), deliver: (e) => gw.deliver(e), stop: () => gw.stop() };
   }
-  const gw = createGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger, ...(kind === 'raw' ? { kafka: false as const } : {}) });
+  const gw = createGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger, customerView: wholeEvent, ...(kind === 'raw' ? { kafka: false as const } : {}) });
   const port = await gw.listen(0, '127.0.0.1');
   await gw.waitReady(60_000);
   return {

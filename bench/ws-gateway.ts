@@ -128,7 +128,6 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     topic: deps.topic,
     groupId: gatewayGroupId(deps.instanceId),
     logger: logger.child({ component: 'ws-gateway-kafka' }),
-    resetToLatest: true,
     handle: (key, value, where) => {
       recordsIn++;
       const decoded = decodeTicketEvent(key, value);

@@ -8,7 +8,7 @@
  * refuses new streams, closes sockets with 1001, disconnects the consumer) -> stopped. `stop()` is idempotent.
  *
  * @example In-process on port 0 (tests, the benchmark):
- * const gw = createGateway({ config: loadConfig({ ...process.env, JWT_SECRET: '<32+ bytes>' }), snapshots, topic });
+ * const gw = createGateway({ config: loadConfig({ ...process.env, JWT_SECRET: '<32+ bytes>' }), snapshots, topic, customerView: forCustomer });
  * const port = await gw.listen(0, '127.0.0.1');
  * await gw.waitReady();                       // the consumer joined and fetched once
  * const token = gw.auth.signAccessToken({ sub: 'bench', role: 'agent' }, 3_600_000);
@@ -28,8 +28,9 @@ import { sendJson, sendText } from './http/respond';
 import { createRecordConsumer, gatewayGroupId, type RecordConsumer } from './kafka/consumer';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import type { SnapshotSource } from './snapshot-source';
-import { TicketHub } from './stream/hub';
+import { TicketHub, type CustomerView } from './stream/hub';
 import { createIngest } from './stream/ingest';
+import { resyncOpenTickets } from './stream/resync';
 import { registerStreamRoute } from './stream/route';
 import { sessionStatuses } from './stream/session-status';
 
@@ -56,8 +57,12 @@ export interface GatewayDeps {
   registerRoutes?: (app: TemplatedApp, ctx: GatewayContext) => void;
   logger?: Logger;
   jtis?: JtiStore;
-  /** What customers' sockets may see of an event (null hides it); default: everything. */
-  customerView?: (event: TicketEvent) => TicketEvent | null;
+  /**
+   * What customers' sockets may see of an event (null hides it). Required, with no default: a gateway built
+   * without it would show customers drafts and tool output (`forCustomer` in gateway/api/views.ts is the
+   * product's).
+   */
+  customerView: CustomerView;
   /** Snapshot query timeout per connection (default 10 s). */
   snapshotTimeoutMs?: number;
   /** Collect Node process metrics too (main.ts turns it on; off in tests). */
@@ -103,13 +108,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
           groupId: gatewayGroupId(instanceId),
           handle: createIngest({ hub, metrics, logger }),
           logger: logger.child({ component: 'gateway-kafka' }),
-          resetToLatest: true,
           onReadyChange: (r) => {
             metrics.consumerReady.set(r ? 1 : 0);
             if (r) consumerStarted = true;
           },
           onFailure: () => metrics.consumerFailures.inc(),
           onLag: (t, partition, lag) => metrics.consumerLag.set({ topic: t, partition: String(partition) }, lag),
+          onGap: () => resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs: deps.snapshotTimeoutMs ?? 10_000 }),
         });
 
   const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);

@@ -3,8 +3,11 @@
  * kafkajs: a KafkaJS-compatible client could replace this file alone.
  *
  * Every gateway instance must see every record (its sockets may be on any ticket), so each instance has its
- * own consumer group, `ticketflow-gateway-<instanceId>`, and starts at the latest offsets: the snapshot on
- * connect covers the past. A supervisor loop owns failures: kafkajs retries briefly inside, and when the
+ * own consumer group, `ticketflow-gateway-<instanceId>`. Its position in every partition is its own
+ * (positions.ts): the end offsets when it first joins (the snapshot on connect covers the past), then what it
+ * delivered; every join, including kafkajs's own rejoins and the supervisor's restarts after an outage, seeks
+ * every assigned partition there, so a partition that had delivered nothing before an outage does not skip
+ * to the latest offset. A supervisor loop owns failures: kafkajs retries briefly inside, and when the
  * consumer crashes or cannot connect, the loop backs off exponentially and tries again forever; after
  * `breakerThreshold` consecutive failures the instance reports not ready until the consumer rejoins.
  */
@@ -13,6 +16,7 @@ import type { Config } from '../../core/config';
 import { createKafka } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import { Breaker } from './breaker';
+import { PartitionPositions } from './positions';
 
 export interface RecordLocation {
   topic: string;
@@ -37,13 +41,16 @@ export interface ConsumerOptions {
   groupId: string;
   handle: RecordHandler;
   logger: Logger;
-  /** Move the group to the latest offsets before the first join (the snapshot covers the past). */
-  resetToLatest?: boolean;
   /** How often positions are committed, off the delivery path (default 1 s). */
   commitIntervalMs?: number;
   onReadyChange?: (ready: boolean) => void;
   onFailure?: (err: unknown) => void;
   onLag?: (topic: string, partition: number, lag: number) => void;
+  /**
+   * Partitions whose records between the last delivery and the log's start are gone (retention, a broker
+   * that lost its data): their subscribers need a fresh snapshot. Called before the consumer rejoins.
+   */
+  onGap?: (partitions: number[]) => void;
 }
 
 export function gatewayGroupId(instanceId: string): string {
@@ -76,48 +83,39 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000 },
   });
 
-  async function resetOffsets(): Promise<void> {
+  const positions = new PartitionPositions();
+  let committing = false;
+
+  /** Reads every partition's log range and places the consumer's positions against it (before each join). */
+  async function placePositions(): Promise<void> {
     const admin = kafka.admin();
+    let gaps: number[];
     try {
       await admin.connect();
-      // A group with no committed offsets starts at the latest by itself (fromBeginning: false); only a
-      // returning group (a stable instance id) has a stale position to move.
-      const committed = await admin.fetchOffsets({ groupId: opts.groupId, topics: [opts.topic] });
-      const hasCommits = committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0));
-      if (!hasCommits) return;
-      await admin.resetOffsets({ groupId: opts.groupId, topic: opts.topic, earliest: false });
-      log.info('consumer group moved to the latest offsets', { groupId: opts.groupId, topic: opts.topic });
-    } catch (err) {
-      // A group that still has members (a restart within the session timeout) cannot be reset; it resumes.
-      log.warn('could not reset consumer group to latest; resuming from committed offsets', { groupId: opts.groupId, err: (err as Error).message });
+      gaps = positions.place(await admin.fetchTopicOffsets(opts.topic));
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
+    if (gaps.length > 0) {
+      log.warn('records lost to the consumer before it could read them; resyncing subscribers', { topic: opts.topic, partitions: gaps });
+      opts.onGap?.(gaps);
+    }
   }
-
-  // Positions to commit, per partition: the offset after the last record handed to the fan-out.
-  const positions = new Map<number, string>();
-  // The same, never cleared: where a restarted consumer picks up, so an outage leaves no gap even when no
-  // commit got through (a fresh group would otherwise start at the latest offsets and skip the outage).
-  const delivered = new Map<number, string>();
-  let committing = false;
 
   /**
    * Commits what was delivered since the last commit, never awaited by the fetch loop: a commit per batch
-   * made every fetch wait a broker round trip (tens of ms of added latency, see docs/benchmarks.md). After a
-   * restart within the process the group resumes at most one interval behind, and the per-socket seq
-   * de-duplication drops what is read twice.
+   * made every fetch wait a broker round trip (tens of ms of added latency, see docs/benchmarks.md). The
+   * commits are for operators (lag per group); a rejoin resumes from the in-process positions, not from them.
    */
   async function commitPositions(consumer: Consumer): Promise<void> {
-    if (committing || positions.size === 0) return;
+    if (committing) return;
+    const offsets = positions.takeDirty().map((o) => ({ topic: opts.topic, ...o }));
+    if (offsets.length === 0) return;
     committing = true;
-    const offsets = [...positions].map(([partition, offset]) => ({ topic: opts.topic, partition, offset }));
-    positions.clear();
     try {
       await consumer.commitOffsets(offsets);
     } catch (err) {
-      // Keep the newer of (failed, since-recorded) positions for the next try.
-      for (const o of offsets) if (!positions.has(o.partition)) positions.set(o.partition, o.offset);
+      positions.restore(offsets.map((o) => o.partition));
       log.debug('offset commit failed; retrying next interval', { topic: opts.topic, err: (err as Error).message });
     } finally {
       committing = false;
@@ -134,19 +132,15 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       resolveOffset(message.offset);
       handled = message.offset;
     }
-    if (handled !== undefined) {
-      const next = (BigInt(handled) + 1n).toString();
-      positions.set(batch.partition, next);
-      delivered.set(batch.partition, next);
-    }
+    if (handled !== undefined) positions.delivered(batch.partition, handled);
     const last = batch.lastOffset();
     const lag = Number(batch.highWatermark) - Number(last) - 1;
     opts.onLag?.(batch.topic, batch.partition, Math.max(0, lag));
     await heartbeat();
   }
 
-  async function runOnce(first: boolean): Promise<void> {
-    if (first && opts.resetToLatest) await resetOffsets();
+  async function runOnce(): Promise<void> {
+    await placePositions();
     const consumer = kafka.consumer({
       groupId: opts.groupId,
       allowAutoTopicCreation: false,
@@ -160,6 +154,14 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     const crashed = new Promise<unknown>((resolve) => {
       consumer.on(consumer.events.CRASH, (e) => resolve(e.payload.error));
     });
+    // Every join (the first, kafkajs's rejoins, a restart after a crash) resumes every partition at the
+    // gateway's own position; without a seek, a partition with no commit would start at the latest offset.
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      for (const partition of e.payload.memberAssignment[opts.topic] ?? []) {
+        const offset = positions.offsetOf(partition);
+        if (offset !== undefined) consumer.seek({ topic: opts.topic, partition, offset });
+      }
+    });
     // Ready after the first fetch of a join, not at the join itself: by then the start offsets are resolved,
     // so a record produced after "ready" is never behind the consumer's starting point.
     consumer.on(consumer.events.FETCH, () => {
@@ -171,7 +173,6 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: false });
       await consumer.run({ eachBatch, eachBatchAutoResolve: false, autoCommit: false });
-      if (!first) for (const [partition, offset] of delivered) consumer.seek({ topic: opts.topic, partition, offset });
       commitTimer = setInterval(() => void commitPositions(consumer), opts.commitIntervalMs ?? 1_000);
       const outcome = await Promise.race([crashed, stopped.then(() => 'stopped' as const)]);
       if (outcome !== 'stopped') throw outcome instanceof Error ? outcome : new Error(String(outcome));
@@ -184,10 +185,9 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
   }
 
   async function supervise(): Promise<void> {
-    let first = true;
     while (!stopping) {
       try {
-        await runOnce(first);
+        await runOnce();
       } catch (err) {
         if (stopping) break;
         opts.onFailure?.(err);
@@ -196,7 +196,6 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
         log.warn('kafka consumer failed; retrying', { topic: opts.topic, failures: breaker.consecutiveFailures, breakerOpen: breaker.open, retryInMs: waitMs, err: (err as Error).message });
         await Promise.race([new Promise((r) => setTimeout(r, waitMs).unref()), stopped]);
       }
-      first = false;
     }
   }
 

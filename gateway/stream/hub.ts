@@ -16,62 +16,18 @@
  * customers get `customerView(event)` (internal events dropped, data trimmed) on `ticket/<id>/customer`.
  * Positions advance on every event either way, so a filtered-out event never looks like a gap.
  */
-import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import type { TemplatedApp } from 'uWebSockets.js';
 import type { TicketEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
-import { CloseCode, CloseReason } from '../close-codes';
 import type { GatewayMetrics } from '../metrics';
 import type { TicketSnapshot } from '../snapshot-source';
 import { eventFrame, snapshotFrame } from './frames';
-import { comparePositions, durablePosition, maxPosition, positionOf, type Position } from './position';
-import { sessionStatusAfter, sessionStatusFromTicketStatus, type SessionStatus } from './session-status';
+import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
+import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
+import { TicketRegistry, type Audience, type CustomerView, type PendingConnection, type StreamSocket, type TicketState } from './ticket-state';
 
-/** What a connection carries from its upgrade to its close (uWS user data). */
-export type Audience = 'agent' | 'customer';
-
-export interface StreamSocketData {
-  connId: number;
-  /** Which view of the ticket this socket gets (agents: everything; customers: `customerView`). */
-  audience: Audience;
-  ticketId: string;
-  sub: string;
-  role: string;
-  since: number;
-  /** Both released once the socket is attached: an idle socket should cost bytes, not its history. */
-  pending: PendingConnection | undefined;
-  snapshot: TicketSnapshot | undefined;
-  /** Last position this socket was sent (kept current only while catching up; then the topic's frontier). */
-  position: Position;
-  connectedAt: number;
-  lastInboundAt: number;
-  closing: boolean;
-  /** Counted in the hub's sockets (set by attach, cleared by detach). */
-  attached?: boolean;
-  closeReason?: SessionStatus;
-  /** The ping bucket this socket is in (see pinger.ts). */
-  pingSlot?: number;
-}
-
-export type StreamSocket = WebSocket<StreamSocketData>;
-
-export interface PendingConnection {
-  ticketId: string;
-  buffer: TicketEvent[];
-  overflowed: boolean;
-}
-
-interface TicketState {
-  topics: Record<Audience, string>;
-  /** Subscribed sockets per audience (to know which views to publish). */
-  audienceCounts: Record<Audience, number>;
-  /** Position of the last record published to the topic; undefined until a socket or record sets it. */
-  frontier: Position | undefined;
-  subscribed: Set<StreamSocket>;
-  catchingUp: Set<StreamSocket>;
-  pending: Set<PendingConnection>;
-  lastEventAt: number;
-  status: SessionStatus;
-}
+export type { Audience, CustomerView, PendingConnection, StreamSocket, StreamSocketData } from './ticket-state';
+export { ticketTopic } from './ticket-state';
 
 export interface HubOptions {
   app: TemplatedApp;
@@ -79,36 +35,26 @@ export interface HubOptions {
   logger: Logger;
   /** A socket whose send buffer passes this many bytes is closed with SLOW_CONSUMER. */
   maxBackpressureBytes: number;
-  /** What a customer may see of an event (null: nothing). Default: everything. */
-  customerView?: (event: TicketEvent) => TicketEvent | null;
+  /** What a customer may see of an event (null: nothing). Required: no default could be safe. */
+  customerView: CustomerView;
   /** Records buffered per pending connection before it is refused (its snapshot took too long). */
   maxPendingBuffer?: number;
   now?: () => number;
 }
 
-export function ticketTopic(ticketId: string, audience: Audience = 'agent'): string {
-  return audience === 'agent' ? `ticket/${ticketId}` : `ticket/${ticketId}/customer`;
-}
-
-export class TicketHub {
-  private readonly tickets = new Map<string, TicketState>();
+export class TicketHub extends TicketRegistry {
   private socketCount = 0;
-  private readonly now: () => number;
   private readonly maxPendingBuffer: number;
-  private readonly customerView: (event: TicketEvent) => TicketEvent | null;
+  private readonly customerView: CustomerView;
 
   constructor(private readonly opts: HubOptions) {
-    this.now = opts.now ?? Date.now;
+    super(opts.now ?? Date.now, opts.logger);
     this.maxPendingBuffer = opts.maxPendingBuffer ?? 10_000;
-    this.customerView = opts.customerView ?? ((e) => e);
+    this.customerView = opts.customerView;
   }
 
   get sockets(): number {
     return this.socketCount;
-  }
-
-  get ticketCount(): number {
-    return this.tickets.size;
   }
 
   /** Starts buffering `ticketId`'s records for a connection whose snapshot is about to be queried. */
@@ -141,8 +87,7 @@ export class TicketHub {
     let position = maxPosition(durablePosition(d.since), durablePosition(snapshot.lastSeq));
     let finished = snapshot.events.at(-1)?.type === 'resolved';
     const view = (e: TicketEvent) => (d.audience === 'agent' ? e : this.customerView(e));
-    const visible = d.audience === 'agent' ? snapshot : { ...snapshot, events: snapshot.events.flatMap((e) => view(e) ?? []) };
-    const frames = [snapshotFrame(d.ticketId, visible, d.since)];
+    const frames = [snapshotFrame(d.ticketId, this.visible(d.audience, snapshot), d.since)];
     for (const event of buffered) {
       const p = positionOf(event);
       if (comparePositions(p, position) <= 0) continue;
@@ -202,6 +147,10 @@ export class TicketHub {
       if (pending.buffer.length >= this.maxPendingBuffer) pending.overflowed = true;
       else pending.buffer.push(event);
     }
+    if (st.held) {
+      st.held.push(event);
+      return;
+    }
     const position = positionOf(event);
     st.lastEventAt = this.now();
     // Frames are built at most once per audience per record, and only if someone will get them.
@@ -247,53 +196,62 @@ export class TicketHub {
         if (frame) this.opts.metrics.framesOut.inc();
         d.position = position;
       }
-      if (st.frontier !== undefined && comparePositions(st.frontier, d.position) >= 0) {
-        st.catchingUp.delete(ws);
-        this.subscribe(ws, st);
-      }
     }
+    this.promoteCaughtUp(st);
 
     if (event.type === 'resolved') {
       for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, 'RESOLVED');
     }
   }
 
-  /** Closes sockets idle longer than `ttlMs` (no record for their ticket and nothing from the client). */
-  closeIdle(ttlMs: number): number {
-    const t = this.now();
-    let closed = 0;
-    for (const st of [...this.tickets.values()]) {
-      if (t - st.lastEventAt <= ttlMs) continue;
-      for (const ws of [...st.subscribed, ...st.catchingUp]) {
-        const d = ws.getUserData();
-        if (t - Math.max(d.lastInboundAt, d.connectedAt) > ttlMs) {
-          d.closeReason = 'timed_out';
-          this.opts.logger.info('session idle, closing', { ticketId: d.ticketId, sub: d.sub, idleMs: t - Math.max(d.lastInboundAt, d.connectedAt, st.lastEventAt) });
-          this.end(ws, 'SESSION_IDLE');
-          closed++;
-        }
+  /**
+   * Sends each of the ticket's sockets a snapshot frame with the events past its own position, then hands on
+   * the records kept back. Without a snapshot (the query failed) the sockets are closed with GOING_AWAY, so
+   * their clients reconnect with `since` and get one: never silence.
+   */
+  release(ticketId: string, snapshot: TicketSnapshot | undefined): void {
+    const st = this.tickets.get(ticketId);
+    if (!st?.held) return;
+    const held = st.held;
+    st.held = undefined;
+    const sockets = [...st.subscribed, ...st.catchingUp];
+    if (!snapshot) {
+      for (const ws of sockets) this.end(ws, 'GOING_AWAY');
+      return;
+    }
+    const upTo = durablePosition(snapshot.lastSeq);
+    const finished = snapshot.events.at(-1)?.type === 'resolved';
+    st.status = sessionStatusFromTicketStatus(snapshot.status);
+    for (const ws of sockets) {
+      const d = ws.getUserData();
+      const at = st.subscribed.has(ws) ? st.frontier! : d.position;
+      // A token position (a draft's preview) has not delivered that draft yet.
+      const since = at.part === Number.POSITIVE_INFINITY ? at.seq : at.seq - 1;
+      if (ws.send(snapshotFrame(ticketId, this.visible(d.audience, snapshot), since)) === 2) {
+        this.closeSlow(ws);
+        continue;
+      }
+      this.opts.metrics.framesOut.inc();
+      if (finished) this.end(ws, 'RESOLVED');
+      else if (!st.subscribed.has(ws)) d.position = maxPosition(d.position, upTo);
+    }
+    if (st.frontier) st.frontier = maxPosition(st.frontier, upTo);
+    this.promoteCaughtUp(st);
+    for (const event of held) this.deliver(event);
+  }
+
+  private visible(audience: Audience, snapshot: TicketSnapshot): TicketSnapshot {
+    return audience === 'agent' ? snapshot : { ...snapshot, events: snapshot.events.flatMap((e) => this.customerView(e) ?? []) };
+  }
+
+  /** Catching-up sockets the frontier has reached join the topic. */
+  private promoteCaughtUp(st: TicketState): void {
+    for (const ws of st.catchingUp) {
+      if (st.frontier !== undefined && comparePositions(st.frontier, ws.getUserData().position) >= 0) {
+        st.catchingUp.delete(ws);
+        this.subscribe(ws, st);
       }
     }
-    return closed;
-  }
-
-  /** Closes every socket (drain). */
-  closeAll(code: 'GOING_AWAY' | 'INTERNAL_ERROR'): void {
-    for (const st of [...this.tickets.values()]) {
-      for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, code);
-    }
-  }
-
-  /** Open sessions by status (timed-out ones are closed, so they show in the logs and close counts). */
-  sessionCounts(): Record<SessionStatus, number> {
-    const counts: Record<SessionStatus, number> = { active: 0, waiting_for_human: 0, completed: 0, failed: 0, timed_out: 0 };
-    for (const st of this.tickets.values()) counts[st.status] += st.subscribed.size + st.catchingUp.size;
-    return counts;
-  }
-
-  /** The session status of `ticketId`'s open sockets (undefined when none). */
-  ticketSessionStatus(ticketId: string): SessionStatus | undefined {
-    return this.tickets.get(ticketId)?.status;
   }
 
   private subscribe(ws: StreamSocket, st: TicketState): void {
@@ -316,50 +274,5 @@ export class TicketHub {
     this.opts.metrics.slowCloses.inc();
     this.opts.logger.warn('slow socket closed', { ticketId: d.ticketId, sub: d.sub, bufferedBytes: ws.getBufferedAmount() });
     this.end(ws, 'SLOW_CONSUMER');
-  }
-
-  private end(ws: StreamSocket, code: 'RESOLVED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR'): void {
-    const d = ws.getUserData();
-    if (d.closing) return;
-    d.closing = true;
-    // end() runs the close handler synchronously, which detaches the socket.
-    ws.end(CloseCode[code], CloseReason[code]);
-  }
-
-  private stateFor(ticketId: string): TicketState {
-    let st = this.tickets.get(ticketId);
-    if (!st) {
-      st = {
-        topics: { agent: ticketTopic(ticketId, 'agent'), customer: ticketTopic(ticketId, 'customer') },
-        audienceCounts: { agent: 0, customer: 0 },
-        frontier: undefined,
-        subscribed: new Set(),
-        catchingUp: new Set(),
-        pending: new Set(),
-        lastEventAt: this.now(),
-        status: 'active',
-      };
-      this.tickets.set(ticketId, st);
-    }
-    return st;
-  }
-
-  /** A ticket nobody listens to keeps no state: the next subscriber starts from its own snapshot. */
-  private forgetIfIdle(ticketId: string, st: TicketState): void {
-    if (st.subscribed.size === 0 && st.catchingUp.size === 0 && st.pending.size === 0) this.tickets.delete(ticketId);
-  }
-
-  /** Tickets with at least one open socket (computed at scrape time, not per connect). */
-  subscribedTickets(): number {
-    let n = 0;
-    for (const st of this.tickets.values()) if (st.subscribed.size + st.catchingUp.size > 0) n++;
-    return n;
-  }
-
-  /** Connections waiting for their snapshot. */
-  pendingCount(): number {
-    let n = 0;
-    for (const st of this.tickets.values()) n += st.pending.size;
-    return n;
   }
 }

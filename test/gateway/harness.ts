@@ -7,6 +7,7 @@ import type { Producer } from 'kafkajs';
 import WebSocket from 'ws';
 import type { Config } from '../../core/config';
 import { EVENT_SCHEMA_VERSION, type TicketEvent, type TicketEventType } from '../../core/events';
+import { forCustomer } from '../../gateway/api/views';
 import { createGateway, type Gateway, type GatewayDeps } from '../../gateway/server';
 import type { SnapshotSource, TicketSnapshot } from '../../gateway/snapshot-source';
 import { rootLogger } from '../../core/logger';
@@ -46,8 +47,9 @@ export class MemorySnapshots implements SnapshotSource {
   }
 }
 
+/** An event; its default data makes a `message` one customers may see (an agent's, see forCustomer). */
 export function ev(ticketId: string, seq: number, type: TicketEventType = 'message', data: Record<string, unknown> = {}, part?: number): TicketEvent {
-  return { v: EVENT_SCHEMA_VERSION, ticketId, seq, type, at: new Date().toISOString(), data: { n: seq, ...data }, ...(part === undefined ? {} : { part }) };
+  return { v: EVENT_SCHEMA_VERSION, ticketId, seq, type, at: new Date().toISOString(), data: { n: seq, from: 'agent', ...data }, ...(part === undefined ? {} : { part }) };
 }
 
 export interface RunningGateway {
@@ -66,7 +68,7 @@ export async function startGateway(opts: { topic?: string; env?: NodeJS.ProcessE
   if (!opts.topic) await createTopic(topic, opts.partitions ?? 3);
   const config = gatewayTestConfig(opts.env);
   const snapshots = opts.snapshots ?? new MemorySnapshots();
-  const gw = createGateway({ config, snapshots, topic, instanceId: uniqueName('gw'), ...opts.deps });
+  const gw = createGateway({ config, snapshots, topic, instanceId: uniqueName('gw'), customerView: forCustomer, ...opts.deps });
   const port = await gw.listen(0, '127.0.0.1');
   if (opts.waitReady !== false) await gw.waitReady(30_000);
   return { gw, port, url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, topic, snapshots, config, stop: () => gw.stop() };

@@ -1,0 +1,188 @@
+/**
+ * What the hub keeps per socket (uWS user data) and per ticket, and the registry of tickets under the hub's
+ * fan-out: counts, idle and drain closes, holding records back for a resync. A ticket's state lives only
+ * while someone listens to it or waits for its snapshot (forgetIfIdle).
+ */
+import type { WebSocket } from 'uWebSockets.js';
+import type { TicketEvent } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import { CloseCode, CloseReason } from '../close-codes';
+import type { TicketSnapshot } from '../snapshot-source';
+import type { Position } from './position';
+import type { SessionStatus } from './session-status';
+
+/** Which view of a ticket a socket gets. */
+export type Audience = 'agent' | 'customer';
+
+/** What a customer may see of an event (null: nothing). */
+export type CustomerView = (event: TicketEvent) => TicketEvent | null;
+
+/** What a connection carries from its upgrade to its close (uWS user data). */
+export interface StreamSocketData {
+  connId: number;
+  /** Which view of the ticket this socket gets (agents: everything; customers: `customerView`). */
+  audience: Audience;
+  ticketId: string;
+  sub: string;
+  role: string;
+  since: number;
+  /** Both released once the socket is attached: an idle socket should cost bytes, not its history. */
+  pending: PendingConnection | undefined;
+  snapshot: TicketSnapshot | undefined;
+  /** Last position this socket was sent (kept current only while catching up; then the topic's frontier). */
+  position: Position;
+  connectedAt: number;
+  lastInboundAt: number;
+  closing: boolean;
+  /** Counted in the hub's sockets (set by attach, cleared by detach). */
+  attached?: boolean;
+  closeReason?: SessionStatus;
+  /** The ping bucket this socket is in (see pinger.ts). */
+  pingSlot?: number;
+}
+
+export type StreamSocket = WebSocket<StreamSocketData>;
+
+export interface PendingConnection {
+  ticketId: string;
+  buffer: TicketEvent[];
+  overflowed: boolean;
+}
+
+export interface TicketState {
+  topics: Record<Audience, string>;
+  /** Subscribed sockets per audience (to know which views to publish). */
+  audienceCounts: Record<Audience, number>;
+  /** Position of the last record published to the topic; undefined until a socket or record sets it. */
+  frontier: Position | undefined;
+  subscribed: Set<StreamSocket>;
+  catchingUp: Set<StreamSocket>;
+  pending: Set<PendingConnection>;
+  lastEventAt: number;
+  status: SessionStatus;
+  /**
+   * Set while the ticket waits for a fresh snapshot after a gap Kafka could not fill: live records are kept
+   * here, in order, and handed on once the snapshot has been sent (see TicketHub.hold).
+   */
+  held: TicketEvent[] | undefined;
+}
+
+export function ticketTopic(ticketId: string, audience: Audience = 'agent'): string {
+  return audience === 'agent' ? `ticket/${ticketId}` : `ticket/${ticketId}/customer`;
+}
+
+export function newTicketState(ticketId: string, now: number): TicketState {
+  return {
+    topics: { agent: ticketTopic(ticketId, 'agent'), customer: ticketTopic(ticketId, 'customer') },
+    audienceCounts: { agent: 0, customer: 0 },
+    frontier: undefined,
+    subscribed: new Set(),
+    catchingUp: new Set(),
+    pending: new Set(),
+    lastEventAt: now,
+    status: 'active',
+    held: undefined,
+  };
+}
+
+/** Every ticket someone listens to or waits for, and the counts the metrics read from them. */
+export class TicketRegistry {
+  protected readonly tickets = new Map<string, TicketState>();
+
+  constructor(
+    protected readonly now: () => number,
+    protected readonly logger: Logger,
+  ) {}
+
+  get ticketCount(): number {
+    return this.tickets.size;
+  }
+
+  /**
+   * Kafka lost records it can no longer give (a gap the consumer reports): every ticket with sockets keeps
+   * its live records back until `release` brings its fresh snapshot. Returns the tickets to query.
+   */
+  hold(): string[] {
+    const held: string[] = [];
+    for (const [ticketId, st] of this.tickets) {
+      if (st.subscribed.size + st.catchingUp.size === 0) continue;
+      st.held ??= [];
+      held.push(ticketId);
+    }
+    return held;
+  }
+
+  /** Open sessions by status (timed-out ones are closed, so they show in the logs and close counts). */
+  sessionCounts(): Record<SessionStatus, number> {
+    const counts: Record<SessionStatus, number> = { active: 0, waiting_for_human: 0, completed: 0, failed: 0, timed_out: 0 };
+    for (const st of this.tickets.values()) counts[st.status] += st.subscribed.size + st.catchingUp.size;
+    return counts;
+  }
+
+  /** The session status of `ticketId`'s open sockets (undefined when none). */
+  ticketSessionStatus(ticketId: string): SessionStatus | undefined {
+    return this.tickets.get(ticketId)?.status;
+  }
+
+  /** Tickets with at least one open socket (computed at scrape time, not per connect). */
+  subscribedTickets(): number {
+    let n = 0;
+    for (const st of this.tickets.values()) if (st.subscribed.size + st.catchingUp.size > 0) n++;
+    return n;
+  }
+
+  /** Connections waiting for their snapshot. */
+  pendingCount(): number {
+    let n = 0;
+    for (const st of this.tickets.values()) n += st.pending.size;
+    return n;
+  }
+
+  /** Closes sockets idle longer than `ttlMs` (no record for their ticket and nothing from the client). */
+  closeIdle(ttlMs: number): number {
+    const t = this.now();
+    let closed = 0;
+    for (const st of [...this.tickets.values()]) {
+      if (t - st.lastEventAt <= ttlMs) continue;
+      for (const ws of [...st.subscribed, ...st.catchingUp]) {
+        const d = ws.getUserData();
+        if (t - Math.max(d.lastInboundAt, d.connectedAt) > ttlMs) {
+          d.closeReason = 'timed_out';
+          this.logger.info('session idle, closing', { ticketId: d.ticketId, sub: d.sub, idleMs: t - Math.max(d.lastInboundAt, d.connectedAt, st.lastEventAt) });
+          this.end(ws, 'SESSION_IDLE');
+          closed++;
+        }
+      }
+    }
+    return closed;
+  }
+
+  /** Closes every socket (drain). */
+  closeAll(code: 'GOING_AWAY' | 'INTERNAL_ERROR'): void {
+    for (const st of [...this.tickets.values()]) {
+      for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, code);
+    }
+  }
+
+  protected end(ws: StreamSocket, code: 'RESOLVED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR'): void {
+    const d = ws.getUserData();
+    if (d.closing) return;
+    d.closing = true;
+    // end() runs the close handler synchronously, which detaches the socket.
+    ws.end(CloseCode[code], CloseReason[code]);
+  }
+
+  protected stateFor(ticketId: string): TicketState {
+    let st = this.tickets.get(ticketId);
+    if (!st) {
+      st = newTicketState(ticketId, this.now());
+      this.tickets.set(ticketId, st);
+    }
+    return st;
+  }
+
+  /** A ticket nobody listens to keeps no state: the next subscriber starts from its own snapshot. */
+  protected forgetIfIdle(ticketId: string, st: TicketState): void {
+    if (st.subscribed.size === 0 && st.catchingUp.size === 0 && st.pending.size === 0) this.tickets.delete(ticketId);
+  }
+}
