@@ -1,0 +1,68 @@
+/**
+ * The faults, each bounded by a count: kill -9 the worker at random moments (and start it again), kill and
+ * restart the gateway, stop and start Kafka, stop and start Temporal. Every fault is counted as it happens.
+ */
+import { delay } from '../infra/proc';
+import type { ChaosStack } from './stack';
+
+export interface FaultCounts {
+  workerKills: number;
+  gatewayRestarts: number;
+  kafkaOutages: number;
+  temporalOutages: number;
+}
+
+export type FaultPlan = Partial<Record<keyof FaultCounts, number>>;
+
+export interface FaultTiming {
+  /** Worker kills come this far apart (ms, uniform). */
+  workerGapMs: [number, number];
+  /** Gateway restarts, outages: pause before each (ms, uniform). */
+  gapMs: [number, number];
+  /** How long Kafka or Temporal stays down (ms, uniform). */
+  downMs: [number, number];
+}
+
+export const emptyCounts = (): FaultCounts => ({ workerKills: 0, gatewayRestarts: 0, kafkaOutages: 0, temporalOutages: 0 });
+
+const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
+
+/** Runs the plan's faults one kind after another; `log` says what happened when. */
+export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: FaultTiming, counts: FaultCounts, log: (line: string) => void): Promise<void> {
+  for (let i = 0; i < (plan.workerKills ?? 0); i++) {
+    await delay(between(timing.workerGapMs));
+    await stack.killApp('worker');
+    counts.workerKills++;
+    // Sometimes at once, sometimes after a pause: tasks then wait on the server for a worker.
+    await delay(Math.random() < 0.7 ? 0 : between([500, 3_000]));
+    stack.startApp('worker');
+    if (counts.workerKills % 10 === 0) log(`worker kills: ${counts.workerKills}`);
+  }
+  for (let i = 0; i < (plan.gatewayRestarts ?? 0); i++) {
+    await delay(between(timing.gapMs));
+    await stack.killApp('gateway');
+    await delay(300);
+    stack.startApp('gateway');
+    await stack.waitGatewayReady(60_000).catch((err: Error) => log(`gateway not ready again: ${err.message}`));
+    counts.gatewayRestarts++;
+    log(`gateway restarts: ${counts.gatewayRestarts}`);
+  }
+  for (let i = 0; i < (plan.kafkaOutages ?? 0); i++) {
+    await delay(between(timing.gapMs));
+    await stack.stopKafka();
+    const down = between(timing.downMs);
+    await delay(down);
+    await stack.startKafka();
+    counts.kafkaOutages++;
+    log(`Kafka outages: ${counts.kafkaOutages} (down ${(down / 1000).toFixed(1)}s plus its stop and start)`);
+  }
+  for (let i = 0; i < (plan.temporalOutages ?? 0); i++) {
+    await delay(between(timing.gapMs));
+    await stack.stopTemporal();
+    const down = between(timing.downMs);
+    await delay(down);
+    await stack.startTemporal();
+    counts.temporalOutages++;
+    log(`Temporal outages: ${counts.temporalOutages} (down ${(down / 1000).toFixed(1)}s plus its stop and start)`);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `npm run chaos [-- --short] [-- --keep]`: the real ticketflow on its own Temporal and Kafka (free loopback
+ * ports, a fresh data folder), the shared driver sending tickets through the HTTP API, and faults: kill -9 of
+ * the worker at random moments, kill -9 and restart of the gateway, Kafka and Temporal stopped and started.
+ * Then the Kafka log, every history (replayed against the current code) and the stores are audited per
+ * scenario. Bounded: every fault has a count and every wait a deadline. Exit 0 only when every goal is met.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { drive, TicketApi, type TicketOutcome } from '../driver';
+import { analyse, problems, type ScenarioRun } from './analyse';
+import { emptyCounts, runFaults, type FaultPlan, type FaultTiming } from './faults';
+import { auditHistories } from './histories';
+import { readKafkaLog } from './kafka-log';
+import { failureDetails, markdownReport } from './report';
+import { incidentsPerTicket } from './side-effects';
+import { ChaosStack } from './stack';
+
+interface Scenario {
+  name: string;
+  plan: FaultPlan;
+  concurrency: number;
+}
+
+const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number } = {
+  scenarios: [
+    { name: 'worker kills', plan: { workerKills: 100 }, concurrency: 6 },
+    { name: 'gateway restarts', plan: { gatewayRestarts: 5 }, concurrency: 8 },
+    { name: 'Kafka outages', plan: { kafkaOutages: 3 }, concurrency: 6 },
+    { name: 'Temporal outages', plan: { temporalOutages: 3 }, concurrency: 6 },
+  ],
+  timing: { workerGapMs: [1_000, 5_000], gapMs: [5_000, 10_000], downMs: [8_000, 15_000] },
+  settleMs: 180_000,
+};
+
+const SHORT: typeof FULL = {
+  scenarios: [{ name: 'all faults (short)', plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 }, concurrency: 3 }],
+  timing: { workerGapMs: [1_500, 3_000], gapMs: [2_000, 4_000], downMs: [4_000, 6_000] },
+  settleMs: 120_000,
+};
+
+export interface ChaosResult {
+  ok: boolean;
+  markdown: string;
+  failures: string[];
+  figures: ReturnType<typeof analyse>[];
+}
+
+const log = (line: string) => process.stderr.write(`chaos ${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } = {}): Promise<ChaosResult> {
+  const setup = mode === 'short' ? SHORT : FULL;
+  const dataDir = path.join(os.tmpdir(), `ticketflow-chaos-${process.pid}`);
+  const stack = await ChaosStack.create(dataDir);
+  let ok = false;
+  // Temporal and Kafka run detached: an interrupted run must still stop them.
+  const interrupted = () => void stack.stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  try {
+    await stack.start(log);
+    const api = new TicketApi(stack.url, stack.cfg.jwt, 20_000);
+    const runs: ScenarioRun[] = [];
+    for (const [i, sc] of setup.scenarios.entries()) {
+      log(`scenario "${sc.name}": ${JSON.stringify(sc.plan)}, ${sc.concurrency} customers`);
+      const faults = emptyCounts();
+      const startedAt = Date.now();
+      let faulting = true;
+      const outcomes: TicketOutcome[] = [];
+      const driving = { api, concurrency: sc.concurrency, until: 'closed' as const, deadline: Date.now() + 3_600_000, keepGoing: () => faulting, firstNumber: i * 10_000, onOutcome: (o: TicketOutcome) => outcomes.push(o) };
+      const driven = drive(driving);
+      await runFaults(stack, sc.plan, setup.timing, faults, log);
+      faulting = false;
+      stack.startApp('worker');
+      stack.startApp('gateway');
+      driving.deadline = Date.now() + setup.settleMs;
+      log(`faults done; settling (at most ${setup.settleMs / 1000}s)`);
+      await driven;
+      runs.push({ name: sc.name, startedAt, endedAt: Date.now(), faults, outcomes });
+      log(`scenario "${sc.name}": ${outcomes.length} tickets, ${outcomes.filter((o) => o.reachedEnd).length} closed`);
+    }
+    log('auditing: the Kafka log, every history (replayed), the stores');
+    const known = new Set(runs.flatMap((r) => r.outcomes.flatMap((o) => (o.ticketId ? [o.ticketId] : []))));
+    const evidence = { kafka: await readKafkaLog(stack.cfg), runs: await auditHistories(stack.cfg), incidents: incidentsPerTicket(dataDir), known };
+    const figures = runs.map((r) => analyse(r, evidence));
+    fs.writeFileSync(path.join(dataDir, 'report.json'), JSON.stringify({ figures, outcomes: runs.map((r) => r.outcomes.map(summary)) }, null, 1));
+    const failures = failureDetails(figures);
+    const quota = mode === 'full' ? quotaProblems(figures) : [];
+    ok = figures.every((f) => problems(f).length === 0) && quota.length === 0;
+    const unexpected = `unexpected exits (restarted): worker ${stack.unexpectedExits.worker}, gateway ${stack.unexpectedExits.gateway}`;
+    return { ok, markdown: `${markdownReport(figures)}\n\n${unexpected}`, failures: [...quota, ...failures], figures };
+  } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    await stack.stop().catch((err: Error) => log(`stopping the stack: ${err.message}`));
+    if (ok && !opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    else log(`data and logs kept in ${dataDir}`);
+  }
+}
+
+/** One ticket's outcome without the per-seq sets (for report.json). */
+function summary(o: TicketOutcome) {
+  const { followers, ...rest } = o;
+  return { ...rest, followers: followers.map((f) => ({ audience: f.audience, seqs: f.seqs.size, doubled: f.doubled, connects: f.connects, resolved: f.resolved })) };
+}
+
+function quotaProblems(figures: ReturnType<typeof analyse>[]): string[] {
+  const sum = (k: keyof ReturnType<typeof emptyCounts>) => figures.reduce((n, f) => n + f.faults[k], 0);
+  const wanted = { workerKills: 100, gatewayRestarts: 5, kafkaOutages: 3, temporalOutages: 3 } as const;
+  return Object.entries(wanted).flatMap(([k, n]) => (sum(k as keyof typeof wanted) < n ? [`only ${sum(k as keyof typeof wanted)} of ${n} ${k}`] : []));
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const started = Date.now();
+  runChaos(args.includes('--short') ? 'short' : 'full', { keep: args.includes('--keep') }).then(
+    (r) => {
+      process.stdout.write(`${r.markdown}\n\n`);
+      for (const line of r.failures) process.stdout.write(`${line}\n`);
+      process.stdout.write(`${r.ok ? 'PASS' : 'FAIL'}: chaos ${args.includes('--short') ? 'short' : 'full'} run in ${((Date.now() - started) / 60_000).toFixed(1)} min\n`);
+      process.exit(r.ok ? 0 : 1);
+    },
+    (err: unknown) => {
+      process.stderr.write(`chaos: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(2);
+    },
+  );
+}

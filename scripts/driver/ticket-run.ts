@@ -1,0 +1,107 @@
+/**
+ * One ticket from a customer's POST to its end: create (retried with the same Idempotency-Key), follow the
+ * agent's and the customer's streams, act on every wait, and stop when the ticket is closed (or has reached
+ * review, when that is all a run measures) or the deadline passes.
+ */
+import type { TicketEvent } from '../../core/events';
+import { Actor, type ActionCounts, type AgentState } from './actor';
+import type { TicketApi } from './api';
+import type { CorpusTicket } from './corpus';
+import { Follower, type FollowerRecord } from './follower';
+
+export interface TicketRunOptions {
+  api: TicketApi;
+  /** Epoch ms after which the ticket is left as it is. */
+  deadline: number;
+  /** 'review': stop once a review is requested (benchmarks); 'closed': see it through (chaos). */
+  until: 'review' | 'closed';
+  /** How often the state is read when no stream event wakes the actor. */
+  pollMs?: number;
+}
+
+export interface TicketOutcome {
+  n: number;
+  ticketId?: string;
+  idempotencyKey: string;
+  createStatus: number;
+  createAttempts: number;
+  createError?: string;
+  /** Milliseconds from the POST: its answer, the triage event on the agent's socket, the review request. */
+  postMs: number;
+  triageMs?: number;
+  reviewMs?: number;
+  finalStatus?: string;
+  reachedEnd: boolean;
+  actions: ActionCounts;
+  followers: FollowerRecord[];
+}
+
+const WAKE_ON = new Set(['review_requested', 'status', 'message', 'resolved']);
+
+export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOptions): Promise<TicketOutcome> {
+  const t0 = performance.now();
+  const created = await o.api.createTicket(ticket.who, ticket.text, o.deadline);
+  const outcome: TicketOutcome = {
+    n,
+    idempotencyKey: created.idempotencyKey,
+    createStatus: created.status,
+    createAttempts: created.attempts,
+    createError: created.error,
+    postMs: performance.now() - t0,
+    reachedEnd: false,
+    actions: {},
+    followers: [],
+  };
+  const ticketId = created.body?.ticketId;
+  if (created.status !== 201 || !ticketId) return outcome;
+  outcome.ticketId = ticketId;
+  const customerToken = created.body?.ticketToken ?? o.api.customerToken(ticket.who);
+
+  let wake: () => void = () => undefined;
+  const onEvent = (e: TicketEvent) => {
+    if (WAKE_ON.has(e.type)) wake();
+  };
+  const agent = new Follower(o.api.baseUrl, ticketId, 'agent', o.api.agentToken, onEvent);
+  const customer = new Follower(o.api.baseUrl, ticketId, 'customer', customerToken);
+  const actor = new Actor(o.api, ticketId, n, customerToken);
+  const reviewRequested = () => agent.record.firstAt.has('review_requested');
+  try {
+    while (Date.now() < o.deadline) {
+      if (o.until === 'review' && reviewRequested()) {
+        outcome.reachedEnd = true;
+        break;
+      }
+      const slept = new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, o.pollMs ?? 2_000).unref();
+      });
+      if (o.until === 'closed') {
+        const s = await o.api.state(ticketId);
+        const state = s.body as AgentState | undefined;
+        if (s.status === 200 && state) {
+          outcome.finalStatus = state.status;
+          if (state.status === 'closed') {
+            outcome.reachedEnd = true;
+            break;
+          }
+          if (await actor.act(state)) continue;
+        }
+      }
+      await slept;
+    }
+    // The customer's stream ends with `resolved`; give it a moment if the ticket closed just now.
+    if (o.until === 'closed') await Promise.race([customer.done(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+  } finally {
+    agent.stop();
+    customer.stop();
+  }
+  const at = (kind: string) => {
+    const t = agent.record.firstAt.get(kind);
+    return t === undefined ? undefined : t - t0;
+  };
+  outcome.triageMs = at('tool:triage');
+  outcome.reviewMs = at('review_requested');
+  outcome.actions = actor.counts;
+  outcome.followers = [agent.record, customer.record];
+  return outcome;
+}
