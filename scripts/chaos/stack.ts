@@ -10,7 +10,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../core/config';
 import { ensureKafka, stopKafka } from '../infra/kafka';
 import { infraPaths, repoRoot } from '../infra/paths';
-import { delay, pollUntil } from '../infra/proc';
+import { delay, pollUntil, readPid } from '../infra/proc';
 import { ensureTemporal, stopTemporal } from '../infra/temporal';
 import { ensureWorkflowBundle } from '../infra/workflow-bundle';
 import { freePorts } from './ports';
@@ -110,7 +110,8 @@ export class ChaosStack {
     });
   }
 
-  pid(name: AppName): number | undefined {
+  pid(name: AppName | 'temporal' | 'kafka'): number | undefined {
+    if (name === 'temporal' || name === 'kafka') return readPid(path.join(infraPaths(this.cfg).runDir, `${name}.pid`));
     return this.apps.get(name)?.pid;
   }
 
