@@ -129,7 +129,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async saveSop(ctx: TicketContext, topic: Topic, sop: { title: string; body: string; author: string }): Promise<Sop> {
-      return run('saveSop', ctx.ticketId, async () => sopSchema.parse(await intel.knowledge.saveSop(topic, sop.title, sop.body, sop.author)));
+      return run('saveSop', ctx.ticketId, async () => sopSchema.parse(await intel.knowledge.saveSop(topic, sop.title, sop.body, sop.author, ctx.ticketId)));
     },
 
     async investigate(ctx: TicketContext, topic: Topic, sop: Sop, analysis: QueryAnalysis, redactedText: string): Promise<Findings> {

@@ -9,7 +9,7 @@ import { createOpenAiModel, type StructuredModel } from '../core/llm';
 import { createDomainAgents, createLogSearch, seedAuditLogs } from './agents';
 import { createDrafter } from './drafting';
 import { createFeedbackAnalyzer } from './feedback';
-import { createKnowledgeBase } from './knowledge';
+import { createKnowledgeBase, openSopStore } from './knowledge';
 import { createMemory } from './memory';
 import type { Intelligence } from './ports';
 import { createSecurityTools, openToolStore } from './security';
@@ -39,18 +39,15 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
   const auditDir = path.join(dataDir, 'audit-logs');
   seedAuditLogs(auditDir);
   const security = createSecurityTools(db);
-  const knowledge = createKnowledgeBase({
-    sopsDir: opts.sopsDir ?? cfg.knowledge.sopsDir,
-    humanDir: path.join(dataDir, 'sops-human'),
-    scoreFloor: cfg.knowledge.scoreFloor,
-  });
+  const sopStore = openSopStore(cfg, dataDir);
+  const knowledge = createKnowledgeBase({ sopsDir: opts.sopsDir ?? cfg.knowledge.sopsDir, store: sopStore, scoreFloor: cfg.knowledge.scoreFloor });
   let closed = false;
   return {
     triage: createTriage(model),
     security,
     knowledge,
     agents: createDomainAgents({ db, security, logs: createLogSearch(auditDir), actionRules: cfg.actions }),
-    drafter: createDrafter({ sopById: (id) => knowledge.all().find((s) => s.id === id), model }),
+    drafter: createDrafter({ sopById: (id) => knowledge.sopById(id), model }),
     verifier: createVerifier(db),
     feedback: createFeedbackAnalyzer(model),
     memory,
@@ -58,6 +55,7 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
       if (closed) return;
       closed = true;
       await memory.close();
+      await sopStore.close();
       db.close();
     },
   };

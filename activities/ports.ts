@@ -43,8 +43,12 @@ export interface SecurityTools {
 export interface KnowledgeBase {
   /** The best SOP for this ticket and topic, or null when nothing clears the score floor. */
   findSop(topic: Topic, text: string): Promise<Sop | null>;
-  /** Saves a human-provided SOP so the next similar ticket finds it. */
-  saveSop(topic: Topic, title: string, body: string, author: string): Promise<Sop>;
+  /** Records a person's SOP as a proposal (a new version): it serves `ticketId` now, the library once approved. */
+  saveSop(topic: Topic, title: string, body: string, author: string, ticketId?: string): Promise<Sop>;
+  /** Any SOP by id: the library's, or a provided version ("human-x@2") even before approval. */
+  sopById(id: string): Promise<Sop | undefined>;
+  /** Another agent than the author approves a provided SOP ("human-x" = its latest version, or "human-x@2"). */
+  approveSop(id: string, approver: string): Promise<Sop>;
 }
 
 export interface DomainAgents {

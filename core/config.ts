@@ -101,6 +101,8 @@ export const envSchema = z.object({
   SOPS_DIR: z.string().default(path.join(repoRoot, 'sops')),
   SOP_SCORE_FLOOR: z.coerce.number().min(0).default(3), // calibrated on normalised BM25 (activities/knowledge): off-topic < 2.6, weak on-topic >= 3
   MEMORY_DATABASE_URL: optionalString,
+  /** The versioned SOP store on PostgreSQL (shared by every worker and the gateway); SQLite in the data dir when unset. */
+  SOP_DATABASE_URL: optionalString,
   ORG_ALERT_DISTINCT_USERS: positiveInt.default(10),
   ORG_ALERT_WINDOW: duration.default(7 * 24 * 3600_000),
 
@@ -206,7 +208,7 @@ export function buildConfig(env: Env) {
       timeoutMs: env.LLM_TIMEOUT,
     },
     chromiumPath: env.CHROMIUM_PATH,
-    knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR },
+    knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR, databaseUrl: env.SOP_DATABASE_URL },
     memory: {
       databaseUrl: env.MEMORY_DATABASE_URL,
       orgAlertDistinctUsers: env.ORG_ALERT_DISTINCT_USERS,

@@ -4,6 +4,7 @@
  * `npm run gateway`.
  */
 import { Client, Connection } from '@temporalio/client';
+import { approveSop, openSopStore } from '../activities/knowledge';
 import { config } from '../core/config';
 import { createLogger } from '../core/logger';
 import { createTicketClient, type ListTicketsInput } from '../core/ticket-client';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: cfg.temporal.address });
   const temporal = new Client({ connection, namespace: cfg.temporal.namespace });
   const tickets = createTicketClient({ client: temporal, config: cfg });
+  // The same store the workers read (SQLite in the data dir, or SOP_DATABASE_URL): an approval here re-indexes them.
+  const sopStore = openSopStore(cfg);
   // The API passes filters as strings; the ticket client validates them with zod (bad values -> bad_input).
   const ticketApi: TicketApiPort = { ...tickets, listTickets: (filter) => tickets.listTickets(filter as ListTicketsInput) };
   try {
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
       snapshots: tickets,
       customerView: forCustomer,
       processMetrics: true,
-      registerRoutes: consoleRoutes({ tickets: ticketApi, temporal }),
+      registerRoutes: consoleRoutes({ tickets: ticketApi, temporal, sops: { approveSop: (id, approver) => approveSop(sopStore, id, approver) } }),
     });
   } catch (err) {
     if (err instanceof JwtConfigError) {
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     void gateway
       .stop()
       .then(() => connection.close())
+      .then(() => sopStore.close())
       .then(
         () => process.exit(0),
         (err: unknown) => {

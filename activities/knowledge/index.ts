@@ -1,7 +1,9 @@
 /**
- * The KnowledgeBase port: SOPs from the repository's sops/ plus the ones humans provided (saved under the
- * data directory, never into the repository), searched with MiniSearch (BM25). A best score under the floor
- * means "no SOP": the workflow then asks a person for one.
+ * The KnowledgeBase port: the library is the SOPs in the repository's sops/ plus the latest approved version
+ * of each SOP people provided (the versioned store, sop-store.ts), searched with MiniSearch (BM25). A best
+ * score under the floor means "no SOP": the workflow then asks a person for one. A provided SOP is a
+ * proposal: it serves the ticket it was given for at once, and enters the library only once another agent
+ * approves it. Every worker re-indexes when the store's approvals move, so all see the same library.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,23 @@ import { redact } from '../../core/pii';
 import { normalizeText } from '../../core/text-normalize';
 import type { KnowledgeBase } from '../ports';
 import { normalize } from '../triage/normalize';
-import { parseSopFile, renderSopFile } from './sop-file';
+import { parseSopFile } from './sop-file';
+import type { Config } from '../../core/config';
+import { createPostgresSopStore } from './sop-store-pg';
+import { createSqliteSopStore, type SopStore, type SopVersion } from './sop-store';
+
+/** Approves "human-x" (its latest version) or "human-x@2"; the gateway's route calls this on the same store. */
+export async function approveSop(store: SopStore, id: string, approver: string): Promise<Sop> {
+  const { sopId, version } = parseId(id);
+  const v = await store.approve(sopId, version, approver);
+  createLogger('knowledge').info('SOP approved', { id: sopId, version: v.version, author: v.author, approver });
+  return toSop(v);
+}
+
+/** SQLite in the data directory, or PostgreSQL when SOP_DATABASE_URL is set. */
+export function openSopStore(cfg: Config, dataDir = cfg.dataDir): SopStore {
+  return cfg.knowledge.databaseUrl ? createPostgresSopStore(cfg.knowledge.databaseUrl) : createSqliteSopStore(dataDir);
+}
 
 const STOPWORDS = new Set(
   'a an and are as at be but by can could do does for from get got has have how i if in is it its me my no not of on or our please so that the their them then there this to us was we were what when where which who why will with you your hi hello thanks'.split(' '),
@@ -28,16 +46,27 @@ interface Doc {
 
 export interface KnowledgeOptions {
   sopsDir: string;
-  /** Where human-provided SOPs are written (e.g. <dataDir>/sops-human). */
-  humanDir: string;
+  /** Versions of the SOPs people provide; without one, provided SOPs are refused. */
+  store?: SopStore;
   scoreFloor: number;
 }
 
 export interface KnowledgeBaseImpl extends KnowledgeBase {
-  /** Best match and its score whatever the floor: for calibration and tests. */
+  /** Best match and its score whatever the floor: for calibration and tests (call refresh() first). */
   search(topic: Topic, text: string): { sop: Sop; score: number } | undefined;
+  /** The library as last indexed. */
   all(): Sop[];
+  /** Re-indexes the approved SOPs if an approval happened since the last look. */
+  refresh(): Promise<void>;
 }
+
+/** Provided SOPs carry their version in the id, so a ticket always gets back the exact text it was given. */
+const versionedId = (sopId: string, version: number) => `${sopId}@${version}`;
+const parseId = (id: string): { sopId: string; version?: number } => {
+  const m = /^(.+)@(\d+)$/.exec(id);
+  return m ? { sopId: m[1]!, version: Number(m[2]) } : { sopId: id };
+};
+const toSop = (v: SopVersion): Sop => ({ id: versionedId(v.sopId, v.version), title: v.title, topic: v.topic, body: v.body, allowedTools: [], source: 'human' });
 
 function readDir(dir: string, source: Sop['source']): Sop[] {
   if (!fs.existsSync(dir)) return [];
@@ -72,8 +101,26 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
     sops.set(sop.id, sop);
     index.add({ id: sop.id, title: sop.title, body: sop.body, topic: sop.topic });
   };
+  const remove = (id: string) => {
+    index.discard(id);
+    sops.delete(id);
+  };
   for (const sop of readDir(opts.sopsDir, 'library')) add(sop);
-  for (const sop of readDir(opts.humanDir, 'human')) add(sop);
+
+  let seenApprovals = -1;
+  async function refresh(): Promise<void> {
+    if (!opts.store) return;
+    const n = await opts.store.approvalCount();
+    if (n === seenApprovals) return;
+    const approved = (await opts.store.approved()).map(toSop);
+    for (const sop of [...sops.values()]) if (sop.source === 'human' && !approved.some((a) => a.id === sop.id)) remove(sop.id);
+    for (const sop of approved) if (!sops.has(sop.id)) add(sop);
+    seenApprovals = n;
+  }
+  const requireStore = () => {
+    if (!opts.store) throw new TicketflowError('internal', 'no SOP store configured');
+    return opts.store;
+  };
 
   const search = (topic: Topic, text: string) => {
     const hits = index.search(normalizeText(redact(text)).slice(0, 4000), { filter: (r) => r.topic === topic });
@@ -86,21 +133,29 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
   return {
     search,
     all: () => [...sops.values()],
+    refresh,
     async findSop(topic, text) {
+      await refresh();
       const hit = search(topic, text);
       return hit && hit.score >= opts.scoreFloor ? hit.sop : null;
     },
-    async saveSop(topic, title, body, author) {
+    async saveSop(topic, title, body, author, ticketId) {
       if (!title.trim() || !body.trim()) throw new TicketflowError('bad_input', 'an SOP needs a title and a body');
-      const id = `human-${slug(title)}`;
-      const sop: Sop = { id, title: title.trim(), topic, body: redact(body.trim()), allowedTools: [], source: 'human' };
-      fs.mkdirSync(opts.humanDir, { recursive: true });
-      // Written whole then renamed, so a crash never leaves half an SOP to be parsed at the next start.
-      const file = path.join(opts.humanDir, `${id}.md`);
-      fs.writeFileSync(`${file}.tmp`, renderSopFile(sop, author));
-      fs.renameSync(`${file}.tmp`, file);
-      add(sop);
-      createLogger('knowledge').info('human SOP saved', { id, topic, author });
+      // Same title, same SOP: a new version beside the old ones, never over them.
+      const v = await requireStore().propose({ sopId: `human-${slug(title)}`, topic, title: title.trim(), body: redact(body.trim()), author, ...(ticketId ? { ticketId } : {}) });
+      createLogger('knowledge', ticketId ? { ticketId } : {}).info('SOP proposed', { id: v.sopId, version: v.version, topic, author });
+      return toSop(v);
+    },
+    async sopById(id) {
+      const known = sops.get(id);
+      if (known || !opts.store) return known;
+      const { sopId, version } = parseId(id);
+      const v = version === undefined ? undefined : await opts.store.get(sopId, version);
+      return v ? toSop(v) : undefined;
+    },
+    async approveSop(id, approver) {
+      const sop = await approveSop(requireStore(), id, approver);
+      await refresh();
       return sop;
     },
   };

@@ -47,8 +47,15 @@ export interface TicketApiPort {
   addMessage(ticketId: string, message: { text: string; author?: string }): Promise<unknown>;
 }
 
+/** The SOP library's approval (activities/knowledge): a provided SOP enters the library once another agent approves it. */
+export interface SopApprovals {
+  approveSop(id: string, approver: string): Promise<{ id: string; title: string; topic: string }>;
+}
+
 export interface ApiContext {
   config: Config;
+  /** Absent: the approval route answers 503. */
+  sops?: SopApprovals;
   tickets: TicketApiPort;
   auth: ApiAuth;
   logger: Logger;

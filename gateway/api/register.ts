@@ -8,10 +8,11 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { registerStaticRoutes } from '../static/serve';
-import type { ApiAuth, ApiContext, TicketApiPort } from './context';
+import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
 import { createQueueCounter } from './queue-counts';
 import { registerActionRoutes } from './routes/actions';
 import { registerSessionRoutes } from './routes/session';
+import { registerSopRoutes } from './routes/sops';
 import { registerTicketRoutes } from './routes/tickets';
 
 export type { ApiContext, Principal, TicketApiPort } from './context';
@@ -20,6 +21,7 @@ export function registerApiRoutes(app: TemplatedApp, ctx: ApiContext): void {
   registerTicketRoutes(app, ctx);
   registerActionRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
+  registerSopRoutes(app, ctx);
 }
 
 export interface ConsoleRoutesOptions {
@@ -28,6 +30,8 @@ export interface ConsoleRoutesOptions {
   temporal?: Client;
   /** Where the built UI is; defaults to ui/dist. */
   uiDistDir?: string;
+  /** The SOP library's approvals (POST /v1/sops/:id/approve). */
+  sops?: SopApprovals;
   /** Serve the UI too (default true). */
   ui?: boolean;
 }
@@ -42,6 +46,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       logger,
       tickets: opts.tickets,
       countQueues: opts.temporal ? createQueueCounter(opts.temporal) : undefined,
+      ...(opts.sops ? { sops: opts.sops } : {}),
     });
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };

@@ -94,7 +94,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const tickets = createTicketClient({ client: temporal, config });
-  const gateway = createGateway({ config, snapshots: tickets, topic, instanceId: uniqueName('stack-gw'), customerView: forCustomer, registerRoutes: consoleRoutes({ tickets, temporal }) });
+  const gateway = createGateway({ config, snapshots: tickets, topic, instanceId: uniqueName('stack-gw'), customerView: forCustomer, registerRoutes: consoleRoutes({ tickets, temporal, sops: intelligence.knowledge }) });
   const port = await gateway.listen(0, '127.0.0.1');
   await gateway.waitReady(30_000);
 

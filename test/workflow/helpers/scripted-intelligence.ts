@@ -114,6 +114,14 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
         for (const [key, s] of scenarios) if (s.missingSopFor?.includes(topic)) sopsByKey.set(`${key}|${topic}`, sop);
         return sop;
       },
+      async sopById(id) {
+        return recorder.savedSops.find((s) => s.id === id);
+      },
+      async approveSop(id) {
+        const sop = recorder.savedSops.find((s) => s.id === id);
+        if (!sop) throw new Error(`no SOP ${id}`);
+        return sop;
+      },
     },
     agents: {
       topics: AGENT_TOPICS,
