@@ -4,8 +4,6 @@
  * labelled topic (retrieval alone, apart from triage). A miss means the ticket waits for a person's SOP.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
 import { createKnowledgeBase } from '../activities/knowledge';
 import { config } from '../core/config';
@@ -17,8 +15,7 @@ function main() {
   const files = process.argv.slice(2);
   if (!files.length) throw new Error('give at least one labelled JSONL file');
   const cfg = config();
-  const humanDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sop-coverage-'));
-  const kb = createKnowledgeBase({ sopsDir: cfg.knowledge.sopsDir, humanDir, scoreFloor: cfg.knowledge.scoreFloor });
+  const kb = createKnowledgeBase({ sopsDir: cfg.knowledge.sopsDir, scoreFloor: cfg.knowledge.scoreFloor });
   const found: Record<string, { found: number; tickets: number; missed: string[] }> = {};
   for (const file of files) {
     for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())) {
@@ -31,7 +28,6 @@ function main() {
       else t.missed.push(String(row.id));
     }
   }
-  fs.rmSync(humanDir, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(found)}\n`);
 }
 
