@@ -13,6 +13,9 @@ import { TicketflowError } from '../../core/errors';
 import { normalizeText } from '../../core/text-normalize';
 
 const MAX_TICKET_CHARS = 20_000;
+const CREDENTIAL_KINDS = new Set(['token', 'aws_key', 'jwt', 'secret']);
+/** A credential the detectors matched: as certain as the classifier ever reports. */
+const CREDENTIAL_CONFIDENCE = 0.99;
 
 export function createTriage(model?: StructuredModel): Triage {
   async function triageIntake(ctx: TicketContext, scrubbed: Intake): Promise<TriageResult> {
@@ -21,22 +24,23 @@ export function createTriage(model?: StructuredModel): Triage {
     // Models read the normalised text (no zero-width splits, no look-alike letters); the result keeps the original.
     const seen = normalizeText(redactedText);
     const rules = classify(seen, entities);
+    // A pasted credential is a fact the detectors established, not a guess: no model may talk it away, and
+    // its confidence is the detector's, so containment runs whatever else the ticket says.
+    const credentialPasted = entities.some((e) => CREDENTIAL_KINDS.has(e.kind));
     let result: TriageResult;
     if (!model) {
       result = {
         analysis: rules.analysis,
-        security: { risk_category: rules.risk, confidence_score: rules.confidence, extracted_entities: entities },
+        security: { risk_category: rules.risk, confidence_score: credentialPasted ? Math.max(rules.confidence, CREDENTIAL_CONFIDENCE) : rules.confidence, extracted_entities: entities },
         redactedText,
         model: RULES_MODEL_ID,
       };
     } else {
       const llm = await llmTriage(model, seen);
-      // A pasted credential is a fact the detectors established; a model may not talk it away.
-      const credentialPasted = rules.risk === 'TOKEN_EXPOSURE' && entities.some((e) => ['token', 'aws_key', 'jwt', 'secret'].includes(e.kind));
       const risk = credentialPasted ? 'TOKEN_EXPOSURE' : llm.risk;
       result = {
         analysis: { ...llm.analysis, is_sensitive: llm.analysis.is_sensitive || risk !== 'none' },
-        security: { risk_category: risk, confidence_score: credentialPasted ? Math.max(llm.confidence, rules.confidence) : llm.confidence, extracted_entities: entities },
+        security: { risk_category: risk, confidence_score: credentialPasted ? Math.max(llm.confidence, CREDENTIAL_CONFIDENCE) : llm.confidence, extracted_entities: entities },
         redactedText,
         model: model.id,
       };

@@ -138,8 +138,9 @@ export function classify(redactedText: string, entities: ExtractedEntity[]): Rul
   const topicConfidence = topic === 'unknown' ? 0.3 + 0.1 * Math.min(topScore, 1) : saturate(topScore, 2.5) * (0.7 + 0.3 * ((topScore - secondScore) / topScore));
   let confidence: number;
   if (risk !== 'none') {
-    const competing = RISK_ORDER.filter((r) => r !== risk && riskScores[r]! >= RISK_MIN).length;
-    confidence = saturate(bestRiskScore, 2.5) * (competing ? 0.9 : 1);
+    // A second risk (a legal threat beside a pasted token) is more danger, not doubt about the first: it
+    // never lowers the first one's confidence.
+    confidence = saturate(bestRiskScore, 2.5);
   } else {
     // Hints of a threat that did not reach the bar make "no threat" less certain.
     confidence = topicConfidence * (1 - 0.4 * saturate(bestRiskScore, 2));
