@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 
@@ -121,6 +122,17 @@ export const envSchema = z.object({
     .default('revoke_credentials,duplicate_refund')
     .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['revoke_credentials', 'duplicate_refund', 'refund', 'account_change'], { error: 'each must be revoke_credentials, duplicate_refund, refund or account_change' }))),
+
+  /** Region for phone numbers written without a country code (ISO 3166 alpha-2, e.g. US, GB, DE). */
+  PII_DEFAULT_REGION: z
+    .string()
+    .transform((v) => v.trim().toUpperCase())
+    .refine((v) => isSupportedCountry(v), 'must be a region code libphonenumber knows (e.g. US, GB, DE)')
+    .default('US'),
+  /** Person names in redaction: off by default (no checksum confirms a name, so it over-redacts more). */
+  PII_NAMES: bool.default(false),
+  /** Worker threads that run detection off the gateway's event loop. */
+  PII_WORKERS: positiveInt.max(16).default(2),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -214,6 +226,7 @@ export function buildConfig(env: Env) {
       orgAlertDistinctUsers: env.ORG_ALERT_DISTINCT_USERS,
       orgAlertWindowMs: env.ORG_ALERT_WINDOW,
     },
+    pii: { defaultRegion: env.PII_DEFAULT_REGION, names: env.PII_NAMES, workers: env.PII_WORKERS },
     ticket: {
       reviewSlaMs: env.REVIEW_SLA,
       afterRunnerDelayMs: env.AFTER_RUNNER_DELAY,

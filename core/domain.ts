@@ -24,7 +24,7 @@ export const queryAnalysisSchema = z.object({
 export type QueryAnalysis = z.infer<typeof queryAnalysisSchema>;
 
 export const extractedEntitySchema = z.object({
-  kind: z.enum(['token', 'aws_key', 'jwt', 'secret', 'ip', 'email', 'card', 'phone', 'username', 'transaction_id']),
+  kind: z.enum(['token', 'aws_key', 'jwt', 'secret', 'ip', 'email', 'card', 'phone', 'iban', 'ssn', 'person', 'username', 'transaction_id']),
   /** Always masked: the raw value never leaves the triage activity. */
   masked: z.string(),
   /** Stable fingerprint (sha-256 prefix) so tools can find the real record without the raw value. */

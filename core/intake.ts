@@ -12,6 +12,8 @@ const KIND: Record<PiiKind, ExtractedEntity['kind']> = {
   email: 'email',
   phone: 'phone',
   credit_card: 'card',
+  iban: 'iban',
+  ssn: 'ssn',
   ipv4: 'ip',
   ipv6: 'ip',
   github_token: 'token',
@@ -19,6 +21,7 @@ const KIND: Record<PiiKind, ExtractedEntity['kind']> = {
   aws_secret_key: 'aws_key',
   jwt: 'jwt',
   secret: 'secret',
+  person: 'person',
 };
 
 export const intakeSchema = z.object({
@@ -44,6 +47,9 @@ export function toEntities(matches: PiiMatch[]): ExtractedEntity[] {
 function transactionIds(text: string): ExtractedEntity[] {
   return [...new Set(text.match(/\btxn_[A-Za-z0-9]{4,32}\b/g) ?? [])].map((t) => ({ kind: 'transaction_id' as const, masked: t }));
 }
+
+/** The same on a worker thread: what the gateway calls, so detection never runs on its event loop. */
+export { intakeOffThread } from './pii/pool';
 
 export function intake(text: string): Intake {
   const { text: redactedText, matches } = scrub(text, 'redact');

@@ -3,8 +3,8 @@
  * turned into TicketflowError: an unknown ticket is `not_found`, a decision the workflow's validator refused
  * is `conflict` (with the validator's reason), malformed input is `bad_input`.
  */
-import { intake } from './intake';
-import { redact } from './pii';
+import { intakeOffThread } from './intake';
+import { redactOffThread } from './pii/pool';
 import { randomUUID } from 'node:crypto';
 import {
   Client,
@@ -143,7 +143,7 @@ export function createTicketClient(opts: TicketClientOptions) {
       const ticketId = input.ticketId ?? `t-${randomUUID()}`;
       // Scrubbed here, at the edge: the raw text (a pasted token, an address) never enters the workflow's
       // history, so neither the Temporal Web UI nor any activity input shows it.
-      const scrubbed = intake(input.text);
+      const scrubbed = await intakeOffThread(input.text);
       const args: TicketInput = {
         ticketId,
         text: scrubbed.redactedText,
@@ -265,13 +265,13 @@ export function createTicketClient(opts: TicketClientOptions) {
 
     async sendFeedback(ticketId: string, feedback: z.input<typeof feedbackSchema>, updateId?: string): Promise<MessageAck> {
       const f: Feedback = parseOr(feedbackSchema, feedback);
-      return update(ticketId, feedbackUpdate, [{ ...f, comment: redact(f.comment) }], updateId);
+      return update(ticketId, feedbackUpdate, [{ ...f, comment: await redactOffThread(f.comment) }], updateId);
     },
 
     /** A customer's follow-up message, appended to the ticket. */
     async addMessage(ticketId: string, message: { text: string; author?: string }, updateId?: string): Promise<MessageAck> {
       // Redacted before it enters the workflow's history: agents, events and the console only ever see this form.
-      return update(ticketId, customerMessageUpdate, [{ ...message, text: redact(message.text) }], updateId);
+      return update(ticketId, customerMessageUpdate, [{ ...message, text: await redactOffThread(message.text) }], updateId);
     },
 
     async escalate(ticketId: string, input: { reason: string; by: string }, updateId?: string): Promise<MessageAck> {

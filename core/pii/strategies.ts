@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { TicketflowError } from '../errors';
-import { detect, type PiiKind, type PiiMatch } from './detectors';
+import { detect } from './detectors';
+import type { DetectOptions, PiiKind, PiiMatch } from './types';
 
 export const strategies = ['redact', 'mask', 'hash', 'block'] as const;
 export type Strategy = (typeof strategies)[number];
@@ -14,6 +15,8 @@ const LABEL: Record<PiiKind, string> = {
   email: 'EMAIL',
   phone: 'PHONE',
   credit_card: 'CREDIT_CARD',
+  iban: 'IBAN',
+  ssn: 'SSN',
   ipv4: 'IP',
   ipv6: 'IP',
   github_token: 'GITHUB_TOKEN',
@@ -21,6 +24,7 @@ const LABEL: Record<PiiKind, string> = {
   aws_secret_key: 'AWS_KEY',
   jwt: 'JWT',
   secret: 'SECRET',
+  person: 'NAME',
 };
 
 export function placeholder(kind: PiiKind): string {
@@ -47,6 +51,12 @@ export function maskMatch(kind: PiiKind, value: string): string {
       const digits = value.replace(/\D/g, '');
       return `***-***-${digits.slice(-2)}`;
     }
+    case 'iban':
+      return `${value.slice(0, 2).toUpperCase()}** **** ${value.replace(/[^A-Za-z0-9]/g, '').slice(-2)}`;
+    case 'ssn':
+      return '***-**-****';
+    case 'person':
+      return `${value.slice(0, 1)}.`;
     case 'ipv4': {
       const parts = value.split('.');
       return `${parts[0]}.${parts[1]}.*.*`;
@@ -76,8 +86,8 @@ export interface ScrubResult {
 }
 
 /** Applies a strategy to every match; `block` throws a policy error naming the kinds found (never the values). */
-export function scrub(text: string, strategy: Strategy = 'redact', kinds?: readonly PiiKind[]): ScrubResult {
-  const matches = detect(text).filter((m) => !kinds || kinds.includes(m.kind));
+export function scrub(text: string, strategy: Strategy = 'redact', kinds?: readonly PiiKind[], options?: Partial<DetectOptions>): ScrubResult {
+  const matches = detect(text, options).filter((m) => !kinds || kinds.includes(m.kind));
   if (matches.length === 0) return { text, matches };
   if (strategy === 'block') {
     const names = [...new Set(matches.map((m) => m.kind))].join(', ');
