@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detect, detectors, type DetectOptions } from '../../core/pii';
-import { adversarial } from './data/pii-adversarial';
+import { adversarial } from './pii-cases/adversarial';
 
 const options: DetectOptions = { region: 'US', names: true };
 const BOUND_MS = 50;

@@ -1,0 +1,46 @@
+/**
+ * Adversarial inputs for the detectors: repeated near-misses that make a backtracking pattern rescan from
+ * every position, long runs of one token class, dense valid values, and seeded random mixes of the
+ * characters the detectors care about. `adversarial(size)` gives each at the requested length.
+ */
+
+const UNITS = [
+  'a.', 'a-', 'a_', '1.', '1 ', '1-', '1:', ':', '::1:', 'a@', 'a@a.', '+1 ', '(1', '1)', '1/', '12 ', '123-4567x',
+  'DE89 ', 'de', 'eyJ', 'eyJa.', 'ghp_', 'sk-', 'AKIA', 'xoxb-', 'npm_', 'A1b2', 'aA1+/', 'Mr. ', 'John ', 'Smith ',
+  '1\u00a0', '1\u202f', '123-45-', 'SSN ', 'password: ', 'https://a:b@', '-----BEGIN ', 'postgres://', '%', '=',
+  'ff:', 'f::', '0.', '255.255.255.', '4111 ', '+', '00', 'Tel. +49 ', 'a b ', 'A ',
+];
+
+const DENSE = [
+  '+1 415 555 0123 ', '(415) 555-0199, ', '4111 1111 1111 1111 ', '185.220.101.4 ', 'fe80::1ff:fe23:4567:890a ', 'jane@example.com ',
+  'DE89 3704 0044 0532 0130 00 ', '123-45-6789 ', 'John Smith ', 'ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m ',
+];
+
+const ALPHABET = 'aAzZ019 .:-_@+/()#%=\u00a0\n';
+
+/** mulberry32: a tiny seeded generator, so a failure reproduces. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fill(unit: string, size: number): string {
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}
+
+export function adversarial(size: number): { name: string; text: string }[] {
+  const out = [...UNITS, ...DENSE].map((u) => ({ name: JSON.stringify(u), text: fill(u, size) }));
+  out.push({ name: 'one long word', text: fill('a', size) }, { name: 'one long number', text: fill('7', size) });
+  for (const seed of [1, 2, 3]) {
+    const next = random(seed);
+    let text = '';
+    while (text.length < size) text += ALPHABET[Math.floor(next() * ALPHABET.length)];
+    out.push({ name: `random mix ${seed}`, text });
+  }
+  return out;
+}
