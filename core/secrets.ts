@@ -28,7 +28,7 @@ export function maskValue(secret: string): string {
  * Personal data a log line must not carry in full. IP addresses are left alone: operators need broker and
  * peer addresses, and a ticket's IPs only ever travel inside tickets, which are redacted at the edge.
  */
-const LOGGED_PII: readonly PiiKind[] = ['email', 'phone', 'credit_card'];
+const LOGGED_PII: readonly PiiKind[] = ['email', 'phone', 'credit_card', 'iban', 'ssn'];
 
 export function maskSecrets(text: string): string {
   let out = redact(text, 'mask', LOGGED_PII);

@@ -36,6 +36,7 @@ function ibanAt(text: string, start: number): number | undefined {
 
 const ibanDetector: Detector = {
   name: 'iban',
+  kinds: ['iban'],
   priority: 62,
   find(text) {
     const spans: Span[] = [];
@@ -54,7 +55,9 @@ const ibanDetector: Detector = {
 };
 
 const SSN = /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g;
-const SSN_BARE = /(?<=\b(?:ssn|social security(?: number)?|ss#)\W{0,6})(\d{3})(\d{2})(\d{4})(?!\w)/gi;
+// Nine bare digits are an SSN only when announced; the cue is checked after the cheap digit match.
+const SSN_BARE = /(?<!\w)(\d{3})(\d{2})(\d{4})(?!\w)/g;
+const SSN_CUE = /\b(?:ssn|social security(?: number)?|ss#)\W{0,6}$/i;
 
 function validSsn(area: string, group: string, serial: string): boolean {
   return area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000';
@@ -62,12 +65,14 @@ function validSsn(area: string, group: string, serial: string): boolean {
 
 const ssnDetector: Detector = {
   name: 'ssn',
+  kinds: ['ssn'],
   priority: 64,
   find(text) {
     const spans: Span[] = [];
     for (const pattern of [SSN, SSN_BARE]) {
       eachMatch(text, pattern, (m) => {
         const [area, group, serial] = pattern === SSN ? [m[1]!, m[3]!, m[4]!] : [m[1]!, m[2]!, m[3]!];
+        if (pattern === SSN_BARE && !SSN_CUE.test(text.slice(Math.max(0, m.index - 32), m.index))) return true;
         if (validSsn(area, group, serial)) spans.push({ kind: 'ssn', start: m.index, end: m.index + m[0].length });
         return true;
       });

@@ -87,6 +87,7 @@ function longestCardAt(text: string, { starts, ends }: Groups, i: number): numbe
 
 export const cardDetector: Detector = {
   name: 'credit_card',
+  kinds: ['credit_card'],
   priority: 60,
   find(text) {
     const spans: Span[] = [];

@@ -11,7 +11,7 @@ import { emailDetector, ipDetector } from './network';
 import { detectOptions } from './options';
 import { phoneDetector } from './phone';
 import { secretOwnDetector, secretRuleSetDetector } from './secret-rules';
-import type { DetectOptions, Detector, PiiMatch } from './types';
+import type { DetectOptions, Detector, PiiKind, PiiMatch } from './types';
 
 export const detectors: readonly Detector[] = [
   secretRuleSetDetector,
@@ -24,13 +24,14 @@ export const detectors: readonly Detector[] = [
   personDetector,
 ];
 
-/** All PII and secrets in the text, non-overlapping, in order of position. */
-export function detect(text: string, options: Partial<DetectOptions> = {}): PiiMatch[] {
+/** PII and secrets in the text (all kinds, or only those asked for), non-overlapping, in order of position. */
+export function detect(text: string, options: Partial<DetectOptions> = {}, kinds?: readonly PiiKind[]): PiiMatch[] {
   const opts = { ...detectOptions(), ...options };
   const found: (PiiMatch & { priority: number })[] = [];
   for (const d of detectors) {
+    if (kinds && !d.kinds.some((k) => kinds.includes(k))) continue;
     for (const s of d.find(text, opts)) {
-      if (s.end > s.start) found.push({ ...s, value: text.slice(s.start, s.end), priority: d.priority });
+      if (s.end > s.start && (!kinds || kinds.includes(s.kind))) found.push({ ...s, value: text.slice(s.start, s.end), priority: d.priority });
     }
   }
   found.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);

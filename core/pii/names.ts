@@ -9,17 +9,20 @@ import nlp from 'compromise';
 import { eachMatch, type Detector, type Span } from './types';
 
 const NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName', 'LastName', 'Person']);
+const FIRST_NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName']);
 
-function lexicon(): { names: Set<string>; honorifics: Set<string> } {
+function lexicon(): { names: Set<string>; firstNames: Set<string>; honorifics: Set<string> } {
   const lex = (nlp as unknown as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one.lexicon;
   const names = new Set<string>();
+  const firstNames = new Set<string>();
   const honorifics = new Set<string>();
   for (const [word, tag] of Object.entries(lex)) {
     const tags = [tag].flat();
     if (tags.some((t) => NAME_TAGS.has(t))) names.add(word);
+    if (tags.some((t) => FIRST_NAME_TAGS.has(t))) firstNames.add(word);
     if (tags.includes('Honorific')) honorifics.add(word);
   }
-  return { names, honorifics };
+  return { names, firstNames, honorifics };
 }
 
 let words: ReturnType<typeof lexicon> | undefined;
@@ -31,6 +34,7 @@ interface Word {
   start: number;
   end: number;
   name: boolean;
+  first: boolean;
 }
 
 function afterHonorific(text: string, start: number, honorifics: Set<string>): boolean {
@@ -44,15 +48,17 @@ function sentenceStart(text: string, start: number): boolean {
 
 export const personDetector: Detector = {
   name: 'person',
+  kinds: ['person'],
   priority: 30,
   find(text, options) {
     if (!options.names) return [];
     words ??= lexicon();
-    const { names, honorifics } = words;
+    const { names, firstNames, honorifics } = words;
     const found: Word[] = [];
     eachMatch(text, CAPITALISED, (m) => {
       if (honorifics.has(m[0].toLowerCase())) return true;
-      found.push({ start: m.index, end: m.index + m[0].length, name: names.has(m[0].toLowerCase().replace(/['’]s$/, '')) });
+      const word = m[0].toLowerCase().replace(/['’]s$/, '');
+      found.push({ start: m.index, end: m.index + m[0].length, name: names.has(word), first: firstNames.has(word) });
       return true;
     });
     const spans: Span[] = [];
@@ -62,8 +68,12 @@ export const personDetector: Detector = {
       while (j + 1 < found.length && j - i < 2 && found[j + 1]!.start === found[j]!.end + 1 && text[found[j]!.end] === ' ') j++;
       let run = found.slice(i, j + 1);
       const cued = afterHonorific(text, run[0]!.start, honorifics) || CUE.test(text.slice(Math.max(0, run[0]!.start - 16), run[0]!.start));
-      // "Thanks Maria": the greeting before the first known name is no part of it.
-      if (!cued) run = run.slice(Math.max(0, run.findIndex((w) => w.name)));
+      // "Thanks Maria": the greeting before the first known name is no part of it; but a known last name
+      // keeps the word before it ("Priya Patel": the lexicon cannot know every first name).
+      if (!cued) {
+        const k = run.findIndex((w) => w.name);
+        run = run.slice(Math.max(0, run[k]?.first ? k : k - 1));
+      }
       const start = run[0]!.start;
       const known = run.filter((w) => w.name).length;
       const named = cued || (known > 0 && (run.length > 1 || !sentenceStart(text, start)));

@@ -10,6 +10,7 @@ const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}
 
 export const emailDetector: Detector = {
   name: 'email',
+  kinds: ['email'],
   priority: 60,
   find(text) {
     const spans: Span[] = [];
@@ -32,15 +33,16 @@ function isIPv6Address(s: string): boolean {
   return s.length <= 64 && s.includes('::') ? s !== '::' && /[0-9a-f]/i.test(s) && isIPv6(s) : s.split(':').length === 8 && isIPv6(s);
 }
 
-/** Versions are written "v1.2.3.4" or "version 10.0.0.1": those stay readable. */
+/** Versions are written "v1.2.3.4", "version 10.0.0.1" or "1.2.3.4 build": those stay readable. */
 const VERSION_BEFORE = /\bv(?:ersion)?\s*$/i;
+const VERSION_AFTER = /^\s{0,2}(?:version|release|build)\b/i;
 
 /** The address inside a token: as is, without a trailing full stop or colon, without a "word:" prefix or ":port". */
 function addressIn(token: string): { kind: 'ipv4' | 'ipv6'; from: number; to: number } | undefined {
   const tries: [number, number][] = [[0, token.length]];
   const trimmed = token.replace(/[.:]+$/, '');
   if (trimmed.length !== token.length) tries.push([0, trimmed.length]);
-  const prefix = /^[A-Za-z][A-Za-z0-9]{0,15}:(?!:)/.exec(trimmed);
+  const prefix = /^[A-Za-z][A-Za-z0-9]{0,15}:/.exec(trimmed);
   if (prefix) tries.push([prefix[0].length, trimmed.length]);
   const port = /:\d{1,5}$/.exec(trimmed);
   if (port) tries.push([prefix ? prefix[0].length : 0, trimmed.length - port[0].length]);
@@ -57,6 +59,7 @@ const TOKEN = /[0-9A-Za-z:.%]+/g;
 
 export const ipDetector: Detector = {
   name: 'ip',
+  kinds: ['ipv4', 'ipv6'],
   priority: 55,
   find(text) {
     const spans: Span[] = [];
@@ -66,8 +69,9 @@ export const ipDetector: Detector = {
       const found = addressIn(token);
       if (!found) return true;
       const start = m.index + found.from;
-      if (found.kind === 'ipv4' && VERSION_BEFORE.test(text.slice(Math.max(0, start - 9), start))) return true;
-      spans.push({ kind: found.kind, start, end: m.index + found.to });
+      const end = m.index + found.to;
+      if (found.kind === 'ipv4' && (VERSION_BEFORE.test(text.slice(Math.max(0, start - 9), start)) || VERSION_AFTER.test(text.slice(end, end + 12)))) return true;
+      spans.push({ kind: found.kind, start, end });
       return true;
     });
     return spans;

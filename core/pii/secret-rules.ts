@@ -111,5 +111,6 @@ function fromOwnRules(text: string): Span[] {
   return spans;
 }
 
-export const secretRuleSetDetector: Detector = { name: 'secret_rule_set', priority: 90, find: fromRuleSet };
-export const secretOwnDetector: Detector = { name: 'secret_own', priority: 70, find: fromOwnRules };
+const SECRET_KINDS: readonly PiiKind[] = ['github_token', 'aws_access_key', 'aws_secret_key', 'jwt', 'secret'];
+export const secretRuleSetDetector: Detector = { name: 'secret_rule_set', kinds: SECRET_KINDS, priority: 90, find: fromRuleSet };
+export const secretOwnDetector: Detector = { name: 'secret_own', kinds: SECRET_KINDS, priority: 70, find: fromOwnRules };

@@ -87,7 +87,7 @@ export interface ScrubResult {
 
 /** Applies a strategy to every match; `block` throws a policy error naming the kinds found (never the values). */
 export function scrub(text: string, strategy: Strategy = 'redact', kinds?: readonly PiiKind[], options?: Partial<DetectOptions>): ScrubResult {
-  const matches = detect(text, options).filter((m) => !kinds || kinds.includes(m.kind));
+  const matches = detect(text, options, kinds);
   if (matches.length === 0) return { text, matches };
   if (strategy === 'block') {
     const names = [...new Set(matches.map((m) => m.kind))].join(', ');
@@ -102,8 +102,8 @@ export function scrub(text: string, strategy: Strategy = 'redact', kinds?: reado
   return { text: out + text.slice(at), matches };
 }
 
-export function redact(text: string, strategy: Strategy = 'redact', kinds?: readonly PiiKind[]): string {
-  return scrub(text, strategy, kinds).text;
+export function redact(text: string, strategy: Strategy = 'redact', kinds?: readonly PiiKind[], options?: Partial<DetectOptions>): string {
+  return scrub(text, strategy, kinds, options).text;
 }
 
 /** Redacts every string inside a JSON-like value (tool results, feedback) without changing its shape. */

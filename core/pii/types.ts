@@ -39,6 +39,8 @@ export interface DetectOptions {
 
 export interface Detector {
   name: string;
+  /** What it can find: a caller that wants only some kinds (the log mask) skips the rest. */
+  kinds: readonly PiiKind[];
   /** Higher wins when two spans overlap (a JWT beats the generic secret that also matches it). */
   priority: number;
   /**

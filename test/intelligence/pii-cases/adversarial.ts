@@ -29,12 +29,35 @@ function random(seed: number): () => number {
   };
 }
 
+/** Luhn sum of the digits with a check digit still to come (every second digit from the right doubled). */
+function luhnSum(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum;
+}
+
 function fill(unit: string, size: number): string {
   return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 }
 
+/** Valid values that all differ, so no cache helps: the costliest honest input for a validating detector. */
+function distinct(size: number, make: (i: number) => string): string {
+  let text = '';
+  for (let i = 0; text.length < size; i++) text += make(i);
+  return text.slice(0, size);
+}
+
 export function adversarial(size: number): { name: string; text: string }[] {
   const out = [...UNITS, ...DENSE].map((u) => ({ name: JSON.stringify(u), text: fill(u, size) }));
+  out.push(
+    { name: 'distinct US phones', text: distinct(size, (i) => `+1 415 ${200 + (i % 700)} ${1000 + ((i * 7919) % 9000)} `) },
+    { name: 'distinct UK phones', text: distinct(size, (i) => `+44 20 ${7000 + (i % 2999)} ${1000 + ((i * 7919) % 9000)}, `) },
+    { name: 'distinct cards', text: distinct(size, (i) => `4${String(i).padStart(14, '0')}${(10 - (luhnSum(`4${String(i).padStart(14, '0')}`) % 10)) % 10} `) },
+  );
   out.push({ name: 'one long word', text: fill('a', size) }, { name: 'one long number', text: fill('7', size) });
   for (const seed of [1, 2, 3]) {
     const next = random(seed);
