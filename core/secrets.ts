@@ -2,7 +2,7 @@
  * Masks secrets and personal data wherever text may leave the process (logs, error messages). A secret keeps
  * a short prefix so an operator can tell two tokens apart, never enough to use one.
  */
-import { redact, type PiiKind } from './pii';
+import { detect, redact, type PiiKind } from './pii';
 
 const SECRET_PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWT (header.payload.signature)
@@ -29,9 +29,23 @@ export function maskValue(secret: string): string {
  * peer addresses, and a ticket's IPs only ever travel inside tickets, which are redacted at the edge.
  */
 const LOGGED_PII: readonly PiiKind[] = ['email', 'phone', 'credit_card', 'iban', 'ssn'];
+const SECRET_KINDS: readonly PiiKind[] = ['github_token', 'aws_access_key', 'aws_secret_key', 'jwt', 'secret'];
+
+/** Secrets the maintained rule set knows (webhooks, registry tokens, connection strings...), each masked whole. */
+function maskDetectedSecrets(text: string): string {
+  // Every such secret is a run of 16 or more non-space characters; most log lines have none, and skip the scan.
+  if (!/\S{16}/.test(text)) return text;
+  let out = '';
+  let at = 0;
+  for (const m of detect(text, {}, SECRET_KINDS)) {
+    out += text.slice(at, m.start) + maskValue(m.value);
+    at = m.end;
+  }
+  return out + text.slice(at);
+}
 
 export function maskSecrets(text: string): string {
-  let out = redact(text, 'mask', LOGGED_PII);
+  let out = redact(maskDetectedSecrets(text), 'mask', LOGGED_PII);
   for (const re of SECRET_PATTERNS) out = out.replace(re, (m) => maskValue(m));
   out = out.replace(SECRET_KEY_VALUE, (_m, key: string, value: string) =>
     value.includes('…[masked') ? `${key}${value}` : `${key}${maskValue(value)}`,

@@ -35,4 +35,13 @@ describe('logger', () => {
     assert.equal(lines[0]?.broker, '127.0.0.1:9092');
     assert.equal(lines[0]?.ref, 'order 12345678, v1.2.3, PR #4521');
   });
+
+  it('masks IBANs, SSNs, international phones before a full stop, and secrets only the maintained rule set knows', () => {
+    const { logger, lines } = createCapturingLogger('worker');
+    const webhook = 'https://hooks.slack.com/services/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';
+    const npmToken = 'npm_Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5Gf9Ds0Aq3We6R';
+    logger.info(`refund to DE89 3704 0044 0532 0130 00, ssn 219-09-9999, call +44 20 7946 0958.`, { hook: `posting to ${webhook}`, publish: `${npmToken}.` });
+    const text = JSON.stringify(lines[0]);
+    for (const pii of ['0532 0130', '219-09-9999', '7946 0958', 'Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5']) assert.ok(!text.includes(pii), `${pii} leaked: ${text}`);
+  });
 });
