@@ -86,7 +86,7 @@ const own: OwnRule[] = [
   // 40 characters of base64 with a slash or plus: an AWS secret access key pasted without its label.
   {
     kind: 'aws_secret_key',
-    pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
     accept: (v) => (/[/+]/.test(v) && /[A-Z]/.test(v) && /[a-z]/.test(v)) || looksLikeSecret(v),
   },
   {
