@@ -19,10 +19,14 @@ import type { Config } from '../core/config';
 import { createKafka } from '../core/kafka';
 import type { ConnectRequest, ConnectResult, PhaseReport } from './client-child';
 import { nowUs } from './clock';
-import { benchEvent, benchTicketId, SeqCounter, ticketForRecord } from './events';
+import { benchTicketId, SeqCounter } from './events';
 import { LatencyHistogram } from './histogram';
 import { Child } from './ipc';
-import { laneTickets, paced, type PaceSpec } from './pace';
+import type { PaceSpec } from './pace';
+import type { PhaseResult } from './phase-io';
+
+export type { CpuBreakdown, PhaseResult } from './phase-io';
+import { fmtMs, fmtPhase, fmtRate, medianBy, produceToKafka, waitForDeliveries } from './phase-io';
 import { findKafkaBrokerPid, processCpuMs } from './proc-cpu';
 import type { MemoryReading, RawProduceResult, ServerHello, ServerKind, ServerWindow } from './server-child';
 import { withTimeout } from '../core/with-timeout';
@@ -51,35 +55,13 @@ export interface BenchOptions {
   producerLanes: number;
   /** Records per event-loop turn on the raw (no-Kafka) path in the burst phase. */
   rawBatch: number;
-  fixedRate?: { sockets: number; ratePerSec: number; durationMs: number };
+  /** The latency phase at one socket count, `repeats` times (the median is quoted, the spread shown). */
+  fixedRate?: { sockets: number; ratePerSec: number; durationMs: number; repeats: number };
   /** How long a phase may go without a new delivery before it is called finished (and the rest lost). */
   stallMs: number;
   log: (line: string) => void;
 }
 
-export interface CpuBreakdown {
-  serverMs: number;
-  clientsMs: number;
-  producerMs: number;
-  brokerMs?: number;
-}
-
-export interface PhaseResult {
-  records: number;
-  expected: number;
-  delivered: number;
-  seconds: number;
-  deliveriesPerSec: number;
-  recordsPerSec: number;
-  p50Ms?: number;
-  p99Ms?: number;
-  maxMs: number;
-  unstamped: number;
-  closedDuringPhase: number;
-  serverRecordsIn: number;
-  serverEventLoopUtilization: number;
-  cpu: CpuBreakdown;
-}
 
 export interface RunResult {
   kind: ServerKind;
@@ -91,7 +73,10 @@ export interface RunResult {
   throughput: PhaseResult;
   /** deliveries/s of every burst, in run order. */
   throughputSamples: number[];
+  /** The fixed-rate phase with the median p99 of its repeats. */
   fixedRate?: PhaseResult;
+  /** Every fixed-rate repeat's latencies, in run order. */
+  fixedRateSamples?: { p50Ms?: number; p99Ms?: number; maxMs: number }[];
 }
 
 export interface BenchResult {
@@ -205,11 +190,13 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       opts.log(`[${kind} N=${sockets}] throughput ${fmtRate(b.deliveriesPerSec)} deliveries/s (${b.delivered}/${b.expected}), p50 ${fmtMs(b.p50Ms)} p99 ${fmtMs(b.p99Ms)}`);
       bursts.push(b);
     }
-    const throughput = [...bursts].sort((a, b) => a.deliveriesPerSec - b.deliveriesPerSec)[Math.floor((bursts.length - 1) / 2)]!;
-    let fixedRate: PhaseResult | undefined;
-    if (opts.fixedRate && opts.fixedRate.sockets === sockets) {
-      fixedRate = await phase('fixed-rate', { mode: 'rate', ratePerSec: opts.fixedRate.ratePerSec, durationMs: opts.fixedRate.durationMs, lanes });
-      opts.log(`[${kind} N=${sockets}] fixed ${opts.fixedRate.ratePerSec} rec/s: p50 ${fmtMs(fixedRate.p50Ms)} p99 ${fmtMs(fixedRate.p99Ms)} (${fixedRate.delivered}/${fixedRate.expected})`);
+    const throughput = medianBy(bursts, (b) => b.deliveriesPerSec);
+    const fixed: PhaseResult[] = [];
+    const f = opts.fixedRate;
+    for (let i = 0; f && f.sockets === sockets && i < f.repeats; i++) {
+      const r = await phase('fixed-rate', { mode: 'rate', ratePerSec: f.ratePerSec, durationMs: f.durationMs, lanes });
+      opts.log(`[${kind} N=${sockets}] fixed ${f.ratePerSec} rec/s #${i + 1}: ${fmtPhase(r)}`);
+      fixed.push(r);
     }
 
     await Promise.all(clients.map((c) => c.request('disconnect', { timeoutMs: 10_000 }, 20_000)));
@@ -221,7 +208,8 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       memory,
       throughput,
       throughputSamples: bursts.map((b) => b.deliveriesPerSec),
-      fixedRate,
+      fixedRate: fixed.length > 0 ? medianBy(fixed, (r) => r.p99Ms ?? Infinity) : undefined,
+      fixedRateSamples: fixed.length > 0 ? fixed.map((r) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs })) : undefined,
     };
   } finally {
     await server.stop(10_000);
@@ -239,7 +227,7 @@ interface PhaseContext extends RunContext {
 
 async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   const { clients, server, opts } = ctx;
-  await Promise.all([...clients.map((c) => c.request('phaseStart')), server.request('windowStart')]);
+  await Promise.all([...clients.map((c) => c.request('phaseStart')), server.request('windowStart', { phase: ctx.name })]);
   const cpu0 = { producer: process.cpuUsage(), broker: processCpuMs(ctx.brokerPid) };
   const t0 = nowUs();
   let records: number;
@@ -279,6 +267,8 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     closedDuringPhase: reports.reduce((s, r) => s + r.closedDuringPhase, 0),
     serverRecordsIn: window.recordsIn,
     serverEventLoopUtilization: window.eventLoopUtilization,
+    consumerFetches: window.fetches,
+    consumerBatches: window.batches,
     cpu: {
       serverMs: window.cpuUserMs + window.cpuSystemMs,
       clientsMs: reports.reduce((s, r) => s + r.cpuUserMs + r.cpuSystemMs, 0),
@@ -288,43 +278,4 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   };
 }
 
-async function produceToKafka(ctx: PhaseContext): Promise<number> {
-  const lanes = Array.from({ length: ctx.pace.lanes }, (_, lane) => ({ tickets: laneTickets(ctx.ticketIds, ctx.pace.lanes, lane), index: 0 }));
-  return paced(ctx.pace, (laneNo, count) => {
-    const lane = lanes[laneNo]!;
-    const t = nowUs();
-    const at = new Date().toISOString();
-    const messages = new Array<{ key: string; value: string }>(count);
-    for (let i = 0; i < count; i++) {
-      const ticketId = ticketForRecord(lane.tickets, lane.index++);
-      messages[i] = { key: ticketId, value: JSON.stringify(benchEvent(ticketId, ctx.seqs.take(ticketId), at, t)) };
-    }
-    return ctx.producer.send({ topic: ctx.topic, messages }).then(() => undefined);
-  });
-}
-
-/** Polls the clients until every expected frame arrived or nothing new arrived for `stallMs`. */
-async function waitForDeliveries(clients: Child[], expected: number, stallMs: number): Promise<number> {
-  let last = -1;
-  let lastChange = performance.now();
-  for (;;) {
-    const progress = await Promise.all(clients.map((c) => c.request<{ received: number }>('progress')));
-    const received = progress.reduce((s, p) => s + p.received, 0);
-    if (received >= expected) return received;
-    if (received !== last) {
-      last = received;
-      lastChange = performance.now();
-    } else if (performance.now() - lastChange > stallMs) {
-      return received;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-export function fmtRate(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
-}
-
-export function fmtMs(ms: number | undefined): string {
-  return ms === undefined ? '-' : ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(0)} ms`;
-}
+export { fmtMs, fmtRate };

@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--sizes 1000,10000] [--clients 2] [--kinds uws,ws,raw] [--per-ticket 10] [--frames 100] [--json file]`
- * Full run: N = 1,000 and 10,000 sockets, 10 per ticket, all three servers, the fixed-rate phase at 10,000.
+ * `npm run bench [-- --quick] [--sizes 1000,10000] [--clients 2] [--kinds uws,ws,raw] [--per-ticket 10] [--frames 100]
+ *   [--bursts 3] [--fixed-repeats 3] [--json file]`
+ * Full run: N = 1,000 and 10,000 sockets, 10 per ticket, all three servers, 3 throughput bursts, the fixed-rate
+ * phase 3 times at 10,000.
  * --quick: N = 1,000 only, shorter phases (a couple of minutes at most).
  */
 import type { Config } from '../core/config';
@@ -23,7 +25,7 @@ export function parseArgs(argv: string[]): CliOptions {
     if (name === 'quick') flags.set(name, 'true');
     else flags.set(name, inline ?? argv[++i] ?? '');
   }
-  const known = new Set(['quick', 'sizes', 'clients', 'kinds', 'json', 'per-ticket', 'frames']);
+  const known = new Set(['quick', 'sizes', 'clients', 'kinds', 'json', 'per-ticket', 'frames', 'bursts', 'fixed-repeats']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].join(', ')})`);
   const quick = flags.has('quick');
   const sizes = (flags.get('sizes') ?? (quick ? '1000' : '1000,10000')).split(',').map(positive('--sizes'));
@@ -45,7 +47,7 @@ export function parseArgs(argv: string[]): CliOptions {
       throughputRecords: (n) => Math.max(quick ? 20_000 : 100_000, framesPerSocket * Math.ceil(n / perTicket)),
       warmupRecords: quick ? 1_000 : 2_000,
       // The machine is shared (other processes' load shows in the numbers): the median of three bursts.
-      throughputRepeats: quick ? 1 : 3,
+      throughputRepeats: positive('--bursts')(flags.get('bursts') ?? (quick ? '1' : '3')),
       burstBatch: 500,
       // The raw path hands the fan-out this many records of one "partition" (a sixth of the tickets) per
       // event-loop turn: about what one partition's fetch gives the Kafka consumer in a burst (1 MiB at
@@ -53,7 +55,8 @@ export function parseArgs(argv: string[]): CliOptions {
       rawBatch: 5_000,
       // Four sends in flight, each lane owning a quarter of the tickets so a ticket's records stay in order.
       producerLanes: 4,
-      fixedRate: { sockets: biggest, ratePerSec: 1_000, durationMs: quick ? 4_000 : 10_000 },
+      // Repeated like the bursts, so one lucky (or unlucky) run is never the quoted latency.
+      fixedRate: { sockets: biggest, ratePerSec: 1_000, durationMs: quick ? 4_000 : 10_000, repeats: positive('--fixed-repeats')(flags.get('fixed-repeats') ?? (quick ? '1' : '3')) },
       stallMs: 5_000,
     },
   };

@@ -12,6 +12,7 @@ import { rootLogger } from '../core/logger';
 import { startInfra, stopStarted, type InfraState } from '../scripts/infra';
 import { fmtMs, fmtRate, kindLabels, runBench, type BenchResult, type RunResult } from './harness';
 import { killChildren } from './ipc';
+import { medianBy } from './phase-io';
 import { parseArgs } from './options';
 
 function machine(): string {
@@ -33,13 +34,16 @@ export function resultTables(result: BenchResult): string {
   if (fixed.length > 0) {
     const f0 = result.options.fixedRate;
     lines.push('');
-    lines.push(`Fixed rate: ${f0?.ratePerSec} records/s for ${(f0?.durationMs ?? 0) / 1000} s over ${f0?.sockets} sockets (${result.options.perTicket} per ticket).`);
+    lines.push(`Fixed rate: ${f0?.ratePerSec} records/s for ${(f0?.durationMs ?? 0) / 1000} s over ${f0?.sockets} sockets (${result.options.perTicket} per ticket), ${f0?.repeats} times: the median p50 and p99 and every repeat's.`);
     lines.push('');
-    lines.push('| server | records | delivered | p50 | p99 | max | server ELU | CPU s: server / clients / producer / broker |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
+    lines.push('| server | records | delivered | p50 (median) | p99 (median) | p50 / p99 of each repeat | max | server ELU | CPU s: server / clients / producer / broker |');
+    lines.push('|---|---:|---:|---:|---:|---|---:|---:|---|');
     for (const r of fixed) {
       const f = r.fixedRate!;
-      lines.push(`| ${kindLabels[r.kind]} | ${f.records} | ${f.delivered}/${f.expected} | ${fmtMs(f.p50Ms)} | ${fmtMs(f.p99Ms)} | ${fmtMs(f.maxMs)} | ${f.serverEventLoopUtilization.toFixed(2)} | ${s(f.cpu.serverMs)} / ${s(f.cpu.clientsMs)} / ${s(f.cpu.producerMs)} / ${f.cpu.brokerMs === undefined ? '?' : s(f.cpu.brokerMs)} |`);
+      const samples = r.fixedRateSamples ?? [];
+      const mid = (k: 'p50Ms' | 'p99Ms') => fmtMs(samples.length ? medianBy(samples, (x) => x[k] ?? Infinity)[k] : f[k]);
+      const each = samples.map((x) => `${fmtMs(x.p50Ms)} / ${fmtMs(x.p99Ms)}`).join('; ');
+      lines.push(`| ${kindLabels[r.kind]} | ${f.records} | ${f.delivered}/${f.expected} | ${mid('p50Ms')} | ${mid('p99Ms')} | ${each} | ${fmtMs(f.maxMs)} | ${f.serverEventLoopUtilization.toFixed(2)} | ${s(f.cpu.serverMs)} / ${s(f.cpu.clientsMs)} / ${s(f.cpu.producerMs)} / ${f.cpu.brokerMs === undefined ? '?' : s(f.cpu.brokerMs)} |`);
     }
   }
   lines.push('');

@@ -10,12 +10,14 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { loadConfig } from '../core/config';
 import { rootLogger, createLogger } from '../core/logger';
+import type { ConsumerStats } from '../gateway/kafka/consumer';
 import { createGateway } from '../gateway/server';
 import type { SnapshotSource } from '../gateway/snapshot-source';
 import type { CustomerView } from '../gateway/stream/hub';
 import { nowUs } from './clock';
 import { benchEvent, SeqCounter, ticketForRecord } from './events';
 import { helloParent, serveParent } from './ipc';
+import { startPhaseProfile, stopPhaseProfile } from './phase-profile';
 import { laneTickets, paced, type PaceSpec } from './pace';
 import { createWsGateway } from './ws-gateway';
 
@@ -36,6 +38,9 @@ export interface ServerWindow {
   cpuSystemMs: number;
   eventLoopUtilization: number;
   recordsIn: number;
+  /** The Kafka consumer over the window: fetch responses, non-empty partition batches (zero on raw). */
+  fetches: number;
+  batches: number;
 }
 export interface RawProduceResult {
   sent: number;
@@ -58,6 +63,7 @@ interface ServerUnderTest {
   port: number;
   sockets(): number;
   recordsIn(): Promise<number>;
+  consumer(): ConsumerStats;
   deliver(event: ReturnType<typeof benchEvent>): void;
   stop(): Promise<void>;
 }
@@ -67,7 +73,7 @@ async function start(): Promise<ServerUnderTest> {
     const gw = createWsGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger });
     const port = await gw.listen(0, '127.0.0.1');
     await gw.waitReady(60_000);
-    return { port, sockets: () => gw.sockets, recordsIn: () => Promise.resolve(gw.recordsIn), deliver: (e) => gw.deliver(e), stop: () => gw.stop() };
+    return { port, sockets: () => gw.sockets, recordsIn: () => Promise.resolve(gw.recordsIn), consumer: () => gw.consumerStats(), deliver: (e) => gw.deliver(e), stop: () => gw.stop() };
   }
   const gw = createGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger, customerView: wholeEvent, ...(kind === 'raw' ? { kafka: false as const } : {}) });
   const port = await gw.listen(0, '127.0.0.1');
@@ -76,6 +82,7 @@ async function start(): Promise<ServerUnderTest> {
     port,
     sockets: () => gw.hub.sockets,
     recordsIn: async () => (await gw.metrics.recordsIn.get()).values.reduce((s, v) => s + v.value, 0),
+    consumer: () => gw.consumerStats() ?? { fetches: 0, batches: 0, records: 0 },
     deliver: (e) => gw.deliver(e),
     stop: () => gw.stop(),
   };
@@ -93,7 +100,7 @@ async function collectGarbage(): Promise<void> {
 void (async () => {
   const server = await start();
   const seqs = new SeqCounter();
-  let windowStart: { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; recordsIn: number } | undefined;
+  let windowStart: { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; recordsIn: number; consumer: ConsumerStats } | undefined;
 
   serveParent(
     {
@@ -102,15 +109,25 @@ void (async () => {
         const m = process.memoryUsage();
         return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, sockets: server.sockets() };
       },
-      windowStart: async () => {
-        windowStart = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), recordsIn: await server.recordsIn() };
+      windowStart: async (body?: { phase?: string }) => {
+        await startPhaseProfile(body?.phase);
+        windowStart = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), recordsIn: await server.recordsIn(), consumer: server.consumer() };
         return {};
       },
       windowEnd: async (): Promise<ServerWindow> => {
         if (!windowStart) throw new Error('windowEnd before windowStart');
+        await stopPhaseProfile(`${kind}-${server.sockets()}`);
         const cpu = process.cpuUsage(windowStart.cpu);
         const elu = performance.eventLoopUtilization(windowStart.elu);
-        return { cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, eventLoopUtilization: elu.utilization, recordsIn: (await server.recordsIn()) - windowStart.recordsIn };
+        const c = server.consumer();
+        return {
+          cpuUserMs: cpu.user / 1000,
+          cpuSystemMs: cpu.system / 1000,
+          eventLoopUtilization: elu.utilization,
+          recordsIn: (await server.recordsIn()) - windowStart.recordsIn,
+          fetches: c.fetches - windowStart.consumer.fetches,
+          batches: c.batches - windowStart.consumer.batches,
+        };
       },
       // The raw ceiling: records made here and handed straight to the fan-out, paced like the Kafka producer.
       rawProduce: async (body: { tickets: string[]; pace: PaceSpec }): Promise<RawProduceResult> => {

@@ -1,7 +1,7 @@
 /**
  * The comparison gateway: the same job as gateway/ done the common way with the `ws` package, so the
  * benchmark shows what uWebSockets.js buys. Same Kafka consumer module (gateway/kafka/consumer.ts, own group,
- * latest offsets), same decode (decodeTicketEvent), same JWT check on the upgrade (authenticateStream +
+ * latest offsets), same decode and frames (decodeRecord, whose record text becomes the frame), same JWT check on the upgrade (authenticateStream +
  * authorizeTicket), same snapshot-then-live frames (gateway/stream/frames.ts), the same duplicate rule (a
  * per-ticket seq frontier) and the same backpressure rule (close a socket whose buffer passes the limit).
  * Routing is a Map ticketId -> Set<WebSocket>; each record is serialised once into a Buffer and written to
@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../core/config';
-import { decodeTicketEvent, ticketIdSchema, type TicketEvent } from '../core/events';
+import { ticketIdSchema, type TicketEvent } from '../core/events';
 import type { Logger } from '../core/logger';
 import { authorizeTicket } from '../gateway/auth/authorize';
 import { AuthError } from '../gateway/auth/errors';
@@ -20,9 +20,10 @@ import { createMemoryJtiStore } from '../gateway/auth/jti-store';
 import { createJwtAuth } from '../gateway/auth/jwt';
 import { authenticateStream } from '../gateway/auth/stream-credentials';
 import { CloseCode, CloseReason } from '../gateway/close-codes';
-import { createRecordConsumer, gatewayGroupId, type RecordConsumer } from '../gateway/kafka/consumer';
+import { createRecordConsumer, gatewayGroupId, type ConsumerStats, type RecordConsumer } from '../gateway/kafka/consumer';
 import type { SnapshotSource } from '../gateway/snapshot-source';
-import { eventFrame, snapshotFrame } from '../gateway/stream/frames';
+import { RecordFrames, snapshotFrame } from '../gateway/stream/frames';
+import { decodeRecord } from '../gateway/stream/record-decode';
 
 const STREAM_PATH = /^\/v1\/tickets\/([^/?]+)\/stream(?:\?|$)/;
 
@@ -39,6 +40,7 @@ export interface WsGateway {
   waitReady(timeoutMs: number): Promise<void>;
   readonly sockets: number;
   readonly recordsIn: number;
+  consumerStats(): ConsumerStats;
   /** Hands one event to the fan-out as if it came from Kafka. */
   deliver(event: TicketEvent): void;
   stop(): Promise<void>;
@@ -107,13 +109,13 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     );
   });
 
-  function deliver(event: TicketEvent): void {
+  function deliver(event: TicketEvent, json?: string): void {
     const set = tickets.get(event.ticketId);
     if (!set) return;
     if (event.type !== 'token' && event.seq <= (frontier.get(event.ticketId) ?? 0)) return;
     if (event.type !== 'token') frontier.set(event.ticketId, event.seq);
     // Serialised once per record; ws would otherwise copy the string into a new Buffer per socket.
-    const frame = Buffer.from(eventFrame(event));
+    const frame = Buffer.from(new RecordFrames(event, json, (e) => e).for('agent')!);
     for (const ws of set) {
       if (ws.bufferedAmount > maxBuffered) {
         ws.close(CloseCode.SLOW_CONSUMER, CloseReason.SLOW_CONSUMER);
@@ -130,12 +132,12 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     logger: logger.child({ component: 'ws-gateway-kafka' }),
     handle: (key, value, where) => {
       recordsIn++;
-      const decoded = decodeTicketEvent(key, value);
+      const decoded = decodeRecord(key, value);
       if (!decoded.ok) {
         logger.warn('malformed record skipped', { ...where, reason: decoded.reason });
         return;
       }
-      deliver(decoded.event);
+      deliver(decoded.event, decoded.json);
     },
   });
 
@@ -156,6 +158,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     get recordsIn() {
       return recordsIn;
     },
+    consumerStats: () => consumer.stats(),
     deliver,
     async stop() {
       for (const set of tickets.values()) for (const ws of set) ws.terminate();

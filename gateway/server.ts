@@ -25,7 +25,7 @@ import { createMemoryJtiStore, type JtiStore } from './auth/jti-store';
 import { createJwtAuth, type JwtAuth } from './auth/jwt';
 import { registerWsTicketRoute } from './auth/ws-ticket-route';
 import { sendJson, sendText } from './http/respond';
-import { createRecordConsumer, gatewayGroupId, type RecordConsumer } from './kafka/consumer';
+import { createRecordConsumer, gatewayGroupId, type ConsumerStats, type RecordConsumer } from './kafka/consumer';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import type { SnapshotSource } from './snapshot-source';
 import { TicketHub, type CustomerView } from './stream/hub';
@@ -79,6 +79,8 @@ export interface Gateway {
   readonly ready: boolean;
   /** Resolves once the Kafka consumer has joined its group. */
   waitReady(timeoutMs?: number): Promise<void>;
+  /** The Kafka consumer's counters (undefined without Kafka). */
+  consumerStats(): ConsumerStats | undefined;
   /** Hands one event to the fan-out as if it came from Kafka (benchmark raw path, no-Kafka mode). */
   deliver(event: TicketEvent): void;
   stop(): Promise<void>;
@@ -203,6 +205,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     waitReady(timeoutMs = 30_000) {
       return consumer ? consumer.waitReady(timeoutMs) : Promise.resolve();
     },
+    consumerStats: () => consumer?.stats(),
     deliver(event) {
       hub.deliver(event);
     },

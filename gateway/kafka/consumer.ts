@@ -33,6 +33,14 @@ export interface RecordConsumer {
   readonly ready: boolean;
   /** Resolves when the consumer has joined its group and fetched once (or rejects after `timeoutMs`). */
   waitReady(timeoutMs: number): Promise<void>;
+  /** Counters since start: fetch requests answered, non-empty partition batches, records handed over. */
+  stats(): ConsumerStats;
+}
+
+export interface ConsumerStats {
+  fetches: number;
+  batches: number;
+  records: number;
 }
 
 export interface ConsumerOptions {
@@ -84,6 +92,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
   });
 
   const positions = new PartitionPositions();
+  const counters: ConsumerStats = { fetches: 0, batches: 0, records: 0 };
   let committing = false;
 
   /** Reads every partition's log range and places the consumer's positions against it (before each join). */
@@ -132,7 +141,11 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       resolveOffset(message.offset);
       handled = message.offset;
     }
-    if (handled !== undefined) positions.delivered(batch.partition, handled);
+    if (handled !== undefined) {
+      positions.delivered(batch.partition, handled);
+      counters.batches++;
+      counters.records += batch.messages.length;
+    }
     const last = batch.lastOffset();
     const lag = Number(batch.highWatermark) - Number(last) - 1;
     opts.onLag?.(batch.topic, batch.partition, Math.max(0, lag));
@@ -165,6 +178,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     // Ready after the first fetch of a join, not at the join itself: by then the start offsets are resolved,
     // so a record produced after "ready" is never behind the consumer's starting point.
     consumer.on(consumer.events.FETCH, () => {
+      counters.fetches++;
       if (ready && breaker.consecutiveFailures === 0) return;
       breaker.succeed();
       setReady(true);
@@ -213,6 +227,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     get ready() {
       return ready;
     },
+    stats: () => ({ ...counters }),
     waitReady(timeoutMs) {
       if (ready) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

@@ -23,7 +23,7 @@ test('bench harness delivers through all three paths (N=40, 4 per ticket)', { ti
     burstBatch: 50,
     producerLanes: 2,
     rawBatch: 100,
-    fixedRate: { sockets: 40, ratePerSec: 200, durationMs: 1_000 },
+    fixedRate: { sockets: 40, ratePerSec: 200, durationMs: 1_000, repeats: 2 },
     stallMs: 5_000,
     log: (line) => lines.push(line),
   });
@@ -40,6 +40,7 @@ test('bench harness delivers through all three paths (N=40, 4 per ticket)', { ti
     assert.ok(run.fixedRate, what);
     assert.equal(run.fixedRate.records, 200, what);
     assert.equal(run.fixedRate.delivered, 800, what);
+    assert.equal(run.fixedRateSamples?.length, 2, `the fixed-rate phase is repeated: ${what}`);
     assert.ok(run.memory.after.sockets >= 40, what);
   }
 });

@@ -1,0 +1,96 @@
+/**
+ * The benchmark's plumbing around a phase: the Kafka producer side of a phase, waiting for the clients, the
+ * median of repeated phases, and number formatting for the log and the tables.
+ */
+import type { Producer } from 'kafkajs';
+import { nowUs } from './clock';
+import { benchEvent, type SeqCounter, ticketForRecord } from './events';
+import type { Child } from './ipc';
+import { laneTickets, paced, type PaceSpec } from './pace';
+
+export interface CpuBreakdown {
+  serverMs: number;
+  clientsMs: number;
+  producerMs: number;
+  brokerMs?: number;
+}
+
+export interface PhaseResult {
+  records: number;
+  expected: number;
+  delivered: number;
+  seconds: number;
+  deliveriesPerSec: number;
+  recordsPerSec: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs: number;
+  unstamped: number;
+  closedDuringPhase: number;
+  serverRecordsIn: number;
+  serverEventLoopUtilization: number;
+  /** Kafka fetch responses and non-empty partition batches the server's consumer got in the phase. */
+  consumerFetches: number;
+  consumerBatches: number;
+  cpu: CpuBreakdown;
+}
+
+export interface ProduceContext {
+  producer: Producer;
+  topic: string;
+  ticketIds: string[];
+  seqs: SeqCounter;
+  pace: PaceSpec;
+}
+
+export async function produceToKafka(ctx: ProduceContext): Promise<number> {
+  const lanes = Array.from({ length: ctx.pace.lanes }, (_, lane) => ({ tickets: laneTickets(ctx.ticketIds, ctx.pace.lanes, lane), index: 0 }));
+  return paced(ctx.pace, (laneNo, count) => {
+    const lane = lanes[laneNo]!;
+    const t = nowUs();
+    const at = new Date().toISOString();
+    const messages = new Array<{ key: string; value: string }>(count);
+    for (let i = 0; i < count; i++) {
+      const ticketId = ticketForRecord(lane.tickets, lane.index++);
+      messages[i] = { key: ticketId, value: JSON.stringify(benchEvent(ticketId, ctx.seqs.take(ticketId), at, t)) };
+    }
+    return ctx.producer.send({ topic: ctx.topic, messages }).then(() => undefined);
+  });
+}
+
+/** Polls the clients until every expected frame arrived or nothing new arrived for `stallMs`. */
+export async function waitForDeliveries(clients: Child[], expected: number, stallMs: number): Promise<number> {
+  let last = -1;
+  let lastChange = performance.now();
+  for (;;) {
+    const progress = await Promise.all(clients.map((c) => c.request<{ received: number }>('progress')));
+    const received = progress.reduce((s, p) => s + p.received, 0);
+    if (received >= expected) return received;
+    if (received !== last) {
+      last = received;
+      lastChange = performance.now();
+    } else if (performance.now() - lastChange > stallMs) {
+      return received;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function fmtRate(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+}
+
+export function fmtMs(ms: number | undefined): string {
+  return ms === undefined ? '-' : ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(0)} ms`;
+}
+
+/** The middle element by `key` (the lower middle for an even count); `items` must not be empty. */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
+  return [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)]!;
+}
+
+/** One phase's latency and where its CPU went, for the progress log. */
+export function fmtPhase(r: PhaseResult): string {
+  const s = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2);
+  return `p50 ${fmtMs(r.p50Ms)} p99 ${fmtMs(r.p99Ms)} (${r.delivered}/${r.expected}); ELU ${r.serverEventLoopUtilization.toFixed(2)}, ${r.consumerFetches} fetches, ${r.consumerBatches} batches; CPU s server ${s(r.cpu.serverMs)} broker ${s(r.cpu.brokerMs)} producer ${s(r.cpu.producerMs)}`;
+}
