@@ -18,6 +18,8 @@ export interface PartitionRange {
 
 export class PartitionPositions {
   private readonly next = new Map<number, bigint>();
+  /** The last offset delivered per partition, folded into `next` only when read (a BigInt per batch shows). */
+  private readonly lastDelivered = new Map<number, string>();
   /** Changed since the last commit (positions are committed for visibility, not relied on). */
   private readonly dirty = new Set<number>();
   private placedOnce = false;
@@ -34,7 +36,7 @@ export class PartitionPositions {
     for (const r of ranges) {
       const low = BigInt(r.low);
       const high = BigInt(r.high);
-      const at = this.next.get(r.partition);
+      const at = this.current(r.partition);
       if (at === undefined) this.set(r.partition, firstJoin ? high : low);
       else if (at < low || at > high) {
         gaps.push(r.partition);
@@ -46,17 +48,18 @@ export class PartitionPositions {
 
   /** After handing `offset` to the fan-out. */
   delivered(partition: number, offset: string): void {
-    this.set(partition, BigInt(offset) + 1n);
+    this.lastDelivered.set(partition, offset);
+    this.dirty.add(partition);
   }
 
   /** Where a (re)joined consumer must fetch `partition` from; undefined when never placed. */
   offsetOf(partition: number): string | undefined {
-    return this.next.get(partition)?.toString();
+    return this.current(partition)?.toString();
   }
 
   /** Positions changed since the last call, to commit; `restore` puts back the ones whose commit failed. */
   takeDirty(): { partition: number; offset: string }[] {
-    const out = [...this.dirty].map((partition) => ({ partition, offset: this.next.get(partition)!.toString() }));
+    const out = [...this.dirty].map((partition) => ({ partition, offset: this.current(partition)!.toString() }));
     this.dirty.clear();
     return out;
   }
@@ -65,7 +68,17 @@ export class PartitionPositions {
     for (const p of partitions) this.dirty.add(p);
   }
 
+  private current(partition: number): bigint | undefined {
+    const last = this.lastDelivered.get(partition);
+    if (last !== undefined) {
+      this.lastDelivered.delete(partition);
+      this.next.set(partition, BigInt(last) + 1n);
+    }
+    return this.next.get(partition);
+  }
+
   private set(partition: number, offset: bigint): void {
+    this.lastDelivered.delete(partition);
     this.next.set(partition, offset);
     this.dirty.add(partition);
   }

@@ -10,6 +10,7 @@
  */
 import type { TicketEvent } from '../../core/events';
 import type { TicketSnapshot } from '../snapshot-source';
+import type { Audience, CustomerView } from './ticket-state';
 
 export function snapshotFrame(ticketId: string, snapshot: TicketSnapshot, since: number): string {
   const events = snapshot.events.filter((e) => e.seq > since);
@@ -22,4 +23,29 @@ export function eventFrame(event: TicketEvent): string {
 
 export function pongFrame(): string {
   return JSON.stringify({ kind: 'pong', at: new Date().toISOString() });
+}
+
+/**
+ * One record's frames, each built at most once and only when someone gets it: the agents' from the record's
+ * own JSON text when the decoder vouched for it (no `JSON.stringify`), the customers' the very same frame when
+ * their view leaves the event as it is.
+ */
+export class RecordFrames {
+  private agent: string | undefined;
+  private customer: string | null | undefined;
+
+  constructor(
+    private readonly event: TicketEvent,
+    private readonly json: string | undefined,
+    private readonly customerView: CustomerView,
+  ) {}
+
+  for(audience: Audience): string | null {
+    if (audience === 'agent') return (this.agent ??= this.json === undefined ? eventFrame(this.event) : `{"kind":"event","event":${this.json}}`);
+    if (this.customer === undefined) {
+      const shown = this.customerView(this.event);
+      this.customer = shown === this.event ? this.for('agent') : shown ? eventFrame(shown) : null;
+    }
+    return this.customer;
+  }
 }

@@ -21,7 +21,7 @@ import type { TicketEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { GatewayMetrics } from '../metrics';
 import type { TicketSnapshot } from '../snapshot-source';
-import { eventFrame, snapshotFrame } from './frames';
+import { eventFrame, RecordFrames, snapshotFrame } from './frames';
 import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
 import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
 import { TicketRegistry, type Audience, type CustomerView, type PendingConnection, type StreamSocket, type TicketState } from './ticket-state';
@@ -46,6 +46,9 @@ export class TicketHub extends TicketRegistry {
   private socketCount = 0;
   private readonly maxPendingBuffer: number;
   private readonly customerView: CustomerView;
+  /** Tickets published to in this event-loop turn, checked for slow sockets once at its end. */
+  private readonly pressured = new Set<TicketState>();
+  private pressureCheck: NodeJS.Immediate | undefined;
 
   constructor(private readonly opts: HubOptions) {
     super(opts.now ?? Date.now, opts.logger);
@@ -136,8 +139,8 @@ export class TicketHub extends TicketRegistry {
     this.forgetIfIdle(d.ticketId, st);
   }
 
-  /** One valid record from Kafka. */
-  deliver(event: TicketEvent): void {
+  /** One valid record from Kafka; `json` is its own text when the decoder vouched it is exactly the event. */
+  deliver(event: TicketEvent, json?: string): void {
     const st = this.tickets.get(event.ticketId);
     if (!st) {
       this.opts.metrics.dropped.inc({ reason: 'no_subscribers' });
@@ -153,16 +156,7 @@ export class TicketHub extends TicketRegistry {
     }
     const position = positionOf(event);
     st.lastEventAt = this.now();
-    // Frames are built at most once per audience per record, and only if someone will get them.
-    const frames: Partial<Record<Audience, string | null>> = {};
-    const frameFor = (audience: Audience): string | null => {
-      let f = frames[audience];
-      if (f === undefined) {
-        const shown = audience === 'agent' ? event : this.customerView(event);
-        f = frames[audience] = shown ? eventFrame(shown) : null;
-      }
-      return f;
-    };
+    const frames = new RecordFrames(event, json, this.customerView);
 
     if (st.frontier !== undefined && comparePositions(position, st.frontier) <= 0) {
       this.opts.metrics.dropped.inc({ reason: 'duplicate' });
@@ -173,13 +167,14 @@ export class TicketHub extends TicketRegistry {
       if (st.subscribed.size > 0) {
         for (const audience of ['agent', 'customer'] as const) {
           const n = st.audienceCounts[audience];
-          const frame = n > 0 ? frameFor(audience) : null;
+          const frame = n > 0 ? frames.for(audience) : null;
           if (!frame) continue;
           this.opts.app.publish(st.topics[audience], frame, false, false);
           this.opts.metrics.framesOut.inc(n);
         }
         this.opts.metrics.recordsPublished.inc();
-        this.checkBackpressure(st);
+        this.pressured.add(st);
+        this.pressureCheck ??= setImmediate(() => this.checkBackpressure());
       } else if (st.catchingUp.size === 0) {
         this.opts.metrics.dropped.inc({ reason: 'no_subscribers' });
       }
@@ -188,7 +183,7 @@ export class TicketHub extends TicketRegistry {
     for (const ws of st.catchingUp) {
       const d = ws.getUserData();
       if (comparePositions(position, d.position) > 0) {
-        const frame = frameFor(d.audience);
+        const frame = frames.for(d.audience);
         if (frame && ws.send(frame) === 2) {
           this.closeSlow(ws);
           continue;
@@ -261,11 +256,18 @@ export class TicketHub extends TicketRegistry {
     st.audienceCounts[audience]++;
   }
 
-  private checkBackpressure(st: TicketState): void {
+  /**
+   * Once per event-loop turn, not per record: the tickets published to since the last check. uWS writes
+   * published frames at the end of the turn anyway, so a per-record check saw no fresher buffer, at a
+   * native call per delivery.
+   */
+  private checkBackpressure(): void {
+    this.pressureCheck = undefined;
     const limit = this.opts.maxBackpressureBytes;
-    for (const ws of st.subscribed) {
-      if (ws.getBufferedAmount() > limit) this.closeSlow(ws);
+    for (const st of this.pressured) {
+      for (const ws of st.subscribed) if (ws.getBufferedAmount() > limit) this.closeSlow(ws);
     }
+    this.pressured.clear();
   }
 
   private closeSlow(ws: StreamSocket): void {

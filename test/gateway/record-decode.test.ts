@@ -1,0 +1,106 @@
+/**
+ * The hot-path decoder against the zod contract: for every record, valid or not, the same verdict, the same
+ * event, the same refusal reason, and reusable text only when that text parses to exactly the event.
+ * Hand-picked edge cases, then a seeded fuzz of mutations of valid records.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeTicketEvent } from '../../core/events';
+import { decodeRecord } from '../../gateway/stream/record-decode';
+
+const base = { v: 1, ticketId: 'T-1_a', seq: 3, type: 'message', at: '2026-11-30T01:02:03.456Z', data: { text: 'hi', n: 1 } };
+
+function agree(key: Buffer | null, value: Buffer | null, label: string): boolean {
+  const slow = decodeTicketEvent(key, value);
+  const fast = decodeRecord(key, value);
+  assert.equal(fast.ok, slow.ok, `${label}: same verdict`);
+  if (slow.ok && fast.ok) {
+    assert.deepEqual(fast.event, slow.event, `${label}: same event`);
+    if (fast.json !== undefined) assert.deepEqual(JSON.parse(fast.json), slow.event, `${label}: the reused text is the event`);
+  } else if (!slow.ok && !fast.ok) {
+    assert.equal(fast.reason, slow.reason, `${label}: same reason`);
+    assert.equal(fast.detail, slow.detail, `${label}: same detail`);
+  }
+  return fast.ok && fast.json !== undefined;
+}
+
+const rec = (o: unknown, key = 'T-1_a') => [Buffer.from(key), Buffer.from(typeof o === 'string' ? o : JSON.stringify(o))] as const;
+
+void test('edge cases: same verdicts as the schema', () => {
+  const variants: [string, unknown][] = [
+    ['valid', base],
+    ['token with part', { ...base, type: 'token', part: 0 }],
+    ['part -1', { ...base, part: -1 }],
+    ['part 1.5', { ...base, part: 1.5 }],
+    ['part null', { ...base, part: null }],
+    ['seq 0', { ...base, seq: 0 }],
+    ['seq -1', { ...base, seq: -1 }],
+    ['seq 1.5', { ...base, seq: 1.5 }],
+    ['seq 2^53', { ...base, seq: 2 ** 53 }],
+    ['seq 2^53-1', { ...base, seq: 2 ** 53 - 1 }],
+    ['seq string', { ...base, seq: '3' }],
+    ['seq 1e400', JSON.stringify(base).replace('"seq":3', '"seq":1e400')],
+    ['v 2', { ...base, v: 2 }],
+    ['v "1"', { ...base, v: '1' }],
+    ['no v', { ...base, v: undefined }],
+    ['ticketId empty', { ...base, ticketId: '' }],
+    ['ticketId 64', { ...base, ticketId: 'a'.repeat(64) }],
+    ['ticketId 65', { ...base, ticketId: 'a'.repeat(65) }],
+    ['ticketId starts with -', { ...base, ticketId: '-a' }],
+    ['ticketId space', { ...base, ticketId: 'a b' }],
+    ['type unknown', { ...base, type: 'secret' }],
+    ['type missing', { ...base, type: undefined }],
+    ['at with offset', { ...base, at: '2026-11-30T01:02:03+02:00' }],
+    ['at no seconds fraction', { ...base, at: '2026-11-30T01:02:03Z' }],
+    ['at without zone', { ...base, at: '2026-11-30T01:02:03' }],
+    ['at date only', { ...base, at: '2026-11-30' }],
+    ['at garbage', { ...base, at: 'yesterday' }],
+    ['at number', { ...base, at: 5 }],
+    ['data array', { ...base, data: [1] }],
+    ['data null', { ...base, data: null }],
+    ['data string', { ...base, data: 'x' }],
+    ['data empty', { ...base, data: {} }],
+    ['data nested', { ...base, data: { a: { b: [1, { c: null }] } } }],
+    ['data __proto__', `{"v":1,"ticketId":"T-1_a","seq":3,"type":"message","at":"2026-11-30T01:02:03.456Z","data":{"__proto__":{"x":1}}}`],
+    ['envelope __proto__', `{"__proto__":{"x":1},"v":1,"ticketId":"T-1_a","seq":3,"type":"message","at":"2026-11-30T01:02:03.456Z","data":{}}`],
+    ['extra key', { ...base, secret: 'dropped by the schema' }],
+    ['duplicate seq key', JSON.stringify(base).replace('"seq":3', '"seq":0,"seq":3')],
+    ['top-level array', [base]],
+    ['top-level number', '5'],
+    ['top-level null', 'null'],
+    ['bad json', '{"v":1,'],
+    ['whitespace around', `  ${JSON.stringify(base)}\n`],
+    ['escaped text', JSON.stringify(base).replace('"hi"', '"\\u0068i \\n"')],
+  ];
+  let reusable = 0;
+  for (const [label, o] of variants) if (agree(...rec(o), label)) reusable++;
+  assert.ok(reusable >= 10, 'the plain valid records keep their text');
+  agree(...rec(base, 'other'), 'key mismatch');
+  agree(null, rec(base)[1], 'no key');
+  agree(Buffer.from('T-1_a'), null, 'no value');
+  agree(Buffer.from('T-1_a'), Buffer.alloc(0), 'empty value');
+  agree(Buffer.from('T-1_a'), Buffer.from([0x7b, 0xff, 0x7d]), 'bad utf-8');
+  const extra = decodeRecord(...rec({ ...base, secret: 1 }));
+  assert.ok(extra.ok && extra.json === undefined, 'text with keys the schema drops is not reused');
+});
+
+void test('fuzz: mutations of valid records get the schema verdict', () => {
+  let state = 42;
+  const rand = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
+  const values: unknown[] = [0, -1, 1, 2.5, 2 ** 53, '', 'x', 'T-9', null, true, [], {}, { a: 1 }, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.1+05:30', 'token', 'resolved', 1, 'a'.repeat(70)];
+  const fields = ['v', 'ticketId', 'seq', 'part', 'type', 'at', 'data', 'extra'];
+  let valid = 0;
+  for (let i = 0; i < 3000; i++) {
+    const o: Record<string, unknown> = { ...base, seq: 1 + rand(1000), type: ['message', 'token', 'draft', 'status'][rand(4)] };
+    for (let m = rand(3); m > 0; m--) {
+      const f = fields[rand(fields.length)]!;
+      if (rand(5) === 0) delete o[f];
+      else o[f] = values[rand(values.length)];
+    }
+    const key = rand(20) === 0 ? 'T-9' : typeof o.ticketId === 'string' ? o.ticketId : 'T-1_a';
+    const text = JSON.stringify(o);
+    agree(Buffer.from(key), Buffer.from(text), text);
+    if (decodeTicketEvent(Buffer.from(key), Buffer.from(text)).ok) valid++;
+  }
+  assert.ok(valid > 300 && valid < 2700, `both kinds are exercised (${valid} valid of 3000)`);
+});
