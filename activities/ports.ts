@@ -62,6 +62,8 @@ export interface DraftInput {
   analysis: QueryAnalysis;
   redactedText: string;
   findings: Findings[];
+  /** Tool runs outside the agents (the security protocol's revocation): what the reply may say was done. */
+  actions?: ToolRun[];
   brief?: SecurityBrief;
   version: number;
   /** The reviewer's reason when redrafting after a rejection. */

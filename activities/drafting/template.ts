@@ -1,10 +1,15 @@
 /**
  * The rules model's reply: empathy, then the security requirement, then the solution, in that order,
  * built from the SOP's sections and the agents' findings. Plain and predictable: a reviewer edits it.
+ * Statements about actions come from the ticket's tool runs (outcomes.ts), never from SOP prose.
  */
-import type { Findings, Sop } from '../../core/domain';
+import type { Sop, ToolRun } from '../../core/domain';
 import type { DraftInput } from '../ports';
 import { sopSection } from '../knowledge/sop-file';
+import { outcomeStatements, withoutClaims } from './outcomes';
+
+/** Every tool run of this ticket: the security protocol's and the agents'. */
+export const runsOf = (input: DraftInput): ToolRun[] => [...(input.actions ?? []), ...input.findings.flatMap((f) => f.toolRuns)];
 
 function empathy(input: DraftInput): string {
   const { tone, urgency } = input.analysis;
@@ -18,8 +23,14 @@ function empathy(input: DraftInput): string {
   return opening + earlier;
 }
 
+/** An SOP section with every sentence that claims an action removed: the runs say what happened. */
+const section = (s: Sop, heading: string) => {
+  const text = sopSection(s, heading);
+  return text ? withoutClaims(text) || undefined : undefined;
+};
+
 function security(input: DraftInput, sops: Sop[]): string {
-  const fromSops = sops.map((s) => sopSection(s, 'Security requirement')).filter((s): s is string => Boolean(s));
+  const fromSops = sops.map((s) => section(s, 'Security requirement')).filter((s): s is string => Boolean(s));
   if (input.brief) fromSops.unshift('For your protection, our security team has reviewed the recent activity on your account.');
   if (input.analysis.is_sensitive && fromSops.length === 0) {
     fromSops.push('Because this involves your account security, we need to confirm your identity before making any change.');
@@ -27,17 +38,11 @@ function security(input: DraftInput, sops: Sop[]): string {
   return fromSops.length ? fromSops.join(' ') : 'No change to your account security is needed for this request.';
 }
 
-function solution(findings: Findings[], sops: Sop[]): string {
-  const parts: string[] = [];
-  for (const f of findings) {
-    const refunded = f.toolRuns.filter((r) => r.tool === 'refund' && r.ok).map((r) => r.summary);
-    const revoked = f.toolRuns.filter((r) => r.tool === 'revoke_tokens' && r.ok).map((r) => r.summary);
-    if (refunded.length) parts.push(`We have ${refunded.join('; ')}.`);
-    if (revoked.length) parts.push(revoked.join(' '));
-    if (f.needsHuman) parts.push('A member of our team will follow up personally on the remaining step.');
-  }
+function solution(input: DraftInput, sops: Sop[]): string {
+  const parts = outcomeStatements(runsOf(input), input.findings);
+  if (input.findings.some((f) => f.needsHuman)) parts.push('A member of our team will follow up personally on the remaining step.');
   for (const s of sops) {
-    const text = sopSection(s, 'Solution');
+    const text = section(s, 'Solution');
     if (text) parts.push(text);
   }
   if (!parts.length) parts.push('We are looking into this and will follow up with the next steps shortly.');
@@ -52,7 +57,7 @@ export function composeReply(input: DraftInput, sops: Sop[]): string {
     '',
     security(input, sops),
     '',
-    solution(input.findings, sops),
+    solution(input, sops),
     '',
     'Best regards,',
     'GitHouse Support',
