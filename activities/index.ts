@@ -33,6 +33,7 @@ import {
 import { TicketflowError } from '../core/errors';
 import { EVENT_SCHEMA_VERSION, type Alert, type TicketEvent } from '../core/events';
 import { createLogger, type Logger } from '../core/logger';
+import { checkReply, type CheckedReply } from './drafting/check';
 import type { EventPublisher } from './events';
 import { keepAlive } from './keep-alive';
 import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
@@ -165,6 +166,15 @@ export function createActivities(deps: ActivityDeps) {
         const parsed = draftSchema.parse({ ...draft, version: input.version });
         log.info('drafted', { version: parsed.version, model: parsed.model, tokens: part, violation: parsed.violation });
         return parsed;
+      });
+    },
+
+    /** An agent's own reply (edited or written by hand): redacted and checked like any draft before it can go out. */
+    async checkReply(ctx: TicketContext, text: string, runs: ToolRun[]): Promise<CheckedReply> {
+      return run('checkReply', ctx.ticketId, async (log) => {
+        const checked = checkReply(text, runs.map((r) => toolRunSchema.parse(r)));
+        if (checked.violation) log.warn('agent reply refused', { violation: checked.violation });
+        return checked;
       });
     },
 

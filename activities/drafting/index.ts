@@ -8,10 +8,9 @@ import type { Draft, Sop } from '../../core/domain';
 import type { StructuredModel } from '../../core/llm';
 import { createLogger } from '../../core/logger';
 import { redact } from '../../core/pii';
-import { checkDraftPolicy } from '../guardrail';
 import type { Drafter, DraftInput } from '../ports';
 import { RULES_MODEL_ID } from '../triage/rules-model';
-import { unsupportedClaims } from './outcomes';
+import { checkReply } from './check';
 import { composeReply, runsOf } from './template';
 
 /** Splits text into word-sized chunks that keep their spacing, so joining them gives the text back. */
@@ -57,11 +56,8 @@ export function createDrafter(deps: { sopById: (id: string) => Promise<Sop | und
         for (const chunk of wordChunks(redact(text))) await onToken(chunk);
         model = RULES_MODEL_ID;
       }
-      const clean = redact(text);
       // Any reply, a model's included, may claim only the actions this ticket's runs did.
-      const unsupported = unsupportedClaims(clean, runsOf(input));
-      const claimViolation = unsupported.length ? `the reply claims an action that did not happen: ${unsupported.join(', ')}` : undefined;
-      const violation = [checkDraftPolicy(clean), claimViolation].filter(Boolean).join('; ') || undefined;
+      const { text: clean, violation } = checkReply(text, runsOf(input));
       if (violation) createLogger('drafting', { ticketId: input.ctx.ticketId }).warn('draft refused by policy guardrail', { violation, version: input.version });
       return { version: input.version, text: clean, model, ...(violation ? { violation } : {}) };
     },
