@@ -1,5 +1,5 @@
 /**
- * Wires the embedded implementations of every intelligence port: the rules model when no API key is set,
+ * Wires the embedded implementations of every intelligence port: the semantic (else rules) model when no API key is set,
  * ChatOpenAI (any OpenAI-compatible server via OPENAI_BASE_URL) otherwise; SQLite stores in the data
  * directory; SOPs from sops/ plus human-provided ones under <dataDir>/sops-human.
  */
@@ -13,7 +13,7 @@ import { createKnowledgeBase, openSopStore } from './knowledge';
 import { createMemory } from './memory';
 import type { Intelligence } from './ports';
 import { createSecurityTools, openToolStore } from './security';
-import { createTriage } from './triage';
+import { triageFromConfig } from './triage/configured';
 import { createVerifier } from './verification';
 
 export interface IntelligenceOptions {
@@ -43,7 +43,7 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
   const knowledge = createKnowledgeBase({ sopsDir: opts.sopsDir ?? cfg.knowledge.sopsDir, store: sopStore, scoreFloor: cfg.knowledge.scoreFloor });
   let closed = false;
   return {
-    triage: createTriage(model),
+    triage: await triageFromConfig(cfg, model),
     security,
     knowledge,
     agents: createDomainAgents({ db, security, logs: createLogSearch(auditDir), actionRules: cfg.actions }),

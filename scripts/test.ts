@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
 
   try {
     const infraStarted = Date.now();
-    state = await startInfra(cfg, { temporal: true, kafka: true, timeSkippingServer: true });
+    state = await startInfra(cfg, { temporal: true, kafka: true, timeSkippingServer: true, embeddingModel: true });
     try {
       state.chromiumPath = ensureChromium(cfg.chromiumPath);
     } catch (err) {

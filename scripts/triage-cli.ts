@@ -1,18 +1,19 @@
 /**
  * npm run --silent triage < tickets.jsonl
- * Reads {"id","query"} lines, writes one triage line per ticket with the model configured (rules model
- * without OPENAI_API_KEY).
+ * Reads {"id","query"} lines, writes one triage line per ticket with the model configured: an LLM with
+ * OPENAI_API_KEY, else the semantic model when installed, else the rules (the `model` field says which).
  */
 import { z } from 'zod';
 import { config } from '../core/config';
 import { modelFromConfig } from '../core/llm';
-import { createTriage } from '../activities/triage';
+import { triageFromConfig } from '../activities/triage/configured';
 import { processJsonLines } from './jsonl';
 
 const lineSchema = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1, 'query is empty').max(20_000) });
 
 async function main() {
-  const triage = createTriage(modelFromConfig(config()));
+  const cfg = config();
+  const triage = await triageFromConfig(cfg, modelFromConfig(cfg));
   await processJsonLines(lineSchema, async ({ id, query }) => {
     const r = await triage.triage({ ticketId: `cli-${String(id).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'x'}`, userId: 'cli', orgId: 'cli' }, query);
     return {
@@ -27,6 +28,8 @@ async function main() {
       confidence_score: r.security.confidence_score,
       extracted_entities: r.security.extracted_entities,
       model: r.model,
+      manipulation: r.analysis.manipulation === true,
+      ...(r.confidence ? { confidence: r.confidence } : {}),
     };
   });
 }

@@ -36,8 +36,9 @@ export function routeTicket(analysis: QueryAnalysis, security: SecurityMetadata,
   const withoutAgent = topics.filter((t) => !agentTopics.includes(t));
   const sensitive = analysis.is_sensitive || analysis.urgency === 'critical';
   return {
-    // No agent for any topic is the same situation as an unknown topic: only a person can answer.
-    humanLive: analysis.topic === 'unknown' || withAgent.length === 0,
+    // No agent for any topic is the same situation as an unknown topic: only a person can answer. Text aimed
+    // at the system (manipulation) goes to a person too: no agent, so no tool, acts on it.
+    humanLive: analysis.topic === 'unknown' || withAgent.length === 0 || analysis.manipulation === true,
     reviewQueue: sensitive ? 'security' : 'review',
     securityProtocol: needsSecurityProtocol(analysis, security),
     agentTopics: withAgent,

