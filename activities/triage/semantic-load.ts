@@ -28,7 +28,8 @@ export interface SemanticTriage {
 
 export interface SemanticOptions {
   modelDir: string;
-  examplesFile: string;
+  /** Labelled JSONL files, read in order. */
+  examples: string[];
 }
 
 /** A labelled example as triage sees a ticket: redacted, normalised, with the rules' verdict. */
@@ -78,11 +79,11 @@ function writeCache(file: string, heads: SemanticHeads): void {
 
 async function create(opts: SemanticOptions, embedder: Embedder): Promise<SemanticTriage> {
   const protos = await embedder.embed(prototypes);
-  const examplesText = fs.readFileSync(opts.examplesFile, 'utf8');
+  const examplesText = opts.examples.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
   const file = cacheFile(opts, embedder, examplesText);
   let heads = readCache(file);
   if (!heads) {
-    const rows = readLabelled(opts.examplesFile);
+    const rows = opts.examples.flatMap((f) => readLabelled(f));
     heads = trainHeads(await exampleFeatures(embedder, protos, rows), rows);
     writeCache(file, heads);
   }
@@ -102,7 +103,7 @@ const loaded = new Map<string, Promise<SemanticTriage>>();
 export async function loadSemanticTriage(opts: SemanticOptions): Promise<SemanticTriage | undefined> {
   const embedder = await loadEmbedder(opts.modelDir);
   if (!embedder) return undefined;
-  const key = `${path.resolve(opts.modelDir)}|${path.resolve(opts.examplesFile)}`;
+  const key = [opts.modelDir, ...opts.examples].map((f) => path.resolve(f)).join('|');
   let p = loaded.get(key);
   if (!p) {
     p = create(opts, embedder);
