@@ -3,6 +3,7 @@
  * The embedding's cost on this machine: the model loaded once, then one 100-word ticket (and a 20-word one)
  * embedded again and again; prints p50/p90/p99 per call and the whole semantic triage of one ticket.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { config } from '../core/config';
 import { loadEmbedder } from '../core/embedding';
@@ -23,15 +24,18 @@ function percentiles(ms: number[]): string {
   return `p50 ${at(0.5)} ms  p90 ${at(0.9)} ms  p99 ${at(0.99)} ms  (n=${s.length})`;
 }
 
-async function time(n: number, f: () => Promise<unknown>): Promise<number[]> {
+/** Wall-clock per call, and the CPU time per call: on a shared, loaded machine the latter is the model's cost. */
+async function time(n: number, f: () => Promise<unknown>): Promise<string> {
   for (let i = 0; i < 5; i++) await f(); // warm-up: first runs allocate the session's buffers
   const out: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     await f();
     out.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return out;
+  const cpu = process.cpuUsage(cpu0);
+  return `${percentiles(out)}  cpu ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms/call`;
 }
 
 async function main() {
@@ -42,11 +46,12 @@ async function main() {
   const embedder = await loadEmbedder(cfg.triage.embeddingDir);
   if (!embedder) throw new Error(`no embedding model at ${cfg.triage.embeddingDir} (npm run infra -- start installs it)`);
   process.stdout.write(`model load: ${Date.now() - t0} ms (${embedder.id}, one intra-op thread)\n`);
-  process.stdout.write(`embed 100 words (${HUNDRED_WORDS.split(/\s+/).length}): ${percentiles(await time(runs, () => embedder.embed([HUNDRED_WORDS])))}\n`);
-  process.stdout.write(`embed 20 words:  ${percentiles(await time(runs, () => embedder.embed([TWENTY_WORDS])))}\n`);
+  process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
+  process.stdout.write(`embed 100 words (${HUNDRED_WORDS.split(/\s+/).length}): ${await time(runs, () => embedder.embed([HUNDRED_WORDS]))}\n`);
+  process.stdout.write(`embed 20 words:  ${await time(runs, () => embedder.embed([TWENTY_WORDS]))}\n`);
   const triage = await triageFromConfig({ ...cfg, triage: { ...cfg.triage, model: 'semantic' } });
   const ctx = { ticketId: 'bench', userId: 'bench', orgId: 'bench' };
-  process.stdout.write(`semantic triage, 100 words: ${percentiles(await time(runs, () => triage.triage(ctx, HUNDRED_WORDS)))}\n`);
+  process.stdout.write(`semantic triage, 100 words: ${await time(runs, () => triage.triage(ctx, HUNDRED_WORDS))}\n`);
 }
 
 main().catch((err: unknown) => {
