@@ -38,21 +38,33 @@ export function asSeen(row: Pick<LabelledTicket, 'query'>): { seen: string; enti
   return { seen: normalizeText(scrubbed.redactedText), entities: scrubbed.entities };
 }
 
-/** Feature vectors for labelled rows, embedded in batches. */
-export async function exampleFeatures(embedder: Embedder, protos: Float32Array[], rows: LabelledTicket[]): Promise<Float64Array[]> {
-  const out: Float64Array[] = [];
-  for (let i = 0; i < rows.length; i += 16) {
-    const batch = rows.slice(i, i + 16).map(asSeen);
-    const vs = await embedder.embed(batch.map((b) => b.seen));
-    batch.forEach((b, j) => out.push(featureVector(vs[j]!, classify(b.seen, b.entities), protos)));
-  }
-  return out;
+interface SeenExample {
+  seen: string;
+  rules: RulesVerdict;
+}
+
+function seenExamples(rows: LabelledTicket[]): SeenExample[] {
+  return rows.map((r) => {
+    const { seen, entities } = asSeen(r);
+    return { seen, rules: classify(seen, entities) };
+  });
+}
+
+/** Feature vectors for labelled rows. */
+export async function exampleFeatures(embedder: Embedder, protos: Float32Array[], rows: LabelledTicket[] | SeenExample[]): Promise<Float64Array[]> {
+  const seen = rows.length > 0 && 'query' in rows[0]! ? seenExamples(rows as LabelledTicket[]) : (rows as SeenExample[]);
+  const vs = await embedder.embed(seen.map((e) => e.seen));
+  return seen.map((e, i) => featureVector(vs[i]!, e.rules, protos));
 }
 
 type StoredHead = { classes: string[]; weights: number[][] };
 
-function cacheFile(opts: SemanticOptions, embedder: Embedder, examples: string): string {
-  const key = crypto.createHash('sha256').update(JSON.stringify([embedder.id, FEATURES_VERSION, prototypes, examples])).digest('hex').slice(0, 16);
+/** Keyed by all the heads learn from: the labels, the examples as triage sees them (redaction and the rules
+ * change with the code, not only with the files), the prototypes and the features. */
+function cacheFile(opts: SemanticOptions, embedder: Embedder, rows: LabelledTicket[], seen: SeenExample[]): string {
+  const hash = crypto.createHash('sha256').update(JSON.stringify([embedder.id, FEATURES_VERSION, prototypes]));
+  rows.forEach((r, i) => hash.update(JSON.stringify([r, seen[i]!.seen, seen[i]!.rules.evidence, seen[i]!.rules.analysis, seen[i]!.rules.risk])));
+  const key = hash.digest('hex').slice(0, 16);
   return path.join(opts.modelDir, `triage-heads-${key}.json`);
 }
 
@@ -79,12 +91,12 @@ function writeCache(file: string, heads: SemanticHeads): void {
 
 async function create(opts: SemanticOptions, embedder: Embedder): Promise<SemanticTriage> {
   const protos = await embedder.embed(prototypes);
-  const examplesText = opts.examples.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  const file = cacheFile(opts, embedder, examplesText);
+  const rows = opts.examples.flatMap((f) => readLabelled(f));
+  const seen = seenExamples(rows);
+  const file = cacheFile(opts, embedder, rows, seen);
   let heads = readCache(file);
   if (!heads) {
-    const rows = opts.examples.flatMap((f) => readLabelled(f));
-    heads = trainHeads(await exampleFeatures(embedder, protos, rows), rows);
+    heads = trainHeads(await exampleFeatures(embedder, protos, seen), rows);
     writeCache(file, heads);
   }
   const trained = heads;
