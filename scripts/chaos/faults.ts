@@ -15,7 +15,7 @@ export interface FaultCounts {
 export type FaultPlan = Partial<Record<keyof FaultCounts, number>>;
 
 export interface FaultTiming {
-  /** Worker kills come this far apart (ms, uniform). */
+  /** Each worker kill comes this long after the worker is ready (ms, uniform). */
   workerGapMs: [number, number];
   /** Gateway restarts, outages: pause before each (ms, uniform). */
   gapMs: [number, number];
@@ -30,6 +30,8 @@ const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
 /** Runs the plan's faults one kind after another; `log` says what happened when. */
 export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: FaultTiming, counts: FaultCounts, log: (line: string) => void): Promise<void> {
   for (let i = 0; i < (plan.workerKills ?? 0); i++) {
+    // A random moment of a working worker: after it polls, while tickets flow through it.
+    await stack.ready('worker');
     await delay(between(timing.workerGapMs));
     await stack.killApp('worker');
     counts.workerKills++;

@@ -20,23 +20,25 @@ import { ChaosStack } from './stack';
 interface Scenario {
   name: string;
   plan: FaultPlan;
+  /** Tickets in flight at most; a new one arrives every `arrivalEveryMs` while the faults go on. */
   concurrency: number;
+  arrivalEveryMs: number;
 }
 
 const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number } = {
   scenarios: [
-    { name: 'worker kills', plan: { workerKills: 100 }, concurrency: 6 },
-    { name: 'gateway restarts', plan: { gatewayRestarts: 5 }, concurrency: 8 },
-    { name: 'Kafka outages', plan: { kafkaOutages: 3 }, concurrency: 6 },
-    { name: 'Temporal outages', plan: { temporalOutages: 3 }, concurrency: 6 },
+    { name: 'worker kills', plan: { workerKills: 100 }, concurrency: 12, arrivalEveryMs: 4_000 },
+    { name: 'gateway restarts', plan: { gatewayRestarts: 5 }, concurrency: 16, arrivalEveryMs: 2_000 },
+    { name: 'Kafka outages', plan: { kafkaOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000 },
+    { name: 'Temporal outages', plan: { temporalOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000 },
   ],
-  timing: { workerGapMs: [1_000, 5_000], gapMs: [5_000, 10_000], downMs: [8_000, 15_000] },
+  timing: { workerGapMs: [300, 4_000], gapMs: [5_000, 10_000], downMs: [8_000, 15_000] },
   settleMs: 180_000,
 };
 
 const SHORT: typeof FULL = {
-  scenarios: [{ name: 'all faults (short)', plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 }, concurrency: 3 }],
-  timing: { workerGapMs: [1_500, 3_000], gapMs: [2_000, 4_000], downMs: [4_000, 6_000] },
+  scenarios: [{ name: 'all faults (short)', plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 }, concurrency: 12, arrivalEveryMs: 1_500 }],
+  timing: { workerGapMs: [500, 3_000], gapMs: [2_000, 4_000], downMs: [4_000, 6_000] },
   settleMs: 120_000,
 };
 
@@ -62,12 +64,12 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
     const api = new TicketApi(stack.url, stack.cfg.jwt, 20_000);
     const runs: ScenarioRun[] = [];
     for (const [i, sc] of setup.scenarios.entries()) {
-      log(`scenario "${sc.name}": ${JSON.stringify(sc.plan)}, ${sc.concurrency} customers`);
+      log(`scenario "${sc.name}": ${JSON.stringify(sc.plan)}, a ticket every ${sc.arrivalEveryMs} ms, at most ${sc.concurrency} open`);
       const faults = emptyCounts();
       const startedAt = Date.now();
       let faulting = true;
       const outcomes: TicketOutcome[] = [];
-      const driving = { api, concurrency: sc.concurrency, until: 'closed' as const, deadline: Date.now() + 3_600_000, keepGoing: () => faulting, firstNumber: i * 10_000, onOutcome: (o: TicketOutcome) => outcomes.push(o) };
+      const driving = { api, concurrency: sc.concurrency, arrivalEveryMs: sc.arrivalEveryMs, until: 'closed' as const, deadline: Date.now() + 3_600_000, keepGoing: () => faulting, firstNumber: i * 10_000, onOutcome: (o: TicketOutcome) => outcomes.push(o) };
       const driven = drive(driving);
       await runFaults(stack, sc.plan, setup.timing, faults, log);
       faulting = false;

@@ -27,6 +27,7 @@ export class ChaosStack {
   /** Exits nobody asked for (a gateway that cannot reach Temporal at start, say); each is restarted. */
   readonly unexpectedExits: Record<AppName, number> = { worker: 0, gateway: 0 };
   private readonly killing = new Set<ChildProcess>();
+  private readonly readiness = new WeakMap<ChildProcess, Promise<void>>();
   private stopping = false;
 
   private constructor(readonly dataDir: string, ports: number[], extraEnv: NodeJS.ProcessEnv) {
@@ -95,12 +96,26 @@ export class ChaosStack {
   startApp(name: AppName): void {
     if (this.apps.has(name)) return;
     const entry = name === 'worker' ? 'worker.ts' : path.join('gateway', 'main.ts');
-    const out = fs.openSync(path.join(this.dataDir, `${name}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env: this.env, stdio: ['ignore', out, out] });
-    fs.closeSync(out);
+    const out = fs.createWriteStream(path.join(this.dataDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.starts[name]++;
     this.apps.set(name, child);
+    let seenReady = false;
+    this.readiness.set(child, new Promise<void>((resolve) => {
+      const watch = (chunk: Buffer) => {
+        out.write(chunk);
+        // The SDK says so when the worker polls; the gateway is ready when it listens.
+        if (!seenReady && /state: 'RUNNING'|"gateway up"/.test(chunk.toString('utf8'))) {
+          seenReady = true;
+          resolve();
+        }
+      };
+      child.stdout.on('data', watch);
+      child.stderr.on('data', watch);
+      child.once('exit', () => resolve());
+    }));
     child.once('exit', () => {
+      out.end();
       if (this.apps.get(name) === child) this.apps.delete(name);
       if (this.killing.delete(child) || this.stopping) return;
       this.unexpectedExits[name]++;
@@ -108,6 +123,13 @@ export class ChaosStack {
         if (!this.stopping) this.startApp(name);
       }, 1_000).unref();
     });
+  }
+
+  /** Resolves when the running app says it is ready (or exits), at most after `timeoutMs`. */
+  async ready(name: AppName, timeoutMs = 60_000): Promise<void> {
+    const child = this.apps.get(name);
+    const ready = child ? this.readiness.get(child) : undefined;
+    if (ready) await Promise.race([ready, delay(timeoutMs)]);
   }
 
   pid(name: AppName | 'temporal' | 'kafka'): number | undefined {

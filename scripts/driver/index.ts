@@ -11,7 +11,13 @@ export type { TicketOutcome } from './ticket-run';
 export type { FollowerRecord } from './follower';
 
 export interface DriveOptions extends Omit<TicketRunOptions, 'deadline'> {
+  /** Customers at a time (closed loop), or tickets in flight at most when `arrivalEveryMs` is set. */
   concurrency: number;
+  /**
+   * Open loop: a new ticket this often whatever the open ones are doing (as customers arrive during an
+   * outage), up to `concurrency` in flight. Without it, each of `concurrency` customers waits for its ticket.
+   */
+  arrivalEveryMs?: number;
   /** Stop starting tickets after this many (or when `keepGoing` says no). */
   count?: number;
   keepGoing?: () => boolean;
@@ -35,7 +41,24 @@ export async function drive(o: DriveOptions): Promise<TicketOutcome[]> {
       o.onOutcome?.(outcome);
     }
   };
-  await Promise.all(Array.from({ length: o.concurrency }, customer));
+  if (o.arrivalEveryMs === undefined) {
+    await Promise.all(Array.from({ length: o.concurrency }, customer));
+    return outcomes;
+  }
+  const open = new Set<Promise<void>>();
+  while (next < last && (o.keepGoing?.() ?? true) && Date.now() < o.deadline) {
+    if (open.size < o.concurrency) {
+      const n = next++;
+      const p: Promise<void> = runTicket(n, corpusTicket(texts, n), o).then((outcome) => {
+        outcomes.push(outcome);
+        o.onOutcome?.(outcome);
+        open.delete(p);
+      });
+      open.add(p);
+    }
+    await new Promise((r) => setTimeout(r, o.arrivalEveryMs));
+  }
+  await Promise.all(open);
   return outcomes;
 }
 
