@@ -30,14 +30,15 @@ const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
 /** Runs the plan's faults one kind after another; `log` says what happened when. */
 export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: FaultTiming, counts: FaultCounts, log: (line: string) => void): Promise<void> {
   for (let i = 0; i < (plan.workerKills ?? 0); i++) {
-    // A random moment of a working worker: after it polls, while tickets flow through it.
-    await stack.ready('worker');
+    // The replicas in turn, each at a random moment after it polls, while tickets flow through it.
+    const worker = stack.workers[i % stack.workers.length]!;
+    await stack.ready(worker);
     await delay(between(timing.workerGapMs));
-    await stack.killApp('worker');
+    await stack.killApp(worker);
     counts.workerKills++;
     // Sometimes at once, sometimes after a pause: tasks then wait on the server for a worker.
     await delay(Math.random() < 0.7 ? 0 : between([500, 3_000]));
-    stack.startApp('worker');
+    stack.startApp(worker);
     if (counts.workerKills % 10 === 0) log(`worker kills: ${counts.workerKills}`);
   }
   for (let i = 0; i < (plan.gatewayRestarts ?? 0); i++) {

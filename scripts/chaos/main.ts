@@ -25,7 +25,7 @@ interface Scenario {
   arrivalEveryMs: number;
 }
 
-const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number } = {
+const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number; workers: number } = {
   scenarios: [
     { name: 'worker kills', plan: { workerKills: 100 }, concurrency: 12, arrivalEveryMs: 4_000 },
     { name: 'gateway restarts', plan: { gatewayRestarts: 5 }, concurrency: 16, arrivalEveryMs: 2_000 },
@@ -34,12 +34,15 @@ const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number } = {
   ],
   timing: { workerGapMs: [300, 4_000], gapMs: [5_000, 10_000], downMs: [8_000, 15_000] },
   settleMs: 180_000,
+  // Three replicas: a kill every few seconds without waiting for each restart (a worker starts in 5-15 s here).
+  workers: 3,
 };
 
 const SHORT: typeof FULL = {
   scenarios: [{ name: 'all faults (short)', plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 }, concurrency: 12, arrivalEveryMs: 1_500 }],
   timing: { workerGapMs: [500, 3_000], gapMs: [2_000, 4_000], downMs: [4_000, 6_000] },
   settleMs: 120_000,
+  workers: 2,
 };
 
 export interface ChaosResult {
@@ -60,7 +63,7 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
   const interrupted = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
-    await stack.start(log);
+    await stack.start(log, setup.workers);
     const api = new TicketApi(stack.url, stack.cfg.jwt, 20_000);
     const runs: ScenarioRun[] = [];
     for (const [i, sc] of setup.scenarios.entries()) {
@@ -73,7 +76,7 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
       const driven = drive(driving);
       await runFaults(stack, sc.plan, setup.timing, faults, log);
       faulting = false;
-      stack.startApp('worker');
+      for (const w of stack.workers) stack.startApp(w);
       stack.startApp('gateway');
       driving.deadline = Date.now() + setup.settleMs;
       log(`faults done; settling (at most ${setup.settleMs / 1000}s)`);
@@ -89,7 +92,7 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
     const failures = failureDetails(figures);
     const quota = mode === 'full' ? quotaProblems(figures) : [];
     ok = figures.every((f) => problems(f).length === 0) && quota.length === 0;
-    const unexpected = `unexpected exits (restarted): worker ${stack.unexpectedExits.worker}, gateway ${stack.unexpectedExits.gateway}`;
+    const unexpected = `unexpected exits (restarted): ${JSON.stringify(stack.unexpectedExits)}; ${setup.workers} worker replicas`;
     return { ok, markdown: `${markdownReport(figures)}\n\n${unexpected}`, failures: [...quota, ...failures], figures };
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);

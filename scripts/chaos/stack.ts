@@ -15,7 +15,8 @@ import { ensureTemporal, stopTemporal } from '../infra/temporal';
 import { ensureWorkflowBundle } from '../infra/workflow-bundle';
 import { freePorts } from './ports';
 
-export type AppName = 'worker' | 'gateway';
+/** `worker`, `worker-2`, ... (several workers share the task queue, as replicas would) or `gateway`. */
+export type AppName = string;
 
 export class ChaosStack {
   readonly cfg: Config;
@@ -23,9 +24,9 @@ export class ChaosStack {
   readonly url: string;
   private readonly apps = new Map<AppName, ChildProcess>();
   /** How many times each app was started (the first start included). */
-  readonly starts: Record<AppName, number> = { worker: 0, gateway: 0 };
+  readonly starts: Record<AppName, number> = {};
   /** Exits nobody asked for (a gateway that cannot reach Temporal at start, say); each is restarted. */
-  readonly unexpectedExits: Record<AppName, number> = { worker: 0, gateway: 0 };
+  readonly unexpectedExits: Record<AppName, number> = {};
   private readonly killing = new Set<ChildProcess>();
   private readonly readiness = new WeakMap<ChildProcess, Promise<void>>();
   private stopping = false;
@@ -68,11 +69,15 @@ export class ChaosStack {
     return new ChaosStack(dataDir, await freePorts(5), extraEnv);
   }
 
-  /** Servers, bundle, worker and gateway; resolves when the gateway answers /readyz. */
-  async start(log: (line: string) => void): Promise<void> {
+  /** The worker replicas' names. */
+  readonly workers: AppName[] = [];
+
+  /** Servers, bundle, `workers` workers and the gateway; resolves when the gateway answers /readyz. */
+  async start(log: (line: string) => void, workers = 1): Promise<void> {
+    for (let i = 1; i <= workers; i++) this.workers.push(i === 1 ? 'worker' : `worker-${i}`);
     const [bundle] = await Promise.all([ensureWorkflowBundle(this.cfg), this.startTemporal(), this.startKafka()]);
     log(`servers up (Temporal ${this.cfg.temporal.address}, Kafka ${this.cfg.kafka.brokers.join(',')}; workflow bundle ${bundle})`);
-    this.startApp('worker');
+    for (const w of this.workers) this.startApp(w);
     this.startApp('gateway');
     await this.waitGatewayReady(90_000);
   }
@@ -95,10 +100,10 @@ export class ChaosStack {
 
   startApp(name: AppName): void {
     if (this.apps.has(name)) return;
-    const entry = name === 'worker' ? 'worker.ts' : path.join('gateway', 'main.ts');
+    const entry = name.startsWith('worker') ? 'worker.ts' : path.join('gateway', 'main.ts');
     const out = fs.createWriteStream(path.join(this.dataDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.starts[name]++;
+    this.starts[name] = (this.starts[name] ?? 0) + 1;
     this.apps.set(name, child);
     let seenReady = false;
     this.readiness.set(child, new Promise<void>((resolve) => {
@@ -118,7 +123,7 @@ export class ChaosStack {
       out.end();
       if (this.apps.get(name) === child) this.apps.delete(name);
       if (this.killing.delete(child) || this.stopping) return;
-      this.unexpectedExits[name]++;
+      this.unexpectedExits[name] = (this.unexpectedExits[name] ?? 0) + 1;
       setTimeout(() => {
         if (!this.stopping) this.startApp(name);
       }, 1_000).unref();
@@ -162,7 +167,7 @@ export class ChaosStack {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([this.killApp('gateway', 'SIGTERM'), this.killApp('worker', 'SIGTERM')]);
+    await Promise.all([this.killApp('gateway', 'SIGTERM'), ...this.workers.map((w) => this.killApp(w, 'SIGTERM'))]);
     await Promise.all([this.stopKafka(), this.stopTemporal()]);
   }
 }
