@@ -58,36 +58,49 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
   const customerToken = created.body?.ticketToken ?? o.api.customerToken(ticket.who);
 
   let wake: () => void = () => undefined;
+  // Set by an event that arrives while the state is being read, so the next turn does not sleep through it.
+  let eventPending = false;
   const onEvent = (e: TicketEvent) => {
-    if (WAKE_ON.has(e.type)) wake();
+    if (!WAKE_ON.has(e.type)) return;
+    eventPending = true;
+    wake();
   };
   const agent = new Follower(o.api.baseUrl, ticketId, 'agent', o.api.agentToken, onEvent);
   const customer = new Follower(o.api.baseUrl, ticketId, 'customer', customerToken);
   const actor = new Actor(o.api, ticketId, n, customerToken);
   const reviewRequested = () => agent.record.firstAt.has('review_requested');
+  // Until 'closed' the state is read on every turn; until 'review' only when an event says something changed
+  // (a missing SOP is a wait before any review), so a benchmark does not add a query per ticket per poll.
+  let woke: 'start' | 'event' | 'timeout' = 'start';
   try {
     while (Date.now() < o.deadline) {
       if (o.until === 'review' && reviewRequested()) {
         outcome.reachedEnd = true;
         break;
       }
-      const slept = new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, o.pollMs ?? 2_000).unref();
-      });
-      if (o.until === 'closed') {
+      if (o.until === 'closed' || woke === 'event') {
         const s = await o.api.state(ticketId);
         const state = s.body as AgentState | undefined;
         if (s.status === 200 && state) {
           outcome.finalStatus = state.status;
-          if (state.status === 'closed') {
+          if (o.until === 'closed' && state.status === 'closed') {
             outcome.reachedEnd = true;
             break;
           }
-          if (await actor.act(state)) continue;
+          if (await actor.act(state)) {
+            woke = 'start';
+            continue;
+          }
         }
       }
-      await slept;
+      if (!eventPending) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, o.pollMs ?? 2_000).unref();
+        });
+      }
+      woke = eventPending ? 'event' : 'timeout';
+      eventPending = false;
     }
     // The customer's stream ends with `resolved`; give it a moment if the ticket closed just now.
     if (o.until === 'closed') await Promise.race([customer.done(), new Promise((r) => setTimeout(r, 5_000).unref())]);
