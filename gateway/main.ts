@@ -3,12 +3,10 @@
  * source and behind the HTTP API, the console's static UI, and a graceful drain on SIGTERM/SIGINT.
  * `npm run gateway`.
  */
-import { Client, Connection } from '@temporalio/client';
 import { approveSop, openSopStore } from '../activities/knowledge';
+import { connectTicketClient } from '../client';
 import { config } from '../core/config';
 import { createLogger } from '../core/logger';
-import { createTicketClient, type ListTicketsInput } from '../core/ticket-client';
-import type { TicketApiPort } from './api/context';
 import { devIdentityBanner, devIdentityLinks } from './api/dev-identity';
 import { consoleRoutes } from './api/register';
 import { forCustomer } from './api/views';
@@ -28,25 +26,24 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   let gateway: Gateway;
-  const connection = await Connection.connect({ address: cfg.temporal.address });
-  const temporal = new Client({ connection, namespace: cfg.temporal.namespace });
-  const tickets = createTicketClient({ client: temporal, config: cfg });
+  // Lazy: the gateway comes up while Temporal is down, says so on /readyz and answers 503 until it is back.
+  const tickets = connectTicketClient(cfg);
+  const temporalProbe = tickets.probe();
   // The same store the workers read (SQLite in the data dir, or SOP_DATABASE_URL): an approval here re-indexes them.
   const sopStore = openSopStore(cfg);
-  // The API passes filters as strings; the ticket client validates them with zod (bad values -> bad_input).
-  const ticketApi: TicketApiPort = { ...tickets, listTickets: (filter) => tickets.listTickets(filter as ListTicketsInput) };
   try {
     gateway = createGateway({
       config: cfg,
       snapshots: tickets,
       customerView: forCustomer,
       processMetrics: true,
-      registerRoutes: consoleRoutes({ tickets: ticketApi, temporal, sops: { approveSop: (id, approver) => approveSop(sopStore, id, approver) } }),
+      registerRoutes: consoleRoutes({ tickets, sops: { approveSop: (id, approver) => approveSop(sopStore, id, approver) } }),
+      dependencies: { temporal: () => temporalProbe.check() },
     });
   } catch (err) {
     if (err instanceof JwtConfigError) {
       process.stderr.write(`ticketflow gateway: ${err.message}\n`);
-      await connection.close();
+      await tickets.disconnect();
       process.exit(78); // EX_CONFIG
     }
     throw err;
@@ -71,7 +68,7 @@ async function main(): Promise<void> {
     force.unref();
     void gateway
       .stop()
-      .then(() => connection.close())
+      .then(() => tickets.disconnect())
       .then(() => sopStore.close())
       .then(
         () => process.exit(0),

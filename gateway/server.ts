@@ -24,7 +24,7 @@ import { createLogger, type Logger } from '../core/logger';
 import { createMemoryJtiStore, type JtiStore } from './auth/jti-store';
 import { createJwtAuth, type JwtAuth } from './auth/jwt';
 import { registerWsTicketRoute } from './auth/ws-ticket-route';
-import { sendJson, sendText } from './http/respond';
+import { guardResponse, sendJson, sendText } from './http/respond';
 import { createRecordConsumer, gatewayGroupId, type ConsumerStats, type RecordConsumer } from './kafka/consumer';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import type { SnapshotSource } from './snapshot-source';
@@ -67,6 +67,11 @@ export interface GatewayDeps {
   snapshotTimeoutMs?: number;
   /** Collect Node process metrics too (main.ts turns it on; off in tests). */
   processMetrics?: boolean;
+  /**
+   * Other services /readyz reports beside Kafka, by name (main.ts: `temporal`). Each answers quickly (a cached
+   * probe); any false makes the instance unready.
+   */
+  dependencies?: Record<string, () => Promise<boolean>>;
 }
 
 export interface Gateway {
@@ -126,8 +131,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     sendJson(res, 200, { status: draining ? 'draining' : 'ok', instanceId });
   });
   app.get('/readyz', (res) => {
-    const body = { ready: isReady(), draining, kafka: consumer ? (consumer.ready ? 'ready' : 'not_ready') : 'disabled', sockets: hub.sockets };
-    sendJson(res, body.ready ? 200 : 503, body);
+    guardResponse(res);
+    const names = Object.keys(deps.dependencies ?? {});
+    void Promise.all(names.map((n) => deps.dependencies![n]!().catch(() => false))).then((oks) => {
+      const ready = isReady() && oks.every(Boolean);
+      const states = Object.fromEntries(names.map((n, i) => [n, oks[i] ? 'ready' : 'not_ready']));
+      const body = { ready, draining, kafka: consumer ? (consumer.ready ? 'ready' : 'not_ready') : 'disabled', ...states, sockets: hub.sockets };
+      sendJson(res, ready ? 200 : 503, body);
+    });
   });
   app.get('/metrics', (res) => {
     let aborted = false;

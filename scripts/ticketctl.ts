@@ -1,5 +1,5 @@
 /**
- * `npm run ticketctl -- <command>`: the ops CLI over core/ticket-client. Prints what happened in one line
+ * `npm run ticketctl -- <command>`: the ops CLI over client/. Prints what happened in one line
  * (or the state with `show`); an unknown id, a stale draft or an impossible action is a clear error line and
  * a non-zero exit, never a stack trace.
  */
@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { config } from '../core/config';
 import { queues, ticketStatuses, type Queue, type TicketStatus } from '../core/domain';
 import { TicketflowError } from '../core/errors';
-import { connectTicketClient, type TicketClient, type TicketState } from '../core/ticket-client';
+import { connectTicketClient, type TicketClient, type TicketState } from '../client';
 
 const USAGE = `usage: npm run ticketctl -- <command> [options]
 
@@ -124,9 +124,8 @@ async function run(argv: string[]): Promise<number> {
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
 
   const cfg = config();
-  const tickets = await connectTicketClient(cfg).catch((err: unknown) => {
-    throw new TicketflowError('upstream_unavailable', `cannot reach Temporal at ${cfg.temporal.address}: ${(err as Error).message}`);
-  });
+  // The connection is made by the first call; an unreachable Temporal comes back as upstream_unavailable.
+  const tickets = connectTicketClient(cfg);
   try {
     const id = () => need(rest[0], 'ticket id');
     const reviewer = flags.reviewer ?? me();

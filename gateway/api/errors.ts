@@ -3,6 +3,7 @@
  * caller got wrong is always a 4xx; only our own faults (or an unreachable Temporal) are 5xx.
  */
 import { TicketflowError } from '../../core/errors';
+import { AuthError } from '../auth/errors';
 
 export class ApiError extends Error {
   constructor(
@@ -44,14 +45,11 @@ const STATUS_BY_CODE: Record<string, number> = {
 /** Turns anything thrown by a handler into an ApiError; unknown errors become a 500 without their details. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof AuthError) return new ApiError(err.status, err.publicMessage, err.status === 403 ? 'forbidden' : 'unauthorized', { cause: err });
   if (err instanceof TicketflowError) {
     const status = STATUS_BY_CODE[err.code] ?? 500;
     return new ApiError(status, status === 500 ? 'internal error' : err.message, err.code, { cause: err });
   }
-  // A Temporal client error carries the update validator's rejection as a nested failure; the ticket client
-  // is expected to translate it, but a raw "not found" from Temporal still must not become a 500.
-  const name = (err as { name?: string } | null)?.name;
-  if (name === 'WorkflowNotFoundError') return new ApiError(404, 'ticket not found', 'not_found', { cause: err });
   return new ApiError(500, 'internal error', 'internal', { cause: err });
 }
 

@@ -1,15 +1,13 @@
 /**
  * The HTTP API of the gateway: `registerApiRoutes(app, ctx)` adds every /v1 route (except the WebSocket
- * stream and ws-tickets, which the gateway owns) to a uWS app. `consoleRoutes({ tickets, temporal })` is the
+ * stream and ws-tickets, which the gateway owns) to a uWS app. `consoleRoutes({ tickets })` is the
  * `registerRoutes` plug for createGateway: the API plus the built UI.
  */
-import type { Client } from '@temporalio/client';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { registerStaticRoutes } from '../static/serve';
 import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
-import { createQueueCounter } from './queue-counts';
 import { registerActionRoutes } from './routes/actions';
 import { registerSessionRoutes } from './routes/session';
 import { registerSopRoutes } from './routes/sops';
@@ -26,8 +24,6 @@ export function registerApiRoutes(app: TemplatedApp, ctx: ApiContext): void {
 
 export interface ConsoleRoutesOptions {
   tickets: TicketApiPort;
-  /** The Temporal client, for queue counts; without it the console counts the tickets it lists. */
-  temporal?: Client;
   /** Where the built UI is; defaults to ui/dist. */
   uiDistDir?: string;
   /** The SOP library's approvals (POST /v1/sops/:id/approve). */
@@ -36,18 +32,11 @@ export interface ConsoleRoutesOptions {
   ui?: boolean;
 }
 
-/** For `createGateway({ registerRoutes: consoleRoutes({ tickets, temporal }) })`. */
+/** For `createGateway({ registerRoutes: consoleRoutes({ tickets }) })`. */
 export function consoleRoutes(opts: ConsoleRoutesOptions) {
   return (app: TemplatedApp, gw: { config: Config; auth: ApiAuth; logger: Logger }): void => {
     const logger = gw.logger.child({ component: 'gateway-api' });
-    registerApiRoutes(app, {
-      config: gw.config,
-      auth: gw.auth,
-      logger,
-      tickets: opts.tickets,
-      countQueues: opts.temporal ? createQueueCounter(opts.temporal) : undefined,
-      ...(opts.sops ? { sops: opts.sops } : {}),
-    });
+    registerApiRoutes(app, { config: gw.config, auth: gw.auth, logger, tickets: opts.tickets, ...(opts.sops ? { sops: opts.sops } : {}) });
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };
 }

@@ -7,15 +7,18 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { z } from 'zod';
 import { HttpError, copyRequest, guardResponse, parseContentLength, readBody, sendJson, type CopiedRequest } from '../http/respond';
+import { limits } from '../../core/limits';
 import type { ApiContext, Principal, Role } from './context';
 import { ApiError, toApiError } from './errors';
-import { MAX_BODY_BYTES, describeZodError } from './schemas';
+import { MAX_BODY_BYTES, describeZodError, parseInput } from './schemas';
 
 export interface RouteInput<B> {
   principal: Principal;
   params: string[];
   query: URLSearchParams;
   body: B;
+  /** The caller's `Idempotency-Key` header, when sent (1 to limits.idempotencyKey characters). */
+  idempotencyKey: string | undefined;
 }
 
 export interface RouteResult {
@@ -36,10 +39,13 @@ export interface RouteSpec<S extends z.ZodType | undefined> {
 
 const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
+/** Seconds a caller should wait before retrying after a 503 (Temporal unreachable). */
+export const RETRY_AFTER_SECONDS = 2;
+
 export function defineRoute<S extends z.ZodType | undefined>(app: TemplatedApp, ctx: ApiContext, spec: RouteSpec<S>): void {
   app[spec.method](spec.pattern, (res: HttpResponse, req: HttpRequest) => {
     guardResponse(res);
-    const copied = copyRequest(req, spec.params ?? 0, ['authorization', 'content-type', 'content-length']);
+    const copied = copyRequest(req, spec.params ?? 0, ['authorization', 'content-type', 'content-length', 'idempotency-key']);
     // The body must be collected from the first tick on, before auth resolves, or its chunks are lost.
     const body = spec.method === 'post' ? readBody(res, MAX_BODY_BYTES, parseContentLength(copied.header('content-length'))) : Promise.resolve(undefined);
     void run(ctx, spec, copied, body).then(
@@ -50,7 +56,9 @@ export function defineRoute<S extends z.ZodType | undefined>(app: TemplatedApp, 
         if (apiError.status >= 500) {
           ctx.logger.error('api request failed', { method: spec.method, route: spec.pattern, ticketId: copied.params[0], err: errorSummary(err) });
         }
-        sendJson(res, apiError.status, { error: { code: apiError.code, message: apiError.message } }, NO_STORE);
+        // Unavailable is the one error where the same request can succeed later: say when to try.
+        const headers = apiError.status === 503 ? { ...NO_STORE, 'retry-after': String(RETRY_AFTER_SECONDS) } : NO_STORE;
+        sendJson(res, apiError.status, { error: { code: apiError.code, message: apiError.message } }, headers);
       },
     );
   });
@@ -66,11 +74,11 @@ async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: Route
   let body: unknown = undefined;
   if (spec.body) {
     body = parseJson(raw, req.header('content-type'));
-    const parsed = spec.body.safeParse(body);
+    const parsed = parseInput(spec.body, body);
     if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
     body = parsed.data;
   }
-  return spec.handle({ principal, params: req.params, query: req.query, body: body as never });
+  return spec.handle({ principal, params: req.params, query: req.query, body: body as never, idempotencyKey: idempotencyKey(req.header('idempotency-key')) });
 }
 
 function authenticate(ctx: ApiContext, header: string): Principal {
@@ -82,6 +90,14 @@ function authenticate(ctx: ApiContext, header: string): Principal {
     // The verifier's reason (expired, bad signature...) is not echoed: it helps an attacker more than a user.
     throw new ApiError(401, 'invalid or expired token');
   }
+}
+
+function idempotencyKey(header: string): string | undefined {
+  if (header === '') return undefined;
+  if (header.length > limits.idempotencyKey || !/^[\x21-\x7e]+$/.test(header)) {
+    throw new ApiError(400, `Idempotency-Key must be 1 to ${limits.idempotencyKey} visible ASCII characters`);
+  }
+  return header;
 }
 
 function parseJson(raw: Buffer | undefined, contentType: string): unknown {

@@ -4,16 +4,15 @@
  * asked for. Security briefs, findings, tool output, unapproved drafts and reviewers' reasons stay with agents.
  */
 import type { TicketEvent } from '../../core/events';
+import { authorizeTicket } from '../auth/authorize';
 import type { Principal, TicketState } from './context';
-import { ApiError } from './errors';
 
 /** Event types a customer may see; `token` and `draft` (unreviewed text), `tool` and `error` are internal. */
 const CUSTOMER_EVENT_TYPES = new Set(['status', 'message', 'resolved', 'reopened']);
 
-export function assertCanSee(principal: Principal, state: TicketState): void {
-  if (principal.role === 'agent') return;
-  if (state.userId !== principal.sub) throw new ApiError(403, 'this ticket belongs to another customer');
-  if (principal.incidentId && principal.incidentId !== state.ticketId) throw new ApiError(403, 'this token is for another ticket');
+/** The gateway's one access check (gateway/auth/authorize.ts) against the ticket's owner; 403 when it fails. */
+export function assertCanSee(principal: Principal, state: Pick<TicketState, 'ticketId' | 'userId' | 'orgId'>): void {
+  authorizeTicket(principal, state.ticketId, { userId: state.userId, orgId: state.orgId });
 }
 
 export function viewFor(principal: Principal, state: TicketState): TicketState | CustomerTicketView {

@@ -124,6 +124,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     // Buffer the ticket's live records from now on, then ask for the snapshot.
     const pending = o.hub.beginPending(ticketId);
     const user = { sub: principal.sub, role: principal.role };
+    const caller = principal;
     void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
       (snapshot) => finish(snapshot, undefined),
       (err: unknown) => finish(undefined, err),
@@ -145,6 +146,14 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       if (snapshot === null) {
         o.hub.cancelPending(pending);
         return refuse(res, 404, 'ticket_not_found', `no ticket ${ticketId}`, 'not_found');
+      }
+      try {
+        // The same check as the HTTP API's, now that the ticket's owner is known.
+        authorizeTicket(caller, ticketId, snapshot.owner);
+      } catch (authErr) {
+        o.hub.cancelPending(pending);
+        o.logger.warn('stream refused: the ticket belongs to someone else', { ticketId, sub: caller.sub });
+        return refuse(res, 403, 'forbidden', (authErr as AuthError).publicMessage ?? 'forbidden', 'auth_403');
       }
       if (o.isDraining() || pending.overflowed) {
         o.hub.cancelPending(pending);

@@ -16,7 +16,7 @@ import { createKafkaPublisher } from '../../activities/events';
 import { createIntelligence } from '../../activities/intelligence';
 import type { Config } from '../../core/config';
 import { rootLogger } from '../../core/logger';
-import { createTicketClient, type TicketClient } from '../../core/ticket-client';
+import { createTicketClient, type TicketClient } from '../../client';
 import { consoleRoutes } from '../../gateway/api/register';
 import { forCustomer } from '../../gateway/api/views';
 import { createGateway, type Gateway } from '../../gateway/server';
@@ -94,7 +94,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const tickets = createTicketClient({ client: temporal, config });
-  const gateway = createGateway({ config, snapshots: tickets, topic, instanceId: uniqueName('stack-gw'), customerView: forCustomer, registerRoutes: consoleRoutes({ tickets, temporal, sops: intelligence.knowledge }) });
+  const gateway = createGateway({ config, snapshots: tickets, topic, instanceId: uniqueName('stack-gw'), customerView: forCustomer, registerRoutes: consoleRoutes({ tickets, sops: intelligence.knowledge }) });
   const port = await gateway.listen(0, '127.0.0.1');
   await gateway.waitReady(30_000);
 

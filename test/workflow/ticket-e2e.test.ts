@@ -15,7 +15,7 @@ import { createKafkaPublisher, type EventPublisher } from '../../activities/even
 import { createIntelligence } from '../../activities/intelligence';
 import type { Intelligence } from '../../activities/ports';
 import { decodeTicketEvent, type TicketEvent } from '../../core/events';
-import { createTicketClient } from '../../core/ticket-client';
+import { createTicketClient } from '../../client';
 import { createTopic, deleteTopic, testConfig, testKafka, testTemporalAddress, uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
 import { assertGapFree, bundleOnce, createTestWorker, waitForState } from './helpers/harness';

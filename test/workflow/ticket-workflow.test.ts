@@ -1,5 +1,5 @@
 /**
- * The ticket workflow on the real Temporal dev server, driven through core/ticket-client (the same client
+ * The ticket workflow on the real Temporal dev server, driven through client/ (the same client
  * the gateway and the CLI use), with the real activities over a scripted intelligence and the real Kafka
  * publisher. Long timers (SLA, after-runner, feedback window) are in ticket-timers.test.ts (time-skipping).
  */
@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/events';
 import { TicketflowError } from '../../core/errors';
-import { createTicketClient, type TicketClient } from '../../core/ticket-client';
+import { createTicketClient, type TicketClient } from '../../client';
 import { workflowIdFor, type TicketInput, type TicketState } from '../../workflows/state';
 import { createTopic, deleteTopic, testConfig, testTemporalAddress, uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';

@@ -1,20 +1,41 @@
 /**
- * What people do to a ticket: agents review drafts and provide SOPs; customers follow up and give feedback.
- * Each goes to the workflow (an update where the caller needs the answer), and the ticket's new state comes
- * back so the page can redraw at once.
+ * What people do to a ticket: agents review drafts, release security holds and provide SOPs; customers follow
+ * up and give feedback. Each is the workflow's update, and each is safe to retry: the caller's
+ * `Idempotency-Key` becomes the update id (scoped to the caller and the action), so a retry of an applied
+ * action gets the same answer instead of 409. The answer comes from the update's own result; the state
+ * read after it is a courtesy that may be missing (null) when that read fails, never a reason to report
+ * an applied action as failed.
  */
+import { createHash } from 'node:crypto';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { z } from 'zod';
+import type { MessageAck } from '../../../client';
 import type { ApiContext, Principal } from '../context';
 import { defineRoute } from '../route';
 import { feedbackBody, messageBody, releaseBody, reviewBody, sopBody } from '../schemas';
 import { assertCanSee, viewFor } from '../views';
 import { parseTicketId } from './tickets';
 
-type Act<S extends z.ZodType> = (ticketId: string, principal: Principal, body: z.infer<S>) => Promise<unknown>;
+type Act<S extends z.ZodType> = (ticketId: string, principal: Principal, body: z.infer<S>, updateId: string | undefined) => Promise<MessageAck>;
+
+/** The update id for a caller's key: one caller's key never answers for another caller or another action. */
+export function updateIdFor(principal: Principal, action: string, key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  return `idem-${createHash('sha256').update(JSON.stringify([principal.sub, action, key])).digest('hex').slice(0, 40)}`;
+}
 
 export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
-  /** An agent's action: the workflow's answer and the whole state come back (200). */
+  /** The state after an applied action, or null when it cannot be read now. */
+  async function stateAfter(ticketId: string) {
+    try {
+      return await ctx.tickets.getState(ticketId);
+    } catch (err) {
+      ctx.logger.warn('state read after an applied action failed; answering from the update', { ticketId, err: (err as Error).message });
+      return null;
+    }
+  }
+
+  /** An agent's action: the workflow's answer and, when it can be read, the whole state come back (200). */
   function agentAction<S extends z.ZodType>(path: string, body: S, act: Act<S>): void {
     defineRoute(app, ctx, {
       method: 'post',
@@ -22,17 +43,19 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       roles: ['agent'],
       params: 1,
       body,
-      async handle({ principal, params, body: input }) {
+      async handle({ principal, params, body: input, idempotencyKey }) {
         const ticketId = parseTicketId(params[0]);
         // A body schema is always given here, so the input is its parsed output.
-        const result = await act(ticketId, principal, input as z.infer<S>);
-        const state = await ctx.tickets.getState(ticketId);
-        return { status: 200, body: { accepted: true, result: result ?? null, state } };
+        const result = await act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey));
+        return { status: 200, body: { accepted: true, result, state: await stateAfter(ticketId) } };
       },
     });
   }
 
-  /** A customer's action on their own ticket: checked first, then the customer's view comes back (202). */
+  /**
+   * A customer's action on their own ticket: the owner is checked first (from the start's record, which the
+   * server answers without a worker), then the customer's view comes back (202).
+   */
   function customerAction<S extends z.ZodType>(path: string, body: S, act: Act<S>): void {
     defineRoute(app, ctx, {
       method: 'post',
@@ -40,37 +63,38 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       roles: ['customer'],
       params: 1,
       body,
-      async handle({ principal, params, body: input }) {
+      async handle({ principal, params, body: input, idempotencyKey }) {
         const ticketId = parseTicketId(params[0]);
-        assertCanSee(principal, await ctx.tickets.getState(ticketId));
-        await act(ticketId, principal, input as z.infer<S>);
-        const state = await ctx.tickets.getState(ticketId);
-        return { status: 202, body: { accepted: true, state: viewFor(principal, state) } };
+        assertCanSee(principal, { ticketId, ...(await ctx.tickets.ownerOf(ticketId)) });
+        const result = await act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey));
+        const state = await stateAfter(ticketId);
+        // Of the update's answer a customer sees what their view shows anyway: the status and the last seq.
+        return { status: 202, body: { accepted: true, result: { status: result.status, lastSeq: result.lastSeq }, state: state ? viewFor(principal, state) : null } };
       },
     });
   }
 
   // Review goes through the workflow's update: a stale draft version or a ticket that no longer waits for
   // review is refused by its validator and comes back as 409 with the workflow's reason.
-  agentAction('review', reviewBody, async (ticketId, principal, body) => {
-    const result = await ctx.tickets.review(ticketId, { ...body, reviewer: principal.sub });
+  agentAction('review', reviewBody, async (ticketId, principal, body, updateId) => {
+    const result = await ctx.tickets.review(ticketId, { ...body, reviewer: principal.sub }, updateId);
     ctx.logger.info('review accepted', { ticketId, action: body.action, draftVersion: body.draftVersion, reviewer: principal.sub });
     return result;
   });
 
-  agentAction('release', releaseBody, async (ticketId, principal, body) => {
-    const result = await ctx.tickets.release(ticketId, { reviewer: principal.sub, note: body.note });
+  agentAction('release', releaseBody, async (ticketId, principal, body, updateId) => {
+    const result = await ctx.tickets.release(ticketId, { reviewer: principal.sub, note: body.note }, updateId);
     ctx.logger.info('ticket released from security hold', { ticketId, reviewer: principal.sub });
     return result;
   });
 
-  agentAction('sop', sopBody, async (ticketId, principal, body) => {
-    const result = await ctx.tickets.provideSop(ticketId, { ...body, author: principal.sub });
+  agentAction('sop', sopBody, async (ticketId, principal, body, updateId) => {
+    const result = await ctx.tickets.provideSop(ticketId, { ...body, author: principal.sub }, updateId);
     ctx.logger.info('sop provided', { ticketId, author: principal.sub });
     return result;
   });
 
-  customerAction('feedback', feedbackBody, (ticketId, _principal, body) => ctx.tickets.sendFeedback(ticketId, body));
+  customerAction('feedback', feedbackBody, (ticketId, _principal, body, updateId) => ctx.tickets.sendFeedback(ticketId, body, updateId));
 
-  customerAction('messages', messageBody, (ticketId, principal, body) => ctx.tickets.addMessage(ticketId, { text: body.text, author: principal.sub }));
+  customerAction('messages', messageBody, (ticketId, principal, body, updateId) => ctx.tickets.addMessage(ticketId, { text: body.text, author: principal.sub }, updateId));
 }

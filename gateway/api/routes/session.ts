@@ -2,10 +2,9 @@
  * Who the caller is and where the console links to, and the queue counts for the console's header.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
+import { CONSOLE_QUEUES } from '../../../client';
 import type { ApiContext } from '../context';
 import { defineRoute } from '../route';
-
-export const CONSOLE_QUEUES = ['review', 'security', 'needs_sop', 'human_live', 'reopened'] as const;
 
 export function registerSessionRoutes(app: TemplatedApp, ctx: ApiContext): void {
   defineRoute(app, ctx, {
@@ -33,8 +32,7 @@ export function registerSessionRoutes(app: TemplatedApp, ctx: ApiContext): void 
     pattern: '/v1/queues',
     roles: ['agent'],
     async handle() {
-      if (!ctx.countQueues) return { status: 200, body: { counts: null } };
-      const counts = await ctx.countQueues();
+      const counts = await ctx.tickets.countQueues();
       return { status: 200, body: { counts: Object.fromEntries(CONSOLE_QUEUES.map((q) => [q, counts[q] ?? 0])) } };
     },
   });

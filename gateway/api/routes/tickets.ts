@@ -3,7 +3,8 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
-import { createTicketBody, describeZodError, listQuery, ticketIdParam } from '../schemas';
+import { NO_ORG } from '../../auth/authorize';
+import { createTicketBody, describeZodError, listQuery, parseInput, ticketIdParam } from '../schemas';
 import { assertCanSee, viewFor } from '../views';
 
 /** How long the customer's ticket-scoped token lasts: long enough to come back for the answer and feedback. */
@@ -21,9 +22,11 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
     pattern: '/v1/tickets',
     roles: ['customer'],
     body: createTicketBody,
-    async handle({ principal, body }) {
-      const created = await ctx.tickets.createTicket({ userId: principal.sub, orgId: principal.orgId ?? 'none', text: body.text });
-      ctx.logger.info('ticket created', { ticketId: created.ticketId, userId: principal.sub });
+    // With an Idempotency-Key the ticket id is derived from the caller and the key: a retry (after a timeout,
+    // a 503, a lost answer) answers the ticket the first call made and starts nothing new.
+    async handle({ principal, body, idempotencyKey }) {
+      const created = await ctx.tickets.createTicket({ userId: principal.sub, orgId: principal.orgId ?? NO_ORG, text: body.text }, { idempotencyKey });
+      ctx.logger.info('ticket created', { ticketId: created.ticketId, userId: principal.sub, idempotent: idempotencyKey !== undefined });
       // The first state is best effort: the ticket exists even if the query cannot answer yet.
       const state = await ctx.tickets.getState(created.ticketId).catch(() => undefined);
       return {
@@ -44,7 +47,7 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
     pattern: '/v1/tickets',
     roles: ['agent'],
     async handle({ query }) {
-      const parsed = listQuery.safeParse(Object.fromEntries(query));
+      const parsed = parseInput(listQuery, Object.fromEntries(query));
       if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
       const { pageToken, ...filter } = parsed.data;
       const page = await ctx.tickets.listTickets({ ...filter, nextPageToken: pageToken });

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from './history-json';
 import { NativeConnection } from '@temporalio/worker';
 import { createKafkaPublisher } from '../../../activities/events';
-import { createTicketClient } from '../../../core/ticket-client';
+import { createTicketClient } from '../../../client';
 import { workflowIdFor, type TicketInput, type TicketState } from '../../../workflows/state';
 import { createTopic, deleteTopic, testConfig, testTemporalAddress, uniqueName } from '../../helpers/infra';
 import { bundleOnce, createTestWorker } from './harness';

@@ -6,6 +6,7 @@
 import type { ApiClient } from '../shared/api';
 import { h, fill } from '../shared/dom';
 import { queueLabel, shortId, statusLabel, timeAgo } from '../shared/format';
+import { limits } from '../shared/limits';
 import type { TicketSummary } from '../shared/types';
 
 export const BOARD_QUEUES = ['none', 'review', 'security', 'needs_sop', 'human_live', 'reopened'] as const;
@@ -52,7 +53,7 @@ export class QueueBoard {
     clearTimeout(this.timer);
     try {
       const pages = await Promise.all(
-        BOARD_QUEUES.map((queue) => this.api.get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=25`).then((p) => [queue, p.tickets] as const)),
+        BOARD_QUEUES.map((queue) => this.api.get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=${limits.pageSize.default}`).then((p) => [queue, p.tickets] as const)),
       );
       let counts: Record<string, number> | null = null;
       try {

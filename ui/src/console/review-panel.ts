@@ -7,6 +7,7 @@
  */
 import { ApiFailure, type ApiClient } from '../shared/api';
 import { h, fill } from '../shared/dom';
+import { limits } from '../shared/limits';
 import type { AgentTicketState } from '../shared/types';
 import type { StreamEvent } from '../shared/stream';
 
@@ -38,13 +39,13 @@ export class ReviewPanel {
   ) {
     this.meta = h('p', { class: 'draft-meta' });
     this.notice = h('div', { class: 'notice', hidden: true });
-    this.editor = h('textarea', { id: 'draft-editor', class: 'draft-editor', rows: 12, spellcheck: 'true', 'aria-describedby': 'draft-live' });
+    this.editor = h('textarea', { id: 'draft-editor', class: 'draft-editor', rows: 12, maxlength: limits.replyText, spellcheck: 'true', 'aria-describedby': 'draft-live' });
     this.editor.addEventListener('input', () => this.updateButtons());
     this.liveStatus = h('p', { id: 'draft-live', class: 'draft-live', role: 'status', 'aria-live': 'polite' });
     this.feedback = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     this.approveBtn = h('button', { type: 'button', class: 'btn primary', on: { click: () => void this.act('approve') } }, 'Approve');
     this.editBtn = h('button', { type: 'button', class: 'btn', on: { click: () => void this.act('edit') } }, 'Edit and send');
-    this.reason = h('input', { id: 'reject-reason', type: 'text', maxlength: 2000, placeholder: 'What should the next draft do differently?' });
+    this.reason = h('input', { id: 'reject-reason', type: 'text', maxlength: limits.reason, placeholder: 'What should the next draft do differently?' });
     this.rejectBtn = h('button', { type: 'button', class: 'btn danger', on: { click: () => void this.act('reject') } }, 'Reject');
     this.releaseBtn = h('button', { type: 'button', class: 'btn', hidden: true, on: { click: () => void this.act('release') } }, 'Release to automation');
     this.element = h(

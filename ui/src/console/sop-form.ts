@@ -4,6 +4,7 @@
  */
 import { ApiFailure, type ApiClient } from '../shared/api';
 import { h, fill } from '../shared/dom';
+import { limits } from '../shared/limits';
 import type { AgentTicketState } from '../shared/types';
 
 export class SopForm {
@@ -20,8 +21,8 @@ export class SopForm {
     private readonly onDone: () => void,
   ) {
     this.intro = h('p', {});
-    this.title = h('input', { id: 'sop-title', type: 'text', required: true, maxlength: 200, autocomplete: 'off' });
-    this.body = h('textarea', { id: 'sop-body', rows: 8, required: true, placeholder: '1. Verify …\n2. Check …\n3. Reply with …' });
+    this.title = h('input', { id: 'sop-title', type: 'text', required: true, maxlength: limits.sopTitle, autocomplete: 'off' });
+    this.body = h('textarea', { id: 'sop-body', rows: 8, required: true, maxlength: limits.sopBody, placeholder: '1. Verify …\n2. Check …\n3. Reply with …' });
     this.submit = h('button', { type: 'submit', class: 'btn primary' }, 'Save SOP and resume');
     this.feedback = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     const form = h(

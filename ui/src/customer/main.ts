@@ -4,6 +4,7 @@
  */
 import { ApiFailure, createApi } from '../shared/api';
 import { byId, fill, h } from '../shared/dom';
+import { limits } from '../shared/limits';
 import { getToken, setToken, takeTokenFromHash } from '../shared/token';
 import type { SessionInfo } from '../shared/types';
 import { TicketWatch } from './watch';
@@ -57,7 +58,7 @@ function main(): void {
       fill(root, h('div', { class: 'panel', role: 'alert' }, h('h2', {}, 'Sign in required'), h('p', {}, 'Open the support page from your account (in development, `npm run up` prints a customer link).')));
       return;
     }
-    const text = h('textarea', { id: 'ticket-text', rows: 8, required: true, maxlength: 10000, 'aria-describedby': 'ticket-hint' });
+    const text = h('textarea', { id: 'ticket-text', rows: 8, required: true, maxlength: limits.ticketText, 'aria-describedby': 'ticket-hint' });
     const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Submit request');
     const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     const form = h(

@@ -7,6 +7,7 @@
 import { ApiFailure, type ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { formatDateTime, statusLabel } from '../shared/format';
+import { limits } from '../shared/limits';
 import { TicketStream, type StreamState } from '../shared/stream';
 import type { CustomerTicketState } from '../shared/types';
 import { renderSteps, sentenceFor } from './progress';
@@ -153,7 +154,7 @@ export class TicketWatch {
     const yes = h('input', { type: 'radio', name: 'resolved', id: 'fb-yes', value: 'yes' });
     const no = h('input', { type: 'radio', name: 'resolved', id: 'fb-no', value: 'no' });
     const rating = h('select', { id: 'fb-rating' }, h('option', { value: '' }, 'No rating'), [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, `${n} of 5`)));
-    const comment = h('textarea', { id: 'fb-comment', rows: 3, maxlength: 5000 });
+    const comment = h('textarea', { id: 'fb-comment', rows: 3, maxlength: limits.comment });
     const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Send feedback');
     const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     const form = h(
@@ -201,7 +202,7 @@ export class TicketWatch {
   }
 
   private buildFollowUp(): HTMLElement {
-    const text = h('textarea', { id: 'followup-text', rows: 3, maxlength: 10000 });
+    const text = h('textarea', { id: 'followup-text', rows: 3, maxlength: limits.messageText });
     const submit = h('button', { type: 'submit', class: 'btn' }, 'Send');
     const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     const form = h(

@@ -2,7 +2,7 @@
  * The shapes the UI reads. The agent view is the workflow's state as is; the customer view is the API's
  * allow-list (gateway/api/views.ts). Types only: nothing here ends up in the bundle.
  */
-import type { TicketListItem } from '../../../core/ticket-client';
+import type { TicketListItem } from '../../../client';
 import type { CustomerTicketView } from '../../../gateway/api/views';
 import type { TicketState } from '../../../workflows/state';
 

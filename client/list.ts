@@ -1,0 +1,116 @@
+/**
+ * Tickets from Temporal visibility: a page of tickets by status and/or queue, and the counts per console queue.
+ * Both are answered by the server alone (no worker), from the search attributes the workflow keeps current.
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { defaultPayloadConverter, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { z } from 'zod';
+import { queues, ticketStatuses } from '../core/domain';
+import { TicketflowError } from '../core/errors';
+import { limits } from '../core/limits';
+import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
+import { grpcCode, isUnavailable, parseOr, unavailable } from './errors';
+import type { ListTicketsInput, TicketListItem, TicketListPage } from './types';
+
+export const WORKFLOW_TYPE = 'ticketWorkflow';
+
+/** The queues the console shows as columns (counted here, listed by the board). */
+export const CONSOLE_QUEUES = ['review', 'security', 'needs_sop', 'human_live', 'reopened'] as const;
+
+const listInputSchema = z.object({
+  status: z.enum(ticketStatuses).optional(),
+  queue: z.enum(queues).optional(),
+  pageSize: z.number().int().min(1).max(limits.pageSize.max).default(limits.pageSize.default),
+  nextPageToken: z.string().max(limits.pageToken).optional(),
+});
+
+/** A page token the server cannot read: the dev server answers UNKNOWN for it, a cluster INVALID_ARGUMENT. */
+const BAD_TOKEN_CODES: ReadonlySet<number> = new Set([GrpcStatus.UNKNOWN, GrpcStatus.INVALID_ARGUMENT]);
+
+type KeywordKey = typeof ticketStatusKey;
+type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+export function createTicketLister(client: Client) {
+  const namespace = client.options.namespace;
+
+  async function listTickets(raw: ListTicketsInput = {}): Promise<TicketListPage> {
+    const input = parseOr(listInputSchema, raw);
+    // Values are from closed enums above, so quoting them cannot inject into the query.
+    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
+    if (input.status) clauses.push(`${ticketStatusKey.name} = '${input.status}'`);
+    if (input.queue) clauses.push(`${ticketQueueKey.name} = '${input.queue}'`);
+    // The raw service call, because the SDK's list() hides the page token the API hands back to its caller.
+    const res = await client.workflowService
+      .listWorkflowExecutions({
+        namespace,
+        pageSize: input.pageSize,
+        query: clauses.join(' AND '),
+        ...(input.nextPageToken ? { nextPageToken: Buffer.from(input.nextPageToken, 'base64url') } : {}),
+      })
+      .catch((err: unknown) => {
+        if (isUnavailable(err)) throw unavailable(err);
+        if (input.nextPageToken && BAD_TOKEN_CODES.has(grpcCode(err) ?? -1)) {
+          throw new TicketflowError('bad_input', 'nextPageToken is not a token this list returned', { cause: err });
+        }
+        throw err;
+      });
+    const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
+    return { tickets: (res.executions ?? []).map(toListItem), nextPageToken: token };
+  }
+
+  async function countQueues(): Promise<Record<string, number>> {
+    try {
+      const entries = await Promise.all(
+        CONSOLE_QUEUES.map(async (queue) => {
+          // Queue names come from a closed list, so quoting them cannot inject into the query.
+          const query = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND ${ticketQueueKey.name} = '${queue}'`;
+          const { count } = await client.workflow.count(query);
+          return [queue, count] as const;
+        }),
+      );
+      return Object.fromEntries(entries);
+    } catch (err) {
+      throw isUnavailable(err) ? unavailable(err) : err;
+    }
+  }
+
+  return { listTickets, countQueues };
+}
+
+function toListItem(e: RawExecution): TicketListItem {
+  const fields = e.searchAttributes?.indexedFields ?? {};
+  const workflowId = e.execution?.workflowId ?? '';
+  return {
+    ticketId: workflowId.replace(/^ticket-/, ''),
+    workflowId,
+    status: keyword(fields, ticketStatusKey) ?? 'unknown',
+    queue: keyword(fields, ticketQueueKey) ?? 'none',
+    topic: keyword(fields, ticketTopicKey) ?? 'none',
+    urgency: keyword(fields, ticketUrgencyKey) ?? 'none',
+    startedAt: tsToIso(e.startTime),
+    closedAt: tsToIso(e.closeTime),
+    executionStatus: executionStatusName(e.status),
+  };
+}
+
+/** One Keyword search attribute, read by its typed key (the payload is the JSON-encoded value). */
+function keyword(fields: Record<string, temporal.api.common.v1.IPayload>, key: KeywordKey): string | undefined {
+  const payload = fields[key.name];
+  if (!payload) return undefined;
+  const value = defaultPayloadConverter.fromPayload<unknown>(payload);
+  if (typeof value === 'string') return value;
+  // Older servers hand keywords back as a one-element list.
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+}
+
+function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return null;
+  const seconds = Number(ts.seconds as number | { toString(): string });
+  return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}
+
+function executionStatusName(code: temporal.api.enums.v1.WorkflowExecutionStatus | null | undefined): string {
+  const name = temporal.api.enums.v1.WorkflowExecutionStatus[code ?? 0] ?? 'WORKFLOW_EXECUTION_STATUS_UNSPECIFIED';
+  return name.replace('WORKFLOW_EXECUTION_STATUS_', '');
+}

@@ -1,0 +1,116 @@
+/**
+ * The one way the gateway, the console API and the ops CLI talk to ticket workflows: creating (create.ts),
+ * the actions (actions.ts), reads of one ticket (here) and lists (list.ts). Every error comes back in the
+ * project's family (errors.ts): not_found, conflict, bad_input, upstream_unavailable.
+ */
+import { Client, Connection, type UpdateDefinition } from '@temporalio/client';
+import { config as processConfig, type Config } from '../core/config';
+import { ticketIdSchema } from '../core/events';
+import { workflowIdFor } from '../workflows/state';
+import { createTicketActions } from './actions';
+import { ticketStateQuery, type MessageAck } from './contract';
+import { createTicketCreator } from './create';
+import { checkTicketId, isNotFound, mapTicketError } from './errors';
+import { createTemporalProbe, type TemporalProbe, type TemporalProbeOptions } from './health';
+import { createTicketLister } from './list';
+import type { CreatedTicket, TicketOwner, TicketSnapshot, TicketState } from './types';
+import type { TicketWorkflow } from './workflow-type';
+
+export interface TicketClientOptions {
+  client: Client;
+  /** Namespace, task queue and ticket durations; defaults to the process config. */
+  config?: Config;
+}
+
+export function createTicketClient(opts: TicketClientOptions) {
+  const { client } = opts;
+  const cfg = opts.config ?? processConfig();
+  const handle = (ticketId: string) => client.workflow.getHandle<TicketWorkflow>(workflowIdFor(checkTicketId(ticketId)));
+
+  async function describeStatus(ticketId: string): Promise<string | null> {
+    try {
+      return (await handle(ticketId).describe()).status.name;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  const mapError = (err: unknown, ticketId: string) => mapTicketError(err, ticketId, () => describeStatus(ticketId));
+
+  /** Runs one call on one ticket's handle with the errors mapped. */
+  async function onTicket<T>(ticketId: string, fn: (h: ReturnType<typeof handle>) => Promise<T>): Promise<T> {
+    try {
+      return await fn(handle(ticketId));
+    } catch (err) {
+      throw await mapError(err, ticketId);
+    }
+  }
+
+  /** The whole state (works on closed tickets too, while a worker runs). */
+  const getState = (ticketId: string): Promise<TicketState> => onTicket(ticketId, (h) => h.query(ticketStateQuery));
+
+  /** Whose ticket it is: the start's memo (answered by the server alone), else the state. */
+  async function ownerOf(ticketId: string): Promise<TicketOwner> {
+    const memo = (await onTicket(ticketId, (h) => h.describe())).memo as Partial<TicketOwner> | undefined;
+    if (typeof memo?.userId === 'string' && typeof memo.orgId === 'string') return { userId: memo.userId, orgId: memo.orgId };
+    const s = await getState(ticketId);
+    return { userId: s.userId, orgId: s.orgId };
+  }
+
+  async function existing(ticketId: string): Promise<CreatedTicket & { owner: TicketOwner }> {
+    const s = await getState(ticketId);
+    return { ticketId, status: s.status, queue: s.queue, lastSeq: s.lastSeq, owner: { userId: s.userId, orgId: s.orgId } };
+  }
+
+  const send = <A>(ticketId: string, def: UpdateDefinition<MessageAck, [A]>, arg: A, updateId?: string): Promise<MessageAck> =>
+    onTicket(ticketId, (h) => h.executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) }));
+
+  return {
+    ...createTicketCreator({ client, config: cfg, mapError, existing }),
+    ...createTicketLister(client),
+    ...createTicketActions(send),
+    getState,
+    ownerOf,
+
+    /** What a stream subscriber needs first: the durable events so far. Null when there is no such ticket. */
+    async getSnapshot(ticketId: string): Promise<TicketSnapshot | null> {
+      if (!ticketIdSchema.safeParse(ticketId).success) return null;
+      try {
+        const s = await handle(ticketId).query(ticketStateQuery);
+        return { status: s.status, events: s.events, lastSeq: s.lastSeq, owner: { userId: s.userId, orgId: s.orgId } };
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    },
+
+    /** The ticket's final outcome (waits for the workflow to finish). */
+    result: (ticketId: string) => onTicket(ticketId, (h) => h.result()),
+
+    handle,
+  };
+}
+
+export type TicketClient = ReturnType<typeof createTicketClient>;
+
+/**
+ * Connects to the configured Temporal and returns a ticket client plus `disconnect()`. The connection is lazy:
+ * a process that starts while Temporal is down comes up, reports itself unready and answers 503 until
+ * Temporal is back, instead of failing to start.
+ */
+export function connectTicketClient(cfg: Config = processConfig()): ConnectedTicketClient {
+  const connection = Connection.lazy({ address: cfg.temporal.address });
+  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  return {
+    ...createTicketClient({ client, config: cfg }),
+    probe: (probeOpts) => createTemporalProbe(connection, probeOpts),
+    disconnect: () => connection.close(),
+  };
+}
+
+export type ConnectedTicketClient = TicketClient & {
+  /** A cached health check of this connection's Temporal, for readiness. */
+  probe(opts?: TemporalProbeOptions): TemporalProbe;
+  disconnect(): Promise<void>;
+};

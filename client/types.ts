@@ -1,0 +1,55 @@
+/** The shapes the ticket client answers with, defined once for the gateway, the CLI and the UI. */
+import type { Queue, TicketStatus } from '../core/domain';
+import type { TicketEvent } from '../core/events';
+import type { TicketState } from '../workflows/state';
+
+export type { TicketState, TicketEvent };
+export type { Awaiting, PendingReview, ReviewRecord, TicketMessage, TicketOutcome } from '../workflows/state';
+
+/** What a stream subscriber needs first: the ticket's durable events so far and whose ticket it is. */
+export interface TicketSnapshot {
+  status: string;
+  /** The durable events so far, in seq order (never `token` previews). */
+  events: TicketEvent[];
+  /** The highest durable seq the workflow has assigned (0 when none). */
+  lastSeq: number;
+  /** Whose ticket it is, for the access check; absent where a source does not know (test harnesses). */
+  owner?: TicketOwner;
+}
+
+export interface TicketOwner {
+  userId: string;
+  orgId: string;
+}
+
+/** One row of a ticket list, from Temporal visibility (no worker needed to answer it). */
+export interface TicketListItem {
+  ticketId: string;
+  workflowId: string;
+  status: string;
+  queue: string;
+  topic: string;
+  urgency: string;
+  startedAt: string | null;
+  closedAt: string | null;
+  executionStatus: string;
+}
+
+export interface ListTicketsInput {
+  status?: TicketStatus;
+  queue?: Queue;
+  pageSize?: number;
+  nextPageToken?: string;
+}
+
+export interface TicketListPage {
+  tickets: TicketListItem[];
+  nextPageToken: string | null;
+}
+
+export interface CreatedTicket {
+  ticketId: string;
+  status: TicketStatus;
+  queue: Queue;
+  lastSeq: number;
+}
