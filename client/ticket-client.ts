@@ -3,7 +3,7 @@
  * the actions (actions.ts), reads of one ticket (here) and lists (list.ts). Every error comes back in the
  * project's family (errors.ts): not_found, conflict, bad_input, upstream_unavailable.
  */
-import { Client, Connection, type UpdateDefinition } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type UpdateDefinition } from '@temporalio/client';
 import { config as processConfig, type Config } from '../core/config';
 import { ticketIdSchema } from '../core/events';
 import { workflowIdFor } from '../workflows/state';
@@ -99,8 +99,18 @@ export type TicketClient = ReturnType<typeof createTicketClient>;
  * a process that starts while Temporal is down comes up, reports itself unready and answers 503 until
  * Temporal is back, instead of failing to start.
  */
+/**
+ * Attempts per gRPC call while Temporal does not answer: about half a second of retries (the SDK's default
+ * of 10 takes some 20 s). A person or a load balancer waiting on the HTTP API is better served by a prompt
+ * 503 with Retry-After than by a request that hangs through the outage.
+ */
+const RPC_ATTEMPTS = 4;
+
 export function connectTicketClient(cfg: Config = processConfig()): ConnectedTicketClient {
-  const connection = Connection.lazy({ address: cfg.temporal.address });
+  const connection = Connection.lazy({
+    address: cfg.temporal.address,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: RPC_ATTEMPTS }))],
+  });
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   return {
     ...createTicketClient({ client, config: cfg }),

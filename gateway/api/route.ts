@@ -53,7 +53,10 @@ export function defineRoute<S extends z.ZodType | undefined>(app: TemplatedApp, 
       (err: unknown) => {
         if (err instanceof HttpError && err.status === 499) return; // the client left; nobody to answer
         const apiError = err instanceof HttpError ? new ApiError(err.status, err.message, err.code) : toApiError(err);
-        if (apiError.status >= 500) {
+        if (apiError.status === 503) {
+          // An outage, not a bug: one line per request, without a stack.
+          ctx.logger.warn('api request refused: upstream unavailable', { method: spec.method, route: spec.pattern, ticketId: copied.params[0], cause: (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : undefined });
+        } else if (apiError.status >= 500) {
           ctx.logger.error('api request failed', { method: spec.method, route: spec.pattern, ticketId: copied.params[0], err: errorSummary(err) });
         }
         // Unavailable is the one error where the same request can succeed later: say when to try.

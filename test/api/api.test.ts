@@ -7,30 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startStack, type Stack } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
+import { call as callApi, errorMessage, type Answer, type CallOptions } from './http';
 
 let stack: Stack;
 let agent: string;
 let alice: string;
 let bob: string;
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const payload = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
-  if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
-  const res = await fetch(stack.url + path, { method, headers, body: payload });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-function message(a: Answer): string {
-  return String((a.body.error as { message?: string } | undefined)?.message ?? '');
-}
+const call = (method: string, path: string, opts: CallOptions = {}): Promise<Answer> => callApi(stack.url, method, path, opts);
+const message = errorMessage;
 
 async function createTicket(token: string, text: string): Promise<{ ticketId: string; ticketToken: string }> {
   const res = await call('POST', '/v1/tickets', { token, body: { text } });
