@@ -14,7 +14,7 @@ import { createKafkaPublisher, type EventPublisher } from '../../activities/even
 import { createIntelligence } from '../../activities/intelligence';
 import type { Intelligence } from '../../activities/ports';
 import type { Topic } from '../../core/domain';
-import { createTicketClient } from '../../core/ticket-client';
+import { createTicketClient } from '../../client';
 import { createTopic, deleteTopic, testConfig, testTemporalAddress, uniqueName } from '../helpers/infra';
 import { bundleOnce, createTestWorker, waitForState } from './helpers/harness';
 
