@@ -1,42 +1,40 @@
 /**
- * The ticket's contract as the client and the HTTP API use it: the bodies of the actions, the workflow's
- * messages, the create input. Everything here comes from the workflow's own definitions (workflows/messages.ts
- * and core/domain.ts) or is the one definition of its kind (the create input); the HTTP bodies are derived
- * from these, never written again. The limits live in core/limits.ts, which the UI reads as well.
+ * The ticket's contract as the client and the HTTP API use it: everything comes from the workflow's single
+ * contract (workflows/messages.ts, whose bodies and limits live in core/ticket-actions.ts); only what is the
+ * client's own is defined here: the create input and the limits of a request's envelope.
  */
 import { z } from 'zod';
 import { ticketIdSchema } from '../core/events';
-import { limits } from '../core/limits';
+import { createTicketBody, limits } from '../workflows/messages';
 
-export { feedbackSchema, reviewDecisionSchema, type Feedback, type ReviewDecision } from '../core/domain';
 export {
-  closeInputSchema,
-  closeUpdate,
-  customerMessageSchema,
-  customerMessageUpdate,
-  escalateInputSchema,
-  escalateUpdate,
-  feedbackUpdate,
+  closeBody,
+  createTicketBody,
+  escalateBody,
+  feedbackBody,
+  limits,
+  messageBody,
   openTicketUpdate,
-  provideSopUpdate,
-  releaseInputSchema,
-  releaseUpdate,
-  reviewUpdate,
-  sopInputSchema,
+  releaseBody,
+  reviewBody,
+  sopBody,
+  ticketActions,
   ticketStateQuery,
-  type CloseInput,
-  type CustomerMessage,
-  type EscalateInput,
   type MessageAck,
-  type ReleaseInput,
-  type SopInput,
+  type ReviewDecision,
+  type TicketAction,
 } from '../workflows/messages';
-export { limits };
+
+/** Limits of a request beyond its body: the Idempotency-Key header and a list's page token. */
+export const requestLimits = {
+  idempotencyKey: 200,
+  pageToken: 4_096,
+} as const;
 
 export const channels = ['web', 'email', 'chat', 'slack', 'api', 'cli'] as const;
 
 export const createTicketSchema = z.object({
-  text: z.string().trim().min(1, 'the ticket needs text').max(limits.ticketText, `the ticket text is longer than ${limits.ticketText} characters`),
+  text: createTicketBody.shape.text,
   userId: z.string().trim().min(1, 'userId is required').max(limits.name),
   orgId: z.string().trim().min(1, 'orgId is required').max(limits.name),
   channel: z.enum(channels).default('web'),
@@ -44,3 +42,4 @@ export const createTicketSchema = z.object({
   ticketId: ticketIdSchema.optional(),
 });
 export type CreateTicketInput = z.input<typeof createTicketSchema>;
+

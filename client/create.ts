@@ -11,10 +11,9 @@ import type { z } from 'zod';
 import type { Config } from '../core/config';
 import { TicketflowError } from '../core/errors';
 import { intake } from '../core/intake';
-import { limits } from '../core/limits';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
-import { createTicketSchema, openTicketUpdate, type CreateTicketInput } from './contract';
+import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
 import { parseOr } from './errors';
 import { WORKFLOW_TYPE } from './list';
 import type { CreatedTicket, TicketOwner } from './types';
@@ -90,8 +89,8 @@ export function createTicketCreator(deps: CreateDeps) {
     const input = parseOr(createTicketSchema, raw);
     const owner = { userId: input.userId, orgId: input.orgId };
     const key = opts.idempotencyKey;
-    if (key !== undefined && (key.length === 0 || key.length > limits.idempotencyKey)) {
-      throw new TicketflowError('bad_input', `an idempotency key is 1 to ${limits.idempotencyKey} characters`);
+    if (key !== undefined && (key.length === 0 || key.length > requestLimits.idempotencyKey)) {
+      throw new TicketflowError('bad_input', `an idempotency key is 1 to ${requestLimits.idempotencyKey} characters`);
     }
     if (key !== undefined && input.ticketId) throw new TicketflowError('bad_input', 'give an idempotency key or a ticket id, not both');
     const ticketId = key !== undefined ? ticketIdForKey(owner, key) : (input.ticketId ?? `t-${randomUUID()}`);

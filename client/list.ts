@@ -8,8 +8,8 @@ import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import { queues, ticketStatuses } from '../core/domain';
 import { TicketflowError } from '../core/errors';
-import { limits } from '../core/limits';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
+import { limits, requestLimits } from './contract';
 import { grpcCode, isUnavailable, parseOr, unavailable } from './errors';
 import type { ListTicketsInput, TicketListItem, TicketListPage } from './types';
 
@@ -21,8 +21,8 @@ export const CONSOLE_QUEUES = ['review', 'security', 'needs_sop', 'human_live', 
 const listInputSchema = z.object({
   status: z.enum(ticketStatuses).optional(),
   queue: z.enum(queues).optional(),
-  pageSize: z.number().int().min(1).max(limits.pageSize.max).default(limits.pageSize.default),
-  nextPageToken: z.string().max(limits.pageToken).optional(),
+  pageSize: z.number().int().min(1).max(limits.pageSize).default(limits.defaultPageSize),
+  nextPageToken: z.string().max(requestLimits.pageToken).optional(),
 });
 
 /** A page token the server cannot read: the dev server answers UNKNOWN for it, a cluster INVALID_ARGUMENT. */

@@ -1,27 +1,27 @@
 /**
- * The ticket's size limits, in one place. The workflow's validators, the HTTP bodies, the Temporal client and
- * the UI's form fields all read these numbers, so a text the page accepts is never refused further in. Plain
- * numbers only (no zod, no SDK): workflow code and the browser bundle import this module too.
+ * The ticket's limits, written once: core/ticket-actions.ts builds the bodies and workflow inputs from them.
+ * Plain numbers in a module of their own, without zod, so the browser pages import them at no cost (the
+ * pages' bundles stay small; zod would multiply them).
  */
 export const limits = {
-  /** A new ticket's text. */
+  /** A new ticket's text, and a customer's follow-up. */
   ticketText: 10_000,
-  /** A customer's follow-up message. */
   messageText: 10_000,
-  /** A reviewer's own reply text (replaces a draft, which may quote the ticket). */
+  /** A reply a person writes (edit). */
   replyText: 20_000,
-  /** A reject reason, an escalation reason, a release note, a close reason. */
+  /** Reject, escalate and close reasons; release notes. */
   reason: 2_000,
-  /** Feedback comment. */
-  comment: 5_000,
   sopTitle: 200,
   sopBody: 50_000,
-  /** A person's or an organisation's id, an author. */
+  feedbackComment: 5_000,
+  /** Names of people (reviewer, author, by). */
   name: 200,
-  /** An Idempotency-Key header. */
-  idempotencyKey: 200,
-  /** Tickets per page of a list (visibility query). */
-  pageSize: { default: 25, max: 100 },
-  /** An opaque page token as a caller sends it back. */
-  pageToken: 4_096,
+  /**
+   * Each follow-up is kept twice (the conversation and the event log): 50 of at most 10,000 characters stay
+   * about 1 MB, under Temporal's 2 MB payload limit for the state query and the continue-as-new input.
+   */
+  customerMessages: 50,
+  /** Ticket list pages. */
+  pageSize: 100,
+  defaultPageSize: 25,
 } as const;

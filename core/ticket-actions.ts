@@ -5,29 +5,9 @@
  * sandbox and in the browser.
  */
 import { z } from 'zod';
+import { limits } from './limits';
 
-export const limits = {
-  /** A new ticket's text, and a customer's follow-up. */
-  ticketText: 10_000,
-  messageText: 10_000,
-  /** A reply a person writes (edit). */
-  replyText: 20_000,
-  /** Reject, escalate and close reasons; release notes. */
-  reason: 2_000,
-  sopTitle: 200,
-  sopBody: 50_000,
-  feedbackComment: 5_000,
-  /** Names of people (reviewer, author, by). */
-  name: 200,
-  /**
-   * Each follow-up is kept twice (the conversation and the event log): 50 of at most 10,000 characters stay
-   * about 1 MB, under Temporal's 2 MB payload limit for the state query and the continue-as-new input.
-   */
-  customerMessages: 50,
-  /** Ticket list pages. */
-  pageSize: 100,
-  defaultPageSize: 25,
-} as const;
+export { limits };
 
 /** 10000 -> "10,000" (no Intl: the same in the workflow sandbox, Node and every browser). */
 function grouped(n: number): string {

@@ -7,17 +7,17 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { z } from 'zod';
 import { HttpError, copyRequest, guardResponse, parseContentLength, readBody, sendJson, type CopiedRequest } from '../http/respond';
-import { limits } from '../../core/limits';
+import { requestLimits } from '../../client/contract';
 import type { ApiContext, Principal, Role } from './context';
 import { ApiError, toApiError } from './errors';
-import { MAX_BODY_BYTES, describeZodError, parseInput } from './schemas';
+import { MAX_BODY_BYTES, describeZodError } from './schemas';
 
 export interface RouteInput<B> {
   principal: Principal;
   params: string[];
   query: URLSearchParams;
   body: B;
-  /** The caller's `Idempotency-Key` header, when sent (1 to limits.idempotencyKey characters). */
+  /** The caller's `Idempotency-Key` header, when sent (1 to requestLimits.idempotencyKey characters). */
   idempotencyKey: string | undefined;
 }
 
@@ -77,7 +77,7 @@ async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: Route
   let body: unknown = undefined;
   if (spec.body) {
     body = parseJson(raw, req.header('content-type'));
-    const parsed = parseInput(spec.body, body);
+    const parsed = spec.body.safeParse(body);
     if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
     body = parsed.data;
   }
@@ -97,8 +97,8 @@ function authenticate(ctx: ApiContext, header: string): Principal {
 
 function idempotencyKey(header: string): string | undefined {
   if (header === '') return undefined;
-  if (header.length > limits.idempotencyKey || !/^[\x21-\x7e]+$/.test(header)) {
-    throw new ApiError(400, `Idempotency-Key must be 1 to ${limits.idempotencyKey} visible ASCII characters`);
+  if (header.length > requestLimits.idempotencyKey || !/^[\x21-\x7e]+$/.test(header)) {
+    throw new ApiError(400, `Idempotency-Key must be 1 to ${requestLimits.idempotencyKey} visible ASCII characters`);
   }
   return header;
 }

@@ -409,7 +409,7 @@ describe('ticket workflow (dev server)', () => {
       const done = await until(ticketId, (x) => x.status === 'resolved', 'resolved after continue-as-new');
       assertGapFree(done.events);
       assert.equal(done.messages.filter((m) => m.from === 'customer').length, 4);
-      const list = await tickets.listTickets({ pageSize: 200 });
+      const list = await tickets.listTickets({ status: 'resolved', pageSize: 100 });
       assert.equal(list.tickets.filter((t) => t.ticketId === ticketId).length, 1, 'one row per ticket, not per run');
     });
   });

@@ -4,7 +4,7 @@ import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { NO_ORG } from '../../auth/authorize';
-import { createTicketBody, describeZodError, listQuery, parseInput, ticketIdParam } from '../schemas';
+import { createTicketBody, describeZodError, listQuery, ticketIdParam } from '../schemas';
 import { assertCanSee, viewFor } from '../views';
 
 /** How long the customer's ticket-scoped token lasts: long enough to come back for the answer and feedback. */
@@ -47,7 +47,7 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
     pattern: '/v1/tickets',
     roles: ['agent'],
     async handle({ query }) {
-      const parsed = parseInput(listQuery, Object.fromEntries(query));
+      const parsed = listQuery.safeParse(Object.fromEntries(query));
       if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
       const { pageToken, ...filter } = parsed.data;
       const page = await ctx.tickets.listTickets({ ...filter, nextPageToken: pageToken });

@@ -53,7 +53,7 @@ export class QueueBoard {
     clearTimeout(this.timer);
     try {
       const pages = await Promise.all(
-        BOARD_QUEUES.map((queue) => this.api.get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=${limits.pageSize.default}`).then((p) => [queue, p.tickets] as const)),
+        BOARD_QUEUES.map((queue) => this.api.get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=${limits.defaultPageSize}`).then((p) => [queue, p.tickets] as const)),
       );
       let counts: Record<string, number> | null = null;
       try {

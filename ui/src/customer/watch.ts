@@ -154,7 +154,7 @@ export class TicketWatch {
     const yes = h('input', { type: 'radio', name: 'resolved', id: 'fb-yes', value: 'yes' });
     const no = h('input', { type: 'radio', name: 'resolved', id: 'fb-no', value: 'no' });
     const rating = h('select', { id: 'fb-rating' }, h('option', { value: '' }, 'No rating'), [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, `${n} of 5`)));
-    const comment = h('textarea', { id: 'fb-comment', rows: 3, maxlength: limits.comment });
+    const comment = h('textarea', { id: 'fb-comment', rows: 3, maxlength: limits.feedbackComment });
     const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Send feedback');
     const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     const form = h(

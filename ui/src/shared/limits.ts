@@ -1,2 +1,2 @@
-/** The contract's limits (core/limits.ts), bundled into the pages so a form accepts exactly what the API does. */
+/** The contract's limits (core/limits.ts, read by core/ticket-actions.ts), bundled so a form accepts what the API does. */
 export { limits } from '../../../core/limits';
