@@ -12,6 +12,7 @@ import { connectTicketClient, type ConnectedTicketClient } from '../../client';
 import { TicketflowError } from '../../core/errors';
 import type { TicketApiPort } from '../../gateway/api/context';
 import { consoleRoutes } from '../../gateway/api/register';
+import { forCustomer } from '../../gateway/api/views';
 import { createGateway, type Gateway } from '../../gateway/server';
 import { startStack, type Stack } from '../e2e/stack';
 import { testConfig, testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
@@ -41,6 +42,7 @@ async function apiGateway(temporalAddress: string, port: (t: ConnectedTicketClie
   const gateway = createGateway({
     config,
     snapshots: tickets,
+    customerView: forCustomer,
     kafka: false,
     instanceId: uniqueName('gw-faults'),
     registerRoutes: consoleRoutes({ tickets: port(tickets), ui: false }),
