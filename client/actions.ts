@@ -7,7 +7,7 @@
  */
 import type { UpdateDefinition } from '@temporalio/client';
 import type { z } from 'zod';
-import { redact } from '../core/pii';
+import { redactOffThread } from '../core/pii/pool';
 import { ticketActions, type MessageAck } from './contract';
 import { parseOr } from './errors';
 
@@ -16,10 +16,10 @@ export type SendUpdate = <A>(ticketId: string, def: UpdateDefinition<MessageAck,
 
 export function createTicketActions(send: SendUpdate) {
   /** One action: its schema checks the input, `prepare` may rewrite it (redaction) before it is sent. */
-  function action<S extends z.ZodType>(def: { schema: S; update: UpdateDefinition<MessageAck, [z.input<S>]> }, prepare: (input: z.output<S>) => z.input<S> = (x) => x as z.input<S>) {
+  function action<S extends z.ZodType>(def: { schema: S; update: UpdateDefinition<MessageAck, [z.input<S>]> }, prepare: (input: z.output<S>) => z.input<S> | Promise<z.input<S>> = (x) => x as z.input<S>) {
     // Async so that bad input, too, comes back as a rejected promise.
     return async (ticketId: string, input: z.input<S>, updateId?: string): Promise<MessageAck> =>
-      send(ticketId, def.update, prepare(parseOr(def.schema, input) as z.output<S>), updateId);
+      send(ticketId, def.update, await prepare(parseOr(def.schema, input) as z.output<S>), updateId);
   }
 
   const { review, release, provideSop, feedback, customerMessage, escalate, close } = ticketActions;
@@ -30,9 +30,9 @@ export function createTicketActions(send: SendUpdate) {
     release: action(release),
     provideSop: action(provideSop),
     // Redacted before they enter the workflow's history: agents, events and the console only see this form.
-    sendFeedback: action(feedback, (f) => ({ ...f, comment: redact(f.comment) })),
+    sendFeedback: action(feedback, async (f) => ({ ...f, comment: await redactOffThread(f.comment) })),
     /** A customer's follow-up message, appended to the ticket. */
-    addMessage: action(customerMessage, (m) => ({ ...m, text: redact(m.text) })),
+    addMessage: action(customerMessage, async (m) => ({ ...m, text: await redactOffThread(m.text) })),
     escalate: action(escalate),
     /** Closes the ticket cleanly (status closed), wherever it is. */
     close: action(close),

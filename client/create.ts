@@ -10,7 +10,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Config } from '../core/config';
 import { TicketflowError } from '../core/errors';
-import { intake } from '../core/intake';
+import { intakeOffThread } from '../core/intake';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
@@ -64,10 +64,10 @@ export function createTicketCreator(deps: CreateDeps) {
     });
   }
 
-  function inputFor(ticketId: string, input: z.output<typeof createTicketSchema>): TicketInput {
+  async function inputFor(ticketId: string, input: z.output<typeof createTicketSchema>): Promise<TicketInput> {
     // Scrubbed before it enters the workflow's history: neither the Temporal Web UI nor any activity input
-    // shows a pasted token or an address.
-    const scrubbed = intake(input.text);
+    // shows a pasted token or an address. Off the event loop: detection on a long text takes milliseconds.
+    const scrubbed = await intakeOffThread(input.text);
     return {
       ticketId,
       text: scrubbed.redactedText,
@@ -95,7 +95,7 @@ export function createTicketCreator(deps: CreateDeps) {
     if (key !== undefined && input.ticketId) throw new TicketflowError('bad_input', 'give an idempotency key or a ticket id, not both');
     const ticketId = key !== undefined ? ticketIdForKey(owner, key) : (input.ticketId ?? `t-${randomUUID()}`);
     try {
-      const ack = await client.workflow.executeUpdateWithStart(openTicketUpdate, { startWorkflowOperation: startOperation(ticketId, inputFor(ticketId, input)) });
+      const ack = await client.workflow.executeUpdateWithStart(openTicketUpdate, { startWorkflowOperation: startOperation(ticketId, await inputFor(ticketId, input)) });
       const created = { ticketId, status: ack.status, queue: ack.queue, lastSeq: ack.lastSeq };
       // A caller's own id may name a ticket that already existed: it must be this caller's. (A key's id
       // cannot: it is a hash of the caller.)
