@@ -11,21 +11,23 @@ import { eachMatch, type Detector, type Span } from './types';
 const NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName', 'LastName', 'Person']);
 const FIRST_NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName']);
 
-function lexicon(): { names: Set<string>; firstNames: Set<string>; honorifics: Set<string> } {
+function lexicon(): { names: Set<string>; firstNames: Set<string>; honorifics: Set<string>; words: Set<string> } {
   const lex = (nlp as unknown as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one.lexicon;
   const names = new Set<string>();
   const firstNames = new Set<string>();
   const honorifics = new Set<string>();
+  const words = new Set<string>();
   for (const [word, tag] of Object.entries(lex)) {
     const tags = [tag].flat();
+    if (!tags.some((t) => NAME_TAGS.has(t))) words.add(word);
     if (tags.some((t) => NAME_TAGS.has(t))) names.add(word);
     if (tags.some((t) => FIRST_NAME_TAGS.has(t))) firstNames.add(word);
     if (tags.includes('Honorific')) honorifics.add(word);
   }
-  return { names, firstNames, honorifics };
+  return { names, firstNames, honorifics, words };
 }
 
-let words: ReturnType<typeof lexicon> | undefined;
+let lexicons: ReturnType<typeof lexicon> | undefined;
 
 const CAPITALISED = /(?<![\p{L}\p{N}_])\p{Lu}[\p{Ll}'’-]{1,30}(?![\p{L}\p{N}])/gu;
 const CUE = /(?:\bname is|\bi am|\bi'm|\bthis is|\bregards,|\bthanks,|\bcheers,|\bsincerely,|\bbest,)\s{1,3}$/i;
@@ -35,6 +37,8 @@ interface Word {
   end: number;
   name: boolean;
   first: boolean;
+  /** An ordinary word in the lexicon ("Urgent", "Critical"): after a cue it is still no name. */
+  common: boolean;
 }
 
 function afterHonorific(text: string, start: number, honorifics: Set<string>): boolean {
@@ -52,13 +56,13 @@ export const personDetector: Detector = {
   priority: 30,
   find(text, options) {
     if (!options.names) return [];
-    words ??= lexicon();
-    const { names, firstNames, honorifics } = words;
+    lexicons ??= lexicon();
+    const { names, firstNames, honorifics, words } = lexicons;
     const found: Word[] = [];
     eachMatch(text, CAPITALISED, (m) => {
       if (honorifics.has(m[0].toLowerCase())) return true;
       const word = m[0].toLowerCase().replace(/['’]s$/, '');
-      found.push({ start: m.index, end: m.index + m[0].length, name: names.has(word), first: firstNames.has(word) });
+      found.push({ start: m.index, end: m.index + m[0].length, name: names.has(word), first: firstNames.has(word), common: words.has(word) });
       return true;
     });
     const spans: Span[] = [];
@@ -76,7 +80,7 @@ export const personDetector: Detector = {
       }
       const start = run[0]!.start;
       const known = run.filter((w) => w.name).length;
-      const named = cued || (known > 0 && (run.length > 1 || !sentenceStart(text, start)));
+      const named = (cued && (known > 0 || !run[0]!.common)) || (known > 0 && (run.length > 1 || !sentenceStart(text, start)));
       if (named) spans.push({ kind: 'person', start, end: run[run.length - 1]!.end });
       i = j + 1;
     }

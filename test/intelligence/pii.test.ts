@@ -74,6 +74,22 @@ describe('PII detectors', () => {
   });
 });
 
+describe('person names (PII_NAMES)', () => {
+  const names = (text: string) => redact(text, 'redact', undefined, { names: true });
+
+  it('finds known names, names after a cue or an honorific, and nothing when the strategy is off', () => {
+    assert.equal(names('Please ask John Smith and Maria Garcia.'), 'Please ask [REDACTED_NAME] and [REDACTED_NAME].');
+    assert.equal(names('Hi, this is Priya from Acme. Mr. Tanaka called.'), 'Hi, this is [REDACTED_NAME] from Acme. Mr. [REDACTED_NAME] called.');
+    assert.equal(names('Regards,\nWojciech Kowalski'), 'Regards,\n[REDACTED_NAME]');
+    assert.equal(redact('Please ask John Smith.', 'redact', undefined, { names: false }), 'Please ask John Smith.');
+  });
+
+  it('leaves a lone first name that starts a sentence and an ordinary word after a cue', () => {
+    assert.equal(names('Mark the ticket as solved. Will it be billed?'), 'Mark the ticket as solved. Will it be billed?');
+    assert.equal(names('Hi, this is Urgent. I am Angry.'), 'Hi, this is Urgent. I am Angry.');
+  });
+});
+
 describe('PII strategies', () => {
   const text = 'mail jane@example.com, card 4111 1111 1111 1111, token ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m, ip 185.220.101.4';
 
