@@ -42,7 +42,11 @@ const draftVersion = z
 
 const reviewShapes = {
   approve: { action: z.literal('approve'), draftVersion },
-  edit: { action: z.literal('edit'), draftVersion, text: boundedText('text', limits.replyText) },
+  /**
+   * `overrideReason`: a person sends a reply the guardrail refused only by saying why; the reason is recorded
+   * with their name.
+   */
+  edit: { action: z.literal('edit'), draftVersion, text: boundedText('text', limits.replyText), overrideReason: optionalText('overrideReason', limits.reason) },
   reject: { action: z.literal('reject'), draftVersion, reason: boundedText('reason', limits.reason) },
 };
 const actionError = { error: 'action must be one of approve, edit, reject' };

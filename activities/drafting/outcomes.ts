@@ -72,5 +72,6 @@ export function outcomeStatements(runs: ToolRun[], findings: Findings[]): string
     const amount = p.amountCents !== undefined ? ` (${(p.amountCents / 100).toFixed(2)}${p.currency ? ` ${p.currency}` : ''})` : '';
     out.push(`A ${p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' ')} of ${p.target}${amount} is waiting for confirmation by our team.`);
   }
-  return out;
+  // The security protocol's runs and an agent's can both report one revocation: say it once.
+  return [...new Set(out)];
 }
