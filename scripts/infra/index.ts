@@ -8,7 +8,7 @@ import type { Config } from '../../core/config';
 import { ensureChromium, findChromium } from './chromium';
 import { ensureKafka, kafkaLogFile, kafkaStatus, stopKafka, type KafkaInfo } from './kafka';
 import { withLock } from './lock';
-import { tryInstallEmbeddingModel } from './model';
+import { prepareEmbeddingModel } from './model';
 import { infraPaths } from './paths';
 import { ensureTemporal, stopTemporal, temporalLogFile, temporalStatus, type TemporalInfo } from './temporal';
 import { ensureTimeSkippingServer, findTimeSkippingServer } from './test-server';
@@ -37,7 +37,7 @@ export async function startInfra(cfg: Config, wanted: InfraWanted = { temporal: 
     // Tools first (installs are synchronous), then both servers start and warm up side by side.
     if (wanted.timeSkippingServer) state.timeSkippingServerBin = ensureTimeSkippingServer(cfg, paths);
     if (wanted.chromium) state.chromiumPath = ensureChromium(cfg.chromiumPath);
-    if (wanted.embeddingModel) state.embeddingModelDir = tryInstallEmbeddingModel(cfg, (line) => process.stderr.write(`infra: ${line}\n`));
+    if (wanted.embeddingModel) state.embeddingModelDir = await prepareEmbeddingModel(cfg, (line) => process.stderr.write(`infra: ${line}\n`));
     const [temporal, kafka] = await Promise.allSettled([
       wanted.temporal ? ensureTemporal(cfg, paths) : Promise.resolve(undefined),
       wanted.kafka ? ensureKafka(cfg, paths) : Promise.resolve(undefined),

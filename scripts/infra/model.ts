@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../core/config';
 import { MODEL_FILE, modelFilesPresent, TOKENIZER_FILE } from '../../core/embedding';
+import { loadSemanticTriage } from '../../activities/triage/semantic-load';
 import { aptInstall, canAptInstall } from './apt';
 import { repoRoot } from './paths';
 import { run, which } from './proc';
@@ -44,10 +45,16 @@ export function installEmbeddingModel(cfg: Config): string {
   return dir;
 }
 
-/** For `npm test` and `infra start`: a missing model is a warning, since triage then falls back to rules. */
-export function tryInstallEmbeddingModel(cfg: Config, log: (line: string) => void): string | undefined {
+/**
+ * For `npm test` and `infra start`: installs the model and trains the triage heads once, so the test files
+ * and workers that start next find them cached instead of each training its own copy at the same time. A
+ * missing model is a warning, since triage then falls back to the rules model.
+ */
+export async function prepareEmbeddingModel(cfg: Config, log: (line: string) => void): Promise<string | undefined> {
   try {
-    return installEmbeddingModel(cfg);
+    const dir = installEmbeddingModel(cfg);
+    await loadSemanticTriage({ modelDir: dir, examples: cfg.triage.examples });
+    return dir;
   } catch (err) {
     log(`warning: no embedding model (${(err as Error).message}); triage falls back to the rules model`);
     return undefined;
