@@ -46,6 +46,12 @@ export function routeTicket(analysis: QueryAnalysis, security: SecurityMetadata,
   };
 }
 
+/** Why a ticket went to the live queue, in the words the console shows. */
+export function humanLiveReason(analysis: QueryAnalysis): string {
+  if (analysis.manipulation === true) return 'text aimed at the system (instructions, role play): a person answers, nothing is done on its word';
+  return `topic ${analysis.topic === 'unknown' ? 'unknown' : 'without a domain agent'}: a person answers`;
+}
+
 const urgencyOrder: readonly Urgency[] = ['low', 'medium', 'high', 'critical'];
 
 /** One step up, capped at critical: what a lapsed review SLA does to a ticket. */

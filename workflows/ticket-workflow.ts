@@ -46,7 +46,7 @@ import {
   type ReleaseInput,
   type SopInput,
 } from './messages';
-import { raiseUrgency, routeTicket } from './routing';
+import { humanLiveReason, raiseUrgency, routeTicket } from './routing';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from './search-attributes';
 import {
   DEFAULT_DURATIONS,
@@ -196,7 +196,7 @@ class TicketRun {
     }
     this.setStatus('triaging'); // publishes topic and urgency
     if (routing.securityProtocol) return 'security';
-    if (routing.humanLive) return this.enterHuman(`topic ${result.analysis.topic === 'unknown' ? 'unknown' : 'without a domain agent'}: a person answers`, 'human_live', 'awaiting_review');
+    if (routing.humanLive) return this.enterHuman(humanLiveReason(result.analysis), 'human_live', 'awaiting_review');
     return 'agents';
   }
 

@@ -13,7 +13,7 @@ import { scoreTriage, type Prediction } from '../../activities/triage/evaluation
 import { readLabelled } from '../../activities/triage/examples';
 import type { Triage } from '../../activities/ports';
 import { loadConfig } from '../../core/config';
-import { routeTicket } from '../../workflows/routing';
+import { humanLiveReason, routeTicket } from '../../workflows/routing';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'triage');
 const cfg = loadConfig({ ...process.env, LOG_LEVEL: 'error', OPENAI_API_KEY: '', TRIAGE_MODEL: 'semantic' });
@@ -70,6 +70,7 @@ describe('semantic triage (all-MiniLM-L6-v2, quantized)', async () => {
     assert.equal(r.analysis.manipulation, true);
     const route = routeTicket(r.analysis, r.security, ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse']);
     assert.equal(route.humanLive, true);
+    assert.match(humanLiveReason(r.analysis), /text aimed at the system/);
     const plain = await triage.triage(ctx, 'I was charged twice this month, could you refund one of them?');
     assert.notEqual(plain.analysis.manipulation, true);
     assert.equal(routeTicket(plain.analysis, plain.security, ['Billing']).humanLive, false);
