@@ -4,8 +4,12 @@
  * nothing, and reports only what its tools returned.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Findings, Sop, Topic } from '../../core/domain';
+import { AGENT_TOPICS } from '../../activities/agents';
+import type { Findings, QueryAnalysis, Sop, Topic } from '../../core/domain';
+import { routeTicket } from '../../workflows/routing';
 import type { Intelligence, TicketContext } from '../../activities/ports';
 import { freshIntelligence } from './helpers';
 
@@ -29,6 +33,18 @@ const out = <T>(f: Findings, tool: string): T => {
 };
 
 describe('team agents on the tool store', () => {
+  it('with every team registered, only the tickets no team owns route to human live (labelled fixtures)', () => {
+    const dir = path.join(__dirname, '..', 'fixtures');
+    const rows = ['tickets.jsonl', 'tickets-holdout.jsonl'].flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; topic: Topic; topics?: Topic[] }));
+    const none = { risk_category: 'none' as const, confidence_score: 0, extracted_entities: [] };
+    const live = rows.filter((r) => {
+      const analysis: QueryAnalysis = { intent: 'x', urgency: 'medium', tone: 'neutral', topic: r.topic, topics: r.topics ?? [], is_sensitive: false };
+      return routeTicket(analysis, none, AGENT_TOPICS).humanLive;
+    });
+    assert.deepEqual(live.map((r) => r.id), rows.filter((r) => r.topic === 'unknown').map((r) => r.id));
+    assert.ok(rows.length - live.length > 80, 'the rest of a mixed load reaches an agent');
+  });
+
   it('Enterprise: SSO check finds the expired IdP certificate; a failed SCIM deprovisioning goes to a person; appliance status', async () => {
     const { intel } = await freshIntelligence();
     const sso = await run(intel, ctxOf('mona', 'acme-corp'), 'Enterprise', "Our SAML SSO with Okta fails for everyone with 'invalid signature' since this morning.");
