@@ -1,0 +1,47 @@
+/**
+ * Rules a ticket's history must keep that replay alone does not check.
+ *
+ * Chained publish: a workflow task whose only news is a publish completing schedules another publish before
+ * it accepts any update. A worker starting cold may apply an update that arrived in the same task after that
+ * completion, while the replay applies it before; a command caused by the completion alone then sits on the
+ * wrong side of the update's acceptance and the history never replays (issue 10: the stuck ticket). The
+ * workflow therefore starts a publish only where events are emitted, never because another one finished.
+ */
+import type { temporal } from '@temporalio/proto';
+
+type Event = temporal.api.history.v1.IHistoryEvent;
+
+/** Event ids of the publishes scheduled by such a task (empty when the history keeps the rule). */
+export function chainedPublishes(events: readonly Event[]): number[] {
+  const typeOf = new Map<string, string>();
+  const found: number[] = [];
+  let news: string[] = [];
+  let task: { onlyPublishes: boolean; accepted: boolean } | null = null;
+  for (const e of events) {
+    const id = String(e.eventId);
+    if (e.activityTaskScheduledEventAttributes) {
+      const name = e.activityTaskScheduledEventAttributes.activityType?.name ?? '';
+      typeOf.set(id, name);
+      if (task?.onlyPublishes && !task.accepted && name === 'publishEvents') found.push(Number(id));
+      continue;
+    }
+    if (e.workflowExecutionUpdateAcceptedEventAttributes) {
+      if (task) task.accepted = true;
+      continue;
+    }
+    if (e.workflowTaskCompletedEventAttributes) {
+      task = { onlyPublishes: news.length > 0 && news.every((n) => n === 'publishEvents'), accepted: false };
+      news = [];
+      continue;
+    }
+    const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    if (done) {
+      task = null;
+      news.push(typeOf.get(String(done.scheduledEventId)) ?? '?');
+    } else if (e.timerFiredEventAttributes || e.workflowExecutionSignaledEventAttributes || e.workflowExecutionCancelRequestedEventAttributes) {
+      task = null;
+      news.push('other');
+    }
+  }
+  return found;
+}

@@ -1,0 +1,42 @@
+/**
+ * The stuck ticket of issue 10 (test/fixtures/stuck/, recorded by the workflow of 02e54ad after worker kills):
+ * its history can never replay, whatever the code, because one task scheduled a publish, chained to another
+ * publish's completion, ahead of a reviewer's update. The rule that forbids such tasks (history-rules.ts) is
+ * checked on every history the interleaving test makes; here it is shown to catch the stuck one and the
+ * histories the old workflow recorded in ordinary runs.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleOnce } from './helpers/harness';
+import { historyFromJSON } from './helpers/history-json';
+import { chainedPublishes } from './helpers/history-rules';
+
+const fixtures = path.resolve(__dirname, '../fixtures');
+const load = (file: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixtures, file), 'utf8')));
+const stuck = 'stuck/nd-update-after-activity-retry.json';
+
+let bundle: WorkflowBundleWithSourceMap;
+before(async () => {
+  bundle = await bundleOnce();
+});
+
+describe('the stuck ticket (issue 10, defect 1)', () => {
+  test('its history has a publish chained to a completion ahead of the update, and never replays', async () => {
+    assert.ok(chainedPublishes(load(stuck).events ?? []).includes(35), 'the publish scheduled ahead of the edit (event 35)');
+    await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, load(stuck), 'stuck'), (err: unknown) => {
+      assert.ok(err instanceof DeterminismViolationError, String(err));
+      assert.match(err.message, /Update machine does not handle this event/);
+      return true;
+    });
+  });
+
+  test('the old workflow chained publishes in ordinary runs too (the saved histories it recorded)', () => {
+    const saved = fs.readdirSync(path.join(fixtures, 'histories')).filter((f) => f.endsWith('.json'));
+    const chained = saved.flatMap((f) => chainedPublishes(load(`histories/${f}`).events ?? []));
+    assert.ok(chained.length > 0, 'no chained publish found in the old histories');
+  });
+});

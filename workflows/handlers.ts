@@ -1,0 +1,196 @@
+/**
+ * What the ticket does with each message, as one table: each action's checks (run by the update's validator,
+ * so a stale or impossible decision is refused before it enters history) and what it records. Handlers only
+ * record (into the inbox or the ticket) and wake the phase loop; the loop takes decisions from there. An
+ * update answers once the loop has taken its decision, so the caller sees the state the decision led to, and
+ * a repeated update id gets the first answer, even after continue-as-new.
+ */
+import { condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+import type { z } from 'zod';
+import { limits, openTicketUpdate, ticketActions, ticketStateQuery, type CloseInput, type MessageAck, type TicketAction } from './messages';
+import type { Outbox } from './outbox';
+import type { TicketModel } from './ticket';
+import { fail, nowIso, parse } from './util';
+
+const UPDATE_RESULTS_KEPT = 100;
+
+export interface HandlerHooks {
+  /** Ends the main scope: the ticket closes with this request's reason. */
+  requestClose(c: z.output<typeof ticketActions.close.schema>): void;
+  closeRequested(): CloseInput | null;
+  /** False between runs (continue-as-new under way): a close must wait for the next run. */
+  canClose(): boolean;
+}
+
+interface Entry<S extends z.ZodType> {
+  action: TicketAction<S, boolean>;
+  /** State checks after the schema: throw fail(...) to refuse. */
+  check?: (input: z.output<S>) => void;
+  record: (input: z.output<S>) => void;
+  /** When the caller may have its answer; at once unless given. */
+  settled?: () => boolean;
+}
+
+export class Handlers {
+  /** Messages handled in this run (continue-as-new counts them). */
+  handled = 0;
+
+  constructor(
+    private readonly t: TicketModel,
+    private readonly outbox: Outbox,
+    private readonly hooks: HandlerHooks,
+  ) {}
+
+  install(): void {
+    const { t, hooks } = this;
+    const { s, work } = t;
+    setHandler(ticketStateQuery, () => s);
+    setHandler(openTicketUpdate, () => t.ack());
+    const assertOpen = () => {
+      if (s.status === 'closed' || work.phase === 'done') throw fail('the ticket is closed');
+    };
+    this.register({
+      action: ticketActions.review,
+      check: (d) => {
+        const pending = s.pendingReview;
+        if (!pending || work.inbox.decision) throw fail(`no draft is waiting for review (status ${s.status}${s.awaiting ? `, waiting for ${s.awaiting}` : ''})`);
+        if (d.draftVersion !== pending.draftVersion) throw fail(`draft version ${d.draftVersion} is stale: the current draft is version ${pending.draftVersion}`);
+        if (!pending.actions.includes(d.action)) {
+          throw fail(`${d.action} is not possible now (${pending.reason ?? s.status}); allowed: ${pending.actions.join(', ')}${pending.releasable ? ', release' : ''}`);
+        }
+      },
+      record: (d) => {
+        work.inbox.decision = d;
+        t.reviewTaken();
+      },
+      settled: () => work.inbox.decision === null,
+    });
+    this.register({
+      action: ticketActions.release,
+      check: () => {
+        if (!s.pendingReview?.releasable || work.inbox.release || work.inbox.decision) throw fail(`nothing to release: the ticket is not held in the security queue (status ${s.status})`);
+      },
+      record: (r) => {
+        work.inbox.release = r;
+        t.reviewTaken();
+      },
+      settled: () => work.inbox.release === null,
+    });
+    this.register({
+      action: ticketActions.provideSop,
+      check: () => {
+        if (s.awaiting !== 'sop' || work.inbox.sop) throw fail(`no SOP is needed now (status ${s.status})`);
+      },
+      record: (sop) => {
+        work.inbox.sop = sop;
+        t.sopTaken();
+      },
+      settled: () => work.inbox.sop === null,
+    });
+    this.register({
+      action: ticketActions.feedback,
+      check: () => {
+        if (!['sent', 'resolved', 'verifying'].includes(s.status)) throw fail(`feedback is possible once a reply was sent and before the ticket closes (status ${s.status})`);
+        if (s.feedback) throw fail('feedback was already given for this reply');
+      },
+      record: (f) => {
+        s.feedback = f;
+        t.emit('message', { from: 'customer', kind: 'feedback', ...(f.resolved !== undefined ? { resolved: f.resolved } : {}), ...(f.rating ? { rating: f.rating } : {}), text: f.comment });
+      },
+    });
+    this.register({
+      action: ticketActions.customerMessage,
+      check: () => {
+        assertOpen();
+        // The state (and so every snapshot and continue-as-new) carries the conversation: bound it.
+        const count = s.messages.filter((x) => x.from === 'customer').length;
+        if (count >= limits.customerMessages) throw fail(`this ticket already holds ${count} customer messages (the limit); please open a new ticket`);
+      },
+      record: (m) => {
+        s.messages.push({ from: 'customer', text: m.text, at: nowIso(), ...(m.author ? { author: m.author } : {}) });
+        t.emit('message', { from: 'customer', text: m.text, ...(m.author ? { by: m.author } : {}) });
+      },
+    });
+    this.register({
+      action: ticketActions.escalate,
+      check: () => {
+        assertOpen();
+        if (s.escalated && s.queue === 'human_live') throw fail('the ticket is already with a person in the live queue');
+      },
+      record: (e) => t.escalate(e),
+    });
+    this.register({
+      action: ticketActions.close,
+      check: () => {
+        assertOpen();
+        if (hooks.closeRequested()) throw fail('the ticket is already closing');
+        if (!hooks.canClose()) throw fail('the ticket is between runs; try again');
+      },
+      record: (c) => hooks.requestClose(c),
+      settled: () => s.status === 'closed',
+    });
+  }
+
+  /**
+   * One action's signal (where it has one) and update. An invalid signal is not lost silently: it becomes an
+   * `error` event on the ticket's stream.
+   */
+  private register<S extends z.ZodType>(e: Entry<S>): void {
+    const { t } = this;
+    const validate = (raw: unknown): z.output<S> => {
+      const input = parse<z.output<S>>(e.action.schema, raw);
+      e.check?.(input);
+      return input;
+    };
+    const signal = e.action.signal;
+    if (signal) {
+      setHandler(signal, (raw: unknown) => {
+        this.handled += 1;
+        let input: z.output<S>;
+        try {
+          input = validate(raw);
+        } catch (err) {
+          t.emit('error', { message: signal.name, reason: (err as Error).message });
+          this.outbox.kick();
+          return;
+        }
+        e.record(input);
+        this.outbox.kick();
+      });
+    }
+    setHandler(
+      e.action.update,
+      async (raw: unknown) => {
+        const updateId = currentUpdateInfo()?.id;
+        const cached = this.cached(updateId);
+        if (cached) return cached;
+        this.handled += 1;
+        e.record(validate(raw));
+        this.outbox.kick();
+        const settled = e.settled ?? (() => true);
+        await condition(() => settled() || t.work.phase === 'done');
+        return this.remember(updateId, t.ack());
+      },
+      {
+        validator: (raw: unknown) => {
+          if (this.cached(currentUpdateInfo()?.id)) return;
+          validate(raw);
+        },
+      },
+    );
+  }
+
+  private cached(id: string | undefined): MessageAck | undefined {
+    if (!id) return undefined;
+    return this.t.work.updateResults.find(([k]) => k === id)?.[1] as MessageAck | undefined;
+  }
+
+  private remember(id: string | undefined, result: MessageAck): MessageAck {
+    const kept = this.t.work.updateResults;
+    if (id) {
+      kept.push([id, result]);
+      if (kept.length > UPDATE_RESULTS_KEPT) kept.shift();
+    }
+    return result;
+  }
+}

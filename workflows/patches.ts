@@ -1,0 +1,18 @@
+/**
+ * Every patch id of the ticket workflow, in one place. A patch keeps the command order a running ticket (or a
+ * saved history) was recorded with: `patched(id)` is false when replaying a history made before the change.
+ * Remove a patch (with `deprecatePatch` first) only once no ticket recorded without it can still be running.
+ */
+export const PATCHES = {
+  /**
+   * 6d279ab: the draft waits until everything numbered before it is on Kafka, because the drafting activity
+   * publishes token previews under the draft's seq. Only consulted by runs made before `kickedOutbox`.
+   */
+  drainBeforeDraft: 'drain-before-draft',
+  /**
+   * Issue 10 (the stuck ticket): publishes are started only by the code that emitted the events (a step or a
+   * handler), never by another publish completing; waits keep one timer; `sent` is no longer set just before
+   * `resolved`. Runs without it keep the concurrent publish loop and the old waits (workflows/legacy.ts).
+   */
+  kickedOutbox: 'outbox-kicked-by-emitters',
+} as const;

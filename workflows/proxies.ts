@@ -1,0 +1,30 @@
+/** The activities as the workflow sees them (types only), one proxy per kind of timeout and retry. */
+import { proxyActivities } from '@temporalio/workflow';
+import type { TicketActivities } from '../activities';
+import { draftingOptions, modelCallOptions, publishingOptions, toolOptions } from './activity-options';
+
+export const publishing = proxyActivities<TicketActivities>(publishingOptions);
+
+/**
+ * The activities a step calls. `beforeCall` runs before each call: the outbox starts publishing what the step
+ * emitted so far, so those events travel while the activity runs (one publish for everything a step says
+ * between two activities, never one per event).
+ */
+export function stepActivities(beforeCall: () => void) {
+  const wrap = (proxy: TicketActivities): TicketActivities =>
+    new Proxy(proxy, {
+      get(target, name) {
+        const call = target[name as keyof TicketActivities] as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          beforeCall();
+          return call(...args);
+        };
+      },
+    });
+  return {
+    model: wrap(proxyActivities<TicketActivities>(modelCallOptions)),
+    drafting: wrap(proxyActivities<TicketActivities>(draftingOptions)),
+    tools: wrap(proxyActivities<TicketActivities>(toolOptions)),
+  };
+}
+export type StepActivities = ReturnType<typeof stepActivities>;

@@ -1,0 +1,32 @@
+/** Triage: what the ticket is about, how urgent, how risky; then where it goes. */
+import { humanLiveReason, routeTicket } from '../routing';
+import type { Phase } from '../state';
+import { nowIso } from '../util';
+import { actor, type StepContext } from './context';
+
+export async function triage(c: StepContext): Promise<Phase> {
+  const { t } = c;
+  const s = t.s;
+  t.setStatus('triaging');
+  const result = await c.act.model.triageTicket(actor(c), c.input.text, c.input.entities);
+  s.analysis = result.analysis;
+  s.security = result.security;
+  s.redactedText = result.redactedText;
+  s.triageModel = result.model;
+  s.topic = result.analysis.topic;
+  s.urgency = result.analysis.urgency;
+  s.timestamps.triagedAt = nowIso();
+  const agentTopics = await c.act.tools.listAgentTopics();
+  const routing = routeTicket(result.analysis, result.security, agentTopics);
+  s.routing = routing;
+  t.emit('tool', { tool: 'triage', ok: true, summary: `${result.analysis.topic} / ${result.analysis.urgency}`, analysis: result.analysis, risk: result.security.risk_category, confidence: result.security.confidence_score, model: result.model });
+  if (routing.escalatedTopics.length > 0) {
+    const reason = `no domain agent for ${routing.escalatedTopics.join(', ')}`;
+    s.escalations.push({ reason, by: 'router', at: nowIso() });
+    t.emit('message', { from: 'system', kind: 'escalated_topics', topics: routing.escalatedTopics, text: `${reason}: escalated to a person` });
+  }
+  t.setStatus('triaging'); // publishes topic and urgency
+  if (routing.securityProtocol) return 'security';
+  if (routing.humanLive) return t.enterHuman(humanLiveReason(result.analysis), 'human_live', 'awaiting_review');
+  return 'agents';
+}
