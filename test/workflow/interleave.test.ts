@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createTicketClient, type TicketClient } from '../../core/ticket-client';
+import { createTicketClient, type TicketClient } from '../../client';
 import { workflowIdFor } from '../../workflows/state';
 import { testConfig, testTemporalAddress, uniqueName } from '../helpers/infra';
 import { bundleOnce } from './helpers/harness';

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { EventPublisher } from '../../../activities/events';
 import type { Alert, TicketEvent } from '../../../core/events';
 import { TicketflowError } from '../../../core/errors';
-import type { TicketClient } from '../../../core/ticket-client';
+import type { TicketClient } from '../../../client';
 import type { Feedback, ReviewDecision } from '../../../core/domain';
 import type { MessageAck } from '../../../workflows/messages';
 import { workflowIdFor, type Ticket } from '../../../workflows/state';
