@@ -27,9 +27,13 @@ export const emptyCounts = (): FaultCounts => ({ workerKills: 0, gatewayRestarts
 
 const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
 
-/** Runs the plan's faults one kind after another; `log` says what happened when. */
-export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: FaultTiming, counts: FaultCounts, log: (line: string) => void): Promise<void> {
-  for (let i = 0; i < (plan.workerKills ?? 0); i++) {
+/**
+ * Runs the plan's faults one kind after another; `log` says what happened when. No new fault starts after
+ * `stopBy` (epoch ms), so a slow machine shortens the run instead of stretching it; the counts say what ran.
+ */
+export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: FaultTiming, counts: FaultCounts, log: (line: string) => void, stopBy = Infinity): Promise<void> {
+  const more = (i: number, n = 0) => i < n && Date.now() < stopBy;
+  for (let i = 0; more(i, plan.workerKills); i++) {
     // The replicas in turn, each at a random moment after it polls, while tickets flow through it.
     const worker = stack.workers[i % stack.workers.length]!;
     await stack.ready(worker);
@@ -41,7 +45,7 @@ export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: Faul
     stack.startApp(worker);
     if (counts.workerKills % 10 === 0) log(`worker kills: ${counts.workerKills}`);
   }
-  for (let i = 0; i < (plan.gatewayRestarts ?? 0); i++) {
+  for (let i = 0; more(i, plan.gatewayRestarts); i++) {
     await delay(between(timing.gapMs));
     await stack.killApp('gateway');
     await delay(300);
@@ -50,7 +54,7 @@ export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: Faul
     counts.gatewayRestarts++;
     log(`gateway restarts: ${counts.gatewayRestarts}`);
   }
-  for (let i = 0; i < (plan.kafkaOutages ?? 0); i++) {
+  for (let i = 0; more(i, plan.kafkaOutages); i++) {
     await delay(between(timing.gapMs));
     await stack.stopKafka();
     const down = between(timing.downMs);
@@ -59,7 +63,7 @@ export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: Faul
     counts.kafkaOutages++;
     log(`Kafka outages: ${counts.kafkaOutages} (down ${(down / 1000).toFixed(1)}s plus its stop and start)`);
   }
-  for (let i = 0; i < (plan.temporalOutages ?? 0); i++) {
+  for (let i = 0; more(i, plan.temporalOutages); i++) {
     await delay(between(timing.gapMs));
     await stack.stopTemporal();
     const down = between(timing.downMs);

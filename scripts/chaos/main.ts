@@ -23,14 +23,16 @@ interface Scenario {
   /** Tickets in flight at most; a new one arrives every `arrivalEveryMs` while the faults go on. */
   concurrency: number;
   arrivalEveryMs: number;
+  /** No new fault after this long (the run stays bounded on a loaded machine). */
+  budgetMs: number;
 }
 
 const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number; workers: number } = {
   scenarios: [
-    { name: 'worker kills', plan: { workerKills: 100 }, concurrency: 12, arrivalEveryMs: 4_000 },
-    { name: 'gateway restarts', plan: { gatewayRestarts: 5 }, concurrency: 16, arrivalEveryMs: 2_000 },
-    { name: 'Kafka outages', plan: { kafkaOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000 },
-    { name: 'Temporal outages', plan: { temporalOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000 },
+    { name: 'worker kills', plan: { workerKills: 100 }, concurrency: 12, arrivalEveryMs: 4_000, budgetMs: 18 * 60_000 },
+    { name: 'gateway restarts', plan: { gatewayRestarts: 5 }, concurrency: 16, arrivalEveryMs: 2_000, budgetMs: 5 * 60_000 },
+    { name: 'Kafka outages', plan: { kafkaOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000, budgetMs: 6 * 60_000 },
+    { name: 'Temporal outages', plan: { temporalOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000, budgetMs: 5 * 60_000 },
   ],
   timing: { workerGapMs: [300, 4_000], gapMs: [5_000, 10_000], downMs: [8_000, 15_000] },
   settleMs: 180_000,
@@ -39,7 +41,7 @@ const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number; work
 };
 
 const SHORT: typeof FULL = {
-  scenarios: [{ name: 'all faults (short)', plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 }, concurrency: 12, arrivalEveryMs: 1_500 }],
+  scenarios: [{ name: 'all faults (short)', plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 }, concurrency: 12, arrivalEveryMs: 1_500, budgetMs: 4 * 60_000 }],
   timing: { workerGapMs: [500, 3_000], gapMs: [2_000, 4_000], downMs: [4_000, 6_000] },
   settleMs: 120_000,
   workers: 2,
@@ -74,7 +76,7 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
       const outcomes: TicketOutcome[] = [];
       const driving = { api, concurrency: sc.concurrency, arrivalEveryMs: sc.arrivalEveryMs, until: 'closed' as const, deadline: Date.now() + 3_600_000, keepGoing: () => faulting, firstNumber: i * 10_000, onOutcome: (o: TicketOutcome) => outcomes.push(o) };
       const driven = drive(driving);
-      await runFaults(stack, sc.plan, setup.timing, faults, log);
+      await runFaults(stack, sc.plan, setup.timing, faults, log, startedAt + sc.budgetMs);
       faulting = false;
       for (const w of stack.workers) stack.startApp(w);
       stack.startApp('gateway');
