@@ -62,9 +62,15 @@ export class Actor {
     return false;
   }
 
-  private edit(draftVersion: number): Promise<Answer> {
-    const text = `Hello, we looked into this (ticket ${this.n}). Your account is safe and the issue is fixed; reply if anything is still wrong.`;
-    return this.api.agent(this.ticketId, 'review', { action: 'edit', draftVersion, text });
+  /**
+   * The reply a person writes: it claims no action (the reply check refuses claims no tool run made). Should
+   * the check still refuse it, the person sends it again with a stated reason, as the console allows.
+   */
+  private async edit(draftVersion: number): Promise<Answer> {
+    const text = `Hello, thank you for the details (ticket ${this.n}). A member of our team has read your message and will reply here with the next steps.`;
+    const first = await this.api.agent(this.ticketId, 'review', { action: 'edit', draftVersion, text });
+    if (first.status < 400 || first.status === 409 || first.status >= 500) return first;
+    return this.api.agent(this.ticketId, 'review', { action: 'edit', draftVersion, text, overrideReason: 'reviewed by the driver' });
   }
 
   private async once(key: string, action: string, send: () => Promise<Answer>): Promise<boolean> {
