@@ -15,7 +15,7 @@ import type { RulesVerdict } from './rules-model';
 export const SENSITIVE_THRESHOLD = 0.2;
 /** Below this probability for the best team the topic is `unknown` (a person reads it). */
 export const TOPIC_MIN_PROBABILITY = 0.3;
-const MANIPULATION_THRESHOLD = 0.5;
+const MANIPULATION_THRESHOLD = 0.8;
 
 const RISKS = riskCategories.filter((r) => r !== 'none');
 const OPTIONS: TrainOptions = { l2: 0.001, epochs: 300, rate: 1 };
