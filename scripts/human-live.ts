@@ -45,6 +45,7 @@ async function main() {
   let byLabels = 0;
   let byModel = 0;
   const modelTopics: Record<string, number> = {};
+  const models = new Set<string>();
   for (const file of files) {
     for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())) {
       const row = rowSchema.parse(JSON.parse(line));
@@ -53,6 +54,7 @@ async function main() {
       if (routeTicket(labelled, none, agents).humanLive) byLabels++;
       const ctx = { ticketId: `hl-${String(row.id)}`, userId: 'mona', orgId: 'acme-corp' };
       const t = await intel.triage.triage(ctx, row.query);
+      models.add(t.model);
       const route = routeTicket(t.analysis, t.security, agents);
       if (route.humanLive) {
         byModel++;
@@ -78,7 +80,7 @@ async function main() {
   fs.rmSync(dataDir, { recursive: true, force: true });
   const pct = (n: number) => `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
   process.stdout.write(
-    `${JSON.stringify({ agents, tickets: total, humanLive: { byLabels: byLabels, byLabelsShare: pct(byLabels), byTriage: byModel, byTriageShare: pct(byModel), byTriageTopic: modelTopics }, afterRouting: next })}\n`,
+    `${JSON.stringify({ agents, triageModel: [...models], tickets: total, humanLive: { byLabels: byLabels, byLabelsShare: pct(byLabels), byTriage: byModel, byTriageShare: pct(byModel), byTriageTopic: modelTopics }, afterRouting: next })}\n`,
   );
 }
 
