@@ -71,18 +71,20 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     const id = ticketIdSchema.safeParse(m ? decodeURIComponent(m[1] ?? '') : '');
     if (!id.success) return refuse(socket, 404, 'no such route');
     const ticketId = id.data;
-    try {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const { principal } = authenticateStream(auth, jtis, {
-        authorization: req.headers.authorization ?? '',
-        protocols: String(req.headers['sec-websocket-protocol'] ?? ''),
-        queryToken: url.searchParams.get('token') ?? '',
-      });
-      authorizeTicket(principal, ticketId);
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      return refuse(socket, err.status, err.publicMessage);
-    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    void authenticateStream(auth, jtis, {
+      authorization: req.headers.authorization ?? '',
+      protocols: String(req.headers['sec-websocket-protocol'] ?? ''),
+      queryToken: url.searchParams.get('token') ?? '',
+    })
+      .then(({ principal }) => {
+        authorizeTicket(principal, ticketId);
+        open(req, socket, head, ticketId);
+      })
+      .catch((err: unknown) => refuse(socket, err instanceof AuthError ? err.status : 500, err instanceof AuthError ? err.publicMessage : 'internal error'));
+  });
+
+  function open(req: http.IncomingMessage, socket: Duplex, head: Buffer, ticketId: string): void {
     void deps.snapshots.getSnapshot(ticketId).then(
       (snapshot) => {
         if (!snapshot) return refuse(socket, 404, 'no such ticket');
@@ -107,7 +109,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
       },
       () => refuse(socket, 503, 'snapshot unavailable'),
     );
-  });
+  }
 
   function deliver(event: TicketEvent, json?: string): void {
     const set = tickets.get(event.ticketId);

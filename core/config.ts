@@ -84,6 +84,10 @@ export const envSchema = z.object({
   JWT_CLOCK_TOLERANCE: duration.default(10_000),
   JWT_MAX_TOKEN_BYTES: positiveInt.default(4096),
   WS_TICKET_TTL: duration.default(60_000),
+  /** HMAC key (32+ bytes) for ws-tickets, the same on every gateway instance; the JWT signing key when unset. */
+  WS_TICKET_SECRET: optionalString,
+  /** Used ws-ticket ids on PostgreSQL, shared by every gateway instance; SQLite in the data dir when unset. */
+  WS_TICKET_DATABASE_URL: optionalString,
   SESSION_TTL: duration.default(300_000),
   WS_PING_INTERVAL: duration.default(30_000),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
@@ -213,6 +217,7 @@ export function buildConfig(env: Env) {
       maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
       compression: env.WS_COMPRESSION,
       wsTicketTtlMs: env.WS_TICKET_TTL,
+      wsTicketDatabaseUrl: env.WS_TICKET_DATABASE_URL,
       devIdentity: env.DEV_IDENTITY,
     },
     jwt: {
@@ -220,6 +225,7 @@ export function buildConfig(env: Env) {
       secret: env.JWT_SECRET,
       publicKey: env.JWT_PUBLIC_KEY,
       privateKey: env.JWT_PRIVATE_KEY,
+      wsTicketSecret: env.WS_TICKET_SECRET,
       audience: env.JWT_AUDIENCE,
       issuer: env.JWT_ISSUER,
       clockToleranceMs: env.JWT_CLOCK_TOLERANCE,

@@ -21,7 +21,8 @@ import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import type { Config } from '../core/config';
 import type { TicketEvent } from '../core/events';
 import { createLogger, type Logger } from '../core/logger';
-import { createMemoryJtiStore, type JtiStore } from './auth/jti-store';
+import type { JtiStore } from './auth/jti-store';
+import { openJtiStore } from './auth/open-jti-store';
 import { createJwtAuth, type JwtAuth } from './auth/jwt';
 import { registerWsTicketRoute } from './auth/ws-ticket-route';
 import { guardResponse, sendJson, sendText } from './http/respond';
@@ -98,7 +99,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const logger = deps.logger ?? createLogger('gateway', { instanceId });
   // Throws JwtConfigError without a secret/key: the gateway refuses to start rather than serve unauthenticated.
   const auth = createJwtAuth(cfg.jwt);
-  const jtis = deps.jtis ?? createMemoryJtiStore();
+  // Shared by every instance (SQLite in the data dir, or WS_TICKET_DATABASE_URL): a ws-ticket opens one stream in all.
+  const jtis = deps.jtis ?? openJtiStore(cfg);
   const metrics = createGatewayMetrics({ instanceId, defaultMetrics: deps.processMetrics });
   const app = uWS.App();
   const hub = new TicketHub({ app, metrics, logger, maxBackpressureBytes: cfg.gateway.maxBackpressureBytes, customerView: deps.customerView });
@@ -230,6 +232,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         listenSocket = undefined;
         hub.closeAll('GOING_AWAY');
         await consumer?.stop();
+        if (!deps.jtis) await jtis.close().catch((err: unknown) => logger.warn('ws-ticket store close failed', { err }));
         logger.info('gateway stopped');
       })();
       return stopPromise;

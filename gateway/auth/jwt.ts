@@ -7,11 +7,11 @@
  * `<audience>:ws-ticket`, single use, about a minute, bound to one ticket). The audiences keep a ws-ticket
  * from being used as an API bearer token and an access token from skipping the single-use check.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { AuthError } from './errors';
-import { loadJwtKeys, type JwtConfig, type JwtKeys } from './keys';
+import { loadJwtKeys, loadWsTicketKeys, type JwtConfig, type JwtKeys } from './keys';
 
 export type Role = 'agent' | 'customer';
 export type TokenKind = 'access' | 'ws-ticket';
@@ -71,10 +71,7 @@ export interface JwtAuth {
 export function createJwtAuth(cfg: JwtConfig): JwtAuth {
   const keys = loadJwtKeys(cfg);
   const access: Codec = keys;
-  // ws-tickets are minted and checked by the gateway itself; with a public key only, it signs them with a
-  // per-process HMAC key (they are single use per instance anyway).
-  const wsTickets: Codec = keys.signKey ? keys : { algorithm: 'HS256', verifyKey: randomBytes(32).toString('base64'), signKey: undefined };
-  if (!wsTickets.signKey) wsTickets.signKey = wsTickets.verifyKey;
+  const wsTickets: Codec = loadWsTicketKeys(cfg, keys);
   const wsTicketAudience = `${cfg.audience}:ws-ticket`;
   const toleranceSec = Math.ceil(cfg.clockToleranceMs / 1000);
 

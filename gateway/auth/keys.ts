@@ -65,3 +65,17 @@ export function loadJwtKeys(cfg: JwtConfig): JwtKeys {
   }
   return { algorithm: cfg.algorithm, verifyKey, signKey };
 }
+
+/**
+ * The key for ws-tickets, which the gateways mint and check themselves: WS_TICKET_SECRET when set, else the
+ * JWT signing key. Never one made per process: a ticket minted at one instance must verify at another.
+ */
+export function loadWsTicketKeys(cfg: JwtConfig, access: JwtKeys): JwtKeys {
+  if (cfg.wsTicketSecret) {
+    if (Buffer.byteLength(cfg.wsTicketSecret) < MIN_SECRET_BYTES) throw new JwtConfigError(`WS_TICKET_SECRET is too short: it needs at least ${MIN_SECRET_BYTES} bytes`);
+    const key = createSecretKey(Buffer.from(cfg.wsTicketSecret, 'utf8'));
+    return { algorithm: 'HS256', verifyKey: key, signKey: key };
+  }
+  if (access.signKey) return access;
+  throw new JwtConfigError(`WS_TICKET_SECRET is not set: with only JWT_PUBLIC_KEY the gateway needs a shared key to sign ws-tickets`);
+}

@@ -32,7 +32,7 @@ export function parseProtocols(header: string): string[] {
     .filter(Boolean);
 }
 
-export function authenticateStream(auth: JwtAuth, jtis: JtiStore, creds: StreamCredentials): StreamAuthResult {
+export async function authenticateStream(auth: JwtAuth, jtis: JtiStore, creds: StreamCredentials): Promise<StreamAuthResult> {
   const offered = parseProtocols(creds.protocols);
   const protocol = offered.includes(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : '';
 
@@ -47,7 +47,7 @@ export function authenticateStream(auth: JwtAuth, jtis: JtiStore, creds: StreamC
   }
   if (creds.queryToken) {
     const principal = auth.verifyWsTicket(creds.queryToken);
-    if (!jtis.consume(principal.jti, principal.expiresAt)) throw new AuthError('replayed');
+    if (!(await jtis.consume(principal.jti, principal.expiresAt))) throw new AuthError('replayed');
     return { principal, protocol };
   }
   throw new AuthError('missing');

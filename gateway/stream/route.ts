@@ -17,7 +17,7 @@ import { authorizeTicket } from '../auth/authorize';
 import { CloseCode, CloseReason } from '../close-codes';
 import { AuthError } from '../auth/errors';
 import type { JtiStore } from '../auth/jti-store';
-import type { JwtAuth } from '../auth/jwt';
+import type { JwtAuth, Principal } from '../auth/jwt';
 import { authenticateStream } from '../auth/stream-credentials';
 import { guardResponse, sendError } from '../http/respond';
 import type { GatewayMetrics } from '../metrics';
@@ -99,18 +99,27 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     const since = sinceRaw === '' ? 0 : Number(sinceRaw);
     if (!Number.isSafeInteger(since) || since < 0) return refuse(res, 400, 'bad_since', 'since must be a whole number >= 0', 'bad_request');
 
-    let principal;
-    let protocol: string;
-    try {
-      const result = authenticateStream(o.auth, o.jtis, creds);
-      principal = result.principal;
-      protocol = result.protocol;
-      authorizeTicket(principal, ticketId);
-    } catch (err) {
+    // Asynchronous because a ws-ticket's single use is checked in the shared store; req is not touched again.
+    let principal: Principal | undefined;
+    void authenticateStream(o.auth, o.jtis, creds)
+      .then((result) => {
+        principal = result.principal;
+        authorizeTicket(result.principal, ticketId);
+        return result;
+      })
+      .then(
+        (result) => {
+          if (life.aborted) return void o.metrics.upgrades.inc({ outcome: 'aborted' });
+          authenticated(result.principal, result.protocol);
+        },
+        (err: unknown) => refuseAuth(err),
+      );
+
+    function refuseAuth(err: unknown): void {
       if (!(err instanceof AuthError)) {
-        // Never let an exception escape a uWS handler unanswered: that would take the process down.
+        // The used-ticket store did not answer: refuse rather than let a ws-ticket be replayed.
         o.logger.error('stream auth failed unexpectedly', { ticketId, err });
-        return refuse(res, 500, 'internal', 'internal error', 'error');
+        return refuse(res, 503, 'auth_unavailable', 'cannot check the token right now; retry shortly', 'error', { 'retry-after': '2' });
       }
       o.metrics.authFailures.inc({ reason: err.reason });
       if (err.reason === 'forbidden') {
@@ -121,16 +130,17 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       return refuse(res, err.status, err.reason, err.publicMessage, `auth_${err.status}`, err.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
     }
 
+    function authenticated(caller: Principal, protocol: string): void {
     // Buffer the ticket's live records from now on, then ask for the snapshot.
-    const pending = o.hub.beginPending(ticketId);
-    const user = { sub: principal.sub, role: principal.role };
-    const caller = principal;
-    void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
-      (snapshot) => finish(snapshot, undefined),
-      (err: unknown) => finish(undefined, err),
-    );
+      const pending = o.hub.beginPending(ticketId);
+      void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
+        (snapshot) => finish(caller, protocol, pending, snapshot, undefined),
+        (err: unknown) => finish(caller, protocol, pending, undefined, err),
+      );
+    }
 
-    function finish(snapshot: TicketSnapshot | null | undefined, err: unknown): void {
+    function finish(caller: Principal, protocol: string, pending: PendingConnection, snapshot: TicketSnapshot | null | undefined, err: unknown): void {
+      const user = { sub: caller.sub, role: caller.role };
       if (life.aborted) {
         // The client left during the snapshot query: nothing may be written to res now.
         o.hub.cancelPending(pending);

@@ -68,21 +68,30 @@ void test('authorizeTicket: customers only their incident, agents any, ws-ticket
   assert.equal(reason(() => authorizeTicket(wt, 'T2')), 'forbidden');
 });
 
-void test('ws-tickets are single use and not valid as access tokens (and vice versa)', () => {
+async function asyncReason(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    return err instanceof AuthError ? err.reason : String(err);
+  }
+}
+
+void test('ws-tickets are single use and not valid as access tokens (and vice versa)', async () => {
   const jtis = createMemoryJtiStore();
   const agent = auth.verifyAccessToken(auth.signAccessToken({ sub: 'a', role: 'agent' }, 60_000));
   const { ticket } = auth.mintWsTicket(agent, 'T9', 60_000);
   const creds = { authorization: '', protocols: '', queryToken: ticket };
-  assert.equal(authenticateStream(auth, jtis, creds).principal.incidentId, 'T9');
-  assert.equal(reason(() => authenticateStream(auth, jtis, creds)), 'replayed');
+  assert.equal((await authenticateStream(auth, jtis, creds)).principal.incidentId, 'T9');
+  assert.equal(await asyncReason(authenticateStream(auth, jtis, creds)), 'replayed');
   assert.equal(reason(() => auth.verifyAccessToken(ticket)), 'wrong_audience');
   const access = auth.signAccessToken({ sub: 'a', role: 'agent' }, 60_000);
-  assert.equal(reason(() => authenticateStream(auth, jtis, { authorization: '', protocols: '', queryToken: access })), 'wrong_audience');
+  assert.equal(await asyncReason(authenticateStream(auth, jtis, { authorization: '', protocols: '', queryToken: access })), 'wrong_audience');
 });
 
-void test('the browser form: token in Sec-WebSocket-Protocol, answered with ticketflow.v1 only', () => {
+void test('the browser form: token in Sec-WebSocket-Protocol, answered with ticketflow.v1 only', async () => {
   const token = auth.signAccessToken({ sub: 'c', incidentId: 'T1' }, 60_000);
-  const r = authenticateStream(auth, createMemoryJtiStore(), { authorization: '', protocols: `ticketflow.v1, bearer.${token}`, queryToken: '' });
+  const r = await authenticateStream(auth, createMemoryJtiStore(), { authorization: '', protocols: `ticketflow.v1, bearer.${token}`, queryToken: '' });
   assert.equal(r.protocol, 'ticketflow.v1');
   assert.equal(r.principal.sub, 'c');
 });
@@ -92,14 +101,17 @@ void test('no key configured -> refuses; RS256 verifies with a public key and re
   assert.throws(() => createJwtAuth(loadConfig({ JWT_SECRET: 'short' } as NodeJS.ProcessEnv).jwt), /too short/);
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pub = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const rsCfg = loadConfig({ JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY: pub } as NodeJS.ProcessEnv).jwt;
+  // A public key alone cannot sign ws-tickets, and a key made per process would not verify at another instance.
+  assert.throws(() => createJwtAuth(loadConfig({ JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY: pub } as NodeJS.ProcessEnv).jwt), /WS_TICKET_SECRET is not set/);
+  const rsEnv = { JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY: pub, WS_TICKET_SECRET: 'ws-ticket-secret-shared-by-every-gateway' } as NodeJS.ProcessEnv;
+  const rsCfg = loadConfig(rsEnv).jwt;
   const rs = createJwtAuth(rsCfg);
   assert.equal(rs.canSign, false);
   const good = jwt.sign(base, privateKey, { algorithm: 'RS256', audience: rsCfg.audience, issuer: rsCfg.issuer, jwtid: 'j', expiresIn: 60 });
   assert.equal(rs.verifyAccessToken(good).sub, 'u1');
   const confused = jwt.sign(base, pub, { algorithm: 'HS256', audience: rsCfg.audience, issuer: rsCfg.issuer, jwtid: 'j', expiresIn: 60 });
   assert.equal(reason(() => rs.verifyAccessToken(confused)), 'wrong_algorithm');
-  // ws-tickets still work with a per-process key.
+  // ws-tickets use the configured secret: one minted here verifies at another instance.
   const wt = rs.mintWsTicket(rs.verifyAccessToken(good), 'T1', 60_000).ticket;
-  assert.equal(rs.verifyWsTicket(wt).incidentId, 'T1');
+  assert.equal(createJwtAuth(loadConfig(rsEnv).jwt).verifyWsTicket(wt).incidentId, 'T1');
 });
