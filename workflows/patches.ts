@@ -15,4 +15,8 @@ export const PATCHES = {
    * `resolved`. Runs without it keep the concurrent publish loop and the old waits (workflows/legacy.ts).
    */
   kickedOutbox: 'outbox-kicked-by-emitters',
+  /** Issue 11: an agent's own reply (edited or hand-written) is redacted and checked before it is sent. */
+  checkAgentReply: 'check-agent-reply',
+  /** Issue 11: a credential the detectors found starts the security protocol whatever the triage confidence. */
+  credentialContainment: 'credential-containment',
 } as const;

@@ -26,11 +26,15 @@ export function topicsOf(analysis: QueryAnalysis): Topic[] {
   return all.filter((t, i) => t !== 'unknown' && all.indexOf(t) === i);
 }
 
-export function needsSecurityProtocol(analysis: QueryAnalysis, security: SecurityMetadata): boolean {
+const CREDENTIAL_KINDS: readonly string[] = ['token', 'aws_key', 'jwt', 'secret'];
+
+/** `credentialIsFact`: a credential the detectors found is contained whatever the confidence (issue 11). */
+export function needsSecurityProtocol(analysis: QueryAnalysis, security: SecurityMetadata, credentialIsFact = false): boolean {
+  if (credentialIsFact && security.extracted_entities.some((e) => CREDENTIAL_KINDS.includes(e.kind))) return true;
   return analysis.is_sensitive && security.confidence_score >= SECURITY_PROTOCOL_CONFIDENCE;
 }
 
-export function routeTicket(analysis: QueryAnalysis, security: SecurityMetadata, agentTopics: readonly Topic[]): RoutingDecision {
+export function routeTicket(analysis: QueryAnalysis, security: SecurityMetadata, agentTopics: readonly Topic[], opts: { credentialIsFact?: boolean } = {}): RoutingDecision {
   const topics = topicsOf(analysis);
   const withAgent = topics.filter((t) => agentTopics.includes(t));
   const withoutAgent = topics.filter((t) => !agentTopics.includes(t));
@@ -40,7 +44,7 @@ export function routeTicket(analysis: QueryAnalysis, security: SecurityMetadata,
     // at the system (manipulation) goes to a person too: no agent, so no tool, acts on it.
     humanLive: analysis.topic === 'unknown' || withAgent.length === 0 || analysis.manipulation === true,
     reviewQueue: sensitive ? 'security' : 'review',
-    securityProtocol: needsSecurityProtocol(analysis, security),
+    securityProtocol: needsSecurityProtocol(analysis, security, opts.credentialIsFact),
     agentTopics: withAgent,
     escalatedTopics: withoutAgent,
   };

@@ -11,7 +11,7 @@ import { startStack, type Stack } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
 
 let stack: Stack;
-type State = { status: string; queue: string; toolRuns: ToolRun[]; draft: { text: string } | null };
+type State = { status: string; queue: string; awaiting: string | null; toolRuns: ToolRun[]; draft: { text: string } | null };
 
 async function openTicket(customer: string, text: string): Promise<string> {
   const res = await fetch(`${stack.url}/v1/tickets`, { method: 'POST', headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
@@ -61,10 +61,16 @@ describe('actions a customer can trust, on the real stack', () => {
 
   test('finding 2: a pasted token beside a legal threat is revoked and the ticket held for the security team', async () => {
     const id = await openTicket('mona', 'My CI keeps failing with ghp_Lq3Rt8Vx2Zb5Nm7Kp4Jh6Gf1Ds9Aw0Ec3Yu8I as the credential. Our lawyer will sue if this is not fixed today.');
-    const s = await waitState(id, (x) => x.queue === 'security' && x.toolRuns.some((r) => r.tool === 'revoke_tokens'), 'held in the security queue after revocation');
+    const s = await waitState(id, (x) => x.queue === 'security' && x.awaiting === 'human' && x.toolRuns.some((r) => r.tool === 'revoke_tokens'), 'held in the security queue after revocation');
     assert.equal(s.status, 'security_review');
     const revoke = s.toolRuns.find((r) => r.tool === 'revoke_tokens')!;
     assert.ok(revoke.ok && /\(revoked\)/.test(revoke.summary), revoke.summary);
+
+    // Released to the automation, the draft states the revocation from the run, not from the SOP.
+    const released = await fetch(`${stack.url}/v1/tickets/${id}/release`, { method: 'POST', headers: { authorization: `Bearer ${stack.token('agent', 'agent-ann')}`, 'content-type': 'application/json' }, body: JSON.stringify({ note: 'contained' }) });
+    assert.equal(released.status, 200, await released.text());
+    const drafted = await waitState(id, (x) => x.draft !== null, 'a draft after the release');
+    assert.match(drafted.draft!.text, /We have revoked the exposed credential\(s\): ghp_/);
   });
 
   test('finding 3: account-takeover text in Cyrillic look-alikes and zero-width characters is held', async () => {

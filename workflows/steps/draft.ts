@@ -21,7 +21,7 @@ export async function draft(c: StepContext): Promise<Phase> {
   try {
     d = await c.act.drafting.draftReply({
       seq,
-      input: { ctx, analysis: s.analysis, redactedText: s.redactedText ?? '', findings: s.findings, ...(s.brief ? { brief: s.brief } : {}), version, ...(reason ? { rejectionReason: reason } : {}), history },
+      input: { ctx, analysis: s.analysis, redactedText: s.redactedText ?? '', findings: s.findings, actions: s.toolRuns, ...(s.brief ? { brief: s.brief } : {}), version, ...(reason ? { rejectionReason: reason } : {}), history },
     });
   } catch (err) {
     if (!isCancellation(err)) t.log.fill(seq, 'error', { step: 'drafting', reason: failureMessage(err) }, nowIso());

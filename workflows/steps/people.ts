@@ -1,9 +1,10 @@
 /** A person decides: review of a model draft (approve, edit, reject), or a reply a person writes. */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { ReviewDecision } from '../../core/domain';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
-import type { StepContext } from './context';
+import { PATCHES } from '../patches';
+import { actor, type StepContext } from './context';
 
 export async function review(c: StepContext): Promise<Phase> {
   const { t } = c;
@@ -21,7 +22,7 @@ export async function review(c: StepContext): Promise<Phase> {
     t.emit('message', { from: 'system', kind: 'approved', by: d.reviewer, draftVersion: d.draftVersion, text: `draft ${d.draftVersion} approved` });
     return 'send';
   }
-  if (d.action === 'edit') return recordHumanText(c, d.text, d.reviewer);
+  if (d.action === 'edit') return recordHumanText(c, d);
   s.redrafts += 1;
   t.emit('message', { from: 'system', kind: 'rejected', by: d.reviewer, draftVersion: d.draftVersion, reason: d.reason, text: `draft ${d.draftVersion} rejected` });
   if (s.redrafts > c.maxRedrafts) {
@@ -38,16 +39,36 @@ export async function human(c: StepContext): Promise<Phase> {
   return applyHumanReply(c, answer.decision);
 }
 
-export function applyHumanReply(c: StepContext, d: ReviewDecision): Phase {
+export async function applyHumanReply(c: StepContext, d: ReviewDecision): Promise<Phase> {
   c.t.closeReview();
   if (d.action !== 'edit') throw ApplicationFailure.nonRetryable(`unexpected ${d.action} while a person writes the reply`);
   c.t.s.reviewHistory.push({ action: 'edit', reviewer: d.reviewer, at: nowIso(), draftVersion: d.draftVersion });
-  return recordHumanText(c, d.text, d.reviewer);
+  return recordHumanText(c, d);
 }
 
-function recordHumanText(c: StepContext, text: string, reviewer: string): Phase {
+/**
+ * A person's reply goes out redacted, and only if it passes the guardrail and claims no action the ticket's
+ * runs did not do; a refused one goes back to them with the reason, unless they send it with a stated reason
+ * (`overrideReason`), which is recorded with their name.
+ */
+async function recordHumanText(c: StepContext, d: Extract<ReviewDecision, { action: 'edit' }>): Promise<Phase> {
   const s = c.t.s;
+  const reviewer = d.reviewer;
   const version = (s.draft?.version ?? 0) + 1;
+  let text = d.text;
+  if (patched(PATCHES.checkAgentReply)) {
+    const checked = await c.act.tools.checkReply(actor(c), d.text, s.toolRuns);
+    text = checked.text;
+    if (checked.violation && !d.overrideReason) {
+      s.draft = { version, text, model: 'human', violation: checked.violation };
+      c.t.emit('draft', { version, text, model: 'human', by: reviewer, violation: checked.violation });
+      return c.t.enterHuman(`the reply was refused (${checked.violation}): edit it, or send it with a reason`, 'human_live', 'awaiting_review');
+    }
+    if (checked.violation) {
+      s.reviewHistory.push({ action: 'edit', reviewer, at: nowIso(), draftVersion: version, reason: `sent despite the guardrail (${checked.violation}): ${d.overrideReason}` });
+      c.t.emit('message', { from: 'system', kind: 'guardrail_override', by: reviewer, violation: checked.violation, reason: d.overrideReason, text: `${reviewer} sent a refused reply: ${d.overrideReason}` });
+    }
+  }
   s.draft = { version, text, model: 'human' };
   c.t.emit('draft', { version, text, model: 'human', by: reviewer });
   s.reply = { text, draftVersion: version, by: reviewer, at: nowIso() };

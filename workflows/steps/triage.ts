@@ -1,4 +1,6 @@
 /** Triage: what the ticket is about, how urgent, how risky; then where it goes. */
+import { patched } from '@temporalio/workflow';
+import { PATCHES } from '../patches';
 import { humanLiveReason, routeTicket } from '../routing';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
@@ -17,7 +19,7 @@ export async function triage(c: StepContext): Promise<Phase> {
   s.urgency = result.analysis.urgency;
   s.timestamps.triagedAt = nowIso();
   const agentTopics = await c.act.tools.listAgentTopics();
-  const routing = routeTicket(result.analysis, result.security, agentTopics);
+  const routing = routeTicket(result.analysis, result.security, agentTopics, { credentialIsFact: patched(PATCHES.credentialContainment) });
   s.routing = routing;
   t.emit('tool', { tool: 'triage', ok: true, summary: `${result.analysis.topic} / ${result.analysis.urgency}`, analysis: result.analysis, risk: result.security.risk_category, confidence: result.security.confidence_score, model: result.model });
   if (routing.escalatedTopics.length > 0) {
