@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { Config } from '../core/config';
 import { TicketflowError } from '../core/errors';
 import { intakeOffThread } from '../core/intake';
-import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
+import { ticketCustomerKey, ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
 import { parseOr } from './errors';
@@ -60,6 +60,8 @@ export function createTicketCreator(deps: CreateDeps) {
         { key: ticketQueueKey, value: 'none' },
         { key: ticketTopicKey, value: 'none' },
         { key: ticketUrgencyKey, value: 'none' },
+        // Agents search a customer's tickets by it; the workflow never changes it.
+        { key: ticketCustomerKey, value: args.userId },
       ]),
     });
   }

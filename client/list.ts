@@ -1,28 +1,30 @@
 /**
- * Tickets from Temporal visibility: a page of tickets by status and/or queue, and the counts per console queue.
+ * Tickets from Temporal visibility: a page of tickets matching a search (client/ticket-query.ts), its total,
+ * and the counts per console queue.
  * Both are answered by the server alone (no worker), from the search attributes the workflow keeps current.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
-import { queues, ticketStatuses } from '../core/domain';
 import { TicketflowError } from '../core/errors';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
 import { limits, requestLimits } from './contract';
+import { decodeCursor, encodeCursor, filterQuery, ticketFilterShape, URGENCY_PASSES, WORKFLOW_TYPE, type PassCursor } from './ticket-query';
 import { grpcCode, isUnavailable, parseOr, unavailable } from './errors';
 import type { ListTicketsInput, TicketListItem, TicketListPage } from './types';
 
-export const WORKFLOW_TYPE = 'ticketWorkflow';
+export { WORKFLOW_TYPE };
 
 /** The queues the console shows as columns (counted here, listed by the board). */
 export const CONSOLE_QUEUES = ['review', 'security', 'needs_sop', 'human_live', 'reopened'] as const;
 
 const listInputSchema = z.object({
-  status: z.enum(ticketStatuses).optional(),
-  queue: z.enum(queues).optional(),
+  ...ticketFilterShape,
   pageSize: z.number().int().min(1).max(limits.pageSize).default(limits.defaultPageSize),
   nextPageToken: z.string().max(requestLimits.pageToken).optional(),
+  /** Also count every ticket the filter matches (one more visibility call). */
+  withTotal: z.boolean().optional(),
 });
 
 /** A page token the server cannot read: the dev server answers UNKNOWN for it, a cluster INVALID_ARGUMENT. */
@@ -34,29 +36,53 @@ type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
 export function createTicketLister(client: Client) {
   const namespace = client.options.namespace;
 
-  async function listTickets(raw: ListTicketsInput = {}): Promise<TicketListPage> {
-    const input = parseOr(listInputSchema, raw);
-    // Values are from closed enums above, so quoting them cannot inject into the query.
-    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
-    if (input.status) clauses.push(`${ticketStatusKey.name} = '${input.status}'`);
-    if (input.queue) clauses.push(`${ticketQueueKey.name} = '${input.queue}'`);
+  /** One page of one query; the token in and out is the server's, as base64url. */
+  async function page(query: string, pageSize: number, token?: string): Promise<{ rows: RawExecution[]; next: string | null }> {
     // The raw service call, because the SDK's list() hides the page token the API hands back to its caller.
     const res = await client.workflowService
-      .listWorkflowExecutions({
-        namespace,
-        pageSize: input.pageSize,
-        query: clauses.join(' AND '),
-        ...(input.nextPageToken ? { nextPageToken: Buffer.from(input.nextPageToken, 'base64url') } : {}),
-      })
+      .listWorkflowExecutions({ namespace, pageSize, query, ...(token ? { nextPageToken: Buffer.from(token, 'base64url') } : {}) })
       .catch((err: unknown) => {
         if (isUnavailable(err)) throw unavailable(err);
-        if (input.nextPageToken && BAD_TOKEN_CODES.has(grpcCode(err) ?? -1)) {
+        if (token && BAD_TOKEN_CODES.has(grpcCode(err) ?? -1)) {
           throw new TicketflowError('bad_input', 'nextPageToken is not a token this list returned', { cause: err });
         }
         throw err;
       });
-    const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
-    return { tickets: (res.executions ?? []).map(toListItem), nextPageToken: token };
+    const next = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
+    return { rows: res.executions ?? [], next };
+  }
+
+  /** Most urgent first: one newest-first pass per urgency, filling the page across passes. */
+  async function byUrgency(base: string, pageSize: number, token?: string): Promise<{ rows: RawExecution[]; next: string | null }> {
+    let cursor: PassCursor | null = token ? decodeCursor(token) : { pass: 0, token: null };
+    const rows: RawExecution[] = [];
+    while (cursor && rows.length < pageSize) {
+      const at: PassCursor = cursor;
+      const got = await page(`${base} AND ${ticketUrgencyKey.name} = '${URGENCY_PASSES[at.pass]}'`, pageSize - rows.length, at.token ?? undefined);
+      rows.push(...got.rows);
+      cursor = got.next ? { pass: at.pass, token: got.next } : at.pass + 1 < URGENCY_PASSES.length ? { pass: at.pass + 1, token: null } : null;
+    }
+    return { rows, next: cursor ? encodeCursor(cursor) : null };
+  }
+
+  async function count(query: string): Promise<number> {
+    try {
+      return (await client.workflow.count(query)).count;
+    } catch (err) {
+      throw isUnavailable(err) ? unavailable(err) : err;
+    }
+  }
+
+  async function listTickets(raw: ListTicketsInput = {}): Promise<TicketListPage> {
+    const input = parseOr(listInputSchema, raw);
+    const base = filterQuery(input);
+    // With one urgency asked for, the urgency order is the plain order.
+    const urgencyOrder = input.sort === 'urgency' && !input.urgency;
+    const [got, total] = await Promise.all([
+      urgencyOrder ? byUrgency(base, input.pageSize, input.nextPageToken) : page(base, input.pageSize, input.nextPageToken),
+      input.withTotal ? count(base) : Promise.resolve(undefined),
+    ]);
+    return { tickets: got.rows.map(toListItem), nextPageToken: got.next, ...(total === undefined ? {} : { total }) };
   }
 
   async function countQueues(): Promise<Record<string, number>> {

@@ -1,5 +1,6 @@
 /** The shapes the ticket client answers with, defined once for the gateway, the CLI and the UI. */
 import type { Queue, TicketStatus } from '../core/domain';
+import type { TicketFilter } from './ticket-query';
 import type { TicketEvent } from '../core/events';
 import type { TicketState } from '../workflows/state';
 
@@ -35,16 +36,18 @@ export interface TicketListItem {
   executionStatus: string;
 }
 
-export interface ListTicketsInput {
-  status?: TicketStatus;
-  queue?: Queue;
+export type ListTicketsInput = Partial<Omit<TicketFilter, 'sort'>> & {
+  sort?: TicketFilter['sort'];
   pageSize?: number;
   nextPageToken?: string;
-}
+  withTotal?: boolean;
+};
 
 export interface TicketListPage {
   tickets: TicketListItem[];
   nextPageToken: string | null;
+  /** Every ticket the filter matches, when asked for. */
+  total?: number;
 }
 
 export interface CreatedTicket {

@@ -9,4 +9,7 @@ export const ticketTopicKey = defineSearchAttributeKey('TicketTopic', SearchAttr
 export const ticketUrgencyKey = defineSearchAttributeKey('TicketUrgency', SearchAttributeType.KEYWORD);
 export const ticketQueueKey = defineSearchAttributeKey('TicketQueue', SearchAttributeType.KEYWORD);
 
-export const ticketSearchAttributeKeys = [ticketStatusKey, ticketTopicKey, ticketUrgencyKey, ticketQueueKey];
+/** Whose ticket it is (the customer's user id): set once when the ticket starts, never upserted by the workflow. */
+export const ticketCustomerKey = defineSearchAttributeKey('TicketCustomer', SearchAttributeType.KEYWORD);
+
+export const ticketSearchAttributeKeys = [ticketStatusKey, ticketTopicKey, ticketUrgencyKey, ticketQueueKey, ticketCustomerKey];

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { limits, requestLimits } from '../../client/contract';
-import { queues, ticketStatuses } from '../../core/domain';
+import { queues, ticketStatuses, topics, urgencies } from '../../core/domain';
+import { searchTermSchema, ticketSorts } from '../../client/ticket-query';
 import { ticketIdSchema } from '../../core/events';
 
 export { createTicketBody, feedbackBody, messageBody, releaseBody, reviewBody, sopBody } from '../../client/contract';
@@ -24,6 +25,14 @@ export const listQuery = z.strictObject({
     .max(limits.pageSize, `pageSize must be 1 to ${limits.pageSize}`)
     .default(limits.defaultPageSize),
   pageToken: z.string().max(requestLimits.pageToken).optional(),
+  topic: z.enum(topics, { error: `topic must be one of ${topics.join(', ')}` }).optional(),
+  urgency: z.enum([...urgencies, 'none'], { error: `urgency must be one of ${urgencies.join(', ')}, none` }).optional(),
+  /** A ticket id (or its start) or a customer's user id. */
+  search: searchTermSchema.optional(),
+  sort: z.enum(ticketSorts, { error: `sort must be one of ${ticketSorts.join(', ')}` }).optional(),
+  /** open=1: only tickets still running; total=1: also count every match. */
+  open: z.enum(['0', '1']).transform((v) => v === '1').optional(),
+  total: z.enum(['0', '1']).transform((v) => v === '1').optional(),
 });
 
 export const ticketIdParam = ticketIdSchema;

@@ -12,8 +12,8 @@ import type { InfraPaths } from './paths';
 import { pipInstallBinary, pythonWithPip } from './pip';
 import { isExecutable, pollUntil, portOpen, runningPid, spawnDetached, stopProcess, tail, which } from './proc';
 
-/** The search attributes the ticket workflow upserts; all keyword-typed. */
-export const ticketSearchAttributes = ['TicketStatus', 'TicketTopic', 'TicketUrgency', 'TicketQueue'] as const;
+/** The search attributes the ticket workflow upserts (and TicketCustomer, set at start); all keyword-typed. */
+export const ticketSearchAttributes = ['TicketStatus', 'TicketTopic', 'TicketUrgency', 'TicketQueue', 'TicketCustomer'] as const;
 const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
 
 const MARKER = 'start-dev';

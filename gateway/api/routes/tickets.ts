@@ -49,9 +49,9 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
     async handle({ query }) {
       const parsed = listQuery.safeParse(Object.fromEntries(query));
       if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
-      const { pageToken, ...filter } = parsed.data;
-      const page = await ctx.tickets.listTickets({ ...filter, nextPageToken: pageToken });
-      return { status: 200, body: { tickets: page.tickets, nextPageToken: page.nextPageToken ?? null } };
+      const { pageToken, total, ...filter } = parsed.data;
+      const page = await ctx.tickets.listTickets({ ...filter, nextPageToken: pageToken, withTotal: total });
+      return { status: 200, body: { tickets: page.tickets, nextPageToken: page.nextPageToken ?? null, ...(page.total === undefined ? {} : { total: page.total }) } };
     },
   });
 

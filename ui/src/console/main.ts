@@ -7,6 +7,7 @@ import { byId, fill, h } from '../shared/dom';
 import type { SessionInfo } from '../shared/types';
 import { takeTokenFromHash } from '../shared/token';
 import { QueueBoard } from './board';
+import { TicketFinder } from './finder';
 import { TicketView } from './ticket-view';
 
 const SLOT = 'agent';
@@ -42,11 +43,13 @@ async function main(): Promise<void> {
   const detail = h('div', { class: 'detail' });
   let view: TicketView | undefined;
   const board = new QueueBoard(api, (id) => openTicket(id, true));
+  const finder = new TicketFinder(api, (id) => openTicket(id, true));
 
   function openTicket(id: string | null, push: boolean): void {
     view?.close();
     view = undefined;
     board.select(id);
+    finder.select(id);
     if (push) history.pushState({ id }, '', id ? `/console/tickets/${encodeURIComponent(id)}` : '/console');
     if (!id) {
       fill(detail, h('p', { class: 'placeholder' }, 'Select a ticket from a queue to review it.'));
@@ -57,8 +60,9 @@ async function main(): Promise<void> {
     void view.open().then(() => view?.focusTitle());
   }
 
-  fill(root, board.element, detail);
+  fill(root, board.element, finder.element, detail);
   board.start();
+  finder.reload();
   openTicket(ticketIdFromPath(), false);
   window.addEventListener('popstate', () => openTicket(ticketIdFromPath(), false));
 }

@@ -1,0 +1,72 @@
+/**
+ * A ticket search as a Temporal visibility query. Every value is either from a closed list or matches a
+ * narrow pattern, so quoting it cannot inject into the query. The dev server's SQL visibility has no
+ * ORDER BY: its order is newest first, so "urgency" is served as one newest-first pass per urgency, most
+ * urgent first, and its page token says which pass it is in.
+ */
+import { z } from 'zod';
+import { queues, ticketStatuses, topics, urgencies } from '../core/domain';
+import { TicketflowError } from '../core/errors';
+import { ticketCustomerKey, ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
+
+export const WORKFLOW_TYPE = 'ticketWorkflow';
+export const ticketSorts = ['newest', 'urgency'] as const;
+
+/** Ticket ids and customer ids as the API issues them: letters, digits and a few separators. */
+export const searchTermSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.@:-]+$/, 'search by a ticket id or a customer id (letters, digits, . _ - @ :)');
+
+export const ticketFilterShape = {
+  status: z.enum(ticketStatuses).optional(),
+  queue: z.enum(queues).optional(),
+  topic: z.enum(topics).optional(),
+  urgency: z.enum([...urgencies, 'none']).optional(),
+  /** A ticket id (or its start) or a customer's user id. */
+  search: searchTermSchema.optional(),
+  /** Only tickets still running (not finished, failed or closed). */
+  open: z.boolean().optional(),
+  sort: z.enum(ticketSorts).default('newest'),
+};
+export type TicketFilter = z.output<z.ZodObject<typeof ticketFilterShape>>;
+
+/** Most urgent first; untriaged tickets last. */
+export const URGENCY_PASSES = ['critical', 'high', 'medium', 'low', 'none'] as const;
+
+export function filterQuery(f: Omit<TicketFilter, 'sort'>): string {
+  const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
+  if (f.open) clauses.push(`ExecutionStatus = 'Running'`);
+  if (f.status) clauses.push(`${ticketStatusKey.name} = '${f.status}'`);
+  if (f.queue) clauses.push(`${ticketQueueKey.name} = '${f.queue}'`);
+  if (f.topic) clauses.push(`${ticketTopicKey.name} = '${f.topic}'`);
+  if (f.urgency) clauses.push(`${ticketUrgencyKey.name} = '${f.urgency}'`);
+  if (f.search) {
+    const id = f.search.replace(/^ticket-/, '');
+    clauses.push(`(WorkflowId STARTS_WITH 'ticket-${id}' OR ${ticketCustomerKey.name} = '${f.search}')`);
+  }
+  return clauses.join(' AND ');
+}
+
+/** Where an urgency-sorted listing stands: which pass, and the server's token inside it. */
+export interface PassCursor {
+  pass: number;
+  token: string | null;
+}
+
+const cursorSchema = z.object({ p: z.number().int().min(0).max(URGENCY_PASSES.length - 1), t: z.string().nullable() });
+
+export function encodeCursor(c: PassCursor): string {
+  return Buffer.from(JSON.stringify({ p: c.pass, t: c.token })).toString('base64url');
+}
+
+export function decodeCursor(raw: string): PassCursor {
+  try {
+    const parsed = cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    return { pass: parsed.p, token: parsed.t };
+  } catch (err) {
+    throw new TicketflowError('bad_input', 'nextPageToken is not a token this list returned', { cause: err });
+  }
+}
