@@ -8,6 +8,7 @@
  * | 1001 | GOING_AWAY        | reconnect with ?since=<last seq> (the instance is draining)         |
  * | 1009 | MESSAGE_TOO_BIG   | (sent by uWS) inbound frame over the payload limit: fix the client  |
  * | 4001 | SESSION_IDLE      | reconnect when the user is back (no activity for the session TTL)   |
+ * | 4002 | TOKEN_EXPIRED     | get a fresh token, reconnect with ?since=<last seq>                 |
  * | 4004 | TICKET_NOT_FOUND  | stop: no such ticket (normally answered 404 before the upgrade)     |
  * | 4008 | SLOW_CONSUMER     | reconnect with ?since=<last seq>: it read too slowly (backpressure) |
  * | 4011 | INTERNAL_ERROR    | reconnect with backoff                                              |
@@ -17,6 +18,7 @@ export const CloseCode = {
   GOING_AWAY: 1001,
   MESSAGE_TOO_BIG: 1009,
   SESSION_IDLE: 4001,
+  TOKEN_EXPIRED: 4002,
   TICKET_NOT_FOUND: 4004,
   SLOW_CONSUMER: 4008,
   INTERNAL_ERROR: 4011,
@@ -29,6 +31,7 @@ export const CloseReason: Record<CloseCodeName, string> = {
   GOING_AWAY: 'gateway shutting down; reconnect with since',
   MESSAGE_TOO_BIG: 'message too big',
   SESSION_IDLE: 'session idle timeout',
+  TOKEN_EXPIRED: 'token expired; reconnect with a fresh token and since',
   TICKET_NOT_FOUND: 'ticket not found',
   SLOW_CONSUMER: 'client too slow; reconnect with since',
   INTERNAL_ERROR: 'internal error',

@@ -192,6 +192,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const ttl = cfg.gateway.sessionTtlMs;
   const sweeper = setInterval(() => hub.closeIdle(ttl), Math.min(5_000, Math.max(100, Math.floor(ttl / 4))));
   sweeper.unref();
+  // Once a second: a stream closes (TOKEN_EXPIRED) within about a second of its token's expiry.
+  const expirySweeper = setInterval(() => hub.closeExpired(), 1_000);
+  expirySweeper.unref();
 
   let stopPromise: Promise<void> | undefined;
 
@@ -227,6 +230,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         draining = true;
         logger.info('gateway draining', { sockets: hub.sockets });
         clearInterval(sweeper);
+        clearInterval(expirySweeper);
         streamRoute.stop();
         if (listenSocket) uWS.us_listen_socket_close(listenSocket);
         listenSocket = undefined;

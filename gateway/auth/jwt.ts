@@ -25,6 +25,8 @@ export interface Principal {
   incidentId?: string;
   /** Epoch ms. */
   expiresAt: number;
+  /** When a stream it opens must close (epoch ms): its own expiry, or for a ws-ticket the access token's. */
+  sessionExpiresAt: number;
   kind: TokenKind;
 }
 
@@ -34,6 +36,8 @@ export interface AccessClaims {
   orgId?: string;
   incidentId?: string;
   jti?: string;
+  /** Epoch seconds; only on ws-tickets (see Principal.sessionExpiresAt). */
+  accessExp?: number;
 }
 
 const claimsSchema = z.object({
@@ -44,6 +48,8 @@ const claimsSchema = z.object({
   role: z.enum(['agent', 'customer']).default('customer'),
   org_id: z.string().min(1).optional(),
   incident_id: z.string().min(1).optional(),
+  /** On ws-tickets: the expiry of the access token it was minted from. */
+  access_exp: z.number().optional(),
 });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -98,7 +104,8 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
       throw new AuthError('missing_claims', parsed.error.issues.map((i) => i.path.join('.')).join(', '));
     }
     const c = parsed.data;
-    return { sub: c.sub, jti: c.jti, role: c.role, orgId: c.org_id, incidentId: c.incident_id, expiresAt: c.exp * 1000, kind };
+    const sessionExp = kind === 'ws-ticket' && c.access_exp !== undefined ? c.access_exp : c.exp;
+    return { sub: c.sub, jti: c.jti, role: c.role, orgId: c.org_id, incidentId: c.incident_id, expiresAt: c.exp * 1000, sessionExpiresAt: sessionExp * 1000, kind };
   }
 
   function sign(codec: Codec, audience: string, claims: AccessClaims, ttlMs: number): { token: string; jti: string; expiresAt: number } {
@@ -109,6 +116,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     const payload: Record<string, unknown> = { sub: claims.sub, role: claims.role ?? 'customer', exp, iat: nowSec };
     if (claims.orgId) payload.org_id = claims.orgId;
     if (claims.incidentId) payload.incident_id = claims.incidentId;
+    if (claims.accessExp !== undefined) payload.access_exp = claims.accessExp;
     const token = jwt.sign(payload, codec.signKey, { algorithm: codec.algorithm, audience, issuer: cfg.issuer, jwtid: jti });
     return { token, jti, expiresAt: exp * 1000 };
   }
@@ -118,7 +126,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     verifyWsTicket: (token) => verify(token, wsTickets, wsTicketAudience, 'ws-ticket'),
     signAccessToken: (claims, ttlMs) => sign(access, cfg.audience, claims, ttlMs).token,
     mintWsTicket(principal, ticketId, ttlMs) {
-      const { token, jti, expiresAt } = sign(wsTickets, wsTicketAudience, { sub: principal.sub, role: principal.role, orgId: principal.orgId, incidentId: ticketId }, ttlMs);
+      const { token, jti, expiresAt } = sign(wsTickets, wsTicketAudience, { sub: principal.sub, role: principal.role, orgId: principal.orgId, incidentId: ticketId, accessExp: Math.floor(principal.sessionExpiresAt / 1000) }, ttlMs);
       return { ticket: token, jti, expiresAt };
     },
     canSign: keys.signKey !== undefined,

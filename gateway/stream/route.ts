@@ -182,6 +182,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
         position: START as Position,
         connectedAt: now,
         lastInboundAt: now,
+        expiresAt: caller.sessionExpiresAt,
         closing: false,
       };
       life.answered = true;

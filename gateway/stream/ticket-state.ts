@@ -33,6 +33,8 @@ export interface StreamSocketData {
   position: Position;
   connectedAt: number;
   lastInboundAt: number;
+  /** When the token that opened it expires (epoch ms): the socket is closed then (TOKEN_EXPIRED). */
+  expiresAt: number;
   closing: boolean;
   /** Counted in the hub's sockets (set by attach, cleared by detach). */
   attached?: boolean;
@@ -157,6 +159,22 @@ export class TicketRegistry {
     return closed;
   }
 
+  /** Closes sockets whose token has expired: a stream must not outlive the credential that opened it. */
+  closeExpired(): number {
+    const t = this.now();
+    let closed = 0;
+    for (const st of [...this.tickets.values()]) {
+      for (const ws of [...st.subscribed, ...st.catchingUp]) {
+        const d = ws.getUserData();
+        if (d.expiresAt > t) continue;
+        this.logger.info('token expired, closing stream', { ticketId: d.ticketId, sub: d.sub });
+        this.end(ws, 'TOKEN_EXPIRED');
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   /** Closes every socket (drain). */
   closeAll(code: 'GOING_AWAY' | 'INTERNAL_ERROR'): void {
     for (const st of [...this.tickets.values()]) {
@@ -164,7 +182,7 @@ export class TicketRegistry {
     }
   }
 
-  protected end(ws: StreamSocket, code: 'RESOLVED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR'): void {
+  protected end(ws: StreamSocket, code: 'RESOLVED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'TOKEN_EXPIRED' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR'): void {
     const d = ws.getUserData();
     if (d.closing) return;
     d.closing = true;

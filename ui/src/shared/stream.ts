@@ -11,6 +11,8 @@ import { ApiFailure } from './api';
 const DEFAULT_HEARTBEAT_MS = 60_000;
 /** The gateway's close code for an idle session. */
 const SESSION_IDLE = 4001;
+/** The gateway's close code when the token that opened the stream expires. */
+const TOKEN_EXPIRED = 4002;
 
 export interface StreamEvent {
   v?: number;
@@ -137,6 +139,12 @@ export class TicketStream {
       }
       if (this.ended) {
         this.setState({ kind: 'ended', reason: 'The ticket is resolved; the live stream has ended.' });
+        return;
+      }
+      // At once, with a fresh ws-ticket from the page's current token and `since`: nothing is lost. If that
+      // token has expired too, minting answers 401 and the page says the session is over.
+      if (ev.code === TOKEN_EXPIRED) {
+        void this.connect();
         return;
       }
       // 1008 / 4401 / 4403: the gateway refused us; a fresh ws-ticket is tried, but not forever.
