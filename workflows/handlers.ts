@@ -63,7 +63,7 @@ export class Handlers {
         work.inbox.decision = d;
         t.reviewTaken();
       },
-      settled: () => work.inbox.decision === null,
+      settled: () => work.inbox.decision === null && !work.checkingReply,
     });
     this.register({
       action: ticketActions.release,

@@ -140,6 +140,8 @@ export interface WorkState {
   feedbackDueAt: number | null;
   /** Results of recent updates by update id, so a repeated id (even after continue-as-new) is idempotent. */
   updateResults: [string, unknown][];
+  /** A person's reply is being checked (redaction, guardrail): their update answers once that is decided. */
+  checkingReply?: boolean;
   /** Decisions people made that the workflow has not consumed yet. */
   inbox: {
     decision: ReviewDecision | null;

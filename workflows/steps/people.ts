@@ -57,7 +57,13 @@ async function recordHumanText(c: StepContext, d: Extract<ReviewDecision, { acti
   const version = (s.draft?.version ?? 0) + 1;
   let text = d.text;
   if (patched(PATCHES.checkAgentReply)) {
-    const checked = await c.act.tools.checkReply(actor(c), d.text, s.toolRuns);
+    c.t.work.checkingReply = true;
+    let checked;
+    try {
+      checked = await c.act.tools.checkReply(actor(c), d.text, s.toolRuns);
+    } finally {
+      c.t.work.checkingReply = false;
+    }
     text = checked.text;
     if (checked.violation && !d.overrideReason) {
       s.draft = { version, text, model: 'human', violation: checked.violation };
