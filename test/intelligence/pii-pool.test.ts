@@ -40,6 +40,7 @@ describe('detection pool', () => {
     const inline = await turnsDuring(() => redact(large));
     const offThread = await turnsDuring(() => redactOffThread(large));
     assert.equal(inline, 0, 'in-process redaction holds the loop for its whole run');
-    assert.ok(offThread >= 3, `the loop turned only ${offThread} times while the worker redacted`);
+    // One turn is the difference that matters; more depends on how busy the machine is.
+    assert.ok(offThread >= 1, `the loop never turned while the worker redacted`);
   });
 });
