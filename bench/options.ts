@@ -37,7 +37,7 @@ export function parseArgs(argv: string[]): CliOptions {
   return {
     quick,
     jsonPath: flags.get('json'),
-    deadlineMs: quick ? 4 * 60_000 : 8 * 60_000,
+    deadlineMs: quick ? 4 * 60_000 : 12 * 60_000,
     bench: {
       sizes,
       kinds,
