@@ -2,7 +2,7 @@
  * Timeouts and retries per kind of activity. Model calls are slow and flaky but bad input or a rejected key
  * never heals; tools are quick; publishing must eventually succeed, so it retries without a limit.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /** Error types (set by activities/index.ts toActivityFailure) that retrying cannot fix. */
 export const NON_RETRYABLE_TYPES = [
@@ -40,4 +40,10 @@ export const publishingOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: DEAD_WORKER_NOTICED,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TicketflowError:bad_input'] },
+};
+
+/** Short reads run as local activities (in the workflow task, no round trip through the server). */
+export const localLookupOptions: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 };

@@ -19,4 +19,6 @@ export const PATCHES = {
   checkAgentReply: 'check-agent-reply',
   /** Issue 11: a credential the detectors found starts the security protocol whatever the triage confidence. */
   credentialContainment: 'credential-containment',
+  /** Agent topics and the customer's history are read by local activities (one task and one activity less each). */
+  localLookups: 'local-short-lookups',
 } as const;

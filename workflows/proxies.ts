@@ -1,7 +1,7 @@
 /** The activities as the workflow sees them (types only), one proxy per kind of timeout and retry. */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
-import { draftingOptions, modelCallOptions, publishingOptions, toolOptions } from './activity-options';
+import { draftingOptions, localLookupOptions, modelCallOptions, publishingOptions, toolOptions } from './activity-options';
 
 export const publishing = proxyActivities<TicketActivities>(publishingOptions);
 
@@ -25,6 +25,8 @@ export function stepActivities(beforeCall: () => void) {
     model: wrap(proxyActivities<TicketActivities>(modelCallOptions)),
     drafting: wrap(proxyActivities<TicketActivities>(draftingOptions)),
     tools: wrap(proxyActivities<TicketActivities>(toolOptions)),
+    /** Short reads (agent topics, the customer's history) run inside the workflow task: no round trip. */
+    local: wrap(proxyLocalActivities<TicketActivities>(localLookupOptions)),
   };
 }
 export type StepActivities = ReturnType<typeof stepActivities>;

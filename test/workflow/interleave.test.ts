@@ -114,6 +114,6 @@ describe('updates interleaved with activity completions (dev server)', () => {
     assert.deepEqual(failures, [], `histories that do not replay (seed ${seed}, ${kills} kills)`);
 
     const counts = await Promise.all(results.map(async (r) => ({ name: r.name, ...(await countTasks(client, r.ticketId)) })));
-    process.stdout.write(`# ${kills} kills; per ticket: ${counts.map((c) => `${c.name} tasks=${c.workflowTasks} activities=${c.activities}`).join('; ')}\n`);
+    process.stdout.write(`# ${kills} kills; per ticket: ${counts.map((c) => `${c.name} tasks=${c.workflowTasks} activities=${c.activities} local=${c.localActivities}`).join('; ')}\n`);
   });
 });

@@ -10,7 +10,7 @@ export async function draft(c: StepContext): Promise<Phase> {
   const s = t.triaged();
   t.setStatus('drafting', 'none');
   const ctx = actor(c);
-  const history = await c.act.tools.userHistory(ctx);
+  const history = patched(PATCHES.localLookups) ? await c.act.local.userHistory(ctx) : await c.act.tools.userHistory(ctx);
   const version = (s.draft?.version ?? 0) + 1;
   const reason = t.work.redraftReason ?? undefined;
   // The activity publishes the token previews itself, under the draft's seq: everything numbered before it

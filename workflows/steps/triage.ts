@@ -18,7 +18,7 @@ export async function triage(c: StepContext): Promise<Phase> {
   s.topic = result.analysis.topic;
   s.urgency = result.analysis.urgency;
   s.timestamps.triagedAt = nowIso();
-  const agentTopics = await c.act.tools.listAgentTopics();
+  const agentTopics = patched(PATCHES.localLookups) ? await c.act.local.listAgentTopics() : await c.act.tools.listAgentTopics();
   const routing = routeTicket(result.analysis, result.security, agentTopics, { credentialIsFact: patched(PATCHES.credentialContainment) });
   s.routing = routing;
   t.emit('tool', { tool: 'triage', ok: true, summary: `${result.analysis.topic} / ${result.analysis.urgency}`, analysis: result.analysis, risk: result.security.risk_category, confidence: result.security.confidence_score, model: result.model });

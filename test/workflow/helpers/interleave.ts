@@ -167,14 +167,16 @@ export async function replayAll(client: Client, bundle: WorkflowBundleWithSource
   return failures;
 }
 
-/** Workflow tasks and activities in a ticket's history (all runs of it are one chain; this counts the last). */
-export async function countTasks(client: Client, ticketId: string): Promise<{ workflowTasks: number; activities: number }> {
+/** Workflow tasks, activities and local activities in a ticket's history (its current run). */
+export async function countTasks(client: Client, ticketId: string): Promise<{ workflowTasks: number; activities: number; localActivities: number }> {
   const history = await client.workflow.getHandle(workflowIdFor(ticketId)).fetchHistory();
   let workflowTasks = 0;
   let activities = 0;
+  let localActivities = 0;
   for (const e of history.events ?? []) {
     if (e.workflowTaskCompletedEventAttributes) workflowTasks += 1;
     if (e.activityTaskScheduledEventAttributes) activities += 1;
+    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities += 1;
   }
-  return { workflowTasks, activities };
+  return { workflowTasks, activities, localActivities };
 }
