@@ -102,7 +102,8 @@ describe('updates interleaved with activity completions (dev server)', () => {
       // An accepted decision answers the state it led to, never the wait it ended.
       for (const { action, ack } of r.acks) {
         const led = `${r.name}: ${action} answered ${ack.status}/${ack.awaiting ?? '-'}`;
-        if (action === 'approve' || action === 'edit') assert.ok(['sent', 'resolved', 'verifying', 'closed'].includes(ack.status), led);
+        // (An agent's reply is checked before it is sent, issue 11: the answer may come while that check runs.)
+        if (action === 'approve' || action === 'edit') assert.ok(ack.awaiting === null || ack.status === 'closed', led);
         if (action === 'sop') assert.notEqual(ack.awaiting, 'sop', led);
         if (action === 'release') assert.notEqual(ack.status, 'security_review', led);
         if (action === 'close') assert.equal(ack.status, 'closed', led);
