@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build';
 import { waitFor } from '../helpers/wait';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import { seedTickets, type Seeded } from './seed';
 import { startStack, type Stack } from './stack';
@@ -38,7 +39,8 @@ after(async () => {
 });
 
 async function openConsole(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  // CSP bypassed only so the test can inject axe-core; the page's own scripts are unchanged.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, bypassCSP: true });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.on('pageerror', (err) => {
@@ -91,13 +93,80 @@ test('a customer\'s 45 tickets: searched, paged 20 at a time with the total, fil
   await summary(page).getByText(`21–40 of ${SEEDED} tickets · page 2`).waitFor();
   assert.deepEqual(await rowUrgencies(page), [...Array(7).fill('medium'), ...Array(9).fill('low'), ...Array(4).fill('untriaged')]);
 
-  // A ticket id finds that ticket; opening it shows it selected.
+  // A ticket id finds that ticket (not opened: no worker answers a seeded ticket's state).
   await finder(page).getByLabel('Search tickets').fill(seeded.ticketIds[12]!);
   await summary(page).getByText('1–1 of 1 tickets · page 1').waitFor();
-  await finder(page).locator(`[data-ticket-id="${seeded.ticketIds[12]}"]`).click();
-  await page.waitForURL(new RegExp(`/console/tickets/${seeded.ticketIds[12]}$`));
+  assert.deepEqual(await rowIds(page), [seeded.ticketIds[12]]);
 
   // What cannot be an id is refused by the API, and said so in place.
   await finder(page).getByLabel('Search tickets').fill("x' OR 1=1");
   await summary(page).getByText('Could not search', { exact: false }).waitFor();
+});
+
+async function createTicket(text: string): Promise<string> {
+  const res = await fetch(`${stack.url}/v1/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.token('customer', seeded.customer)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { ticketId: string }).ticketId;
+}
+
+test('from the keyboard: / searches, j and k move, e edits, r asks the reason, a approves, ? lists the keys', async () => {
+  // Two real tickets on top of the seeded ones, so moving between them opens tickets a worker answers for.
+  const older = await createTicket('How do I raise the spending limit for Actions minutes on our org? Builds are queued.');
+  const real = await createTicket('I was charged twice for my Pro plan this month (txn_48213 and txn_48214). Please refund the duplicate.');
+  await waitFor(async () => (await stack.tickets.getState(real)).pendingReview !== null, { timeoutMs: TIMEOUT, message: 'the ticket waiting for review' });
+  const page = await openConsole();
+  await summary(page).getByText('tickets · page 1', { exact: false }).waitFor();
+
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'search');
+  await page.keyboard.type(seeded.customer);
+  await summary(page).getByText(`1–20 of ${SEEDED + 2} tickets · page 1`).waitFor();
+  await page.keyboard.press('Escape');
+  assert.deepEqual((await rowIds(page)).slice(0, 2), [real, older], 'the newest first');
+  await page.keyboard.press('j');
+  await page.waitForURL(new RegExp(`/console/tickets/${real}$`));
+  await page.keyboard.press('j');
+  await page.waitForURL(new RegExp(`/console/tickets/${older}$`));
+  await page.keyboard.press('k');
+  await page.waitForURL(new RegExp(`/console/tickets/${real}$`));
+  await finder(page).locator(`[data-ticket-id="${real}"][aria-current="true"]`).waitFor();
+
+  const approve = page.getByRole('button', { name: 'Approve' });
+  await approve.waitFor();
+  await waitFor(() => approve.isEnabled(), { timeoutMs: TIMEOUT, message: 'the draft ready to approve' });
+  await page.keyboard.press('e');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'draft-editor');
+  await page.keyboard.press('a'); // typed into the reply, not an approval
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('r');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'reject-reason');
+  await page.keyboard.press('Escape');
+
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  await help.getByText('Approve the draft').waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'axe on the console with the shortcut list open');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'console-shortcuts.png') });
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'hidden' });
+
+  await page.keyboard.press('a');
+  await page.getByText('Approved: the reply is on its way to the customer.').waitFor();
+  const state = await stack.tickets.getState(real);
+  assert.deepEqual(state.reviewHistory.map((r) => [r.action, r.reviewer]), [['approve', 'agent-dee']]);
+});
+
+test('axe: the customer page and the console have no serious or critical violations', async () => {
+  const page = await openConsole();
+  await finder(page).locator('.finder-summary').getByText('tickets · page 1', { exact: false }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.goto(`${stack.url}/ticket#token=${stack.token('customer', 'axe-customer')}`);
+  await page.getByLabel('Describe your problem').waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
 });

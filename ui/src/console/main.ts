@@ -8,6 +8,7 @@ import type { SessionInfo } from '../shared/types';
 import { takeTokenFromHash } from '../shared/token';
 import { QueueBoard } from './board';
 import { TicketFinder } from './finder';
+import { installShortcuts } from './keys';
 import { TicketView } from './ticket-view';
 
 const SLOT = 'agent';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   function openTicket(id: string | null, push: boolean): void {
     view?.close();
     view = undefined;
+    currentId = id;
     board.select(id);
     finder.select(id);
     if (push) history.pushState({ id }, '', id ? `/console/tickets/${encodeURIComponent(id)}` : '/console');
@@ -60,7 +62,10 @@ async function main(): Promise<void> {
     void view.open().then(() => view?.focusTitle());
   }
 
-  fill(root, board.element, finder.element, detail);
+  const help = installShortcuts({ ids: () => finder.visibleIds, current: () => currentId, open: (id) => openTicket(id, true), search: finder.searchInput });
+  let currentId: string | null = null;
+
+  fill(root, board.element, finder.element, detail, help);
   board.start();
   finder.reload();
   openTicket(ticketIdFromPath(), false);

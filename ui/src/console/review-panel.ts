@@ -43,7 +43,7 @@ export class ReviewPanel {
     this.editor.addEventListener('input', () => this.updateButtons());
     this.liveStatus = h('p', { id: 'draft-live', class: 'draft-live', role: 'status', 'aria-live': 'polite' });
     this.feedback = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
-    this.approveBtn = h('button', { type: 'button', class: 'btn primary', on: { click: () => void this.act('approve') } }, 'Approve');
+    this.approveBtn = h('button', { type: 'button', class: 'btn primary', 'data-shortcut': 'approve', on: { click: () => void this.act('approve') } }, 'Approve');
     this.editBtn = h('button', { type: 'button', class: 'btn', on: { click: () => void this.act('edit') } }, 'Edit and send');
     this.reason = h('input', { id: 'reject-reason', type: 'text', maxlength: limits.reason, placeholder: 'What should the next draft do differently?' });
     this.rejectBtn = h('button', { type: 'button', class: 'btn danger', on: { click: () => void this.act('reject') } }, 'Reject');

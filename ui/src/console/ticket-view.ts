@@ -42,7 +42,9 @@ export class TicketView {
     this.error = h('div', { class: 'action-feedback error', role: 'alert', hidden: true });
     this.info = h('div', { class: 'ticket-info' });
     this.history = h('div');
-    this.log = h('ol', { class: 'event-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Live events' });
+    // A list inside the live region (role=log on the <ol> itself would strip its items of list semantics);
+    // focusable because it scrolls, so keyboard users can scroll it too.
+    this.log = h('ol', { class: 'event-log', tabindex: 0, 'aria-label': 'Live events' });
     this.review = new ReviewPanel(api, ticketId, () => this.afterAction());
     this.sop = new SopForm(api, ticketId, () => this.afterAction());
     this.element = h(
@@ -60,7 +62,7 @@ export class TicketView {
           this.sop.element,
           this.review.element,
           this.history,
-          h('section', { class: 'panel', 'aria-labelledby': 'sec-events' }, h('h3', { id: 'sec-events' }, 'Live events ', this.streamBadge), this.log),
+          h('section', { class: 'panel', 'aria-labelledby': 'sec-events' }, h('h3', { id: 'sec-events' }, 'Live events ', this.streamBadge), h('div', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' }, this.log)),
         ),
       ),
     );
