@@ -11,6 +11,7 @@ import { createDrafter } from './drafting';
 import { createFeedbackAnalyzer } from './feedback';
 import { createKnowledgeBase, openSopStore } from './knowledge';
 import { createMemory } from './memory';
+import { decideAction } from './policy';
 import type { Intelligence } from './ports';
 import { createSecurityTools, openToolStore } from './security';
 import { triageFromConfig } from './triage/configured';
@@ -38,7 +39,7 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
   const db = openToolStore(dataDir);
   const auditDir = path.join(dataDir, 'audit-logs');
   seedAuditLogs(auditDir);
-  const security = createSecurityTools(db);
+  const security = createSecurityTools(db, (req) => decideAction(req, cfg.actions));
   const sopStore = openSopStore(cfg, dataDir);
   const knowledge = createKnowledgeBase({ sopsDir: opts.sopsDir ?? cfg.knowledge.sopsDir, store: sopStore, scoreFloor: cfg.knowledge.scoreFloor });
   let closed = false;

@@ -1,11 +1,13 @@
 /**
  * The SecurityTools port on the embedded store. Each tool validates its input and output with zod;
- * IPs in results are masked; tokens are found by fingerprint and only ever returned masked.
+ * IPs in results are masked; tokens are found by fingerprint and only ever returned masked. Revocation is a
+ * side effect: the action policy (activities/policy, `ACTIONS_UNATTENDED`) decides before anything changes.
  */
 import { randomUUID } from 'node:crypto';
 import type { QueryAnalysis, SecurityBrief, SecurityMetadata, ToolRun } from '../../core/domain';
 import { createLogger } from '../../core/logger';
 import { maskMatch, redactDeep } from '../../core/pii';
+import type { ActionRequest, Decision } from '../policy';
 import type { SecurityTools, TicketContext } from '../ports';
 import {
   auditInputSchema,
@@ -24,7 +26,7 @@ function run(tool: string, ok: boolean, summary: string, output: Record<string, 
   return { tool, ok, summary, output: redactDeep(output) };
 }
 
-export function createSecurityTools(db: ToolStore): SecurityTools {
+export function createSecurityTools(db: ToolStore, decide: (req: ActionRequest) => Decision): SecurityTools {
   const byFingerprint = db.prepare('SELECT id, masked, revoked_at FROM tokens WHERE fingerprint = ?');
   const revoke = db.prepare("UPDATE tokens SET revoked_at = ?, revoked_by_ticket = ? WHERE id = ? AND revoked_at IS NULL");
   const blocklist = db.prepare(
@@ -45,6 +47,11 @@ export function createSecurityTools(db: ToolStore): SecurityTools {
           .filter((e) => CREDENTIAL_KINDS.has(e.kind) && e.fingerprint)
           .map((e) => ({ fingerprint: e.fingerprint!, masked: e.masked })),
       });
+      if (input.tokens.length > 0) {
+        const masked = input.tokens.map((t) => t.masked).join(', ');
+        const decision = decide({ kind: 'revoke_credentials', tool: 'revoke_tokens', target: `credentials ${masked}` });
+        if (decision.verdict !== 'run') return run('revoke_tokens', false, `revoke_tokens of ${masked} held: ${decision.reason}`, { decision: decision.verdict, reason: decision.reason });
+      }
       const now = new Date().toISOString();
       const revoked = db.transaction(() =>
         input.tokens.map((t) => {
