@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { budget } from './budget';
 import { parseDuration } from './duration';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -84,9 +85,8 @@ export const envSchema = z.object({
   JWT_CLOCK_TOLERANCE: duration.default(10_000),
   JWT_MAX_TOKEN_BYTES: positiveInt.default(4096),
   WS_TICKET_TTL: duration.default(60_000),
-  /** HMAC key (32+ bytes) for ws-tickets, the same on every gateway instance; the JWT signing key when unset. */
+  /** ws-tickets: HMAC key (32+ bytes, one for all instances; else the JWT key); used ids on PostgreSQL (else SQLite). */
   WS_TICKET_SECRET: optionalString,
-  /** Used ws-ticket ids on PostgreSQL, shared by every gateway instance; SQLite in the data dir when unset. */
   WS_TICKET_DATABASE_URL: optionalString,
   SESSION_TTL: duration.default(300_000),
   WS_PING_INTERVAL: duration.default(30_000),
@@ -97,6 +97,10 @@ export const envSchema = z.object({
   KAFKA_BACKOFF_MAX: duration.default(30_000),
   KAFKA_BREAKER_THRESHOLD: positiveInt.default(3),
   DEV_IDENTITY: bool.default(false),
+  /** Per-principal budgets ("N/window") and the cap on a principal's open streams. */
+  RATE_LIMIT_TICKETS: budget.default({ points: 20, windowMs: 60_000 }), RATE_LIMIT_MESSAGES: budget.default({ points: 60, windowMs: 60_000 }),
+  RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }), RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
+  MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200),
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
@@ -231,6 +235,7 @@ export function buildConfig(env: Env) {
       clockToleranceMs: env.JWT_CLOCK_TOLERANCE,
       maxTokenBytes: env.JWT_MAX_TOKEN_BYTES,
     },
+    limits: { tickets: env.RATE_LIMIT_TICKETS, messages: env.RATE_LIMIT_MESSAGES, feedback: env.RATE_LIMIT_FEEDBACK, streams: env.RATE_LIMIT_STREAMS, maxStreams: env.MAX_STREAMS_PER_PRINCIPAL },
     llm: {
       apiKey: env.OPENAI_API_KEY,
       baseUrl: env.OPENAI_BASE_URL,

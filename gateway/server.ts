@@ -23,6 +23,7 @@ import type { TicketEvent } from '../core/events';
 import { createLogger, type Logger } from '../core/logger';
 import type { JtiStore } from './auth/jti-store';
 import { openJtiStore } from './auth/open-jti-store';
+import { createRateLimits, type RateLimits } from './limits/rate-limits';
 import { createJwtAuth, type JwtAuth } from './auth/jwt';
 import { registerWsTicketRoute } from './auth/ws-ticket-route';
 import { guardResponse, sendJson, sendText } from './http/respond';
@@ -41,6 +42,7 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   logger: Logger;
   hub: TicketHub;
+  limits: RateLimits;
   /** True when the consumer runs and the instance is not draining. */
   isReady(): boolean;
 }
@@ -127,7 +129,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         });
 
   const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);
-  const ctx: GatewayContext = { config: cfg, auth, metrics, logger, hub, isReady };
+  const limits = createRateLimits(cfg.limits);
+  const ctx: GatewayContext = { config: cfg, auth, metrics, logger, hub, limits, isReady };
 
   app.get('/healthz', (res) => {
     sendJson(res, 200, { status: draining ? 'draining' : 'ok', instanceId });
@@ -172,6 +175,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     hub,
     auth,
     jtis,
+    limits,
     snapshots: deps.snapshots,
     metrics,
     logger,

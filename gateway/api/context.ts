@@ -7,6 +7,7 @@ import type { TicketClient } from '../../client';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { JwtAuth, Principal, Role } from '../auth/jwt';
+import type { RateLimits } from '../limits/rate-limits';
 
 export type { Principal, Role };
 export type { TicketState } from '../../client';
@@ -32,4 +33,6 @@ export interface ApiContext {
   tickets: TicketApiPort;
   auth: ApiAuth;
   logger: Logger;
+  /** Per-principal budgets (gateway/limits); absent: unlimited. */
+  limits?: RateLimits;
 }

@@ -7,6 +7,7 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { registerStaticRoutes } from '../static/serve';
+import type { RateLimits } from '../limits/rate-limits';
 import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
 import { registerActionRoutes } from './routes/actions';
 import { registerSessionRoutes } from './routes/session';
@@ -34,9 +35,9 @@ export interface ConsoleRoutesOptions {
 
 /** For `createGateway({ registerRoutes: consoleRoutes({ tickets }) })`. */
 export function consoleRoutes(opts: ConsoleRoutesOptions) {
-  return (app: TemplatedApp, gw: { config: Config; auth: ApiAuth; logger: Logger }): void => {
+  return (app: TemplatedApp, gw: { config: Config; auth: ApiAuth; logger: Logger; limits?: RateLimits }): void => {
     const logger = gw.logger.child({ component: 'gateway-api' });
-    registerApiRoutes(app, { config: gw.config, auth: gw.auth, logger, tickets: opts.tickets, ...(opts.sops ? { sops: opts.sops } : {}) });
+    registerApiRoutes(app, { config: gw.config, auth: gw.auth, logger, tickets: opts.tickets, limits: gw.limits, ...(opts.sops ? { sops: opts.sops } : {}) });
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };
 }

@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { z } from 'zod';
 import { HttpError, copyRequest, guardResponse, parseContentLength, readBody, sendJson, type CopiedRequest } from '../http/respond';
 import { requestLimits } from '../../client/contract';
+import { API_LIMITS, RateLimited } from '../limits/rate-limits';
 import type { ApiContext, Principal, Role } from './context';
 import { ApiError, toApiError } from './errors';
 import { MAX_BODY_BYTES, describeZodError } from './schemas';
@@ -52,6 +53,9 @@ export function defineRoute<S extends z.ZodType | undefined>(app: TemplatedApp, 
       (result) => sendJson(res, result.status, result.body, NO_STORE),
       (err: unknown) => {
         if (err instanceof HttpError && err.status === 499) return; // the client left; nobody to answer
+        if (err instanceof RateLimited) {
+          return void sendJson(res, 429, { error: { code: 'rate_limited', message: err.message } }, { ...NO_STORE, 'retry-after': String(err.retryAfterSec) });
+        }
         const apiError = err instanceof HttpError ? new ApiError(err.status, err.message, err.code) : toApiError(err);
         if (apiError.status === 503) {
           // An outage, not a bug: one line per request, without a stack.
@@ -74,6 +78,8 @@ async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: Route
   if (!spec.roles.includes(principal.role)) {
     throw new ApiError(403, `this action needs the ${spec.roles.join(' or ')} role`);
   }
+  const limit = API_LIMITS[`${spec.method} ${spec.pattern}`];
+  if (limit) await ctx.limits?.consume(limit, principal.sub);
   let body: unknown = undefined;
   if (spec.body) {
     body = parseJson(raw, req.header('content-type'));

@@ -19,6 +19,7 @@ import { AuthError } from '../auth/errors';
 import type { JtiStore } from '../auth/jti-store';
 import type { JwtAuth, Principal } from '../auth/jwt';
 import { authenticateStream } from '../auth/stream-credentials';
+import { RateLimited, type RateLimits } from '../limits/rate-limits';
 import { guardResponse, sendError } from '../http/respond';
 import type { GatewayMetrics } from '../metrics';
 import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
@@ -32,6 +33,7 @@ export interface StreamRouteOptions {
   hub: TicketHub;
   auth: JwtAuth;
   jtis: JtiStore;
+  limits: RateLimits;
   snapshots: SnapshotSource;
   metrics: GatewayMetrics;
   logger: Logger;
@@ -102,9 +104,11 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     // Asynchronous because a ws-ticket's single use is checked in the shared store; req is not touched again.
     let principal: Principal | undefined;
     void authenticateStream(o.auth, o.jtis, creds)
-      .then((result) => {
+      .then(async (result) => {
         principal = result.principal;
         authorizeTicket(result.principal, ticketId);
+        o.limits.checkStreams(result.principal.sub);
+        await o.limits.consume('streams', result.principal.sub);
         return result;
       })
       .then(
@@ -116,6 +120,10 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       );
 
     function refuseAuth(err: unknown): void {
+      if (err instanceof RateLimited) {
+        o.logger.info('stream refused: over a limit', { ticketId, sub: principal?.sub, limit: err.limit });
+        return refuse(res, 429, 'rate_limited', err.message, 'rate_limited', { 'retry-after': String(err.retryAfterSec) });
+      }
       if (!(err instanceof AuthError)) {
         // The used-ticket store did not answer: refuse rather than let a ws-ticket be replayed.
         o.logger.error('stream auth failed unexpectedly', { ticketId, err });
@@ -207,6 +215,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     upgrade,
     open: (ws) => {
       const d = ws.getUserData();
+      o.limits.streamOpened(d.sub);
       try {
         o.hub.attach(ws);
         // attach() may already have ended the socket (its snapshot ends with `resolved`): its close handler
@@ -230,6 +239,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     close: (ws, code) => {
       const d = ws.getUserData();
       pinger.remove(ws);
+      o.limits.streamClosed(d.sub);
       try {
         o.hub.detach(ws);
       } catch (err) {
