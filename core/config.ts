@@ -97,10 +97,10 @@ export const envSchema = z.object({
   KAFKA_BACKOFF_MAX: duration.default(30_000),
   KAFKA_BREAKER_THRESHOLD: positiveInt.default(3),
   DEV_IDENTITY: bool.default(false),
-  /** Per-principal budgets ("N/window") and the cap on a principal's open streams. */
+  METRICS_TOKEN: optionalString, // when set, /metrics wants `Authorization: Bearer <it>`
   RATE_LIMIT_TICKETS: budget.default({ points: 20, windowMs: 60_000 }), RATE_LIMIT_MESSAGES: budget.default({ points: 60, windowMs: 60_000 }),
   RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }), RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
-  MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200),
+  MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200), // with the RATE_LIMIT_* budgets ("N/window"), per principal
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
@@ -222,6 +222,7 @@ export function buildConfig(env: Env) {
       compression: env.WS_COMPRESSION,
       wsTicketTtlMs: env.WS_TICKET_TTL,
       wsTicketDatabaseUrl: env.WS_TICKET_DATABASE_URL,
+      metricsToken: env.METRICS_TOKEN,
       devIdentity: env.DEV_IDENTITY,
     },
     jwt: {

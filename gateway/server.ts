@@ -24,6 +24,7 @@ import { createLogger, type Logger } from '../core/logger';
 import type { JtiStore } from './auth/jti-store';
 import { openJtiStore } from './auth/open-jti-store';
 import { createRateLimits, type RateLimits } from './limits/rate-limits';
+import { metricsAllowed } from './http/metrics-auth';
 import { createJwtAuth, type JwtAuth } from './auth/jwt';
 import { registerWsTicketRoute } from './auth/ws-ticket-route';
 import { guardResponse, sendJson, sendText } from './http/respond';
@@ -145,7 +146,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
       sendJson(res, ready ? 200 : 503, body);
     });
   });
-  app.get('/metrics', (res) => {
+  app.get('/metrics', (res, req) => {
+    if (!metricsAllowed(cfg.gateway.metricsToken, req.getHeader('authorization'))) {
+      return void sendJson(res, 401, { error: { code: 'unauthorized', message: 'metrics need the ops bearer token' } }, { 'www-authenticate': 'Bearer' });
+    }
     let aborted = false;
     res.onAborted(() => (aborted = true));
     metrics.sockets.set(hub.sockets);

@@ -1,0 +1,22 @@
+/** With METRICS_TOKEN set, /metrics answers only a scraper that sends it as a bearer token. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { closeProducer, startGateway, type RunningGateway } from './harness';
+
+let g: RunningGateway;
+before(async () => {
+  g = await startGateway({ env: { METRICS_TOKEN: 'ops-scraper-token-0123456789' } });
+});
+after(async () => {
+  await g?.stop();
+  await closeProducer();
+});
+
+void test('/metrics is behind METRICS_TOKEN', async () => {
+  const get = (authorization?: string) => fetch(`${g.url}/metrics`, { headers: authorization ? { authorization } : {} });
+  assert.equal((await get()).status, 401, 'no token');
+  assert.equal((await get('Bearer ops-scraper-token-wrong')).status, 401, 'wrong token');
+  const ok = await get('Bearer ops-scraper-token-0123456789');
+  assert.equal(ok.status, 200);
+  assert.match(await ok.text(), /ticketflow_gateway_/);
+});
