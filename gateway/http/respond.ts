@@ -69,6 +69,9 @@ export function sendJson(res: HttpResponse, status: number, body: unknown, heade
   return sendText(res, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
+/** Nothing the gateway serves needs a camera, microphone, location or payment: refused for every answer. */
+export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()';
+
 /** Answers with a text body; same rules as sendJson. */
 export function sendText(res: HttpResponse, status: number, body: string, headers: Record<string, string> = {}): boolean {
   const life = guardResponse(res);
@@ -76,6 +79,7 @@ export function sendText(res: HttpResponse, status: number, body: string, header
   life.answered = true;
   res.cork(() => {
     res.writeStatus(statusLine(status));
+    res.writeHeader('permissions-policy', PERMISSIONS_POLICY);
     for (const [k, v] of Object.entries(headers)) res.writeHeader(k, v);
     res.end(body);
   });

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Logger } from '../../core/logger';
+import { PERMISSIONS_POLICY } from '../http/respond';
 
 export const DEFAULT_UI_DIST = path.resolve(__dirname, '..', '..', 'ui', 'dist');
 
@@ -97,7 +98,7 @@ export function registerStaticRoutes(app: TemplatedApp, opts: { distDir?: string
     }
     res.writeStatus('200 OK').writeHeader('Content-Type', file.contentType).writeHeader('Cache-Control', file.cacheControl).writeHeader('X-Content-Type-Options', 'nosniff');
     if (file.contentType.startsWith('text/html')) {
-      res.writeHeader('Content-Security-Policy', CSP).writeHeader('Referrer-Policy', 'no-referrer').writeHeader('X-Frame-Options', 'DENY');
+      res.writeHeader('Content-Security-Policy', CSP).writeHeader('Referrer-Policy', 'no-referrer').writeHeader('X-Frame-Options', 'DENY').writeHeader('Permissions-Policy', PERMISSIONS_POLICY);
     }
     // uWS answers HEAD from end() (headers and length, no body); endWithoutBody(length) aborts the process
     // in this uWS build, so it is never used.

@@ -1,4 +1,4 @@
-/** With METRICS_TOKEN set, /metrics answers only a scraper that sends it as a bearer token. */
+/** With METRICS_TOKEN set, /metrics answers only a scraper that sends it as a bearer token; every answer carries Permissions-Policy. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { closeProducer, startGateway, type RunningGateway } from './harness';
@@ -19,4 +19,12 @@ void test('/metrics is behind METRICS_TOKEN', async () => {
   const ok = await get('Bearer ops-scraper-token-0123456789');
   assert.equal(ok.status, 200);
   assert.match(await ok.text(), /ticketflow_gateway_/);
+});
+
+void test('answers carry a Permissions-Policy that refuses camera, microphone and location', async () => {
+  for (const path of ['/healthz', '/metrics', '/no-such-route']) {
+    const policy = (await fetch(`${g.url}${path}`)).headers.get('permissions-policy') ?? '';
+    assert.match(policy, /camera=\(\)/, path);
+    assert.match(policy, /geolocation=\(\)/, path);
+  }
 });
