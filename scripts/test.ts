@@ -7,7 +7,6 @@
  * Flags: --static / --no-static force the typecheck+lint step on or off (default: on unless filtered).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { config } from '../core/config';
 import { ensureChromium } from './infra/chromium';
@@ -15,6 +14,7 @@ import { ensureComposeClient } from './infra/compose-client';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 import { buildUiIfPresent } from './infra/ui-build';
+import { UNIT_TIER, UNREACHABLE_SERVERS, findTestFiles, unitTestFiles } from './test-tiers';
 
 /** Whether full runs fail on type or lint errors. One switch, so it is easy to relax. */
 const STATIC_CHECKS_ON_FULL_RUN = true;
@@ -27,20 +27,6 @@ function log(line: string): void {
 
 function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)}s`;
-}
-
-/** Node 20's runner has no glob: walk test/ ourselves. */
-export function findTestFiles(dir: string, filters: string[]): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'fixtures') walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.test.ts')) found.push(path.relative(repoRoot, full));
-    }
-  };
-  walk(dir);
-  return found.sort().filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter)));
 }
 
 function staticChecks(): boolean {
@@ -92,9 +78,11 @@ function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
 
 async function main(argv: string[]): Promise<number> {
   const started = Date.now();
-  const filters = argv.filter((a) => !a.startsWith('--'));
+  const unit = argv.includes(UNIT_TIER);
+  const filters = argv.filter((a) => !a.startsWith('--') && a !== UNIT_TIER);
   const wantStatic = argv.includes('--static') || (!argv.includes('--no-static') && filters.length === 0 && STATIC_CHECKS_ON_FULL_RUN);
-  const files = findTestFiles(path.join(repoRoot, 'test'), filters);
+  const found = findTestFiles(path.join(repoRoot, 'test'), filters);
+  const files = unit ? unitTestFiles(found, repoRoot) : found;
   if (files.length === 0) {
     log(`no test files match ${filters.join(' ')}`);
     process.stdout.write('0 passed, 0 failed\n');
@@ -121,25 +109,30 @@ async function main(argv: string[]): Promise<number> {
 
   try {
     const infraStarted = Date.now();
-    state = await startInfra(cfg, { temporal: true, kafka: true, timeSkippingServer: true, embeddingModel: true });
-    try {
-      state.chromiumPath = ensureChromium(cfg.chromiumPath);
-    } catch (err) {
-      // Only the browser tests need it; they fail with this reason, the rest still run.
-      log(`warning: ${(err as Error).message}`);
+    // The unit tier starts no server; the model files are local and the triage tests need them.
+    state = await startInfra(cfg, unit ? { temporal: false, kafka: false, embeddingModel: true } : { temporal: true, kafka: true, timeSkippingServer: true, embeddingModel: true });
+    if (unit) log(`unit tier: ${files.length} file(s), no server (${seconds(infraStarted)})`);
+    else {
+      try {
+        state.chromiumPath = ensureChromium(cfg.chromiumPath);
+      } catch (err) {
+        // Only the browser tests need it; they fail with this reason, the rest still run.
+        log(`warning: ${(err as Error).message}`);
+      }
+      try {
+        // For validating temporal-docker-compose.yml; its test skips, saying why, when there is none.
+        if (!ensureComposeClient()) log('warning: no Docker Compose client (docker compose / docker-compose); the compose test will skip');
+      } catch (err) {
+        log(`warning: could not install docker-compose: ${(err as Error).message}`);
+      }
+      const what = (s?: { startedHere: boolean; external: boolean }) => (s?.external ? 'external' : s?.startedHere ? 'started' : 'reused');
+      log(`Temporal ${what(state.temporal)} at ${state.temporal?.address}, Kafka ${what(state.kafka)} at ${state.kafka?.brokers.join(',')} (${seconds(infraStarted)})`);
     }
-    try {
-      // For validating temporal-docker-compose.yml; its test skips, saying why, when there is none.
-      if (!ensureComposeClient()) log('warning: no Docker Compose client (docker compose / docker-compose); the compose test will skip');
-    } catch (err) {
-      log(`warning: could not install docker-compose: ${(err as Error).message}`);
-    }
-    const what = (s?: { startedHere: boolean; external: boolean }) => (s?.external ? 'external' : s?.startedHere ? 'started' : 'reused');
-    log(`Temporal ${what(state.temporal)} at ${state.temporal?.address}, Kafka ${what(state.kafka)} at ${state.kafka?.brokers.join(',')} (${seconds(infraStarted)})`);
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...infraEnv(cfg, state),
+      ...(unit ? UNREACHABLE_SERVERS : {}),
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     };
