@@ -18,8 +18,11 @@ export async function triage(c: StepContext): Promise<Phase> {
   s.topic = result.analysis.topic;
   s.urgency = result.analysis.urgency;
   s.timestamps.triagedAt = nowIso();
+  // Every patch is asked before the local activity: a patch marker recorded after a local activity's marker
+  // did not replay (the interleaving test's worker kills showed it), so no patch waits on one.
+  const credentialIsFact = patched(PATCHES.credentialContainment);
   const agentTopics = patched(PATCHES.localLookups) ? await c.act.local.listAgentTopics() : await c.act.tools.listAgentTopics();
-  const routing = routeTicket(result.analysis, result.security, agentTopics, { credentialIsFact: patched(PATCHES.credentialContainment) });
+  const routing = routeTicket(result.analysis, result.security, agentTopics, { credentialIsFact });
   s.routing = routing;
   t.emit('tool', { tool: 'triage', ok: true, summary: `${result.analysis.topic} / ${result.analysis.urgency}`, analysis: result.analysis, risk: result.security.risk_category, confidence: result.security.confidence_score, model: result.model });
   if (routing.escalatedTopics.length > 0) {
