@@ -54,22 +54,18 @@ export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: Faul
     counts.gatewayRestarts++;
     log(`gateway restarts: ${counts.gatewayRestarts}`);
   }
-  for (let i = 0; more(i, plan.kafkaOutages); i++) {
-    await delay(between(timing.gapMs));
-    await stack.stopKafka();
-    const down = between(timing.downMs);
-    await delay(down);
-    await stack.startKafka();
-    counts.kafkaOutages++;
-    log(`Kafka outages: ${counts.kafkaOutages} (down ${(down / 1000).toFixed(1)}s plus its stop and start)`);
-  }
-  for (let i = 0; more(i, plan.temporalOutages); i++) {
-    await delay(between(timing.gapMs));
-    await stack.stopTemporal();
-    const down = between(timing.downMs);
-    await delay(down);
-    await stack.startTemporal();
-    counts.temporalOutages++;
-    log(`Temporal outages: ${counts.temporalOutages} (down ${(down / 1000).toFixed(1)}s plus its stop and start)`);
+  const outages = [
+    { name: 'Kafka', count: plan.kafkaOutages, stop: () => stack.stopKafka(), start: () => stack.startKafka(), done: () => ++counts.kafkaOutages },
+    { name: 'Temporal', count: plan.temporalOutages, stop: () => stack.stopTemporal(), start: () => stack.startTemporal(), done: () => ++counts.temporalOutages },
+  ];
+  for (const o of outages) {
+    for (let i = 0; more(i, o.count); i++) {
+      await delay(between(timing.gapMs));
+      await o.stop();
+      const down = between(timing.downMs);
+      await delay(down);
+      await o.start();
+      log(`${o.name} outages: ${o.done()} (down ${(down / 1000).toFixed(1)}s plus its stop and start)`);
+    }
   }
 }
