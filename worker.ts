@@ -25,15 +25,23 @@ export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopped';
  * The prebuilt bundle in production (required there), or in development when it is newer than every
  * workflow source; otherwise the workflows folder, bundled at start, so an edit is never masked by a stale build.
  */
-export function workflowSource(cfg: Config, bundlePath = WORKFLOW_BUNDLE_PATH): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+export function workflowSource(
+  cfg: Config,
+  bundlePath = WORKFLOW_BUNDLE_PATH,
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   const workflowsDir = path.join(__dirname, 'workflows');
   if (cfg.env === 'production') {
-    if (!fs.existsSync(bundlePath)) throw new Error(`no prebuilt workflow bundle at ${bundlePath}: run \`npm run build:workflows\` before starting in production`);
+    if (!fs.existsSync(bundlePath))
+      throw new Error(
+        `no prebuilt workflow bundle at ${bundlePath}: run \`npm run build:workflows\` before starting in production`,
+      );
     return { workflowBundle: { codePath: bundlePath } };
   }
   if (fs.existsSync(bundlePath)) {
     const built = fs.statSync(bundlePath).mtimeMs;
-    const newest = Math.max(...fs.readdirSync(workflowsDir).map((f) => fs.statSync(path.join(workflowsDir, f)).mtimeMs));
+    const newest = Math.max(
+      ...fs.readdirSync(workflowsDir).map((f) => fs.statSync(path.join(workflowsDir, f)).mtimeMs),
+    );
     if (built >= newest) return { workflowBundle: { codePath: bundlePath } };
     log.warn('prebuilt workflow bundle is older than the workflow sources: bundling from source', { bundlePath });
   }
@@ -48,7 +56,10 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(cfg: Config = config(), parts: { intelligence?: Intelligence; publisher?: EventPublisher } = {}): Promise<RunningWorker> {
+export async function startWorker(
+  cfg: Config = config(),
+  parts: { intelligence?: Intelligence; publisher?: EventPublisher } = {},
+): Promise<RunningWorker> {
   let state: WorkerState = 'starting';
   const intelligence = parts.intelligence ?? (await createIntelligence(cfg));
   const publisher = parts.publisher ?? (await createKafkaPublisher(cfg.kafka));
@@ -69,15 +80,24 @@ export async function startWorker(cfg: Config = config(), parts: { intelligence?
     } finally {
       state = 'draining';
       // Owned parts only: injected ones belong to the caller.
-      if (!parts.publisher) await publisher.close().catch((err) => log.warn('publisher close failed', { error: (err as Error).message }));
-      if (!parts.intelligence) await intelligence.close().catch((err) => log.warn('intelligence close failed', { error: (err as Error).message }));
+      if (!parts.publisher)
+        await publisher.close().catch((err) => log.warn('publisher close failed', { error: (err as Error).message }));
+      if (!parts.intelligence)
+        await intelligence
+          .close()
+          .catch((err) => log.warn('intelligence close failed', { error: (err as Error).message }));
       await connection.close().catch(() => undefined);
       state = 'stopped';
       log.info('worker stopped');
     }
   })();
   state = 'ready';
-  log.info('worker ready', { taskQueue: cfg.temporal.taskQueue, namespace: cfg.temporal.namespace, address: cfg.temporal.address, prebuiltBundle: 'workflowBundle' in source });
+  log.info('worker ready', {
+    taskQueue: cfg.temporal.taskQueue,
+    namespace: cfg.temporal.namespace,
+    address: cfg.temporal.address,
+    prebuiltBundle: 'workflowBundle' in source,
+  });
 
   return {
     get state() {
@@ -100,7 +120,10 @@ if (require.main === module) {
     .then((w) => w.done)
     .then(() => process.exit(0))
     .catch((err: unknown) => {
-      log.error('worker failed', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+      log.error('worker failed', {
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
       process.exit(1);
     });
 }

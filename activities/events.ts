@@ -22,7 +22,11 @@ export interface KafkaPublisherOptions {
   producer?: Producer;
 }
 
-export function createProducerPublisher(producer: Producer, topics: { eventsTopic: string; alertsTopic: string }, ownsProducer = false): EventPublisher {
+export function createProducerPublisher(
+  producer: Producer,
+  topics: { eventsTopic: string; alertsTopic: string },
+  ownsProducer = false,
+): EventPublisher {
   let closed = false;
   return {
     async publishEvents(events) {
@@ -48,8 +52,14 @@ export function createProducerPublisher(producer: Producer, topics: { eventsTopi
 }
 
 /** A publisher with its own idempotent producer, on the configured topics unless overridden. */
-export async function createKafkaPublisher(cfg: Config['kafka'], opts: KafkaPublisherOptions = {}): Promise<EventPublisher> {
-  const topics = { eventsTopic: opts.eventsTopic ?? cfg.ticketEventsTopic, alertsTopic: opts.alertsTopic ?? cfg.alertsTopic };
+export async function createKafkaPublisher(
+  cfg: Config['kafka'],
+  opts: KafkaPublisherOptions = {},
+): Promise<EventPublisher> {
+  const topics = {
+    eventsTopic: opts.eventsTopic ?? cfg.ticketEventsTopic,
+    alertsTopic: opts.alertsTopic ?? cfg.alertsTopic,
+  };
   if (opts.producer) return createProducerPublisher(opts.producer, topics, false);
   const producer = await connectProducer(createKafka(cfg));
   return createProducerPublisher(producer, topics, true);

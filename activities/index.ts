@@ -60,7 +60,10 @@ export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ZodError) {
     // A port returned something off-schema (a model's output, typically): another attempt may well be valid,
     // and the activity's maximumAttempts bounds it if not.
-    return ApplicationFailure.create({ message: `invalid output: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, type: 'TicketflowError:model_output_invalid' });
+    return ApplicationFailure.create({
+      message: `invalid output: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      type: 'TicketflowError:model_output_invalid',
+    });
   }
   return err;
 }
@@ -90,9 +93,16 @@ export function createActivities(deps: ActivityDeps) {
     async triageTicket(ctx: TicketContext, text: string, entities?: ExtractedEntity[]): Promise<TriageResult> {
       return run('triageTicket', ctx.ticketId, async (log) => {
         if (text.trim() === '') throw new TicketflowError('bad_input', 'the ticket text is empty');
-        const triaged = entities ? await intel.triage.triageIntake(ctx, { redactedText: text, entities }) : await intel.triage.triage(ctx, text);
+        const triaged = entities
+          ? await intel.triage.triageIntake(ctx, { redactedText: text, entities })
+          : await intel.triage.triage(ctx, text);
         const result = triageResultSchema.parse(triaged);
-        log.info('triaged', { topic: result.analysis.topic, urgency: result.analysis.urgency, sensitive: result.analysis.is_sensitive, model: result.model });
+        log.info('triaged', {
+          topic: result.analysis.topic,
+          urgency: result.analysis.urgency,
+          sensitive: result.analysis.is_sensitive,
+          model: result.model,
+        });
         return result;
       });
     },
@@ -102,23 +112,41 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async revokeTokens(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun> {
-      return run('revokeTokens', ctx.ticketId, async () => toolRunSchema.parse(await intel.security.revokeTokens(ctx, security)));
+      return run('revokeTokens', ctx.ticketId, async () =>
+        toolRunSchema.parse(await intel.security.revokeTokens(ctx, security)),
+      );
     },
 
     async ipReputation(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun> {
-      return run('ipReputation', ctx.ticketId, async () => toolRunSchema.parse(await intel.security.ipReputation(ctx, security)));
+      return run('ipReputation', ctx.ticketId, async () =>
+        toolRunSchema.parse(await intel.security.ipReputation(ctx, security)),
+      );
     },
 
     async auditEvents(ctx: TicketContext): Promise<ToolRun> {
       return run('auditEvents', ctx.ticketId, async () => toolRunSchema.parse(await intel.security.auditEvents(ctx)));
     },
 
-    async securityBrief(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, runs: ToolRun[]): Promise<SecurityBrief> {
-      return run('securityBrief', ctx.ticketId, async () => securityBriefSchema.parse(await intel.security.brief(ctx, analysis, security, runs)));
+    async securityBrief(
+      ctx: TicketContext,
+      analysis: QueryAnalysis,
+      security: SecurityMetadata,
+      runs: ToolRun[],
+    ): Promise<SecurityBrief> {
+      return run('securityBrief', ctx.ticketId, async () =>
+        securityBriefSchema.parse(await intel.security.brief(ctx, analysis, security, runs)),
+      );
     },
 
-    async storeIncident(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, brief: SecurityBrief): Promise<{ incidentId: string }> {
-      return run('storeIncident', ctx.ticketId, async () => intel.security.storeIncident(ctx, analysis, security, brief));
+    async storeIncident(
+      ctx: TicketContext,
+      analysis: QueryAnalysis,
+      security: SecurityMetadata,
+      brief: SecurityBrief,
+    ): Promise<{ incidentId: string }> {
+      return run('storeIncident', ctx.ticketId, async () =>
+        intel.security.storeIncident(ctx, analysis, security, brief),
+      );
     },
 
     async findSop(ctx: TicketContext, topic: Topic, text: string): Promise<Sop | null> {
@@ -129,12 +157,26 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    async saveSop(ctx: TicketContext, topic: Topic, sop: { title: string; body: string; author: string }): Promise<Sop> {
-      return run('saveSop', ctx.ticketId, async () => sopSchema.parse(await intel.knowledge.saveSop(topic, sop.title, sop.body, sop.author, ctx.ticketId)));
+    async saveSop(
+      ctx: TicketContext,
+      topic: Topic,
+      sop: { title: string; body: string; author: string },
+    ): Promise<Sop> {
+      return run('saveSop', ctx.ticketId, async () =>
+        sopSchema.parse(await intel.knowledge.saveSop(topic, sop.title, sop.body, sop.author, ctx.ticketId)),
+      );
     },
 
-    async investigate(ctx: TicketContext, topic: Topic, sop: Sop, analysis: QueryAnalysis, redactedText: string): Promise<Findings> {
-      return run('investigate', ctx.ticketId, async () => findingsSchema.parse(await intel.agents.investigate(ctx, topic, sop, analysis, redactedText)));
+    async investigate(
+      ctx: TicketContext,
+      topic: Topic,
+      sop: Sop,
+      analysis: QueryAnalysis,
+      redactedText: string,
+    ): Promise<Findings> {
+      return run('investigate', ctx.ticketId, async () =>
+        findingsSchema.parse(await intel.agents.investigate(ctx, topic, sop, analysis, redactedText)),
+      );
     },
 
     async userHistory(ctx: TicketContext): Promise<string[]> {
@@ -159,12 +201,25 @@ export function createActivities(deps: ActivityDeps) {
           heartbeat({ part });
         };
         const draft = await intel.drafter.draft(input, async (text) => {
-          buffer.push({ v: EVENT_SCHEMA_VERSION, ticketId: input.ctx.ticketId, seq, part: part++, type: 'token', at: new Date().toISOString(), data: { text, version: input.version, attempt } });
+          buffer.push({
+            v: EVENT_SCHEMA_VERSION,
+            ticketId: input.ctx.ticketId,
+            seq,
+            part: part++,
+            type: 'token',
+            at: new Date().toISOString(),
+            data: { text, version: input.version, attempt },
+          });
           if (buffer.length >= tokenBatch) await flush();
         });
         await flush();
         const parsed = draftSchema.parse({ ...draft, version: input.version });
-        log.info('drafted', { version: parsed.version, model: parsed.model, tokens: part, violation: parsed.violation });
+        log.info('drafted', {
+          version: parsed.version,
+          model: parsed.model,
+          tokens: part,
+          violation: parsed.violation,
+        });
         return parsed;
       });
     },
@@ -172,21 +227,31 @@ export function createActivities(deps: ActivityDeps) {
     /** An agent's own reply (edited or written by hand): redacted and checked like any draft before it can go out. */
     async checkReply(ctx: TicketContext, text: string, runs: ToolRun[]): Promise<CheckedReply> {
       return run('checkReply', ctx.ticketId, async (log) => {
-        const checked = checkReply(text, runs.map((r) => toolRunSchema.parse(r)));
+        const checked = checkReply(
+          text,
+          runs.map((r) => toolRunSchema.parse(r)),
+        );
         if (checked.violation) log.warn('agent reply refused', { violation: checked.violation });
         return checked;
       });
     },
 
     async verifyService(ctx: TicketContext, topic: Topic): Promise<Verification> {
-      return run('verifyService', ctx.ticketId, async () => verificationSchema.parse(await intel.verifier.verify(ctx, topic)));
+      return run('verifyService', ctx.ticketId, async () =>
+        verificationSchema.parse(await intel.verifier.verify(ctx, topic)),
+      );
     },
 
     async analyzeFeedback(ctx: TicketContext, feedback: Feedback): Promise<FeedbackVerdict> {
-      return run('analyzeFeedback', ctx.ticketId, async () => feedbackVerdictSchema.parse(await intel.feedback.analyze(ctx, feedbackSchema.parse(feedback))));
+      return run('analyzeFeedback', ctx.ticketId, async () =>
+        feedbackVerdictSchema.parse(await intel.feedback.analyze(ctx, feedbackSchema.parse(feedback))),
+      );
     },
 
-    async consolidateMemory(ctx: TicketContext, record: { topic: Topic; category: string; resolved: boolean; summary: string }): Promise<{ orgAlert?: OrgPatternAlert }> {
+    async consolidateMemory(
+      ctx: TicketContext,
+      record: { topic: Topic; category: string; resolved: boolean; summary: string },
+    ): Promise<{ orgAlert?: OrgPatternAlert }> {
       return run('consolidateMemory', ctx.ticketId, async () => intel.memory.consolidate(ctx, record));
     },
 

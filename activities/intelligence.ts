@@ -41,7 +41,11 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
   seedAuditLogs(auditDir);
   const security = createSecurityTools(db, (req) => decideAction(req, cfg.actions));
   const sopStore = openSopStore(cfg, dataDir);
-  const knowledge = createKnowledgeBase({ sopsDir: opts.sopsDir ?? cfg.knowledge.sopsDir, store: sopStore, scoreFloor: cfg.knowledge.scoreFloor });
+  const knowledge = createKnowledgeBase({
+    sopsDir: opts.sopsDir ?? cfg.knowledge.sopsDir,
+    store: sopStore,
+    scoreFloor: cfg.knowledge.scoreFloor,
+  });
   let closed = false;
   return {
     triage: await triageFromConfig(cfg, model),

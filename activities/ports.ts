@@ -36,8 +36,18 @@ export interface SecurityTools {
   revokeTokens(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun>;
   ipReputation(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun>;
   auditEvents(ctx: TicketContext): Promise<ToolRun>;
-  brief(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, runs: ToolRun[]): Promise<SecurityBrief>;
-  storeIncident(ctx: TicketContext, analysis: QueryAnalysis, security: SecurityMetadata, brief: SecurityBrief): Promise<{ incidentId: string }>;
+  brief(
+    ctx: TicketContext,
+    analysis: QueryAnalysis,
+    security: SecurityMetadata,
+    runs: ToolRun[],
+  ): Promise<SecurityBrief>;
+  storeIncident(
+    ctx: TicketContext,
+    analysis: QueryAnalysis,
+    security: SecurityMetadata,
+    brief: SecurityBrief,
+  ): Promise<{ incidentId: string }>;
 }
 
 export interface KnowledgeBase {
@@ -54,7 +64,13 @@ export interface KnowledgeBase {
 export interface DomainAgents {
   /** Topics with an agent; the rest are routed to a human. */
   readonly topics: readonly Topic[];
-  investigate(ctx: TicketContext, topic: Topic, sop: Sop, analysis: QueryAnalysis, redactedText: string): Promise<Findings>;
+  investigate(
+    ctx: TicketContext,
+    topic: Topic,
+    sop: Sop,
+    analysis: QueryAnalysis,
+    redactedText: string,
+  ): Promise<Findings>;
 }
 
 export interface DraftInput {

@@ -84,16 +84,29 @@ async function connect(req: ConnectRequest): Promise<ConnectResult> {
   const started = performance.now();
   refused = {};
   const targets: { ticketId: string; sub: string }[] = [];
-  for (const ticketId of req.tickets) for (let j = 0; j < req.perTicket; j++) targets.push({ ticketId, sub: `bench-${ticketId}-${j}` });
+  for (const ticketId of req.tickets)
+    for (let j = 0; j < req.perTicket; j++) targets.push({ ticketId, sub: `bench-${ticketId}-${j}` });
   let next = 0;
   let settled = 0;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`connect: ${settled}/${targets.length} settled after ${req.timeoutMs} ms`)), req.timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`connect: ${settled}/${targets.length} settled after ${req.timeoutMs} ms`)),
+      req.timeoutMs,
+    );
     const launch = () => {
       while (next < targets.length && next - settled < req.concurrency) {
         const { ticketId, sub } = targets[next++]!;
         const token = auth.signAccessToken({ sub, role: 'customer', incidentId: ticketId }, 3_600_000);
-        clients.push(new LightWsClient({ host: '127.0.0.1', port: req.port, path: `/v1/tickets/${ticketId}/stream`, headers: { Authorization: `Bearer ${token}` }, sink, clock: nowUs }));
+        clients.push(
+          new LightWsClient({
+            host: '127.0.0.1',
+            port: req.port,
+            path: `/v1/tickets/${ticketId}/stream`,
+            headers: { Authorization: `Bearer ${token}` },
+            sink,
+            clock: nowUs,
+          }),
+        );
       }
     };
     onSettled = () => {
@@ -150,7 +163,18 @@ serveParent(
     progress: () => ({ received, open }),
     phaseEnd: (): PhaseReport => {
       const cpu = process.cpuUsage(phaseCpu);
-      return { received, unstamped, firstUs, lastUs, histogram: histogram.toSparse(), maxUs: histogram.maxUs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, closedDuringPhase, unexpected };
+      return {
+        received,
+        unstamped,
+        firstUs,
+        lastUs,
+        histogram: histogram.toSparse(),
+        maxUs: histogram.maxUs,
+        cpuUserMs: cpu.user / 1000,
+        cpuSystemMs: cpu.system / 1000,
+        closedDuringPhase,
+        unexpected,
+      };
     },
     stop: () => {
       for (const c of clients) c.destroy();

@@ -16,7 +16,8 @@ const HUNDRED_WORDS =
   'stays queued for hours. We tried re-registering one runner with a new token and restarting the hosts without luck. ' +
   'Our releases are blocked and the team cannot merge anything. Could you check whether something changed on your ' +
   'side? Thank you very much for your help.';
-const TWENTY_WORDS = 'I was charged twice for my Pro plan this month, could you please refund the duplicate charge on my card?';
+const TWENTY_WORDS =
+  'I was charged twice for my Pro plan this month, could you please refund the duplicate charge on my card?';
 
 function percentiles(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);
@@ -44,10 +45,18 @@ async function main() {
   const cfg = config();
   const t0 = Date.now();
   const embedder = await loadEmbedder(cfg.triage.embeddingDir);
-  if (!embedder) throw new Error(`no embedding model at ${cfg.triage.embeddingDir} (npm run infra -- start installs it)`);
+  if (!embedder)
+    throw new Error(`no embedding model at ${cfg.triage.embeddingDir} (npm run infra -- start installs it)`);
   process.stdout.write(`model load: ${Date.now() - t0} ms (${embedder.id}, one intra-op thread)\n`);
-  process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
-  process.stdout.write(`embed 100 words (${HUNDRED_WORDS.split(/\s+/).length}): ${await time(runs, () => embedder.embed([HUNDRED_WORDS]))}\n`);
+  process.stdout.write(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores\n`,
+  );
+  process.stdout.write(
+    `embed 100 words (${HUNDRED_WORDS.split(/\s+/).length}): ${await time(runs, () => embedder.embed([HUNDRED_WORDS]))}\n`,
+  );
   process.stdout.write(`embed 20 words:  ${await time(runs, () => embedder.embed([TWENTY_WORDS]))}\n`);
   const triage = await triageFromConfig({ ...cfg, triage: { ...cfg.triage, model: 'semantic' } });
   const ctx = { ticketId: 'bench', userId: 'bench', orgId: 'bench' };

@@ -62,7 +62,6 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-
 export interface RunResult {
   kind: ServerKind;
   sockets: number;
@@ -102,7 +101,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const admin = kafka.admin();
   await admin.connect();
   const partitions = opts.kafka.partitions;
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const brokerPid = findKafkaBrokerPid();
@@ -163,14 +165,25 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
     const connectStart = performance.now();
     const connected = await Promise.all(
       clients.map((c, i) =>
-        c.request<ConnectResult>('connect', { port: hello.port, tickets: share[i]!, perTicket: opts.perTicket, concurrency: 64, timeoutMs: 120_000 } satisfies ConnectRequest, 130_000),
+        c.request<ConnectResult>(
+          'connect',
+          {
+            port: hello.port,
+            tickets: share[i]!,
+            perTicket: opts.perTicket,
+            concurrency: 64,
+            timeoutMs: 120_000,
+          } satisfies ConnectRequest,
+          130_000,
+        ),
       ),
     );
     const connectSeconds = (performance.now() - connectStart) / 1000;
     const opened = connected.reduce((s, c) => s + c.opened, 0);
     const refused: Record<string, number> = {};
     for (const c of connected) for (const [k, v] of Object.entries(c.refused)) refused[k] = (refused[k] ?? 0) + v;
-    if (opened < sockets) opts.log(`[${kind} N=${sockets}] only ${opened}/${sockets} sockets opened; refused: ${JSON.stringify(refused)}`);
+    if (opened < sockets)
+      opts.log(`[${kind} N=${sockets}] only ${opened}/${sockets} sockets opened; refused: ${JSON.stringify(refused)}`);
     const after = await server.request<MemoryReading>('memory');
     const memory = {
       before,
@@ -178,16 +191,27 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       rssPerSocketBytes: (after.rss - before.rss) / Math.max(1, opened),
       heapPerSocketBytes: (after.heapUsed - before.heapUsed) / Math.max(1, opened),
     };
-    opts.log(`[${kind} N=${sockets}] ${opened} sockets in ${connectSeconds.toFixed(1)} s; RSS +${(memory.rssPerSocketBytes / 1024).toFixed(2)} KiB/socket`);
+    opts.log(
+      `[${kind} N=${sockets}] ${opened} sockets in ${connectSeconds.toFixed(1)} s; RSS +${(memory.rssPerSocketBytes / 1024).toFixed(2)} KiB/socket`,
+    );
 
     const seqs = new SeqCounter();
-    const phase = (name: string, pace: PaceSpec) => runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket });
+    const phase = (name: string, pace: PaceSpec) =>
+      runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket });
     const lanes = opts.producerLanes;
-    if (opts.warmupRecords > 0) await phase('warm-up', { mode: 'burst', total: opts.warmupRecords, batch: opts.burstBatch, lanes });
+    if (opts.warmupRecords > 0)
+      await phase('warm-up', { mode: 'burst', total: opts.warmupRecords, batch: opts.burstBatch, lanes });
     const bursts: PhaseResult[] = [];
     for (let i = 0; i < Math.max(1, opts.throughputRepeats); i++) {
-      const b = await phase('throughput', { mode: 'burst', total: opts.throughputRecords(sockets), batch: opts.burstBatch, lanes });
-      opts.log(`[${kind} N=${sockets}] throughput ${fmtRate(b.deliveriesPerSec)} deliveries/s (${b.delivered}/${b.expected}), p50 ${fmtMs(b.p50Ms)} p99 ${fmtMs(b.p99Ms)}`);
+      const b = await phase('throughput', {
+        mode: 'burst',
+        total: opts.throughputRecords(sockets),
+        batch: opts.burstBatch,
+        lanes,
+      });
+      opts.log(
+        `[${kind} N=${sockets}] throughput ${fmtRate(b.deliveriesPerSec)} deliveries/s (${b.delivered}/${b.expected}), p50 ${fmtMs(b.p50Ms)} p99 ${fmtMs(b.p99Ms)}`,
+      );
       bursts.push(b);
     }
     const throughput = medianBy(bursts, (b) => b.deliveriesPerSec);
@@ -209,7 +233,8 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       throughput,
       throughputSamples: bursts.map((b) => b.deliveriesPerSec),
       fixedRate: fixed.length > 0 ? medianBy(fixed, (r) => r.p99Ms ?? Infinity) : undefined,
-      fixedRateSamples: fixed.length > 0 ? fixed.map((r) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs })) : undefined,
+      fixedRateSamples:
+        fixed.length > 0 ? fixed.map((r) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs })) : undefined,
     };
   } finally {
     await server.stop(10_000);
@@ -227,13 +252,19 @@ interface PhaseContext extends RunContext {
 
 async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   const { clients, server, opts } = ctx;
-  await Promise.all([...clients.map((c) => c.request('phaseStart')), server.request('windowStart', { phase: ctx.name })]);
+  await Promise.all([
+    ...clients.map((c) => c.request('phaseStart')),
+    server.request('windowStart', { phase: ctx.name }),
+  ]);
   const cpu0 = { producer: process.cpuUsage(), broker: processCpuMs(ctx.brokerPid) };
   const t0 = nowUs();
   let records: number;
   if (ctx.kind === 'raw') {
     // Bursts as a consumer sees them: one partition's batch per event-loop turn (see options.ts).
-    const pace: PaceSpec = ctx.pace.mode === 'burst' ? { ...ctx.pace, batch: opts.rawBatch, lanes: opts.kafka.partitions, oneLanePerTurn: true } : { ...ctx.pace, lanes: 1 };
+    const pace: PaceSpec =
+      ctx.pace.mode === 'burst'
+        ? { ...ctx.pace, batch: opts.rawBatch, lanes: opts.kafka.partitions, oneLanePerTurn: true }
+        : { ...ctx.pace, lanes: 1 };
     const r = await server.request<RawProduceResult>('rawProduce', { tickets: ctx.ticketIds, pace }, 300_000);
     records = r.sent;
   } else {
@@ -242,7 +273,10 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   const producedUs = nowUs();
   const expected = records * ctx.expectedPerRecord;
   await waitForDeliveries(clients, expected, opts.stallMs);
-  const [reports, window] = await Promise.all([Promise.all(clients.map((c) => c.request<PhaseReport>('phaseEnd'))), server.request<ServerWindow>('windowEnd')]);
+  const [reports, window] = await Promise.all([
+    Promise.all(clients.map((c) => c.request<PhaseReport>('phaseEnd'))),
+    server.request<ServerWindow>('windowEnd'),
+  ]);
   const producerCpu = process.cpuUsage(cpu0.producer);
   const brokerNow = processCpuMs(ctx.brokerPid);
 

@@ -20,7 +20,10 @@ export class LatencyHistogram {
 
   record(us: number): void {
     const v = us < 0 ? 0 : us;
-    const i = v < FINE_LIMIT_US ? Math.floor(v / FINE_US) : Math.min(BUCKETS - 1, FINE_BUCKETS + Math.floor((v - FINE_LIMIT_US) / COARSE_US));
+    const i =
+      v < FINE_LIMIT_US
+        ? Math.floor(v / FINE_US)
+        : Math.min(BUCKETS - 1, FINE_BUCKETS + Math.floor((v - FINE_LIMIT_US) / COARSE_US));
     this.counts[i]! += 1;
     this.total++;
     if (v > this.maxUs) this.maxUs = v;

@@ -35,7 +35,12 @@ export function serveParent(handlers: Record<string, Handler>, opts: { deadlineM
       })
       .then(
         (body: unknown) => process.send?.({ id: msg.id, ok: true, body } satisfies Answer),
-        (err: unknown) => process.send?.({ id: msg.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies Answer),
+        (err: unknown) =>
+          process.send?.({
+            id: msg.id,
+            ok: false,
+            error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+          } satisfies Answer),
       );
   });
   process.on('disconnect', () => process.exit(0));
@@ -64,10 +69,19 @@ export class Child<THello = unknown> {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited = false;
 
-  constructor(readonly name: string, file: string, env: NodeJS.ProcessEnv) {
+  constructor(
+    readonly name: string,
+    file: string,
+    env: NodeJS.ProcessEnv,
+  ) {
     this.proc = fork(path.join(__dirname, file), [], {
       // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every child (where the time goes).
-      execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        '--expose-gc',
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

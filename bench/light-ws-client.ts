@@ -46,7 +46,14 @@ export class LightWsClient {
 
   constructor(private readonly o: LightWsOptions) {
     this.socket = net.connect({ host: o.host, port: o.port, noDelay: true });
-    const head: string[] = [`GET ${o.path} HTTP/1.1`, `Host: ${o.host}:${o.port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${this.key}`, 'Sec-WebSocket-Version: 13'];
+    const head: string[] = [
+      `GET ${o.path} HTTP/1.1`,
+      `Host: ${o.host}:${o.port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${this.key}`,
+      'Sec-WebSocket-Version: 13',
+    ];
     for (const [k, v] of Object.entries(o.headers)) head.push(`${k}: ${v}`);
     this.socket.write(`${head.join('\r\n')}\r\n\r\n`);
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -88,9 +95,12 @@ export class LightWsClient {
       const head = buf.toString('latin1', 0, end);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
       const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
-      const expected = crypto.createHash('sha1').update(this.key + WS_GUID).digest('base64');
+      const expected = crypto
+        .createHash('sha1')
+        .update(this.key + WS_GUID)
+        .digest('base64');
       if (status !== 101 || accept !== expected) {
-        this.fail(status, status === 101 ? 'bad Sec-WebSocket-Accept' : head.split('\r\n')[0] ?? '');
+        this.fail(status, status === 101 ? 'bad Sec-WebSocket-Accept' : (head.split('\r\n')[0] ?? ''));
         this.socket.destroy();
         return;
       }
@@ -127,7 +137,10 @@ export class LightWsClient {
         this.o.sink.unexpected(this, 'fragmented frame');
       } else if (opcode === 1 || opcode === 2) {
         if (this.state === 'snapshot') {
-          if (len < SNAPSHOT_PREFIX.length || buf.compare(SNAPSHOT_PREFIX, 0, SNAPSHOT_PREFIX.length, start, start + SNAPSHOT_PREFIX.length) !== 0) {
+          if (
+            len < SNAPSHOT_PREFIX.length ||
+            buf.compare(SNAPSHOT_PREFIX, 0, SNAPSHOT_PREFIX.length, start, start + SNAPSHOT_PREFIX.length) !== 0
+          ) {
             this.o.sink.unexpected(this, 'first frame is not a snapshot');
           }
           this.state = 'open';

@@ -25,12 +25,24 @@ export function parseArgs(argv: string[]): CliOptions {
     if (name === 'quick') flags.set(name, 'true');
     else flags.set(name, inline ?? argv[++i] ?? '');
   }
-  const known = new Set(['quick', 'sizes', 'clients', 'kinds', 'json', 'per-ticket', 'frames', 'bursts', 'fixed-repeats']);
-  for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].join(', ')})`);
+  const known = new Set([
+    'quick',
+    'sizes',
+    'clients',
+    'kinds',
+    'json',
+    'per-ticket',
+    'frames',
+    'bursts',
+    'fixed-repeats',
+  ]);
+  for (const k of flags.keys())
+    if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].join(', ')})`);
   const quick = flags.has('quick');
   const sizes = (flags.get('sizes') ?? (quick ? '1000' : '1000,10000')).split(',').map(positive('--sizes'));
   const kinds = (flags.get('kinds') ?? 'uws,ws,raw').split(',') as ServerKind[];
-  for (const k of kinds) if (!['uws', 'ws', 'raw'].includes(k)) throw new Error(`--kinds: ${k} is not one of uws, ws, raw`);
+  for (const k of kinds)
+    if (!['uws', 'ws', 'raw'].includes(k)) throw new Error(`--kinds: ${k} is not one of uws, ws, raw`);
   const biggest = Math.max(...sizes);
   const perTicket = positive('--per-ticket')(flags.get('per-ticket') ?? '10');
   const framesPerSocket = positive('--frames')(flags.get('frames') ?? (quick ? '20' : '100'));
@@ -56,7 +68,12 @@ export function parseArgs(argv: string[]): CliOptions {
       // Four sends in flight, each lane owning a quarter of the tickets so a ticket's records stay in order.
       producerLanes: 4,
       // Repeated like the bursts, so one lucky (or unlucky) run is never the quoted latency.
-      fixedRate: { sockets: biggest, ratePerSec: 1_000, durationMs: quick ? 4_000 : 10_000, repeats: positive('--fixed-repeats')(flags.get('fixed-repeats') ?? (quick ? '1' : '3')) },
+      fixedRate: {
+        sockets: biggest,
+        ratePerSec: 1_000,
+        durationMs: quick ? 4_000 : 10_000,
+        repeats: positive('--fixed-repeats')(flags.get('fixed-repeats') ?? (quick ? '1' : '3')),
+      },
       stallMs: 5_000,
     },
   };

@@ -32,7 +32,10 @@ async function burst(spec: Extract<PaceSpec, { mode: 'burst' }>, send: SendBatch
   const lanes = Math.max(1, spec.lanes);
   let sent = 0;
   if (spec.oneLanePerTurn) {
-    const left = Array.from({ length: lanes }, (_, lane) => Math.floor(spec.total / lanes) + (lane < spec.total % lanes ? 1 : 0));
+    const left = Array.from(
+      { length: lanes },
+      (_, lane) => Math.floor(spec.total / lanes) + (lane < spec.total % lanes ? 1 : 0),
+    );
     for (let turn = 0; sent < spec.total; turn++) {
       const lane = turn % lanes;
       const count = Math.min(spec.batch, left[lane]!);

@@ -44,7 +44,10 @@ export interface ProduceContext {
 }
 
 export async function produceToKafka(ctx: ProduceContext): Promise<number> {
-  const lanes = Array.from({ length: ctx.pace.lanes }, (_, lane) => ({ tickets: laneTickets(ctx.ticketIds, ctx.pace.lanes, lane), index: 0 }));
+  const lanes = Array.from({ length: ctx.pace.lanes }, (_, lane) => ({
+    tickets: laneTickets(ctx.ticketIds, ctx.pace.lanes, lane),
+    index: 0,
+  }));
   return paced(ctx.pace, (laneNo, count) => {
     const lane = lanes[laneNo]!;
     const t = nowUs();

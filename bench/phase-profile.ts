@@ -11,7 +11,9 @@ let session: Session | undefined;
 let count = 0;
 
 function post(method: string): Promise<unknown> {
-  return new Promise((resolve, reject) => session!.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    session!.post(method, (err, result) => (err ? reject(err) : resolve(result))),
+  );
 }
 
 export async function startPhaseProfile(phase: string | undefined): Promise<void> {
@@ -29,5 +31,8 @@ export async function stopPhaseProfile(label: string): Promise<void> {
   session = undefined;
   const dir = process.env.BENCH_PROFILE_DIR!;
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${label}-${process.env.BENCH_PROFILE_PHASE}-${++count}.cpuprofile`), JSON.stringify(profile));
+  fs.writeFileSync(
+    path.join(dir, `${label}-${process.env.BENCH_PROFILE_PHASE}-${++count}.cpuprofile`),
+    JSON.stringify(profile),
+  );
 }

@@ -57,7 +57,9 @@ const logger = createLogger('bench-server', { kind, instanceId });
 // The bench's records are customer-visible by construction and its frames must keep their stamp, so the
 // customer view is the whole event; it is still a view the hub applies (and an identity one costs no copy).
 const wholeEvent: CustomerView = (e) => e;
-const emptySnapshots: SnapshotSource = { getSnapshot: () => Promise.resolve({ status: 'open', events: [], lastSeq: 0 }) };
+const emptySnapshots: SnapshotSource = {
+  getSnapshot: () => Promise.resolve({ status: 'open', events: [], lastSeq: 0 }),
+};
 
 interface ServerUnderTest {
   port: number;
@@ -73,9 +75,24 @@ async function start(): Promise<ServerUnderTest> {
     const gw = createWsGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger });
     const port = await gw.listen(0, '127.0.0.1');
     await gw.waitReady(60_000);
-    return { port, sockets: () => gw.sockets, recordsIn: () => Promise.resolve(gw.recordsIn), consumer: () => gw.consumerStats(), deliver: (e) => gw.deliver(e), stop: () => gw.stop() };
+    return {
+      port,
+      sockets: () => gw.sockets,
+      recordsIn: () => Promise.resolve(gw.recordsIn),
+      consumer: () => gw.consumerStats(),
+      deliver: (e) => gw.deliver(e),
+      stop: () => gw.stop(),
+    };
   }
-  const gw = createGateway({ config, snapshots: emptySnapshots, topic, instanceId, logger, customerView: wholeEvent, ...(kind === 'raw' ? { kafka: false as const } : {}) });
+  const gw = createGateway({
+    config,
+    snapshots: emptySnapshots,
+    topic,
+    instanceId,
+    logger,
+    customerView: wholeEvent,
+    ...(kind === 'raw' ? { kafka: false as const } : {}),
+  });
   const port = await gw.listen(0, '127.0.0.1');
   await gw.waitReady(60_000);
   return {
@@ -100,7 +117,8 @@ async function collectGarbage(): Promise<void> {
 void (async () => {
   const server = await start();
   const seqs = new SeqCounter();
-  let windowStart: { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; recordsIn: number; consumer: ConsumerStats } | undefined;
+  let windowStart:
+    { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; recordsIn: number; consumer: ConsumerStats } | undefined;
 
   serveParent(
     {
@@ -111,7 +129,12 @@ void (async () => {
       },
       windowStart: async (body?: { phase?: string }) => {
         await startPhaseProfile(body?.phase);
-        windowStart = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), recordsIn: await server.recordsIn(), consumer: server.consumer() };
+        windowStart = {
+          cpu: process.cpuUsage(),
+          elu: performance.eventLoopUtilization(),
+          recordsIn: await server.recordsIn(),
+          consumer: server.consumer(),
+        };
         return {};
       },
       windowEnd: async (): Promise<ServerWindow> => {
@@ -132,7 +155,10 @@ void (async () => {
       // The raw ceiling: records made here and handed straight to the fan-out, paced like the Kafka producer.
       rawProduce: async (body: { tickets: string[]; pace: PaceSpec }): Promise<RawProduceResult> => {
         if (kind !== 'raw') throw new Error('rawProduce is only for the raw server');
-        const lanes = Array.from({ length: body.pace.lanes }, (_, lane) => ({ tickets: laneTickets(body.tickets, body.pace.lanes, lane), index: 0 }));
+        const lanes = Array.from({ length: body.pace.lanes }, (_, lane) => ({
+          tickets: laneTickets(body.tickets, body.pace.lanes, lane),
+          index: 0,
+        }));
         const startUs = nowUs();
         const sent = await paced(body.pace, (laneNo, count) => {
           const lane = lanes[laneNo]!;

@@ -20,7 +20,12 @@ import { createMemoryJtiStore } from '../gateway/auth/jti-store';
 import { createJwtAuth } from '../gateway/auth/jwt';
 import { authenticateStream } from '../gateway/auth/stream-credentials';
 import { CloseCode, CloseReason } from '../gateway/close-codes';
-import { createRecordConsumer, gatewayGroupId, type ConsumerStats, type RecordConsumer } from '../gateway/kafka/consumer';
+import {
+  createRecordConsumer,
+  gatewayGroupId,
+  type ConsumerStats,
+  type RecordConsumer,
+} from '../gateway/kafka/consumer';
 import type { SnapshotSource } from '../gateway/snapshot-source';
 import { RecordFrames, snapshotFrame } from '../gateway/stream/frames';
 import { decodeRecord } from '../gateway/stream/record-decode';
@@ -59,10 +64,16 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
   const server = http.createServer((_req, res) => {
     res.writeHead(404).end();
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: cfg.gateway.maxPayloadBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: cfg.gateway.maxPayloadBytes,
+  });
 
   function refuse(socket: Duplex, status: number, message: string): void {
-    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+    );
   }
 
   server.on('upgrade', (req, socket, head) => {
@@ -81,7 +92,13 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
         authorizeTicket(principal, ticketId);
         open(req, socket, head, ticketId);
       })
-      .catch((err: unknown) => refuse(socket, err instanceof AuthError ? err.status : 500, err instanceof AuthError ? err.publicMessage : 'internal error'));
+      .catch((err: unknown) =>
+        refuse(
+          socket,
+          err instanceof AuthError ? err.status : 500,
+          err instanceof AuthError ? err.publicMessage : 'internal error',
+        ),
+      );
   });
 
   function open(req: http.IncomingMessage, socket: Duplex, head: Buffer, ticketId: string): void {

@@ -12,11 +12,19 @@ import { ticketActions, type MessageAck } from './contract';
 import { parseOr } from './errors';
 
 /** Sends one update to one ticket and maps its errors; `updateId` makes a retry safe. */
-export type SendUpdate = <A>(ticketId: string, def: UpdateDefinition<MessageAck, [A]>, arg: A, updateId?: string) => Promise<MessageAck>;
+export type SendUpdate = <A>(
+  ticketId: string,
+  def: UpdateDefinition<MessageAck, [A]>,
+  arg: A,
+  updateId?: string,
+) => Promise<MessageAck>;
 
 export function createTicketActions(send: SendUpdate) {
   /** One action: its schema checks the input, `prepare` may rewrite it (redaction) before it is sent. */
-  function action<S extends z.ZodType>(def: { schema: S; update: UpdateDefinition<MessageAck, [z.input<S>]> }, prepare: (input: z.output<S>) => z.input<S> | Promise<z.input<S>> = (x) => x as z.input<S>) {
+  function action<S extends z.ZodType>(
+    def: { schema: S; update: UpdateDefinition<MessageAck, [z.input<S>]> },
+    prepare: (input: z.output<S>) => z.input<S> | Promise<z.input<S>> = (x) => x as z.input<S>,
+  ) {
     // Async so that bad input, too, comes back as a rejected promise.
     return async (ticketId: string, input: z.input<S>, updateId?: string): Promise<MessageAck> =>
       send(ticketId, def.update, await prepare(parseOr(def.schema, input) as z.output<S>), updateId);

@@ -42,4 +42,3 @@ export const createTicketSchema = z.object({
   ticketId: ticketIdSchema.optional(),
 });
 export type CreateTicketInput = z.input<typeof createTicketSchema>;
-

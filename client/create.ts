@@ -11,7 +11,13 @@ import type { z } from 'zod';
 import type { Config } from '../core/config';
 import { TicketflowError } from '../core/errors';
 import { intakeOffThread } from '../core/intake';
-import { ticketCustomerKey, ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
+import {
+  ticketCustomerKey,
+  ticketQueueKey,
+  ticketStatusKey,
+  ticketTopicKey,
+  ticketUrgencyKey,
+} from '../workflows/search-attributes';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
 import { parseOr } from './errors';
@@ -29,7 +35,9 @@ export interface CreateOptions {
 
 /** The ticket id a key stands for: scoped to the user and organisation, so keys never collide across callers. */
 export function ticketIdForKey(owner: TicketOwner, key: string): string {
-  const digest = createHash('sha256').update(JSON.stringify(['ticketflow-create', owner.orgId, owner.userId, key])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify(['ticketflow-create', owner.orgId, owner.userId, key]))
+    .digest('hex');
   return `t-${digest.slice(0, 40)}`;
 }
 
@@ -77,7 +85,11 @@ export function createTicketCreator(deps: CreateDeps) {
       userId: input.userId,
       orgId: input.orgId,
       channel: input.channel,
-      durations: { reviewSlaMs: cfg.ticket.reviewSlaMs, afterRunnerDelayMs: cfg.ticket.afterRunnerDelayMs, feedbackWindowMs: cfg.ticket.feedbackWindowMs },
+      durations: {
+        reviewSlaMs: cfg.ticket.reviewSlaMs,
+        afterRunnerDelayMs: cfg.ticket.afterRunnerDelayMs,
+        feedbackWindowMs: cfg.ticket.feedbackWindowMs,
+      },
       maxRedrafts: cfg.ticket.maxRedrafts,
     };
   }
@@ -94,10 +106,13 @@ export function createTicketCreator(deps: CreateDeps) {
     if (key !== undefined && (key.length === 0 || key.length > requestLimits.idempotencyKey)) {
       throw new TicketflowError('bad_input', `an idempotency key is 1 to ${requestLimits.idempotencyKey} characters`);
     }
-    if (key !== undefined && input.ticketId) throw new TicketflowError('bad_input', 'give an idempotency key or a ticket id, not both');
+    if (key !== undefined && input.ticketId)
+      throw new TicketflowError('bad_input', 'give an idempotency key or a ticket id, not both');
     const ticketId = key !== undefined ? ticketIdForKey(owner, key) : (input.ticketId ?? `t-${randomUUID()}`);
     try {
-      const ack = await client.workflow.executeUpdateWithStart(openTicketUpdate, { startWorkflowOperation: startOperation(ticketId, await inputFor(ticketId, input)) });
+      const ack = await client.workflow.executeUpdateWithStart(openTicketUpdate, {
+        startWorkflowOperation: startOperation(ticketId, await inputFor(ticketId, input)),
+      });
       const created = { ticketId, status: ack.status, queue: ack.queue, lastSeq: ack.lastSeq };
       // A caller's own id may name a ticket that already existed: it must be this caller's. (A key's id
       // cannot: it is a hash of the caller.)
@@ -106,7 +121,13 @@ export function createTicketCreator(deps: CreateDeps) {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw await deps.mapError(err, ticketId);
       // The ticket ran and finished: the retry answers it as it stands now.
-      const found = await deps.existing(ticketId).catch((e: unknown) => Promise.reject(new TicketflowError('conflict', `ticket ${ticketId} already exists and is closed`, { cause: e })));
+      const found = await deps
+        .existing(ticketId)
+        .catch((e: unknown) =>
+          Promise.reject(
+            new TicketflowError('conflict', `ticket ${ticketId} already exists and is closed`, { cause: e }),
+          ),
+        );
       assertOwner(found.owner, owner, ticketId);
       return { ticketId, status: found.status, queue: found.queue, lastSeq: found.lastSeq };
     }

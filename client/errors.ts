@@ -17,7 +17,11 @@ import { TicketflowError } from '../core/errors';
 import { ticketIdSchema } from '../core/events';
 
 /** Codes that mean "Temporal is not answering now", not "your request is wrong". */
-const UNAVAILABLE_CODES: ReadonlySet<number> = new Set([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED, GrpcStatus.RESOURCE_EXHAUSTED]);
+const UNAVAILABLE_CODES: ReadonlySet<number> = new Set([
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+]);
 
 /** The gRPC status code of the error or of an error it wraps (the SDK wraps them in ServiceError). */
 export function grpcCode(err: unknown): number | undefined {
@@ -38,14 +42,20 @@ export function isUnavailable(err: unknown): boolean {
 }
 
 export function unavailable(err: unknown): TicketflowError {
-  return new TicketflowError('upstream_unavailable', 'the ticket service is unavailable; retry shortly', { cause: err });
+  return new TicketflowError('upstream_unavailable', 'the ticket service is unavailable; retry shortly', {
+    cause: err,
+  });
 }
 
 /**
  * Maps an error from a call on one ticket. `describeStatus` tells a finished ticket (conflict) from one that
  * never existed (not_found); it is only asked when Temporal said "not found".
  */
-export async function mapTicketError(err: unknown, ticketId: string, describeStatus: () => Promise<string | null>): Promise<unknown> {
+export async function mapTicketError(
+  err: unknown,
+  ticketId: string,
+  describeStatus: () => Promise<string | null>,
+): Promise<unknown> {
   if (err instanceof TicketflowError) return err;
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
@@ -57,7 +67,12 @@ export async function mapTicketError(err: unknown, ticketId: string, describeSta
   if (isUnavailable(err)) return unavailable(err);
   if (isNotFound(err)) {
     const exists = await describeStatus().catch(() => null);
-    if (exists) return new TicketflowError('conflict', `ticket ${ticketId} is ${exists === 'COMPLETED' ? 'closed' : exists.toLowerCase()}`, { cause: err });
+    if (exists)
+      return new TicketflowError(
+        'conflict',
+        `ticket ${ticketId} is ${exists === 'COMPLETED' ? 'closed' : exists.toLowerCase()}`,
+        { cause: err },
+      );
     return new TicketflowError('not_found', `no ticket ${ticketId}`, { cause: err });
   }
   return err;
@@ -65,12 +80,19 @@ export async function mapTicketError(err: unknown, ticketId: string, describeSta
 
 export function checkTicketId(ticketId: string): string {
   const r = ticketIdSchema.safeParse(ticketId);
-  if (!r.success) throw new TicketflowError('bad_input', `"${String(ticketId).slice(0, 80)}" is not a ticket id (letters, digits, _ and -)`);
+  if (!r.success)
+    throw new TicketflowError(
+      'bad_input',
+      `"${String(ticketId).slice(0, 80)}" is not a ticket id (letters, digits, _ and -)`,
+    );
   return r.data;
 }
 
 export function parseOr<T>(schema: z.ZodType<T>, raw: unknown): T {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  throw new TicketflowError('bad_input', r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
+  throw new TicketflowError(
+    'bad_input',
+    r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+  );
 }

@@ -20,7 +20,10 @@ export interface TemporalProbe {
 
 const SERVING = grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
 
-export function createTemporalProbe(connection: Pick<Connection, 'healthService' | 'withDeadline'>, opts: TemporalProbeOptions = {}): TemporalProbe {
+export function createTemporalProbe(
+  connection: Pick<Connection, 'healthService' | 'withDeadline'>,
+  opts: TemporalProbeOptions = {},
+): TemporalProbe {
   const timeoutMs = opts.timeoutMs ?? 1_000;
   const cacheMs = opts.cacheMs ?? 2_000;
   let last: { at: number; ok: boolean } | undefined;

@@ -1,5 +1,11 @@
 /** The Temporal client for tickets: see ticket-client.ts. */
-export { connectTicketClient, createTicketClient, type ConnectedTicketClient, type TicketClient, type TicketClientOptions } from './ticket-client';
+export {
+  connectTicketClient,
+  createTicketClient,
+  type ConnectedTicketClient,
+  type TicketClient,
+  type TicketClientOptions,
+} from './ticket-client';
 export { createTemporalProbe, type TemporalProbe } from './health';
 export { ticketIdForKey, type CreateOptions } from './create';
 export { CONSOLE_QUEUES, WORKFLOW_TYPE } from './list';

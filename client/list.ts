@@ -10,7 +10,15 @@ import { z } from 'zod';
 import { TicketflowError } from '../core/errors';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
 import { limits, requestLimits } from './contract';
-import { decodeCursor, encodeCursor, filterQuery, ticketFilterShape, URGENCY_PASSES, WORKFLOW_TYPE, type PassCursor } from './ticket-query';
+import {
+  decodeCursor,
+  encodeCursor,
+  filterQuery,
+  ticketFilterShape,
+  URGENCY_PASSES,
+  WORKFLOW_TYPE,
+  type PassCursor,
+} from './ticket-query';
 import { grpcCode, isUnavailable, parseOr, unavailable } from './errors';
 import type { ListTicketsInput, TicketListItem, TicketListPage } from './types';
 
@@ -37,10 +45,19 @@ export function createTicketLister(client: Client) {
   const namespace = client.options.namespace;
 
   /** One page of one query; the token in and out is the server's, as base64url. */
-  async function page(query: string, pageSize: number, token?: string): Promise<{ rows: RawExecution[]; next: string | null }> {
+  async function page(
+    query: string,
+    pageSize: number,
+    token?: string,
+  ): Promise<{ rows: RawExecution[]; next: string | null }> {
     // The raw service call, because the SDK's list() hides the page token the API hands back to its caller.
     const res = await client.workflowService
-      .listWorkflowExecutions({ namespace, pageSize, query, ...(token ? { nextPageToken: Buffer.from(token, 'base64url') } : {}) })
+      .listWorkflowExecutions({
+        namespace,
+        pageSize,
+        query,
+        ...(token ? { nextPageToken: Buffer.from(token, 'base64url') } : {}),
+      })
       .catch((err: unknown) => {
         if (isUnavailable(err)) throw unavailable(err);
         if (token && BAD_TOKEN_CODES.has(grpcCode(err) ?? -1)) {
@@ -48,19 +65,32 @@ export function createTicketLister(client: Client) {
         }
         throw err;
       });
-    const next = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
+    const next =
+      res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
     return { rows: res.executions ?? [], next };
   }
 
   /** Most urgent first: one newest-first pass per urgency, filling the page across passes. */
-  async function byUrgency(base: string, pageSize: number, token?: string): Promise<{ rows: RawExecution[]; next: string | null }> {
+  async function byUrgency(
+    base: string,
+    pageSize: number,
+    token?: string,
+  ): Promise<{ rows: RawExecution[]; next: string | null }> {
     let cursor: PassCursor | null = token ? decodeCursor(token) : { pass: 0, token: null };
     const rows: RawExecution[] = [];
     while (cursor && rows.length < pageSize) {
       const at: PassCursor = cursor;
-      const got = await page(`${base} AND ${ticketUrgencyKey.name} = '${URGENCY_PASSES[at.pass]}'`, pageSize - rows.length, at.token ?? undefined);
+      const got = await page(
+        `${base} AND ${ticketUrgencyKey.name} = '${URGENCY_PASSES[at.pass]}'`,
+        pageSize - rows.length,
+        at.token ?? undefined,
+      );
       rows.push(...got.rows);
-      cursor = got.next ? { pass: at.pass, token: got.next } : at.pass + 1 < URGENCY_PASSES.length ? { pass: at.pass + 1, token: null } : null;
+      cursor = got.next
+        ? { pass: at.pass, token: got.next }
+        : at.pass + 1 < URGENCY_PASSES.length
+          ? { pass: at.pass + 1, token: null }
+          : null;
     }
     return { rows, next: cursor ? encodeCursor(cursor) : null };
   }
@@ -79,7 +109,9 @@ export function createTicketLister(client: Client) {
     // With one urgency asked for, the urgency order is the plain order.
     const urgencyOrder = input.sort === 'urgency' && !input.urgency;
     const [got, total] = await Promise.all([
-      urgencyOrder ? byUrgency(base, input.pageSize, input.nextPageToken) : page(base, input.pageSize, input.nextPageToken),
+      urgencyOrder
+        ? byUrgency(base, input.pageSize, input.nextPageToken)
+        : page(base, input.pageSize, input.nextPageToken),
       input.withTotal ? count(base) : Promise.resolve(undefined),
     ]);
     return { tickets: got.rows.map(toListItem), nextPageToken: got.next, ...(total === undefined ? {} : { total }) };

@@ -3,7 +3,13 @@
  * the actions (actions.ts), reads of one ticket (here) and lists (list.ts). Every error comes back in the
  * project's family (errors.ts): not_found, conflict, bad_input, upstream_unavailable.
  */
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type UpdateDefinition } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type UpdateDefinition,
+} from '@temporalio/client';
 import { config as processConfig, type Config } from '../core/config';
 import { ticketIdSchema } from '../core/events';
 import { workflowIdFor } from '../workflows/state';
@@ -25,7 +31,8 @@ export interface TicketClientOptions {
 export function createTicketClient(opts: TicketClientOptions) {
   const { client } = opts;
   const cfg = opts.config ?? processConfig();
-  const handle = (ticketId: string) => client.workflow.getHandle<TicketWorkflow>(workflowIdFor(checkTicketId(ticketId)));
+  const handle = (ticketId: string) =>
+    client.workflow.getHandle<TicketWorkflow>(workflowIdFor(checkTicketId(ticketId)));
 
   async function describeStatus(ticketId: string): Promise<string | null> {
     try {
@@ -53,17 +60,29 @@ export function createTicketClient(opts: TicketClientOptions) {
   /** Whose ticket it is: the start's memo (answered by the server alone), else the state. */
   async function ownerOf(ticketId: string): Promise<TicketOwner> {
     const memo = (await onTicket(ticketId, (h) => h.describe())).memo as Partial<TicketOwner> | undefined;
-    if (typeof memo?.userId === 'string' && typeof memo.orgId === 'string') return { userId: memo.userId, orgId: memo.orgId };
+    if (typeof memo?.userId === 'string' && typeof memo.orgId === 'string')
+      return { userId: memo.userId, orgId: memo.orgId };
     const s = await getState(ticketId);
     return { userId: s.userId, orgId: s.orgId };
   }
 
   async function existing(ticketId: string): Promise<CreatedTicket & { owner: TicketOwner }> {
     const s = await getState(ticketId);
-    return { ticketId, status: s.status, queue: s.queue, lastSeq: s.lastSeq, owner: { userId: s.userId, orgId: s.orgId } };
+    return {
+      ticketId,
+      status: s.status,
+      queue: s.queue,
+      lastSeq: s.lastSeq,
+      owner: { userId: s.userId, orgId: s.orgId },
+    };
   }
 
-  const send = <A>(ticketId: string, def: UpdateDefinition<MessageAck, [A]>, arg: A, updateId?: string): Promise<MessageAck> =>
+  const send = <A>(
+    ticketId: string,
+    def: UpdateDefinition<MessageAck, [A]>,
+    arg: A,
+    updateId?: string,
+  ): Promise<MessageAck> =>
     onTicket(ticketId, (h) => h.executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) }));
 
   return {

@@ -7,7 +7,13 @@
 import { z } from 'zod';
 import { queues, ticketStatuses, topics, urgencies } from '../core/domain';
 import { TicketflowError } from '../core/errors';
-import { ticketCustomerKey, ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../workflows/search-attributes';
+import {
+  ticketCustomerKey,
+  ticketQueueKey,
+  ticketStatusKey,
+  ticketTopicKey,
+  ticketUrgencyKey,
+} from '../workflows/search-attributes';
 
 export const WORKFLOW_TYPE = 'ticketWorkflow';
 export const ticketSorts = ['newest', 'urgency'] as const;
@@ -56,7 +62,14 @@ export interface PassCursor {
   token: string | null;
 }
 
-const cursorSchema = z.object({ p: z.number().int().min(0).max(URGENCY_PASSES.length - 1), t: z.string().nullable() });
+const cursorSchema = z.object({
+  p: z
+    .number()
+    .int()
+    .min(0)
+    .max(URGENCY_PASSES.length - 1),
+  t: z.string().nullable(),
+});
 
 export function encodeCursor(c: PassCursor): string {
   return Buffer.from(JSON.stringify({ p: c.pass, t: c.token })).toString('base64url');

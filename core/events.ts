@@ -56,7 +56,11 @@ export type Alert = z.infer<typeof alertSchema>;
 
 export type DecodeResult =
   | { ok: true; event: TicketEvent }
-  | { ok: false; reason: 'no_key' | 'no_value' | 'bad_utf8' | 'bad_json' | 'bad_schema' | 'unknown_version' | 'key_mismatch'; detail: string };
+  | {
+      ok: false;
+      reason: 'no_key' | 'no_value' | 'bad_utf8' | 'bad_json' | 'bad_schema' | 'unknown_version' | 'key_mismatch';
+      detail: string;
+    };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -81,7 +85,11 @@ export function decodeTicketEvent(key: Buffer | null | undefined, value: Buffer 
   }
   const parsed = ticketEventSchema.safeParse(json);
   if (!parsed.success) {
-    return { ok: false, reason: 'bad_schema', detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    return {
+      ok: false,
+      reason: 'bad_schema',
+      detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    };
   }
   if (parsed.data.ticketId !== key.toString('utf8')) {
     return { ok: false, reason: 'key_mismatch', detail: 'record key differs from ticketId' };

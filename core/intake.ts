@@ -45,7 +45,10 @@ export function toEntities(matches: PiiMatch[]): ExtractedEntity[] {
 
 /** Transaction ids are not PII; the billing agent needs them to verify a refund. */
 function transactionIds(text: string): ExtractedEntity[] {
-  return [...new Set(text.match(/\btxn_[A-Za-z0-9]{4,32}\b/g) ?? [])].map((t) => ({ kind: 'transaction_id' as const, masked: t }));
+  return [...new Set(text.match(/\btxn_[A-Za-z0-9]{4,32}\b/g) ?? [])].map((t) => ({
+    kind: 'transaction_id' as const,
+    masked: t,
+  }));
 }
 
 /** The same on a worker thread: what the gateway calls, so detection never runs on its event loop. */

@@ -10,9 +10,24 @@ const kafkaLog = createLogger('kafka');
 
 /** kafkajs's own log lines, routed through our masked JSON logger at a sane level. */
 function logCreator() {
-  return ({ namespace, level, log }: { namespace: string; level: logLevel; log: { message: string; [k: string]: unknown } }) => {
+  return ({
+    namespace,
+    level,
+    log,
+  }: {
+    namespace: string;
+    level: logLevel;
+    log: { message: string; [k: string]: unknown };
+  }) => {
     const { message, timestamp: _t, logger: _l, ...rest } = log;
-    const lvl = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
+    const lvl =
+      level === logLevel.ERROR
+        ? 'error'
+        : level === logLevel.WARN
+          ? 'warn'
+          : level === logLevel.INFO
+            ? 'info'
+            : 'debug';
     kafkaLog.log(lvl, message, { namespace, ...rest });
   };
 }
@@ -33,7 +48,10 @@ export async function connectProducer(kafka: Kafka): Promise<Producer> {
   const producer = kafka.producer({
     // The murmur2 partitioner Java clients use: one ticket's key lands on the same partition whoever produces it.
     createPartitioner: Partitioners.DefaultPartitioner,
-    idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   return producer;
 }

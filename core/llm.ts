@@ -20,13 +20,18 @@ export interface LlmSettings {
 export interface StructuredModel {
   /** "openai:<model>": stamped on every output so a reader knows which model wrote it. */
   readonly id: string;
-  invokeStructured<S extends z.ZodType>(schema: S, messages: BaseMessageLike[], opts?: { name?: string }): Promise<z.infer<S>>;
+  invokeStructured<S extends z.ZodType>(
+    schema: S,
+    messages: BaseMessageLike[],
+    opts?: { name?: string },
+  ): Promise<z.infer<S>>;
   /** Free text, streamed in chunks as they arrive. */
   stream(messages: BaseMessageLike[], onChunk: (text: string) => Promise<void> | void): Promise<string>;
 }
 
 export function createChatOpenAI(llm: LlmSettings): ChatOpenAI {
-  if (!llm.apiKey) throw new TicketflowError('bad_input', 'OPENAI_API_KEY is not set: the rules model serves without a key');
+  if (!llm.apiKey)
+    throw new TicketflowError('bad_input', 'OPENAI_API_KEY is not set: the rules model serves without a key');
   return new ChatOpenAI({
     apiKey: llm.apiKey,
     model: llm.model,
@@ -54,15 +59,23 @@ export function classifyLlmError(err: unknown): TicketflowError {
   if (status === 401 || status === 403) {
     return new TicketflowError('auth', `model API refused the credentials (HTTP ${status}): ${detail}`, { cause: err });
   }
-  if (status === 429) return new TicketflowError('rate_limited', `model API rate limit (HTTP 429): ${detail}`, { cause: err });
+  if (status === 429)
+    return new TicketflowError('rate_limited', `model API rate limit (HTTP 429): ${detail}`, { cause: err });
   if (status !== undefined && status >= 500) {
     return new TicketflowError('upstream_unavailable', `model API failed (HTTP ${status}): ${detail}`, { cause: err });
   }
   if (status === 400 || status === 404 || status === 422) {
     // A bad request or an unknown model will fail the same way next time.
-    return new TicketflowError('bad_input', `model API rejected the request (HTTP ${status}): ${detail}`, { cause: err, retriable: false });
+    return new TicketflowError('bad_input', `model API rejected the request (HTTP ${status}): ${detail}`, {
+      cause: err,
+      retriable: false,
+    });
   }
-  if (name === 'TimeoutError' || name === 'AbortError' || /timed? ?out|ECONNREFUSED|ECONNRESET|socket|fetch failed|Connection error/i.test(detail)) {
+  if (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    /timed? ?out|ECONNREFUSED|ECONNRESET|socket|fetch failed|Connection error/i.test(detail)
+  ) {
     return new TicketflowError('upstream_unavailable', `model API unreachable: ${detail}`, { cause: err });
   }
   return new TicketflowError('internal', `model call failed: ${detail}`, { cause: err });
@@ -85,7 +98,15 @@ export function extractJson(text: string): unknown {
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((p) => (typeof p === 'string' ? p : p && typeof p === 'object' && 'text' in p ? String((p as { text: unknown }).text) : '')).join('');
+    return content
+      .map((p) =>
+        typeof p === 'string'
+          ? p
+          : p && typeof p === 'object' && 'text' in p
+            ? String((p as { text: unknown }).text)
+            : '',
+      )
+      .join('');
   }
   return '';
 }
@@ -110,12 +131,23 @@ export function createOpenAiModel(llm: LlmSettings, chat: ChatOpenAI = createCha
       try {
         parsed = extractJson(text);
       } catch (err) {
-        throw new TicketflowError('model_output_invalid', `model ${llm.model} did not answer ${opts?.name ?? 'the request'} with JSON (${text.length} chars); retrying may help`, { cause: err });
+        throw new TicketflowError(
+          'model_output_invalid',
+          `model ${llm.model} did not answer ${opts?.name ?? 'the request'} with JSON (${text.length} chars); retrying may help`,
+          { cause: err },
+        );
       }
       const result = schema.safeParse(parsed);
       if (!result.success) {
-        const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        throw new TicketflowError('model_output_invalid', `model ${llm.model} answered ${opts?.name ?? 'the request'} with JSON that does not fit the schema: ${issues}`, { cause: result.error });
+        const issues = result.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ');
+        throw new TicketflowError(
+          'model_output_invalid',
+          `model ${llm.model} answered ${opts?.name ?? 'the request'} with JSON that does not fit the schema: ${issues}`,
+          { cause: result.error },
+        );
       }
       return result.data;
     },

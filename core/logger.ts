@@ -13,7 +13,8 @@ const SPLAT_SYMBOL = Symbol.for('splat');
 const maskFormat = winston.format((info) => {
   const masked = info as Record<string | symbol, unknown>;
   for (const key of Object.keys(info)) {
-    masked[key] = key === 'message' && typeof info.message === 'string' ? maskSecrets(info.message) : maskDeep(info[key]);
+    masked[key] =
+      key === 'message' && typeof info.message === 'string' ? maskSecrets(info.message) : maskDeep(info[key]);
   }
   masked[LEVEL_SYMBOL] = info[LEVEL_SYMBOL as unknown as string];
   delete masked[SPLAT_SYMBOL];
@@ -39,8 +40,18 @@ export function rootLogger(): winston.Logger {
   if (!root) {
     root = winston.createLogger({
       level: process.env.LOG_LEVEL ?? 'info',
-      format: winston.format.combine(levelGate(() => root!)(), winston.format.timestamp(), winston.format.errors({ stack: true }), maskFormat(), winston.format.json()),
-      transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] })],
+      format: winston.format.combine(
+        levelGate(() => root!)(),
+        winston.format.timestamp(),
+        winston.format.errors({ stack: true }),
+        maskFormat(),
+        winston.format.json(),
+      ),
+      transports: [
+        new winston.transports.Console({
+          stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'],
+        }),
+      ],
     });
   }
   return root;

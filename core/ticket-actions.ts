@@ -24,7 +24,11 @@ export function boundedText(label: string, max: number) {
 }
 
 function optionalText(label: string, max: number) {
-  return z.string({ error: `${label} must be a string` }).trim().max(max, `${label} must be at most ${grouped(max)} characters`).optional();
+  return z
+    .string({ error: `${label} must be a string` })
+    .trim()
+    .max(max, `${label} must be at most ${grouped(max)} characters`)
+    .optional();
 }
 
 const name = (label: string) => boundedText(label, limits.name);
@@ -46,7 +50,12 @@ const reviewShapes = {
    * `overrideReason`: a person sends a reply the guardrail refused only by saying why; the reason is recorded
    * with their name.
    */
-  edit: { action: z.literal('edit'), draftVersion, text: boundedText('text', limits.replyText), overrideReason: optionalText('overrideReason', limits.reason) },
+  edit: {
+    action: z.literal('edit'),
+    draftVersion,
+    text: boundedText('text', limits.replyText),
+    overrideReason: optionalText('overrideReason', limits.reason),
+  },
   reject: { action: z.literal('reject'), draftVersion, reason: boundedText('reason', limits.reason) },
 };
 const actionError = { error: 'action must be one of approve, edit, reject' };
@@ -87,7 +96,12 @@ export type SopInput = z.infer<typeof sopInputSchema>;
 
 const feedbackShape = {
   resolved: z.boolean({ error: 'resolved must be true or false' }).optional(),
-  rating: z.number({ error: 'rating must be a number' }).int('rating must be a whole number').min(1, 'rating must be 1 to 5').max(5, 'rating must be 1 to 5').optional(),
+  rating: z
+    .number({ error: 'rating must be a number' })
+    .int('rating must be a whole number')
+    .min(1, 'rating must be 1 to 5')
+    .max(5, 'rating must be 1 to 5')
+    .optional(),
   comment: z
     .string({ error: 'comment must be a string' })
     .max(limits.feedbackComment, `comment must be at most ${grouped(limits.feedbackComment)} characters`)
@@ -96,9 +110,11 @@ const feedbackShape = {
 /** What the workflow takes (the client fills the comment's default). */
 export const feedbackSchema = z.object(feedbackShape);
 export type Feedback = z.infer<typeof feedbackSchema>;
-export const feedbackBody = z.strictObject(feedbackShape).refine((f) => f.resolved !== undefined || f.rating !== undefined || f.comment.trim() !== '', {
-  message: 'feedback needs at least one of resolved, rating or comment',
-});
+export const feedbackBody = z
+  .strictObject(feedbackShape)
+  .refine((f) => f.resolved !== undefined || f.rating !== undefined || f.comment.trim() !== '', {
+    message: 'feedback needs at least one of resolved, rating or comment',
+  });
 
 // ---------------------------------------------------------------- customer follow-up
 

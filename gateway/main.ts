@@ -37,7 +37,10 @@ async function main(): Promise<void> {
       snapshots: tickets,
       customerView: forCustomer,
       processMetrics: true,
-      registerRoutes: consoleRoutes({ tickets, sops: { approveSop: (id, approver) => approveSop(sopStore, id, approver) } }),
+      registerRoutes: consoleRoutes({
+        tickets,
+        sops: { approveSop: (id, approver) => approveSop(sopStore, id, approver) },
+      }),
       dependencies: { temporal: () => temporalProbe.check() },
     });
   } catch (err) {
@@ -51,10 +54,17 @@ async function main(): Promise<void> {
 
   const port = await gateway.listen(cfg.gateway.port, cfg.gateway.host);
   const url = cfg.gateway.publicUrl.replace(/:\d+$/, `:${port}`);
-  log.info('gateway up', { url, temporal: cfg.temporal.address, kafka: cfg.kafka.brokers.join(','), topic: cfg.kafka.ticketEventsTopic });
+  log.info('gateway up', {
+    url,
+    temporal: cfg.temporal.address,
+    kafka: cfg.kafka.brokers.join(','),
+    topic: cfg.kafka.ticketEventsTopic,
+  });
   const devLinks = devIdentityLinks(cfg, gateway.auth);
   if (devLinks) {
-    log.warn('DEV_IDENTITY is on: the console hands out dev tokens; never enable it in production', { console: `${url}/` });
+    log.warn('DEV_IDENTITY is on: the console hands out dev tokens; never enable it in production', {
+      console: `${url}/`,
+    });
     // stdout, not the log: `npm run up` relays it, and the tokens must not land in log files.
     process.stdout.write(`${devIdentityBanner(devLinks, url)}\n`);
   }

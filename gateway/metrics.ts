@@ -10,22 +10,93 @@ export function createGatewayMetrics(opts: { instanceId: string; defaultMetrics?
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ticketflow_gateway_' });
   const m = {
     registry,
-    sockets: new Gauge({ name: 'ticketflow_gateway_sockets', help: 'Open WebSocket connections', registers: [registry] }),
-    subscriptions: new Gauge({ name: 'ticketflow_gateway_subscribed_tickets', help: 'Tickets with at least one open socket', registers: [registry] }),
-    pendingConnections: new Gauge({ name: 'ticketflow_gateway_pending_connections', help: 'Connections authenticated and waiting for their snapshot', registers: [registry] }),
-    sessions: new Gauge({ name: 'ticketflow_gateway_sessions', help: 'Open sessions by status', labelNames: ['status'], registers: [registry] }),
-    recordsIn: new Counter({ name: 'ticketflow_gateway_records_in_total', help: 'Kafka records consumed', registers: [registry] }),
-    recordsPublished: new Counter({ name: 'ticketflow_gateway_records_published_total', help: 'Records published to a ticket topic with subscribers', registers: [registry] }),
-    framesOut: new Counter({ name: 'ticketflow_gateway_frames_out_total', help: 'Frames handed to sockets (a published record counts once per subscriber)', registers: [registry] }),
-    dropped: new Counter({ name: 'ticketflow_gateway_records_dropped_total', help: 'Valid records not delivered, by reason', labelNames: ['reason'], registers: [registry] }),
-    malformed: new Counter({ name: 'ticketflow_gateway_records_malformed_total', help: 'Records skipped as malformed, by reason', labelNames: ['reason'], registers: [registry] }),
-    slowCloses: new Counter({ name: 'ticketflow_gateway_slow_socket_closes_total', help: 'Sockets closed for exceeding the backpressure limit', registers: [registry] }),
-    closes: new Counter({ name: 'ticketflow_gateway_socket_closes_total', help: 'Socket closes by code', labelNames: ['code'], registers: [registry] }),
-    consumerLag: new Gauge({ name: 'ticketflow_gateway_consumer_lag', help: 'Records between the consumer position and the high watermark', labelNames: ['topic', 'partition'], registers: [registry] }),
-    consumerReady: new Gauge({ name: 'ticketflow_gateway_consumer_ready', help: '1 when the Kafka consumer is running and the breaker closed', registers: [registry] }),
-    consumerFailures: new Counter({ name: 'ticketflow_gateway_consumer_failures_total', help: 'Kafka consumer failures (crashes, failed connects)', registers: [registry] }),
-    authFailures: new Counter({ name: 'ticketflow_gateway_auth_failures_total', help: 'Refused tokens by reason', labelNames: ['reason'], registers: [registry] }),
-    upgrades: new Counter({ name: 'ticketflow_gateway_upgrades_total', help: 'Stream upgrade attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
+    sockets: new Gauge({
+      name: 'ticketflow_gateway_sockets',
+      help: 'Open WebSocket connections',
+      registers: [registry],
+    }),
+    subscriptions: new Gauge({
+      name: 'ticketflow_gateway_subscribed_tickets',
+      help: 'Tickets with at least one open socket',
+      registers: [registry],
+    }),
+    pendingConnections: new Gauge({
+      name: 'ticketflow_gateway_pending_connections',
+      help: 'Connections authenticated and waiting for their snapshot',
+      registers: [registry],
+    }),
+    sessions: new Gauge({
+      name: 'ticketflow_gateway_sessions',
+      help: 'Open sessions by status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    recordsIn: new Counter({
+      name: 'ticketflow_gateway_records_in_total',
+      help: 'Kafka records consumed',
+      registers: [registry],
+    }),
+    recordsPublished: new Counter({
+      name: 'ticketflow_gateway_records_published_total',
+      help: 'Records published to a ticket topic with subscribers',
+      registers: [registry],
+    }),
+    framesOut: new Counter({
+      name: 'ticketflow_gateway_frames_out_total',
+      help: 'Frames handed to sockets (a published record counts once per subscriber)',
+      registers: [registry],
+    }),
+    dropped: new Counter({
+      name: 'ticketflow_gateway_records_dropped_total',
+      help: 'Valid records not delivered, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    malformed: new Counter({
+      name: 'ticketflow_gateway_records_malformed_total',
+      help: 'Records skipped as malformed, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    slowCloses: new Counter({
+      name: 'ticketflow_gateway_slow_socket_closes_total',
+      help: 'Sockets closed for exceeding the backpressure limit',
+      registers: [registry],
+    }),
+    closes: new Counter({
+      name: 'ticketflow_gateway_socket_closes_total',
+      help: 'Socket closes by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'ticketflow_gateway_consumer_lag',
+      help: 'Records between the consumer position and the high watermark',
+      labelNames: ['topic', 'partition'],
+      registers: [registry],
+    }),
+    consumerReady: new Gauge({
+      name: 'ticketflow_gateway_consumer_ready',
+      help: '1 when the Kafka consumer is running and the breaker closed',
+      registers: [registry],
+    }),
+    consumerFailures: new Counter({
+      name: 'ticketflow_gateway_consumer_failures_total',
+      help: 'Kafka consumer failures (crashes, failed connects)',
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'ticketflow_gateway_auth_failures_total',
+      help: 'Refused tokens by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    upgrades: new Counter({
+      name: 'ticketflow_gateway_upgrades_total',
+      help: 'Stream upgrade attempts by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
   return m;
 }

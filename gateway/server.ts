@@ -106,7 +106,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const jtis = deps.jtis ?? openJtiStore(cfg);
   const metrics = createGatewayMetrics({ instanceId, defaultMetrics: deps.processMetrics });
   const app = uWS.App();
-  const hub = new TicketHub({ app, metrics, logger, maxBackpressureBytes: cfg.gateway.maxBackpressureBytes, customerView: deps.customerView });
+  const hub = new TicketHub({
+    app,
+    metrics,
+    logger,
+    maxBackpressureBytes: cfg.gateway.maxBackpressureBytes,
+    customerView: deps.customerView,
+  });
   let draining = false;
   let listenSocket: us_listen_socket | undefined;
 
@@ -126,7 +132,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
           },
           onFailure: () => metrics.consumerFailures.inc(),
           onLag: (t, partition, lag) => metrics.consumerLag.set({ topic: t, partition: String(partition) }, lag),
-          onGap: () => resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs: deps.snapshotTimeoutMs ?? 10_000 }),
+          onGap: () =>
+            resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs: deps.snapshotTimeoutMs ?? 10_000 }),
         });
 
   const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);
@@ -142,13 +149,24 @@ export function createGateway(deps: GatewayDeps): Gateway {
     void Promise.all(names.map((n) => deps.dependencies![n]!().catch(() => false))).then((oks) => {
       const ready = isReady() && oks.every(Boolean);
       const states = Object.fromEntries(names.map((n, i) => [n, oks[i] ? 'ready' : 'not_ready']));
-      const body = { ready, draining, kafka: consumer ? (consumer.ready ? 'ready' : 'not_ready') : 'disabled', ...states, sockets: hub.sockets };
+      const body = {
+        ready,
+        draining,
+        kafka: consumer ? (consumer.ready ? 'ready' : 'not_ready') : 'disabled',
+        ...states,
+        sockets: hub.sockets,
+      };
       sendJson(res, ready ? 200 : 503, body);
     });
   });
   app.get('/metrics', (res, req) => {
     if (!metricsAllowed(cfg.gateway.metricsToken, req.getHeader('authorization'))) {
-      return void sendJson(res, 401, { error: { code: 'unauthorized', message: 'metrics need the ops bearer token' } }, { 'www-authenticate': 'Bearer' });
+      return void sendJson(
+        res,
+        401,
+        { error: { code: 'unauthorized', message: 'metrics need the ops bearer token' } },
+        { 'www-authenticate': 'Bearer' },
+      );
     }
     let aborted = false;
     res.onAborted(() => (aborted = true));
@@ -244,7 +262,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         listenSocket = undefined;
         hub.closeAll('GOING_AWAY');
         await consumer?.stop();
-        if (!deps.jtis) await jtis.close().catch((err: unknown) => logger.warn('ws-ticket store close failed', { err }));
+        if (!deps.jtis)
+          await jtis.close().catch((err: unknown) => logger.warn('ws-ticket store close failed', { err }));
         logger.info('gateway stopped');
       })();
       return stopPromise;

@@ -8,7 +8,9 @@ import { buildWorkflowBundle } from './infra/workflow-bundle';
 async function main(): Promise<void> {
   const started = Date.now();
   const bytes = await buildWorkflowBundle();
-  process.stdout.write(`workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(bytes / 1024)} KiB, ${Date.now() - started} ms)\n`);
+  process.stdout.write(
+    `workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(bytes / 1024)} KiB, ${Date.now() - started} ms)\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -14,7 +14,13 @@ import { loadEmbedder } from '../core/embedding';
 import { modelFromConfig } from '../core/llm';
 import { createTriage } from '../activities/triage';
 import { triageFromConfig } from '../activities/triage/configured';
-import { formatConfusion, formatScores, scoreTriage, type Prediction, type Scores } from '../activities/triage/evaluation';
+import {
+  formatConfusion,
+  formatScores,
+  scoreTriage,
+  type Prediction,
+  type Scores,
+} from '../activities/triage/evaluation';
 import { readLabelled, type LabelledTicket } from '../activities/triage/examples';
 import { manipulationCues } from '../activities/triage/manipulation';
 import { prototypes } from '../activities/triage/prototypes';
@@ -38,7 +44,10 @@ async function triageFor(model: string | undefined): Promise<Triage> {
   return triageFromConfig(cfg, modelFromConfig(cfg));
 }
 
-async function predictAll(triage: Triage, rows: LabelledTicket[]): Promise<{ predictions: Prediction[]; model: string }> {
+async function predictAll(
+  triage: Triage,
+  rows: LabelledTicket[],
+): Promise<{ predictions: Prediction[]; model: string }> {
   const predictions: Prediction[] = [];
   let model = '';
   for (const r of rows) {
@@ -58,7 +67,10 @@ async function crossValidate(rows: LabelledTicket[]): Promise<{ predictions: Pre
   const predictions: Prediction[] = new Array(rows.length);
   for (let fold = 0; fold < 5; fold++) {
     const trainIdx = rows.map((_, i) => i).filter((i) => i % 5 !== fold);
-    const heads = trainHeads(trainIdx.map((i) => xs[i]!), trainIdx.map((i) => rows[i]!));
+    const heads = trainHeads(
+      trainIdx.map((i) => xs[i]!),
+      trainIdx.map((i) => rows[i]!),
+    );
     for (let i = fold; i < rows.length; i += 5) {
       const { seen, entities } = asSeen(rows[i]!);
       const v = semanticClassify(heads, xs[i]!, classify(seen, entities), manipulationCues(seen));
@@ -77,12 +89,23 @@ export function report(title: string, s: Scores, misses: boolean): string {
 
 async function main() {
   const { values } = parseArgs({
-    options: { model: { type: 'string' }, file: { type: 'string' }, cv: { type: 'boolean', default: false }, misses: { type: 'boolean', default: false } },
+    options: {
+      model: { type: 'string' },
+      file: { type: 'string' },
+      cv: { type: 'boolean', default: false },
+      misses: { type: 'boolean', default: false },
+    },
   });
-  const files = values.file ? [values.file] : values.cv ? config().triage.examples : [path.join(fixtures, 'heldout.jsonl')];
+  const files = values.file
+    ? [values.file]
+    : values.cv
+      ? config().triage.examples
+      : [path.join(fixtures, 'heldout.jsonl')];
   const rows = files.flatMap((f) => readLabelled(f));
   const file = files.map((f) => path.relative(process.cwd(), f)).join(' + ');
-  const { predictions, model } = values.cv ? await crossValidate(rows) : await predictAll(await triageFor(values.model), rows);
+  const { predictions, model } = values.cv
+    ? await crossValidate(rows)
+    : await predictAll(await triageFor(values.model), rows);
   process.stdout.write(`${report(`${model} on ${file}`, scoreTriage(rows, predictions), values.misses)}\n`);
 }
 

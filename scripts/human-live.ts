@@ -29,7 +29,9 @@ const rowSchema = z.object({
 
 function parseArgs(argv: string[]): { agents: Topic[]; files: string[] } {
   const flag = argv.find((a) => a.startsWith('--agents='));
-  const agents = flag ? z.array(z.enum(topics)).parse(flag.slice('--agents='.length).split(',').filter(Boolean)) : [...AGENT_TOPICS];
+  const agents = flag
+    ? z.array(z.enum(topics)).parse(flag.slice('--agents='.length).split(',').filter(Boolean))
+    : [...AGENT_TOPICS];
   const files = argv.filter((a) => !a.startsWith('--'));
   if (files.length === 0) throw new Error('give at least one labelled JSONL file');
   return { agents, files };
@@ -47,10 +49,20 @@ async function main() {
   const modelTopics: Record<string, number> = {};
   const models = new Set<string>();
   for (const file of files) {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())) {
+    for (const line of fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())) {
       const row = rowSchema.parse(JSON.parse(line));
       total++;
-      const labelled: QueryAnalysis = { intent: 'labelled', urgency: row.urgency, tone: 'neutral', topic: row.topic, topics: row.topics, is_sensitive: row.is_sensitive };
+      const labelled: QueryAnalysis = {
+        intent: 'labelled',
+        urgency: row.urgency,
+        tone: 'neutral',
+        topic: row.topic,
+        topics: row.topics,
+        is_sensitive: row.is_sensitive,
+      };
       if (routeTicket(labelled, none, agents).humanLive) byLabels++;
       const ctx = { ticketId: `hl-${String(row.id)}`, userId: 'mona', orgId: 'acme-corp' };
       const t = await intel.triage.triage(ctx, row.query);

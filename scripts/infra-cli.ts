@@ -21,13 +21,22 @@ async function main(command: string | undefined): Promise<number> {
   switch (command) {
     case 'start': {
       const started = Date.now();
-      const state = await startInfra(cfg, { temporal: true, kafka: true, timeSkippingServer: true, embeddingModel: true });
+      const state = await startInfra(cfg, {
+        temporal: true,
+        kafka: true,
+        timeSkippingServer: true,
+        embeddingModel: true,
+      });
       const t = state.temporal;
       const k = state.kafka;
-      const verb = (s: { startedHere: boolean; external: boolean } | undefined) => (s?.external ? 'using' : s?.startedHere ? 'started' : 'reused');
-      process.stderr.write(`Temporal ${verb(t)}: ${t?.address} (namespace ${t?.namespace})${t?.uiUrl ? `, Web UI ${t.uiUrl}` : ''}\n`);
+      const verb = (s: { startedHere: boolean; external: boolean } | undefined) =>
+        s?.external ? 'using' : s?.startedHere ? 'started' : 'reused';
+      process.stderr.write(
+        `Temporal ${verb(t)}: ${t?.address} (namespace ${t?.namespace})${t?.uiUrl ? `, Web UI ${t.uiUrl}` : ''}\n`,
+      );
       process.stderr.write(`Kafka ${verb(k)}: ${k?.brokers.join(',')} topics ${k?.topics.join(', ')}\n`);
-      if (t?.logFile || k?.logFile) process.stderr.write(`logs: ${[t?.logFile, k?.logFile].filter(Boolean).join(' ')}\n`);
+      if (t?.logFile || k?.logFile)
+        process.stderr.write(`logs: ${[t?.logFile, k?.logFile].filter(Boolean).join(' ')}\n`);
       process.stderr.write(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
       printEnv(infraEnv(cfg, state));
       return 0;
@@ -42,7 +51,9 @@ async function main(command: string | undefined): Promise<number> {
       const s = await infraStatus(cfg);
       process.stdout.write(`Temporal: ${s.temporal.running ? 'up' : 'down'}  ${s.temporal.detail}\n`);
       process.stdout.write(`Kafka:    ${s.kafka.running ? 'up' : 'down'}  ${s.kafka.detail}\n`);
-      process.stdout.write(`time-skipping server: ${s.timeSkippingServerBin ?? 'not installed (installed by start / npm test)'}\n`);
+      process.stdout.write(
+        `time-skipping server: ${s.timeSkippingServerBin ?? 'not installed (installed by start / npm test)'}\n`,
+      );
       process.stdout.write(`chromium: ${s.chromiumPath ?? 'not found (installed by npm test when root)'}\n`);
       process.stdout.write(`logs: ${s.logs.temporal} ${s.logs.kafka}\n`);
       return s.temporal.running && s.kafka.running ? 0 : 1;

@@ -6,7 +6,10 @@
 import readline from 'node:readline';
 import type { z } from 'zod';
 
-export async function processJsonLines<S extends z.ZodType>(schema: S, handle: (row: z.infer<S>) => Promise<Record<string, unknown>>): Promise<void> {
+export async function processJsonLines<S extends z.ZodType>(
+  schema: S,
+  handle: (row: z.infer<S>) => Promise<Record<string, unknown>>,
+): Promise<void> {
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   let lineNo = 0;
   const write = (obj: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(obj)}\n`);
@@ -20,16 +23,25 @@ export async function processJsonLines<S extends z.ZodType>(schema: S, handle: (
       write({ line: lineNo, error: 'not valid JSON' });
       continue;
     }
-    const id = raw && typeof raw === 'object' && 'id' in raw && (typeof raw.id === 'string' || typeof raw.id === 'number') ? raw.id : undefined;
+    const id =
+      raw && typeof raw === 'object' && 'id' in raw && (typeof raw.id === 'string' || typeof raw.id === 'number')
+        ? raw.id
+        : undefined;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      write({ ...(id !== undefined ? { id } : { line: lineNo }), error: parsed.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; ') });
+      write({
+        ...(id !== undefined ? { id } : { line: lineNo }),
+        error: parsed.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; '),
+      });
       continue;
     }
     try {
       write(await handle(parsed.data));
     } catch (err) {
-      write({ ...(id !== undefined ? { id } : { line: lineNo }), error: err instanceof Error ? err.message : String(err) });
+      write({
+        ...(id !== undefined ? { id } : { line: lineNo }),
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 }

@@ -10,7 +10,11 @@ import { processJsonLines } from './jsonl';
 const lineSchema = z.object({ id: z.union([z.string(), z.number()]), text: z.string().max(200_000) });
 
 async function main() {
-  const strategy = z.enum(strategies).exclude(['block']).default('redact').safeParse(process.env.REDACT_STRATEGY || undefined);
+  const strategy = z
+    .enum(strategies)
+    .exclude(['block'])
+    .default('redact')
+    .safeParse(process.env.REDACT_STRATEGY || undefined);
   if (!strategy.success) {
     process.stderr.write('redact: REDACT_STRATEGY must be redact, mask or hash\n');
     process.exit(78);

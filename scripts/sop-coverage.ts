@@ -18,7 +18,10 @@ function main() {
   const kb = createKnowledgeBase({ sopsDir: cfg.knowledge.sopsDir, scoreFloor: cfg.knowledge.scoreFloor });
   const found: Record<string, { found: number; tickets: number; missed: string[] }> = {};
   for (const file of files) {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())) {
+    for (const line of fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())) {
       const row = rowSchema.parse(JSON.parse(line));
       if (row.topic === 'unknown') continue;
       const t = (found[row.topic] ??= { found: 0, tickets: 0, missed: [] });

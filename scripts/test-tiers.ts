@@ -51,4 +51,3 @@ export function findTestFiles(dir: string, filters: string[]): string[] {
   walk(dir);
   return found.sort().filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter)));
 }
-

@@ -57,7 +57,15 @@ interface Counts {
 /** Runs the files, echoing the TAP report while counting its closing lines. */
 function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; counts: Counts }> {
   const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
-  const args = ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', `--test-timeout=${PER_TEST_TIMEOUT_MS}`, ...files];
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=tap',
+    '--test-concurrency=1',
+    `--test-timeout=${PER_TEST_TIMEOUT_MS}`,
+    ...files,
+  ];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -73,14 +81,17 @@ function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
   });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', stop).on('SIGTERM', stop);
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), counts })));
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), counts })),
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const unit = argv.includes(UNIT_TIER);
   const filters = argv.filter((a) => !a.startsWith('--') && a !== UNIT_TIER);
-  const wantStatic = argv.includes('--static') || (!argv.includes('--no-static') && filters.length === 0 && STATIC_CHECKS_ON_FULL_RUN);
+  const wantStatic =
+    argv.includes('--static') || (!argv.includes('--no-static') && filters.length === 0 && STATIC_CHECKS_ON_FULL_RUN);
   const found = findTestFiles(path.join(repoRoot, 'test'), filters);
   const files = unit ? unitTestFiles(found, repoRoot) : found;
   if (files.length === 0) {
@@ -110,7 +121,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     const infraStarted = Date.now();
     // The unit tier starts no server; the model files are local and the triage tests need them.
-    state = await startInfra(cfg, unit ? { temporal: false, kafka: false, embeddingModel: true } : { temporal: true, kafka: true, timeSkippingServer: true, embeddingModel: true });
+    state = await startInfra(
+      cfg,
+      unit
+        ? { temporal: false, kafka: false, embeddingModel: true }
+        : { temporal: true, kafka: true, timeSkippingServer: true, embeddingModel: true },
+    );
     if (unit) log(`unit tier: ${files.length} file(s), no server (${seconds(infraStarted)})`);
     else {
       try {
@@ -121,12 +137,16 @@ async function main(argv: string[]): Promise<number> {
       }
       try {
         // For validating temporal-docker-compose.yml; its test skips, saying why, when there is none.
-        if (!ensureComposeClient()) log('warning: no Docker Compose client (docker compose / docker-compose); the compose test will skip');
+        if (!ensureComposeClient())
+          log('warning: no Docker Compose client (docker compose / docker-compose); the compose test will skip');
       } catch (err) {
         log(`warning: could not install docker-compose: ${(err as Error).message}`);
       }
-      const what = (s?: { startedHere: boolean; external: boolean }) => (s?.external ? 'external' : s?.startedHere ? 'started' : 'reused');
-      log(`Temporal ${what(state.temporal)} at ${state.temporal?.address}, Kafka ${what(state.kafka)} at ${state.kafka?.brokers.join(',')} (${seconds(infraStarted)})`);
+      const what = (s?: { startedHere: boolean; external: boolean }) =>
+        s?.external ? 'external' : s?.startedHere ? 'started' : 'reused';
+      log(
+        `Temporal ${what(state.temporal)} at ${state.temporal?.address}, Kafka ${what(state.kafka)} at ${state.kafka?.brokers.join(',')} (${seconds(infraStarted)})`,
+      );
     }
 
     const env: NodeJS.ProcessEnv = {

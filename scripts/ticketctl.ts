@@ -80,7 +80,9 @@ function readText(flags: Flags, textFlag: 'text' | 'body'): string {
     try {
       return fs.readFileSync(flags.file, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read ${flags.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(
+        `cannot read ${flags.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
   return need(flags[textFlag], `--${textFlag} or --file`);
@@ -91,7 +93,11 @@ async function versionFor(tickets: TicketClient, id: string, flags: Flags): Prom
   const given = int(flags.version, '--version');
   if (given !== undefined) return given;
   const s = await tickets.getState(id);
-  if (!s.pendingReview) throw new TicketflowError('conflict', `ticket ${id} is not waiting for a review (status ${s.status}${s.awaiting ? `, waiting for ${s.awaiting}` : ''})`);
+  if (!s.pendingReview)
+    throw new TicketflowError(
+      'conflict',
+      `ticket ${id} is not waiting for a review (status ${s.status}${s.awaiting ? `, waiting for ${s.awaiting}` : ''})`,
+    );
   return s.pendingReview.draftVersion;
 }
 
@@ -102,13 +108,26 @@ function printState(s: TicketState): void {
   if (s.awaitingReason) line('why', s.awaitingReason);
   line('topic', `${s.topic ?? '-'}  urgency ${s.urgency ?? '-'}`);
   if (s.analysis) line('intent', s.analysis.intent);
-  if (s.security && s.security.risk_category !== 'none') line('risk', `${s.security.risk_category} (${s.security.confidence_score})`);
+  if (s.security && s.security.risk_category !== 'none')
+    line('risk', `${s.security.risk_category} (${s.security.confidence_score})`);
   if (s.brief) line('brief', s.brief.summary);
   if (s.redactedText) line('text', s.redactedText);
   for (const f of s.findings) line(`finding`, `${f.topic}: ${f.summary}`);
-  if (s.draft) line(`draft v${s.draft.version}`, `${s.draft.violation ? `[guardrail: ${s.draft.violation}] ` : ''}${s.draft.text}`);
-  if (s.pendingReview) line('review', `draft v${s.pendingReview.draftVersion}: ${s.pendingReview.actions.join(' | ')}${s.pendingReview.releasable ? ' | release' : ''} (due ${s.pendingReview.dueAt ?? '-'})`);
-  for (const r of s.reviewHistory) line('decision', `${r.at} ${r.action} by ${r.reviewer}${r.draftVersion ? ` on v${r.draftVersion}` : ''}${r.reason ? `: ${r.reason}` : ''}`);
+  if (s.draft)
+    line(
+      `draft v${s.draft.version}`,
+      `${s.draft.violation ? `[guardrail: ${s.draft.violation}] ` : ''}${s.draft.text}`,
+    );
+  if (s.pendingReview)
+    line(
+      'review',
+      `draft v${s.pendingReview.draftVersion}: ${s.pendingReview.actions.join(' | ')}${s.pendingReview.releasable ? ' | release' : ''} (due ${s.pendingReview.dueAt ?? '-'})`,
+    );
+  for (const r of s.reviewHistory)
+    line(
+      'decision',
+      `${r.at} ${r.action} by ${r.reviewer}${r.draftVersion ? ` on v${r.draftVersion}` : ''}${r.reason ? `: ${r.reason}` : ''}`,
+    );
   if (s.reply) line('reply', s.reply.text);
   line('events', `${s.events.length} (last seq ${s.lastSeq})`);
 }
@@ -120,7 +139,20 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || flags.help ? 0 : 64;
   }
-  const known = ['create', 'show', 'list', 'approve', 'edit', 'reject', 'release', 'sop', 'feedback', 'message', 'escalate', 'close'];
+  const known = [
+    'create',
+    'show',
+    'list',
+    'approve',
+    'edit',
+    'reject',
+    'release',
+    'sop',
+    'feedback',
+    'message',
+    'escalate',
+    'close',
+  ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
 
   const cfg = config();
@@ -130,12 +162,20 @@ async function run(argv: string[]): Promise<number> {
     const id = () => need(rest[0], 'ticket id');
     const reviewer = flags.reviewer ?? me();
     const say = (ack: { status: string; queue: string; awaiting: string | null }, what: string) =>
-      process.stdout.write(`${what}: now ${ack.status} (queue ${ack.queue}${ack.awaiting ? `, waiting for ${ack.awaiting}` : ''})\n`);
+      process.stdout.write(
+        `${what}: now ${ack.status} (queue ${ack.queue}${ack.awaiting ? `, waiting for ${ack.awaiting}` : ''})\n`,
+      );
 
     switch (command) {
       case 'create': {
         const text = need(rest.join(' '), 'ticket text');
-        const t = await tickets.createTicket({ text, userId: flags.user ?? me(), orgId: flags.org ?? 'default-org', channel: (flags.channel ?? 'cli') as 'cli', ...(flags.id ? { ticketId: flags.id } : {}) });
+        const t = await tickets.createTicket({
+          text,
+          userId: flags.user ?? me(),
+          orgId: flags.org ?? 'default-org',
+          channel: (flags.channel ?? 'cli') as 'cli',
+          ...(flags.id ? { ticketId: flags.id } : {}),
+        });
         process.stdout.write(`${t.ticketId} ${t.status}\n`);
         return 0;
       }
@@ -146,15 +186,20 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'list': {
-        if (flags.status && !(ticketStatuses as readonly string[]).includes(flags.status)) throw new UsageError(`unknown status "${flags.status}"`);
-        if (flags.queue && !(queues as readonly string[]).includes(flags.queue)) throw new UsageError(`unknown queue "${flags.queue}"`);
+        if (flags.status && !(ticketStatuses as readonly string[]).includes(flags.status))
+          throw new UsageError(`unknown status "${flags.status}"`);
+        if (flags.queue && !(queues as readonly string[]).includes(flags.queue))
+          throw new UsageError(`unknown queue "${flags.queue}"`);
         const page = await tickets.listTickets({
           ...(flags.status ? { status: flags.status as TicketStatus } : {}),
           ...(flags.queue ? { queue: flags.queue as Queue } : {}),
           pageSize: int(flags['page-size'], '--page-size') ?? 20,
           ...(flags.page ? { nextPageToken: flags.page } : {}),
         });
-        for (const t of page.tickets) process.stdout.write(`${t.ticketId}  ${t.status.padEnd(15)} ${t.queue.padEnd(10)} ${t.topic.padEnd(10)} ${t.urgency.padEnd(8)} ${t.startedAt ?? ''}\n`);
+        for (const t of page.tickets)
+          process.stdout.write(
+            `${t.ticketId}  ${t.status.padEnd(15)} ${t.queue.padEnd(10)} ${t.topic.padEnd(10)} ${t.urgency.padEnd(8)} ${t.startedAt ?? ''}\n`,
+          );
         if (page.tickets.length === 0) process.stdout.write('no tickets\n');
         if (page.nextPageToken) process.stdout.write(`more: --page ${page.nextPageToken}\n`);
         return 0;
@@ -162,21 +207,30 @@ async function run(argv: string[]): Promise<number> {
       case 'approve': {
         const ticketId = id();
         const draftVersion = await versionFor(tickets, ticketId, flags);
-        say(await tickets.review(ticketId, { action: 'approve', draftVersion, reviewer }), `approved draft v${draftVersion}`);
+        say(
+          await tickets.review(ticketId, { action: 'approve', draftVersion, reviewer }),
+          `approved draft v${draftVersion}`,
+        );
         return 0;
       }
       case 'edit': {
         const ticketId = id();
         const text = readText(flags, 'text');
         const draftVersion = await versionFor(tickets, ticketId, flags);
-        say(await tickets.review(ticketId, { action: 'edit', draftVersion, reviewer, text }), `edited draft v${draftVersion}`);
+        say(
+          await tickets.review(ticketId, { action: 'edit', draftVersion, reviewer, text }),
+          `edited draft v${draftVersion}`,
+        );
         return 0;
       }
       case 'reject': {
         const ticketId = id();
         const reason = need(flags.reason, '--reason');
         const draftVersion = await versionFor(tickets, ticketId, flags);
-        say(await tickets.review(ticketId, { action: 'reject', draftVersion, reviewer, reason }), `rejected draft v${draftVersion}`);
+        say(
+          await tickets.review(ticketId, { action: 'reject', draftVersion, reviewer, reason }),
+          `rejected draft v${draftVersion}`,
+        );
         return 0;
       }
       case 'release':
@@ -184,24 +238,51 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       case 'sop': {
         const ticketId = id();
-        say(await tickets.provideSop(ticketId, { title: need(flags.title, '--title'), body: readText(flags, 'body'), author: flags.author ?? me() }), 'SOP provided');
+        say(
+          await tickets.provideSop(ticketId, {
+            title: need(flags.title, '--title'),
+            body: readText(flags, 'body'),
+            author: flags.author ?? me(),
+          }),
+          'SOP provided',
+        );
         return 0;
       }
       case 'feedback': {
-        const resolved = flags.resolved === undefined ? undefined : ['yes', 'true', 'y'].includes(flags.resolved) ? true : ['no', 'false', 'n'].includes(flags.resolved) ? false : undefined;
+        const resolved =
+          flags.resolved === undefined
+            ? undefined
+            : ['yes', 'true', 'y'].includes(flags.resolved)
+              ? true
+              : ['no', 'false', 'n'].includes(flags.resolved)
+                ? false
+                : undefined;
         if (flags.resolved !== undefined && resolved === undefined) throw new UsageError('--resolved takes yes or no');
         const rating = int(flags.rating, '--rating');
-        say(await tickets.sendFeedback(id(), { ...(resolved !== undefined ? { resolved } : {}), ...(rating ? { rating } : {}), comment: flags.comment ?? '' }), 'feedback sent');
+        say(
+          await tickets.sendFeedback(id(), {
+            ...(resolved !== undefined ? { resolved } : {}),
+            ...(rating ? { rating } : {}),
+            comment: flags.comment ?? '',
+          }),
+          'feedback sent',
+        );
         return 0;
       }
       case 'message':
         say(await tickets.addMessage(id(), { text: need(rest.slice(1).join(' '), 'message text') }), 'message added');
         return 0;
       case 'escalate':
-        say(await tickets.escalate(id(), { reason: need(flags.reason, '--reason'), by: flags.by ?? me() }), 'escalated');
+        say(
+          await tickets.escalate(id(), { reason: need(flags.reason, '--reason'), by: flags.by ?? me() }),
+          'escalated',
+        );
         return 0;
       case 'close':
-        say(await tickets.close(id(), { by: flags.by ?? me(), ...(flags.reason ? { reason: flags.reason } : {}) }), 'closed');
+        say(
+          await tickets.close(id(), { by: flags.by ?? me(), ...(flags.reason ? { reason: flags.reason } : {}) }),
+          'closed',
+        );
         return 0;
     }
     return 64;

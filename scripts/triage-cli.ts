@@ -9,13 +9,27 @@ import { modelFromConfig } from '../core/llm';
 import { triageFromConfig } from '../activities/triage/configured';
 import { processJsonLines } from './jsonl';
 
-const lineSchema = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1, 'query is empty').max(20_000) });
+const lineSchema = z.object({
+  id: z.union([z.string(), z.number()]),
+  query: z.string().min(1, 'query is empty').max(20_000),
+});
 
 async function main() {
   const cfg = config();
   const triage = await triageFromConfig(cfg, modelFromConfig(cfg));
   await processJsonLines(lineSchema, async ({ id, query }) => {
-    const r = await triage.triage({ ticketId: `cli-${String(id).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'x'}`, userId: 'cli', orgId: 'cli' }, query);
+    const r = await triage.triage(
+      {
+        ticketId: `cli-${
+          String(id)
+            .replace(/[^A-Za-z0-9_-]/g, '_')
+            .slice(0, 40) || 'x'
+        }`,
+        userId: 'cli',
+        orgId: 'cli',
+      },
+      query,
+    );
     return {
       id,
       intent: r.analysis.intent,

@@ -58,20 +58,33 @@ function writePages(names: Record<string, string>): void {
   }
 }
 
-export async function buildUi(opts: { quiet?: boolean } = {}): Promise<{ outDir: string; assets: Record<string, string> }> {
+export async function buildUi(
+  opts: { quiet?: boolean } = {},
+): Promise<{ outDir: string; assets: Record<string, string> }> {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const result = await esbuild.build(options);
   const assets = assetNames(result.metafile!);
   writePages(assets);
-  if (!opts.quiet) process.stdout.write(`ui built into ${path.relative(process.cwd(), outDir) || outDir}: ${Object.values(assets).join(', ')}\n`);
+  if (!opts.quiet)
+    process.stdout.write(
+      `ui built into ${path.relative(process.cwd(), outDir) || outDir}: ${Object.values(assets).join(', ')}\n`,
+    );
   return { outDir, assets };
 }
 
 async function watch(): Promise<void> {
   const ctx = await esbuild.context({
     ...options,
-    plugins: [{ name: 'pages', setup: (b) => b.onEnd((r) => { if (r.metafile) writePages(assetNames(r.metafile)); }) }],
+    plugins: [
+      {
+        name: 'pages',
+        setup: (b) =>
+          b.onEnd((r) => {
+            if (r.metafile) writePages(assetNames(r.metafile));
+          }),
+      },
+    ],
   });
   await ctx.watch();
   process.stdout.write('watching ui/src for changes\n');

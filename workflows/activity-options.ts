@@ -19,31 +19,60 @@ const DEAD_WORKER_NOTICED = '10 seconds';
 export const modelCallOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: DEAD_WORKER_NOTICED,
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
+  },
 };
 
 /** Drafting streams tokens and heartbeats while it does, so a stuck model is noticed long before the timeout. */
 export const draftingOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
+  },
 };
 
 export const toolOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: DEAD_WORKER_NOTICED,
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
+  },
 };
 
 /** Unlimited attempts: an event the workflow has counted must reach Kafka, however long the broker is away. */
 export const publishingOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: DEAD_WORKER_NOTICED,
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['TicketflowError:bad_input'] },
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: ['TicketflowError:bad_input'],
+  },
 };
 
 /** Short reads run as local activities (in the workflow task, no round trip through the server). */
 export const localLookupOptions: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
+  },
 };

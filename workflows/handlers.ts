@@ -7,7 +7,15 @@
  */
 import { condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { limits, openTicketUpdate, ticketActions, ticketStateQuery, type CloseInput, type MessageAck, type TicketAction } from './messages';
+import {
+  limits,
+  openTicketUpdate,
+  ticketActions,
+  ticketStateQuery,
+  type CloseInput,
+  type MessageAck,
+  type TicketAction,
+} from './messages';
 import type { Outbox } from './outbox';
 import type { TicketModel } from './ticket';
 import { fail, nowIso, parse } from './util';
@@ -53,10 +61,16 @@ export class Handlers {
       action: ticketActions.review,
       check: (d) => {
         const pending = s.pendingReview;
-        if (!pending || work.inbox.decision) throw fail(`no draft is waiting for review (status ${s.status}${s.awaiting ? `, waiting for ${s.awaiting}` : ''})`);
-        if (d.draftVersion !== pending.draftVersion) throw fail(`draft version ${d.draftVersion} is stale: the current draft is version ${pending.draftVersion}`);
+        if (!pending || work.inbox.decision)
+          throw fail(
+            `no draft is waiting for review (status ${s.status}${s.awaiting ? `, waiting for ${s.awaiting}` : ''})`,
+          );
+        if (d.draftVersion !== pending.draftVersion)
+          throw fail(`draft version ${d.draftVersion} is stale: the current draft is version ${pending.draftVersion}`);
         if (!pending.actions.includes(d.action)) {
-          throw fail(`${d.action} is not possible now (${pending.reason ?? s.status}); allowed: ${pending.actions.join(', ')}${pending.releasable ? ', release' : ''}`);
+          throw fail(
+            `${d.action} is not possible now (${pending.reason ?? s.status}); allowed: ${pending.actions.join(', ')}${pending.releasable ? ', release' : ''}`,
+          );
         }
       },
       record: (d) => {
@@ -68,7 +82,8 @@ export class Handlers {
     this.register({
       action: ticketActions.release,
       check: () => {
-        if (!s.pendingReview?.releasable || work.inbox.release || work.inbox.decision) throw fail(`nothing to release: the ticket is not held in the security queue (status ${s.status})`);
+        if (!s.pendingReview?.releasable || work.inbox.release || work.inbox.decision)
+          throw fail(`nothing to release: the ticket is not held in the security queue (status ${s.status})`);
       },
       record: (r) => {
         work.inbox.release = r;
@@ -90,12 +105,19 @@ export class Handlers {
     this.register({
       action: ticketActions.feedback,
       check: () => {
-        if (!['sent', 'resolved', 'verifying'].includes(s.status)) throw fail(`feedback is possible once a reply was sent and before the ticket closes (status ${s.status})`);
+        if (!['sent', 'resolved', 'verifying'].includes(s.status))
+          throw fail(`feedback is possible once a reply was sent and before the ticket closes (status ${s.status})`);
         if (s.feedback) throw fail('feedback was already given for this reply');
       },
       record: (f) => {
         s.feedback = f;
-        t.emit('message', { from: 'customer', kind: 'feedback', ...(f.resolved !== undefined ? { resolved: f.resolved } : {}), ...(f.rating ? { rating: f.rating } : {}), text: f.comment });
+        t.emit('message', {
+          from: 'customer',
+          kind: 'feedback',
+          ...(f.resolved !== undefined ? { resolved: f.resolved } : {}),
+          ...(f.rating ? { rating: f.rating } : {}),
+          text: f.comment,
+        });
       },
     });
     this.register({
@@ -104,7 +126,8 @@ export class Handlers {
         assertOpen();
         // The state (and so every snapshot and continue-as-new) carries the conversation: bound it.
         const count = s.messages.filter((x) => x.from === 'customer').length;
-        if (count >= limits.customerMessages) throw fail(`this ticket already holds ${count} customer messages (the limit); please open a new ticket`);
+        if (count >= limits.customerMessages)
+          throw fail(`this ticket already holds ${count} customer messages (the limit); please open a new ticket`);
       },
       record: (m) => {
         s.messages.push({ from: 'customer', text: m.text, at: nowIso(), ...(m.author ? { author: m.author } : {}) });
@@ -115,7 +138,8 @@ export class Handlers {
       action: ticketActions.escalate,
       check: () => {
         assertOpen();
-        if (s.escalated && s.queue === 'human_live') throw fail('the ticket is already with a person in the live queue');
+        if (s.escalated && s.queue === 'human_live')
+          throw fail('the ticket is already with a person in the live queue');
       },
       record: (e) => t.escalate(e),
     });

@@ -40,7 +40,11 @@ export class LoopOutbox implements Outbox {
         await publishing.publishEvents(batch);
         this.log.take(batch.length);
       } catch (err) {
-        log.error('events could not be published', { ticketId: this.ticketId, reason: failureMessage(err), seqs: batch.map((e) => e.seq) });
+        log.error('events could not be published', {
+          ticketId: this.ticketId,
+          reason: failureMessage(err),
+          seqs: batch.map((e) => e.seq),
+        });
         this.log.take(batch.length);
       } finally {
         this.publishing = false;
@@ -50,7 +54,12 @@ export class LoopOutbox implements Outbox {
 }
 
 /** Waits for `ready` (true) or the deadline (false); a new timer each time it wakes. */
-export async function legacyWaitUntil(ready: () => boolean, deadlineMs: number | undefined, canNeeded: () => boolean, onCan: () => never): Promise<boolean> {
+export async function legacyWaitUntil(
+  ready: () => boolean,
+  deadlineMs: number | undefined,
+  canNeeded: () => boolean,
+  onCan: () => never,
+): Promise<boolean> {
   for (;;) {
     if (ready()) return true;
     if (canNeeded()) onCan();

@@ -69,7 +69,11 @@ export class KickedOutbox implements Outbox {
       await publishing.publishEvents(batch);
     } catch (err) {
       // Only a non-retryable failure (a malformed event) gets here: drop it rather than block the ticket.
-      log.error('events could not be published', { ticketId: this.ticketId, reason: failureMessage(err), seqs: batch.map((e) => e.seq) });
+      log.error('events could not be published', {
+        ticketId: this.ticketId,
+        reason: failureMessage(err),
+        seqs: batch.map((e) => e.seq),
+      });
     } finally {
       this.inFlight -= 1;
       this.acknowledge(batch[batch.length - 1]!.seq);
@@ -85,6 +89,19 @@ export class KickedOutbox implements Outbox {
 }
 
 /** Alerts go to their own topic at once: the main loop awaits them (they are rare and must not be lost). */
-export async function sendAlert(s: Pick<Ticket, 'ticketId' | 'orgId'>, kind: Alert['kind'], data: Record<string, unknown>, queue?: string): Promise<void> {
-  await publishing.publishAlert({ v: 1, kind, ticketId: s.ticketId, orgId: s.orgId, ...(queue ? { queue } : {}), at: nowIso(), data });
+export async function sendAlert(
+  s: Pick<Ticket, 'ticketId' | 'orgId'>,
+  kind: Alert['kind'],
+  data: Record<string, unknown>,
+  queue?: string,
+): Promise<void> {
+  await publishing.publishAlert({
+    v: 1,
+    kind,
+    ticketId: s.ticketId,
+    orgId: s.orgId,
+    ...(queue ? { queue } : {}),
+    at: nowIso(),
+    data,
+  });
 }

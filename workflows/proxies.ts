@@ -1,7 +1,13 @@
 /** The activities as the workflow sees them (types only), one proxy per kind of timeout and retry. */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
-import { draftingOptions, localLookupOptions, modelCallOptions, publishingOptions, toolOptions } from './activity-options';
+import {
+  draftingOptions,
+  localLookupOptions,
+  modelCallOptions,
+  publishingOptions,
+  toolOptions,
+} from './activity-options';
 
 export const publishing = proxyActivities<TicketActivities>(publishingOptions);
 

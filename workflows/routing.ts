@@ -29,12 +29,21 @@ export function topicsOf(analysis: QueryAnalysis): Topic[] {
 const CREDENTIAL_KINDS: readonly string[] = ['token', 'aws_key', 'jwt', 'secret'];
 
 /** `credentialIsFact`: a credential the detectors found is contained whatever the confidence (issue 11). */
-export function needsSecurityProtocol(analysis: QueryAnalysis, security: SecurityMetadata, credentialIsFact = false): boolean {
+export function needsSecurityProtocol(
+  analysis: QueryAnalysis,
+  security: SecurityMetadata,
+  credentialIsFact = false,
+): boolean {
   if (credentialIsFact && security.extracted_entities.some((e) => CREDENTIAL_KINDS.includes(e.kind))) return true;
   return analysis.is_sensitive && security.confidence_score >= SECURITY_PROTOCOL_CONFIDENCE;
 }
 
-export function routeTicket(analysis: QueryAnalysis, security: SecurityMetadata, agentTopics: readonly Topic[], opts: { credentialIsFact?: boolean } = {}): RoutingDecision {
+export function routeTicket(
+  analysis: QueryAnalysis,
+  security: SecurityMetadata,
+  agentTopics: readonly Topic[],
+  opts: { credentialIsFact?: boolean } = {},
+): RoutingDecision {
   const topics = topicsOf(analysis);
   const withAgent = topics.filter((t) => agentTopics.includes(t));
   const withoutAgent = topics.filter((t) => !agentTopics.includes(t));
@@ -52,7 +61,8 @@ export function routeTicket(analysis: QueryAnalysis, security: SecurityMetadata,
 
 /** Why a ticket went to the live queue, in the words the console shows. */
 export function humanLiveReason(analysis: QueryAnalysis): string {
-  if (analysis.manipulation === true) return 'text aimed at the system (instructions, role play): a person answers, nothing is done on its word';
+  if (analysis.manipulation === true)
+    return 'text aimed at the system (instructions, role play): a person answers, nothing is done on its word';
   return `topic ${analysis.topic === 'unknown' ? 'unknown' : 'without a domain agent'}: a person answers`;
 }
 

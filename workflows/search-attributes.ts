@@ -12,4 +12,10 @@ export const ticketQueueKey = defineSearchAttributeKey('TicketQueue', SearchAttr
 /** Whose ticket it is (the customer's user id): set once when the ticket starts, never upserted by the workflow. */
 export const ticketCustomerKey = defineSearchAttributeKey('TicketCustomer', SearchAttributeType.KEYWORD);
 
-export const ticketSearchAttributeKeys = [ticketStatusKey, ticketTopicKey, ticketUrgencyKey, ticketQueueKey, ticketCustomerKey];
+export const ticketSearchAttributeKeys = [
+  ticketStatusKey,
+  ticketTopicKey,
+  ticketUrgencyKey,
+  ticketQueueKey,
+  ticketCustomerKey,
+];

@@ -3,14 +3,33 @@
  * the phase loop, and continue-as-new. The phases are in steps/, the ticket's state and its transitions in
  * ticket.ts, the messages in handlers.ts. No I/O here: every model call, tool, store and publish is an activity.
  */
-import { ActivityFailure, CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { Handlers } from './handlers';
 import { LoopOutbox } from './legacy';
 import type { CloseInput } from './messages';
 import { KickedOutbox, type Outbox } from './outbox';
 import { PATCHES } from './patches';
 import { stepActivities } from './proxies';
-import { DEFAULT_DURATIONS, DEFAULT_MAX_MESSAGES_PER_RUN, DEFAULT_MAX_REDRAFTS, initialState, initialWork, type Phase, type Ticket, type TicketInput, type TicketOutcome } from './state';
+import {
+  DEFAULT_DURATIONS,
+  DEFAULT_MAX_MESSAGES_PER_RUN,
+  DEFAULT_MAX_REDRAFTS,
+  initialState,
+  initialWork,
+  type Phase,
+  type Ticket,
+  type TicketInput,
+  type TicketOutcome,
+} from './state';
 import { automationFailed, steps, type StepContext } from './steps';
 import { TicketModel } from './ticket';
 import { nowIso, stripUndefined } from './util';
@@ -31,12 +50,25 @@ class TicketRun {
     // First, before any command: which shape this run was recorded with.
     const legacy = !patched(PATCHES.kickedOutbox);
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
-    const t = new TicketModel(input.carried?.state ?? initialState(input, nowIso()), input.carried?.work ?? initialWork(), durations.reviewSlaMs);
+    const t = new TicketModel(
+      input.carried?.state ?? initialState(input, nowIso()),
+      input.carried?.work ?? initialWork(),
+      durations.reviewSlaMs,
+    );
     const outbox: Outbox = legacy ? new LoopOutbox(t.s.ticketId, t.log) : new KickedOutbox(t.s.ticketId, t.log);
     this.maxMessagesPerRun = input.maxMessagesPerRun ?? DEFAULT_MAX_MESSAGES_PER_RUN;
     const waits = new Waits(t, outbox, legacy, () => this.shouldContinueAsNew());
     const act = stepActivities(() => outbox.kick());
-    this.c = { t, input, outbox, act, waits, legacy, durations, maxRedrafts: input.maxRedrafts ?? DEFAULT_MAX_REDRAFTS };
+    this.c = {
+      t,
+      input,
+      outbox,
+      act,
+      waits,
+      legacy,
+      durations,
+      maxRedrafts: input.maxRedrafts ?? DEFAULT_MAX_REDRAFTS,
+    };
     this.handlers = new Handlers(t, outbox, {
       requestClose: (req) => {
         this.closeRequest = req;
@@ -63,7 +95,8 @@ class TicketRun {
       if (!isCancellation(err)) throw err;
       // Cancelling the workflow, or a close request, ends the ticket cleanly as closed.
       await CancellationScope.nonCancellable(async () => {
-        if (t.log.reservedSeq !== null) t.log.fill(t.log.reservedSeq, 'error', { reason: 'drafting cancelled: the ticket was closed' }, nowIso());
+        if (t.log.reservedSeq !== null)
+          t.log.fill(t.log.reservedSeq, 'error', { reason: 'drafting cancelled: the ticket was closed' }, nowIso());
         t.close(this.closeRequest?.reason ?? 'cancelled', this.closeRequest?.by ?? 'system');
       });
     } finally {
@@ -71,7 +104,13 @@ class TicketRun {
     }
     await CancellationScope.nonCancellable(() => this.quiesce('end'));
     const s = t.s;
-    return { ticketId: s.ticketId, status: s.status, lastSeq: s.lastSeq, closeReason: s.closeReason, verdict: s.verdict };
+    return {
+      ticketId: s.ticketId,
+      status: s.status,
+      lastSeq: s.lastSeq,
+      closeReason: s.closeReason,
+      verdict: s.verdict,
+    };
   }
 
   private async phases(): Promise<void> {

@@ -15,7 +15,11 @@ import type { Awaiting, PendingReview, Phase, Ticket, WorkState } from './state'
 import { fail, nowIso, nowMs } from './util';
 
 /** What triage leaves: every later phase may rely on it. */
-export type Triaged = Ticket & { analysis: NonNullable<Ticket['analysis']>; security: NonNullable<Ticket['security']>; routing: RoutingDecision };
+export type Triaged = Ticket & {
+  analysis: NonNullable<Ticket['analysis']>;
+  security: NonNullable<Ticket['security']>;
+  routing: RoutingDecision;
+};
 /** What drafting leaves (a person's edit counts as a draft). */
 export type Drafted = Ticket & { draft: NonNullable<Ticket['draft']> };
 /** What a decision to send leaves. */
@@ -97,7 +101,15 @@ export class TicketModel {
 
   ack(): MessageAck {
     const s = this.s;
-    return { accepted: true, ticketId: s.ticketId, status: s.status, queue: s.queue, awaiting: s.awaiting, lastSeq: s.lastSeq, draftVersion: s.draft?.version ?? null };
+    return {
+      accepted: true,
+      ticketId: s.ticketId,
+      status: s.status,
+      queue: s.queue,
+      awaiting: s.awaiting,
+      lastSeq: s.lastSeq,
+      draftVersion: s.draft?.version ?? null,
+    };
   }
 
   // ---------------------------------------------------------------- waits for people
@@ -111,7 +123,14 @@ export class TicketModel {
     this.work.reviewDueAt = due;
     this.work.slaBreachedVersion = null;
     this.setStatus(status, p.queue);
-    this.emit('review_requested', { draftVersion: p.draftVersion, actions: p.actions, releasable: p.releasable, queue: p.queue, dueAt: s.pendingReview.dueAt, ...(p.reason ? { reason: p.reason } : {}) });
+    this.emit('review_requested', {
+      draftVersion: p.draftVersion,
+      actions: p.actions,
+      releasable: p.releasable,
+      queue: p.queue,
+      dueAt: s.pendingReview.dueAt,
+      ...(p.reason ? { reason: p.reason } : {}),
+    });
   }
 
   /** A decision was taken for the pending review: no second one for the same draft while it is applied. */
@@ -133,7 +152,11 @@ export class TicketModel {
   /** A person writes the reply: unknown topics, guardrail violations, the redraft limit, reopened tickets, failures. */
   enterHuman(reason: string, queue: Queue, status: TicketStatus): Phase {
     const q = this.s.escalated && queue !== 'reopened' ? 'human_live' : queue;
-    this.openReview({ draftVersion: this.humanDraftVersion(), actions: ['edit'], releasable: false, queue: q, reason }, 'human', status);
+    this.openReview(
+      { draftVersion: this.humanDraftVersion(), actions: ['edit'], releasable: false, queue: q, reason },
+      'human',
+      status,
+    );
     return 'human';
   }
 
@@ -163,7 +186,14 @@ export class TicketModel {
   sopSaved(topic: string, sop: { id: string; title: string }, by: string): void {
     this.s.sopNeededFor = null;
     this.stopAwaiting();
-    this.emit('message', { from: 'system', kind: 'sop_provided', topic, sopId: sop.id, by, text: `SOP "${sop.title}" saved` });
+    this.emit('message', {
+      from: 'system',
+      kind: 'sop_provided',
+      topic,
+      sopId: sop.id,
+      by,
+      text: `SOP "${sop.title}" saved`,
+    });
     this.setStatus('investigating', 'none');
   }
 
@@ -217,7 +247,13 @@ export class TicketModel {
     const pending = s.pendingReview;
     s.urgency = raise(s.urgency);
     const reason = `review SLA of ${Math.round(this.reviewSlaMs / 60_000)} min lapsed`;
-    s.reviewHistory.push({ action: 'sla_breached', reviewer: 'system', at: nowIso(), ...(pending ? { draftVersion: pending.draftVersion } : {}), reason });
+    s.reviewHistory.push({
+      action: 'sla_breached',
+      reviewer: 'system',
+      at: nowIso(),
+      ...(pending ? { draftVersion: pending.draftVersion } : {}),
+      reason,
+    });
     s.escalations.push({ reason, by: 'sla', at: nowIso() });
     this.work.slaBreachedVersion = pending?.draftVersion ?? null;
     this.setStatus(s.status, s.queue);
@@ -236,4 +272,3 @@ export class TicketModel {
     this.work.phase = 'done';
   }
 }
-

@@ -16,13 +16,18 @@ export function fail(message: string, type: 'TicketRejected' | 'BadInput' = 'Tic
 }
 
 interface SafeParser<T> {
-  safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  safeParse(
+    v: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
 export function parse<T>(schema: SafeParser<T>, raw: unknown): T {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  throw fail(r.error.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; '), 'BadInput');
+  throw fail(
+    r.error.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; '),
+    'BadInput',
+  );
 }
 
 export function failureMessage(err: unknown): string {

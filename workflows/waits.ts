@@ -39,10 +39,12 @@ export class Waits {
     let lapsed = false;
     const timer = new CancellationScope();
     if (deadlineMs !== undefined) {
-      void timer.run(() => sleep(deadlineMs - nowMs())).then(
-        () => (lapsed = true),
-        () => undefined,
-      );
+      void timer
+        .run(() => sleep(deadlineMs - nowMs()))
+        .then(
+          () => (lapsed = true),
+          () => undefined,
+        );
     }
     try {
       await condition(() => ready() || lapsed || this.canNeeded());
@@ -59,7 +61,10 @@ export class Waits {
     const { work, s } = this.t;
     const inbox = work.inbox;
     for (;;) {
-      const got = await this.until(() => inbox.decision !== null || inbox.release !== null, work.reviewDueAt ?? undefined);
+      const got = await this.until(
+        () => inbox.decision !== null || inbox.release !== null,
+        work.reviewDueAt ?? undefined,
+      );
       const { decision, release } = inbox;
       if (decision) {
         inbox.decision = null;
@@ -72,7 +77,12 @@ export class Waits {
       if (got) continue;
       work.reviewDueAt = null;
       const breach = this.t.slaBreached();
-      await sendAlert(s, 'review_sla_breached', { reason: breach.reason, urgency: s.urgency, draftVersion: breach.draftVersion }, s.queue);
+      await sendAlert(
+        s,
+        'review_sla_breached',
+        { reason: breach.reason, urgency: s.urgency, draftVersion: breach.draftVersion },
+        s.queue,
+      );
     }
   }
 }

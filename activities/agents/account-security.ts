@@ -12,7 +12,9 @@ import { createToolbox } from './toolbox';
 import { sopSteps } from './sop-steps';
 
 export function createAccountSecurityAgent(deps: { db: ToolStore; security: SecurityTools; logs: LogSearch }) {
-  const ipsOfUser = deps.db.prepare('SELECT DISTINCT ip FROM audit_events WHERE user_id = ? AND ip IS NOT NULL ORDER BY at DESC LIMIT 5');
+  const ipsOfUser = deps.db.prepare(
+    'SELECT DISTINCT ip FROM audit_events WHERE user_id = ? AND ip IS NOT NULL ORDER BY at DESC LIMIT 5',
+  );
 
   return async function investigate(ctx: TicketContext, sop: Sop, redactedText: string): Promise<Findings> {
     const box = createToolbox(sop, {
@@ -27,7 +29,12 @@ export function createAccountSecurityAgent(deps: { db: ToolStore; security: Secu
       },
       log_search: (input): ToolRun => {
         const found = deps.logs.search({ file: 'auth.log', pattern: String(input.pattern) });
-        return { tool: 'log_search', ok: true, summary: `${found.lines.length} matching audit log line(s)`, output: found };
+        return {
+          tool: 'log_search',
+          ok: true,
+          summary: `${found.lines.length} matching audit log line(s)`,
+          output: found,
+        };
       },
     });
 
@@ -35,21 +42,39 @@ export function createAccountSecurityAgent(deps: { db: ToolStore; security: Secu
     if (box.allowed('ip_reputation')) await box.call('ip_reputation', {});
     if (box.allowed('log_search')) await box.call('log_search', { pattern: `user=${ctx.userId}` });
 
-    const events = box.runs.flatMap((r) => ((r.output.events as { action: string }[] | undefined) ?? []).map((e) => e.action));
-    const hostile = box.runs.flatMap((r) => ((r.output.results as { action: string; ip: string }[] | undefined) ?? []).filter((x) => x.action === 'block' || x.action === 'challenge'));
-    const takeoverSigns = events.filter((a) => /two_factor\.disabled|ssh_key\.added|oauth_app\.authorized|login\.new_ip|personal_access_token\.created/.test(a));
+    const events = box.runs.flatMap((r) =>
+      ((r.output.events as { action: string }[] | undefined) ?? []).map((e) => e.action),
+    );
+    const hostile = box.runs.flatMap((r) =>
+      ((r.output.results as { action: string; ip: string }[] | undefined) ?? []).filter(
+        (x) => x.action === 'block' || x.action === 'challenge',
+      ),
+    );
+    const takeoverSigns = events.filter((a) =>
+      /two_factor\.disabled|ssh_key\.added|oauth_app\.authorized|login\.new_ip|personal_access_token\.created/.test(a),
+    );
     const credentialPasted = /\[REDACTED_(GITHUB_TOKEN|AWS_KEY|JWT|SECRET)\]/.test(redactedText);
 
     const parts = [`Followed SOP "${sop.title}".`];
     if (events.length) parts.push(`Recent security events: ${events.join(', ')}.`);
     if (hostile.length) parts.push(`Risky addresses: ${hostile.map((h) => `${h.ip} (${h.action})`).join(', ')}.`);
-    if (credentialPasted) parts.push('The ticket contained a credential; it was redacted and is handled by the security protocol (revocation).');
+    if (credentialPasted)
+      parts.push(
+        'The ticket contained a credential; it was redacted and is handled by the security protocol (revocation).',
+      );
     if (!box.runs.length) parts.push('The SOP allows no tools; steps are for a person to carry out.');
 
     let needsHuman: string | undefined;
     if (sop.id === 'as-account-takeover' || (takeoverSigns.length && hostile.length)) {
-      needsHuman = 'possible account takeover: a person must verify the customer\'s identity before access is restored';
+      needsHuman = "possible account takeover: a person must verify the customer's identity before access is restored";
     }
-    return { topic: 'A&S', sopId: sop.id, summary: parts.join(' '), steps: sopSteps(sop), toolRuns: box.runs, needsHuman };
+    return {
+      topic: 'A&S',
+      sopId: sop.id,
+      summary: parts.join(' '),
+      steps: sopSteps(sop),
+      toolRuns: box.runs,
+      needsHuman,
+    };
   };
 }

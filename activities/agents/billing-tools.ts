@@ -9,7 +9,15 @@ import type { ToolStore } from '../security/store';
 export const transactionIdSchema = z.string().regex(/^txn_[A-Za-z0-9]{4,32}$/, 'a transaction id like txn_12345');
 
 export type Verification =
-  | { ok: true; id: string; amountCents: number; currency: string; description: string; createdAt: string; refundedByThisTicket?: true }
+  | {
+      ok: true;
+      id: string;
+      amountCents: number;
+      currency: string;
+      description: string;
+      createdAt: string;
+      refundedByThisTicket?: true;
+    }
   | { ok: false; id: string; reason: 'unknown' | 'not_yours' | 'already_refunded' | 'malformed' };
 
 interface TxnRow {
@@ -25,13 +33,21 @@ interface TxnRow {
 
 export function createBillingTools(db: ToolStore) {
   const get = db.prepare('SELECT * FROM transactions WHERE id = ?');
-  const markRefunded = db.prepare('UPDATE transactions SET refunded_at = ?, refund_ticket = ? WHERE id = ? AND refunded_at IS NULL');
+  const markRefunded = db.prepare(
+    'UPDATE transactions SET refunded_at = ?, refund_ticket = ? WHERE id = ? AND refunded_at IS NULL',
+  );
   const limit = db.prepare('SELECT limit_cents, spent_cents FROM spending_limits WHERE org_id = ?');
   // Same customer, amount, currency and plan (the description on stores without a plan), inside the window.
   const sameCharge = `user_id = @user AND id <> @id AND amount_cents = @amount AND currency = @currency AND COALESCE(plan, description) = @plan`;
-  const earlierCopy = db.prepare(`SELECT id FROM transactions WHERE ${sameCharge} AND created_at >= @from AND (created_at < @at OR (created_at = @at AND id < @id)) ORDER BY created_at, id LIMIT 1`);
-  const laterCopies = db.prepare(`SELECT id FROM transactions WHERE ${sameCharge} AND created_at <= @to AND (created_at > @at OR (created_at = @at AND id > @id)) ORDER BY created_at, id`);
-  const refundedBy = db.prepare('SELECT COALESCE(SUM(amount_cents), 0) AS cents FROM transactions WHERE refund_ticket = ?');
+  const earlierCopy = db.prepare(
+    `SELECT id FROM transactions WHERE ${sameCharge} AND created_at >= @from AND (created_at < @at OR (created_at = @at AND id < @id)) ORDER BY created_at, id LIMIT 1`,
+  );
+  const laterCopies = db.prepare(
+    `SELECT id FROM transactions WHERE ${sameCharge} AND created_at <= @to AND (created_at > @at OR (created_at = @at AND id > @id)) ORDER BY created_at, id`,
+  );
+  const refundedBy = db.prepare(
+    'SELECT COALESCE(SUM(amount_cents), 0) AS cents FROM transactions WHERE refund_ticket = ?',
+  );
 
   /**
    * `ticketId`: a refund this same ticket already made counts as verified, so an investigation retried after
@@ -44,7 +60,15 @@ export function createBillingTools(db: ToolStore) {
     if (row.user_id !== userId) return { ok: false, id, reason: 'not_yours' };
     const mine = row.refunded_at !== null && ticketId !== undefined && row.refund_ticket === ticketId;
     if (row.refunded_at && !mine) return { ok: false, id, reason: 'already_refunded' };
-    return { ok: true, id, amountCents: row.amount_cents, currency: row.currency, description: row.description, createdAt: row.created_at, ...(mine ? { refundedByThisTicket: true as const } : {}) };
+    return {
+      ok: true,
+      id,
+      amountCents: row.amount_cents,
+      currency: row.currency,
+      description: row.description,
+      createdAt: row.created_at,
+      ...(mine ? { refundedByThisTicket: true as const } : {}),
+    };
   }
 
   const refund = db.transaction((userId: string, id: string, ticketId: string) => {
@@ -87,7 +111,9 @@ export function createBillingTools(db: ToolStore) {
     refund: (userId: string, id: string, ticketId: string) => refund(userId, id, ticketId),
     spendingLimit(orgId: string) {
       const row = limit.get(orgId) as { limit_cents: number; spent_cents: number } | undefined;
-      return row ? { known: true, limitCents: row.limit_cents, spentCents: row.spent_cents } : { known: false, limitCents: 0, spentCents: 0 };
+      return row
+        ? { known: true, limitCents: row.limit_cents, spentCents: row.spent_cents }
+        : { known: false, limitCents: 0, spentCents: 0 };
     },
   };
 }

@@ -22,11 +22,25 @@ function refundTool(tools: BillingTools, rules: ActionRules, ctx: TicketContext)
       if (!v.ok) return { refuse: `${v.id} not verified: ${v.reason}` };
       const duplicateOf = tools.duplicateOf(v.id, rules.duplicateWindowMs);
       const refunded = tools.ticketRefundedCents(ctx.ticketId) - (v.refundedByThisTicket ? v.amountCents : 0);
-      return { target: v.id, amountCents: v.amountCents, currency: v.currency, chargedAt: v.createdAt, ticketRefundedCents: refunded, ...(duplicateOf ? { duplicateOf } : {}) };
+      return {
+        target: v.id,
+        amountCents: v.amountCents,
+        currency: v.currency,
+        chargedAt: v.createdAt,
+        ticketRefundedCents: refunded,
+        ...(duplicateOf ? { duplicateOf } : {}),
+      };
     },
     run(input): ToolRun {
       const r = tools.refund(ctx.userId, String(input.id), ctx.ticketId);
-      return { tool: 'refund', ok: r.refunded, summary: r.refunded ? `refunded ${r.id} (${r.amountCents / 100} ${r.currency})` : `refund of ${r.id} refused: ${r.reason}`, output: r };
+      return {
+        tool: 'refund',
+        ok: r.refunded,
+        summary: r.refunded
+          ? `refunded ${r.id} (${r.amountCents / 100} ${r.currency})`
+          : `refund of ${r.id} refused: ${r.reason}`,
+        output: r,
+      };
     },
   };
 }
@@ -35,14 +49,36 @@ function refundTool(tools: BillingTools, rules: ActionRules, ctx: TicketContext)
  * The ids to ask the policy about. For a duplicate charge, a named id that has later copies is an original:
  * it is kept, and a copy the customer did not name is only reported (no side effect on an id nobody asked about).
  */
-function refundTargets(tools: BillingTools, rules: ActionRules, sop: Sop, verified: string[]): { targets: string[]; originals: string[]; unnamedCopies: string[] } {
+function refundTargets(
+  tools: BillingTools,
+  rules: ActionRules,
+  sop: Sop,
+  verified: string[],
+): { targets: string[]; originals: string[]; unnamedCopies: string[] } {
   if (sop.id !== 'billing-duplicate-charge') return { targets: verified, originals: [], unnamedCopies: [] };
-  const originals = verified.filter((id) => tools.duplicateOf(id, rules.duplicateWindowMs) === undefined && tools.laterCopies(id, rules.duplicateWindowMs).length > 0);
-  const unnamedCopies = originals.flatMap((id) => tools.laterCopies(id, rules.duplicateWindowMs)).filter((id) => !verified.includes(id));
-  return { targets: verified.filter((id) => !originals.includes(id)), originals, unnamedCopies: [...new Set(unnamedCopies)] };
+  const originals = verified.filter(
+    (id) =>
+      tools.duplicateOf(id, rules.duplicateWindowMs) === undefined &&
+      tools.laterCopies(id, rules.duplicateWindowMs).length > 0,
+  );
+  const unnamedCopies = originals
+    .flatMap((id) => tools.laterCopies(id, rules.duplicateWindowMs))
+    .filter((id) => !verified.includes(id));
+  return {
+    targets: verified.filter((id) => !originals.includes(id)),
+    originals,
+    unnamedCopies: [...new Set(unnamedCopies)],
+  };
 }
 
-async function refunds(box: Toolbox, tools: BillingTools, rules: ActionRules, sop: Sop, ids: string[], parts: string[]): Promise<string | undefined> {
+async function refunds(
+  box: Toolbox,
+  tools: BillingTools,
+  rules: ActionRules,
+  sop: Sop,
+  ids: string[],
+  parts: string[],
+): Promise<string | undefined> {
   const verified: string[] = [];
   for (const id of ids) {
     const run = box.allowed('verify_transaction') ? await box.call('verify_transaction', { id }) : undefined;
@@ -51,13 +87,18 @@ async function refunds(box: Toolbox, tools: BillingTools, rules: ActionRules, so
   const { targets, originals, unnamedCopies } = refundTargets(tools, rules, sop, verified);
   if (box.allowed('refund')) for (const id of targets) await box.call('refund', { id });
   const refunded = box.runs.filter((r) => r.tool === 'refund' && r.ok).length;
-  parts.push(`${verified.length} of ${ids.length} transaction(s) verified; ${refunded} refunded; ${box.proposals.length} proposed for a person's confirmation.`);
+  parts.push(
+    `${verified.length} of ${ids.length} transaction(s) verified; ${refunded} refunded; ${box.proposals.length} proposed for a person's confirmation.`,
+  );
   if (originals.length) parts.push(`Kept the original charge(s): ${originals.join(', ')}.`);
   if (unnamedCopies.length) parts.push(`Later copies the customer did not name: ${unnamedCopies.join(', ')}.`);
-  if (verified.length < ids.length) return 'a transaction id did not check out against the customer\'s account';
-  if (box.proposals.length) return `a refund waits for a person's confirmation (${box.proposals.map((p) => `${p.target}: ${p.reason}`).join('; ')})`;
-  if (unnamedCopies.length) return `a later copy the customer did not name (${unnamedCopies.join(', ')}): a person confirms it is the duplicate`;
-  if (sop.id === 'billing-duplicate-charge' && targets.length === 0) return 'no later copy of a verified charge: a person should confirm the duplicate';
+  if (verified.length < ids.length) return "a transaction id did not check out against the customer's account";
+  if (box.proposals.length)
+    return `a refund waits for a person's confirmation (${box.proposals.map((p) => `${p.target}: ${p.reason}`).join('; ')})`;
+  if (unnamedCopies.length)
+    return `a later copy the customer did not name (${unnamedCopies.join(', ')}): a person confirms it is the duplicate`;
+  if (sop.id === 'billing-duplicate-charge' && targets.length === 0)
+    return 'no later copy of a verified charge: a person should confirm the duplicate';
   return undefined;
 }
 
@@ -68,7 +109,14 @@ export function createBillingAgent(tools: BillingTools, rules: ActionRules) {
       {
         verify_transaction: (input): ToolRun => {
           const v = tools.verifyTransaction(ctx.userId, String(input.id), ctx.ticketId);
-          return { tool: 'verify_transaction', ok: v.ok, summary: v.ok ? `${v.id} verified (${v.amountCents / 100} ${v.currency}, ${v.description})` : `${v.id} not verified: ${v.reason}`, output: v };
+          return {
+            tool: 'verify_transaction',
+            ok: v.ok,
+            summary: v.ok
+              ? `${v.id} verified (${v.amountCents / 100} ${v.currency}, ${v.description})`
+              : `${v.id} not verified: ${v.reason}`,
+            output: v,
+          };
         },
         refund: refundTool(tools, rules, ctx),
         spending_limit: (): ToolRun => {
@@ -76,7 +124,9 @@ export function createBillingAgent(tools: BillingTools, rules: ActionRules) {
           return {
             tool: 'spending_limit',
             ok: l.known,
-            summary: l.known ? `spending limit ${l.limitCents / 100} USD, spent ${l.spentCents / 100} USD (${Math.round((100 * l.spentCents) / Math.max(1, l.limitCents))}%)` : 'no spending limit on file for this organization',
+            summary: l.known
+              ? `spending limit ${l.limitCents / 100} USD, spent ${l.spentCents / 100} USD (${Math.round((100 * l.spentCents) / Math.max(1, l.limitCents))}%)`
+              : 'no spending limit on file for this organization',
             output: l,
           };
         },
@@ -100,6 +150,14 @@ export function createBillingAgent(tools: BillingTools, rules: ActionRules) {
       } else needsHuman = await refunds(box, tools, rules, sop, ids, parts);
     }
     if (!box.runs.length && !needsHuman) parts.push('The SOP allows no tools; steps are for a person to carry out.');
-    return { topic: 'Billing', sopId: sop.id, summary: parts.join(' '), steps: sopSteps(sop), toolRuns: box.runs, ...(box.proposals.length ? { proposals: box.proposals } : {}), needsHuman };
+    return {
+      topic: 'Billing',
+      sopId: sop.id,
+      summary: parts.join(' '),
+      steps: sopSteps(sop),
+      toolRuns: box.runs,
+      ...(box.proposals.length ? { proposals: box.proposals } : {}),
+      needsHuman,
+    };
   };
 }

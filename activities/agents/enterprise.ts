@@ -12,7 +12,8 @@ export function createEnterpriseAgent(db: ToolStore) {
     topic: 'Enterprise',
     tools: createEnterpriseTools(db),
     needsHuman(runs) {
-      const leavers = outputOf<{ failedDeprovisions: string[] }>(runs, 'scim_provisioning_log')?.failedDeprovisions ?? [];
+      const leavers =
+        outputOf<{ failedDeprovisions: string[] }>(runs, 'scim_provisioning_log')?.failedDeprovisions ?? [];
       if (!leavers.length) return undefined;
       return `SCIM deprovisioning failed for ${leavers.length} account(s): they may still have access; an enterprise owner must remove them`;
     },

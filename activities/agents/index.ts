@@ -19,10 +19,23 @@ import { createShotGunAgent } from './shotgun';
 import { createWorkersAgent } from './workers';
 
 /** The topics with an agent, known without opening a store (the routing measurement reads it). */
-export const AGENT_TOPICS = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse'] as const satisfies readonly Topic[];
+export const AGENT_TOPICS = [
+  'A&S',
+  'Billing',
+  'Enterprise',
+  'DevSupport',
+  'Workers',
+  'ShotGun',
+  'Discourse',
+] as const satisfies readonly Topic[];
 type AgentTopic = (typeof AGENT_TOPICS)[number];
 
-export function createDomainAgents(deps: { db: ToolStore; security: SecurityTools; logs: LogSearch; actionRules: ActionRules }): DomainAgents {
+export function createDomainAgents(deps: {
+  db: ToolStore;
+  security: SecurityTools;
+  logs: LogSearch;
+  actionRules: ActionRules;
+}): DomainAgents {
   const agents: Record<AgentTopic, ReturnType<typeof createBillingAgent>> = {
     'A&S': createAccountSecurityAgent(deps),
     Billing: createBillingAgent(createBillingTools(deps.db), deps.actionRules),
@@ -38,7 +51,13 @@ export function createDomainAgents(deps: { db: ToolStore; security: SecurityTool
       const agent = (AGENT_TOPICS as readonly Topic[]).includes(topic) ? agents[topic as AgentTopic] : undefined;
       if (!agent) throw new TicketflowError('bad_input', `no domain agent for ${topic}: route the ticket to a person`);
       const findings = await agent(ctx, sop, redactedText);
-      createLogger('agents', { ticketId: ctx.ticketId }).info('investigated', { topic, sop: sop.id, tools: findings.toolRuns.map((r) => `${r.tool}:${r.ok}`), proposals: findings.proposals?.map((p) => p.id), needsHuman: findings.needsHuman });
+      createLogger('agents', { ticketId: ctx.ticketId }).info('investigated', {
+        topic,
+        sop: sop.id,
+        tools: findings.toolRuns.map((r) => `${r.tool}:${r.ok}`),
+        proposals: findings.proposals?.map((p) => p.id),
+        needsHuman: findings.needsHuman,
+      });
       return findings;
     },
   };

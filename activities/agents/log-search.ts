@@ -14,7 +14,11 @@ import { TicketflowError } from '../../core/errors';
 import { redact } from '../../core/pii';
 
 export const logSearchInputSchema = z.strictObject({
-  file: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'a plain file name inside the audit folder'),
+  file: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9._-]+$/, 'a plain file name inside the audit folder'),
   pattern: z.string().min(2).max(200),
   limit: z.number().int().min(1).max(50).default(20),
 });
@@ -40,13 +44,19 @@ export function createLogSearch(auditDir: string): LogSearch {
     root,
     search(raw) {
       const parsed = logSearchInputSchema.safeParse(raw);
-      if (!parsed.success) throw new TicketflowError('policy', `log search refused: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      if (!parsed.success)
+        throw new TicketflowError(
+          'policy',
+          `log search refused: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+        );
       const { file, pattern, limit } = parsed.data;
       const target = path.resolve(root, file);
-      if (path.dirname(target) !== root) throw new TicketflowError('policy', 'log search refused: outside the audit folder');
+      if (path.dirname(target) !== root)
+        throw new TicketflowError('policy', 'log search refused: outside the audit folder');
       if (!fs.existsSync(target)) throw new TicketflowError('not_found', `no audit log named ${file}`);
       const real = fs.realpathSync(target);
-      if (path.dirname(real) !== root) throw new TicketflowError('policy', 'log search refused: the file links outside the audit folder');
+      if (path.dirname(real) !== root)
+        throw new TicketflowError('policy', 'log search refused: the file links outside the audit folder');
       const lines = fs
         .readFileSync(real, 'utf8')
         .split('\n')

@@ -42,7 +42,14 @@ export function createTeamAgent(spec: TeamAgentSpec) {
     const parts = [`Followed SOP "${sop.title}".`, ...box.runs.map((r) => `${r.summary}.`)];
     if (!box.runs.length) parts.push('The SOP allows no tools; steps are for a person to carry out.');
     const needsHuman = spec.needsHuman?.(box.runs, sop);
-    return { topic: spec.topic, sopId: sop.id, summary: parts.join(' '), steps: sopSteps(sop), toolRuns: box.runs, ...(needsHuman ? { needsHuman } : {}) };
+    return {
+      topic: spec.topic,
+      sopId: sop.id,
+      summary: parts.join(' '),
+      steps: sopSteps(sop),
+      toolRuns: box.runs,
+      ...(needsHuman ? { needsHuman } : {}),
+    };
   };
 }
 
@@ -52,7 +59,12 @@ const MINUTE = 60_000;
 export function relative(iso: string, now = Date.now()): string {
   const minutes = Math.round((Date.parse(iso) - now) / MINUTE);
   const abs = Math.abs(minutes);
-  const span = abs >= 48 * 60 ? `${Math.round(abs / (24 * 60))} day(s)` : abs >= 120 ? `${Math.round(abs / 60)} hour(s)` : `${abs} min`;
+  const span =
+    abs >= 48 * 60
+      ? `${Math.round(abs / (24 * 60))} day(s)`
+      : abs >= 120
+        ? `${Math.round(abs / 60)} hour(s)`
+        : `${abs} min`;
   return minutes < 0 ? `${span} ago` : `in ${span}`;
 }
 

@@ -20,7 +20,14 @@ export interface EffectTool {
 }
 
 /** Tools that change something: they must come as EffectTools. */
-export const SIDE_EFFECT_TOOLS: ReadonlySet<string> = new Set(['refund', 'revoke_tokens', 'lock_account', 'reset_2fa', 'change_email', 'change_spending_limit']);
+export const SIDE_EFFECT_TOOLS: ReadonlySet<string> = new Set([
+  'refund',
+  'revoke_tokens',
+  'lock_account',
+  'reset_2fa',
+  'change_email',
+  'change_spending_limit',
+]);
 
 export interface Toolbox {
   allowed(name: string): boolean;
@@ -29,7 +36,11 @@ export interface Toolbox {
   readonly proposals: ProposedAction[];
 }
 
-export function createToolbox(sop: Sop, all: Record<string, ToolFn | EffectTool>, decide?: (req: ActionRequest) => Decision): Toolbox {
+export function createToolbox(
+  sop: Sop,
+  all: Record<string, ToolFn | EffectTool>,
+  decide?: (req: ActionRequest) => Decision,
+): Toolbox {
   const allowed = new Set(sop.allowedTools);
   const runs: ToolRun[] = [];
   const proposals: ProposedAction[] = [];
@@ -43,19 +54,33 @@ export function createToolbox(sop: Sop, all: Record<string, ToolFn | EffectTool>
     try {
       return await fn(input);
     } catch (err) {
-      if (err instanceof TicketflowError && !err.retriable) return { tool: name, ok: false, summary: err.message, output: {} };
+      if (err instanceof TicketflowError && !err.retriable)
+        return { tool: name, ok: false, summary: err.message, output: {} };
       throw err;
     }
   }
 
   async function callEffect(name: string, tool: EffectTool, input: Record<string, unknown>): Promise<ToolRun> {
-    if (!decide) throw new TicketflowError('internal', `tool ${name} has a side effect but this toolbox has no action policy`);
+    if (!decide)
+      throw new TicketflowError('internal', `tool ${name} has a side effect but this toolbox has no action policy`);
     const plan = tool.plan(input);
-    if ('refuse' in plan) return record({ tool: name, ok: false, summary: `${name} refused: ${plan.refuse}`, output: { decision: 'refuse', reason: plan.refuse } });
+    if ('refuse' in plan)
+      return record({
+        tool: name,
+        ok: false,
+        summary: `${name} refused: ${plan.refuse}`,
+        output: { decision: 'refuse', reason: plan.refuse },
+      });
     const req: ActionRequest = { ...plan, kind: tool.effect, tool: name };
     const decision = decide(req);
     if (decision.verdict === 'run') return record(await invoke(name, tool.run, input));
-    if (decision.verdict === 'refuse') return record({ tool: name, ok: false, summary: `${name} of ${req.target} refused: ${decision.reason}`, output: { decision: 'refuse', reason: decision.reason } });
+    if (decision.verdict === 'refuse')
+      return record({
+        tool: name,
+        ok: false,
+        summary: `${name} of ${req.target} refused: ${decision.reason}`,
+        output: { decision: 'refuse', reason: decision.reason },
+      });
     const proposal: ProposedAction = {
       id: `${name}:${req.target}`,
       kind: tool.effect,
@@ -67,7 +92,12 @@ export function createToolbox(sop: Sop, all: Record<string, ToolFn | EffectTool>
       reason: decision.reason,
     };
     if (!proposals.some((p) => p.id === proposal.id)) proposals.push(proposal);
-    return record({ tool: name, ok: false, summary: `${name} of ${req.target} waits for a person's confirmation: ${decision.reason}`, output: { decision: 'propose', proposalId: proposal.id, reason: decision.reason } });
+    return record({
+      tool: name,
+      ok: false,
+      summary: `${name} of ${req.target} waits for a person's confirmation: ${decision.reason}`,
+      output: { decision: 'propose', proposalId: proposal.id, reason: decision.reason },
+    });
   }
 
   return {
@@ -79,7 +109,11 @@ export function createToolbox(sop: Sop, all: Record<string, ToolFn | EffectTool>
       const tool = all[name];
       if (!tool) throw new TicketflowError('internal', `tool ${name} is named by SOP ${sop.id} but not installed`);
       if (typeof tool !== 'function') return callEffect(name, tool, input);
-      if (SIDE_EFFECT_TOOLS.has(name)) throw new TicketflowError('internal', `tool ${name} has a side effect: declare it as an EffectTool so the action policy sees every call`);
+      if (SIDE_EFFECT_TOOLS.has(name))
+        throw new TicketflowError(
+          'internal',
+          `tool ${name} has a side effect: declare it as an EffectTool so the action policy sees every call`,
+        );
       return record(await invoke(name, tool, input));
     },
   };

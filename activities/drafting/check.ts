@@ -18,7 +18,9 @@ export interface CheckedReply {
 export function checkReply(text: string, runs: ToolRun[]): CheckedReply {
   const clean = redact(text);
   const unsupported = unsupportedClaims(clean, runs);
-  const claim = unsupported.length ? `the reply claims an action that did not happen: ${unsupported.join(', ')}` : undefined;
+  const claim = unsupported.length
+    ? `the reply claims an action that did not happen: ${unsupported.join(', ')}`
+    : undefined;
   const violation = [checkDraftPolicy(clean), claim].filter(Boolean).join('; ') || undefined;
   return { text: clean, ...(violation ? { violation } : {}) };
 }

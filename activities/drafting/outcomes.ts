@@ -12,11 +12,15 @@ export type ClaimedAction = 'revoke' | 'refund' | 'secure';
 const WE = String.raw`\b(?:we|i|our (?:security |support )?team)\s+(?:have\s+|'ve\s+|has\s+|had\s+)?(?:now\s+|already\s+|just\s+)?`;
 const CLAIMS: Record<ClaimedAction, RegExp[]> = {
   revoke: [
-    new RegExp(String.raw`${WE}(?:revoked|invalidated|deactivated|disabled|rotated|killed)\b[^.!?]*\b(?:tokens?|credentials?|keys?|secrets?)\b`),
+    new RegExp(
+      String.raw`${WE}(?:revoked|invalidated|deactivated|disabled|rotated|killed)\b[^.!?]*\b(?:tokens?|credentials?|keys?|secrets?)\b`,
+    ),
     /\b(?:tokens?|credentials?|keys?|secrets?)\b[^.!?]*\b(?:has|have|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?(?:revoked|invalidated|deactivated)\b/,
   ],
   refund: [
-    new RegExp(String.raw`${WE}(?:refunded|issued (?:you )?(?:a |the |your )?refund|processed (?:a |the |your )?refund|sent (?:you )?(?:a |the |your )?refund)`),
+    new RegExp(
+      String.raw`${WE}(?:refunded|issued (?:you )?(?:a |the |your )?refund|processed (?:a |the |your )?refund|sent (?:you )?(?:a |the |your )?refund)`,
+    ),
     /\brefunds?\b[^.!?]*\b(?:has|have|was|were|is)\s+(?:now\s+)?(?:been\s+)?(?:issued|processed|sent|completed|made)\b/,
     /\b(?:has|have|was|were)\s+(?:now\s+)?been\s+refunded\b/,
   ],
@@ -27,11 +31,16 @@ const CLAIMS: Record<ClaimedAction, RegExp[]> = {
 const TOOL_ACTION: Record<string, ClaimedAction> = { revoke_tokens: 'revoke', refund: 'refund' };
 
 const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
-const lower = (s: string) => normalizeText(s).replace(/[\u2018\u2019]/g, "'").toLowerCase();
+const lower = (s: string) =>
+  normalizeText(s)
+    .replace(/[\u2018\u2019]/g, "'")
+    .toLowerCase();
 
 export function claimsIn(text: string): Set<ClaimedAction> {
   const out = new Set<ClaimedAction>();
-  for (const s of sentences(lower(text))) for (const [action, res] of Object.entries(CLAIMS) as [ClaimedAction, RegExp[]][]) if (res.some((r) => r.test(s))) out.add(action);
+  for (const s of sentences(lower(text)))
+    for (const [action, res] of Object.entries(CLAIMS) as [ClaimedAction, RegExp[]][])
+      if (res.some((r) => r.test(s))) out.add(action);
   return out;
 }
 
@@ -64,13 +73,23 @@ export function outcomeStatements(runs: ToolRun[], findings: Findings[]): string
   const out: string[] = [];
   for (const r of runs) {
     if (!TOOL_ACTION[r.tool]) continue;
-    if (didSomething(r)) out.push(r.tool === 'refund' ? `We have ${r.summary}.` : `We have revoked the exposed credential(s): ${r.summary.replace(/^Revoked \d+ credential\(s\):\s*/, '')}.`);
-    else if (r.tool === 'refund' && r.output.decision !== 'propose') out.push('We could not complete a refund automatically; a member of our team will follow up.');
-    else if (r.tool === 'revoke_tokens' && !r.ok) out.push('We could not revoke the exposed credential automatically; a member of our team is handling it now.');
+    if (didSomething(r))
+      out.push(
+        r.tool === 'refund'
+          ? `We have ${r.summary}.`
+          : `We have revoked the exposed credential(s): ${r.summary.replace(/^Revoked \d+ credential\(s\):\s*/, '')}.`,
+      );
+    else if (r.tool === 'refund' && r.output.decision !== 'propose')
+      out.push('We could not complete a refund automatically; a member of our team will follow up.');
+    else if (r.tool === 'revoke_tokens' && !r.ok)
+      out.push('We could not revoke the exposed credential automatically; a member of our team is handling it now.');
   }
   for (const p of findings.flatMap((f) => f.proposals ?? [])) {
-    const amount = p.amountCents !== undefined ? ` (${(p.amountCents / 100).toFixed(2)}${p.currency ? ` ${p.currency}` : ''})` : '';
-    out.push(`A ${p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' ')} of ${p.target}${amount} is waiting for confirmation by our team.`);
+    const amount =
+      p.amountCents !== undefined ? ` (${(p.amountCents / 100).toFixed(2)}${p.currency ? ` ${p.currency}` : ''})` : '';
+    out.push(
+      `A ${p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' ')} of ${p.target}${amount} is waiting for confirmation by our team.`,
+    );
   }
   // The security protocol's runs and an agent's can both report one revocation: say it once.
   return [...new Set(out)];

@@ -9,7 +9,10 @@ import { sopSection } from '../knowledge/sop-file';
 import { outcomeStatements, withoutClaims } from './outcomes';
 
 /** Every tool run of this ticket: the security protocol's and the agents'. */
-export const runsOf = (input: DraftInput): ToolRun[] => [...(input.actions ?? []), ...input.findings.flatMap((f) => f.toolRuns)];
+export const runsOf = (input: DraftInput): ToolRun[] => [
+  ...(input.actions ?? []),
+  ...input.findings.flatMap((f) => f.toolRuns),
+];
 
 function empathy(input: DraftInput): string {
   const { tone, urgency } = input.analysis;
@@ -19,7 +22,9 @@ function empathy(input: DraftInput): string {
       : tone === 'urgent' || urgency === 'critical'
         ? 'Thank you for reaching out right away; we are treating this as a priority.'
         : 'Thank you for contacting GitHouse Support, and I am sorry you ran into this.';
-  const earlier = input.history?.[0] ? ` I can see we have helped you before (${input.history[0]}), so we will build on that.` : '';
+  const earlier = input.history?.[0]
+    ? ` I can see we have helped you before (${input.history[0]}), so we will build on that.`
+    : '';
   return opening + earlier;
 }
 
@@ -31,16 +36,20 @@ const section = (s: Sop, heading: string) => {
 
 function security(input: DraftInput, sops: Sop[]): string {
   const fromSops = sops.map((s) => section(s, 'Security requirement')).filter((s): s is string => Boolean(s));
-  if (input.brief) fromSops.unshift('For your protection, our security team has reviewed the recent activity on your account.');
+  if (input.brief)
+    fromSops.unshift('For your protection, our security team has reviewed the recent activity on your account.');
   if (input.analysis.is_sensitive && fromSops.length === 0) {
-    fromSops.push('Because this involves your account security, we need to confirm your identity before making any change.');
+    fromSops.push(
+      'Because this involves your account security, we need to confirm your identity before making any change.',
+    );
   }
   return fromSops.length ? fromSops.join(' ') : 'No change to your account security is needed for this request.';
 }
 
 function solution(input: DraftInput, sops: Sop[]): string {
   const parts = outcomeStatements(runsOf(input), input.findings);
-  if (input.findings.some((f) => f.needsHuman)) parts.push('A member of our team will follow up personally on the remaining step.');
+  if (input.findings.some((f) => f.needsHuman))
+    parts.push('A member of our team will follow up personally on the remaining step.');
   for (const s of sops) {
     const text = section(s, 'Solution');
     if (text) parts.push(text);

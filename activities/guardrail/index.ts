@@ -9,7 +9,16 @@
  * Measured on paraphrases written for it: test/actions/guardrail-paraphrase.test.ts.
  */
 import { normalizeText } from '../../core/text-normalize';
-import { contextCues, controls, controlVerbs, negationAfter, negationBefore, needless, splitVerb, strongVerbs } from './lexicon';
+import {
+  contextCues,
+  controls,
+  controlVerbs,
+  negationAfter,
+  negationBefore,
+  needless,
+  splitVerb,
+  strongVerbs,
+} from './lexicon';
 
 export interface PolicyViolation {
   rule: string;
@@ -17,7 +26,11 @@ export interface PolicyViolation {
 }
 
 const re = (src: string, flags = 'g') => new RegExp(src, flags);
-const verbs = [...strongVerbs.map(([rule, src]) => ({ rule, strong: true, re: re(String.raw`\b(?:${src})\b`) })), ...controlVerbs.map(([rule, src]) => ({ rule, strong: false, re: re(String.raw`\b(?:${src})\b`) })), { rule: 'disable security', strong: false, re: re(splitVerb) }];
+const verbs = [
+  ...strongVerbs.map(([rule, src]) => ({ rule, strong: true, re: re(String.raw`\b(?:${src})\b`) })),
+  ...controlVerbs.map(([rule, src]) => ({ rule, strong: false, re: re(String.raw`\b(?:${src})\b`) })),
+  { rule: 'disable security', strong: false, re: re(splitVerb) },
+];
 const control = re(controls);
 const needlessRes = needless.map((s) => re(s));
 const negBefore = re(negationBefore, '');
@@ -29,7 +42,8 @@ const REACH = 45;
 /** Sentences, then clauses: a negation or a subject does not reach across "; but so because". */
 function clauses(text: string): { start: number; text: string }[] {
   const out: { start: number; text: string }[] = [];
-  const boundary = /[.!?;:\n]+|,\s*(?=(?:but|so|because|then|which|while|and then)\b)|\s(?=(?:but|so that|because|which is why|while)\s)/g;
+  const boundary =
+    /[.!?;:\n]+|,\s*(?=(?:but|so|because|then|which|while|and then)\b)|\s(?=(?:but|so that|because|which is why|while)\s)/g;
   let start = 0;
   for (const m of text.matchAll(boundary)) {
     out.push({ start, text: text.slice(start, m.index) });
@@ -53,7 +67,8 @@ function clauseViolations(clause: string): string[] {
   if (context.test(clause)) return [];
   const found: string[] = [];
   for (const n of needlessRes) {
-    for (const m of clause.matchAll(n)) if (nearControl(clause, m.index ?? 0, (m.index ?? 0) + m[0].length)) found.push('skip verification');
+    for (const m of clause.matchAll(n))
+      if (nearControl(clause, m.index ?? 0, (m.index ?? 0) + m[0].length)) found.push('skip verification');
   }
   for (const v of verbs) {
     for (const m of clause.matchAll(v.re)) {
@@ -68,10 +83,13 @@ function clauseViolations(clause: string): string[] {
 }
 
 export function findPolicyViolations(text: string): PolicyViolation[] {
-  const norm = normalizeText(text).replace(/[\u2018\u2019\u02BC]/g, "'").toLowerCase();
+  const norm = normalizeText(text)
+    .replace(/[\u2018\u2019\u02BC]/g, "'")
+    .toLowerCase();
   const out: PolicyViolation[] = [];
   for (const c of clauses(norm)) {
-    for (const rule of new Set(clauseViolations(c.text))) out.push({ rule, excerpt: c.text.replace(/\s+/g, ' ').trim().slice(0, 120) });
+    for (const rule of new Set(clauseViolations(c.text)))
+      out.push({ rule, excerpt: c.text.replace(/\s+/g, ' ').trim().slice(0, 120) });
   }
   return out;
 }

@@ -34,7 +34,9 @@ export function openSopStore(cfg: Config, dataDir = cfg.dataDir): SopStore {
 }
 
 const STOPWORDS = new Set(
-  'a an and are as at be but by can could do does for from get got has have how i if in is it its me my no not of on or our please so that the their them then there this to us was we were what when where which who why will with you your hi hello thanks'.split(' '),
+  'a an and are as at be but by can could do does for from get got has have how i if in is it its me my no not of on or our please so that the their them then there this to us was we were what when where which who why will with you your hi hello thanks'.split(
+    ' ',
+  ),
 );
 
 interface Doc {
@@ -66,13 +68,23 @@ const parseId = (id: string): { sopId: string; version?: number } => {
   const m = /^(.+)@(\d+)$/.exec(id);
   return m ? { sopId: m[1]!, version: Number(m[2]) } : { sopId: id };
 };
-const toSop = (v: SopVersion): Sop => ({ id: versionedId(v.sopId, v.version), title: v.title, topic: v.topic, body: v.body, allowedTools: [], source: 'human' });
+const toSop = (v: SopVersion): Sop => ({
+  id: versionedId(v.sopId, v.version),
+  title: v.title,
+  topic: v.topic,
+  body: v.body,
+  allowedTools: [],
+  source: 'human',
+});
 
 function readDir(dir: string, source: Sop['source']): Sop[] {
   if (!fs.existsSync(dir)) return [];
   const log = createLogger('knowledge');
   const out: Sop[] = [];
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.md')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.md'))
+    .sort()) {
     try {
       out.push(parseSopFile(fs.readFileSync(path.join(dir, f), 'utf8'), source, f));
     } catch (err) {
@@ -82,7 +94,12 @@ function readDir(dir: string, source: Sop['source']): Sop[] {
   return out;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'sop';
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'sop';
 
 export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
   const sops = new Map<string, Sop>();
@@ -94,7 +111,12 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
       return STOPWORDS.has(t) || t.length < 2 ? null : t;
     },
     // Fuzzy and prefix only on longer words: on short ones they match noise ("sick" ~ "sign").
-    searchOptions: { boost: { title: 2 }, fuzzy: (t) => (t.length >= 7 ? 0.15 : false), prefix: (t) => t.length >= 5, combineWith: 'OR' },
+    searchOptions: {
+      boost: { title: 2 },
+      fuzzy: (t) => (t.length >= 7 ? 0.15 : false),
+      prefix: (t) => t.length >= 5,
+      combineWith: 'OR',
+    },
   });
   const add = (sop: Sop) => {
     if (sops.has(sop.id)) index.discard(sop.id);
@@ -113,7 +135,8 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
     const n = await opts.store.approvalCount();
     if (n === seenApprovals) return;
     const approved = (await opts.store.approved()).map(toSop);
-    for (const sop of [...sops.values()]) if (sop.source === 'human' && !approved.some((a) => a.id === sop.id)) remove(sop.id);
+    for (const sop of [...sops.values()])
+      if (sop.source === 'human' && !approved.some((a) => a.id === sop.id)) remove(sop.id);
     for (const sop of approved) if (!sops.has(sop.id)) add(sop);
     seenApprovals = n;
   }
@@ -142,8 +165,20 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
     async saveSop(topic, title, body, author, ticketId) {
       if (!title.trim() || !body.trim()) throw new TicketflowError('bad_input', 'an SOP needs a title and a body');
       // Same title, same SOP: a new version beside the old ones, never over them.
-      const v = await requireStore().propose({ sopId: `human-${slug(title)}`, topic, title: title.trim(), body: redact(body.trim()), author, ...(ticketId ? { ticketId } : {}) });
-      createLogger('knowledge', ticketId ? { ticketId } : {}).info('SOP proposed', { id: v.sopId, version: v.version, topic, author });
+      const v = await requireStore().propose({
+        sopId: `human-${slug(title)}`,
+        topic,
+        title: title.trim(),
+        body: redact(body.trim()),
+        author,
+        ...(ticketId ? { ticketId } : {}),
+      });
+      createLogger('knowledge', ticketId ? { ticketId } : {}).info('SOP proposed', {
+        id: v.sopId,
+        version: v.version,
+        topic,
+        author,
+      });
       return toSop(v);
     },
     async sopById(id) {

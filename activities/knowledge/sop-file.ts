@@ -18,9 +18,19 @@ export function parseSopFile(text: string, source: Sop['source'], fileName: stri
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  const parsed = sopSchema.safeParse({ id: meta.id, title: meta.title, topic: meta.topic, body: m[2]!.trim(), allowedTools: tools, source });
+  const parsed = sopSchema.safeParse({
+    id: meta.id,
+    title: meta.title,
+    topic: meta.topic,
+    body: m[2]!.trim(),
+    allowedTools: tools,
+    source,
+  });
   if (!parsed.success) {
-    throw new TicketflowError('bad_input', `${fileName}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new TicketflowError(
+      'bad_input',
+      `${fileName}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

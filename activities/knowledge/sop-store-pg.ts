@@ -5,31 +5,68 @@
  */
 import pg from 'pg';
 import { TicketflowError } from '../../core/errors';
-import { checkApproval, fromRow, LATEST_APPROVED, SELECT_VERSION, SOP_SCHEMA, type SopStore, type SopVersion, type VersionRow } from './sop-store';
+import {
+  checkApproval,
+  fromRow,
+  LATEST_APPROVED,
+  SELECT_VERSION,
+  SOP_SCHEMA,
+  type SopStore,
+  type SopVersion,
+  type VersionRow,
+} from './sop-store';
 
 function classify(err: unknown): TicketflowError {
   if (err instanceof TicketflowError) return err;
   const code = (err as { code?: string }).code ?? '';
-  const transient = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '40001', '40P01', '08006', '08001'].includes(code);
-  return new TicketflowError(transient ? 'upstream_unavailable' : 'internal', `SOP database: ${(err as Error).message}`, { cause: err, retriable: transient || code === '' });
+  const transient = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    '57P01',
+    '57P03',
+    '40001',
+    '40P01',
+    '08006',
+    '08001',
+  ].includes(code);
+  return new TicketflowError(
+    transient ? 'upstream_unavailable' : 'internal',
+    `SOP database: ${(err as Error).message}`,
+    { cause: err, retriable: transient || code === '' },
+  );
 }
 
 export function createPostgresSopStore(databaseUrl: string): SopStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
   pool.on('error', () => undefined);
   let ready: Promise<void> | undefined;
-  const ensure = () => (ready ??= pool.query(SOP_SCHEMA).then(() => undefined, (err: unknown) => {
-    ready = undefined;
-    throw classify(err);
-  }));
-  const q = async <R extends pg.QueryResultRow>(sql: string, args: unknown[] = [], client: pg.Pool | pg.PoolClient = pool) => {
+  const ensure = () =>
+    (ready ??= pool.query(SOP_SCHEMA).then(
+      () => undefined,
+      (err: unknown) => {
+        ready = undefined;
+        throw classify(err);
+      },
+    ));
+  const q = async <R extends pg.QueryResultRow>(
+    sql: string,
+    args: unknown[] = [],
+    client: pg.Pool | pg.PoolClient = pool,
+  ) => {
     await ensure();
     return client.query<R>(sql, args).catch((err: unknown) => {
       throw classify(err);
     });
   };
-  const get = async (sopId: string, version: number, client: pg.Pool | pg.PoolClient = pool): Promise<SopVersion | undefined> => {
-    const r = (await q<VersionRow>(`${SELECT_VERSION} WHERE v.sop_id = $1 AND v.version = $2`, [sopId, version], client)).rows[0];
+  const get = async (
+    sopId: string,
+    version: number,
+    client: pg.Pool | pg.PoolClient = pool,
+  ): Promise<SopVersion | undefined> => {
+    const r = (
+      await q<VersionRow>(`${SELECT_VERSION} WHERE v.sop_id = $1 AND v.version = $2`, [sopId, version], client)
+    ).rows[0];
     return r ? fromRow(r) : undefined;
   };
 
@@ -52,25 +89,34 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
       client.release();
     }
   }
-  const latest = async (sopId: string, c: pg.PoolClient) => Number((await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM sop_versions WHERE sop_id = $1', [sopId])).rows[0]?.v ?? 0);
+  const latest = async (sopId: string, c: pg.PoolClient) =>
+    Number(
+      (await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM sop_versions WHERE sop_id = $1', [sopId]))
+        .rows[0]?.v ?? 0,
+    );
 
   return {
     propose: (p) =>
       locked(p.sopId, async (c) => {
         const version = (await latest(p.sopId, c)) + 1;
-        await c.query('INSERT INTO sop_versions (sop_id, version, topic, title, body, author, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-          p.sopId, version, p.topic, p.title, p.body, p.author, p.ticketId ?? null, new Date().toISOString(),
-        ]);
+        await c.query(
+          'INSERT INTO sop_versions (sop_id, version, topic, title, body, author, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+          [p.sopId, version, p.topic, p.title, p.body, p.author, p.ticketId ?? null, new Date().toISOString()],
+        );
         return (await get(p.sopId, version, c))!;
       }),
     approve: (sopId, version, approver) =>
       locked(sopId, async (c) => {
         const v = checkApproval(await get(sopId, version ?? (await latest(sopId, c)), c), sopId, approver);
-        await c.query('INSERT INTO sop_approvals (sop_id, version, approver, approved_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [v.sopId, v.version, approver, new Date().toISOString()]);
+        await c.query(
+          'INSERT INTO sop_approvals (sop_id, version, approver, approved_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [v.sopId, v.version, approver, new Date().toISOString()],
+        );
         return (await get(v.sopId, v.version, c))!;
       }),
     get: (sopId, version) => get(sopId, version),
-    versions: async (sopId) => (await q<VersionRow>(`${SELECT_VERSION} WHERE v.sop_id = $1 ORDER BY v.version`, [sopId])).rows.map(fromRow),
+    versions: async (sopId) =>
+      (await q<VersionRow>(`${SELECT_VERSION} WHERE v.sop_id = $1 ORDER BY v.version`, [sopId])).rows.map(fromRow),
     approved: async () => (await q<VersionRow>(LATEST_APPROVED)).rows.map(fromRow),
     approvalCount: async () => Number((await q<{ n: string }>('SELECT COUNT(*) AS n FROM sop_approvals')).rows[0]!.n),
     close: () => pool.end(),

@@ -105,8 +105,12 @@ export function createSqliteSopStore(dataDir: string): SopStore {
   const one = db.prepare(`${SELECT_VERSION} WHERE v.sop_id = ? AND v.version = ?`);
   const all = db.prepare(`${SELECT_VERSION} WHERE v.sop_id = ? ORDER BY v.version`);
   const latest = db.prepare('SELECT MAX(version) AS v FROM sop_versions WHERE sop_id = ?');
-  const insert = db.prepare('INSERT INTO sop_versions (sop_id, version, topic, title, body, author, ticket_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const insertApproval = db.prepare('INSERT OR IGNORE INTO sop_approvals (sop_id, version, approver, approved_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO sop_versions (sop_id, version, topic, title, body, author, ticket_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertApproval = db.prepare(
+    'INSERT OR IGNORE INTO sop_approvals (sop_id, version, approver, approved_at) VALUES (?, ?, ?, ?)',
+  );
   const approvedAll = db.prepare(LATEST_APPROVED);
   const count = db.prepare('SELECT COUNT(*) AS n FROM sop_approvals');
   const get = (sopId: string, version: number) => {

@@ -58,25 +58,51 @@ export function createMemory(opts: MemoryOptions): MemoryImpl {
   const upsert = db.prepare(
     'INSERT INTO incidents (ticket_id, user_id, org_id, topic, category, resolved, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO UPDATE SET resolved = excluded.resolved, summary = excluded.summary',
   );
-  const byUser = db.prepare('SELECT topic, category, resolved, summary, at FROM incidents WHERE user_id = ? ORDER BY at DESC LIMIT ?');
-  const distinctUsers = db.prepare('SELECT COUNT(DISTINCT user_id) AS n FROM incidents WHERE org_id = ? AND category = ? AND at >= ?');
+  const byUser = db.prepare(
+    'SELECT topic, category, resolved, summary, at FROM incidents WHERE user_id = ? ORDER BY at DESC LIMIT ?',
+  );
+  const distinctUsers = db.prepare(
+    'SELECT COUNT(DISTINCT user_id) AS n FROM incidents WHERE org_id = ? AND category = ? AND at >= ?',
+  );
   const recentAlert = db.prepare('SELECT 1 FROM org_alerts WHERE org_id = ? AND category = ? AND at >= ? LIMIT 1');
   const insertAlert = db.prepare('INSERT INTO org_alerts (org_id, category, at, distinct_users) VALUES (?, ?, ?, ?)');
 
-  const consolidate = db.transaction((ctx: TicketContext, r: { topic: string; category: string; resolved: boolean; summary: string }) => {
-    const t = now();
-    upsert.run(ctx.ticketId, ctx.userId, ctx.orgId, r.topic, r.category, r.resolved ? 1 : 0, redact(r.summary).slice(0, 500), t);
-    const since = t - opts.orgAlertWindowMs;
-    const n = (distinctUsers.get(ctx.orgId, r.category, since) as { n: number }).n;
-    if (n < opts.orgAlertDistinctUsers || recentAlert.get(ctx.orgId, r.category, since)) return {};
-    insertAlert.run(ctx.orgId, r.category, t, n);
-    const orgAlert: OrgPatternAlert = { orgId: ctx.orgId, category: r.category, distinctUsers: n, windowMs: opts.orgAlertWindowMs };
-    return { orgAlert };
-  });
+  const consolidate = db.transaction(
+    (ctx: TicketContext, r: { topic: string; category: string; resolved: boolean; summary: string }) => {
+      const t = now();
+      upsert.run(
+        ctx.ticketId,
+        ctx.userId,
+        ctx.orgId,
+        r.topic,
+        r.category,
+        r.resolved ? 1 : 0,
+        redact(r.summary).slice(0, 500),
+        t,
+      );
+      const since = t - opts.orgAlertWindowMs;
+      const n = (distinctUsers.get(ctx.orgId, r.category, since) as { n: number }).n;
+      if (n < opts.orgAlertDistinctUsers || recentAlert.get(ctx.orgId, r.category, since)) return {};
+      insertAlert.run(ctx.orgId, r.category, t, n);
+      const orgAlert: OrgPatternAlert = {
+        orgId: ctx.orgId,
+        category: r.category,
+        distinctUsers: n,
+        windowMs: opts.orgAlertWindowMs,
+      };
+      return { orgAlert };
+    },
+  );
 
   return {
     async history(ctx, limit = 5) {
-      const rows = byUser.all(ctx.userId, limit) as { topic: string; category: string; resolved: number; summary: string; at: number }[];
+      const rows = byUser.all(ctx.userId, limit) as {
+        topic: string;
+        category: string;
+        resolved: number;
+        summary: string;
+        at: number;
+      }[];
       return rows.map((r) => historyLine({ ...r, resolved: r.resolved === 1 }, now()));
     },
     async consolidate(ctx, record) {

@@ -22,8 +22,22 @@ CREATE INDEX IF NOT EXISTS org_alerts_org ON org_alerts(org_id, category, at);
 /** Connection refused or reset, a server going down: worth a retry. Anything else (bad SQL, auth) is not. */
 function classify(err: unknown): TicketflowError {
   const code = (err as { code?: string }).code ?? '';
-  const transient = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '40001', '40P01', '08006', '08001'].includes(code);
-  return new TicketflowError(transient ? 'upstream_unavailable' : 'internal', `memory database: ${(err as Error).message}`, { cause: err, retriable: transient || code === '' });
+  const transient = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    '57P01',
+    '57P03',
+    '40001',
+    '40P01',
+    '08006',
+    '08001',
+  ].includes(code);
+  return new TicketflowError(
+    transient ? 'upstream_unavailable' : 'internal',
+    `memory database: ${(err as Error).message}`,
+    { cause: err, retriable: transient || code === '' },
+  );
 }
 
 export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string }): MemoryImpl {
@@ -32,16 +46,23 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
   // The pool reports errors of idle clients here; without a listener one would crash the worker.
   pool.on('error', () => undefined);
   let ready: Promise<void> | undefined;
-  const ensureSchema = () => (ready ??= pool.query(SCHEMA).then(() => undefined, (err: unknown) => {
-    ready = undefined;
-    throw classify(err);
-  }));
+  const ensureSchema = () =>
+    (ready ??= pool.query(SCHEMA).then(
+      () => undefined,
+      (err: unknown) => {
+        ready = undefined;
+        throw classify(err);
+      },
+    ));
 
   return {
     async history(ctx, limit = 5) {
       await ensureSchema();
       const { rows } = await pool
-        .query<{ topic: string; resolved: boolean; summary: string; at: string }>('SELECT topic, resolved, summary, at FROM incidents WHERE user_id = $1 ORDER BY at DESC LIMIT $2', [ctx.userId, limit])
+        .query<{ topic: string; resolved: boolean; summary: string; at: string }>(
+          'SELECT topic, resolved, summary, at FROM incidents WHERE user_id = $1 ORDER BY at DESC LIMIT $2',
+          [ctx.userId, limit],
+        )
         .catch((err: unknown) => {
           throw classify(err);
         });
@@ -63,11 +84,30 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
           [ctx.ticketId, ctx.userId, ctx.orgId, r.topic, r.category, r.resolved, redact(r.summary).slice(0, 500), t],
         );
         const since = t - opts.orgAlertWindowMs;
-        const n = Number((await client.query<{ n: string }>('SELECT COUNT(DISTINCT user_id) AS n FROM incidents WHERE org_id = $1 AND category = $2 AND at >= $3', [ctx.orgId, r.category, since])).rows[0]!.n);
-        const alerted = (await client.query('SELECT 1 FROM org_alerts WHERE org_id = $1 AND category = $2 AND at >= $3 LIMIT 1', [ctx.orgId, r.category, since])).rowCount! > 0;
+        const n = Number(
+          (
+            await client.query<{ n: string }>(
+              'SELECT COUNT(DISTINCT user_id) AS n FROM incidents WHERE org_id = $1 AND category = $2 AND at >= $3',
+              [ctx.orgId, r.category, since],
+            )
+          ).rows[0]!.n,
+        );
+        const alerted =
+          (
+            await client.query('SELECT 1 FROM org_alerts WHERE org_id = $1 AND category = $2 AND at >= $3 LIMIT 1', [
+              ctx.orgId,
+              r.category,
+              since,
+            ])
+          ).rowCount! > 0;
         let orgAlert: OrgPatternAlert | undefined;
         if (n >= opts.orgAlertDistinctUsers && !alerted) {
-          await client.query('INSERT INTO org_alerts (org_id, category, at, distinct_users) VALUES ($1, $2, $3, $4)', [ctx.orgId, r.category, t, n]);
+          await client.query('INSERT INTO org_alerts (org_id, category, at, distinct_users) VALUES ($1, $2, $3, $4)', [
+            ctx.orgId,
+            r.category,
+            t,
+            n,
+          ]);
           orgAlert = { orgId: ctx.orgId, category: r.category, distinctUsers: n, windowMs: opts.orgAlertWindowMs };
         }
         await client.query('COMMIT');

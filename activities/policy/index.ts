@@ -48,17 +48,38 @@ const money = (cents: number, currency = '') => `${(cents / 100).toFixed(2)}${cu
 const days = (ms: number) => `${Math.round(ms / 86_400_000)} day(s)`;
 
 function refundDecision(req: ActionRequest, rules: ActionRules, now: number): Decision {
-  if (req.amountCents === undefined || !req.currency || !req.chargedAt) return { verdict: 'refuse', reason: 'the charge could not be verified (amount, currency or date unknown)' };
+  if (req.amountCents === undefined || !req.currency || !req.chargedAt)
+    return { verdict: 'refuse', reason: 'the charge could not be verified (amount, currency or date unknown)' };
   const age = now - Date.parse(req.chargedAt);
-  if (!(age <= rules.refundMaxAgeMs)) return { verdict: 'refuse', reason: `the charge is ${days(age)} old; refunds stop at ${days(rules.refundMaxAgeMs)}` };
+  if (!(age <= rules.refundMaxAgeMs))
+    return {
+      verdict: 'refuse',
+      reason: `the charge is ${days(age)} old; refunds stop at ${days(rules.refundMaxAgeMs)}`,
+    };
   const cls: UnattendedClass = req.duplicateOf ? 'duplicate_refund' : 'refund';
   if (!rules.unattended.includes(cls)) {
-    return { verdict: 'propose', reason: req.duplicateOf ? `a duplicate of ${req.duplicateOf}, but refunds wait for a person` : 'not a verified duplicate: a person confirms any other refund' };
+    return {
+      verdict: 'propose',
+      reason: req.duplicateOf
+        ? `a duplicate of ${req.duplicateOf}, but refunds wait for a person`
+        : 'not a verified duplicate: a person confirms any other refund',
+    };
   }
-  if (req.amountCents > rules.refundMaxCents) return { verdict: 'propose', reason: `${money(req.amountCents, req.currency)} is above the per-transaction cap of ${money(rules.refundMaxCents)}` };
+  if (req.amountCents > rules.refundMaxCents)
+    return {
+      verdict: 'propose',
+      reason: `${money(req.amountCents, req.currency)} is above the per-transaction cap of ${money(rules.refundMaxCents)}`,
+    };
   const total = (req.ticketRefundedCents ?? 0) + req.amountCents;
-  if (total > rules.refundTicketMaxCents) return { verdict: 'propose', reason: `the ticket's refunds would reach ${money(total)}, above the per-ticket cap of ${money(rules.refundTicketMaxCents)}` };
-  return { verdict: 'run', reason: req.duplicateOf ? `a verified duplicate of ${req.duplicateOf}, within the caps` : 'within the caps' };
+  if (total > rules.refundTicketMaxCents)
+    return {
+      verdict: 'propose',
+      reason: `the ticket's refunds would reach ${money(total)}, above the per-ticket cap of ${money(rules.refundTicketMaxCents)}`,
+    };
+  return {
+    verdict: 'run',
+    reason: req.duplicateOf ? `a verified duplicate of ${req.duplicateOf}, within the caps` : 'within the caps',
+  };
 }
 
 export function decideAction(req: ActionRequest, rules: ActionRules, now: number = Date.now()): Decision {
@@ -75,5 +96,9 @@ export function decideAction(req: ActionRequest, rules: ActionRules, now: number
 
 /** A person confirmed the proposal: the caps and the unattended list no longer apply, the facts still do. */
 export function decideConfirmed(req: ActionRequest, rules: ActionRules, now: number = Date.now()): Decision {
-  return decideAction(req, { ...rules, refundMaxCents: Infinity, refundTicketMaxCents: Infinity, unattended: unattendedClasses }, now);
+  return decideAction(
+    req,
+    { ...rules, refundMaxCents: Infinity, refundTicketMaxCents: Infinity, unattended: unattendedClasses },
+    now,
+  );
 }

@@ -3,9 +3,21 @@ import type { QueryAnalysis, SecurityBrief, SecurityMetadata, ToolRun } from '..
 import { redact } from '../../core/pii';
 
 const RECOMMEND: Record<string, string[]> = {
-  ATO: ['Force a password reset and sign out all sessions', 'Re-enrol two-factor authentication after identity verification', 'Review SSH keys, OAuth apps and tokens added recently'],
-  TOKEN_EXPOSURE: ['Confirm the exposed credentials are revoked and rotated', 'Remove the secret from history (and the public location)', 'Review audit events for use of the credential'],
-  PII_LEAK: ['Remove or hide the exposed personal data', 'Do not repeat the data in replies', 'Verify the requester before sharing any account data'],
+  ATO: [
+    'Force a password reset and sign out all sessions',
+    'Re-enrol two-factor authentication after identity verification',
+    'Review SSH keys, OAuth apps and tokens added recently',
+  ],
+  TOKEN_EXPOSURE: [
+    'Confirm the exposed credentials are revoked and rotated',
+    'Remove the secret from history (and the public location)',
+    'Review audit events for use of the credential',
+  ],
+  PII_LEAK: [
+    'Remove or hide the exposed personal data',
+    'Do not repeat the data in replies',
+    'Verify the requester before sharing any account data',
+  ],
   LEGAL_THREAT: ['Route to the legal liaison before any commitment', 'Keep replies factual; make no admissions'],
   none: ['Handle through the standard queue'],
 };

@@ -8,10 +8,14 @@ export const revokeInputSchema = z.strictObject({
   ticketId: z.string().min(1),
 });
 export const revokeOutputSchema = z.strictObject({
-  revoked: z.array(z.strictObject({ masked: z.string(), status: z.enum(['revoked', 'already_revoked', 'blocklisted']) })),
+  revoked: z.array(
+    z.strictObject({ masked: z.string(), status: z.enum(['revoked', 'already_revoked', 'blocklisted']) }),
+  ),
 });
 
-export const ipReputationInputSchema = z.strictObject({ ips: z.array(z.strictObject({ fingerprint, masked: z.string().max(64) })).max(20) });
+export const ipReputationInputSchema = z.strictObject({
+  ips: z.array(z.strictObject({ fingerprint, masked: z.string().max(64) })).max(20),
+});
 export const ipVerdictSchema = z.strictObject({
   ip: z.string(),
   known: z.boolean(),
@@ -23,7 +27,12 @@ export const ipVerdictSchema = z.strictObject({
 });
 export const ipReputationOutputSchema = z.strictObject({ results: z.array(ipVerdictSchema) });
 
-export const auditInputSchema = z.strictObject({ userId: z.string().min(1).max(100), limit: z.number().int().min(1).max(50) });
+export const auditInputSchema = z.strictObject({
+  userId: z.string().min(1).max(100),
+  limit: z.number().int().min(1).max(50),
+});
 export const auditOutputSchema = z.strictObject({
-  events: z.array(z.strictObject({ at: z.string(), action: z.string(), ip: z.string().nullable(), detail: z.string() })),
+  events: z.array(
+    z.strictObject({ at: z.string(), action: z.string(), ip: z.string().nullable(), detail: z.string() }),
+  ),
 });

@@ -52,16 +52,36 @@ function seed(db: ToolStore): void {
   const now = Date.now();
   const insOrg = db.prepare('INSERT INTO orgs (id, name) VALUES (?, ?)');
   const insUser = db.prepare('INSERT INTO users (id, login, org_id) VALUES (?, ?, ?)');
-  const insToken = db.prepare('INSERT INTO tokens (user_id, kind, token_sha256, fingerprint, masked, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insToken = db.prepare(
+    'INSERT INTO tokens (user_id, kind, token_sha256, fingerprint, masked, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const insAudit = db.prepare('INSERT INTO audit_events (user_id, at, action, ip, detail) VALUES (?, ?, ?, ?, ?)');
-  const insIp = db.prepare('INSERT INTO ip_reputation (fingerprint, masked, risk_score, network, country, action) VALUES (?, ?, ?, ?, ?, ?)');
-  const insTxn = db.prepare('INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insIp = db.prepare(
+    'INSERT INTO ip_reputation (fingerprint, masked, risk_score, network, country, action) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const insTxn = db.prepare(
+    'INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const insLimit = db.prepare('INSERT INTO spending_limits (org_id, limit_cents, spent_cents) VALUES (?, ?, ?)');
   db.transaction(() => {
     insOrg.run('acme-corp', 'Acme Corp');
     insOrg.run('initech', 'Initech');
-    for (const [id, org] of [['mona', 'acme-corp'], ['hubot', 'acme-corp'], ['octo-dev', 'initech'], ['demo-user', 'acme-corp']] as const) insUser.run(id, id, org);
-    for (const t of DEMO_TOKENS) insToken.run(t.user, t.kind, sha256(t.value), fingerprint(t.value), maskMatch(t.kind, t.value), ago(now, 60 * 24 * 30));
+    for (const [id, org] of [
+      ['mona', 'acme-corp'],
+      ['hubot', 'acme-corp'],
+      ['octo-dev', 'initech'],
+      ['demo-user', 'acme-corp'],
+    ] as const)
+      insUser.run(id, id, org);
+    for (const t of DEMO_TOKENS)
+      insToken.run(
+        t.user,
+        t.kind,
+        sha256(t.value),
+        fingerprint(t.value),
+        maskMatch(t.kind, t.value),
+        ago(now, 60 * 24 * 30),
+      );
     const events: [string, number, string, string | null, string][] = [
       ['mona', 2, 'ssh_key.added', '185.220.101.4', 'key "laptop-new" (ed25519)'],
       ['mona', 10, 'two_factor.disabled', '185.220.101.4', 'two-factor authentication turned off'],
@@ -81,11 +101,39 @@ function seed(db: ToolStore): void {
       ['198.51.100.7', 40, 'datacenter', 'US', 'review'],
       ['203.0.113.42', 5, 'residential', 'US', 'allow'],
     ];
-    for (const [ip, score, network, country, action] of ips) insIp.run(fingerprint(ip), maskMatch('ipv4', ip), score, network, country, action);
+    for (const [ip, score, network, country, action] of ips)
+      insIp.run(fingerprint(ip), maskMatch('ipv4', ip), score, network, country, action);
     insTxn.run('txn_48213', 'mona', 'acme-corp', 400, 'USD', 'Pro plan, monthly', ago(now, 60 * 24 * 5), 'pro-monthly');
-    insTxn.run('txn_48214', 'mona', 'acme-corp', 400, 'USD', 'Pro plan, monthly', ago(now, 60 * 24 * 5 - 1), 'pro-monthly');
-    insTxn.run('txn_50001', 'demo-user', 'acme-corp', 1900, 'USD', 'ShotGun Business, yearly', ago(now, 60 * 24), 'shotgun-business-yearly');
-    insTxn.run('txn_61002', 'octo-dev', 'initech', 2100, 'USD', 'Team plan, monthly', ago(now, 60 * 24 * 2), 'team-monthly');
+    insTxn.run(
+      'txn_48214',
+      'mona',
+      'acme-corp',
+      400,
+      'USD',
+      'Pro plan, monthly',
+      ago(now, 60 * 24 * 5 - 1),
+      'pro-monthly',
+    );
+    insTxn.run(
+      'txn_50001',
+      'demo-user',
+      'acme-corp',
+      1900,
+      'USD',
+      'ShotGun Business, yearly',
+      ago(now, 60 * 24),
+      'shotgun-business-yearly',
+    );
+    insTxn.run(
+      'txn_61002',
+      'octo-dev',
+      'initech',
+      2100,
+      'USD',
+      'Team plan, monthly',
+      ago(now, 60 * 24 * 2),
+      'team-monthly',
+    );
     insLimit.run('acme-corp', 50_000, 49_000);
     insLimit.run('initech', 20_000, 5_000);
   })();
@@ -99,7 +147,8 @@ export function openToolStore(dataDir: string, file = 'githouse.sqlite'): ToolSt
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   // Stores created before transactions had a plan: duplicates then compare descriptions (COALESCE in billing-tools).
-  if (!(db.prepare('PRAGMA table_info(transactions)').all() as { name: string }[]).some((c) => c.name === 'plan')) db.exec('ALTER TABLE transactions ADD COLUMN plan TEXT');
+  if (!(db.prepare('PRAGMA table_info(transactions)').all() as { name: string }[]).some((c) => c.name === 'plan'))
+    db.exec('ALTER TABLE transactions ADD COLUMN plan TEXT');
   db.exec(TEAM_SCHEMA);
   const seeded = db.prepare('SELECT COUNT(*) AS n FROM orgs').get() as { n: number };
   if (seeded.n === 0) seed(db);

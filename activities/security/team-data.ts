@@ -74,17 +74,52 @@ export function seedTeamData(db: Database.Database, now = Date.now()): void {
     const has = db.prepare('SELECT COUNT(*) AS n FROM sso_configs').get() as { n: number };
     if (has.n > 0) return;
     rows(db, 'INSERT INTO sso_configs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      ['acme-corp', 'Okta', 'SAML', 1, at(2 * DAY), 'https://githouse.com/enterprises/acme-corp/saml/consume', 'https://githouse.com/enterprises/acme-corp/saml/consume', 'invalid signature: the response is signed by an unknown certificate', at(30)],
-      ['initech', 'Entra ID', 'SAML', 0, at(-200 * DAY), 'https://githouse.com/orgs/initech-old/saml/consume', 'https://githouse.com/orgs/initech/saml/consume', 'recipient mismatch: the response names another ACS URL', at(90)],
+      [
+        'acme-corp',
+        'Okta',
+        'SAML',
+        1,
+        at(2 * DAY),
+        'https://githouse.com/enterprises/acme-corp/saml/consume',
+        'https://githouse.com/enterprises/acme-corp/saml/consume',
+        'invalid signature: the response is signed by an unknown certificate',
+        at(30),
+      ],
+      [
+        'initech',
+        'Entra ID',
+        'SAML',
+        0,
+        at(-200 * DAY),
+        'https://githouse.com/orgs/initech-old/saml/consume',
+        'https://githouse.com/orgs/initech/saml/consume',
+        'recipient mismatch: the response names another ACS URL',
+        at(90),
+      ],
     ]);
     rows(db, 'INSERT INTO scim_events (org_id, at, action, target_login, status, detail) VALUES (?, ?, ?, ?, ?, ?)', [
       ['acme-corp', at(3 * DAY), 'user.provisioned', 'new-hire-ann', 'ok', 'account linked to the IdP identity'],
-      ['acme-corp', at(DAY), 'user.deprovisioned', 'leaver-bob', 'failed', 'the account is the last owner of acme-corp/payments; membership kept'],
+      [
+        'acme-corp',
+        at(DAY),
+        'user.deprovisioned',
+        'leaver-bob',
+        'failed',
+        'the account is the last owner of acme-corp/payments; membership kept',
+      ],
       ['acme-corp', at(60), 'user.deprovisioned', 'leaver-cy', 'ok', 'membership removed, sessions revoked'],
       ['initech', at(2 * DAY), 'user.provisioned', 'octo-dev', 'ok', 'account linked to the IdP identity'],
     ]);
     rows(db, 'INSERT INTO appliances VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      ['initech', 'git.initech.example', '3.11.2', '3.13.0', at(-20 * DAY), 'degraded', 'background jobs backlog: 4,200 queued, the replica is 15 minutes behind'],
+      [
+        'initech',
+        'git.initech.example',
+        '3.11.2',
+        '3.13.0',
+        at(-20 * DAY),
+        'degraded',
+        'background jobs backlog: 4,200 queued, the replica is 15 minutes behind',
+      ],
     ]);
     rows(db, 'INSERT INTO webhook_deliveries VALUES (?, ?, ?, ?, ?, ?, ?)', [
       ['dlv_70001', 'acme-corp', 'ci-trigger', 'push', at(240), 200, 180],
@@ -99,16 +134,38 @@ export function seedTeamData(db: Database.Database, now = Date.now()): void {
       ['hubot', 15_000, 14_990, at(-5), null],
     ]);
     rows(db, 'INSERT INTO git_push_rejections (user_id, at, repo, ref, reason) VALUES (?, ?, ?, ?, ?)', [
-      ['mona', at(45), 'acme-corp/api', 'refs/heads/main', 'protected branch: changes must be made through a pull request with 1 approving review'],
-      ['mona', at(30), 'acme-corp/media', 'refs/heads/assets', 'file assets/intro.mov is 212 MB; the limit is 100 MB (use Git LFS)'],
-      ['octo-dev', at(5 * DAY), 'initech/tps', 'refs/heads/release', 'pre-receive hook declined: commit message must reference a ticket'],
+      [
+        'mona',
+        at(45),
+        'acme-corp/api',
+        'refs/heads/main',
+        'protected branch: changes must be made through a pull request with 1 approving review',
+      ],
+      [
+        'mona',
+        at(30),
+        'acme-corp/media',
+        'refs/heads/assets',
+        'file assets/intro.mov is 212 MB; the limit is 100 MB (use Git LFS)',
+      ],
+      [
+        'octo-dev',
+        at(5 * DAY),
+        'initech/tps',
+        'refs/heads/release',
+        'pre-receive hook declined: commit message must reference a ticket',
+      ],
     ]);
-    rows(db, 'INSERT INTO runners (org_id, name, kind, status, version, labels, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      ['acme-corp', 'build-01', 'self-hosted', 'online', '2.321.0', 'self-hosted,linux,x64', at(1)],
-      ['acme-corp', 'gpu-01', 'self-hosted', 'offline', '2.311.0', 'self-hosted,linux,gpu', at(3 * DAY)],
-      ['acme-corp', 'mac-01', 'self-hosted', 'offline', '2.320.0', 'self-hosted,macos,arm64', at(50)],
-      ['initech', 'hosted-pool', 'hosted', 'online', '2.321.0', 'ubuntu-latest', at(1)],
-    ]);
+    rows(
+      db,
+      'INSERT INTO runners (org_id, name, kind, status, version, labels, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [
+        ['acme-corp', 'build-01', 'self-hosted', 'online', '2.321.0', 'self-hosted,linux,x64', at(1)],
+        ['acme-corp', 'gpu-01', 'self-hosted', 'offline', '2.311.0', 'self-hosted,linux,gpu', at(3 * DAY)],
+        ['acme-corp', 'mac-01', 'self-hosted', 'offline', '2.320.0', 'self-hosted,macos,arm64', at(50)],
+        ['initech', 'hosted-pool', 'hosted', 'online', '2.321.0', 'ubuntu-latest', at(1)],
+      ],
+    );
     rows(db, 'INSERT INTO queued_jobs (org_id, workflow, labels, queued_at) VALUES (?, ?, ?, ?)', [
       ['acme-corp', 'train-model', 'self-hosted,linux,gpu', at(180)],
       ['acme-corp', 'ios-build', 'self-hosted,macos,arm64', at(45)],
@@ -138,12 +195,33 @@ export function seedTeamData(db: Database.Database, now = Date.now()): void {
     ]);
     rows(db, 'INSERT INTO moderation_queue (user_id, at, kind, title, status, reason) VALUES (?, ?, ?, ?, ?, ?)', [
       ['demo-user', at(120), 'post', 'Runner keeps going offline', 'held', 'new user posting more than 2 links'],
-      ['demo-user', at(DAY), 'topic', 'Free minutes for students?', 'approved', 'spam filter false positive, approved by a moderator'],
+      [
+        'demo-user',
+        at(DAY),
+        'topic',
+        'Free minutes for students?',
+        'approved',
+        'spam filter false positive, approved by a moderator',
+      ],
       ['octo-dev', at(3 * DAY), 'post', 'Selling cheap seats', 'hidden', 'flagged as spam by 3 members'],
     ]);
     rows(db, 'INSERT INTO docs_pages VALUES (?, ?, ?, ?, ?, ?)', [
-      ['/en/actions/hosting-your-own-runners', 'Hosting your own runners', 'moved', '/en/workers/self-hosted-runners', at(10 * DAY), 'the Actions docs moved under Workers'],
-      ['/en/authentication/securing-your-account/recovery-codes', 'Recovery codes', 'broken_link_reported', null, at(30 * DAY), 'the "download codes" link points to a removed page'],
+      [
+        '/en/actions/hosting-your-own-runners',
+        'Hosting your own runners',
+        'moved',
+        '/en/workers/self-hosted-runners',
+        at(10 * DAY),
+        'the Actions docs moved under Workers',
+      ],
+      [
+        '/en/authentication/securing-your-account/recovery-codes',
+        'Recovery codes',
+        'broken_link_reported',
+        null,
+        at(30 * DAY),
+        'the "download codes" link points to a removed page',
+      ],
       ['/en/webhooks/about-webhooks', 'About webhooks', 'ok', null, at(5 * DAY), 'no open reports'],
     ]);
     rows(db, 'INSERT INTO community_profiles VALUES (?, ?, ?, ?, ?)', [

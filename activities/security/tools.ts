@@ -28,12 +28,16 @@ function run(tool: string, ok: boolean, summary: string, output: Record<string, 
 
 export function createSecurityTools(db: ToolStore, decide: (req: ActionRequest) => Decision): SecurityTools {
   const byFingerprint = db.prepare('SELECT id, masked, revoked_at FROM tokens WHERE fingerprint = ?');
-  const revoke = db.prepare("UPDATE tokens SET revoked_at = ?, revoked_by_ticket = ? WHERE id = ? AND revoked_at IS NULL");
+  const revoke = db.prepare(
+    'UPDATE tokens SET revoked_at = ?, revoked_by_ticket = ? WHERE id = ? AND revoked_at IS NULL',
+  );
   const blocklist = db.prepare(
     "INSERT INTO tokens (user_id, kind, token_sha256, fingerprint, masked, created_at, revoked_at, revoked_by_ticket) VALUES (NULL, 'unknown', ?, ?, ?, ?, ?, ?)",
   );
   const ipLookup = db.prepare('SELECT masked, risk_score, network, action FROM ip_reputation WHERE fingerprint = ?');
-  const audit = db.prepare('SELECT at, action, ip, detail FROM audit_events WHERE user_id = ? ORDER BY at DESC LIMIT ?');
+  const audit = db.prepare(
+    'SELECT at, action, ip, detail FROM audit_events WHERE user_id = ? ORDER BY at DESC LIMIT ?',
+  );
   const insertIncident = db.prepare(
     'INSERT INTO incidents (id, ticket_id, user_id, org_id, category, topic, summary, brief_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -50,12 +54,17 @@ export function createSecurityTools(db: ToolStore, decide: (req: ActionRequest) 
       if (input.tokens.length > 0) {
         const masked = input.tokens.map((t) => t.masked).join(', ');
         const decision = decide({ kind: 'revoke_credentials', tool: 'revoke_tokens', target: `credentials ${masked}` });
-        if (decision.verdict !== 'run') return run('revoke_tokens', false, `revoke_tokens of ${masked} held: ${decision.reason}`, { decision: decision.verdict, reason: decision.reason });
+        if (decision.verdict !== 'run')
+          return run('revoke_tokens', false, `revoke_tokens of ${masked} held: ${decision.reason}`, {
+            decision: decision.verdict,
+            reason: decision.reason,
+          });
       }
       const now = new Date().toISOString();
       const revoked = db.transaction(() =>
         input.tokens.map((t) => {
-          const row = byFingerprint.get(t.fingerprint) as { id: number; masked: string; revoked_at: string | null } | undefined;
+          const row = byFingerprint.get(t.fingerprint) as
+            { id: number; masked: string; revoked_at: string | null } | undefined;
           if (!row) {
             // Not one of ours (or not on file): remember the fingerprint so the token is refused if it ever shows up.
             blocklist.run(`unknown:${t.fingerprint}`, t.fingerprint, t.masked, now, now, ctx.ticketId);
@@ -68,17 +77,32 @@ export function createSecurityTools(db: ToolStore, decide: (req: ActionRequest) 
       )();
       const output = revokeOutputSchema.parse({ revoked });
       createLogger('security-tools', { ticketId: ctx.ticketId }).info('tokens revoked', { count: revoked.length });
-      const summary = revoked.length === 0 ? 'No credentials to revoke.' : `Revoked ${revoked.length} credential(s): ${revoked.map((r) => `${r.masked} (${r.status})`).join(', ')}`;
+      const summary =
+        revoked.length === 0
+          ? 'No credentials to revoke.'
+          : `Revoked ${revoked.length} credential(s): ${revoked.map((r) => `${r.masked} (${r.status})`).join(', ')}`;
       return run('revoke_tokens', true, summary, output);
     },
 
     async ipReputation(_ctx, security) {
       const input = ipReputationInputSchema.parse({
-        ips: security.extracted_entities.filter((e) => e.kind === 'ip' && e.fingerprint).map((e) => ({ fingerprint: e.fingerprint!, masked: e.masked })),
+        ips: security.extracted_entities
+          .filter((e) => e.kind === 'ip' && e.fingerprint)
+          .map((e) => ({ fingerprint: e.fingerprint!, masked: e.masked })),
       });
       const results = input.ips.map((ip) => {
-        const row = ipLookup.get(ip.fingerprint) as { masked: string; risk_score: number; network: string; action: string } | undefined;
-        if (!row) return { ip: ip.masked, known: false, risk_score: 0, vpn: false, tor: false, network: 'unknown', action: 'review' as const };
+        const row = ipLookup.get(ip.fingerprint) as
+          { masked: string; risk_score: number; network: string; action: string } | undefined;
+        if (!row)
+          return {
+            ip: ip.masked,
+            known: false,
+            risk_score: 0,
+            vpn: false,
+            tor: false,
+            network: 'unknown',
+            action: 'review' as const,
+          };
         return {
           ip: row.masked,
           known: true,
@@ -93,15 +117,30 @@ export function createSecurityTools(db: ToolStore, decide: (req: ActionRequest) 
       const summary =
         results.length === 0
           ? 'No IP addresses in the ticket.'
-          : results.map((r) => `${r.ip}: ${r.known ? `risk ${r.risk_score}/100, ${r.network}` : 'not in the reputation list'} -> ${r.action}`).join('; ');
+          : results
+              .map(
+                (r) =>
+                  `${r.ip}: ${r.known ? `risk ${r.risk_score}/100, ${r.network}` : 'not in the reputation list'} -> ${r.action}`,
+              )
+              .join('; ');
       return run('ip_reputation', true, summary, output);
     },
 
     async auditEvents(ctx) {
       const input = auditInputSchema.parse({ userId: ctx.userId, limit: 5 });
-      const rows = audit.all(input.userId, input.limit) as { at: string; action: string; ip: string | null; detail: string }[];
-      const output = auditOutputSchema.parse({ events: rows.map((r) => ({ ...r, ip: r.ip ? maskMatch(r.ip.includes(':') ? 'ipv6' : 'ipv4', r.ip) : null })) });
-      const summary = rows.length === 0 ? `No security events on file for ${input.userId}.` : `Last ${rows.length} security event(s): ${rows.map((r) => r.action).join(', ')}`;
+      const rows = audit.all(input.userId, input.limit) as {
+        at: string;
+        action: string;
+        ip: string | null;
+        detail: string;
+      }[];
+      const output = auditOutputSchema.parse({
+        events: rows.map((r) => ({ ...r, ip: r.ip ? maskMatch(r.ip.includes(':') ? 'ipv6' : 'ipv4', r.ip) : null })),
+      });
+      const summary =
+        rows.length === 0
+          ? `No security events on file for ${input.userId}.`
+          : `Last ${rows.length} security event(s): ${rows.map((r) => r.action).join(', ')}`;
       return run('audit_events', true, summary, output);
     },
 

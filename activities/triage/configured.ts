@@ -15,6 +15,9 @@ export async function triageFromConfig(cfg: Config, model?: StructuredModel): Pr
   if (model || cfg.triage.model === 'rules') return createTriage(model);
   const semantic = await loadSemanticTriage({ modelDir: cfg.triage.embeddingDir, examples: cfg.triage.examples });
   if (semantic) return createTriage(undefined, { semantic });
-  createLogger('triage').warn('embedding model not installed; the rules model serves (npm run infra -- start installs it)', { dir: cfg.triage.embeddingDir });
+  createLogger('triage').warn(
+    'embedding model not installed; the rules model serves (npm run infra -- start installs it)',
+    { dir: cfg.triage.embeddingDir },
+  );
   return createTriage(undefined, { rulesModelId: `${RULES_MODEL_ID} (semantic model not installed)` });
 }

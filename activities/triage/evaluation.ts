@@ -40,7 +40,18 @@ function tally(m: Confusion, want: string, got: string): void {
 
 export function scoreTriage(rows: LabelledTicket[], predictions: Prediction[]): Scores {
   const c = { topic: {}, risk: {}, urgency: {}, tone: {}, sensitive: {} } as Scores['confusion'];
-  let topic = 0, topicsOk = 0, urgency = 0, within = 0, tone = 0, risk = 0, tp = 0, fn = 0, fp = 0, mTp = 0, mFn = 0, mFp = 0;
+  let topic = 0,
+    topicsOk = 0,
+    urgency = 0,
+    within = 0,
+    tone = 0,
+    risk = 0,
+    tp = 0,
+    fn = 0,
+    fp = 0,
+    mTp = 0,
+    mFn = 0,
+    mFp = 0;
   const misses: string[] = [];
   rows.forEach((r, i) => {
     const p = predictions[i]!;
@@ -92,7 +103,9 @@ export function formatConfusion(name: string, m: Confusion): string {
   const labels = [...new Set([...Object.keys(m), ...Object.values(m).flatMap((r) => Object.keys(r))])].sort();
   const w = Math.max(8, ...labels.map((l) => l.length)) + 1;
   const head = `${`${name} (label \\ model)`.padEnd(w + 4)}${labels.map((l) => l.padStart(w)).join('')}`;
-  const lines = labels.filter((l) => m[l]).map((l) => `${l.padEnd(w + 4)}${labels.map((g) => String(m[l]?.[g] ?? '.').padStart(w)).join('')}`);
+  const lines = labels
+    .filter((l) => m[l])
+    .map((l) => `${l.padEnd(w + 4)}${labels.map((g) => String(m[l]?.[g] ?? '.').padStart(w)).join('')}`);
   return [head, ...lines].join('\n');
 }
 

@@ -27,7 +27,10 @@ export function parseLabelled(jsonl: string, source: string): LabelledTicket[] {
     .filter(([line]) => line.trim() !== '')
     .map(([line, n]) => {
       const parsed = labelledTicketSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${source}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(
+          `${source}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       return parsed.data;
     });
 }

@@ -42,7 +42,11 @@ export function createTriage(model?: StructuredModel, opts: TriageOptions = {}):
     if (!model && opts.semantic) {
       const s = await opts.semantic.classify(seen, rules);
       result = {
-        analysis: { ...s.analysis, is_sensitive: s.analysis.is_sensitive || credentialPasted, manipulation: s.manipulation },
+        analysis: {
+          ...s.analysis,
+          is_sensitive: s.analysis.is_sensitive || credentialPasted,
+          manipulation: s.manipulation,
+        },
         security: {
           risk_category: credentialPasted ? 'TOKEN_EXPOSURE' : s.risk,
           confidence_score: credentialPasted ? Math.max(s.confidence.risk, CREDENTIAL_CONFIDENCE) : s.confidence.risk,
@@ -55,7 +59,11 @@ export function createTriage(model?: StructuredModel, opts: TriageOptions = {}):
     } else if (!model) {
       result = {
         analysis: { ...rules.analysis, manipulation },
-        security: { risk_category: rules.risk, confidence_score: credentialPasted ? Math.max(rules.confidence, CREDENTIAL_CONFIDENCE) : rules.confidence, extracted_entities: entities },
+        security: {
+          risk_category: rules.risk,
+          confidence_score: credentialPasted ? Math.max(rules.confidence, CREDENTIAL_CONFIDENCE) : rules.confidence,
+          extracted_entities: entities,
+        },
         redactedText,
         model: opts.rulesModelId ?? RULES_MODEL_ID,
       };
@@ -64,7 +72,11 @@ export function createTriage(model?: StructuredModel, opts: TriageOptions = {}):
       const risk = credentialPasted ? 'TOKEN_EXPOSURE' : llm.risk;
       result = {
         analysis: { ...llm.analysis, is_sensitive: llm.analysis.is_sensitive || risk !== 'none', manipulation },
-        security: { risk_category: risk, confidence_score: credentialPasted ? Math.max(llm.confidence, CREDENTIAL_CONFIDENCE) : llm.confidence, extracted_entities: entities },
+        security: {
+          risk_category: risk,
+          confidence_score: credentialPasted ? Math.max(llm.confidence, CREDENTIAL_CONFIDENCE) : llm.confidence,
+          extracted_entities: entities,
+        },
         redactedText,
         model: model.id,
       };
@@ -83,8 +95,13 @@ export function createTriage(model?: StructuredModel, opts: TriageOptions = {}):
   return {
     triageIntake,
     async triage(ctx: TicketContext, text: string): Promise<TriageResult> {
-      if (typeof text !== 'string' || text.trim() === '') throw new TicketflowError('bad_input', 'ticket text is empty');
-      if (text.length > MAX_TICKET_CHARS) throw new TicketflowError('bad_input', `ticket text is ${text.length} characters; the limit is ${MAX_TICKET_CHARS}`);
+      if (typeof text !== 'string' || text.trim() === '')
+        throw new TicketflowError('bad_input', 'ticket text is empty');
+      if (text.length > MAX_TICKET_CHARS)
+        throw new TicketflowError(
+          'bad_input',
+          `ticket text is ${text.length} characters; the limit is ${MAX_TICKET_CHARS}`,
+        );
       return triageIntake(ctx, intake(text));
     },
   };

@@ -32,7 +32,10 @@ Answer with a single JSON object, no prose:
 "topic":one of ${JSON.stringify(topics)},"topics":[other topics the ticket touches],"is_sensitive":boolean},
 "risk_category":string,"confidence_score":number}`;
 
-export async function llmTriage(model: StructuredModel, redactedText: string): Promise<{ analysis: QueryAnalysis; risk: RiskCategory; confidence: number }> {
+export async function llmTriage(
+  model: StructuredModel,
+  redactedText: string,
+): Promise<{ analysis: QueryAnalysis; risk: RiskCategory; confidence: number }> {
   const out = await model.invokeStructured(
     llmTriageSchema,
     [

@@ -13,7 +13,7 @@ export const prototypes: string[] = [
   'a person who left the company can still sign in after offboarding',
   'an unknown person became a member or admin of our organization',
   'I entered my password or a code on a fake page or gave it to a caller',
-  'please disable two-factor or change the email on another person\'s account without verification',
+  "please disable two-factor or change the email on another person's account without verification",
   // Secrets and personal data in the open.
   'a password, API key, token or secret was published in a public place',
   'my personal address and phone number were posted publicly by someone',

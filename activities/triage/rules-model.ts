@@ -52,12 +52,29 @@ function entityRiskScores(entities: ExtractedEntity[]): Record<Exclude<RiskCateg
 
 /** Ties go to the category whose handling protects the customer most. */
 const RISK_ORDER: Exclude<RiskCategory, 'none'>[] = ['TOKEN_EXPOSURE', 'ATO', 'LEGAL_THREAT', 'PII_LEAK'];
-const TOPIC_ORDER: Exclude<Topic, 'unknown'>[] = ['A&S', 'Billing', 'Enterprise', 'Workers', 'DevSupport', 'ShotGun', 'Discourse'];
+const TOPIC_ORDER: Exclude<Topic, 'unknown'>[] = [
+  'A&S',
+  'Billing',
+  'Enterprise',
+  'Workers',
+  'DevSupport',
+  'ShotGun',
+  'Discourse',
+];
 
 const INTENTS: [RegExp, string][] = [
-  [/\b(?:ignore|disregard)\b.{0,30}\b(?:instructions?|rules|sop)\b/, 'instructions aimed at the assistant (treated as data)'],
-  [/\b(?:leak|expos|committed|pushed|pasted|public)\w*\b.{0,60}\b(?:token|key|secret|credential|\.env|jwt)|\[redacted_(?:github_token|aws_key|jwt|secret)\]/, 'revoke an exposed credential'],
-  [/\b(?:hack|compromis|took over|taken over|wasn'?t me|not me|phishing|someone)\w*/, 'secure a possibly compromised account'],
+  [
+    /\b(?:ignore|disregard)\b.{0,30}\b(?:instructions?|rules|sop)\b/,
+    'instructions aimed at the assistant (treated as data)',
+  ],
+  [
+    /\b(?:leak|expos|committed|pushed|pasted|public)\w*\b.{0,60}\b(?:token|key|secret|credential|\.env|jwt)|\[redacted_(?:github_token|aws_key|jwt|secret)\]/,
+    'revoke an exposed credential',
+  ],
+  [
+    /\b(?:hack|compromis|took over|taken over|wasn'?t me|not me|phishing|someone)\w*/,
+    'secure a possibly compromised account',
+  ],
   [/\b(?:lawyer|attorney|lawsuit|legal|gdpr)\b/, 'legal demand'],
   [/\b(?:2fa|two[- ]?factor|recovery codes?|authenticator|locked out|lockout)\b/, 'regain account access (2FA)'],
   [/\b(?:duplicate charge|charged twice|double[- ]charged)\b/, 'refund a duplicate charge'],
@@ -85,7 +102,13 @@ function intentOf(text: string, topic: Topic): string {
   return topic === 'unknown' ? 'unclear request' : `get help from ${topic}`;
 }
 
-function urgencyOf(text: string, risk: RiskCategory, riskScore: number, topic: Topic, shouting: boolean): QueryAnalysis['urgency'] {
+function urgencyOf(
+  text: string,
+  risk: RiskCategory,
+  riskScore: number,
+  topic: Topic,
+  shouting: boolean,
+): QueryAnalysis['urgency'] {
   const critical = score(text, urgencyCues.critical);
   const high = score(text, urgencyCues.high);
   const low = score(text, urgencyCues.low);
@@ -135,7 +158,10 @@ export function classify(redactedText: string, entities: ExtractedEntity[]): Rul
   const topics = TOPIC_ORDER.filter((t) => t !== topic && topicScores[t]! >= SECONDARY_MIN);
 
   // Confidence: saturating in the evidence, discounted when the runner-up reading is close.
-  const topicConfidence = topic === 'unknown' ? 0.3 + 0.1 * Math.min(topScore, 1) : saturate(topScore, 2.5) * (0.7 + 0.3 * ((topScore - secondScore) / topScore));
+  const topicConfidence =
+    topic === 'unknown'
+      ? 0.3 + 0.1 * Math.min(topScore, 1)
+      : saturate(topScore, 2.5) * (0.7 + 0.3 * ((topScore - secondScore) / topScore));
   let confidence: number;
   if (risk !== 'none') {
     // A second risk (a legal threat beside a pasted token) is more danger, not doubt about the first: it

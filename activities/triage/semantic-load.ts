@@ -51,8 +51,13 @@ function seenExamples(rows: LabelledTicket[]): SeenExample[] {
 }
 
 /** Feature vectors for labelled rows. */
-export async function exampleFeatures(embedder: Embedder, protos: Float32Array[], rows: LabelledTicket[] | SeenExample[]): Promise<Float64Array[]> {
-  const seen = rows.length > 0 && 'query' in rows[0]! ? seenExamples(rows as LabelledTicket[]) : (rows as SeenExample[]);
+export async function exampleFeatures(
+  embedder: Embedder,
+  protos: Float32Array[],
+  rows: LabelledTicket[] | SeenExample[],
+): Promise<Float64Array[]> {
+  const seen =
+    rows.length > 0 && 'query' in rows[0]! ? seenExamples(rows as LabelledTicket[]) : (rows as SeenExample[]);
   const vs = await embedder.embed(seen.map((e) => e.seen));
   return seen.map((e, i) => featureVector(vs[i]!, e.rules, protos));
 }
@@ -63,7 +68,11 @@ type StoredHead = { classes: string[]; weights: number[][] };
  * change with the code, not only with the files), the prototypes and the features. */
 function cacheFile(opts: SemanticOptions, embedder: Embedder, rows: LabelledTicket[], seen: SeenExample[]): string {
   const hash = crypto.createHash('sha256').update(JSON.stringify([embedder.id, FEATURES_VERSION, prototypes]));
-  rows.forEach((r, i) => hash.update(JSON.stringify([r, seen[i]!.seen, seen[i]!.rules.evidence, seen[i]!.rules.analysis, seen[i]!.rules.risk])));
+  rows.forEach((r, i) =>
+    hash.update(
+      JSON.stringify([r, seen[i]!.seen, seen[i]!.rules.evidence, seen[i]!.rules.analysis, seen[i]!.rules.risk]),
+    ),
+  );
   const key = hash.digest('hex').slice(0, 16);
   return path.join(opts.modelDir, `triage-heads-${key}.json`);
 }
@@ -71,7 +80,12 @@ function cacheFile(opts: SemanticOptions, embedder: Embedder, rows: LabelledTick
 function readCache(file: string): SemanticHeads | undefined {
   try {
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, StoredHead>;
-    const heads = Object.fromEntries(Object.entries(stored).map(([k, h]) => [k, { classes: h.classes, weights: h.weights.map((w) => Float64Array.from(w)) } satisfies LinearHead]));
+    const heads = Object.fromEntries(
+      Object.entries(stored).map(([k, h]) => [
+        k,
+        { classes: h.classes, weights: h.weights.map((w) => Float64Array.from(w)) } satisfies LinearHead,
+      ]),
+    );
     return heads as unknown as SemanticHeads;
   } catch {
     return undefined;
@@ -79,7 +93,12 @@ function readCache(file: string): SemanticHeads | undefined {
 }
 
 function writeCache(file: string, heads: SemanticHeads): void {
-  const stored = Object.fromEntries(Object.entries(heads).map(([k, h]: [string, LinearHead]) => [k, { classes: h.classes, weights: h.weights.map((w) => Array.from(w)) }]));
+  const stored = Object.fromEntries(
+    Object.entries(heads).map(([k, h]: [string, LinearHead]) => [
+      k,
+      { classes: h.classes, weights: h.weights.map((w) => Array.from(w)) },
+    ]),
+  );
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(tmp, JSON.stringify(stored));

@@ -6,7 +6,16 @@
  * the head say so, at a low threshold. Thresholds were set by cross-validation on the train split only
  * (`npm run eval:triage -- --cv`), never on the held-out split.
  */
-import { riskCategories, tones, topics, urgencies, type QueryAnalysis, type RiskCategory, type Topic, type Urgency } from '../../core/domain';
+import {
+  riskCategories,
+  tones,
+  topics,
+  urgencies,
+  type QueryAnalysis,
+  type RiskCategory,
+  type Topic,
+  type Urgency,
+} from '../../core/domain';
 import type { LabelledTicket } from './examples';
 import { predict, train, type LinearHead, type TrainOptions } from './linear-head';
 import type { RulesVerdict } from './rules-model';
@@ -47,12 +56,42 @@ export interface SemanticVerdict {
 export function trainHeads(xs: Float64Array[], labels: LabelledTicket[]): SemanticHeads {
   const sensitive = labels.map((l, i) => [l, xs[i]!] as const).filter(([l]) => l.risk_category !== 'none');
   return {
-    topic: train(xs, labels.map((l) => l.topic), topics, OPTIONS),
-    sensitive: train(xs, labels.map((l) => String(l.is_sensitive)), ['true', 'false'], { ...OPTIONS, classWeight: { true: 3 } }),
-    risk: train(sensitive.map(([, x]) => x), sensitive.map(([l]) => l.risk_category), RISKS, OPTIONS),
-    urgency: train(xs, labels.map((l) => l.urgency), urgencies, OPTIONS),
-    tone: train(xs, labels.map((l) => l.tone), tones, OPTIONS),
-    manipulation: train(xs, labels.map((l) => String(l.manipulation === true)), ['true', 'false'], { ...OPTIONS, classWeight: { true: 3 } }),
+    topic: train(
+      xs,
+      labels.map((l) => l.topic),
+      topics,
+      OPTIONS,
+    ),
+    sensitive: train(
+      xs,
+      labels.map((l) => String(l.is_sensitive)),
+      ['true', 'false'],
+      { ...OPTIONS, classWeight: { true: 3 } },
+    ),
+    risk: train(
+      sensitive.map(([, x]) => x),
+      sensitive.map(([l]) => l.risk_category),
+      RISKS,
+      OPTIONS,
+    ),
+    urgency: train(
+      xs,
+      labels.map((l) => l.urgency),
+      urgencies,
+      OPTIONS,
+    ),
+    tone: train(
+      xs,
+      labels.map((l) => l.tone),
+      tones,
+      OPTIONS,
+    ),
+    manipulation: train(
+      xs,
+      labels.map((l) => String(l.manipulation === true)),
+      ['true', 'false'],
+      { ...OPTIONS, classWeight: { true: 3 } },
+    ),
   };
 }
 
@@ -65,11 +104,18 @@ function argmax(head: LinearHead, x: Float64Array): [string, number, number[]] {
   return [head.classes[i]!, p[i]!, p];
 }
 
-export function semanticClassify(heads: SemanticHeads, x: Float64Array, rules: RulesVerdict, cues: string[]): SemanticVerdict {
+export function semanticClassify(
+  heads: SemanticHeads,
+  x: Float64Array,
+  rules: RulesVerdict,
+  cues: string[],
+): SemanticVerdict {
   const [bestTopic, topicP, topicProbs] = argmax(heads.topic, x);
   const topic = (topicP < TOPIC_MIN_PROBABILITY ? 'unknown' : bestTopic) as Topic;
   // Secondary topics: the rules' (they need strong cues), or a team the head also finds likely.
-  const others = topics.filter((t, i) => t !== topic && t !== 'unknown' && (rules.analysis.topics.includes(t) || topicProbs[i]! >= 0.35));
+  const others = topics.filter(
+    (t, i) => t !== topic && t !== 'unknown' && (rules.analysis.topics.includes(t) || topicProbs[i]! >= 0.35),
+  );
 
   const pSensitive = predict(heads.sensitive, x)[0]!;
   let risk: RiskCategory = rules.risk;
@@ -98,7 +144,14 @@ export function semanticClassify(heads: SemanticHeads, x: Float64Array, rules: R
   const pManipulation = predict(heads.manipulation, x)[0]!;
 
   return {
-    analysis: { intent: rules.analysis.intent, urgency, tone: tone as QueryAnalysis['tone'], topic, topics: others, is_sensitive: sensitive },
+    analysis: {
+      intent: rules.analysis.intent,
+      urgency,
+      tone: tone as QueryAnalysis['tone'],
+      topic,
+      topics: others,
+      is_sensitive: sensitive,
+    },
     risk,
     manipulation: cues.length > 0 || pManipulation >= MANIPULATION_THRESHOLD,
     confidence: {

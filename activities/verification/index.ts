@@ -32,7 +32,10 @@ export function createVerifier(db: ToolStore): HealthVerifier {
       const service = serviceOfTopic[topic];
       const row = get.get(ctx.orgId, service) as { healthy: number; detail: string; updated_at: string } | undefined;
       if (!row) return { healthy: true, detail: `${service} for ${ctx.orgId}: no incident on record` };
-      return { healthy: row.healthy === 1, detail: `${service} for ${ctx.orgId}: ${row.detail} (as of ${row.updated_at})` };
+      return {
+        healthy: row.healthy === 1,
+        detail: `${service} for ${ctx.orgId}: ${row.detail} (as of ${row.updated_at})`,
+      };
     },
     setHealth(orgId, service, healthy, detail) {
       set.run(orgId, service, healthy ? 1 : 0, detail, new Date().toISOString());

@@ -28,7 +28,10 @@ export async function startCeiling(address: string, namespace: string): Promise<
     connection: native,
     namespace,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'ceiling-workflow.ts'), logger: new DefaultLogger('WARN') }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: path.join(__dirname, 'ceiling-workflow.ts'),
+      logger: new DefaultLogger('WARN'),
+    }),
     activities: { noop: async () => undefined },
   });
   const running = worker.run();
@@ -49,7 +52,13 @@ export async function startCeiling(address: string, namespace: string): Promise<
       };
       await Promise.all(Array.from({ length: concurrency }, one));
       const wallMs = performance.now() - started;
-      return { count, wallMs, perSec: (count * 1000) / wallMs, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+      return {
+        count,
+        wallMs,
+        perSec: (count * 1000) / wallMs,
+        p50Ms: percentile(latencies, 0.5),
+        p99Ms: percentile(latencies, 0.99),
+      };
     },
     async close() {
       worker.shutdown();

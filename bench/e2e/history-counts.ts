@@ -25,5 +25,10 @@ export async function pathCounts(address: string, namespace: string, ticketIds: 
   } finally {
     await connection.close();
   }
-  return { tickets: ticketIds.length, workflowTasks: percentile(tasks, 0.5), activities: percentile(activities, 0.5), localActivities: percentile(locals, 0.5) };
+  return {
+    tickets: ticketIds.length,
+    workflowTasks: percentile(tasks, 0.5),
+    activities: percentile(activities, 0.5),
+    localActivities: percentile(locals, 0.5),
+  };
 }

@@ -40,15 +40,37 @@ const p50p99 = (v: (number | undefined)[]): [number?, number?] => {
   return [percentile(xs, 0.5), percentile(xs, 0.99)];
 };
 
-async function measureLevel(stack: ChaosStack, api: TicketApi, level: Level, first: number, ceiling: Awaited<ReturnType<typeof startCeiling>>): Promise<LevelResult> {
-  const meter = new CpuMeter(() => ({ temporal: stack.pid('temporal'), kafka: stack.pid('kafka'), worker: stack.pid('worker'), gateway: stack.pid('gateway') }));
+async function measureLevel(
+  stack: ChaosStack,
+  api: TicketApi,
+  level: Level,
+  first: number,
+  ceiling: Awaited<ReturnType<typeof startCeiling>>,
+): Promise<LevelResult> {
+  const meter = new CpuMeter(() => ({
+    temporal: stack.pid('temporal'),
+    kafka: stack.pid('kafka'),
+    worker: stack.pid('worker'),
+    gateway: stack.pid('gateway'),
+  }));
   meter.start();
   const started = performance.now();
-  const outcomes: TicketOutcome[] = await drive({ api, concurrency: level.concurrency, count: level.count, until: 'review', deadline: Date.now() + 300_000, firstNumber: first });
+  const outcomes: TicketOutcome[] = await drive({
+    api,
+    concurrency: level.concurrency,
+    count: level.count,
+    until: 'review',
+    deadline: Date.now() + 300_000,
+    firstNumber: first,
+  });
   const wallMs = performance.now() - started;
   const cpuMs = meter.stop();
   const reached = outcomes.filter((o) => o.reachedEnd);
-  const counts = await pathCounts(stack.cfg.temporal.address, stack.cfg.temporal.namespace, reached.map((o) => o.ticketId!));
+  const counts = await pathCounts(
+    stack.cfg.temporal.address,
+    stack.cfg.temporal.namespace,
+    reached.map((o) => o.ticketId!),
+  );
   meter.start();
   const ceil = await ceiling.run(level.count, level.concurrency);
   const ceilingCpuMs = meter.stop();
@@ -84,14 +106,27 @@ function table(results: LevelResult[]): string {
     row('tickets/s to review', (r) => r.perSec.toFixed(2)),
     row('ceiling: empty workflow + no-op activity /s', (r) => r.ceiling.perSec.toFixed(2)),
     row('ceiling: start -> result p50 / p99', (r) => `${ms(r.ceiling.p50Ms)} / ${ms(r.ceiling.p99Ms)}`),
-    row('workflow tasks / activities / local activities per ticket (median)', (r) => `${r.counts.workflowTasks ?? 'n/a'} / ${r.counts.activities ?? 'n/a'} / ${r.counts.localActivities ?? 'n/a'}`),
+    row(
+      'workflow tasks / activities / local activities per ticket (median)',
+      (r) =>
+        `${r.counts.workflowTasks ?? 'n/a'} / ${r.counts.activities ?? 'n/a'} / ${r.counts.localActivities ?? 'n/a'}`,
+    ),
     row('CPU, % of one core (tickets)', (r) => cores(r.cpuMs, r.wallMs)),
     row('CPU, % of one core (ceiling)', (r) => cores(r.ceilingCpuMs, r.ceiling.wallMs)),
   ].join('\n');
 }
 
 async function main(quick: boolean): Promise<void> {
-  const levels: Level[] = quick ? [{ concurrency: 1, count: 5 }, { concurrency: 10, count: 20 }] : [{ concurrency: 1, count: 20 }, { concurrency: 10, count: 60 }, { concurrency: 50, count: 150 }];
+  const levels: Level[] = quick
+    ? [
+        { concurrency: 1, count: 5 },
+        { concurrency: 10, count: 20 },
+      ]
+    : [
+        { concurrency: 1, count: 20 },
+        { concurrency: 10, count: 60 },
+        { concurrency: 50, count: 150 },
+      ];
   const dataDir = path.join(os.tmpdir(), `ticketflow-bench-e2e-${process.pid}`);
   const stack = await ChaosStack.create(dataDir, { LOG_LEVEL: 'error' });
   const stop = () => void stack.stop().finally(() => process.exit(130));
@@ -109,8 +144,13 @@ async function main(quick: boolean): Promise<void> {
       results.push(await measureLevel(stack, api, level, 1_000 * (i + 1), ceiling));
     }
     await ceiling.close();
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
-    process.stdout.write(`${table(results)}\n\n${os.cpus().length} cores, load average ${load} at the end, Node ${process.version}\n`);
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ');
+    process.stdout.write(
+      `${table(results)}\n\n${os.cpus().length} cores, load average ${load} at the end, Node ${process.version}\n`,
+    );
     fs.mkdirSync(path.join('data', 'bench'), { recursive: true });
     const out = path.join('data', 'bench', `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(out, JSON.stringify(results, null, 1));

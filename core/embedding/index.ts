@@ -36,7 +36,10 @@ async function create(dir: string): Promise<Embedder> {
   const { Tokenizer } = await import('@huggingface/tokenizers');
   const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, TOKENIZER_FILE), 'utf8')) as object, {});
   // One intra-op thread: a worker runs several activities at once, and each embedding is a few ms anyway.
-  const session = await ort.InferenceSession.create(path.join(dir, MODEL_FILE), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(path.join(dir, MODEL_FILE), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
 
   function encode(text: string): Encoded {
     const e = tokenizer.encode(text) as Encoded;

@@ -79,7 +79,8 @@ function longestCardAt(text: string, { starts, ends }: Groups, i: number): numbe
   for (let j = i + 1; j < n && digits < 19; j++) {
     const len = ends[j]! - starts[j]!;
     digits += len;
-    if (digits >= 13 && digits <= 19 && len <= 4 && isCardNumber(text.slice(starts[i], ends[j]))) found = Math.max(found, j);
+    if (digits >= 13 && digits <= 19 && len <= 4 && isCardNumber(text.slice(starts[i], ends[j])))
+      found = Math.max(found, j);
     if (len !== 4) break;
   }
   return found;

@@ -31,7 +31,8 @@ export function detect(text: string, options: Partial<DetectOptions> = {}, kinds
   for (const d of detectors) {
     if (kinds && !d.kinds.some((k) => kinds.includes(k))) continue;
     for (const s of d.find(text, opts)) {
-      if (s.end > s.start && (!kinds || kinds.includes(s.kind))) found.push({ ...s, value: text.slice(s.start, s.end), priority: d.priority });
+      if (s.end > s.start && (!kinds || kinds.includes(s.kind)))
+        found.push({ ...s, value: text.slice(s.start, s.end), priority: d.priority });
     }
   }
   found.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);

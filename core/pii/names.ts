@@ -12,7 +12,8 @@ const NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName', 'LastName', 'P
 const FIRST_NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName']);
 
 function lexicon(): { names: Set<string>; firstNames: Set<string>; honorifics: Set<string>; words: Set<string> } {
-  const lex = (nlp as unknown as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one.lexicon;
+  const lex = (nlp as unknown as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one
+    .lexicon;
   const names = new Set<string>();
   const firstNames = new Set<string>();
   const honorifics = new Set<string>();
@@ -62,16 +63,30 @@ export const personDetector: Detector = {
     eachMatch(text, CAPITALISED, (m) => {
       if (honorifics.has(m[0].toLowerCase())) return true;
       const word = m[0].toLowerCase().replace(/['’]s$/, '');
-      found.push({ start: m.index, end: m.index + m[0].length, name: names.has(word), first: firstNames.has(word), common: words.has(word) });
+      found.push({
+        start: m.index,
+        end: m.index + m[0].length,
+        name: names.has(word),
+        first: firstNames.has(word),
+        common: words.has(word),
+      });
       return true;
     });
     const spans: Span[] = [];
     let i = 0;
     while (i < found.length) {
       let j = i;
-      while (j + 1 < found.length && j - i < 2 && found[j + 1]!.start === found[j]!.end + 1 && text[found[j]!.end] === ' ') j++;
+      while (
+        j + 1 < found.length &&
+        j - i < 2 &&
+        found[j + 1]!.start === found[j]!.end + 1 &&
+        text[found[j]!.end] === ' '
+      )
+        j++;
       let run = found.slice(i, j + 1);
-      const cued = afterHonorific(text, run[0]!.start, honorifics) || CUE.test(text.slice(Math.max(0, run[0]!.start - 16), run[0]!.start));
+      const cued =
+        afterHonorific(text, run[0]!.start, honorifics) ||
+        CUE.test(text.slice(Math.max(0, run[0]!.start - 16), run[0]!.start));
       // "Thanks Maria": the greeting before the first known name is no part of it; but a known last name
       // keeps the word before it ("Priya Patel": the lexicon cannot know every first name).
       if (!cued) {
@@ -80,7 +95,8 @@ export const personDetector: Detector = {
       }
       const start = run[0]!.start;
       const known = run.filter((w) => w.name).length;
-      const named = (cued && (known > 0 || !run[0]!.common)) || (known > 0 && (run.length > 1 || !sentenceStart(text, start)));
+      const named =
+        (cued && (known > 0 || !run[0]!.common)) || (known > 0 && (run.length > 1 || !sentenceStart(text, start)));
       if (named) spans.push({ kind: 'person', start, end: run[run.length - 1]!.end });
       i = j + 1;
     }

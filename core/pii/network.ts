@@ -6,7 +6,8 @@
 import { isIPv6 } from 'node:net';
 import { eachMatch, type Detector, type Span } from './types';
 
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+const EMAIL =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 
 export const emailDetector: Detector = {
   name: 'email',
@@ -30,7 +31,9 @@ export function isIPv4Address(s: string): boolean {
 
 function isIPv6Address(s: string): boolean {
   // "::" alone and clock times ("12::30" never, but "10:30" is no address either) carry no host.
-  return s.length <= 64 && s.includes('::') ? s !== '::' && /[0-9a-f]/i.test(s) && isIPv6(s) : s.split(':').length === 8 && isIPv6(s);
+  return s.length <= 64 && s.includes('::')
+    ? s !== '::' && /[0-9a-f]/i.test(s) && isIPv6(s)
+    : s.split(':').length === 8 && isIPv6(s);
 }
 
 /** Versions are written "v1.2.3.4", "version 10.0.0.1" or "1.2.3.4 build": those stay readable. */
@@ -70,7 +73,12 @@ export const ipDetector: Detector = {
       if (!found) return true;
       const start = m.index + found.from;
       const end = m.index + found.to;
-      if (found.kind === 'ipv4' && (VERSION_BEFORE.test(text.slice(Math.max(0, start - 9), start)) || VERSION_AFTER.test(text.slice(end, end + 12)))) return true;
+      if (
+        found.kind === 'ipv4' &&
+        (VERSION_BEFORE.test(text.slice(Math.max(0, start - 9), start)) ||
+          VERSION_AFTER.test(text.slice(end, end + 12)))
+      )
+        return true;
       spans.push({ kind: found.kind, start, end });
       return true;
     });

@@ -12,7 +12,8 @@ import { eachMatch, type Detector, type Span } from './types';
 // Digits, the separators people write inside numbers, brackets and slashes; "+" or "00" may open a run.
 const RUN = /(?<![\w+#@])(?<!\w[-./])\+?\(?\d[\d \t\u00a0\u2007\u2009\u202f.\-\u2010-\u2013()/]*/g;
 /** A bare digit string is a phone only when the text says so just before it. */
-const PHONE_WORD = /(?:phone|tel|mobile|cell|call|sms|whatsapp|fax|number|nummer|numéro|teléfono|telefono|móvil|handy)\b[^\n\d]{0,12}$/i;
+const PHONE_WORD =
+  /(?:phone|tel|mobile|cell|call|sms|whatsapp|fax|number|nummer|numéro|teléfono|telefono|móvil|handy)\b[^\n\d]{0,12}$/i;
 const DATE = /^(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$/;
 const TIME_OR_RANGE = /^\d{1,4}\s?[-–]\s?\d{1,4}$/;
 const MAX_GROUPS = 6;

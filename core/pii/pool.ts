@@ -26,7 +26,10 @@ export async function intakeOffThread(text: string): Promise<Intake> {
   return (await workers().run({ op: 'intake', text })) as Intake;
 }
 
-export async function scrubOffThread(text: string, strategy: Exclude<Strategy, 'block'> = 'redact'): Promise<ScrubResult> {
+export async function scrubOffThread(
+  text: string,
+  strategy: Exclude<Strategy, 'block'> = 'redact',
+): Promise<ScrubResult> {
   return (await workers().run({ op: 'scrub', text, strategy })) as ScrubResult;
 }
 

@@ -25,10 +25,14 @@ const scanners = (recommended as unknown as RuleCreator[])
   .map((rule) => {
     const context = {
       createTranslator: () => (id: string) => ({ message: id, data: {} }),
-      report: (d: { range: [number, number] }) => reports.push({ start: d.range[0], end: d.range[1], ruleId: rule.meta.id }),
+      report: (d: { range: [number, number] }) =>
+        reports.push({ start: d.range[0], end: d.range[1], ruleId: rule.meta.id }),
       ignore: () => undefined,
     };
-    return rule.create(context, rule.meta.id.endsWith('-aws') ? { allows: [], enableIDScanRule: true } : { allows: [] }) ?? {};
+    return (
+      rule.create(context, rule.meta.id.endsWith('-aws') ? { allows: [], enableIDScanRule: true } : { allows: [] }) ??
+      {}
+    );
   });
 
 function kindOf(ruleId: string, value: string): PiiKind {
@@ -71,7 +75,10 @@ interface OwnRule {
 
 /** Looser vendor shapes than the rule set's (which checks exact lengths and skips documented example keys). */
 const own: OwnRule[] = [
-  { kind: 'github_token', pattern: /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})(?!\w)/g },
+  {
+    kind: 'github_token',
+    pattern: /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})(?!\w)/g,
+  },
   { kind: 'aws_access_key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
   { kind: 'secret', pattern: /(?<![\w-])(?:sk-(?:proj-)?[A-Za-z0-9_-]{20,300}|xox[abposr]-[A-Za-z0-9-]{10,300})/g },
   { kind: 'jwt', pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000}/g },
@@ -79,7 +86,8 @@ const own: OwnRule[] = [
   // Announced: "password: hunter2!", "api_key=abc123". A plain word stays ("the token is revoked").
   {
     kind: 'secret',
-    pattern: /\b(?:password|passwd|pwd|passphrase|secret|api[_ -]?key|private[_ -]?key|access[_ -]?key|client[_ -]?secret)[ \t]{0,3}(?:is[ \t]{1,3}|=[ \t]{0,3}|:[ \t]{0,3})["']?([^\s"',;]{6,200})/gi,
+    pattern:
+      /\b(?:password|passwd|pwd|passphrase|secret|api[_ -]?key|private[_ -]?key|access[_ -]?key|client[_ -]?secret)[ \t]{0,3}(?:is[ \t]{1,3}|=[ \t]{0,3}|:[ \t]{0,3})["']?([^\s"',;]{6,200})/gi,
     group: 1,
     accept: (v) => /[\d\W_]/.test(v) && !/^\[REDACTED/.test(v),
   },
@@ -112,5 +120,15 @@ function fromOwnRules(text: string): Span[] {
 }
 
 const SECRET_KINDS: readonly PiiKind[] = ['github_token', 'aws_access_key', 'aws_secret_key', 'jwt', 'secret'];
-export const secretRuleSetDetector: Detector = { name: 'secret_rule_set', kinds: SECRET_KINDS, priority: 90, find: fromRuleSet };
-export const secretOwnDetector: Detector = { name: 'secret_own', kinds: SECRET_KINDS, priority: 70, find: fromOwnRules };
+export const secretRuleSetDetector: Detector = {
+  name: 'secret_rule_set',
+  kinds: SECRET_KINDS,
+  priority: 90,
+  find: fromRuleSet,
+};
+export const secretOwnDetector: Detector = {
+  name: 'secret_own',
+  kinds: SECRET_KINDS,
+  priority: 70,
+  find: fromOwnRules,
+};

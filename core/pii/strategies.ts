@@ -86,7 +86,12 @@ export interface ScrubResult {
 }
 
 /** Applies a strategy to every match; `block` throws a policy error naming the kinds found (never the values). */
-export function scrub(text: string, strategy: Strategy = 'redact', kinds?: readonly PiiKind[], options?: Partial<DetectOptions>): ScrubResult {
+export function scrub(
+  text: string,
+  strategy: Strategy = 'redact',
+  kinds?: readonly PiiKind[],
+  options?: Partial<DetectOptions>,
+): ScrubResult {
   const matches = detect(text, options, kinds);
   if (matches.length === 0) return { text, matches };
   if (strategy === 'block') {
@@ -102,7 +107,12 @@ export function scrub(text: string, strategy: Strategy = 'redact', kinds?: reado
   return { text: out + text.slice(at), matches };
 }
 
-export function redact(text: string, strategy: Strategy = 'redact', kinds?: readonly PiiKind[], options?: Partial<DetectOptions>): string {
+export function redact(
+  text: string,
+  strategy: Strategy = 'redact',
+  kinds?: readonly PiiKind[],
+  options?: Partial<DetectOptions>,
+): string {
   return scrub(text, strategy, kinds, options).text;
 }
 

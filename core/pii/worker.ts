@@ -5,7 +5,8 @@
 import { intake } from '../intake';
 import { scrub, type Strategy } from './strategies';
 
-export type PoolTask = { op: 'intake'; text: string } | { op: 'scrub'; text: string; strategy: Exclude<Strategy, 'block'> };
+export type PoolTask =
+  { op: 'intake'; text: string } | { op: 'scrub'; text: string; strategy: Exclude<Strategy, 'block'> };
 
 export default function run(task: PoolTask) {
   return task.op === 'intake' ? intake(task.text) : scrub(task.text, task.strategy);

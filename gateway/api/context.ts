@@ -18,7 +18,16 @@ export type ApiAuth = Pick<JwtAuth, 'verifyAccessToken' | 'signAccessToken' | 'c
 /** The calls of the ticket client the API makes. Errors are TicketflowError ('not_found', 'conflict', ...). */
 export type TicketApiPort = Pick<
   TicketClient,
-  'createTicket' | 'getState' | 'ownerOf' | 'listTickets' | 'countQueues' | 'review' | 'release' | 'provideSop' | 'sendFeedback' | 'addMessage'
+  | 'createTicket'
+  | 'getState'
+  | 'ownerOf'
+  | 'listTickets'
+  | 'countQueues'
+  | 'review'
+  | 'release'
+  | 'provideSop'
+  | 'sendFeedback'
+  | 'addMessage'
 >;
 
 /** The SOP library's approval (activities/knowledge): a provided SOP enters the library once another agent approves it. */

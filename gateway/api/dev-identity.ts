@@ -18,7 +18,11 @@ export interface DevIdentityLinks {
 }
 
 /** The two links, or null when the dev identity is off (or the gateway cannot sign tokens). */
-export function devIdentityLinks(cfg: Config, auth: Pick<ApiAuth, 'signAccessToken' | 'canSign'>, now = Date.now()): DevIdentityLinks | null {
+export function devIdentityLinks(
+  cfg: Config,
+  auth: Pick<ApiAuth, 'signAccessToken' | 'canSign'>,
+  now = Date.now(),
+): DevIdentityLinks | null {
   if (!cfg.gateway.devIdentity || !auth.canSign) return null;
   if (cfg.env === 'production') throw new Error('DEV_IDENTITY must not be enabled with NODE_ENV=production');
   const base = cfg.gateway.publicUrl.replace(/\/$/, '');
@@ -32,7 +36,10 @@ export function devIdentityLinks(cfg: Config, auth: Pick<ApiAuth, 'signAccessTok
 }
 
 /** The banner the gateway prints at start (stdout, so `npm run up` shows it). */
-export function devIdentityBanner(links: DevIdentityLinks, base: string = links.consoleUrl.replace(/\/console#.*$/, '')): string {
+export function devIdentityBanner(
+  links: DevIdentityLinks,
+  base: string = links.consoleUrl.replace(/\/console#.*$/, ''),
+): string {
   return [
     '',
     '  DEV IDENTITY (development only: anyone with these links acts as these users)',

@@ -19,16 +19,26 @@ export class ApiError extends Error {
 
 function codeForStatus(status: number): string {
   switch (status) {
-    case 400: return 'bad_request';
-    case 401: return 'unauthorized';
-    case 403: return 'forbidden';
-    case 404: return 'not_found';
-    case 405: return 'method_not_allowed';
-    case 409: return 'conflict';
-    case 413: return 'payload_too_large';
-    case 415: return 'unsupported_media_type';
-    case 503: return 'unavailable';
-    default: return status >= 500 ? 'internal' : 'error';
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 503:
+      return 'unavailable';
+    default:
+      return status >= 500 ? 'internal' : 'error';
   }
 }
 
@@ -45,7 +55,10 @@ const STATUS_BY_CODE: Record<string, number> = {
 /** Turns anything thrown by a handler into an ApiError; unknown errors become a 500 without their details. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof AuthError) return new ApiError(err.status, err.publicMessage, err.status === 403 ? 'forbidden' : 'unauthorized', { cause: err });
+  if (err instanceof AuthError)
+    return new ApiError(err.status, err.publicMessage, err.status === 403 ? 'forbidden' : 'unauthorized', {
+      cause: err,
+    });
   if (err instanceof TicketflowError) {
     const status = STATUS_BY_CODE[err.code] ?? 500;
     return new ApiError(status, status === 500 ? 'internal error' : err.message, err.code, { cause: err });

@@ -37,7 +37,14 @@ export interface ConsoleRoutesOptions {
 export function consoleRoutes(opts: ConsoleRoutesOptions) {
   return (app: TemplatedApp, gw: { config: Config; auth: ApiAuth; logger: Logger; limits?: RateLimits }): void => {
     const logger = gw.logger.child({ component: 'gateway-api' });
-    registerApiRoutes(app, { config: gw.config, auth: gw.auth, logger, tickets: opts.tickets, limits: gw.limits, ...(opts.sops ? { sops: opts.sops } : {}) });
+    registerApiRoutes(app, {
+      config: gw.config,
+      auth: gw.auth,
+      logger,
+      tickets: opts.tickets,
+      limits: gw.limits,
+      ...(opts.sops ? { sops: opts.sops } : {}),
+    });
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };
 }

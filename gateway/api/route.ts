@@ -6,7 +6,15 @@
  */
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { z } from 'zod';
-import { HttpError, copyRequest, guardResponse, parseContentLength, readBody, sendJson, type CopiedRequest } from '../http/respond';
+import {
+  HttpError,
+  copyRequest,
+  guardResponse,
+  parseContentLength,
+  readBody,
+  sendJson,
+  type CopiedRequest,
+} from '../http/respond';
 import { requestLimits } from '../../client/contract';
 import { API_LIMITS, RateLimited } from '../limits/rate-limits';
 import type { ApiContext, Principal, Role } from './context';
@@ -43,35 +51,68 @@ const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosni
 /** Seconds a caller should wait before retrying after a 503 (Temporal unreachable). */
 export const RETRY_AFTER_SECONDS = 2;
 
-export function defineRoute<S extends z.ZodType | undefined>(app: TemplatedApp, ctx: ApiContext, spec: RouteSpec<S>): void {
+export function defineRoute<S extends z.ZodType | undefined>(
+  app: TemplatedApp,
+  ctx: ApiContext,
+  spec: RouteSpec<S>,
+): void {
   app[spec.method](spec.pattern, (res: HttpResponse, req: HttpRequest) => {
     guardResponse(res);
-    const copied = copyRequest(req, spec.params ?? 0, ['authorization', 'content-type', 'content-length', 'idempotency-key']);
+    const copied = copyRequest(req, spec.params ?? 0, [
+      'authorization',
+      'content-type',
+      'content-length',
+      'idempotency-key',
+    ]);
     // The body must be collected from the first tick on, before auth resolves, or its chunks are lost.
-    const body = spec.method === 'post' ? readBody(res, MAX_BODY_BYTES, parseContentLength(copied.header('content-length'))) : Promise.resolve(undefined);
+    const body =
+      spec.method === 'post'
+        ? readBody(res, MAX_BODY_BYTES, parseContentLength(copied.header('content-length')))
+        : Promise.resolve(undefined);
     void run(ctx, spec, copied, body).then(
       (result) => sendJson(res, result.status, result.body, NO_STORE),
       (err: unknown) => {
         if (err instanceof HttpError && err.status === 499) return; // the client left; nobody to answer
         if (err instanceof RateLimited) {
-          return void sendJson(res, 429, { error: { code: 'rate_limited', message: err.message } }, { ...NO_STORE, 'retry-after': String(err.retryAfterSec) });
+          return void sendJson(
+            res,
+            429,
+            { error: { code: 'rate_limited', message: err.message } },
+            { ...NO_STORE, 'retry-after': String(err.retryAfterSec) },
+          );
         }
         const apiError = err instanceof HttpError ? new ApiError(err.status, err.message, err.code) : toApiError(err);
         if (apiError.status === 503) {
           // An outage, not a bug: one line per request, without a stack.
-          ctx.logger.warn('api request refused: upstream unavailable', { method: spec.method, route: spec.pattern, ticketId: copied.params[0], cause: (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : undefined });
+          ctx.logger.warn('api request refused: upstream unavailable', {
+            method: spec.method,
+            route: spec.pattern,
+            ticketId: copied.params[0],
+            cause: (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : undefined,
+          });
         } else if (apiError.status >= 500) {
-          ctx.logger.error('api request failed', { method: spec.method, route: spec.pattern, ticketId: copied.params[0], err: errorSummary(err) });
+          ctx.logger.error('api request failed', {
+            method: spec.method,
+            route: spec.pattern,
+            ticketId: copied.params[0],
+            err: errorSummary(err),
+          });
         }
         // Unavailable is the one error where the same request can succeed later: say when to try.
-        const headers = apiError.status === 503 ? { ...NO_STORE, 'retry-after': String(RETRY_AFTER_SECONDS) } : NO_STORE;
+        const headers =
+          apiError.status === 503 ? { ...NO_STORE, 'retry-after': String(RETRY_AFTER_SECONDS) } : NO_STORE;
         sendJson(res, apiError.status, { error: { code: apiError.code, message: apiError.message } }, headers);
       },
     );
   });
 }
 
-async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: RouteSpec<S>, req: CopiedRequest, bodyPromise: Promise<Buffer | undefined>): Promise<RouteResult> {
+async function run<S extends z.ZodType | undefined>(
+  ctx: ApiContext,
+  spec: RouteSpec<S>,
+  req: CopiedRequest,
+  bodyPromise: Promise<Buffer | undefined>,
+): Promise<RouteResult> {
   // Wait for the body first so an oversized upload is answered 413 even when the token is bad.
   const raw = await bodyPromise;
   const principal = authenticate(ctx, req.header('authorization'));
@@ -87,12 +128,19 @@ async function run<S extends z.ZodType | undefined>(ctx: ApiContext, spec: Route
     if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
     body = parsed.data;
   }
-  return spec.handle({ principal, params: req.params, query: req.query, body: body as never, idempotencyKey: idempotencyKey(req.header('idempotency-key')) });
+  return spec.handle({
+    principal,
+    params: req.params,
+    query: req.query,
+    body: body as never,
+    idempotencyKey: idempotencyKey(req.header('idempotency-key')),
+  });
 }
 
 function authenticate(ctx: ApiContext, header: string): Principal {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) throw new ApiError(401, header ? 'Authorization header must be "Bearer <token>"' : 'missing bearer token');
+  if (!match?.[1])
+    throw new ApiError(401, header ? 'Authorization header must be "Bearer <token>"' : 'missing bearer token');
   try {
     return ctx.auth.verifyAccessToken(match[1]);
   } catch (_err) {
@@ -129,7 +177,12 @@ function parseJson(raw: Buffer | undefined, contentType: string): unknown {
 function errorSummary(err: unknown): Record<string, unknown> {
   if (err instanceof Error) {
     const cause = err.cause instanceof Error ? err.cause : undefined;
-    return { name: err.name, message: err.message, stack: err.stack, cause: cause ? { name: cause.name, message: cause.message } : undefined };
+    return {
+      name: err.name,
+      message: err.message,
+      stack: err.stack,
+      cause: cause ? { name: cause.name, message: cause.message } : undefined,
+    };
   }
   return { value: String(err) };
 }

@@ -31,8 +31,14 @@ export const listQuery = z.strictObject({
   search: searchTermSchema.optional(),
   sort: z.enum(ticketSorts, { error: `sort must be one of ${ticketSorts.join(', ')}` }).optional(),
   /** open=1: only tickets still running; total=1: also count every match. */
-  open: z.enum(['0', '1']).transform((v) => v === '1').optional(),
-  total: z.enum(['0', '1']).transform((v) => v === '1').optional(),
+  open: z
+    .enum(['0', '1'])
+    .transform((v) => v === '1')
+    .optional(),
+  total: z
+    .enum(['0', '1'])
+    .transform((v) => v === '1')
+    .optional(),
 });
 
 export const ticketIdParam = ticketIdSchema;

@@ -39,7 +39,9 @@ export function customerView(state: TicketState): CustomerTicketView {
     timestamps: state.timestamps,
     text: state.redactedText,
     reply: state.reply ? { text: state.reply.text, at: state.reply.at } : null,
-    messages: state.messages.flatMap((m) => (m.from === 'customer' || m.from === 'agent' ? [{ from: m.from, text: m.text, at: m.at }] : [])),
+    messages: state.messages.flatMap((m) =>
+      m.from === 'customer' || m.from === 'agent' ? [{ from: m.from, text: m.text, at: m.at }] : [],
+    ),
     awaiting: state.awaiting === 'feedback' ? 'feedback' : null,
     feedback: state.feedback,
     lastSeq: state.lastSeq,

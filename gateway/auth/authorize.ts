@@ -19,7 +19,8 @@ export type TicketPrincipal = Pick<Principal, 'sub' | 'role' | 'orgId' | 'incide
 export function authorizeTicket(principal: TicketPrincipal, ticketId: string, owner?: TicketOwner): void {
   if (principal.kind === 'ws-ticket' || principal.role === 'customer') {
     if (principal.incidentId !== undefined && principal.incidentId !== ticketId) throw new AuthError('forbidden');
-    if (principal.incidentId === undefined && (principal.kind === 'ws-ticket' || owner === undefined)) throw new AuthError('missing_claims', 'incident_id');
+    if (principal.incidentId === undefined && (principal.kind === 'ws-ticket' || owner === undefined))
+      throw new AuthError('missing_claims', 'incident_id');
   }
   if (principal.role === 'agent' || owner === undefined) return;
   if (owner.userId !== principal.sub || owner.orgId !== (principal.orgId ?? NO_ORG)) throw new AuthError('forbidden');

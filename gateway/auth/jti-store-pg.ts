@@ -28,7 +28,10 @@ export function createPostgresJtiStore(databaseUrl: string, now: () => number = 
         // Housekeeping only: a failed sweep is retried next interval and never refuses a stream.
         void pool.query('DELETE FROM ws_ticket_uses WHERE keep_until <= $1', [t]).catch(() => undefined);
       }
-      const r = await pool.query('INSERT INTO ws_ticket_uses (jti, keep_until) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING', [jti, expiresAt + JTI_KEEP_PAST_EXPIRY_MS]);
+      const r = await pool.query(
+        'INSERT INTO ws_ticket_uses (jti, keep_until) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING',
+        [jti, expiresAt + JTI_KEEP_PAST_EXPIRY_MS],
+      );
       return r.rowCount === 1;
     },
     close: () => pool.end(),

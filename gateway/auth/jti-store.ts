@@ -19,7 +19,8 @@ export const JTI_KEEP_PAST_EXPIRY_MS = 60_000;
 /** Expired ids are swept at most this often. */
 export const JTI_SWEEP_INTERVAL_MS = 5_000;
 
-export const JTI_SCHEMA = 'CREATE TABLE IF NOT EXISTS ws_ticket_uses (jti TEXT PRIMARY KEY, keep_until BIGINT NOT NULL)';
+export const JTI_SCHEMA =
+  'CREATE TABLE IF NOT EXISTS ws_ticket_uses (jti TEXT PRIMARY KEY, keep_until BIGINT NOT NULL)';
 
 export function createMemoryJtiStore(now: () => number = Date.now): JtiStore & { readonly size: number } {
   const used = new Map<string, number>();

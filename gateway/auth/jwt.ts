@@ -68,7 +68,11 @@ export interface JwtAuth {
   /** Signs an access token (dev identity, tests). Throws when only a public key is configured. */
   signAccessToken(claims: AccessClaims, ttlMs: number): string;
   /** Mints a ws-ticket for `principal`, bound to `ticketId`. */
-  mintWsTicket(principal: Principal, ticketId: string, ttlMs: number): { ticket: string; expiresAt: number; jti: string };
+  mintWsTicket(
+    principal: Principal,
+    ticketId: string,
+    ttlMs: number,
+  ): { ticket: string; expiresAt: number; jti: string };
   readonly canSign: boolean;
   readonly audience: string;
   readonly wsTicketAudience: string;
@@ -83,7 +87,8 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
 
   function verify(token: string, codec: Codec, audience: string, kind: TokenKind): Principal {
     if (!token) throw new AuthError('missing');
-    if (Buffer.byteLength(token) > cfg.maxTokenBytes) throw new AuthError('too_large', `over ${cfg.maxTokenBytes} bytes`);
+    if (Buffer.byteLength(token) > cfg.maxTokenBytes)
+      throw new AuthError('too_large', `over ${cfg.maxTokenBytes} bytes`);
     if (!JWT_SHAPE.test(token)) throw new AuthError('malformed');
     const header = decodeHeader(token);
     // Checked before the library sees the token: `alg: none` and algorithm-confusion attempts stop here.
@@ -105,10 +110,24 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     }
     const c = parsed.data;
     const sessionExp = kind === 'ws-ticket' && c.access_exp !== undefined ? c.access_exp : c.exp;
-    return { sub: c.sub, jti: c.jti, role: c.role, orgId: c.org_id, incidentId: c.incident_id, expiresAt: c.exp * 1000, sessionExpiresAt: sessionExp * 1000, kind };
+    return {
+      sub: c.sub,
+      jti: c.jti,
+      role: c.role,
+      orgId: c.org_id,
+      incidentId: c.incident_id,
+      expiresAt: c.exp * 1000,
+      sessionExpiresAt: sessionExp * 1000,
+      kind,
+    };
   }
 
-  function sign(codec: Codec, audience: string, claims: AccessClaims, ttlMs: number): { token: string; jti: string; expiresAt: number } {
+  function sign(
+    codec: Codec,
+    audience: string,
+    claims: AccessClaims,
+    ttlMs: number,
+  ): { token: string; jti: string; expiresAt: number } {
     if (!codec.signKey) throw new Error('no JWT signing key configured (set JWT_SECRET or JWT_PRIVATE_KEY)');
     const jti = claims.jti ?? randomUUID();
     const nowSec = Math.floor(Date.now() / 1000);
@@ -117,7 +136,12 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     if (claims.orgId) payload.org_id = claims.orgId;
     if (claims.incidentId) payload.incident_id = claims.incidentId;
     if (claims.accessExp !== undefined) payload.access_exp = claims.accessExp;
-    const token = jwt.sign(payload, codec.signKey, { algorithm: codec.algorithm, audience, issuer: cfg.issuer, jwtid: jti });
+    const token = jwt.sign(payload, codec.signKey, {
+      algorithm: codec.algorithm,
+      audience,
+      issuer: cfg.issuer,
+      jwtid: jti,
+    });
     return { token, jti, expiresAt: exp * 1000 };
   }
 
@@ -126,7 +150,18 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     verifyWsTicket: (token) => verify(token, wsTickets, wsTicketAudience, 'ws-ticket'),
     signAccessToken: (claims, ttlMs) => sign(access, cfg.audience, claims, ttlMs).token,
     mintWsTicket(principal, ticketId, ttlMs) {
-      const { token, jti, expiresAt } = sign(wsTickets, wsTicketAudience, { sub: principal.sub, role: principal.role, orgId: principal.orgId, incidentId: ticketId, accessExp: Math.floor(principal.sessionExpiresAt / 1000) }, ttlMs);
+      const { token, jti, expiresAt } = sign(
+        wsTickets,
+        wsTicketAudience,
+        {
+          sub: principal.sub,
+          role: principal.role,
+          orgId: principal.orgId,
+          incidentId: ticketId,
+          accessExp: Math.floor(principal.sessionExpiresAt / 1000),
+        },
+        ttlMs,
+      );
       return { ticket: token, jti, expiresAt };
     },
     canSign: keys.signKey !== undefined,
@@ -152,6 +187,7 @@ function mapJwtError(err: unknown): AuthError {
   if (message === 'invalid signature') return new AuthError('bad_signature');
   if (message.startsWith('jwt audience invalid')) return new AuthError('wrong_audience');
   if (message.startsWith('jwt issuer invalid')) return new AuthError('wrong_issuer');
-  if (message === 'invalid algorithm' || message === 'jwt signature is required') return new AuthError('wrong_algorithm');
+  if (message === 'invalid algorithm' || message === 'jwt signature is required')
+    return new AuthError('wrong_algorithm');
   return new AuthError('malformed', message);
 }

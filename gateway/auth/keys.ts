@@ -32,7 +32,9 @@ const MIN_SECRET_BYTES = 32;
 export function loadJwtKeys(cfg: JwtConfig): JwtKeys {
   if (cfg.algorithm.startsWith('HS')) {
     if (!cfg.secret) {
-      throw new JwtConfigError(`JWT_SECRET is not set: the gateway refuses to start without a key to verify ${cfg.algorithm} tokens`);
+      throw new JwtConfigError(
+        `JWT_SECRET is not set: the gateway refuses to start without a key to verify ${cfg.algorithm} tokens`,
+      );
     }
     if (Buffer.byteLength(cfg.secret) < MIN_SECRET_BYTES) {
       throw new JwtConfigError(`JWT_SECRET is too short: ${cfg.algorithm} needs at least ${MIN_SECRET_BYTES} bytes`);
@@ -43,7 +45,9 @@ export function loadJwtKeys(cfg: JwtConfig): JwtKeys {
     return { algorithm: cfg.algorithm, verifyKey: key, signKey: key };
   }
   if (!cfg.publicKey) {
-    throw new JwtConfigError(`JWT_PUBLIC_KEY is not set: the gateway refuses to start without a public key to verify ${cfg.algorithm} tokens`);
+    throw new JwtConfigError(
+      `JWT_PUBLIC_KEY is not set: the gateway refuses to start without a public key to verify ${cfg.algorithm} tokens`,
+    );
   }
   let verifyKey: KeyObject;
   try {
@@ -53,7 +57,9 @@ export function loadJwtKeys(cfg: JwtConfig): JwtKeys {
   }
   const expectedType = cfg.algorithm === 'ES256' ? 'ec' : 'rsa';
   if (verifyKey.asymmetricKeyType !== expectedType) {
-    throw new JwtConfigError(`JWT_PUBLIC_KEY is a ${verifyKey.asymmetricKeyType ?? 'unknown'} key but JWT_ALGORITHM=${cfg.algorithm} needs ${expectedType}`);
+    throw new JwtConfigError(
+      `JWT_PUBLIC_KEY is a ${verifyKey.asymmetricKeyType ?? 'unknown'} key but JWT_ALGORITHM=${cfg.algorithm} needs ${expectedType}`,
+    );
   }
   let signKey: KeyObject | undefined;
   if (cfg.privateKey) {
@@ -72,10 +78,13 @@ export function loadJwtKeys(cfg: JwtConfig): JwtKeys {
  */
 export function loadWsTicketKeys(cfg: JwtConfig, access: JwtKeys): JwtKeys {
   if (cfg.wsTicketSecret) {
-    if (Buffer.byteLength(cfg.wsTicketSecret) < MIN_SECRET_BYTES) throw new JwtConfigError(`WS_TICKET_SECRET is too short: it needs at least ${MIN_SECRET_BYTES} bytes`);
+    if (Buffer.byteLength(cfg.wsTicketSecret) < MIN_SECRET_BYTES)
+      throw new JwtConfigError(`WS_TICKET_SECRET is too short: it needs at least ${MIN_SECRET_BYTES} bytes`);
     const key = createSecretKey(Buffer.from(cfg.wsTicketSecret, 'utf8'));
     return { algorithm: 'HS256', verifyKey: key, signKey: key };
   }
   if (access.signKey) return access;
-  throw new JwtConfigError(`WS_TICKET_SECRET is not set: with only JWT_PUBLIC_KEY the gateway needs a shared key to sign ws-tickets`);
+  throw new JwtConfigError(
+    `WS_TICKET_SECRET is not set: with only JWT_PUBLIC_KEY the gateway needs a shared key to sign ws-tickets`,
+  );
 }

@@ -32,7 +32,11 @@ export function parseProtocols(header: string): string[] {
     .filter(Boolean);
 }
 
-export async function authenticateStream(auth: JwtAuth, jtis: JtiStore, creds: StreamCredentials): Promise<StreamAuthResult> {
+export async function authenticateStream(
+  auth: JwtAuth,
+  jtis: JtiStore,
+  creds: StreamCredentials,
+): Promise<StreamAuthResult> {
   const offered = parseProtocols(creds.protocols);
   const protocol = offered.includes(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : '';
 

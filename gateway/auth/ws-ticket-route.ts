@@ -39,12 +39,23 @@ export function registerWsTicketRoute(app: TemplatedApp, deps: WsTicketRouteDeps
           authorizeTicket(principal, ticketId);
           const minted = deps.auth.mintWsTicket(principal, ticketId, deps.ttlMs);
           deps.logger.info('ws-ticket minted', { ticketId, sub: principal.sub, role: principal.role });
-          sendJson(res, 201, { ticket: minted.ticket, expiresAt: new Date(minted.expiresAt).toISOString(), ticketId, heartbeatMs: deps.heartbeatMs });
+          sendJson(res, 201, {
+            ticket: minted.ticket,
+            expiresAt: new Date(minted.expiresAt).toISOString(),
+            ticketId,
+            heartbeatMs: deps.heartbeatMs,
+          });
         } catch (err) {
           if (!(err instanceof AuthError)) throw err;
           deps.onAuthFailure?.(err.reason);
           deps.logger.warn('ws-ticket refused', { ticketId, reason: err.reason });
-          sendError(res, err.status, err.reason, err.publicMessage, err.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+          sendError(
+            res,
+            err.status,
+            err.reason,
+            err.publicMessage,
+            err.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+          );
         }
       },
       { onError: (err) => deps.logger.error('ws-ticket route failed', { err }) },

@@ -65,7 +65,12 @@ export function statusLine(status: number): string {
  * Answers with a JSON body. Corked (safe from any tick) and a no-op once aborted or already answered;
  * returns whether it wrote.
  */
-export function sendJson(res: HttpResponse, status: number, body: unknown, headers: Record<string, string> = {}): boolean {
+export function sendJson(
+  res: HttpResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): boolean {
   return sendText(res, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
@@ -73,7 +78,12 @@ export function sendJson(res: HttpResponse, status: number, body: unknown, heade
 export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()';
 
 /** Answers with a text body; same rules as sendJson. */
-export function sendText(res: HttpResponse, status: number, body: string, headers: Record<string, string> = {}): boolean {
+export function sendText(
+  res: HttpResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): boolean {
   const life = guardResponse(res);
   if (life.aborted || life.answered) return false;
   life.answered = true;
@@ -87,7 +97,13 @@ export function sendText(res: HttpResponse, status: number, body: string, header
 }
 
 /** The error shape every gateway endpoint uses: `{ "error": { "code", "message" } }`. */
-export function sendError(res: HttpResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): boolean {
+export function sendError(
+  res: HttpResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): boolean {
   return sendJson(res, status, { error: { code, message } }, headers);
 }
 
@@ -165,7 +181,13 @@ export interface CopiedRequest {
 
 /** Copies method, url, query, the first `paramCount` route parameters and the named headers out of `req`. */
 export function copyRequest(
-  req: { getMethod(): string; getUrl(): string; getQuery(): string; getParameter(i: number): string; getHeader(k: string): string },
+  req: {
+    getMethod(): string;
+    getUrl(): string;
+    getQuery(): string;
+    getParameter(i: number): string;
+    getHeader(k: string): string;
+  },
   paramCount: number,
   headerNames: readonly string[],
 ): CopiedRequest {
@@ -200,7 +222,11 @@ export function asyncRoute(
 ) {
   return (res: HttpResponse, rawReq: Parameters<typeof copyRequest>[0]): void => {
     guardResponse(res);
-    const req = copyRequest(rawReq, opts.params ?? 0, opts.headers ?? ['authorization', 'content-type', 'content-length']);
+    const req = copyRequest(
+      rawReq,
+      opts.params ?? 0,
+      opts.headers ?? ['authorization', 'content-type', 'content-length'],
+    );
     handler(res, req).catch((err: unknown) => {
       if (err instanceof HttpError && err.status === 499) return;
       if (!(err instanceof HttpError)) opts.onError?.(err, req);

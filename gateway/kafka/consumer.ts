@@ -66,7 +66,11 @@ export function gatewayGroupId(instanceId: string): string {
 }
 
 export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
-  const breaker = new Breaker({ initialMs: opts.kafka.backoffInitialMs, maxMs: opts.kafka.backoffMaxMs, threshold: opts.kafka.breakerThreshold });
+  const breaker = new Breaker({
+    initialMs: opts.kafka.backoffInitialMs,
+    maxMs: opts.kafka.backoffMaxMs,
+    threshold: opts.kafka.breakerThreshold,
+  });
   const log = opts.logger;
   let ready = false;
   let stopping = false;
@@ -79,7 +83,11 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
   function setReady(value: boolean): void {
     if (ready === value) return;
     ready = value;
-    log.info(value ? 'kafka consumer ready' : 'kafka consumer not ready', { topic: opts.topic, groupId: opts.groupId, failures: breaker.consecutiveFailures });
+    log.info(value ? 'kafka consumer ready' : 'kafka consumer not ready', {
+      topic: opts.topic,
+      groupId: opts.groupId,
+      failures: breaker.consecutiveFailures,
+    });
     opts.onReadyChange?.(value);
     if (value) for (const w of readyWaiters) w();
   }
@@ -106,7 +114,10 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       await admin.disconnect().catch(() => undefined);
     }
     if (gaps.length > 0) {
-      log.warn('records lost to the consumer before it could read them; resyncing subscribers', { topic: opts.topic, partitions: gaps });
+      log.warn('records lost to the consumer before it could read them; resyncing subscribers', {
+        topic: opts.topic,
+        partitions: gaps,
+      });
       opts.onGap?.(gaps);
     }
   }
@@ -207,7 +218,13 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
         opts.onFailure?.(err);
         const waitMs = breaker.fail();
         if (breaker.open) setReady(false);
-        log.warn('kafka consumer failed; retrying', { topic: opts.topic, failures: breaker.consecutiveFailures, breakerOpen: breaker.open, retryInMs: waitMs, err: (err as Error).message });
+        log.warn('kafka consumer failed; retrying', {
+          topic: opts.topic,
+          failures: breaker.consecutiveFailures,
+          breakerOpen: breaker.open,
+          retryInMs: waitMs,
+          err: (err as Error).message,
+        });
         await Promise.race([new Promise((r) => setTimeout(r, waitMs).unref()), stopped]);
       }
     }

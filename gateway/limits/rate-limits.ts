@@ -37,7 +37,10 @@ export const API_LIMITS: Record<string, LimitName> = {
 
 export function createRateLimits(cfg: Config['limits']): RateLimits {
   const limiters = Object.fromEntries(
-    (['tickets', 'messages', 'feedback', 'streams'] as const).map((n) => [n, new RateLimiterMemory({ points: cfg[n].points, duration: Math.max(1, Math.round(cfg[n].windowMs / 1000)) })]),
+    (['tickets', 'messages', 'feedback', 'streams'] as const).map((n) => [
+      n,
+      new RateLimiterMemory({ points: cfg[n].points, duration: Math.max(1, Math.round(cfg[n].windowMs / 1000)) }),
+    ]),
   ) as Record<LimitName, RateLimiterMemory>;
   const open = new Map<string, number>();
   return {

@@ -27,7 +27,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Same-origin only, no inline scripts, no third parties: the UI needs nothing else. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 interface StaticFile {
   body: Buffer;
@@ -77,7 +78,9 @@ export function pageFor(urlPath: string): string | undefined {
 export function registerStaticRoutes(app: TemplatedApp, opts: { distDir?: string; logger?: Logger } = {}): StaticSite {
   const site = loadStaticSite(opts.distDir);
   if (!site.built) {
-    opts.logger?.warn('ui not built: pages will answer 503 (run `npm run build:ui`)', { distDir: opts.distDir ?? DEFAULT_UI_DIST });
+    opts.logger?.warn('ui not built: pages will answer 503 (run `npm run build:ui`)', {
+      distDir: opts.distDir ?? DEFAULT_UI_DIST,
+    });
   }
   const handler = (res: HttpResponse, req: HttpRequest) => {
     const method = req.getMethod();
@@ -85,26 +88,54 @@ export function registerStaticRoutes(app: TemplatedApp, opts: { distDir?: string
     const page = pageFor(urlPath);
     const file = site.files.get(page ?? urlPath);
     if (method !== 'get' && method !== 'head') {
-      res.writeStatus('405 Method Not Allowed').writeHeader('Allow', 'GET, HEAD').writeHeader('Content-Type', 'text/plain; charset=utf-8').end('method not allowed');
+      res
+        .writeStatus('405 Method Not Allowed')
+        .writeHeader('Allow', 'GET, HEAD')
+        .writeHeader('Content-Type', 'text/plain; charset=utf-8')
+        .end('method not allowed');
       return;
     }
     if (!file) {
       if (page && !site.built) {
-        res.writeStatus('503 Service Unavailable').writeHeader('Content-Type', 'text/plain; charset=utf-8').end('The UI is not built yet: run `npm run build:ui`.');
+        res
+          .writeStatus('503 Service Unavailable')
+          .writeHeader('Content-Type', 'text/plain; charset=utf-8')
+          .end('The UI is not built yet: run `npm run build:ui`.');
         return;
       }
-      res.writeStatus('404 Not Found').writeHeader('Content-Type', 'text/plain; charset=utf-8').writeHeader('Cache-Control', 'no-store').end('not found');
+      res
+        .writeStatus('404 Not Found')
+        .writeHeader('Content-Type', 'text/plain; charset=utf-8')
+        .writeHeader('Cache-Control', 'no-store')
+        .end('not found');
       return;
     }
-    res.writeStatus('200 OK').writeHeader('Content-Type', file.contentType).writeHeader('Cache-Control', file.cacheControl).writeHeader('X-Content-Type-Options', 'nosniff');
+    res
+      .writeStatus('200 OK')
+      .writeHeader('Content-Type', file.contentType)
+      .writeHeader('Cache-Control', file.cacheControl)
+      .writeHeader('X-Content-Type-Options', 'nosniff');
     if (file.contentType.startsWith('text/html')) {
-      res.writeHeader('Content-Security-Policy', CSP).writeHeader('Referrer-Policy', 'no-referrer').writeHeader('X-Frame-Options', 'DENY').writeHeader('Permissions-Policy', PERMISSIONS_POLICY);
+      res
+        .writeHeader('Content-Security-Policy', CSP)
+        .writeHeader('Referrer-Policy', 'no-referrer')
+        .writeHeader('X-Frame-Options', 'DENY')
+        .writeHeader('Permissions-Policy', PERMISSIONS_POLICY);
     }
     // uWS answers HEAD from end() (headers and length, no body); endWithoutBody(length) aborts the process
     // in this uWS build, so it is never used.
     res.end(file.body);
   };
-  for (const pattern of ['/', '/index.html', '/console', '/console/*', '/ticket', '/ticket/*', '/assets/*', '/favicon.svg']) {
+  for (const pattern of [
+    '/',
+    '/index.html',
+    '/console',
+    '/console/*',
+    '/ticket',
+    '/ticket/*',
+    '/assets/*',
+    '/favicon.svg',
+  ]) {
     app.any(pattern, handler);
   }
   return site;

@@ -14,7 +14,14 @@ import type { Audience, CustomerView } from './ticket-state';
 
 export function snapshotFrame(ticketId: string, snapshot: TicketSnapshot, since: number): string {
   const events = snapshot.events.filter((e) => e.seq > since);
-  return JSON.stringify({ kind: 'snapshot', ticketId, status: snapshot.status, lastSeq: snapshot.lastSeq, since, events });
+  return JSON.stringify({
+    kind: 'snapshot',
+    ticketId,
+    status: snapshot.status,
+    lastSeq: snapshot.lastSeq,
+    since,
+    events,
+  });
 }
 
 export function eventFrame(event: TicketEvent): string {
@@ -41,7 +48,9 @@ export class RecordFrames {
   ) {}
 
   for(audience: Audience): string | null {
-    if (audience === 'agent') return (this.agent ??= this.json === undefined ? eventFrame(this.event) : `{"kind":"event","event":${this.json}}`);
+    if (audience === 'agent')
+      return (this.agent ??=
+        this.json === undefined ? eventFrame(this.event) : `{"kind":"event","event":${this.json}}`);
     if (this.customer === undefined) {
       const shown = this.customerView(this.event);
       this.customer = shown === this.event ? this.for('agent') : shown ? eventFrame(shown) : null;

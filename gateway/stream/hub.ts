@@ -24,7 +24,14 @@ import type { TicketSnapshot } from '../snapshot-source';
 import { eventFrame, RecordFrames, snapshotFrame } from './frames';
 import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
 import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
-import { TicketRegistry, type Audience, type CustomerView, type PendingConnection, type StreamSocket, type TicketState } from './ticket-state';
+import {
+  TicketRegistry,
+  type Audience,
+  type CustomerView,
+  type PendingConnection,
+  type StreamSocket,
+  type TicketState,
+} from './ticket-state';
 
 export type { Audience, CustomerView, PendingConnection, StreamSocket, StreamSocketData } from './ticket-state';
 export { ticketTopic } from './ticket-state';
@@ -85,7 +92,8 @@ export class TicketHub extends TicketRegistry {
     d.snapshot = undefined;
     d.attached = true;
     this.socketCount++;
-    if (st.subscribed.size === 0 && st.catchingUp.size === 0) st.status = sessionStatusFromTicketStatus(snapshot.status);
+    if (st.subscribed.size === 0 && st.catchingUp.size === 0)
+      st.status = sessionStatusFromTicketStatus(snapshot.status);
 
     let position = maxPosition(durablePosition(d.since), durablePosition(snapshot.lastSeq));
     let finished = snapshot.events.at(-1)?.type === 'resolved';
@@ -114,7 +122,11 @@ export class TicketHub extends TicketRegistry {
     if (st.frontier === undefined || comparePositions(st.frontier, position) >= 0) {
       if (st.frontier !== undefined && comparePositions(st.frontier, position) > 0) {
         // Only possible if the snapshot source is behind Kafka: the socket may miss what lies between.
-        this.opts.logger.warn('snapshot older than the live stream', { ticketId: d.ticketId, snapshotSeq: position.seq, frontierSeq: st.frontier.seq });
+        this.opts.logger.warn('snapshot older than the live stream', {
+          ticketId: d.ticketId,
+          snapshotSeq: position.seq,
+          frontierSeq: st.frontier.seq,
+        });
         this.opts.metrics.dropped.inc({ reason: 'snapshot_behind' });
       }
       st.frontier ??= position;
@@ -236,7 +248,9 @@ export class TicketHub extends TicketRegistry {
   }
 
   private visible(audience: Audience, snapshot: TicketSnapshot): TicketSnapshot {
-    return audience === 'agent' ? snapshot : { ...snapshot, events: snapshot.events.flatMap((e) => this.customerView(e) ?? []) };
+    return audience === 'agent'
+      ? snapshot
+      : { ...snapshot, events: snapshot.events.flatMap((e) => this.customerView(e) ?? []) };
   }
 
   /** Catching-up sockets the frontier has reached join the topic. */
@@ -274,7 +288,11 @@ export class TicketHub extends TicketRegistry {
     const d = ws.getUserData();
     if (d.closing) return;
     this.opts.metrics.slowCloses.inc();
-    this.opts.logger.warn('slow socket closed', { ticketId: d.ticketId, sub: d.sub, bufferedBytes: ws.getBufferedAmount() });
+    this.opts.logger.warn('slow socket closed', {
+      ticketId: d.ticketId,
+      sub: d.sub,
+      bufferedBytes: ws.getBufferedAmount(),
+    });
     this.end(ws, 'SLOW_CONSUMER');
   }
 }

@@ -15,7 +15,11 @@ export function createIngest(deps: { hub: TicketHub; metrics: GatewayMetrics; lo
     const decoded = decodeRecord(key, value);
     if (!decoded.ok) {
       metrics.malformed.inc({ reason: decoded.reason });
-      logger.warn('malformed record skipped', { ...where, reason: decoded.reason, detail: decoded.detail.slice(0, 200) });
+      logger.warn('malformed record skipped', {
+        ...where,
+        reason: decoded.reason,
+        detail: decoded.detail.slice(0, 200),
+      });
       return;
     }
     try {

@@ -13,7 +13,9 @@ export interface Position {
 export const START: Position = { seq: 0, part: Number.POSITIVE_INFINITY };
 
 export function positionOf(event: Pick<TicketEvent, 'seq' | 'part' | 'type'>): Position {
-  return event.type === 'token' ? { seq: event.seq, part: event.part ?? 0 } : { seq: event.seq, part: Number.POSITIVE_INFINITY };
+  return event.type === 'token'
+    ? { seq: event.seq, part: event.part ?? 0 }
+    : { seq: event.seq, part: Number.POSITIVE_INFINITY };
 }
 
 export function durablePosition(seq: number): Position {

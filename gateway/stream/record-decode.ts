@@ -5,7 +5,14 @@
  * `JSON.stringify`. Only the `at` timestamp is still checked by the schema's own validator (its ISO-8601
  * grammar is the one part not worth re-deriving by hand).
  */
-import { decodeTicketEvent, EVENT_SCHEMA_VERSION, eventTypes, ticketEventSchema, type DecodeResult, type TicketEvent } from '../../core/events';
+import {
+  decodeTicketEvent,
+  EVENT_SCHEMA_VERSION,
+  eventTypes,
+  ticketEventSchema,
+  type DecodeResult,
+  type TicketEvent,
+} from '../../core/events';
 
 export type RecordDecode = (DecodeResult & { ok: false }) | { ok: true; event: TicketEvent; json: string | undefined };
 
@@ -38,7 +45,8 @@ function isRecord(x: unknown): x is Record<string, unknown> {
  */
 function plainEnvelope(json: Record<string, unknown>): boolean {
   const { ticketId, seq, part, data } = json;
-  if (typeof ticketId !== 'string' || ticketId.length < 1 || ticketId.length > 64 || !TICKET_ID.test(ticketId)) return false;
+  if (typeof ticketId !== 'string' || ticketId.length < 1 || ticketId.length > 64 || !TICKET_ID.test(ticketId))
+    return false;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) return false;
   if (part !== undefined && (typeof part !== 'number' || !Number.isSafeInteger(part) || part < 0)) return false;
   if (!TYPES.has(json.type) || !validAt(json.at) || !isRecord(data)) return false;

@@ -9,14 +9,22 @@ import { withTimeout } from '../../core/with-timeout';
 import type { SnapshotSource } from '../snapshot-source';
 import type { TicketHub } from './hub';
 
-export function resyncOpenTickets(deps: { hub: TicketHub; snapshots: SnapshotSource; logger: Logger; timeoutMs: number }): void {
+export function resyncOpenTickets(deps: {
+  hub: TicketHub;
+  snapshots: SnapshotSource;
+  logger: Logger;
+  timeoutMs: number;
+}): void {
   const tickets = deps.hub.hold();
   deps.logger.warn('resyncing open streams with fresh snapshots', { tickets: tickets.length });
   for (const ticketId of tickets) {
     void withTimeout(deps.snapshots.getSnapshot(ticketId), deps.timeoutMs, 'snapshot query').then(
       (snapshot) => deps.hub.release(ticketId, snapshot ?? undefined),
       (err: unknown) => {
-        deps.logger.warn('resync snapshot failed; closing the ticket\'s streams so they reconnect', { ticketId, err: (err as Error).message });
+        deps.logger.warn("resync snapshot failed; closing the ticket's streams so they reconnect", {
+          ticketId,
+          err: (err as Error).message,
+        });
         deps.hub.release(ticketId, undefined);
       },
     );

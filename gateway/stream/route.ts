@@ -75,7 +75,14 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
   const pinger = new SpreadPinger<StreamSocketData>(o.pingIntervalMs);
   pinger.start();
 
-  function refuse(res: HttpResponse, status: number, code: string, message: string, outcome: string, headers: Record<string, string> = {}): void {
+  function refuse(
+    res: HttpResponse,
+    status: number,
+    code: string,
+    message: string,
+    outcome: string,
+    headers: Record<string, string> = {},
+  ): void {
     o.metrics.upgrades.inc({ outcome });
     sendError(res, status, code, message, headers);
   }
@@ -93,13 +100,17 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     };
     const sinceRaw = req.getQuery('since') ?? '';
 
-    if (o.isDraining()) return refuse(res, 503, 'draining', 'gateway is shutting down; retry another instance', 'draining');
-    if (o.isStarting()) return refuse(res, 503, 'starting', 'gateway is starting; retry in a moment', 'starting', { 'retry-after': '1' });
+    if (o.isDraining())
+      return refuse(res, 503, 'draining', 'gateway is shutting down; retry another instance', 'draining');
+    if (o.isStarting())
+      return refuse(res, 503, 'starting', 'gateway is starting; retry in a moment', 'starting', { 'retry-after': '1' });
     const idParsed = ticketIdSchema.safeParse(safeDecode(rawId));
-    if (!idParsed.success) return refuse(res, 400, 'bad_ticket_id', 'ticket ids are letters, digits, _ and -', 'bad_request');
+    if (!idParsed.success)
+      return refuse(res, 400, 'bad_ticket_id', 'ticket ids are letters, digits, _ and -', 'bad_request');
     const ticketId = idParsed.data;
     const since = sinceRaw === '' ? 0 : Number(sinceRaw);
-    if (!Number.isSafeInteger(since) || since < 0) return refuse(res, 400, 'bad_since', 'since must be a whole number >= 0', 'bad_request');
+    if (!Number.isSafeInteger(since) || since < 0)
+      return refuse(res, 400, 'bad_since', 'since must be a whole number >= 0', 'bad_request');
 
     // Asynchronous because a ws-ticket's single use is checked in the shared store; req is not touched again.
     let principal: Principal | undefined;
@@ -122,24 +133,40 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     function refuseAuth(err: unknown): void {
       if (err instanceof RateLimited) {
         o.logger.info('stream refused: over a limit', { ticketId, sub: principal?.sub, limit: err.limit });
-        return refuse(res, 429, 'rate_limited', err.message, 'rate_limited', { 'retry-after': String(err.retryAfterSec) });
+        return refuse(res, 429, 'rate_limited', err.message, 'rate_limited', {
+          'retry-after': String(err.retryAfterSec),
+        });
       }
       if (!(err instanceof AuthError)) {
         // The used-ticket store did not answer: refuse rather than let a ws-ticket be replayed.
         o.logger.error('stream auth failed unexpectedly', { ticketId, err });
-        return refuse(res, 503, 'auth_unavailable', 'cannot check the token right now; retry shortly', 'error', { 'retry-after': '2' });
+        return refuse(res, 503, 'auth_unavailable', 'cannot check the token right now; retry shortly', 'error', {
+          'retry-after': '2',
+        });
       }
       o.metrics.authFailures.inc({ reason: err.reason });
       if (err.reason === 'forbidden') {
-        o.logger.warn('stream refused: token is for another ticket', { ticketId, sub: principal?.sub, role: principal?.role, tokenTicket: principal?.incidentId });
+        o.logger.warn('stream refused: token is for another ticket', {
+          ticketId,
+          sub: principal?.sub,
+          role: principal?.role,
+          tokenTicket: principal?.incidentId,
+        });
       } else {
         o.logger.info('stream refused: bad token', { ticketId, reason: err.reason });
       }
-      return refuse(res, err.status, err.reason, err.publicMessage, `auth_${err.status}`, err.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+      return refuse(
+        res,
+        err.status,
+        err.reason,
+        err.publicMessage,
+        `auth_${err.status}`,
+        err.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+      );
     }
 
     function authenticated(caller: Principal, protocol: string): void {
-    // Buffer the ticket's live records from now on, then ask for the snapshot.
+      // Buffer the ticket's live records from now on, then ask for the snapshot.
       const pending = o.hub.beginPending(ticketId);
       void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
         (snapshot) => finish(caller, protocol, pending, snapshot, undefined),
@@ -147,7 +174,13 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       );
     }
 
-    function finish(caller: Principal, protocol: string, pending: PendingConnection, snapshot: TicketSnapshot | null | undefined, err: unknown): void {
+    function finish(
+      caller: Principal,
+      protocol: string,
+      pending: PendingConnection,
+      snapshot: TicketSnapshot | null | undefined,
+      err: unknown,
+    ): void {
       const user = { sub: caller.sub, role: caller.role };
       if (life.aborted) {
         // The client left during the snapshot query: nothing may be written to res now.
@@ -159,7 +192,14 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       if (err !== undefined || snapshot === undefined) {
         o.hub.cancelPending(pending);
         o.logger.warn('snapshot unavailable; stream refused', { ticketId, err: (err as Error | undefined)?.message });
-        return refuse(res, 503, 'snapshot_unavailable', 'the ticket state is unavailable; retry shortly', 'snapshot_error', { 'retry-after': '2' });
+        return refuse(
+          res,
+          503,
+          'snapshot_unavailable',
+          'the ticket state is unavailable; retry shortly',
+          'snapshot_error',
+          { 'retry-after': '2' },
+        );
       }
       if (snapshot === null) {
         o.hub.cancelPending(pending);
@@ -246,7 +286,13 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
         o.logger.error('stream detach failed', { ticketId: d.ticketId, err });
       }
       o.metrics.closes.inc({ code: String(code) });
-      o.logger.debug('stream closed', { ticketId: d.ticketId, sub: d.sub, code, connId: d.connId, reason: d.closeReason });
+      o.logger.debug('stream closed', {
+        ticketId: d.ticketId,
+        sub: d.sub,
+        code,
+        connId: d.connId,
+        reason: d.closeReason,
+      });
     },
   });
   return { stop: () => pinger.stop() };

@@ -116,7 +116,13 @@ export class TicketRegistry {
 
   /** Open sessions by status (timed-out ones are closed, so they show in the logs and close counts). */
   sessionCounts(): Record<SessionStatus, number> {
-    const counts: Record<SessionStatus, number> = { active: 0, waiting_for_human: 0, completed: 0, failed: 0, timed_out: 0 };
+    const counts: Record<SessionStatus, number> = {
+      active: 0,
+      waiting_for_human: 0,
+      completed: 0,
+      failed: 0,
+      timed_out: 0,
+    };
     for (const st of this.tickets.values()) counts[st.status] += st.subscribed.size + st.catchingUp.size;
     return counts;
   }
@@ -150,7 +156,11 @@ export class TicketRegistry {
         const d = ws.getUserData();
         if (t - Math.max(d.lastInboundAt, d.connectedAt) > ttlMs) {
           d.closeReason = 'timed_out';
-          this.logger.info('session idle, closing', { ticketId: d.ticketId, sub: d.sub, idleMs: t - Math.max(d.lastInboundAt, d.connectedAt, st.lastEventAt) });
+          this.logger.info('session idle, closing', {
+            ticketId: d.ticketId,
+            sub: d.sub,
+            idleMs: t - Math.max(d.lastInboundAt, d.connectedAt, st.lastEventAt),
+          });
           this.end(ws, 'SESSION_IDLE');
           closed++;
         }
@@ -182,7 +192,10 @@ export class TicketRegistry {
     }
   }
 
-  protected end(ws: StreamSocket, code: 'RESOLVED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'TOKEN_EXPIRED' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR'): void {
+  protected end(
+    ws: StreamSocket,
+    code: 'RESOLVED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'TOKEN_EXPIRED' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR',
+  ): void {
     const d = ws.getUserData();
     if (d.closing) return;
     d.closing = true;

@@ -53,7 +53,9 @@ function uniqueBySeq(events: TicketEvent[]): Map<number, TicketEvent> {
 function expectedSeqs(f: FollowerRecord, log: Map<number, TicketEvent>): number[] {
   const resolved = [...log.values()].filter((e) => e.type === 'resolved').map((e) => e.seq);
   const end = resolved.length > 0 ? Math.min(...resolved) : Math.max(0, ...f.seqs);
-  return [...log.values()].filter((e) => e.seq <= end && (f.audience === 'agent' || forCustomer(e) !== null)).map((e) => e.seq);
+  return [...log.values()]
+    .filter((e) => e.seq <= end && (f.audience === 'agent' || forCustomer(e) !== null))
+    .map((e) => e.seq);
 }
 
 /** Distinct seqs per key among events that pass `pick`: more than one seq per key is a duplicate. */
@@ -68,17 +70,26 @@ function duplicatesBy(events: Map<number, TicketEvent>, pick: (e: TicketEvent) =
 
 export function analyse(s: ScenarioRun, ev: Evidence): ScenarioFigures {
   const runsByTicket = new Map<string, RunInfo[]>();
-  for (const r of ev.runs) runsByTicket.set(ticketOf(r.workflowId), [...(runsByTicket.get(ticketOf(r.workflowId)) ?? []), r]);
+  for (const r of ev.runs)
+    runsByTicket.set(ticketOf(r.workflowId), [...(runsByTicket.get(ticketOf(r.workflowId)) ?? []), r]);
   const created = s.outcomes.filter((o) => o.ticketId !== undefined);
   const orphaned = [...runsByTicket.entries()]
-    .filter(([id, runs]) => !ev.known.has(id) && runs.some((r) => r.startedAt >= s.startedAt && r.startedAt <= s.endedAt))
+    .filter(
+      ([id, runs]) => !ev.known.has(id) && runs.some((r) => r.startedAt >= s.startedAt && r.startedAt <= s.endedAt),
+    )
     .map(([id]) => id);
   const tickets = [...created.map((o) => o.ticketId!), ...orphaned];
 
   const f: ScenarioFigures = {
     name: s.name,
     faults: s.faults,
-    tickets: { created: created.length, createFailed: s.outcomes.length - created.length, closed: 0, stuck: 0, orphaned: orphaned.length },
+    tickets: {
+      created: created.length,
+      createFailed: s.outcomes.length - created.length,
+      closed: 0,
+      stuck: 0,
+      orphaned: orphaned.length,
+    },
     stuck: [],
     orphaned,
     kafka: { ticketsWithGaps: 0, missingSeqs: 0, repeatedRecords: 0 },
@@ -92,7 +103,13 @@ export function analyse(s: ScenarioRun, ev: Evidence): ScenarioFigures {
   for (const o of created) {
     const latest = runsByTicket.get(o.ticketId!)?.sort((a, b) => b.startedAt - a.startedAt)[0];
     if (o.reachedEnd) f.tickets.closed++;
-    else f.stuck.push({ ticketId: o.ticketId!, status: o.finalStatus, workflow: latest?.status, failingNow: latest?.failingNow ?? false });
+    else
+      f.stuck.push({
+        ticketId: o.ticketId!,
+        status: o.finalStatus,
+        workflow: latest?.status,
+        failingNow: latest?.failingNow ?? false,
+      });
   }
   f.tickets.stuck = f.stuck.length;
 
@@ -106,7 +123,9 @@ export function analyse(s: ScenarioRun, ev: Evidence): ScenarioFigures {
       f.kafka.ticketsWithGaps++;
       f.kafka.missingSeqs += gaps;
     }
-    f.duplicates.replies += duplicatesBy(log, (e) => (e.type === 'resolved' ? String((e.data as { draftVersion?: unknown }).draftVersion) : undefined));
+    f.duplicates.replies += duplicatesBy(log, (e) =>
+      e.type === 'resolved' ? String((e.data as { draftVersion?: unknown }).draftVersion) : undefined,
+    );
     f.duplicates.refunds += duplicatesBy(log, (e) => {
       const d = e.data as { tool?: unknown; ok?: unknown; summary?: unknown };
       return e.type === 'tool' && d.tool === 'refund' && d.ok === true ? String(d.summary) : undefined;
@@ -131,7 +150,8 @@ export function analyse(s: ScenarioRun, ev: Evidence): ScenarioFigures {
       const missing = expectedSeqs(sub, log).filter((seq) => !sub.seqs.has(seq)).length;
       f.subscribers.missingEvents += missing;
       f.subscribers.doubledEvents += sub.doubled.length;
-      if (missing > 0 || sub.doubled.length > 0) f.subscribers.affected.push(`${o.ticketId}/${sub.audience}: missing ${missing}, doubled ${sub.doubled.length}`);
+      if (missing > 0 || sub.doubled.length > 0)
+        f.subscribers.affected.push(`${o.ticketId}/${sub.audience}: missing ${missing}, doubled ${sub.doubled.length}`);
     }
     f.api.createRetries += o.createAttempts - 1;
     for (const byStatus of Object.values(o.actions)) {

@@ -23,7 +23,12 @@ export interface FaultTiming {
   downMs: [number, number];
 }
 
-export const emptyCounts = (): FaultCounts => ({ workerKills: 0, gatewayRestarts: 0, kafkaOutages: 0, temporalOutages: 0 });
+export const emptyCounts = (): FaultCounts => ({
+  workerKills: 0,
+  gatewayRestarts: 0,
+  kafkaOutages: 0,
+  temporalOutages: 0,
+});
 
 const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
 
@@ -31,7 +36,14 @@ const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
  * Runs the plan's faults one kind after another; `log` says what happened when. No new fault starts after
  * `stopBy` (epoch ms), so a slow machine shortens the run instead of stretching it; the counts say what ran.
  */
-export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: FaultTiming, counts: FaultCounts, log: (line: string) => void, stopBy = Infinity): Promise<void> {
+export async function runFaults(
+  stack: ChaosStack,
+  plan: FaultPlan,
+  timing: FaultTiming,
+  counts: FaultCounts,
+  log: (line: string) => void,
+  stopBy = Infinity,
+): Promise<void> {
   const more = (i: number, n = 0) => i < n && Date.now() < stopBy;
   for (let i = 0; more(i, plan.workerKills); i++) {
     // The replicas in turn, each at a random moment after it polls, while tickets flow through it.
@@ -55,8 +67,20 @@ export async function runFaults(stack: ChaosStack, plan: FaultPlan, timing: Faul
     log(`gateway restarts: ${counts.gatewayRestarts}`);
   }
   const outages = [
-    { name: 'Kafka', count: plan.kafkaOutages, stop: () => stack.stopKafka(), start: () => stack.startKafka(), done: () => ++counts.kafkaOutages },
-    { name: 'Temporal', count: plan.temporalOutages, stop: () => stack.stopTemporal(), start: () => stack.startTemporal(), done: () => ++counts.temporalOutages },
+    {
+      name: 'Kafka',
+      count: plan.kafkaOutages,
+      stop: () => stack.stopKafka(),
+      start: () => stack.startKafka(),
+      done: () => ++counts.kafkaOutages,
+    },
+    {
+      name: 'Temporal',
+      count: plan.temporalOutages,
+      stop: () => stack.stopTemporal(),
+      start: () => stack.startTemporal(),
+      done: () => ++counts.temporalOutages,
+    },
   ];
   for (const o of outages) {
     for (let i = 0; more(i, o.count); i++) {

@@ -31,11 +31,14 @@ export async function auditHistories(cfg: Config): Promise<RunInfo[]> {
   const histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[] = [];
   try {
     const infos: WorkflowExecutionInfo[] = [];
-    for await (const info of client.workflow.list({ query: `TaskQueue = '${cfg.temporal.taskQueue}'` })) infos.push(info);
+    for await (const info of client.workflow.list({ query: `TaskQueue = '${cfg.temporal.taskQueue}'` }))
+      infos.push(info);
     for (const info of infos) {
       const history = await client.workflow.getHandle(info.workflowId, info.runId).fetchHistory();
       const failed = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
-      const nondeterminism = failed.map((e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? '').filter((m) => NONDETERMINISM.test(m));
+      const nondeterminism = failed
+        .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? '')
+        .filter((m) => NONDETERMINISM.test(m));
       runs.push({
         workflowId: info.workflowId,
         runId: info.runId,
@@ -54,7 +57,10 @@ export async function auditHistories(cfg: Config): Promise<RunInfo[]> {
   return runs;
 }
 
-async function replayAll(histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[], runs: RunInfo[]): Promise<void> {
+async function replayAll(
+  histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[],
+  runs: RunInfo[],
+): Promise<void> {
   if (histories.length === 0) return;
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -62,7 +68,10 @@ async function replayAll(histories: { workflowId: string; history: temporal.api.
     // already installed in this process
   }
   const byRun = new Map(runs.map((r) => [r.runId, r]));
-  const results = Worker.runReplayHistories({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, replayName: 'chaos-replay' }, histories);
+  const results = Worker.runReplayHistories(
+    { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, replayName: 'chaos-replay' },
+    histories,
+  );
   for await (const result of results) {
     const run = byRun.get(result.runId);
     if (run && result.error) run.replayError = result.error.message.split('\n')[0];

@@ -22,7 +22,8 @@ export async function readKafkaLog(cfg: Config, timeoutMs = 120_000): Promise<Ka
   await admin.connect();
   const ends = new Map<number, number>();
   try {
-    for (const p of await admin.fetchTopicOffsets(topic)) if (Number(p.high) > Number(p.low)) ends.set(p.partition, Number(p.high));
+    for (const p of await admin.fetchTopicOffsets(topic))
+      if (Number(p.high) > Number(p.low)) ends.set(p.partition, Number(p.high));
   } finally {
     await admin.disconnect();
   }
@@ -33,7 +34,10 @@ export async function readKafkaLog(cfg: Config, timeoutMs = 120_000): Promise<Ka
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read the Kafka log for ${timeoutMs} ms without reaching its end`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read the Kafka log for ${timeoutMs} ms without reaching its end`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ partition, message }) => {

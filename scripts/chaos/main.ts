@@ -30,9 +30,21 @@ interface Scenario {
 const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number; workers: number } = {
   scenarios: [
     { name: 'worker kills', plan: { workerKills: 100 }, concurrency: 12, arrivalEveryMs: 4_000, budgetMs: 18 * 60_000 },
-    { name: 'gateway restarts', plan: { gatewayRestarts: 5 }, concurrency: 16, arrivalEveryMs: 2_000, budgetMs: 5 * 60_000 },
+    {
+      name: 'gateway restarts',
+      plan: { gatewayRestarts: 5 },
+      concurrency: 16,
+      arrivalEveryMs: 2_000,
+      budgetMs: 5 * 60_000,
+    },
     { name: 'Kafka outages', plan: { kafkaOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000, budgetMs: 6 * 60_000 },
-    { name: 'Temporal outages', plan: { temporalOutages: 3 }, concurrency: 16, arrivalEveryMs: 2_000, budgetMs: 5 * 60_000 },
+    {
+      name: 'Temporal outages',
+      plan: { temporalOutages: 3 },
+      concurrency: 16,
+      arrivalEveryMs: 2_000,
+      budgetMs: 5 * 60_000,
+    },
   ],
   timing: { workerGapMs: [300, 4_000], gapMs: [5_000, 10_000], downMs: [8_000, 15_000] },
   settleMs: 180_000,
@@ -41,7 +53,15 @@ const FULL: { scenarios: Scenario[]; timing: FaultTiming; settleMs: number; work
 };
 
 const SHORT: typeof FULL = {
-  scenarios: [{ name: 'all faults (short)', plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 }, concurrency: 12, arrivalEveryMs: 1_500, budgetMs: 4 * 60_000 }],
+  scenarios: [
+    {
+      name: 'all faults (short)',
+      plan: { workerKills: 4, gatewayRestarts: 1, kafkaOutages: 1, temporalOutages: 1 },
+      concurrency: 12,
+      arrivalEveryMs: 1_500,
+      budgetMs: 4 * 60_000,
+    },
+  ],
   timing: { workerGapMs: [500, 3_000], gapMs: [2_000, 4_000], downMs: [4_000, 6_000] },
   settleMs: 120_000,
   workers: 2,
@@ -69,12 +89,23 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
     const api = new TicketApi(stack.url, stack.cfg.jwt, 20_000);
     const runs: ScenarioRun[] = [];
     for (const [i, sc] of setup.scenarios.entries()) {
-      log(`scenario "${sc.name}": ${JSON.stringify(sc.plan)}, a ticket every ${sc.arrivalEveryMs} ms, at most ${sc.concurrency} open`);
+      log(
+        `scenario "${sc.name}": ${JSON.stringify(sc.plan)}, a ticket every ${sc.arrivalEveryMs} ms, at most ${sc.concurrency} open`,
+      );
       const faults = emptyCounts();
       const startedAt = Date.now();
       let faulting = true;
       const outcomes: TicketOutcome[] = [];
-      const driving = { api, concurrency: sc.concurrency, arrivalEveryMs: sc.arrivalEveryMs, until: 'closed' as const, deadline: Date.now() + 3_600_000, keepGoing: () => faulting, firstNumber: i * 10_000, onOutcome: (o: TicketOutcome) => outcomes.push(o) };
+      const driving = {
+        api,
+        concurrency: sc.concurrency,
+        arrivalEveryMs: sc.arrivalEveryMs,
+        until: 'closed' as const,
+        deadline: Date.now() + 3_600_000,
+        keepGoing: () => faulting,
+        firstNumber: i * 10_000,
+        onOutcome: (o: TicketOutcome) => outcomes.push(o),
+      };
       const driven = drive(driving);
       await runFaults(stack, sc.plan, setup.timing, faults, log, startedAt + sc.budgetMs);
       faulting = false;
@@ -88,9 +119,17 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
     }
     log('auditing: the Kafka log, every history (replayed), the stores');
     const known = new Set(runs.flatMap((r) => r.outcomes.flatMap((o) => (o.ticketId ? [o.ticketId] : []))));
-    const evidence = { kafka: await readKafkaLog(stack.cfg), runs: await auditHistories(stack.cfg), incidents: incidentsPerTicket(dataDir), known };
+    const evidence = {
+      kafka: await readKafkaLog(stack.cfg),
+      runs: await auditHistories(stack.cfg),
+      incidents: incidentsPerTicket(dataDir),
+      known,
+    };
     const figures = runs.map((r) => analyse(r, evidence));
-    fs.writeFileSync(path.join(dataDir, 'report.json'), JSON.stringify({ figures, outcomes: runs.map((r) => r.outcomes.map(summary)) }, null, 1));
+    fs.writeFileSync(
+      path.join(dataDir, 'report.json'),
+      JSON.stringify({ figures, outcomes: runs.map((r) => r.outcomes.map(summary)) }, null, 1),
+    );
     const failures = failureDetails(figures);
     const quota = mode === 'full' ? quotaProblems(figures) : [];
     ok = figures.every((f) => problems(f).length === 0) && quota.length === 0;
@@ -107,13 +146,24 @@ export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } 
 /** One ticket's outcome without the per-seq sets (for report.json). */
 function summary(o: TicketOutcome) {
   const { followers, ...rest } = o;
-  return { ...rest, followers: followers.map((f) => ({ audience: f.audience, seqs: f.seqs.size, doubled: f.doubled, connects: f.connects, resolved: f.resolved })) };
+  return {
+    ...rest,
+    followers: followers.map((f) => ({
+      audience: f.audience,
+      seqs: f.seqs.size,
+      doubled: f.doubled,
+      connects: f.connects,
+      resolved: f.resolved,
+    })),
+  };
 }
 
 function quotaProblems(figures: ReturnType<typeof analyse>[]): string[] {
   const sum = (k: keyof ReturnType<typeof emptyCounts>) => figures.reduce((n, f) => n + f.faults[k], 0);
   const wanted = { workerKills: 100, gatewayRestarts: 5, kafkaOutages: 3, temporalOutages: 3 } as const;
-  return Object.entries(wanted).flatMap(([k, n]) => (sum(k as keyof typeof wanted) < n ? [`only ${sum(k as keyof typeof wanted)} of ${n} ${k}`] : []));
+  return Object.entries(wanted).flatMap(([k, n]) =>
+    sum(k as keyof typeof wanted) < n ? [`only ${sum(k as keyof typeof wanted)} of ${n} ${k}`] : [],
+  );
 }
 
 if (require.main === module) {
@@ -123,7 +173,9 @@ if (require.main === module) {
     (r) => {
       process.stdout.write(`${r.markdown}\n\n`);
       for (const line of r.failures) process.stdout.write(`${line}\n`);
-      process.stdout.write(`${r.ok ? 'PASS' : 'FAIL'}: chaos ${args.includes('--short') ? 'short' : 'full'} run in ${((Date.now() - started) / 60_000).toFixed(1)} min\n`);
+      process.stdout.write(
+        `${r.ok ? 'PASS' : 'FAIL'}: chaos ${args.includes('--short') ? 'short' : 'full'} run in ${((Date.now() - started) / 60_000).toFixed(1)} min\n`,
+      );
       process.exit(r.ok ? 0 : 1);
     },
     (err: unknown) => {

@@ -16,10 +16,16 @@ const rows: [string, (f: ScenarioFigures) => string | number][] = [
   ['subscribers followed', (f) => f.subscribers.count],
   ['events missing at subscribers', (f) => f.subscribers.missingEvents],
   ['events doubled at subscribers', (f) => f.subscribers.doubledEvents],
-  ['duplicate replies / refunds / incidents', (f) => `${f.duplicates.replies} / ${f.duplicates.refunds} / ${f.duplicates.incidents}`],
+  [
+    'duplicate replies / refunds / incidents',
+    (f) => `${f.duplicates.replies} / ${f.duplicates.refunds} / ${f.duplicates.incidents}`,
+  ],
   ['non-determinism errors', (f) => f.nondeterminismErrors],
   ['histories replayed / failed', (f) => `${f.replay.runs} / ${f.replay.failures}`],
-  ['create retries; action 5xx; action 409', (f) => `${f.api.createRetries}; ${f.api.responses5xx}; ${f.api.responses409}`],
+  [
+    'create retries; action 5xx; action 409',
+    (f) => `${f.api.createRetries}; ${f.api.responses5xx}; ${f.api.responses409}`,
+  ],
 ];
 
 export function markdownReport(figures: ScenarioFigures[]): string {
@@ -35,7 +41,10 @@ export function failureDetails(figures: ScenarioFigures[]): string[] {
     const p = problems(f);
     if (p.length === 0) continue;
     out.push(`${f.name}: ${p.join(', ')}`);
-    for (const s of f.stuck.slice(0, 10)) out.push(`  stuck ${s.ticketId}: status ${s.status ?? '?'}, workflow ${s.workflow ?? '?'}${s.failingNow ? ', workflow task failing' : ''}`);
+    for (const s of f.stuck.slice(0, 10))
+      out.push(
+        `  stuck ${s.ticketId}: status ${s.status ?? '?'}, workflow ${s.workflow ?? '?'}${s.failingNow ? ', workflow task failing' : ''}`,
+      );
     for (const o of f.orphaned.slice(0, 10)) out.push(`  orphaned ${o}`);
     for (const a of f.subscribers.affected.slice(0, 10)) out.push(`  subscriber ${a}`);
     for (const e of f.replay.errors.slice(0, 5)) out.push(`  replay ${e}`);

@@ -9,7 +9,10 @@ export function incidentsPerTicket(dataDir: string): Map<string, number> {
   if (!fs.existsSync(file)) return counts;
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT ticket_id AS ticketId, COUNT(*) AS n FROM incidents GROUP BY ticket_id').all() as { ticketId: string; n: number }[];
+    const rows = db.prepare('SELECT ticket_id AS ticketId, COUNT(*) AS n FROM incidents GROUP BY ticket_id').all() as {
+      ticketId: string;
+      n: number;
+    }[];
     for (const r of rows) counts.set(r.ticketId, r.n);
   } finally {
     db.close();

@@ -31,8 +31,18 @@ export class ChaosStack {
   private readonly readiness = new WeakMap<ChildProcess, Promise<void>>();
   private stopping = false;
 
-  private constructor(readonly dataDir: string, ports: number[], extraEnv: NodeJS.ProcessEnv) {
-    const [temporalPort, uiPort, kafkaPort, controllerPort, gatewayPort] = ports as [number, number, number, number, number];
+  private constructor(
+    readonly dataDir: string,
+    ports: number[],
+    extraEnv: NodeJS.ProcessEnv,
+  ) {
+    const [temporalPort, uiPort, kafkaPort, controllerPort, gatewayPort] = ports as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     // Only what the apps need from the outside world is inherited; the shared servers' addresses are not.
     this.env = {
       PATH: process.env.PATH,
@@ -59,7 +69,8 @@ export class ChaosStack {
     };
     for (const [k, v] of Object.entries(this.env)) if (v === undefined) delete this.env[k];
     this.cfg = loadConfig(this.env);
-    if (this.cfg.temporal.external || this.cfg.kafka.external) throw new Error('chaos: the stack must run its own servers');
+    if (this.cfg.temporal.external || this.cfg.kafka.external)
+      throw new Error('chaos: the stack must run its own servers');
     this.url = `http://127.0.0.1:${gatewayPort}`;
   }
 
@@ -76,7 +87,9 @@ export class ChaosStack {
   async start(log: (line: string) => void, workers = 1): Promise<void> {
     for (let i = 1; i <= workers; i++) this.workers.push(i === 1 ? 'worker' : `worker-${i}`);
     const [bundle] = await Promise.all([ensureWorkflowBundle(this.cfg), this.startTemporal(), this.startKafka()]);
-    log(`servers up (Temporal ${this.cfg.temporal.address}, Kafka ${this.cfg.kafka.brokers.join(',')}; workflow bundle ${bundle})`);
+    log(
+      `servers up (Temporal ${this.cfg.temporal.address}, Kafka ${this.cfg.kafka.brokers.join(',')}; workflow bundle ${bundle})`,
+    );
     for (const w of this.workers) this.startApp(w);
     this.startApp('gateway');
     await this.waitGatewayReady(90_000);
@@ -102,23 +115,30 @@ export class ChaosStack {
     if (this.apps.has(name)) return;
     const entry = name.startsWith('worker') ? 'worker.ts' : path.join('gateway', 'main.ts');
     const out = fs.createWriteStream(path.join(this.dataDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: repoRoot,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.starts[name] = (this.starts[name] ?? 0) + 1;
     this.apps.set(name, child);
     let seenReady = false;
-    this.readiness.set(child, new Promise<void>((resolve) => {
-      const watch = (chunk: Buffer) => {
-        out.write(chunk);
-        // The SDK says so when the worker polls; the gateway is ready when it listens.
-        if (!seenReady && /state: 'RUNNING'|"gateway up"/.test(chunk.toString('utf8'))) {
-          seenReady = true;
-          resolve();
-        }
-      };
-      child.stdout.on('data', watch);
-      child.stderr.on('data', watch);
-      child.once('exit', () => resolve());
-    }));
+    this.readiness.set(
+      child,
+      new Promise<void>((resolve) => {
+        const watch = (chunk: Buffer) => {
+          out.write(chunk);
+          // The SDK says so when the worker polls; the gateway is ready when it listens.
+          if (!seenReady && /state: 'RUNNING'|"gateway up"/.test(chunk.toString('utf8'))) {
+            seenReady = true;
+            resolve();
+          }
+        };
+        child.stdout.on('data', watch);
+        child.stderr.on('data', watch);
+        child.once('exit', () => resolve());
+      }),
+    );
     child.once('exit', () => {
       out.end();
       if (this.apps.get(name) === child) this.apps.delete(name);

@@ -41,23 +41,43 @@ export class Actor {
     const pr = s.pendingReview;
     if (pr) {
       const key = `review:${pr.draftVersion}:${pr.since}`;
-      if (pr.releasable && this.n % 3 !== 0) return this.once(key, 'release', () => this.api.agent(this.ticketId, 'release', { note: 'checked by the driver' }));
+      if (pr.releasable && this.n % 3 !== 0)
+        return this.once(key, 'release', () =>
+          this.api.agent(this.ticketId, 'release', { note: 'checked by the driver' }),
+        );
       if (pr.actions.includes('approve')) {
         if (this.n % 7 === 3 && (s.redrafts ?? 0) === 0) {
-          return this.once(key, 'reject', () => this.api.agent(this.ticketId, 'review', { action: 'reject', draftVersion: pr.draftVersion, reason: 'please mention the next steps' }));
+          return this.once(key, 'reject', () =>
+            this.api.agent(this.ticketId, 'review', {
+              action: 'reject',
+              draftVersion: pr.draftVersion,
+              reason: 'please mention the next steps',
+            }),
+          );
         }
         if (this.n % 4 === 1) return this.once(key, 'edit', () => this.edit(pr.draftVersion));
-        return this.once(key, 'approve', () => this.api.agent(this.ticketId, 'review', { action: 'approve', draftVersion: pr.draftVersion }));
+        return this.once(key, 'approve', () =>
+          this.api.agent(this.ticketId, 'review', { action: 'approve', draftVersion: pr.draftVersion }),
+        );
       }
       if (pr.actions.includes('edit')) return this.once(key, 'edit', () => this.edit(pr.draftVersion));
     }
     if (s.awaiting === 'sop') {
       return this.once(`sop:${s.sopNeededFor}`, 'sop', () =>
-        this.api.agent(this.ticketId, 'sop', { title: `Driver SOP for ${s.sopNeededFor}`, body: 'Check the account, explain the next step, offer a follow-up.' }),
+        this.api.agent(this.ticketId, 'sop', {
+          title: `Driver SOP for ${s.sopNeededFor}`,
+          body: 'Check the account, explain the next step, offer a follow-up.',
+        }),
       );
     }
     if (s.awaiting === 'feedback' && this.n % 5 !== 4) {
-      return this.once('feedback', 'feedback', () => this.api.feedback(this.ticketId, this.customerToken, { resolved: this.n % 6 !== 5, rating: 4 + (this.n % 2), comment: 'thanks' }));
+      return this.once('feedback', 'feedback', () =>
+        this.api.feedback(this.ticketId, this.customerToken, {
+          resolved: this.n % 6 !== 5,
+          rating: 4 + (this.n % 2),
+          comment: 'thanks',
+        }),
+      );
     }
     return false;
   }
@@ -70,7 +90,12 @@ export class Actor {
     const text = `Hello, thank you for the details (ticket ${this.n}). A member of our team has read your message and will reply here with the next steps.`;
     const first = await this.api.agent(this.ticketId, 'review', { action: 'edit', draftVersion, text });
     if (first.status < 400 || first.status === 409 || first.status >= 500) return first;
-    return this.api.agent(this.ticketId, 'review', { action: 'edit', draftVersion, text, overrideReason: 'reviewed by the driver' });
+    return this.api.agent(this.ticketId, 'review', {
+      action: 'edit',
+      draftVersion,
+      text,
+      overrideReason: 'reviewed by the driver',
+    });
   }
 
   private async once(key: string, action: string, send: () => Promise<Answer>): Promise<boolean> {

@@ -35,19 +35,32 @@ export class TicketApi {
     private readonly timeoutMs = 30_000,
   ) {
     this.auth = createJwtAuth(jwt);
-    this.agentToken = this.auth.signAccessToken({ sub: 'driver-agent', role: 'agent', orgId: 'acme-corp' }, 24 * 3600_000);
+    this.agentToken = this.auth.signAccessToken(
+      { sub: 'driver-agent', role: 'agent', orgId: 'acme-corp' },
+      24 * 3600_000,
+    );
   }
 
   customerToken(who: DriverIdentity): string {
     return this.auth.signAccessToken({ sub: who.userId, role: 'customer', orgId: who.orgId }, 24 * 3600_000);
   }
 
-  async call<T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     const started = performance.now();
     try {
       const res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -68,13 +81,24 @@ export class TicketApi {
    * POST /v1/tickets, retried while the answer is not a decision (no answer, 5xx, 429) with the same key, so a
    * create that reached Temporal before an outage is not made twice. `deadline` bounds the retries.
    */
-  async createTicket(who: DriverIdentity, text: string, deadline: number, onAttempt?: (a: Answer) => void): Promise<CreateAnswer> {
+  async createTicket(
+    who: DriverIdentity,
+    text: string,
+    deadline: number,
+    onAttempt?: (a: Answer) => void,
+  ): Promise<CreateAnswer> {
     const idempotencyKey = crypto.randomUUID();
     const token = this.customerToken(who);
     let attempts = 0;
     for (;;) {
       attempts++;
-      const a = await this.call<CreateAnswer['body'] & object>('POST', '/v1/tickets', token, { text }, { 'idempotency-key': idempotencyKey });
+      const a = await this.call<CreateAnswer['body'] & object>(
+        'POST',
+        '/v1/tickets',
+        token,
+        { text },
+        { 'idempotency-key': idempotencyKey },
+      );
       onAttempt?.(a as Answer);
       const retriable = a.status === 0 || a.status >= 500 || a.status === 429;
       if (!retriable || Date.now() > deadline) return { ...a, attempts, idempotencyKey };

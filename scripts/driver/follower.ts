@@ -41,7 +41,15 @@ export class Follower {
     private readonly token: string,
     private readonly onEvent?: (e: TicketEvent) => void,
   ) {
-    this.record = { ticketId, audience, seqs: new Set(), doubled: [], connects: 0, firstAt: new Map(), resolved: false };
+    this.record = {
+      ticketId,
+      audience,
+      seqs: new Set(),
+      doubled: [],
+      connects: 0,
+      firstAt: new Map(),
+      resolved: false,
+    };
     this.ended = new Promise((resolve) => (this.finish = resolve));
     this.connect();
   }

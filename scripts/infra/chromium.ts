@@ -2,7 +2,12 @@
 import { aptInstall, canAptInstall } from './apt';
 import { isExecutable, which } from './proc';
 
-const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const candidates = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 export function findChromium(configured?: string): string | undefined {
   if (configured) return isExecutable(configured) ? configured : undefined;
@@ -15,7 +20,9 @@ export function ensureChromium(configured?: string): string {
   const found = findChromium(configured);
   if (found) return found;
   if (!canAptInstall()) {
-    throw new Error('browser tests need Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH to a Chrome/Chromium binary');
+    throw new Error(
+      'browser tests need Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH to a Chrome/Chromium binary',
+    );
   }
   aptInstall(['chromium']);
   const installed = findChromium();

@@ -30,14 +30,18 @@ export interface InfraState {
   embeddingModelDir?: string;
 }
 
-export async function startInfra(cfg: Config, wanted: InfraWanted = { temporal: true, kafka: true }): Promise<InfraState> {
+export async function startInfra(
+  cfg: Config,
+  wanted: InfraWanted = { temporal: true, kafka: true },
+): Promise<InfraState> {
   const paths = infraPaths(cfg);
   return withLock(path.join(paths.runDir, 'infra.lock'), async () => {
     const state: InfraState = {};
     // Tools first (installs are synchronous), then both servers start and warm up side by side.
     if (wanted.timeSkippingServer) state.timeSkippingServerBin = ensureTimeSkippingServer(cfg, paths);
     if (wanted.chromium) state.chromiumPath = ensureChromium(cfg.chromiumPath);
-    if (wanted.embeddingModel) state.embeddingModelDir = await prepareEmbeddingModel(cfg, (line) => process.stderr.write(`infra: ${line}\n`));
+    if (wanted.embeddingModel)
+      state.embeddingModelDir = await prepareEmbeddingModel(cfg, (line) => process.stderr.write(`infra: ${line}\n`));
     const [temporal, kafka] = await Promise.allSettled([
       wanted.temporal ? ensureTemporal(cfg, paths) : Promise.resolve(undefined),
       wanted.kafka ? ensureKafka(cfg, paths) : Promise.resolve(undefined),
@@ -48,7 +52,9 @@ export async function startInfra(cfg: Config, wanted: InfraWanted = { temporal: 
     if (failures.length > 0) {
       // Leave nothing half-up that this call started.
       await stopStarted(cfg, state);
-      throw new Error(failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason))).join('\n\n'));
+      throw new Error(
+        failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason))).join('\n\n'),
+      );
     }
     return state;
   });

@@ -28,10 +28,15 @@ export function requireJava(): string {
     aptInstall(['openjdk-17-jre-headless']);
     java = javaOnMachine();
   }
-  if (!java) throw new Error(`Kafka needs Java ${MIN_MAJOR}+ and no java was found (PATH, JAVA_HOME). Install e.g. openjdk-17-jre-headless, or set KAFKA_BROKERS to use an existing broker.`);
+  if (!java)
+    throw new Error(
+      `Kafka needs Java ${MIN_MAJOR}+ and no java was found (PATH, JAVA_HOME). Install e.g. openjdk-17-jre-headless, or set KAFKA_BROKERS to use an existing broker.`,
+    );
   const major = javaMajorVersion(java);
   if (major === undefined || major < MIN_MAJOR) {
-    throw new Error(`Kafka needs Java ${MIN_MAJOR}+, but ${java} is version ${major ?? 'unknown'}. Install a newer JDK/JRE, point JAVA_HOME at it, or set KAFKA_BROKERS.`);
+    throw new Error(
+      `Kafka needs Java ${MIN_MAJOR}+, but ${java} is version ${major ?? 'unknown'}. Install a newer JDK/JRE, point JAVA_HOME at it, or set KAFKA_BROKERS.`,
+    );
   }
   return java;
 }

@@ -48,19 +48,25 @@ export function installKafka(cfg: Config, paths: InfraPaths): string {
     aptInstall(['maven']);
     mvn = which('mvn');
   }
-  if (!mvn) throw new Error('fetching Kafka needs Maven (mvn) on PATH: install it (e.g. apt-get install maven), or set KAFKA_BROKERS');
+  if (!mvn)
+    throw new Error(
+      'fetching Kafka needs Maven (mvn) on PATH: install it (e.g. apt-get install maven), or set KAFKA_BROKERS',
+    );
   const staging = `${f.libs}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`infra: fetching org.apache.kafka:kafka_2.13:${cfg.kafka.version} with Maven -> ${f.libs}\n`);
   run(mvn, [
-    '-B', '-q',
-    '-f', path.join(repoRoot, 'scripts', 'maven', 'pom.xml'),
+    '-B',
+    '-q',
+    '-f',
+    path.join(repoRoot, 'scripts', 'maven', 'pom.xml'),
     `-Dkafka.version=${cfg.kafka.version}`,
     'dependency:copy-dependencies',
     '-DincludeScope=runtime',
     `-DoutputDirectory=${staging}`,
   ]);
-  if (!fs.readdirSync(staging).some((j) => j.startsWith('kafka_2.13-'))) throw new Error(`Maven finished but ${staging} has no kafka_2.13 jar`);
+  if (!fs.readdirSync(staging).some((j) => j.startsWith('kafka_2.13-')))
+    throw new Error(`Maven finished but ${staging} has no kafka_2.13 jar`);
   fs.writeFileSync(path.join(staging, '.complete'), `${new Date().toISOString()}\n`);
   fs.rmSync(f.libs, { recursive: true, force: true });
   fs.renameSync(staging, f.libs);
@@ -98,7 +104,12 @@ function writeConfig(cfg: Config, paths: InfraPaths): void {
     'num.io.threads': '4',
     'log.retention.hours': '168',
   };
-  fs.writeFileSync(f.serverProps, Object.entries(props).map(([key, v]) => `${key}=${v}`).join('\n') + '\n');
+  fs.writeFileSync(
+    f.serverProps,
+    Object.entries(props)
+      .map(([key, v]) => `${key}=${v}`)
+      .join('\n') + '\n',
+  );
   // Broker logs go to stdout, which the launcher appends to data/logs/kafka.log.
   fs.writeFileSync(
     f.log4j,
@@ -120,11 +131,15 @@ function writeConfig(cfg: Config, paths: InfraPaths): void {
 function javaArgs(cfg: Config, paths: InfraPaths, mainClass: string, args: string[]): string[] {
   const f = files(cfg, paths);
   return [
-    '-Xms128m', '-Xmx512m',
-    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError',
+    '-Xms128m',
+    '-Xmx512m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${f.log4j}`,
-    '-cp', `${f.libs}${path.sep}*`,
+    '-cp',
+    `${f.libs}${path.sep}*`,
     mainClass,
     ...args,
   ];
@@ -135,12 +150,26 @@ function formatStorage(java: string, cfg: Config, paths: InfraPaths): void {
   if (fs.existsSync(path.join(paths.kafkaDataDir, 'meta.properties'))) return;
   const clusterId = crypto.randomBytes(16).toString('base64url');
   const f = files(cfg, paths);
-  run(java, javaArgs(cfg, paths, 'kafka.tools.StorageTool', ['format', '--ignore-formatted', '-t', clusterId, '-c', f.serverProps]));
+  run(
+    java,
+    javaArgs(cfg, paths, 'kafka.tools.StorageTool', [
+      'format',
+      '--ignore-formatted',
+      '-t',
+      clusterId,
+      '-c',
+      f.serverProps,
+    ]),
+  );
 }
 
 function admin(cfg: Config) {
   // Probing a broker that is still starting fails by design: kafkajs's retry logs would only be noise.
-  return createKafka(cfg.kafka, { logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2_000 }).admin();
+  return createKafka(cfg.kafka, {
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 2_000,
+  }).admin();
 }
 
 /** Waits until the broker answers metadata, then creates the project's topics that are missing. */
@@ -242,7 +271,10 @@ export async function kafkaStatus(cfg: Config, paths: InfraPaths): Promise<{ run
     const ours = [k.ticketEventsTopic, k.alertsTopic].map((t) => `${t}${topics.includes(t) ? '' : ' (missing)'}`);
     return { running: true, detail: `${k.brokers.join(',')} (${who}), topics: ${ours.join(', ')}` };
   } catch (err) {
-    return { running: false, detail: `${k.brokers.join(',')} not answering${pid !== undefined ? ` (pid ${pid} alive)` : ''}: ${(err as Error).message}` };
+    return {
+      running: false,
+      detail: `${k.brokers.join(',')} not answering${pid !== undefined ? ` (pid ${pid} alive)` : ''}: ${(err as Error).message}`,
+    };
   } finally {
     await a.disconnect().catch(() => undefined);
   }

@@ -24,14 +24,19 @@ export function installEmbeddingModel(cfg: Config): string {
     aptInstall(['maven']);
     mvn = which('mvn');
   }
-  if (!mvn) throw new Error('fetching the embedding model needs Maven (mvn) on PATH: install it (e.g. apt-get install maven); without it triage uses the rules model');
+  if (!mvn)
+    throw new Error(
+      'fetching the embedding model needs Maven (mvn) on PATH: install it (e.g. apt-get install maven); without it triage uses the rules model',
+    );
   const staging = `${dir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`infra: fetching ${ARTIFACT}:${cfg.triage.embeddingVersion} with Maven -> ${dir}\n`);
   run(mvn, [
-    '-B', '-q',
+    '-B',
+    '-q',
     // The Kafka pom pins the dependency plugin's version; any pom in the project does for `unpack`.
-    '-f', path.join(repoRoot, 'scripts', 'maven', 'pom.xml'),
+    '-f',
+    path.join(repoRoot, 'scripts', 'maven', 'pom.xml'),
     'dependency:unpack',
     `-Dartifact=${ARTIFACT}:${cfg.triage.embeddingVersion}:jar`,
     `-Dmdep.unpack.includes=${MODEL_FILE},${TOKENIZER_FILE}`,
@@ -39,7 +44,8 @@ export function installEmbeddingModel(cfg: Config): string {
   ]);
   // `unpack` leaves marker files under the pom's target/; they only matter to Maven builds, which this is not.
   fs.rmSync(path.join(repoRoot, 'scripts', 'maven', 'target'), { recursive: true, force: true });
-  if (!modelFilesPresent(staging)) throw new Error(`Maven finished but ${staging} lacks ${MODEL_FILE} or ${TOKENIZER_FILE}`);
+  if (!modelFilesPresent(staging))
+    throw new Error(`Maven finished but ${staging} lacks ${MODEL_FILE} or ${TOKENIZER_FILE}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(staging, dir);
   return dir;

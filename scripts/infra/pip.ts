@@ -31,7 +31,17 @@ export function pipInstallBinary(pkg: string, target: string, binaryRelPath: str
   const staging = `${target}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`infra: pip install ${pkg} -> ${target}\n`);
-  run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', staging, pkg]);
+  run(python, [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--no-warn-script-location',
+    '--target',
+    staging,
+    pkg,
+  ]);
   if (!fs.existsSync(path.join(staging, binaryRelPath))) {
     throw new Error(`pip installed ${pkg} but ${binaryRelPath} is not in it (looked in ${staging})`);
   }

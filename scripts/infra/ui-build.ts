@@ -9,7 +9,12 @@ export function buildUiIfPresent(env: NodeJS.ProcessEnv = process.env): number |
   const buildScript = path.join(repoRoot, 'ui', 'build.ts');
   if (!fs.existsSync(buildScript)) return undefined;
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', buildScript], { cwd: repoRoot, env, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`UI build failed (tsx ui/build.ts exited ${result.status ?? result.signal})`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', buildScript], {
+    cwd: repoRoot,
+    env,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0)
+    throw new Error(`UI build failed (tsx ui/build.ts exited ${result.status ?? result.signal})`);
   return Date.now() - started;
 }

@@ -12,7 +12,10 @@ import { repoRoot } from './paths';
 
 /** Bundles the workflows into `bundlePath`; returns its size in bytes. */
 export async function buildWorkflowBundle(bundlePath = WORKFLOW_BUNDLE_PATH): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(repoRoot, 'workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(repoRoot, 'workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
   // Written aside then renamed: a worker starting meanwhile never reads half a bundle.
   const partial = `${bundlePath}.${process.pid}.partial`;

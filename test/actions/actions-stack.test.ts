@@ -11,26 +11,43 @@ import { startStack, type Stack } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
 
 let stack: Stack;
-type State = { status: string; queue: string; awaiting: string | null; toolRuns: ToolRun[]; draft: { text: string } | null };
+type State = {
+  status: string;
+  queue: string;
+  awaiting: string | null;
+  toolRuns: ToolRun[];
+  draft: { text: string } | null;
+};
 
 async function openTicket(customer: string, text: string): Promise<string> {
-  const res = await fetch(`${stack.url}/v1/tickets`, { method: 'POST', headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  const res = await fetch(`${stack.url}/v1/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
   const body = await res.text();
   assert.equal(res.status, 201, body);
   return String((JSON.parse(body) as { ticketId: string }).ticketId);
 }
 
 const waitState = (id: string, pred: (s: State) => boolean, what: string) =>
-  waitFor(async () => {
-    const res = await fetch(`${stack.url}/v1/tickets/${id}`, { headers: { authorization: `Bearer ${stack.token('agent', 'agent-ann')}` } });
-    const s = (await res.json()) as State;
-    return pred(s) ? s : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 200, message: what });
+  waitFor(
+    async () => {
+      const res = await fetch(`${stack.url}/v1/tickets/${id}`, {
+        headers: { authorization: `Bearer ${stack.token('agent', 'agent-ann')}` },
+      });
+      const s = (await res.json()) as State;
+      return pred(s) ? s : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, message: what },
+  );
 
 const store = () => new Database(path.join(stack.config.dataDir, 'githouse.sqlite'));
 const refunded = () => {
   const db = store();
-  const ids = (db.prepare('SELECT id FROM transactions WHERE refunded_at IS NOT NULL ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+  const ids = (
+    db.prepare('SELECT id FROM transactions WHERE refunded_at IS NOT NULL ORDER BY id').all() as { id: string }[]
+  ).map((r) => r.id);
   db.close();
   return ids;
 };
@@ -38,14 +55,19 @@ const refunded = () => {
 before(async () => {
   stack = await startStack();
   const db = store();
-  db.prepare("INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES ('txn_48990', 'mona', 'acme-corp', 50000, 'USD', 'Pro plan, yearly', ?, 'pro-yearly')").run(new Date(Date.now() - 4 * 86_400_000).toISOString());
+  db.prepare(
+    "INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES ('txn_48990', 'mona', 'acme-corp', 50000, 'USD', 'Pro plan, yearly', ?, 'pro-yearly')",
+  ).run(new Date(Date.now() - 4 * 86_400_000).toISOString());
   db.close();
 });
 after(async () => stack?.stop());
 
 describe('actions a customer can trust, on the real stack', () => {
   test('finding 1: a 500 USD yearly charge is not refunded as a duplicate of a 4 USD one; the reply says it waits for a person', async () => {
-    const id = await openTicket('mona', 'I was charged twice: txn_48213 and txn_48990. Please refund the duplicate charge.');
+    const id = await openTicket(
+      'mona',
+      'I was charged twice: txn_48213 and txn_48990. Please refund the duplicate charge.',
+    );
     const s = await waitState(id, (x) => x.draft !== null, 'a draft');
     assert.deepEqual(refunded(), []);
     assert.match(s.draft!.text, /refund of txn_48990 \(500\.00 USD\) is waiting for confirmation by our team/);
@@ -53,28 +75,43 @@ describe('actions a customer can trust, on the real stack', () => {
   });
 
   test('finding 1: the later copy is refunded, never the original, and the reply names it', async () => {
-    const id = await openTicket('mona', 'Charged twice for my Pro plan: txn_48214 and txn_48213. Please refund the duplicate charge.');
+    const id = await openTicket(
+      'mona',
+      'Charged twice for my Pro plan: txn_48214 and txn_48213. Please refund the duplicate charge.',
+    );
     const s = await waitState(id, (x) => x.draft !== null, 'a draft');
     assert.deepEqual(refunded(), ['txn_48214']);
     assert.match(s.draft!.text, /We have refunded txn_48214/);
   });
 
   test('finding 2: a pasted token beside a legal threat is revoked and the ticket held for the security team', async () => {
-    const id = await openTicket('mona', 'My CI keeps failing with ghp_Lq3Rt8Vx2Zb5Nm7Kp4Jh6Gf1Ds9Aw0Ec3Yu8I as the credential. Our lawyer will sue if this is not fixed today.');
-    const s = await waitState(id, (x) => x.queue === 'security' && x.awaiting === 'human' && x.toolRuns.some((r) => r.tool === 'revoke_tokens'), 'held in the security queue after revocation');
+    const id = await openTicket(
+      'mona',
+      'My CI keeps failing with ghp_Lq3Rt8Vx2Zb5Nm7Kp4Jh6Gf1Ds9Aw0Ec3Yu8I as the credential. Our lawyer will sue if this is not fixed today.',
+    );
+    const s = await waitState(
+      id,
+      (x) => x.queue === 'security' && x.awaiting === 'human' && x.toolRuns.some((r) => r.tool === 'revoke_tokens'),
+      'held in the security queue after revocation',
+    );
     assert.equal(s.status, 'security_review');
     const revoke = s.toolRuns.find((r) => r.tool === 'revoke_tokens')!;
     assert.ok(revoke.ok && /\(revoked\)/.test(revoke.summary), revoke.summary);
 
     // Released to the automation, the draft states the revocation from the run, not from the SOP.
-    const released = await fetch(`${stack.url}/v1/tickets/${id}/release`, { method: 'POST', headers: { authorization: `Bearer ${stack.token('agent', 'agent-ann')}`, 'content-type': 'application/json' }, body: JSON.stringify({ note: 'contained' }) });
+    const released = await fetch(`${stack.url}/v1/tickets/${id}/release`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token('agent', 'agent-ann')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ note: 'contained' }),
+    });
     assert.equal(released.status, 200, await released.text());
     const drafted = await waitState(id, (x) => x.draft !== null, 'a draft after the release');
     assert.match(drafted.draft!.text, /We have revoked the exposed credential\(s\): ghp_/);
   });
 
   test('finding 3: account-takeover text in Cyrillic look-alikes and zero-width characters is held', async () => {
-    const disguised = 'Sоmeоne hаcked my аccоunt: my pаsswоrd wаs chаnged, twо-fаctоr wаs disа\u200Bbled аnd аn SSH key I dо nоt knоw wаs аdded. It wаs nоt me.';
+    const disguised =
+      'Sоmeоne hаcked my аccоunt: my pаsswоrd wаs chаnged, twо-fаctоr wаs disа\u200Bbled аnd аn SSH key I dо nоt knоw wаs аdded. It wаs nоt me.';
     const id = await openTicket('hubot', disguised);
     const s = await waitState(id, (x) => x.queue === 'security', 'held in the security queue');
     assert.equal(s.status, 'security_review');

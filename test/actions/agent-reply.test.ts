@@ -13,14 +13,29 @@ describe("agents' own words get the same care", () => {
   const acts = createActivities({ intelligence: createScriptedIntelligence(new Map()).intelligence, publisher });
 
   it('a hand-written reply is redacted, and one that gets around a control or claims an undone action is refused with the reason', async () => {
-    const bad = await acts.checkReply(ctx, 'Just switch off MFA for now. Your token ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m still works. Mail mona@example.com.', []);
+    const bad = await acts.checkReply(
+      ctx,
+      'Just switch off MFA for now. Your token ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m still works. Mail mona@example.com.',
+      [],
+    );
     assert.ok(!bad.text.includes('ghp_9Xk2') && !bad.text.includes('mona@example.com'), bad.text);
     assert.match(bad.violation ?? '', /disable security/);
 
     const claims = await acts.checkReply(ctx, 'We have revoked the exposed credential.', []);
     assert.match(claims.violation ?? '', /claims an action that did not happen: revoke/);
-    const revoked = { tool: 'revoke_tokens', ok: true, summary: 'Revoked 1 credential(s)', output: { revoked: [{ masked: 'ghp_****L4m', status: 'revoked' }] } };
-    assert.equal((await acts.checkReply(ctx, 'We have revoked the exposed credential.', [revoked])).violation, undefined);
-    assert.equal((await acts.checkReply(ctx, 'Please sign in again with your recovery codes.', [])).violation, undefined);
+    const revoked = {
+      tool: 'revoke_tokens',
+      ok: true,
+      summary: 'Revoked 1 credential(s)',
+      output: { revoked: [{ masked: 'ghp_****L4m', status: 'revoked' }] },
+    };
+    assert.equal(
+      (await acts.checkReply(ctx, 'We have revoked the exposed credential.', [revoked])).violation,
+      undefined,
+    );
+    assert.equal(
+      (await acts.checkReply(ctx, 'Please sign in again with your recovery codes.', [])).violation,
+      undefined,
+    );
   });
 });

@@ -14,7 +14,11 @@ import { checkDraftPolicy } from '../../activities/guardrail';
  * benign sentences flagged. Every miss was a word the lexicon lacked ("unticked", "excused", "lifted").
  */
 const dir = path.join(__dirname, '..', 'fixtures', 'guardrail');
-const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim());
+const read = (f: string) =>
+  fs
+    .readFileSync(path.join(dir, f), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
 const violating = read('violating.txt');
 const benign = read('benign.txt');
 const part = (xs: string[], heldOut: boolean) => xs.filter((_, i) => (i % 3 === 2) === heldOut);
@@ -30,7 +34,13 @@ function measure(split: keyof typeof splits) {
   const [v, b] = splits[split]() as [string[], string[]];
   const missed = v.filter((t) => !checkDraftPolicy(t));
   const falseAlarms = b.filter((t) => checkDraftPolicy(t));
-  return { recall: 1 - missed.length / v.length, fpRate: falseAlarms.length / b.length, missed, falseAlarms, n: [v.length, b.length] };
+  return {
+    recall: 1 - missed.length / v.length,
+    fpRate: falseAlarms.length / b.length,
+    missed,
+    falseAlarms,
+    n: [v.length, b.length],
+  };
 }
 
 describe('a guardrail that survives paraphrase', () => {
@@ -41,7 +51,9 @@ describe('a guardrail that survives paraphrase', () => {
   for (const name of Object.keys(splits) as (keyof typeof splits)[]) {
     it(`${name}: recall >= 95 %, false positives <= 5 %`, (t) => {
       const m = measure(name);
-      t.diagnostic(`${name}: ${m.n[0]} violating, ${m.n[1]} benign; recall ${(100 * m.recall).toFixed(1)} %, false positives ${(100 * m.fpRate).toFixed(1)} %`);
+      t.diagnostic(
+        `${name}: ${m.n[0]} violating, ${m.n[1]} benign; recall ${(100 * m.recall).toFixed(1)} %, false positives ${(100 * m.fpRate).toFixed(1)} %`,
+      );
       assert.ok(m.recall >= 0.95, `missed: ${JSON.stringify(m.missed)}`);
       assert.ok(m.fpRate <= 0.05, `false alarms: ${JSON.stringify(m.falseAlarms)}`);
     });

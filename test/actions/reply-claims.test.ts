@@ -15,7 +15,14 @@ import type { StructuredModel } from '../../core/llm';
  */
 const kb = createKnowledgeBase({ sopsDir: path.join(__dirname, '..', '..', 'sops'), scoreFloor: 3 });
 const ctx = { ticketId: 'rc-1', userId: 'mona', orgId: 'acme-corp' };
-const analysis = { intent: 'x', urgency: 'high' as const, tone: 'neutral' as const, topic: 'A&S' as const, topics: [], is_sensitive: true };
+const analysis = {
+  intent: 'x',
+  urgency: 'high' as const,
+  tone: 'neutral' as const,
+  topic: 'A&S' as const,
+  topics: [],
+  is_sensitive: true,
+};
 
 type Outcome = 'success' | 'failure' | 'not-run';
 const OUTCOMES: Outcome[] = ['success', 'failure', 'not-run'];
@@ -26,9 +33,22 @@ const EFFECTS: Record<string, { target: string; claimed: RegExp }> = {
 
 function run(tool: string, outcome: Outcome): ToolRun | undefined {
   if (outcome === 'not-run') return undefined;
-  if (outcome === 'failure') return { tool, ok: false, summary: `${tool} failed: the service did not answer`, output: {} };
-  if (tool === 'revoke_tokens') return { tool, ok: true, summary: 'Revoked 1 credential(s): ghp_****L4m (revoked)', output: { revoked: [{ masked: 'ghp_****L4m', status: 'revoked' }] } };
-  if (tool === 'refund') return { tool, ok: true, summary: 'refunded txn_48214 (4 USD)', output: { refunded: true, id: 'txn_48214', amountCents: 400, currency: 'USD' } };
+  if (outcome === 'failure')
+    return { tool, ok: false, summary: `${tool} failed: the service did not answer`, output: {} };
+  if (tool === 'revoke_tokens')
+    return {
+      tool,
+      ok: true,
+      summary: 'Revoked 1 credential(s): ghp_****L4m (revoked)',
+      output: { revoked: [{ masked: 'ghp_****L4m', status: 'revoked' }] },
+    };
+  if (tool === 'refund')
+    return {
+      tool,
+      ok: true,
+      summary: 'refunded txn_48214 (4 USD)',
+      output: { refunded: true, id: 'txn_48214', amountCents: 400, currency: 'USD' },
+    };
   return { tool, ok: true, summary: `${tool}: nothing unusual`, output: {} };
 }
 
@@ -42,11 +62,14 @@ function* combinations(tools: string[]): Generator<Record<string, Outcome>> {
 function claims(text: string, tool: string): boolean {
   return text
     .split(/(?<=[.!?])\s+|\n+/)
-    .some((s) => EFFECTS[tool]!.claimed.test(s.toLowerCase()) && !/\b(?:not|could not|cannot|waiting|once|if|will)\b/i.test(s));
+    .some(
+      (s) =>
+        EFFECTS[tool]!.claimed.test(s.toLowerCase()) && !/\b(?:not|could not|cannot|waiting|once|if|will)\b/i.test(s),
+    );
 }
 
 describe('a reply says only what happened', () => {
-  it('every library SOP x every outcome of each of its tools (and of the protocol\'s revocation)', async () => {
+  it("every library SOP x every outcome of each of its tools (and of the protocol's revocation)", async () => {
     const drafter = createDrafter({ sopById: (id) => kb.all().find((s) => s.id === id) });
     let cases = 0;
     for (const sop of kb.all()) {
@@ -54,14 +77,25 @@ describe('a reply says only what happened', () => {
         const runs = sop.allowedTools.map((t) => run(t, outcomes[t]!)).filter((r): r is ToolRun => Boolean(r));
         const protocol = run('revoke_tokens', outcomes['protocol:revoke_tokens']!);
         const findings: Findings = { topic: sop.topic, sopId: sop.id, summary: 's', steps: [], toolRuns: runs };
-        const input: DraftInput = { ctx, analysis: { ...analysis, topic: sop.topic }, redactedText: 'help', findings: [findings], version: 1, ...(protocol ? { actions: [protocol] } : {}) };
+        const input: DraftInput = {
+          ctx,
+          analysis: { ...analysis, topic: sop.topic },
+          redactedText: 'help',
+          findings: [findings],
+          version: 1,
+          ...(protocol ? { actions: [protocol] } : {}),
+        };
         const { text } = await drafter.draft(input, () => {});
         const all = [...runs, ...(protocol ? [protocol] : [])];
         for (const tool of Object.keys(EFFECTS)) {
           const done = all.some((r) => r.tool === tool && r.ok);
           const label = `${sop.id} ${JSON.stringify(outcomes)}`;
           if (!done) assert.ok(!claims(text, tool), `${label}: claims ${tool} that did not succeed:\n${text}`);
-          else assert.ok(text.includes(EFFECTS[tool]!.target), `${label}: the successful ${tool} is not mentioned:\n${text}`);
+          else
+            assert.ok(
+              text.includes(EFFECTS[tool]!.target),
+              `${label}: the successful ${tool} is not mentioned:\n${text}`,
+            );
         }
         cases++;
       }
@@ -69,8 +103,12 @@ describe('a reply says only what happened', () => {
     assert.ok(cases >= kb.all().length * 3, `${cases} cases`);
   });
 
-  it('a model\'s reply that claims a revocation nobody did is refused, and passes when the run did it', async () => {
-    const model: StructuredModel = { id: 'fake', invoke: async () => ({}) as never, stream: async () => 'Hi. We have revoked the exposed credential and you are safe now.' } as unknown as StructuredModel;
+  it("a model's reply that claims a revocation nobody did is refused, and passes when the run did it", async () => {
+    const model: StructuredModel = {
+      id: 'fake',
+      invoke: async () => ({}) as never,
+      stream: async () => 'Hi. We have revoked the exposed credential and you are safe now.',
+    } as unknown as StructuredModel;
     const drafter = createDrafter({ sopById: () => undefined as Sop | undefined, model });
     const base: DraftInput = { ctx, analysis, redactedText: 'x', findings: [], version: 1 };
     assert.match((await drafter.draft(base, () => {})).violation ?? '', /claims an action that did not happen: revoke/);

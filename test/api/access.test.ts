@@ -28,10 +28,22 @@ describe('authorizeTicket with the owner', () => {
     assert.equal(refusal({ sub: 'ann', role: 'agent' }, 'T1'), null);
     assert.equal(refusal({ sub: 'mona', role: 'customer', orgId: 'acme-corp' }, 'T1'), null);
     assert.equal(refusal({ sub: 'mona', role: 'customer', orgId: 'acme-corp', incidentId: 'T1' }, 'T1'), null);
-    assert.equal(refusal({ sub: 'bob', role: 'customer', orgId: 'acme-corp', incidentId: 'T1' }, 'T1'), 'forbidden', 'a scoped token for a ticket that is not theirs');
-    assert.equal(refusal({ sub: 'mona', role: 'customer', orgId: 'other-org' }, 'T1'), 'forbidden', 'the same name in another organisation');
+    assert.equal(
+      refusal({ sub: 'bob', role: 'customer', orgId: 'acme-corp', incidentId: 'T1' }, 'T1'),
+      'forbidden',
+      'a scoped token for a ticket that is not theirs',
+    );
+    assert.equal(
+      refusal({ sub: 'mona', role: 'customer', orgId: 'other-org' }, 'T1'),
+      'forbidden',
+      'the same name in another organisation',
+    );
     assert.equal(refusal({ sub: 'mona', role: 'customer', orgId: 'acme-corp', incidentId: 'T2' }, 'T1'), 'forbidden');
-    assert.equal(refusal({ sub: 'bob', role: 'customer', kind: 'ws-ticket', incidentId: 'T1' }, 'T1'), 'forbidden', 'a ws-ticket held by someone else');
+    assert.equal(
+      refusal({ sub: 'bob', role: 'customer', kind: 'ws-ticket', incidentId: 'T1' }, 'T1'),
+      'forbidden',
+      'a ws-ticket held by someone else',
+    );
   });
 
   test('before the owner is known only a token scoped to the ticket passes for a customer', () => {
@@ -68,7 +80,10 @@ describe('the same check on the HTTP API and the stream', () => {
   }
 
   test("a customer token naming someone else's ticket opens neither its state nor its stream", async () => {
-    const created = await call(stack.url, 'POST', '/v1/tickets', { token: stack.token('customer', 'mona'), body: { text: 'Where is my invoice for March?' } });
+    const created = await call(stack.url, 'POST', '/v1/tickets', {
+      token: stack.token('customer', 'mona'),
+      body: { text: 'Where is my invoice for March?' },
+    });
     const ticketId = String(created.body.ticketId);
     const own = stack.token('customer', 'mona', { incidentId: ticketId });
     const intruder = stack.token('customer', 'bob', { incidentId: ticketId });

@@ -14,7 +14,8 @@ let agent: string;
 let alice: string;
 let bob: string;
 
-const call = (method: string, path: string, opts: CallOptions = {}): Promise<Answer> => callApi(stack.url, method, path, opts);
+const call = (method: string, path: string, opts: CallOptions = {}): Promise<Answer> =>
+  callApi(stack.url, method, path, opts);
 const message = errorMessage;
 
 async function createTicket(token: string, text: string): Promise<{ ticketId: string; ticketToken: string }> {
@@ -23,7 +24,15 @@ async function createTicket(token: string, text: string): Promise<{ ticketId: st
   return res.body as { ticketId: string; ticketToken: string };
 }
 
-type AgentState = { status: string; queue: string; awaiting: string | null; draft: { version: number; text: string } | null; pendingReview: { draftVersion: number } | null; reply: { text: string } | null; reviewHistory: { action: string; reviewer: string }[] };
+type AgentState = {
+  status: string;
+  queue: string;
+  awaiting: string | null;
+  draft: { version: number; text: string } | null;
+  pendingReview: { draftVersion: number } | null;
+  reply: { text: string } | null;
+  reviewHistory: { action: string; reviewer: string }[];
+};
 
 async function agentState(ticketId: string): Promise<AgentState> {
   const res = await call('GET', `/v1/tickets/${ticketId}`, { token: agent });
@@ -32,13 +41,17 @@ async function agentState(ticketId: string): Promise<AgentState> {
 }
 
 function waitForState(ticketId: string, pred: (s: AgentState) => boolean, what: string): Promise<AgentState> {
-  return waitFor(async () => {
-    const s = await agentState(ticketId);
-    return pred(s) ? s : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 100, message: what });
+  return waitFor(
+    async () => {
+      const s = await agentState(ticketId);
+      return pred(s) ? s : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, message: what },
+  );
 }
 
-const CHARGED_TWICE = 'I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge. Mail me at mona@example.com';
+const CHARGED_TWICE =
+  'I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge. Mail me at mona@example.com';
 
 before(async () => {
   stack = await startStack();
@@ -63,7 +76,7 @@ describe('auth and roles', () => {
     assert.equal(message(res), 'invalid or expired token');
   });
 
-  test('a customer token cannot use the agents\' API (403)', async () => {
+  test("a customer token cannot use the agents' API (403)", async () => {
     for (const [method, path, body] of [
       ['GET', '/v1/tickets', undefined],
       ['GET', '/v1/queues', undefined],
@@ -106,7 +119,10 @@ describe('validation', () => {
       assert.equal(res.status, 400, `${raw ?? JSON.stringify(body)} -> ${JSON.stringify(res.body)}`);
       assert.match(message(res), expected);
     }
-    const empty = await fetch(`${stack.url}/v1/tickets`, { method: 'POST', headers: { authorization: `Bearer ${alice}` } });
+    const empty = await fetch(`${stack.url}/v1/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}` },
+    });
     assert.equal(empty.status, 400);
   });
 
@@ -135,7 +151,10 @@ describe('validation', () => {
   });
 
   test('a body over the limit is 413, a wrong content type 415', async () => {
-    const big = await call('POST', '/v1/tickets', { token: alice, raw: JSON.stringify({ text: 'x'.repeat(70 * 1024) }) });
+    const big = await call('POST', '/v1/tickets', {
+      token: alice,
+      raw: JSON.stringify({ text: 'x'.repeat(70 * 1024) }),
+    });
     assert.equal(big.status, 413);
     const plain = await call('POST', '/v1/tickets', { token: alice, raw: 'text=hi', contentType: 'text/plain' });
     assert.equal(plain.status, 415);
@@ -144,7 +163,10 @@ describe('validation', () => {
   test('unknown and malformed ticket ids are 404', async () => {
     assert.equal((await call('GET', '/v1/tickets/t-does-not-exist', { token: agent })).status, 404);
     assert.equal((await call('GET', '/v1/tickets/bad%20id!', { token: agent })).status, 404);
-    const review = await call('POST', '/v1/tickets/t-does-not-exist/review', { token: agent, body: { action: 'approve', draftVersion: 1 } });
+    const review = await call('POST', '/v1/tickets/t-does-not-exist/review', {
+      token: agent,
+      body: { action: 'approve', draftVersion: 1 },
+    });
     assert.equal(review.status, 404);
   });
 });
@@ -159,54 +181,90 @@ describe('a ticket through the API', () => {
     const own = await call('GET', `/v1/tickets/${ticketId}`, { token: alice });
     assert.equal(own.status, 200);
     assert.equal(own.body.ticketId, ticketId);
-    for (const hidden of ['brief', 'findings', 'toolRuns', 'draft', 'reviewHistory', 'security', 'userId']) assert.ok(!(hidden in own.body), `${hidden} leaked to the customer`);
+    for (const hidden of ['brief', 'findings', 'toolRuns', 'draft', 'reviewHistory', 'security', 'userId'])
+      assert.ok(!(hidden in own.body), `${hidden} leaked to the customer`);
     assert.equal((await call('GET', `/v1/tickets/${ticketId}`, { token: bob })).status, 403);
     assert.equal((await call('GET', `/v1/tickets/${ticketId}`, { token: ticketToken })).status, 200);
     const otherTicket = stack.token('customer', 'mona', { incidentId: 't-some-other' });
     assert.equal((await call('GET', `/v1/tickets/${ticketId}`, { token: otherTicket })).status, 403);
-    assert.equal((await call('POST', `/v1/tickets/${ticketId}/messages`, { token: bob, body: { text: 'me too' } })).status, 403);
+    assert.equal(
+      (await call('POST', `/v1/tickets/${ticketId}/messages`, { token: bob, body: { text: 'me too' } })).status,
+      403,
+    );
 
     // The ticket-scoped token opens the live stream (ws-ticket minted for this ticket only).
     const ws = await call('POST', '/v1/ws-tickets', { token: ticketToken, body: { ticketId } });
     assert.equal(ws.status, 201, JSON.stringify(ws.body));
 
-    const waiting = await waitForState(ticketId, (s) => s.status === 'awaiting_review' && s.pendingReview !== null, 'the first draft to await review');
+    const waiting = await waitForState(
+      ticketId,
+      (s) => s.status === 'awaiting_review' && s.pendingReview !== null,
+      'the first draft to await review',
+    );
     assert.equal(waiting.queue, 'review');
     assert.ok(waiting.draft && waiting.draft.text.length > 20);
     assert.ok(!waiting.draft.text.includes('mona@example.com'), 'PII is redacted from the draft');
 
-    const listed = await waitFor(async () => {
-      const res = await call('GET', '/v1/tickets?queue=review&pageSize=100', { token: agent });
-      return (res.body.tickets as { ticketId: string }[]).find((t) => t.ticketId === ticketId);
-    }, { timeoutMs: 15_000, message: 'the ticket in the review list' });
+    const listed = await waitFor(
+      async () => {
+        const res = await call('GET', '/v1/tickets?queue=review&pageSize=100', { token: agent });
+        return (res.body.tickets as { ticketId: string }[]).find((t) => t.ticketId === ticketId);
+      },
+      { timeoutMs: 15_000, message: 'the ticket in the review list' },
+    );
     assert.equal(listed.ticketId, ticketId);
     const counts = await call('GET', '/v1/queues', { token: agent });
     assert.ok(((counts.body.counts as Record<string, number>).review ?? 0) >= 1, JSON.stringify(counts.body));
 
     // A stale version is refused by the workflow's validator: 409 with its reason.
-    const stale = await call('POST', `/v1/tickets/${ticketId}/review`, { token: agent, body: { action: 'approve', draftVersion: waiting.draft.version + 5 } });
+    const stale = await call('POST', `/v1/tickets/${ticketId}/review`, {
+      token: agent,
+      body: { action: 'approve', draftVersion: waiting.draft.version + 5 },
+    });
     assert.equal(stale.status, 409, JSON.stringify(stale.body));
     assert.match(message(stale), /version|draft/i);
 
-    const rejected = await call('POST', `/v1/tickets/${ticketId}/review`, { token: agent, body: { action: 'reject', draftVersion: waiting.draft.version, reason: 'Mention the refund timeline.' } });
+    const rejected = await call('POST', `/v1/tickets/${ticketId}/review`, {
+      token: agent,
+      body: { action: 'reject', draftVersion: waiting.draft.version, reason: 'Mention the refund timeline.' },
+    });
     assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
-    const second = await waitForState(ticketId, (s) => s.pendingReview !== null && (s.draft?.version ?? 0) > waiting.draft!.version, 'a redraft after rejection');
+    const second = await waitForState(
+      ticketId,
+      (s) => s.pendingReview !== null && (s.draft?.version ?? 0) > waiting.draft!.version,
+      'a redraft after rejection',
+    );
 
     const edited = 'Hello, we refunded the duplicate charge; it shows on your statement within 5 business days.';
-    const approved = await call('POST', `/v1/tickets/${ticketId}/review`, { token: agent, body: { action: 'edit', draftVersion: second.draft!.version, text: edited } });
+    const approved = await call('POST', `/v1/tickets/${ticketId}/review`, {
+      token: agent,
+      body: { action: 'edit', draftVersion: second.draft!.version, text: edited },
+    });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     const sent = await waitForState(ticketId, (s) => s.reply !== null, 'the reply to be sent');
     assert.equal(sent.reply?.text, edited);
-    assert.deepEqual(sent.reviewHistory.map((r) => [r.action, r.reviewer]), [['reject', 'agent-ann'], ['edit', 'agent-ann']]);
+    assert.deepEqual(
+      sent.reviewHistory.map((r) => [r.action, r.reviewer]),
+      [
+        ['reject', 'agent-ann'],
+        ['edit', 'agent-ann'],
+      ],
+    );
 
-    const again = await call('POST', `/v1/tickets/${ticketId}/review`, { token: agent, body: { action: 'approve', draftVersion: second.draft!.version } });
+    const again = await call('POST', `/v1/tickets/${ticketId}/review`, {
+      token: agent,
+      body: { action: 'approve', draftVersion: second.draft!.version },
+    });
     assert.equal(again.status, 409, 'a decided draft cannot be decided again');
 
     const customer = await call('GET', `/v1/tickets/${ticketId}`, { token: alice });
     assert.equal((customer.body.reply as { text: string }).text, edited);
 
     await waitForState(ticketId, (s) => s.awaiting === 'feedback', 'the feedback question');
-    const fb = await call('POST', `/v1/tickets/${ticketId}/feedback`, { token: alice, body: { resolved: true, rating: 5, comment: 'quick, thanks' } });
+    const fb = await call('POST', `/v1/tickets/${ticketId}/feedback`, {
+      token: alice,
+      body: { resolved: true, rating: 5, comment: 'quick, thanks' },
+    });
     assert.equal(fb.status, 202, JSON.stringify(fb.body));
 
     // Nothing above crashed anything.

@@ -10,7 +10,8 @@ import { uniqueName } from '../helpers/infra';
 import { call as callApi, type Answer, type CallOptions } from './http';
 
 let stack: Stack;
-const call = (method: string, path: string, opts: CallOptions = {}): Promise<Answer> => callApi(stack.url, method, path, opts);
+const call = (method: string, path: string, opts: CallOptions = {}): Promise<Answer> =>
+  callApi(stack.url, method, path, opts);
 
 before(async () => {
   stack = await startStack();
@@ -52,7 +53,11 @@ test('another customer with the same key gets a ticket of their own', async () =
   const body = { text: 'I cannot log in since this morning.' };
   const a = await call('POST', '/v1/tickets', { token: stack.token('customer', 'ann'), body, idempotencyKey: key });
   const b = await call('POST', '/v1/tickets', { token: stack.token('customer', 'bo'), body, idempotencyKey: key });
-  const c = await call('POST', '/v1/tickets', { token: stack.token('customer', 'ann', { orgId: 'other-org' }), body, idempotencyKey: key });
+  const c = await call('POST', '/v1/tickets', {
+    token: stack.token('customer', 'ann', { orgId: 'other-org' }),
+    body,
+    idempotencyKey: key,
+  });
   assert.equal(a.status, 201);
   assert.equal(b.status, 201);
   assert.equal(c.status, 201);
@@ -77,6 +82,10 @@ test('a retry after the ticket has closed answers that ticket, not a conflict or
 });
 
 test('a malformed Idempotency-Key is a 400', async () => {
-  const res = await call('POST', '/v1/tickets', { token: stack.token('customer', 'mona'), body: { text: 'hi' }, idempotencyKey: 'x'.repeat(201) });
+  const res = await call('POST', '/v1/tickets', {
+    token: stack.token('customer', 'mona'),
+    body: { text: 'hi' },
+    idempotencyKey: 'x'.repeat(201),
+  });
   assert.equal(res.status, 400, JSON.stringify(res.body));
 });

@@ -45,7 +45,13 @@ after(() => {
 });
 
 test('pages: landing, console and customer paths, never cached, with a CSP', async () => {
-  for (const [p, body] of [['/', 'landing'], ['/console', 'console'], ['/console/tickets/t-1', 'console'], ['/ticket', 'customer'], ['/ticket/t-abc', 'customer']] as const) {
+  for (const [p, body] of [
+    ['/', 'landing'],
+    ['/console', 'console'],
+    ['/console/tickets/t-1', 'console'],
+    ['/ticket', 'customer'],
+    ['/ticket/t-abc', 'customer'],
+  ] as const) {
     const res = await fetch(base + p);
     assert.equal(res.status, 200, p);
     assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
@@ -78,7 +84,12 @@ test('without a build, pages say how to build instead of 404', async () => {
   const app = uWS.App();
   registerStaticRoutes(app, { distDir: empty });
   const url = await new Promise<{ url: string; socket: uWS.us_listen_socket }>((resolve) =>
-    app.listen('127.0.0.1', 0, (socket) => resolve({ socket: socket as uWS.us_listen_socket, url: `http://127.0.0.1:${uWS.us_socket_local_port(socket as unknown as uWS.us_socket)}` })),
+    app.listen('127.0.0.1', 0, (socket) =>
+      resolve({
+        socket: socket as uWS.us_listen_socket,
+        url: `http://127.0.0.1:${uWS.us_socket_local_port(socket as unknown as uWS.us_socket)}`,
+      }),
+    ),
   );
   try {
     const res = await fetch(`${url.url}/console`);

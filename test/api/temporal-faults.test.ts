@@ -35,8 +35,16 @@ interface ApiGateway {
 }
 
 /** A gateway (no Kafka) with the API over `tickets` and Temporal's health on /readyz. */
-async function apiGateway(temporalAddress: string, port: (t: ConnectedTicketClient) => TicketApiPort = (t) => t): Promise<ApiGateway & { tickets: ConnectedTicketClient }> {
-  const config = testConfig({ JWT_SECRET: crypto.randomBytes(32).toString('hex'), TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: testTemporalNamespace(), DEV_IDENTITY: 'false' });
+async function apiGateway(
+  temporalAddress: string,
+  port: (t: ConnectedTicketClient) => TicketApiPort = (t) => t,
+): Promise<ApiGateway & { tickets: ConnectedTicketClient }> {
+  const config = testConfig({
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: testTemporalNamespace(),
+    DEV_IDENTITY: 'false',
+  });
   const tickets = connectTicketClient(config);
   const probe = tickets.probe({ timeoutMs: 1_000, cacheMs: 200 });
   const gateway = createGateway({
@@ -87,7 +95,9 @@ describe('Temporal unreachable', () => {
       [customer, 'POST', '/v1/tickets/t-outage/feedback', { rating: 4 }],
       [customer, 'POST', '/v1/tickets/t-outage/messages', { text: 'Any news?' }],
     ];
-    const answers = await Promise.all(calls.map(([token, method, path, body]) => call(down.url, method, path, { token, body, idempotencyKey: 'k-1' })));
+    const answers = await Promise.all(
+      calls.map(([token, method, path, body]) => call(down.url, method, path, { token, body, idempotencyKey: 'k-1' })),
+    );
     answers.forEach((res: Answer, i) => {
       const what = `${calls[i]![1]} ${calls[i]![2]}`;
       assert.equal(res.status, 503, `${what}: ${JSON.stringify(res.body)}`);
@@ -101,10 +111,13 @@ describe('Temporal unreachable', () => {
     assert.equal(res.status, 503);
     assert.equal(((await res.json()) as { temporal: string }).temporal, 'not_ready');
     // A health check slower than its 1 s deadline on a loaded machine is a 503 that the next poll clears.
-    const ready = await waitFor(async () => {
-      const ok = await fetch(`${up.url}/readyz`);
-      return ok.status === 200 ? ((await ok.json()) as { temporal: string }) : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 250, message: '/readyz 200 while Temporal answers' });
+    const ready = await waitFor(
+      async () => {
+        const ok = await fetch(`${up.url}/readyz`);
+        return ok.status === 200 ? ((await ok.json()) as { temporal: string }) : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, message: '/readyz 200 while Temporal answers' },
+    );
     assert.equal(ready.temporal, 'ready');
   });
 });
@@ -135,46 +148,86 @@ describe('applied actions when the state read after them fails', () => {
   test('an applied edit answers 200 from the update; its retry with the same key answers the same, not 409', async () => {
     const created = await call(stack.url, 'POST', '/v1/tickets', {
       token: stack.token('customer', 'mona'),
-      body: { text: 'I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge.' },
+      body: {
+        text: 'I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge.',
+      },
     });
     const ticketId = String(created.body.ticketId);
-    const waiting = await waitFor(async () => {
-      const s = await stack.tickets.getState(ticketId);
-      return s.pendingReview ? s : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 100, message: 'a draft awaiting review' });
+    const waiting = await waitFor(
+      async () => {
+        const s = await stack.tickets.getState(ticketId);
+        return s.pendingReview ? s : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, message: 'a draft awaiting review' },
+    );
     const version = waiting.pendingReview!.draftVersion;
 
     const agent = flaky.token('agent', 'agent-ann');
     const text = 'Hello, we refunded the duplicate charge; it shows within 5 business days.';
     const edit = { action: 'edit', draftVersion: version, text };
-    const first = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/review`, { token: agent, body: edit, idempotencyKey: 'edit-1' });
+    const first = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/review`, {
+      token: agent,
+      body: edit,
+      idempotencyKey: 'edit-1',
+    });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.equal(first.body.accepted, true);
     assert.equal(first.body.state, null, 'the state could not be read');
     assert.ok(reads > 0, 'the read after the update was tried and failed');
-    const retry = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/review`, { token: agent, body: edit, idempotencyKey: 'edit-1' });
+    const retry = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/review`, {
+      token: agent,
+      body: edit,
+      idempotencyKey: 'edit-1',
+    });
     assert.equal(retry.status, 200, JSON.stringify(retry.body));
     assert.deepEqual(retry.body.result, first.body.result, 'the retry gets the first answer');
-    const fresh = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/review`, { token: agent, body: edit, idempotencyKey: 'edit-2' });
+    const fresh = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/review`, {
+      token: agent,
+      body: edit,
+      idempotencyKey: 'edit-2',
+    });
     assert.equal(fresh.status, 409, 'a new key is a new decision, and this draft is decided');
 
-    const sent = await waitFor(async () => {
-      const s = await stack.tickets.getState(ticketId);
-      return s.awaiting === 'feedback' ? s : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 100, message: 'the reply sent and feedback asked' });
+    const sent = await waitFor(
+      async () => {
+        const s = await stack.tickets.getState(ticketId);
+        return s.awaiting === 'feedback' ? s : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, message: 'the reply sent and feedback asked' },
+    );
     assert.equal(sent.reply?.text, text);
-    assert.deepEqual(sent.reviewHistory.map((r) => r.action), ['edit'], 'the edit was applied once');
+    assert.deepEqual(
+      sent.reviewHistory.map((r) => r.action),
+      ['edit'],
+      'the edit was applied once',
+    );
 
     // A customer's action is not refused because the state cannot be read: ownership comes from the start.
     const mona = flaky.token('customer', 'mona');
     const fb = { resolved: true, rating: 5, comment: 'thanks' };
-    const given = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/feedback`, { token: mona, body: fb, idempotencyKey: 'fb-1' });
+    const given = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/feedback`, {
+      token: mona,
+      body: fb,
+      idempotencyKey: 'fb-1',
+    });
     assert.equal(given.status, 202, JSON.stringify(given.body));
-    const again = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/feedback`, { token: mona, body: fb, idempotencyKey: 'fb-1' });
+    const again = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/feedback`, {
+      token: mona,
+      body: fb,
+      idempotencyKey: 'fb-1',
+    });
     assert.equal(again.status, 202, JSON.stringify(again.body));
-    const bob = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/feedback`, { token: flaky.token('customer', 'bob'), body: fb, idempotencyKey: 'fb-1' });
+    const bob = await call(flaky.url, 'POST', `/v1/tickets/${ticketId}/feedback`, {
+      token: flaky.token('customer', 'bob'),
+      body: fb,
+      idempotencyKey: 'fb-1',
+    });
     assert.equal(bob.status, 403, 'another customer is still refused');
     const after = await stack.tickets.getState(ticketId);
-    assert.equal(after.events.filter((e) => e.type === 'message' && e.data.kind === 'feedback').length, 1, 'feedback recorded once');
+    assert.equal(
+      after.events.filter((e) => e.type === 'message' && e.data.kind === 'feedback').length,
+      1,
+      'feedback recorded once',
+    );
   });
 });

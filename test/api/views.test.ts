@@ -21,26 +21,70 @@ test('the customer view keeps progress, the sent reply and the conversation, not
   ];
   state.awaiting = 'feedback';
   state.events = [
-    { v: 1, ticketId: 't-1', seq: 1, type: 'status', at, data: { status: 'triaging', queue: 'none', topic: 'Billing' } },
+    {
+      v: 1,
+      ticketId: 't-1',
+      seq: 1,
+      type: 'status',
+      at,
+      data: { status: 'triaging', queue: 'none', topic: 'Billing' },
+    },
     { v: 1, ticketId: 't-1', seq: 2, type: 'tool', at, data: { tool: 'refund', output: { card: '4242' } } },
     { v: 1, ticketId: 't-1', seq: 3, type: 'draft', at, data: { version: 1, text: 'unreviewed' } },
-    { v: 1, ticketId: 't-1', seq: 4, type: 'message', at, data: { from: 'system', kind: 'rejected', reason: 'too vague', text: 'draft 1 rejected' } },
-    { v: 1, ticketId: 't-1', seq: 5, type: 'message', at, data: { from: 'agent', text: 'approved reply', by: 'agent-ann' } },
+    {
+      v: 1,
+      ticketId: 't-1',
+      seq: 4,
+      type: 'message',
+      at,
+      data: { from: 'system', kind: 'rejected', reason: 'too vague', text: 'draft 1 rejected' },
+    },
+    {
+      v: 1,
+      ticketId: 't-1',
+      seq: 5,
+      type: 'message',
+      at,
+      data: { from: 'agent', text: 'approved reply', by: 'agent-ann' },
+    },
     { v: 1, ticketId: 't-1', seq: 6, type: 'resolved', at, data: { by: 'agent-ann' } },
   ];
   const view = customerView(state);
   const json = JSON.stringify(view);
-  for (const leak of ['secret brief', 'unreviewed', 'internal note', '4242', 'agent-ann', 'mona', 'too vague', 'rejected']) assert.ok(!json.includes(leak), `${leak} leaked`);
+  for (const leak of [
+    'secret brief',
+    'unreviewed',
+    'internal note',
+    '4242',
+    'agent-ann',
+    'mona',
+    'too vague',
+    'rejected',
+  ])
+    assert.ok(!json.includes(leak), `${leak} leaked`);
   assert.deepEqual(view.reply, { text: 'approved reply', at });
   assert.deepEqual(view.messages, [{ from: 'customer', text: 'any news?', at }]);
   assert.equal(view.awaiting, 'feedback');
-  assert.deepEqual(view.events.map((e) => [e.seq, e.type, e.data]), [[1, 'status', { status: 'triaging' }], [5, 'message', { text: 'approved reply', from: 'agent' }], [6, 'resolved', {}]]);
+  assert.deepEqual(
+    view.events.map((e) => [e.seq, e.type, e.data]),
+    [
+      [1, 'status', { status: 'triaging' }],
+      [5, 'message', { text: 'approved reply', from: 'agent' }],
+      [6, 'resolved', {}],
+    ],
+  );
 });
 
 test('stream frames: snapshot and event wrappers both yield envelopes; noise yields nothing', () => {
   const e = (seq: number) => ({ v: 1, ticketId: 't', seq, type: 'status', at, data: {} });
-  assert.deepEqual(eventsInFrame({ kind: 'snapshot', ticketId: 't', lastSeq: 2, events: [e(1), e(2)] }).map((x) => x.seq), [1, 2]);
-  assert.deepEqual(eventsInFrame({ kind: 'event', event: e(3) }).map((x) => x.seq), [3]);
+  assert.deepEqual(
+    eventsInFrame({ kind: 'snapshot', ticketId: 't', lastSeq: 2, events: [e(1), e(2)] }).map((x) => x.seq),
+    [1, 2],
+  );
+  assert.deepEqual(
+    eventsInFrame({ kind: 'event', event: e(3) }).map((x) => x.seq),
+    [3],
+  );
   assert.deepEqual(eventsInFrame({ kind: 'pong', at }), []);
   assert.deepEqual(eventsInFrame('hello'), []);
 });

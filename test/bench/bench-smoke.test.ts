@@ -27,7 +27,10 @@ test('bench harness delivers through all three paths (N=40, 4 per ticket)', { ti
     stallMs: 5_000,
     log: (line) => lines.push(line),
   });
-  assert.deepEqual(result.runs.map((r) => r.kind), ['uws', 'ws', 'raw']);
+  assert.deepEqual(
+    result.runs.map((r) => r.kind),
+    ['uws', 'ws', 'raw'],
+  );
   for (const run of result.runs) {
     const what = `${run.kind}: ${lines.join('\n')}`;
     assert.equal(run.connect.opened, 40, what);

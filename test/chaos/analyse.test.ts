@@ -7,18 +7,47 @@ import { analyse, problems, type Evidence } from '../../scripts/chaos/analyse';
 import { emptyCounts } from '../../scripts/chaos/faults';
 import type { RunInfo } from '../../scripts/chaos/histories';
 
-const ev = (ticketId: string, seq: number, type: TicketEvent['type'], data: Record<string, unknown> = {}): TicketEvent => ({ v: 1, ticketId, seq, type, at: '2026-01-01T00:00:00Z', data }) as TicketEvent;
+const ev = (
+  ticketId: string,
+  seq: number,
+  type: TicketEvent['type'],
+  data: Record<string, unknown> = {},
+): TicketEvent => ({ v: 1, ticketId, seq, type, at: '2026-01-01T00:00:00Z', data }) as TicketEvent;
 
-function follower(ticketId: string, audience: 'agent' | 'customer', seqs: number[], doubled: number[] = []): FollowerRecord {
+function follower(
+  ticketId: string,
+  audience: 'agent' | 'customer',
+  seqs: number[],
+  doubled: number[] = [],
+): FollowerRecord {
   return { ticketId, audience, seqs: new Set(seqs), doubled, connects: 1, firstAt: new Map(), resolved: true };
 }
 
 function outcome(ticketId: string, reachedEnd: boolean, followers: FollowerRecord[]): TicketOutcome {
-  return { n: 0, ticketId, idempotencyKey: ticketId, createStatus: 201, createAttempts: 1, postMs: 1, reachedEnd, actions: { review: { '200': 1, '503': 2 } }, followers };
+  return {
+    n: 0,
+    ticketId,
+    idempotencyKey: ticketId,
+    createStatus: 201,
+    createAttempts: 1,
+    postMs: 1,
+    reachedEnd,
+    actions: { review: { '200': 1, '503': 2 } },
+    followers,
+  };
 }
 
 function run(ticketId: string, extra: Partial<RunInfo> = {}): RunInfo {
-  return { workflowId: `ticket-${ticketId}`, runId: `r-${ticketId}`, status: 'COMPLETED', startedAt: 1_500, workflowTaskFailures: 0, nondeterminism: [], failingNow: false, ...extra };
+  return {
+    workflowId: `ticket-${ticketId}`,
+    runId: `r-${ticketId}`,
+    status: 'COMPLETED',
+    startedAt: 1_500,
+    workflowTaskFailures: 0,
+    nondeterminism: [],
+    failingNow: false,
+    ...extra,
+  };
 }
 
 describe('chaos audit', () => {
@@ -28,14 +57,43 @@ describe('chaos audit', () => {
       undecodable: 0,
       byTicket: new Map([
         // a: complete, one record repeated; its agent misses seq 2 and gets 3 twice; its customer sees only what customers see.
-        ['a', [ev('a', 1, 'status', { status: 'received' }), ev('a', 2, 'tool', { tool: 'triage' }), ev('a', 2, 'tool', { tool: 'triage' }), ev('a', 3, 'resolved', { draftVersion: 1 })]],
+        [
+          'a',
+          [
+            ev('a', 1, 'status', { status: 'received' }),
+            ev('a', 2, 'tool', { tool: 'triage' }),
+            ev('a', 2, 'tool', { tool: 'triage' }),
+            ev('a', 3, 'resolved', { draftVersion: 1 }),
+          ],
+        ],
         // b: seq 3 never reached Kafka, and the same reply was sent twice.
-        ['b', [ev('b', 1, 'status'), ev('b', 2, 'resolved', { draftVersion: 1 }), ev('b', 4, 'resolved', { draftVersion: 1 })]],
-        ['c', [ev('c', 1, 'status'), ev('c', 2, 'tool', { tool: 'refund', ok: true, summary: 'refunded tx1' }), ev('c', 3, 'tool', { tool: 'refund', ok: true, summary: 'refunded tx1' })]],
+        [
+          'b',
+          [
+            ev('b', 1, 'status'),
+            ev('b', 2, 'resolved', { draftVersion: 1 }),
+            ev('b', 4, 'resolved', { draftVersion: 1 }),
+          ],
+        ],
+        [
+          'c',
+          [
+            ev('c', 1, 'status'),
+            ev('c', 2, 'tool', { tool: 'refund', ok: true, summary: 'refunded tx1' }),
+            ev('c', 3, 'tool', { tool: 'refund', ok: true, summary: 'refunded tx1' }),
+          ],
+        ],
       ]),
     },
-    runs: [run('a', { nondeterminism: ['[TMPRL1100] Update machine does not handle this event'] }), run('b', { status: 'RUNNING', failingNow: true, replayError: 'DeterminismViolationError' }), run('c')],
-    incidents: new Map([['c', 1], ['a', 2]]),
+    runs: [
+      run('a', { nondeterminism: ['[TMPRL1100] Update machine does not handle this event'] }),
+      run('b', { status: 'RUNNING', failingNow: true, replayError: 'DeterminismViolationError' }),
+      run('c'),
+    ],
+    incidents: new Map([
+      ['c', 1],
+      ['a', 2],
+    ]),
     known: new Set(['a', 'b']),
   };
   const figures = analyse(
@@ -44,7 +102,10 @@ describe('chaos audit', () => {
       startedAt: 1_000,
       endedAt: 2_000,
       faults: emptyCounts(),
-      outcomes: [outcome('a', true, [follower('a', 'agent', [1, 3], [3]), follower('a', 'customer', [1, 3])]), outcome('b', false, [follower('b', 'agent', [1, 2])])],
+      outcomes: [
+        outcome('a', true, [follower('a', 'agent', [1, 3], [3]), follower('a', 'customer', [1, 3])]),
+        outcome('b', false, [follower('b', 'agent', [1, 2])]),
+      ],
     },
     evidence,
   );

@@ -79,7 +79,11 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await customer.goto(`${stack.url}/ticket#token=${stack.token('customer', 'mona')}`);
   // The token left the address bar at once.
   assert.ok(!customer.url().includes('token='));
-  await customer.getByLabel('Describe your problem').fill('I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge.');
+  await customer
+    .getByLabel('Describe your problem')
+    .fill(
+      'I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge.',
+    );
   await customer.getByRole('button', { name: 'Submit request' }).click();
   await customer.waitForURL(/\/ticket\/t-[\w-]+$/);
   const ticketId = decodeURIComponent(customer.url().split('/ticket/')[1]!);
@@ -101,21 +105,31 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await card.click();
   await agent.waitForURL(new RegExp(`/console/tickets/${ticketId}$`));
   const editor = agent.getByLabel('Reply to the customer');
-  await waitFor(async () => (await editor.inputValue()).length > 40, { timeoutMs: TIMEOUT, message: 'the draft in the editor' });
+  await waitFor(async () => (await editor.inputValue()).length > 40, {
+    timeoutMs: TIMEOUT,
+    message: 'the draft in the editor',
+  });
   await agent.getByRole('button', { name: 'Approve' }).waitFor();
   assert.equal(await agent.getByRole('button', { name: 'Approve' }).isEnabled(), true);
   assert.equal(await agent.getByRole('button', { name: 'Edit and send' }).isEnabled(), false, 'nothing edited yet');
   await agent.locator('.facts').getByText('Billing').waitFor();
   await agent.locator('.tool-runs').getByText('verify_transaction').first().waitFor();
   const temporalLink = await agent.getByRole('link', { name: 'Open workflow in Temporal UI' }).getAttribute('href');
-  assert.equal(temporalLink, `${stack.config.temporal.uiUrl}/namespaces/${stack.config.temporal.namespace}/workflows/ticket-${ticketId}`);
+  assert.equal(
+    temporalLink,
+    `${stack.config.temporal.uiUrl}/namespaces/${stack.config.temporal.namespace}/workflows/ticket-${ticketId}`,
+  );
   await agent.locator('.event-log li[data-type="draft"]').first().waitFor();
   await agent.locator('.stream-state.live').waitFor();
   await agent.screenshot({ path: path.join(SCREENSHOTS, 'console.png'), fullPage: true });
 
   const edited = `${await editor.inputValue()}\n\nYour refund of the duplicate charge was issued today.`;
   await editor.fill(edited);
-  assert.equal(await agent.getByRole('button', { name: 'Approve' }).isEnabled(), false, 'approve sends the draft as written, not edits');
+  assert.equal(
+    await agent.getByRole('button', { name: 'Approve' }).isEnabled(),
+    false,
+    'approve sends the draft as written, not edits',
+  );
   await agent.getByRole('button', { name: 'Edit and send' }).click();
   await agent.getByText('Your edited reply is on its way to the customer.').waitFor();
   await agent.locator('.history').getByText('Edited and sent').waitFor();
@@ -125,7 +139,11 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await customer.getByTestId('reply-text').getByText('Your refund of the duplicate charge was issued today.').waitFor();
   await customer.locator('.status-line[data-status="resolved"]').waitFor();
   await customer.locator('.steps li[data-step="answered"][aria-current="step"]').waitFor();
-  assert.equal(await customer.evaluate(() => (window as unknown as { loadMarker?: number }).loadMarker), 42, 'the page was not reloaded');
+  assert.equal(
+    await customer.evaluate(() => (window as unknown as { loadMarker?: number }).loadMarker),
+    42,
+    'the page was not reloaded',
+  );
   assert.equal(await idleCloses(), 0, 'no stream was closed as idle: the pages kept theirs alive');
   await customer.getByRole('heading', { name: 'Your feedback' }).waitFor();
   await customer.screenshot({ path: path.join(SCREENSHOTS, 'customer.png'), fullPage: true });
@@ -144,7 +162,10 @@ test('customer submits, agent edits and approves in the review queue, customer s
 });
 
 test('reject with a reason: the workflow writes a new draft (over a stream that dropped and resumed)', async () => {
-  const ticketId = await createTicket('octo-dev', 'How do I raise the spending limit for Actions minutes on our org? Our budget ran out and builds are queued.');
+  const ticketId = await createTicket(
+    'octo-dev',
+    'How do I raise the spending limit for Actions minutes on our org? Our budget ran out and builds are queued.',
+  );
   const agent = await openConsole(stack.token('agent', 'agent-bo'), ticketId);
   const sockets: string[] = [];
   agent.on('websocket', (ws) => sockets.push(ws.url()));
@@ -165,26 +186,42 @@ test('reject with a reason: the workflow writes a new draft (over a stream that 
   await agent.getByText('Rejected: a new draft is being written.').waitFor();
   await agent.locator('.draft-meta').getByText('Draft v2').waitFor();
   await agent.locator('.history').getByText('Reason: Give the exact settings page path.').waitFor();
-  await waitFor(async () => (await agent.locator('.event-log li[data-type="draft"]').count()) === 2, { timeoutMs: TIMEOUT, message: 'both drafts in the live log' });
+  await waitFor(async () => (await agent.locator('.event-log li[data-type="draft"]').count()) === 2, {
+    timeoutMs: TIMEOUT,
+    message: 'both drafts in the live log',
+  });
   const state = await stack.tickets.getState(ticketId);
   assert.equal(state.draft?.version, 2);
-  assert.deepEqual(state.reviewHistory.map((r) => [r.action, r.reviewer, r.reason]), [['reject', 'agent-bo', 'Give the exact settings page path.']]);
+  assert.deepEqual(
+    state.reviewHistory.map((r) => [r.action, r.reviewer, r.reason]),
+    [['reject', 'agent-bo', 'Give the exact settings page path.']],
+  );
 });
 
 test('an SOP provided in the console resumes a ticket that waited for one', async () => {
-  const ticketId = await createTicket('demo-user', "Hi, I lost my phone and now I can't get past the two-factor prompt. I don't have my recovery codes either. How do I get back into my account?");
+  const ticketId = await createTicket(
+    'demo-user',
+    "Hi, I lost my phone and now I can't get past the two-factor prompt. I don't have my recovery codes either. How do I get back into my account?",
+  );
   const agent = await openConsole(stack.token('agent', 'agent-cy'));
   await agent.locator(`[data-queue="needs_sop"] [data-ticket-id="${ticketId}"]`).click();
   await agent.getByRole('heading', { name: 'Provide an SOP' }).waitFor();
   await agent.getByLabel('SOP title').fill('2FA lockout without recovery codes');
-  await agent.getByLabel('Procedure').fill('1. Verify identity with a signed SSH challenge or a verified device.\n2. Never disable 2FA on request alone.\n3. Offer account recovery through the documented flow.');
+  await agent
+    .getByLabel('Procedure')
+    .fill(
+      '1. Verify identity with a signed SSH challenge or a verified device.\n2. Never disable 2FA on request alone.\n3. Offer account recovery through the documented flow.',
+    );
   await agent.getByRole('button', { name: 'Save SOP and resume' }).click();
   // The confirmation lives in the SOP panel, which hides as soon as the ticket resumes (sometimes before a
   // check could see it): the outcome is what counts, the draft written from the new SOP.
   await agent.locator('.draft-meta').getByText('Draft v1').waitFor();
   assert.equal(await agent.getByRole('heading', { name: 'Provide an SOP' }).isVisible(), false);
   const state = await stack.tickets.getState(ticketId);
-  assert.ok(state.sops.some((s) => s.source === 'human'), JSON.stringify(state.sops));
+  assert.ok(
+    state.sops.some((s) => s.source === 'human'),
+    JSON.stringify(state.sops),
+  );
   assert.equal(state.pendingReview?.draftVersion, 1);
 });
 

@@ -52,10 +52,13 @@ async function openConsole(): Promise<Page> {
 
 const finder = (page: Page) => page.getByRole('region', { name: 'Find tickets' });
 const summary = (page: Page) => finder(page).locator('.finder-summary');
-const rowIds = (page: Page) => finder(page).locator('.finder-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
+const rowIds = (page: Page) =>
+  finder(page)
+    .locator('.finder-row')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
 const rowUrgencies = (page: Page) => finder(page).locator('.finder-row .badge').allTextContents();
 
-test('a customer\'s 45 tickets: searched, paged 20 at a time with the total, filtered, sorted by urgency', async () => {
+test("a customer's 45 tickets: searched, paged 20 at a time with the total, filtered, sorted by urgency", async () => {
   const page = await openConsole();
   await finder(page).getByLabel('Search tickets').fill(seeded.customer);
   await summary(page).getByText(`1–20 of ${SEEDED} tickets · page 1`).waitFor();
@@ -80,7 +83,10 @@ test('a customer\'s 45 tickets: searched, paged 20 at a time with the total, fil
   await finder(page).getByLabel('Topic').selectOption('Billing');
   // Urgency i%5 = 1 and topic i%3 = 0: i = 6, 21, 36.
   await summary(page).getByText('1–3 of 3 tickets · page 1').waitFor();
-  assert.deepEqual(await rowIds(page), [36, 21, 6].map((i) => seeded.ticketIds[i]));
+  assert.deepEqual(
+    await rowIds(page),
+    [36, 21, 6].map((i) => seeded.ticketIds[i]),
+  );
   await finder(page).getByLabel('Topic').selectOption('');
 
   // Most urgent first, across pages: 9 critical, 9 high, then medium on the first page.
@@ -88,10 +94,17 @@ test('a customer\'s 45 tickets: searched, paged 20 at a time with the total, fil
   await summary(page).getByText(`1–20 of ${SEEDED} tickets · page 1`).waitFor();
   await finder(page).getByLabel('Sort by').selectOption('urgency');
   const firstPage = [...Array(9).fill('critical'), ...Array(9).fill('high'), 'medium', 'medium'];
-  await waitFor(async () => (await rowUrgencies(page)).join() === firstPage.join(), { timeoutMs: TIMEOUT, message: 'the most urgent first' });
+  await waitFor(async () => (await rowUrgencies(page)).join() === firstPage.join(), {
+    timeoutMs: TIMEOUT,
+    message: 'the most urgent first',
+  });
   await finder(page).getByRole('button', { name: 'Next page' }).click();
   await summary(page).getByText(`21–40 of ${SEEDED} tickets · page 2`).waitFor();
-  assert.deepEqual(await rowUrgencies(page), [...Array(7).fill('medium'), ...Array(9).fill('low'), ...Array(4).fill('untriaged')]);
+  assert.deepEqual(await rowUrgencies(page), [
+    ...Array(7).fill('medium'),
+    ...Array(9).fill('low'),
+    ...Array(4).fill('untriaged'),
+  ]);
 
   // A ticket id finds that ticket (not opened: no worker answers a seeded ticket's state).
   await finder(page).getByLabel('Search tickets').fill(seeded.ticketIds[12]!);
@@ -106,7 +119,10 @@ test('a customer\'s 45 tickets: searched, paged 20 at a time with the total, fil
 async function createTicket(text: string): Promise<string> {
   const res = await fetch(`${stack.url}/v1/tickets`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${stack.token('customer', seeded.customer)}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${stack.token('customer', seeded.customer)}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ text }),
   });
   assert.equal(res.status, 201);
@@ -115,16 +131,25 @@ async function createTicket(text: string): Promise<string> {
 
 test('from the keyboard: / searches, j and k move, e edits, r asks the reason, a approves, ? lists the keys', async () => {
   // Two real tickets on top of the seeded ones, so moving between them opens tickets a worker answers for.
-  const older = await createTicket('How do I raise the spending limit for Actions minutes on our org? Builds are queued.');
-  const real = await createTicket('I was charged twice for my Pro plan this month (txn_48213 and txn_48214). Please refund the duplicate.');
-  await waitFor(async () => (await stack.tickets.getState(real)).pendingReview !== null, { timeoutMs: TIMEOUT, message: 'the ticket waiting for review' });
+  const older = await createTicket(
+    'How do I raise the spending limit for Actions minutes on our org? Builds are queued.',
+  );
+  const real = await createTicket(
+    'I was charged twice for my Pro plan this month (txn_48213 and txn_48214). Please refund the duplicate.',
+  );
+  await waitFor(async () => (await stack.tickets.getState(real)).pendingReview !== null, {
+    timeoutMs: TIMEOUT,
+    message: 'the ticket waiting for review',
+  });
   const page = await openConsole();
   await summary(page).getByText('tickets · page 1', { exact: false }).waitFor();
 
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'search');
   await page.keyboard.type(seeded.customer);
-  await summary(page).getByText(`1–20 of ${SEEDED + 2} tickets · page 1`).waitFor();
+  await summary(page)
+    .getByText(`1–20 of ${SEEDED + 2} tickets · page 1`)
+    .waitFor();
   await page.keyboard.press('Escape');
   assert.deepEqual((await rowIds(page)).slice(0, 2), [real, older], 'the newest first');
   await page.keyboard.press('j');
@@ -159,7 +184,10 @@ test('from the keyboard: / searches, j and k move, e edits, r asks the reason, a
   await page.keyboard.press('a');
   await page.getByText('Approved: the reply is on its way to the customer.').waitFor();
   const state = await stack.tickets.getState(real);
-  assert.deepEqual(state.reviewHistory.map((r) => [r.action, r.reviewer]), [['approve', 'agent-dee']]);
+  assert.deepEqual(
+    state.reviewHistory.map((r) => [r.action, r.reviewer]),
+    [['approve', 'agent-dee']],
+  );
 });
 
 test('axe: the customer page and the console have no serious or critical violations', async () => {

@@ -6,7 +6,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { WORKFLOW_TYPE } from '../../client/ticket-query';
-import { ticketCustomerKey, ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from '../../workflows/search-attributes';
+import {
+  ticketCustomerKey,
+  ticketQueueKey,
+  ticketStatusKey,
+  ticketTopicKey,
+  ticketUrgencyKey,
+} from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/state';
 import { testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
 
@@ -46,7 +52,11 @@ export async function seedTickets(count: number): Promise<Seeded> {
     customer,
     ticketIds,
     async stop() {
-      for (const id of ticketIds) await client.workflow.getHandle(workflowIdFor(id)).terminate('seeded for a test').catch(() => undefined);
+      for (const id of ticketIds)
+        await client.workflow
+          .getHandle(workflowIdFor(id))
+          .terminate('seeded for a test')
+          .catch(() => undefined);
       await connection.close();
     },
   };

@@ -20,7 +20,15 @@ import { createTicketClient, type TicketClient } from '../../client';
 import { consoleRoutes } from '../../gateway/api/register';
 import { forCustomer } from '../../gateway/api/views';
 import { createGateway, type Gateway } from '../../gateway/server';
-import { createTopic, deleteTopic, testConfig, testKafkaBrokers, testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
+import {
+  createTopic,
+  deleteTopic,
+  testConfig,
+  testKafkaBrokers,
+  testTemporalAddress,
+  testTemporalNamespace,
+  uniqueName,
+} from '../helpers/infra';
 
 rootLogger().level = process.env.STACK_TEST_LOG_LEVEL ?? 'error';
 
@@ -85,7 +93,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(repoRoot, 'workflows'), logger: new DefaultLogger('WARN') }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: path.join(repoRoot, 'workflows'),
+      logger: new DefaultLogger('WARN'),
+    }),
     activities: createActivities({ intelligence, publisher }),
     shutdownGraceTime: '1s',
   });
@@ -94,7 +105,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const tickets = createTicketClient({ client: temporal, config });
-  const gateway = createGateway({ config, snapshots: tickets, topic, instanceId: uniqueName('stack-gw'), customerView: forCustomer, registerRoutes: consoleRoutes({ tickets, sops: intelligence.knowledge }) });
+  const gateway = createGateway({
+    config,
+    snapshots: tickets,
+    topic,
+    instanceId: uniqueName('stack-gw'),
+    customerView: forCustomer,
+    registerRoutes: consoleRoutes({ tickets, sops: intelligence.knowledge }),
+  });
   const port = await gateway.listen(0, '127.0.0.1');
   await gateway.waitReady(30_000);
 
@@ -104,7 +122,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     url: `http://127.0.0.1:${port}`,
     tickets,
     gateway,
-    token: (role, sub, o = {}) => gateway.auth.signAccessToken({ sub, role, orgId: o.orgId ?? 'acme-corp', incidentId: o.incidentId }, 3600_000),
+    token: (role, sub, o = {}) =>
+      gateway.auth.signAccessToken({ sub, role, orgId: o.orgId ?? 'acme-corp', incidentId: o.incidentId }, 3600_000),
     stop() {
       stopped ??= (async () => {
         await gateway.stop();
@@ -126,8 +145,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 /** Tickets still waiting (feedback windows, SLA timers) are ended so the shared server's lists stay clean. */
 async function terminateOpenTickets(temporal: Client, taskQueue: string): Promise<void> {
   try {
-    for await (const wf of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
-      await temporal.workflow.getHandle(wf.workflowId).terminate('test stack stopped').catch(() => undefined);
+    for await (const wf of temporal.workflow.list({
+      query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+    })) {
+      await temporal.workflow
+        .getHandle(wf.workflowId)
+        .terminate('test stack stopped')
+        .catch(() => undefined);
     }
   } catch {
     // best effort: a leftover ticket on an orphaned task queue harms nothing

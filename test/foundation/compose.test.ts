@@ -11,7 +11,9 @@ import { findComposeClient } from '../../scripts/infra/compose-client';
 const root = path.resolve(__dirname, '..', '..');
 const composeFile = path.join(root, 'temporal-docker-compose.yml');
 const client = findComposeClient();
-const skip = client ? false : 'no Docker Compose client on this machine (npm test installs docker-compose when run as root)';
+const skip = client
+  ? false
+  : 'no Docker Compose client on this machine (npm test installs docker-compose when run as root)';
 
 function compose(args: string[], env: NodeJS.ProcessEnv = {}) {
   assert.ok(client);

@@ -34,7 +34,12 @@ describe('config', () => {
     const cfg = loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', KAFKA_BROKERS: '127.0.0.1:9092' });
     assert.equal(cfg.temporal.external, false);
     assert.equal(cfg.kafka.external, false);
-    const moved = loadConfig({ TEMPORAL_PORT: '17233', TEMPORAL_ADDRESS: '127.0.0.1:17233', KAFKA_PORT: '19092', KAFKA_BROKERS: '127.0.0.1:19092' });
+    const moved = loadConfig({
+      TEMPORAL_PORT: '17233',
+      TEMPORAL_ADDRESS: '127.0.0.1:17233',
+      KAFKA_PORT: '19092',
+      KAFKA_BROKERS: '127.0.0.1:19092',
+    });
     assert.equal(moved.temporal.external, false);
     assert.equal(moved.kafka.external, false);
     assert.equal(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9094' }).kafka.external, true);
@@ -58,11 +63,15 @@ describe('config', () => {
 
   it('stops the process with a message naming the variable', () => {
     const root = path.resolve(__dirname, '..', '..');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', "require('./core/config').config(); console.log('started')"], {
-      cwd: root,
-      env: { ...process.env, KAFKA_PORT: 'ninety' },
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "require('./core/config').config(); console.log('started')"],
+      {
+        cwd: root,
+        env: { ...process.env, KAFKA_PORT: 'ninety' },
+        encoding: 'utf8',
+      },
+    );
     assert.equal(result.status, 78, result.stderr);
     assert.match(result.stderr, /KAFKA_PORT: must be a number/);
     assert.doesNotMatch(result.stdout, /started/);

@@ -20,7 +20,9 @@ it('a produced batch is consumed by a new group, each key in order', async () =>
   const kafka = testKafka();
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
-  const sent = ['t-1', 't-2', 't-3'].flatMap((key) => [1, 2, 3].map((seq) => ({ key, value: JSON.stringify({ key, seq }) })));
+  const sent = ['t-1', 't-2', 't-3'].flatMap((key) =>
+    [1, 2, 3].map((seq) => ({ key, value: JSON.stringify({ key, seq }) })),
+  );
   await producer.send({ topic, messages: sent });
 
   consumer = kafka.consumer({ groupId: uniqueName('foundation-group') });
@@ -35,11 +37,18 @@ it('a produced batch is consumed by a new group, each key in order', async () =>
     },
   });
 
-  await waitFor(() => received.length >= sent.length, { timeoutMs: 20_000, message: `${sent.length} records on ${topic}` });
+  await waitFor(() => received.length >= sent.length, {
+    timeoutMs: 20_000,
+    message: `${sent.length} records on ${topic}`,
+  });
   assert.equal(received.length, sent.length);
   for (const key of ['t-1', 't-2', 't-3']) {
     const mine = received.filter((r) => r.key === key);
-    assert.deepEqual(mine.map((r) => r.seq), [1, 2, 3], `records of ${key} out of order`);
+    assert.deepEqual(
+      mine.map((r) => r.seq),
+      [1, 2, 3],
+      `records of ${key} out of order`,
+    );
     assert.equal(new Set(mine.map((r) => r.partition)).size, 1, `records of ${key} spread over partitions`);
   }
 });

@@ -13,25 +13,36 @@ describe('logger', () => {
     const { logger, lines } = createCapturingLogger('test');
     logger.info(`auth with ${jwt} then ${githubToken}, password=${password}`);
     const text = JSON.stringify(lines);
-    for (const secret of [jwt, githubToken, password]) assert.ok(!text.includes(secret), `${secret.slice(0, 8)}… leaked: ${text}`);
+    for (const secret of [jwt, githubToken, password])
+      assert.ok(!text.includes(secret), `${secret.slice(0, 8)}… leaked: ${text}`);
     assert.match(String(lines[0]?.message), /masked/);
   });
 
   it('masks secrets in fields, by key and by shape, and keeps the ticket id', () => {
     const { logger, lines } = createCapturingLogger('gateway');
-    logger.child({ ticketId: 'T-42' }).warn('upgrade refused', { headers: { authorization: `Bearer ${jwt}` }, apiKey: 'sk-abcdefghijklmnopqrstu', note: githubToken });
+    logger.child({ ticketId: 'T-42' }).warn('upgrade refused', {
+      headers: { authorization: `Bearer ${jwt}` },
+      apiKey: 'sk-abcdefghijklmnopqrstu',
+      note: githubToken,
+    });
     const [line] = lines;
     assert.equal(line?.component, 'gateway');
     assert.equal(line?.ticketId, 'T-42');
     const text = JSON.stringify(line);
-    for (const secret of [jwt, githubToken, 'sk-abcdefghijklmnopqrstu']) assert.ok(!text.includes(secret), `leaked: ${text}`);
+    for (const secret of [jwt, githubToken, 'sk-abcdefghijklmnopqrstu'])
+      assert.ok(!text.includes(secret), `leaked: ${text}`);
   });
 
   it('masks personal data (email, phone, card) and keeps what operators need (addresses, versions, ids)', () => {
     const { logger, lines } = createCapturingLogger('worker');
-    logger.info('customer jane.doe@example.com paid with 4111 1111 1111 1111', { note: 'call +1 415 555 0100', broker: '127.0.0.1:9092', ref: 'order 12345678, v1.2.3, PR #4521' });
+    logger.info('customer jane.doe@example.com paid with 4111 1111 1111 1111', {
+      note: 'call +1 415 555 0100',
+      broker: '127.0.0.1:9092',
+      ref: 'order 12345678, v1.2.3, PR #4521',
+    });
     const text = JSON.stringify(lines[0]);
-    for (const pii of ['jane.doe@example.com', '4111 1111 1111 1111', '415 555 0100']) assert.ok(!text.includes(pii), `${pii} leaked: ${text}`);
+    for (const pii of ['jane.doe@example.com', '4111 1111 1111 1111', '415 555 0100'])
+      assert.ok(!text.includes(pii), `${pii} leaked: ${text}`);
     assert.equal(lines[0]?.broker, '127.0.0.1:9092');
     assert.equal(lines[0]?.ref, 'order 12345678, v1.2.3, PR #4521');
   });
@@ -40,8 +51,12 @@ describe('logger', () => {
     const { logger, lines } = createCapturingLogger('worker');
     const webhook = 'https://hooks.slack.com/services/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';
     const npmToken = 'npm_Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5Gf9Ds0Aq3We6R';
-    logger.info(`refund to DE89 3704 0044 0532 0130 00, ssn 219-09-9999, call +44 20 7946 0958.`, { hook: `posting to ${webhook}`, publish: `${npmToken}.` });
+    logger.info(`refund to DE89 3704 0044 0532 0130 00, ssn 219-09-9999, call +44 20 7946 0958.`, {
+      hook: `posting to ${webhook}`,
+      publish: `${npmToken}.`,
+    });
     const text = JSON.stringify(lines[0]);
-    for (const pii of ['0532 0130', '219-09-9999', '7946 0958', 'Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5']) assert.ok(!text.includes(pii), `${pii} leaked: ${text}`);
+    for (const pii of ['0532 0130', '219-09-9999', '7946 0958', 'Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5'])
+      assert.ok(!text.includes(pii), `${pii} leaked: ${text}`);
   });
 });

@@ -16,16 +16,29 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 function startNode(name: string, script: string) {
   const pidFile = path.join(dir, `${name}.pid`);
   const logFile = path.join(dir, `${name}.log`);
-  const pid = spawnDetached({ name, command: process.execPath, args: ['-e', script, `marker-${name}`], logFile, pidFile });
+  const pid = spawnDetached({
+    name,
+    command: process.execPath,
+    args: ['-e', script, `marker-${name}`],
+    logFile,
+    pidFile,
+  });
   return { pid, pidFile, logFile };
 }
 
 describe('detached processes', () => {
   it('stops a server with SIGTERM and removes its pid file', async () => {
-    const s = startNode('polite', "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); console.log('up'); setInterval(() => {}, 1000);");
+    const s = startNode(
+      'polite',
+      "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); console.log('up'); setInterval(() => {}, 1000);",
+    );
     await waitFor(() => fs.readFileSync(s.logFile, 'utf8').includes('up'), { message: 'the child to start' });
     assert.equal(runningPid(s.pidFile, 'marker-polite'), s.pid);
-    assert.equal(runningPid(s.pidFile, 'some-other-server'), undefined, 'a pid whose command line lacks the marker is not ours');
+    assert.equal(
+      runningPid(s.pidFile, 'some-other-server'),
+      undefined,
+      'a pid whose command line lacks the marker is not ours',
+    );
     assert.equal(await stopProcess(s.pidFile, 'marker-polite', 5_000), true);
     assert.equal(isAlive(s.pid), false);
     assert.equal(fs.existsSync(s.pidFile), false);
@@ -33,7 +46,10 @@ describe('detached processes', () => {
   });
 
   it('falls back to SIGKILL when SIGTERM is ignored', async () => {
-    const s = startNode('stubborn', "process.on('SIGTERM', () => console.log('ignoring')); console.log('up'); setInterval(() => {}, 1000);");
+    const s = startNode(
+      'stubborn',
+      "process.on('SIGTERM', () => console.log('ignoring')); console.log('up'); setInterval(() => {}, 1000);",
+    );
     await waitFor(() => fs.readFileSync(s.logFile, 'utf8').includes('up'), { message: 'the child to start' });
     const started = Date.now();
     assert.equal(await stopProcess(s.pidFile, 'marker-stubborn', 500), true);

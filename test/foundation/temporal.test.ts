@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { testTemporalAddress, testTemporalNamespace, timeSkippingOptions, uniqueName } from '../helpers/infra';
 import * as activities from './fixtures/activities';
 import type { greetingWorkflow, timerWorkflow } from './fixtures/workflows';
@@ -19,7 +26,10 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 before(async () => {
   // Bundled once for both tests: webpack is the slow part.
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/workflows'), logger: quietLogger });
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./fixtures/workflows'),
+    logger: quietLogger,
+  });
 });
 
 describe('Temporal dev server', () => {
@@ -38,11 +48,21 @@ describe('Temporal dev server', () => {
   it('runs a workflow that calls an activity and returns its result', async () => {
     const taskQueue = uniqueName('foundation');
     const namespace = testTemporalNamespace();
-    const worker = await Worker.create({ connection: nativeConnection, namespace, taskQueue, workflowBundle, activities });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace,
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
     const client = new Client({ connection, namespace });
     const workflowId = uniqueName('greeting');
     const result = await worker.runUntil(
-      client.workflow.execute<typeof greetingWorkflow>('greetingWorkflow', { taskQueue, workflowId, args: ['ticketflow'] }),
+      client.workflow.execute<typeof greetingWorkflow>('greetingWorkflow', {
+        taskQueue,
+        workflowId,
+        args: ['ticketflow'],
+      }),
     );
     assert.equal(result, `hello ticketflow from pid ${process.pid}`);
     // The server kept the history: the run is visible as completed by its id.
@@ -66,7 +86,11 @@ describe('time-skipping test server', () => {
     const hourMs = 3_600_000;
     const started = performance.now();
     const result = await worker.runUntil(
-      env.client.workflow.execute<typeof timerWorkflow>('timerWorkflow', { taskQueue, workflowId: uniqueName('timer'), args: [hourMs] }),
+      env.client.workflow.execute<typeof timerWorkflow>('timerWorkflow', {
+        taskQueue,
+        workflowId: uniqueName('timer'),
+        args: [hourMs],
+      }),
     );
     const wallMs = performance.now() - started;
     assert.ok(result.sleptMs >= hourMs, `the workflow saw ${result.sleptMs}ms pass, expected at least an hour`);

@@ -8,7 +8,19 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { createCapturingLogger } from '../../core/logger';
-import { closeProducer, ev, metricValue, produce, startGateway, StreamClient, streamUrl, TEST_SECRET, uniqueName, waitFor, type RunningGateway } from './harness';
+import {
+  closeProducer,
+  ev,
+  metricValue,
+  produce,
+  startGateway,
+  StreamClient,
+  streamUrl,
+  TEST_SECRET,
+  uniqueName,
+  waitFor,
+  type RunningGateway,
+} from './harness';
 
 let g: RunningGateway;
 const captured = createCapturingLogger('gateway');
@@ -26,13 +38,24 @@ after(async () => {
 });
 
 function signed(payload: Record<string, unknown>, opts: jwt.SignOptions = {}, key: string = TEST_SECRET): string {
-  const o: jwt.SignOptions = { algorithm: 'HS256', audience: g.config.jwt.audience, issuer: g.config.jwt.issuer, jwtid: uniqueName('jti'), expiresIn: 300, ...opts };
+  const o: jwt.SignOptions = {
+    algorithm: 'HS256',
+    audience: g.config.jwt.audience,
+    issuer: g.config.jwt.issuer,
+    jwtid: uniqueName('jti'),
+    expiresIn: 300,
+    ...opts,
+  };
   for (const k of Object.keys(o) as (keyof jwt.SignOptions)[]) if (o[k] === undefined) delete o[k];
   return jwt.sign(payload, key, o);
 }
 
 async function mintWsTicket(token: string, ticketId: string): Promise<{ status: number; body: { ticket?: string } }> {
-  const res = await fetch(`${g.url}/v1/ws-tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ticketId }) });
+  const res = await fetch(`${g.url}/v1/ws-tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ticketId }),
+  });
   return { status: res.status, body: (await res.json()) as { ticket?: string } };
 }
 
@@ -48,20 +71,37 @@ void describe('stream auth matrix', () => {
     const now = Math.floor(Date.now() / 1000);
     const customer = { sub: 'cust-1', role: 'customer', incident_id: T };
     const url = streamUrl(g, T);
-    const usedTicket = (await mintWsTicket(g.gw.auth.signAccessToken({ sub: 'cust-1', incidentId: T }, 60_000), T)).body.ticket!;
+    const usedTicket = (await mintWsTicket(g.gw.auth.signAccessToken({ sub: 'cust-1', incidentId: T }, 60_000), T)).body
+      .ticket!;
     assert.equal(await answer(`${url}?token=${encodeURIComponent(usedTicket)}`), 101, 'first use of a ws-ticket');
 
     const cases: [string, number, ConstructorParameters<typeof StreamClient>[1] | string][] = [
       ['no token', 401, {}],
       ['garbage', 401, { token: 'not-a-jwt' }],
-      ['alg none', 401, { token: jwt.sign(customer, '', { algorithm: 'none', audience: g.config.jwt.audience, issuer: g.config.jwt.issuer, jwtid: 'x', expiresIn: 60 }) }],
+      [
+        'alg none',
+        401,
+        {
+          token: jwt.sign(customer, '', {
+            algorithm: 'none',
+            audience: g.config.jwt.audience,
+            issuer: g.config.jwt.issuer,
+            jwtid: 'x',
+            expiresIn: 60,
+          }),
+        },
+      ],
       ['wrong algorithm (HS512)', 401, { token: signed(customer, { algorithm: 'HS512' }) }],
       ['wrong secret', 401, { token: signed(customer, {}, 'some-other-secret-that-is-long-enough-000000') }],
       ['expired beyond the leeway', 401, { token: signed({ ...customer, exp: now - 30 }, { expiresIn: undefined }) }],
       ['not yet valid', 401, { token: signed({ ...customer, nbf: now + 120 }) }],
       ['wrong audience', 401, { token: signed(customer, { audience: 'someone-else' }) }],
       ['wrong issuer', 401, { token: signed(customer, { issuer: 'evil-issuer' }) }],
-      ['missing claims (no sub, no jti)', 401, { token: signed({ role: 'customer', incident_id: T }, { jwtid: undefined }) }],
+      [
+        'missing claims (no sub, no jti)',
+        401,
+        { token: signed({ role: 'customer', incident_id: T }, { jwtid: undefined }) },
+      ],
       ['customer without incident_id', 401, { token: signed({ sub: 'cust-1', role: 'customer' }) }],
       ['oversized token', 401, { token: signed({ ...customer, pad: 'x'.repeat(6000) }) }],
       ['another ticket', 403, { token: signed({ ...customer, incident_id: OTHER }) }],
@@ -69,15 +109,39 @@ void describe('stream auth matrix', () => {
       ['access token in the query (only ws-tickets there)', 401, `${url}?token=${signed(customer)}`],
       ['valid customer token (Authorization)', 101, { token: signed(customer) }],
       ['valid agent token on any ticket', 101, { token: signed({ sub: 'agent-1', role: 'agent' }) }],
-      ['valid token in Sec-WebSocket-Protocol (browser form)', 101, { protocols: ['ticketflow.v1', `bearer.${signed(customer)}`] }],
-      ['expired within the 10 s leeway', 101, { token: signed({ ...customer, exp: now - 3 }, { expiresIn: undefined }) }],
+      [
+        'valid token in Sec-WebSocket-Protocol (browser form)',
+        101,
+        { protocols: ['ticketflow.v1', `bearer.${signed(customer)}`] },
+      ],
+      [
+        'expired within the 10 s leeway',
+        101,
+        { token: signed({ ...customer, exp: now - 3 }, { expiresIn: undefined }) },
+      ],
     ];
     for (const [name, expected, opts] of cases) {
       const status = typeof opts === 'string' ? await answer(opts) : await answer(url, opts);
       assert.equal(status, expected, name);
     }
-    for (const reason of ['missing', 'malformed', 'wrong_algorithm', 'bad_signature', 'expired', 'not_yet_valid', 'wrong_audience', 'wrong_issuer', 'missing_claims', 'too_large', 'forbidden', 'replayed']) {
-      assert.ok((await metricValue(g, 'ticketflow_gateway_auth_failures_total', { reason })) >= 1, `auth failure counted: ${reason}`);
+    for (const reason of [
+      'missing',
+      'malformed',
+      'wrong_algorithm',
+      'bad_signature',
+      'expired',
+      'not_yet_valid',
+      'wrong_audience',
+      'wrong_issuer',
+      'missing_claims',
+      'too_large',
+      'forbidden',
+      'replayed',
+    ]) {
+      assert.ok(
+        (await metricValue(g, 'ticketflow_gateway_auth_failures_total', { reason })) >= 1,
+        `auth failure counted: ${reason}`,
+      );
     }
 
     // Still serving: a valid client gets its snapshot and a live event.
@@ -93,7 +157,9 @@ void describe('stream auth matrix', () => {
   void test('a token for another ticket: 403 and a warning naming the user and the ticket, never the token', async () => {
     const token = signed({ sub: 'mallory', role: 'customer', incident_id: OTHER });
     assert.equal(await answer(streamUrl(g, T), { token }), 403);
-    const line = await waitFor(() => captured.lines.find((l) => l.message === 'stream refused: token is for another ticket' && l.sub === 'mallory'));
+    const line = await waitFor(() =>
+      captured.lines.find((l) => l.message === 'stream refused: token is for another ticket' && l.sub === 'mallory'),
+    );
     assert.equal(line.level, 'warn');
     assert.equal(line.ticketId, T);
     const signature = token.split('.')[2]!;
@@ -112,9 +178,17 @@ void describe('stream auth matrix', () => {
     const customerToken = g.gw.auth.signAccessToken({ sub: 'cust-2', incidentId: T }, 60_000);
     assert.equal((await mintWsTicket(customerToken, OTHER)).status, 403);
     assert.equal((await mintWsTicket('garbage', T)).status, 401);
-    const bad = await fetch(`${g.url}/v1/ws-tickets`, { method: 'POST', headers: { authorization: `Bearer ${customerToken}` }, body: '{nope' });
+    const bad = await fetch(`${g.url}/v1/ws-tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customerToken}` },
+      body: '{nope',
+    });
     assert.equal(bad.status, 400);
-    const big = await fetch(`${g.url}/v1/ws-tickets`, { method: 'POST', headers: { authorization: `Bearer ${customerToken}` }, body: JSON.stringify({ ticketId: 'x'.repeat(10_000) }) });
+    const big = await fetch(`${g.url}/v1/ws-tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customerToken}` },
+      body: JSON.stringify({ ticketId: 'x'.repeat(10_000) }),
+    });
     assert.equal(big.status, 413);
     const minted = await mintWsTicket(customerToken, T);
     assert.equal(minted.status, 201);
@@ -139,13 +213,18 @@ void describe('stream auth matrix', () => {
       });
       await waitFor(() => g.snapshots.calls > 0 && g.gw.hub.pendingCount() >= 5, { message: 'upgrades pending' });
       for (const s of sockets) s.destroy();
-      await waitFor(async () => (await metricValue(g, 'ticketflow_gateway_upgrades_total', { outcome: 'aborted' })) - before >= 5, { message: 'aborted upgrades counted' });
+      await waitFor(
+        async () => (await metricValue(g, 'ticketflow_gateway_upgrades_total', { outcome: 'aborted' })) - before >= 5,
+        { message: 'aborted upgrades counted' },
+      );
       assert.equal(g.gw.hub.pendingCount(), 0, 'pending buffers released');
     } finally {
       g.snapshots.delayMs = 0;
     }
     assert.equal((await fetch(`${g.url}/healthz`)).status, 200);
-    const c = new StreamClient(streamUrl(g, T), { token: g.gw.auth.signAccessToken({ sub: 'agent-1', role: 'agent' }, 60_000) });
+    const c = new StreamClient(streamUrl(g, T), {
+      token: g.gw.auth.signAccessToken({ sub: 'agent-1', role: 'agent' }, 60_000),
+    });
     await c.opened;
     c.close();
   });

@@ -16,7 +16,14 @@ void test('backoff doubles from the initial delay to the cap; the breaker opens 
 });
 
 void test('positions: token previews sit just before their draft, after the previous durable event', () => {
-  const order = [ev('T', 1), ev('T', 2, 'token', {}, 0), ev('T', 2, 'token', {}, 1), ev('T', 2, 'draft'), ev('T', 3, 'token', {}, 0)].map(positionOf);
-  for (let i = 1; i < order.length; i++) assert.ok(comparePositions(order[i - 1]!, order[i]!) < 0, `position ${i - 1} before ${i}`);
+  const order = [
+    ev('T', 1),
+    ev('T', 2, 'token', {}, 0),
+    ev('T', 2, 'token', {}, 1),
+    ev('T', 2, 'draft'),
+    ev('T', 3, 'token', {}, 0),
+  ].map(positionOf);
+  for (let i = 1; i < order.length; i++)
+    assert.ok(comparePositions(order[i - 1]!, order[i]!) < 0, `position ${i - 1} before ${i}`);
   assert.equal(comparePositions(positionOf(ev('T', 2, 'draft')), positionOf(ev('T', 2, 'status'))), 0);
 });

@@ -48,8 +48,22 @@ export class MemorySnapshots implements SnapshotSource {
 }
 
 /** An event; its default data makes a `message` one customers may see (an agent's, see forCustomer). */
-export function ev(ticketId: string, seq: number, type: TicketEventType = 'message', data: Record<string, unknown> = {}, part?: number): TicketEvent {
-  return { v: EVENT_SCHEMA_VERSION, ticketId, seq, type, at: new Date().toISOString(), data: { n: seq, from: 'agent', ...data }, ...(part === undefined ? {} : { part }) };
+export function ev(
+  ticketId: string,
+  seq: number,
+  type: TicketEventType = 'message',
+  data: Record<string, unknown> = {},
+  part?: number,
+): TicketEvent {
+  return {
+    v: EVENT_SCHEMA_VERSION,
+    ticketId,
+    seq,
+    type,
+    at: new Date().toISOString(),
+    data: { n: seq, from: 'agent', ...data },
+    ...(part === undefined ? {} : { part }),
+  };
 }
 
 export interface RunningGateway {
@@ -63,15 +77,40 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(opts: { topic?: string; env?: NodeJS.ProcessEnv; snapshots?: MemorySnapshots; partitions?: number; deps?: Partial<GatewayDeps>; waitReady?: boolean } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  opts: {
+    topic?: string;
+    env?: NodeJS.ProcessEnv;
+    snapshots?: MemorySnapshots;
+    partitions?: number;
+    deps?: Partial<GatewayDeps>;
+    waitReady?: boolean;
+  } = {},
+): Promise<RunningGateway> {
   const topic = opts.topic ?? uniqueName('gw-events');
   if (!opts.topic) await createTopic(topic, opts.partitions ?? 3);
   const config = gatewayTestConfig(opts.env);
   const snapshots = opts.snapshots ?? new MemorySnapshots();
-  const gw = createGateway({ config, snapshots, topic, instanceId: uniqueName('gw'), customerView: forCustomer, ...opts.deps });
+  const gw = createGateway({
+    config,
+    snapshots,
+    topic,
+    instanceId: uniqueName('gw'),
+    customerView: forCustomer,
+    ...opts.deps,
+  });
   const port = await gw.listen(0, '127.0.0.1');
   if (opts.waitReady !== false) await gw.waitReady(30_000);
-  return { gw, port, url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, topic, snapshots, config, stop: () => gw.stop() };
+  return {
+    gw,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    topic,
+    snapshots,
+    config,
+    stop: () => gw.stop(),
+  };
 }
 
 let producerPromise: Promise<Producer> | undefined;
@@ -94,7 +133,10 @@ export async function produce(topic: string, events: TicketEvent[]): Promise<voi
   await p.send({ topic, messages: events.map((e) => ({ key: e.ticketId, value: JSON.stringify(e) })) });
 }
 
-export async function produceRaw(topic: string, messages: { key: string | Buffer | null; value: string | Buffer | null }[]): Promise<void> {
+export async function produceRaw(
+  topic: string,
+  messages: { key: string | Buffer | null; value: string | Buffer | null }[],
+): Promise<void> {
   const p = await sharedProducer();
   await p.send({ topic, messages });
 }
@@ -150,7 +192,10 @@ export class StreamClient {
   }
 
   async waitForSeqCount(n: number, timeoutMs = 15_000): Promise<void> {
-    await waitFor(() => this.events().length >= n, { timeoutMs, message: `${n} events (have ${this.events().length})` });
+    await waitFor(() => this.events().length >= n, {
+      timeoutMs,
+      message: `${n} events (have ${this.events().length})`,
+    });
   }
 
   async waitClosed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
@@ -179,7 +224,11 @@ export function customerToken(g: RunningGateway, ticketId: string, sub = 'cust-1
 }
 
 /** Reads one metric's value (sum over label sets matching `labels`) from the gateway's registry. */
-export async function metricValue(g: RunningGateway, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metricValue(
+  g: RunningGateway,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = await g.gw.metrics.registry.getSingleMetric(name)?.get();
   if (!metric) return 0;
   return metric.values

@@ -13,7 +13,8 @@ after(async () => {
 });
 
 void test('/metrics is behind METRICS_TOKEN', async () => {
-  const get = (authorization?: string) => fetch(`${g.url}/metrics`, { headers: authorization ? { authorization } : {} });
+  const get = (authorization?: string) =>
+    fetch(`${g.url}/metrics`, { headers: authorization ? { authorization } : {} });
   assert.equal((await get()).status, 401, 'no token');
   assert.equal((await get('Bearer ops-scraper-token-wrong')).status, 401, 'wrong token');
   const ok = await get('Bearer ops-scraper-token-0123456789');

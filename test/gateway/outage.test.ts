@@ -11,7 +11,17 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { agentToken, customerToken, ev, startGateway, StreamClient, streamUrl, uniqueName, waitFor, type RunningGateway } from './harness';
+import {
+  agentToken,
+  customerToken,
+  ev,
+  startGateway,
+  StreamClient,
+  streamUrl,
+  uniqueName,
+  waitFor,
+  type RunningGateway,
+} from './harness';
 import { createThrowawayKafka, type ThrowawayKafka } from './throwaway-kafka';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -24,74 +34,109 @@ after(async () => {
 const BACKOFF_MS = 40_000;
 
 void describe('broker outage', () => {
-  void test('partitions that delivered nothing before the outage lose nothing; an unfillable gap gets a fresh snapshot', { timeout: 240_000 }, async () => {
-    const kafka: ThrowawayKafka = await createThrowawayKafka();
-    cleanups.push(() => kafka.destroy());
-    await kafka.start();
-    const client = new Kafka({ clientId: 'outage-test', brokers: [kafka.brokers], logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 1_000 } });
-    const topic = uniqueName('outage');
-    const admin = client.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
-    await admin.disconnect();
+  void test(
+    'partitions that delivered nothing before the outage lose nothing; an unfillable gap gets a fresh snapshot',
+    { timeout: 240_000 },
+    async () => {
+      const kafka: ThrowawayKafka = await createThrowawayKafka();
+      cleanups.push(() => kafka.destroy());
+      await kafka.start();
+      const client = new Kafka({
+        clientId: 'outage-test',
+        brokers: [kafka.brokers],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 1_000 },
+      });
+      const topic = uniqueName('outage');
+      const admin = client.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+      await admin.disconnect();
 
-    const g: RunningGateway = await startGateway({
-      topic,
-      env: { KAFKA_BROKERS: kafka.brokers, KAFKA_BREAKER_THRESHOLD: '1', KAFKA_BACKOFF_INITIAL: `${BACKOFF_MS}ms`, KAFKA_BACKOFF_MAX: `${BACKOFF_MS}ms` },
-    });
-    cleanups.push(() => g.stop());
-    const [A, B, C, D] = ['A', 'B', 'C', 'D'].map((n) => uniqueName(n)) as [string, string, string, string];
-    const partitionOf: Record<string, number> = { [A]: 0, [B]: 1, [C]: 2, [D]: 3 };
-    for (const t of [A, B, C, D]) g.snapshots.set(t, []);
-    const subscribers = [A, B, C, D].flatMap((t) => [
-      { t, c: new StreamClient(streamUrl(g, t), { token: agentToken(g) }) },
-      { t, c: new StreamClient(streamUrl(g, t), { token: customerToken(g, t) }) },
-    ]);
-    await Promise.all(subscribers.map(({ c }) => c.opened));
+      const g: RunningGateway = await startGateway({
+        topic,
+        env: {
+          KAFKA_BROKERS: kafka.brokers,
+          KAFKA_BREAKER_THRESHOLD: '1',
+          KAFKA_BACKOFF_INITIAL: `${BACKOFF_MS}ms`,
+          KAFKA_BACKOFF_MAX: `${BACKOFF_MS}ms`,
+        },
+      });
+      cleanups.push(() => g.stop());
+      const [A, B, C, D] = ['A', 'B', 'C', 'D'].map((n) => uniqueName(n)) as [string, string, string, string];
+      const partitionOf: Record<string, number> = { [A]: 0, [B]: 1, [C]: 2, [D]: 3 };
+      for (const t of [A, B, C, D]) g.snapshots.set(t, []);
+      const subscribers = [A, B, C, D].flatMap((t) => [
+        { t, c: new StreamClient(streamUrl(g, t), { token: agentToken(g) }) },
+        { t, c: new StreamClient(streamUrl(g, t), { token: customerToken(g, t) }) },
+      ]);
+      await Promise.all(subscribers.map(({ c }) => c.opened));
 
-    let producer = client.producer();
-    await producer.connect();
-    const send = (t: string, seqs: number[], last = 0) =>
-      producer.send({ topic, messages: seqs.map((s) => ({ key: t, partition: partitionOf[t], value: JSON.stringify(ev(t, s, s === last ? 'resolved' : 'message')) })) });
+      let producer = client.producer();
+      await producer.connect();
+      const send = (t: string, seqs: number[], last = 0) =>
+        producer.send({
+          topic,
+          messages: seqs.map((s) => ({
+            key: t,
+            partition: partitionOf[t],
+            value: JSON.stringify(ev(t, s, s === last ? 'resolved' : 'message')),
+          })),
+        });
 
-    await send(A, [1]);
-    await Promise.all(subscribers.filter((s) => s.t === A).map(({ c }) => c.waitForSeqCount(1)));
+      await send(A, [1]);
+      await Promise.all(subscribers.filter((s) => s.t === A).map(({ c }) => c.waitForSeqCount(1)));
 
-    await kafka.stop();
-    // Threshold 1: not ready from the consumer's first failure, which starts its long backoff.
-    await waitFor(async () => (await fetch(`${g.url}/readyz`)).status === 503, { timeoutMs: 30_000, intervalMs: 100, message: '/readyz 503 after the broker stopped' });
-    const failedAt = Date.now();
-    await kafka.start();
-    await producer.disconnect().catch(() => undefined);
-    producer = client.producer();
-    await producer.connect();
-    await send(B, [1, 2]);
-    await send(C, [1]);
-    await send(A, [2]);
-    await send(D, [1, 2]);
-    // D's records leave the log before the consumer is back; the workflow (the snapshot) still has them.
-    const deleter = client.admin();
-    await deleter.connect();
-    await deleter.fetchTopicMetadata({ topics: [topic] }); // deleteTopicRecords needs the leaders loaded
-    await deleter.deleteTopicRecords({ topic, partitions: [{ partition: partitionOf[D]!, offset: '-1' }] });
-    await deleter.disconnect();
-    g.snapshots.set(D, [ev(D, 1), ev(D, 2)]);
-    // The scenario under test: all of the above reached the log while the consumer was still away.
-    assert.equal(g.gw.ready, false, `the consumer rejoined before the test produced (${Date.now() - failedAt} ms after its failure); raise BACKOFF_MS`);
+      await kafka.stop();
+      // Threshold 1: not ready from the consumer's first failure, which starts its long backoff.
+      await waitFor(async () => (await fetch(`${g.url}/readyz`)).status === 503, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        message: '/readyz 503 after the broker stopped',
+      });
+      const failedAt = Date.now();
+      await kafka.start();
+      await producer.disconnect().catch(() => undefined);
+      producer = client.producer();
+      await producer.connect();
+      await send(B, [1, 2]);
+      await send(C, [1]);
+      await send(A, [2]);
+      await send(D, [1, 2]);
+      // D's records leave the log before the consumer is back; the workflow (the snapshot) still has them.
+      const deleter = client.admin();
+      await deleter.connect();
+      await deleter.fetchTopicMetadata({ topics: [topic] }); // deleteTopicRecords needs the leaders loaded
+      await deleter.deleteTopicRecords({ topic, partitions: [{ partition: partitionOf[D]!, offset: '-1' }] });
+      await deleter.disconnect();
+      g.snapshots.set(D, [ev(D, 1), ev(D, 2)]);
+      // The scenario under test: all of the above reached the log while the consumer was still away.
+      assert.equal(
+        g.gw.ready,
+        false,
+        `the consumer rejoined before the test produced (${Date.now() - failedAt} ms after its failure); raise BACKOFF_MS`,
+      );
 
-    await waitFor(() => g.gw.ready, { timeoutMs: BACKOFF_MS * 2, intervalMs: 100, message: 'consumer rejoined' });
-    await send(B, [3], 3);
-    await send(C, [2, 3], 3);
-    await send(A, [3], 3);
-    await send(D, [3], 3);
-    await producer.disconnect();
+      await waitFor(() => g.gw.ready, { timeoutMs: BACKOFF_MS * 2, intervalMs: 100, message: 'consumer rejoined' });
+      await send(B, [3], 3);
+      await send(C, [2, 3], 3);
+      await send(A, [3], 3);
+      await send(D, [3], 3);
+      await producer.disconnect();
 
-    for (const { t, c } of subscribers) {
-      await c.waitClosed(20_000).catch(() => assert.fail(`ticket ${t}: stream not closed; got seqs ${c.seqs().join(',')}`));
-      assert.deepEqual(c.seqs(), [1, 2, 3], `ticket ${t}: every event exactly once, in order`);
-    }
-    for (const { c } of subscribers.filter((s) => s.t === D)) {
-      assert.equal(c.frames.filter((f) => f.kind === 'snapshot').length, 2, 'the gap was answered with a fresh snapshot');
-    }
-  });
+      for (const { t, c } of subscribers) {
+        await c
+          .waitClosed(20_000)
+          .catch(() => assert.fail(`ticket ${t}: stream not closed; got seqs ${c.seqs().join(',')}`));
+        assert.deepEqual(c.seqs(), [1, 2, 3], `ticket ${t}: every event exactly once, in order`);
+      }
+      for (const { c } of subscribers.filter((s) => s.t === D)) {
+        assert.equal(
+          c.frames.filter((f) => f.kind === 'snapshot').length,
+          2,
+          'the gap was answered with a fresh snapshot',
+        );
+      }
+    },
+  );
 });

@@ -9,15 +9,32 @@ import WebSocket from 'ws';
 import { consoleRoutes } from '../../gateway/api/register';
 import type { TicketApiPort } from '../../gateway/api/context';
 import { TicketflowError } from '../../core/errors';
-import { agentToken, closeProducer, customerToken, startGateway, streamUrl, uniqueName, type RunningGateway } from './harness';
+import {
+  agentToken,
+  closeProducer,
+  customerToken,
+  startGateway,
+  streamUrl,
+  uniqueName,
+  type RunningGateway,
+} from './harness';
 
 /** The workflow side is not under test: every ticket call answers "no such ticket" after the limit let it through. */
-const noTickets = new Proxy({}, { get: () => async () => Promise.reject(new TicketflowError('not_found', 'no such ticket')) }) as TicketApiPort;
+const noTickets = new Proxy(
+  {},
+  { get: () => async () => Promise.reject(new TicketflowError('not_found', 'no such ticket')) },
+) as TicketApiPort;
 
 let g: RunningGateway;
 before(async () => {
   g = await startGateway({
-    env: { MAX_STREAMS_PER_PRINCIPAL: '2', RATE_LIMIT_STREAMS: '4/1m', RATE_LIMIT_TICKETS: '2/1m', RATE_LIMIT_MESSAGES: '3/1m', RATE_LIMIT_FEEDBACK: '1/1m' },
+    env: {
+      MAX_STREAMS_PER_PRINCIPAL: '2',
+      RATE_LIMIT_STREAMS: '4/1m',
+      RATE_LIMIT_TICKETS: '2/1m',
+      RATE_LIMIT_MESSAGES: '3/1m',
+      RATE_LIMIT_FEEDBACK: '1/1m',
+    },
     deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) },
   });
 });
@@ -69,7 +86,11 @@ void describe('rate limits', () => {
 
   void test('ticket creation, messages and feedback have per-principal budgets', async () => {
     const post = async (path: string, token: string, body: unknown) => {
-      const res = await fetch(`${g.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${g.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, retryAfter: res.headers.get('retry-after') };
     };
     const t = uniqueName('T');
@@ -80,13 +101,26 @@ void describe('rate limits', () => {
       return out;
     };
     const limited = (codes: number[]) => codes.map((c) => c === 429);
-    assert.deepEqual(limited(await statuses('/v1/tickets', { text: 'I was charged twice for my order' }, 3)), [false, false, true], 'third creation refused');
-    assert.deepEqual(limited(await statuses(`/v1/tickets/${t}/messages`, { text: 'any news?' }, 4)), [false, false, false, true], 'fourth message refused');
+    assert.deepEqual(
+      limited(await statuses('/v1/tickets', { text: 'I was charged twice for my order' }, 3)),
+      [false, false, true],
+      'third creation refused',
+    );
+    assert.deepEqual(
+      limited(await statuses(`/v1/tickets/${t}/messages`, { text: 'any news?' }, 4)),
+      [false, false, false, true],
+      'fourth message refused',
+    );
     const feedback = await post(`/v1/tickets/${t}/feedback`, customer, { resolved: true });
     assert.notEqual(feedback.status, 429);
     const feedbackOver = await post(`/v1/tickets/${t}/feedback`, customer, { resolved: true });
     assert.equal(feedbackOver.status, 429, 'second feedback refused');
     assert.ok(Number(feedbackOver.retryAfter) >= 1);
-    assert.notEqual((await post('/v1/tickets', customerToken(g, t, 'cust-other'), { text: 'I was charged twice for my order' })).status, 429, 'another principal');
+    assert.notEqual(
+      (await post('/v1/tickets', customerToken(g, t, 'cust-other'), { text: 'I was charged twice for my order' }))
+        .status,
+      429,
+      'another principal',
+    );
   });
 });

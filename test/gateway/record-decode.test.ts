@@ -8,7 +8,14 @@ import { test } from 'node:test';
 import { decodeTicketEvent } from '../../core/events';
 import { decodeRecord } from '../../gateway/stream/record-decode';
 
-const base = { v: 1, ticketId: 'T-1_a', seq: 3, type: 'message', at: '2026-11-30T01:02:03.456Z', data: { text: 'hi', n: 1 } };
+const base = {
+  v: 1,
+  ticketId: 'T-1_a',
+  seq: 3,
+  type: 'message',
+  at: '2026-11-30T01:02:03.456Z',
+  data: { text: 'hi', n: 1 },
+};
 
 function agree(key: Buffer | null, value: Buffer | null, label: string): boolean {
   const slow = decodeTicketEvent(key, value);
@@ -16,7 +23,8 @@ function agree(key: Buffer | null, value: Buffer | null, label: string): boolean
   assert.equal(fast.ok, slow.ok, `${label}: same verdict`);
   if (slow.ok && fast.ok) {
     assert.deepEqual(fast.event, slow.event, `${label}: same event`);
-    if (fast.json !== undefined) assert.deepEqual(JSON.parse(fast.json), slow.event, `${label}: the reused text is the event`);
+    if (fast.json !== undefined)
+      assert.deepEqual(JSON.parse(fast.json), slow.event, `${label}: the reused text is the event`);
   } else if (!slow.ok && !fast.ok) {
     assert.equal(fast.reason, slow.reason, `${label}: same reason`);
     assert.equal(fast.detail, slow.detail, `${label}: same detail`);
@@ -24,7 +32,8 @@ function agree(key: Buffer | null, value: Buffer | null, label: string): boolean
   return fast.ok && fast.json !== undefined;
 }
 
-const rec = (o: unknown, key = 'T-1_a') => [Buffer.from(key), Buffer.from(typeof o === 'string' ? o : JSON.stringify(o))] as const;
+const rec = (o: unknown, key = 'T-1_a') =>
+  [Buffer.from(key), Buffer.from(typeof o === 'string' ? o : JSON.stringify(o))] as const;
 
 void test('edge cases: same verdicts as the schema', () => {
   const variants: [string, unknown][] = [
@@ -61,8 +70,14 @@ void test('edge cases: same verdicts as the schema', () => {
     ['data string', { ...base, data: 'x' }],
     ['data empty', { ...base, data: {} }],
     ['data nested', { ...base, data: { a: { b: [1, { c: null }] } } }],
-    ['data __proto__', `{"v":1,"ticketId":"T-1_a","seq":3,"type":"message","at":"2026-11-30T01:02:03.456Z","data":{"__proto__":{"x":1}}}`],
-    ['envelope __proto__', `{"__proto__":{"x":1},"v":1,"ticketId":"T-1_a","seq":3,"type":"message","at":"2026-11-30T01:02:03.456Z","data":{}}`],
+    [
+      'data __proto__',
+      `{"v":1,"ticketId":"T-1_a","seq":3,"type":"message","at":"2026-11-30T01:02:03.456Z","data":{"__proto__":{"x":1}}}`,
+    ],
+    [
+      'envelope __proto__',
+      `{"__proto__":{"x":1},"v":1,"ticketId":"T-1_a","seq":3,"type":"message","at":"2026-11-30T01:02:03.456Z","data":{}}`,
+    ],
     ['extra key', { ...base, secret: 'dropped by the schema' }],
     ['duplicate seq key', JSON.stringify(base).replace('"seq":3', '"seq":0,"seq":3')],
     ['top-level array', [base]],
@@ -87,11 +102,35 @@ void test('edge cases: same verdicts as the schema', () => {
 void test('fuzz: mutations of valid records get the schema verdict', () => {
   let state = 42;
   const rand = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
-  const values: unknown[] = [0, -1, 1, 2.5, 2 ** 53, '', 'x', 'T-9', null, true, [], {}, { a: 1 }, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.1+05:30', 'token', 'resolved', 1, 'a'.repeat(70)];
+  const values: unknown[] = [
+    0,
+    -1,
+    1,
+    2.5,
+    2 ** 53,
+    '',
+    'x',
+    'T-9',
+    null,
+    true,
+    [],
+    {},
+    { a: 1 },
+    '2026-01-01T00:00:00Z',
+    '2026-01-01T00:00:00.1+05:30',
+    'token',
+    'resolved',
+    1,
+    'a'.repeat(70),
+  ];
   const fields = ['v', 'ticketId', 'seq', 'part', 'type', 'at', 'data', 'extra'];
   let valid = 0;
   for (let i = 0; i < 3000; i++) {
-    const o: Record<string, unknown> = { ...base, seq: 1 + rand(1000), type: ['message', 'token', 'draft', 'status'][rand(4)] };
+    const o: Record<string, unknown> = {
+      ...base,
+      seq: 1 + rand(1000),
+      type: ['message', 'token', 'draft', 'status'][rand(4)],
+    };
     for (let m = rand(3); m > 0; m--) {
       const f = fields[rand(fields.length)]!;
       if (rand(5) === 0) delete o[f];

@@ -5,7 +5,19 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { CloseCode } from '../../gateway/close-codes';
-import { agentToken, closeProducer, ev, metricValue, produce, startGateway, StreamClient, streamUrl, uniqueName, waitFor, type RunningGateway } from './harness';
+import {
+  agentToken,
+  closeProducer,
+  ev,
+  metricValue,
+  produce,
+  startGateway,
+  StreamClient,
+  streamUrl,
+  uniqueName,
+  waitFor,
+  type RunningGateway,
+} from './harness';
 
 const running: RunningGateway[] = [];
 after(async () => {
@@ -44,7 +56,9 @@ void describe('sessions', () => {
       clearInterval(pinger);
       clearInterval(feeder);
     }
-    assert.ok((await metricValue(g, 'ticketflow_gateway_socket_closes_total', { code: String(CloseCode.SESSION_IDLE) })) >= 1);
+    assert.ok(
+      (await metricValue(g, 'ticketflow_gateway_socket_closes_total', { code: String(CloseCode.SESSION_IDLE) })) >= 1,
+    );
     p.close();
     b.close();
   });
@@ -76,17 +90,29 @@ void describe('sessions', () => {
     const N = 1200;
     const blob = 'x'.repeat(8 * 1024);
     for (let s = 1; s <= N; s += 50) {
-      await produce(g.topic, Array.from({ length: Math.min(50, N - s + 1) }, (_, i) => ev(t, s + i, 'message', { blob })));
+      await produce(
+        g.topic,
+        Array.from({ length: Math.min(50, N - s + 1) }, (_, i) => ev(t, s + i, 'message', { blob })),
+      );
     }
     await fast.waitForSeqCount(N, 30_000);
-    assert.deepEqual(fast.seqs(), Array.from({ length: N }, (_, i) => i + 1));
-    await waitFor(async () => (await metricValue(g, 'ticketflow_gateway_slow_socket_closes_total')) >= 1, { timeoutMs: 10_000, message: 'slow close' });
+    assert.deepEqual(
+      fast.seqs(),
+      Array.from({ length: N }, (_, i) => i + 1),
+    );
+    await waitFor(async () => (await metricValue(g, 'ticketflow_gateway_slow_socket_closes_total')) >= 1, {
+      timeoutMs: 10_000,
+      message: 'slow close',
+    });
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     const closed = await slow.waitClosed(20_000);
     assert.equal(closed.code, CloseCode.SLOW_CONSUMER);
     // What it did receive is an in-order prefix: no gap before the close.
     const got = slow.seqs();
-    assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => i + 1));
+    assert.deepEqual(
+      got,
+      Array.from({ length: got.length }, (_, i) => i + 1),
+    );
     assert.equal(fast.closed, undefined);
     fast.close();
   });

@@ -12,7 +12,16 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { closeProducer, ev, MemorySnapshots, startGateway, StreamClient, streamUrl, uniqueName, type RunningGateway } from './harness';
+import {
+  closeProducer,
+  ev,
+  MemorySnapshots,
+  startGateway,
+  StreamClient,
+  streamUrl,
+  uniqueName,
+  type RunningGateway,
+} from './harness';
 
 const cleanups: (() => Promise<void>)[] = [];
 after(async () => {
@@ -21,7 +30,11 @@ after(async () => {
 });
 
 async function mint(g: RunningGateway, token: string, ticketId: string): Promise<string> {
-  const res = await fetch(`${g.url}/v1/ws-tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ticketId }) });
+  const res = await fetch(`${g.url}/v1/ws-tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ticketId }),
+  });
   assert.equal(res.status, 201);
   return ((await res.json()) as { ticket: string }).ticket;
 }
@@ -75,7 +88,13 @@ void describe('ws-tickets across gateway instances', () => {
       WS_TICKET_SECRET: 'ws-ticket-secret-shared-by-both-gateways',
       WS_TICKET_DATABASE_URL: await pg.database(),
     });
-    const access = jwt.sign({ sub: 'agent-1', role: 'agent' }, privateKey, { algorithm: 'RS256', audience: a.config.jwt.audience, issuer: a.config.jwt.issuer, jwtid: uniqueName('jti'), expiresIn: 300 });
+    const access = jwt.sign({ sub: 'agent-1', role: 'agent' }, privateKey, {
+      algorithm: 'RS256',
+      audience: a.config.jwt.audience,
+      issuer: a.config.jwt.issuer,
+      jwtid: uniqueName('jti'),
+      expiresIn: 300,
+    });
     await usedOnceAcrossInstances(a, b, access);
   });
 });

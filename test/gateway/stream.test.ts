@@ -39,7 +39,12 @@ void describe('stream', () => {
     const EVENTS = 12;
     const tickets = Array.from({ length: M }, () => uniqueName('T'));
     for (const t of tickets) g.snapshots.set(t, []);
-    const clients = tickets.flatMap((t) => Array.from({ length: PER_TICKET }, () => ({ t, c: new StreamClient(streamUrl(g, t), { token: customerToken(g, t) }) })));
+    const clients = tickets.flatMap((t) =>
+      Array.from({ length: PER_TICKET }, () => ({
+        t,
+        c: new StreamClient(streamUrl(g, t), { token: customerToken(g, t) }),
+      })),
+    );
     await Promise.all(clients.map(({ c }) => c.opened));
     await waitFor(() => clients.every(({ c }) => c.frames.length >= 1), { message: 'snapshots' });
     // Interleave tickets in one produce stream, as Kafka would see them.
@@ -49,8 +54,15 @@ void describe('stream', () => {
     await Promise.all(clients.map(({ c }) => c.waitForSeqCount(EVENTS)));
     await new Promise((r) => setTimeout(r, 200)); // room for a wrong extra frame to show up
     for (const { t, c } of clients) {
-      assert.deepEqual(c.seqs(), Array.from({ length: EVENTS }, (_, i) => i + 1), `ticket ${t}`);
-      assert.ok(c.events().every((e) => e.ticketId === t), 'only its own ticket');
+      assert.deepEqual(
+        c.seqs(),
+        Array.from({ length: EVENTS }, (_, i) => i + 1),
+        `ticket ${t}`,
+      );
+      assert.ok(
+        c.events().every((e) => e.ticketId === t),
+        'only its own ticket',
+      );
     }
     clients.forEach(({ c }) => c.close());
   });
@@ -88,7 +100,9 @@ void describe('stream', () => {
     ]);
     await c.waitForSeqCount(3);
     assert.deepEqual(c.seqs(), [1, 2, 3]);
-    await waitFor(async () => (await metricValue(g, 'ticketflow_gateway_records_malformed_total')) - before >= 6, { message: 'malformed count' });
+    await waitFor(async () => (await metricValue(g, 'ticketflow_gateway_records_malformed_total')) - before >= 6, {
+      message: 'malformed count',
+    });
     assert.equal((await metricValue(g, 'ticketflow_gateway_records_malformed_total')) - before, 6);
     for (const reason of ['no_value', 'bad_utf8', 'bad_json', 'bad_schema', 'unknown_version']) {
       assert.ok((await metricValue(g, 'ticketflow_gateway_records_malformed_total', { reason })) >= 1, reason);
@@ -99,18 +113,27 @@ void describe('stream', () => {
   void test('snapshot then live: no gap and no duplicate at the boundary, resume with since', async () => {
     const t = uniqueName('T');
     // The workflow already has 1..5; Kafka will also (re)deliver 4..8 once the client is connected.
-    g.snapshots.set(t, [1, 2, 3, 4, 5].map((s) => ev(t, s)));
+    g.snapshots.set(
+      t,
+      [1, 2, 3, 4, 5].map((s) => ev(t, s)),
+    );
     const c = new StreamClient(streamUrl(g, t), { token: customerToken(g, t) });
     await c.opened;
     await waitFor(() => c.frames[0]?.kind === 'snapshot');
     assert.equal(c.frames[0]?.lastSeq, 5);
-    await produce(g.topic, [4, 5, 6, 7, 8].map((s) => ev(t, s)));
+    await produce(
+      g.topic,
+      [4, 5, 6, 7, 8].map((s) => ev(t, s)),
+    );
     await c.waitForSeqCount(8);
     assert.deepEqual(c.seqs(), [1, 2, 3, 4, 5, 6, 7, 8]);
     c.close();
 
     // Reconnect after seq 6 was seen: the snapshot carries only 7.. (the workflow knows up to 8 now).
-    g.snapshots.set(t, [1, 2, 3, 4, 5, 6, 7, 8].map((s) => ev(t, s)));
+    g.snapshots.set(
+      t,
+      [1, 2, 3, 4, 5, 6, 7, 8].map((s) => ev(t, s)),
+    );
     const r = new StreamClient(streamUrl(g, t, '?since=6'), { token: customerToken(g, t) });
     await r.opened;
     await produce(g.topic, [ev(t, 8), ev(t, 9)]);
@@ -144,10 +167,16 @@ void describe('stream', () => {
     const a = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
     await a.opened;
     // B's snapshot already has 1..3; Kafka delivers 2..5 afterwards.
-    g.snapshots.set(t, [1, 2, 3].map((s) => ev(t, s)));
+    g.snapshots.set(
+      t,
+      [1, 2, 3].map((s) => ev(t, s)),
+    );
     const b = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
     await b.opened;
-    await produce(g.topic, [2, 3, 4, 5].map((s) => ev(t, s)));
+    await produce(
+      g.topic,
+      [2, 3, 4, 5].map((s) => ev(t, s)),
+    );
     await a.waitForSeqCount(5);
     await b.waitForSeqCount(5);
     assert.deepEqual(a.seqs(), [1, 2, 3, 4, 5]);
@@ -161,7 +190,14 @@ void describe('stream', () => {
     g.snapshots.set(t, [ev(t, 1), ev(t, 2)]);
     const c = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
     await c.opened;
-    await produce(g.topic, [ev(t, 2, 'token', {}, 0), ev(t, 3, 'token', { text: 'Hel' }, 0), ev(t, 3, 'token', { text: 'lo' }, 1), ev(t, 3, 'token', {}, 1), ev(t, 3, 'draft'), ev(t, 3, 'token', {}, 2)]);
+    await produce(g.topic, [
+      ev(t, 2, 'token', {}, 0),
+      ev(t, 3, 'token', { text: 'Hel' }, 0),
+      ev(t, 3, 'token', { text: 'lo' }, 1),
+      ev(t, 3, 'token', {}, 1),
+      ev(t, 3, 'draft'),
+      ev(t, 3, 'token', {}, 2),
+    ]);
     await c.waitForSeqCount(5);
     await produce(g.topic, [ev(t, 4)]);
     await c.waitForSeqCount(6);
@@ -175,7 +211,10 @@ void describe('stream', () => {
   void test('resolved: a final frame, then the ticket sockets close normally (1000)', async () => {
     const t = uniqueName('T');
     g.snapshots.set(t, []);
-    const cs = [new StreamClient(streamUrl(g, t), { token: agentToken(g) }), new StreamClient(streamUrl(g, t), { token: customerToken(g, t) })];
+    const cs = [
+      new StreamClient(streamUrl(g, t), { token: agentToken(g) }),
+      new StreamClient(streamUrl(g, t), { token: customerToken(g, t) }),
+    ];
     const other = uniqueName('T');
     g.snapshots.set(other, []);
     const bystander = new StreamClient(streamUrl(g, other), { token: agentToken(g) });
@@ -196,7 +235,8 @@ void describe('stream', () => {
   });
 
   void test('customers get the customer view (internal events hidden, data trimmed); agents get everything', async () => {
-    const hideInternal = (e: TicketEvent): TicketEvent | null => (e.type === 'tool' || e.type === 'token' ? null : { ...e, data: { shown: true } });
+    const hideInternal = (e: TicketEvent): TicketEvent | null =>
+      e.type === 'tool' || e.type === 'token' ? null : { ...e, data: { shown: true } };
     const v = await startGateway({ partitions: 1, deps: { customerView: hideInternal } });
     try {
       const t = uniqueName('T');
@@ -204,10 +244,18 @@ void describe('stream', () => {
       const agent = new StreamClient(streamUrl(v, t), { token: agentToken(v) });
       const customer = new StreamClient(streamUrl(v, t), { token: customerToken(v, t) });
       await Promise.all([agent.opened, customer.opened]);
-      await produce(v.topic, [ev(t, 3, 'token', { text: 'dra' }, 0), ev(t, 3, 'draft'), ev(t, 4, 'tool'), ev(t, 5, 'status', { status: 'awaiting_review' })]);
+      await produce(v.topic, [
+        ev(t, 3, 'token', { text: 'dra' }, 0),
+        ev(t, 3, 'draft'),
+        ev(t, 4, 'tool'),
+        ev(t, 5, 'status', { status: 'awaiting_review' }),
+      ]);
       await agent.waitForSeqCount(6);
       await customer.waitForSeqCount(3);
-      assert.deepEqual(agent.events().map((e) => e.type), ['message', 'tool', 'token', 'draft', 'tool', 'status']);
+      assert.deepEqual(
+        agent.events().map((e) => e.type),
+        ['message', 'tool', 'token', 'draft', 'tool', 'status'],
+      );
       assert.deepEqual(customer.seqs(), [1, 3, 5]);
       assert.ok(customer.events().every((e) => e.data.shown === true && e.type !== 'tool'));
       assert.equal(customer.frames[0]?.lastSeq, 2, 'positions still count hidden events');
@@ -219,7 +267,9 @@ void describe('stream', () => {
   });
 
   void test('every closed socket is released (socket count back to zero)', async () => {
-    await waitFor(() => g.gw.hub.sockets === 0 && g.gw.hub.pendingCount() === 0, { message: `sockets released (have ${g.gw.hub.sockets})` });
+    await waitFor(() => g.gw.hub.sockets === 0 && g.gw.hub.pendingCount() === 0, {
+      message: `sockets released (have ${g.gw.hub.sockets})`,
+    });
     assert.equal(g.gw.hub.ticketCount, 0, 'no per-ticket state left behind');
   });
 

@@ -32,7 +32,13 @@ export interface ThrowawayKafka {
 export async function createThrowawayKafka(): Promise<ThrowawayKafka> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-kafka-'));
   const [port, controllerPort] = [await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), TICKETFLOW_DATA_DIR: dataDir, KAFKA_TOPIC_PARTITIONS: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(controllerPort),
+    TICKETFLOW_DATA_DIR: dataDir,
+    KAFKA_TOPIC_PARTITIONS: '1',
+  };
   delete env.KAFKA_BROKERS; // otherwise the launcher would treat the shared broker as "external" and start nothing
   const config = loadConfig(env);
   const paths = infraPaths(config);

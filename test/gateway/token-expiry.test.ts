@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloseCode } from '../../gateway/close-codes';
-import { closeProducer, ev, produce, startGateway, StreamClient, streamUrl, uniqueName, type RunningGateway } from './harness';
+import {
+  closeProducer,
+  ev,
+  produce,
+  startGateway,
+  StreamClient,
+  streamUrl,
+  uniqueName,
+  type RunningGateway,
+} from './harness';
 
 let g: RunningGateway;
 before(async () => {
@@ -43,11 +52,19 @@ void describe('token expiry', () => {
   void test('a stream opened with a ws-ticket lives as long as the access token, not the ws-ticket', async () => {
     const t = uniqueName('T');
     g.snapshots.set(t, []);
-    const res = await fetch(`${g.url}/v1/ws-tickets`, { method: 'POST', headers: { authorization: `Bearer ${agent(4_000)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ticketId: t }) });
+    const res = await fetch(`${g.url}/v1/ws-tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent(4_000)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ticketId: t }),
+    });
     const { ticket } = (await res.json()) as { ticket: string };
     const c = new StreamClient(streamUrl(g, t, `?token=${encodeURIComponent(ticket)}`));
     await c.opened;
     const closed = await c.waitClosed(10_000);
-    assert.equal(closed.code, CloseCode.TOKEN_EXPIRED, 'closed at the access token expiry (4 s), long before the ws-ticket TTL (60 s)');
+    assert.equal(
+      closed.code,
+      CloseCode.TOKEN_EXPIRED,
+      'closed at the access token expiry (4 s), long before the ws-ticket TTL (60 s)',
+    );
   });
 });

@@ -23,13 +23,17 @@ export function testTemporalNamespace(): string {
 }
 
 export function testKafkaBrokers(): string[] {
-  return (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  return (process.env.KAFKA_BROKERS || '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }
 
 /** The native time-skipping test server, for `TestWorkflowEnvironment.createTimeSkipping`. */
 export function timeSkippingServerPath(): string {
   const found = process.env.TEMPORAL_TEST_SERVER_BIN || findTimeSkippingServer(testConfig(), infraPaths(testConfig()));
-  if (!found) throw new Error('no time-skipping test server: run `npm run infra -- start` or set TEMPORAL_TEST_SERVER_BIN');
+  if (!found)
+    throw new Error('no time-skipping test server: run `npm run infra -- start` or set TEMPORAL_TEST_SERVER_BIN');
   return found;
 }
 
@@ -51,7 +55,12 @@ export function uniqueName(prefix: string): string {
 
 /** A kafkajs client for tests. Quiet: kafkajs logs retriable errors it recovers from; real failures throw. */
 export function testKafka(clientId = 'ticketflow-test'): Kafka {
-  return new Kafka({ clientId, brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
+  return new Kafka({
+    clientId,
+    brokers: testKafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 100 },
+  });
 }
 
 /** Creates a topic and waits until every partition has a leader. */
@@ -59,7 +68,10 @@ export async function createTopic(name: string, partitions = 1): Promise<void> {
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }

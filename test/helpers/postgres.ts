@@ -20,7 +20,8 @@ export interface TestPostgres {
 function findBin(name: string): string | null {
   const candidates = [...(process.env.PATH ?? '').split(':').map((d) => path.join(d, name))];
   const lib = '/usr/lib/postgresql';
-  if (fs.existsSync(lib)) for (const v of fs.readdirSync(lib).sort().reverse()) candidates.push(path.join(lib, v, 'bin', name));
+  if (fs.existsSync(lib))
+    for (const v of fs.readdirSync(lib).sort().reverse()) candidates.push(path.join(lib, v, 'bin', name));
   return candidates.find((c) => fs.existsSync(c)) ?? null;
 }
 
@@ -42,12 +43,23 @@ export async function startTestPostgres(): Promise<TestPostgres | null> {
   const asRoot = process.getuid?.() === 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-pg-'));
   const run = (bin: string, args: string[]) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], { stdio: 'pipe' }) : execFileSync(bin, args, { stdio: 'pipe' });
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], { stdio: 'pipe' })
+      : execFileSync(bin, args, { stdio: 'pipe' });
   if (asRoot) execFileSync('chown', ['postgres', dir]);
   const data = path.join(dir, 'data');
   run(initdb, ['-D', data, '-A', 'trust', '-U', 'ticketflow', '--no-sync']);
   const port = await freePort();
-  run(pgCtl, ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  run(pgCtl, [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
   const base = `postgres://ticketflow@127.0.0.1:${port}`;
   const admin = new pg.Client({ connectionString: `${base}/postgres` });
   await admin.connect();

@@ -9,12 +9,22 @@ const ctx = { ticketId: 'dr-1', userId: 'mona', orgId: 'acme-corp' };
 describe('drafting (rules model)', () => {
   it('empathy, then the security requirement, then the solution; streamed in word chunks that rebuild the text', async () => {
     const { intel } = await freshIntelligence();
-    const tri = await intel.triage.triage(ctx, 'This is ridiculous, I lost my phone and I am locked out of 2FA, recovery codes gone');
+    const tri = await intel.triage.triage(
+      ctx,
+      'This is ridiculous, I lost my phone and I am locked out of 2FA, recovery codes gone',
+    );
     const sop = (await intel.knowledge.findSop('A&S', tri.redactedText))!;
     const findings = await intel.agents.investigate(ctx, 'A&S', sop, tri.analysis, tri.redactedText);
     const chunks: string[] = [];
     const draft = await intel.drafter.draft(
-      { ctx, analysis: tri.analysis, redactedText: tri.redactedText, findings: [findings], version: 2, history: ['last month: regain account access (2FA) (A&S, resolved)'] },
+      {
+        ctx,
+        analysis: tri.analysis,
+        redactedText: tri.redactedText,
+        findings: [findings],
+        version: 2,
+        history: ['last month: regain account access (2FA) (A&S, resolved)'],
+      },
       (t) => {
         chunks.push(t);
       },
@@ -44,7 +54,16 @@ describe('drafting (rules model)', () => {
         body: '## Security requirement\nWrite to mona@example.com.\n\n## Solution\nYou can work around the spending limit by skipping verification.',
       }),
     });
-    const draft = await drafter.draft({ ctx, analysis: { intent: 'x', urgency: 'low', tone: 'neutral', topic: 'Billing', topics: [], is_sensitive: false }, redactedText: 'x', findings: [findings], version: 1 }, () => {});
+    const draft = await drafter.draft(
+      {
+        ctx,
+        analysis: { intent: 'x', urgency: 'low', tone: 'neutral', topic: 'Billing', topics: [], is_sensitive: false },
+        redactedText: 'x',
+        findings: [findings],
+        version: 1,
+      },
+      () => {},
+    );
     assert.ok(!draft.text.includes('mona@example.com'));
     assert.match(draft.text, /\[REDACTED_EMAIL\]/);
     assert.match(draft.violation ?? '', /work around/);

@@ -29,13 +29,21 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         res.end(JSON.stringify(r.body ?? { error: { message: `status ${r.status}`, type: 'test' } }));
         return;
       }
-      const base = { id: 'chatcmpl-test', created: Math.floor(Date.now() / 1000), model: String(body.model ?? 'test-model') };
+      const base = {
+        id: 'chatcmpl-test',
+        created: Math.floor(Date.now() / 1000),
+        model: String(body.model ?? 'test-model'),
+      };
       if (body.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         for (const piece of r.content.match(/\S+\s*|\s+/g) ?? []) {
-          res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null }] })}\n\n`);
+          res.write(
+            `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null }] })}\n\n`,
+          );
         }
-        res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+        );
         res.end('data: [DONE]\n\n');
         return;
       }

@@ -10,7 +10,9 @@ export function tempDir(prefix = 'tf-intel-'): string {
 }
 
 /** A rules-model Intelligence on a fresh data directory. */
-export async function freshIntelligence(env: Record<string, string> = {}): Promise<{ intel: Intelligence; dataDir: string }> {
+export async function freshIntelligence(
+  env: Record<string, string> = {},
+): Promise<{ intel: Intelligence; dataDir: string }> {
   const dataDir = tempDir();
   const cfg = loadConfig({ LOG_LEVEL: 'error', ...env } as NodeJS.ProcessEnv);
   const intel = await createIntelligence(cfg, { dataDir, llm: null });

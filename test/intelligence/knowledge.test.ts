@@ -4,7 +4,6 @@ import { describe, it } from 'node:test';
 import { createKnowledgeBase } from '../../activities/knowledge';
 import { loadConfig } from '../../core/config';
 
-
 const sopsDir = path.join(__dirname, '..', '..', 'sops');
 const floor = loadConfig({} as NodeJS.ProcessEnv).knowledge.scoreFloor;
 
@@ -12,8 +11,20 @@ describe('SOP knowledge base (MiniSearch BM25 with a score floor)', () => {
   it('every library SOP parses, with the required coverage', () => {
     const kb = createKnowledgeBase({ sopsDir, scoreFloor: floor });
     const ids = kb.all().map((s) => s.id);
-    for (const id of ['as-2fa-lockout', 'as-account-takeover', 'as-exposed-token', 'billing-refund', 'billing-spending-limit', 'billing-duplicate-charge']) assert.ok(ids.includes(id), id);
-    for (const topic of ['Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse']) assert.ok(kb.all().some((s) => s.topic === topic), topic);
+    for (const id of [
+      'as-2fa-lockout',
+      'as-account-takeover',
+      'as-exposed-token',
+      'billing-refund',
+      'billing-spending-limit',
+      'billing-duplicate-charge',
+    ])
+      assert.ok(ids.includes(id), id);
+    for (const topic of ['Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse'])
+      assert.ok(
+        kb.all().some((s) => s.topic === topic),
+        topic,
+      );
     assert.deepEqual(kb.all().find((s) => s.id === 'billing-refund')!.allowedTools, ['verify_transaction', 'refund']);
   });
 

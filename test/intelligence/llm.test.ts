@@ -9,7 +9,14 @@ import { startFakeOpenAi, type FakeOpenAi } from './fake-openai';
 
 const ctx = { ticketId: 'llm-1', userId: 'mona', orgId: 'acme-corp' };
 const goodAnswer = {
-  analysis: { intent: 'request a refund', urgency: 'medium', tone: 'polite', topic: 'Billing', topics: ['Billing', 'A&S'], is_sensitive: false },
+  analysis: {
+    intent: 'request a refund',
+    urgency: 'medium',
+    tone: 'polite',
+    topic: 'Billing',
+    topics: ['Billing', 'A&S'],
+    is_sensitive: false,
+  },
   risk_category: 'none',
   confidence_score: 0.93,
 };
@@ -22,7 +29,13 @@ describe('ChatOpenAI against a local OpenAI-compatible server', () => {
   after(async () => {
     await fake.close();
   });
-  const model = () => createOpenAiModel({ apiKey: 'sk-test-key-1234567890', baseUrl: fake.baseUrl, model: 'test-model', timeoutMs: 5_000 });
+  const model = () =>
+    createOpenAiModel({
+      apiKey: 'sk-test-key-1234567890',
+      baseUrl: fake.baseUrl,
+      model: 'test-model',
+      timeoutMs: 5_000,
+    });
 
   it('parses a structured triage answer, and the model only ever sees redacted text', async () => {
     fake.reply({ content: JSON.stringify(goodAnswer) });
@@ -36,40 +49,62 @@ describe('ChatOpenAI against a local OpenAI-compatible server', () => {
     assert.ok(!sent.includes('mona@example.com') && !sent.includes('4111'), 'raw PII reached the model');
     assert.match(sent, /\[REDACTED_EMAIL\]/);
     assert.equal(fake.requests.at(-1)!.headers.authorization, 'Bearer sk-test-key-1234567890');
-    assert.deepEqual((fake.requests.at(-1)!.body as { response_format?: unknown }).response_format, { type: 'json_object' });
+    assert.deepEqual((fake.requests.at(-1)!.body as { response_format?: unknown }).response_format, {
+      type: 'json_object',
+    });
   });
 
   it('keeps TOKEN_EXPOSURE when a credential was pasted, whatever the model says', async () => {
     fake.reply({ content: JSON.stringify(goodAnswer) });
-    const r = await createTriage(model()).triage(ctx, 'here is my token ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m, refund me');
+    const r = await createTriage(model()).triage(
+      ctx,
+      'here is my token ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m, refund me',
+    );
     assert.equal(r.security.risk_category, 'TOKEN_EXPOSURE');
     assert.equal(r.analysis.is_sensitive, true);
   });
 
   it('malformed output is a clear, retryable model_output_invalid error', async () => {
     fake.reply({ content: 'Sure! The topic is Billing.' });
-    await assert.rejects(model().invokeStructured(llmTriageSchema, [['human', 'x']], { name: 'triage' }), (err: unknown) => {
-      assert.ok(err instanceof TicketflowError);
-      assert.equal(err.code, 'model_output_invalid');
-      assert.equal(err.retriable, true);
-      assert.match(err.message, /did not answer triage with JSON/);
-      return true;
-    });
+    await assert.rejects(
+      model().invokeStructured(llmTriageSchema, [['human', 'x']], { name: 'triage' }),
+      (err: unknown) => {
+        assert.ok(err instanceof TicketflowError);
+        assert.equal(err.code, 'model_output_invalid');
+        assert.equal(err.retriable, true);
+        assert.match(err.message, /did not answer triage with JSON/);
+        return true;
+      },
+    );
   });
 
   it('JSON that does not fit the schema names the bad fields', async () => {
-    fake.reply({ content: JSON.stringify({ ...goodAnswer, analysis: { ...goodAnswer.analysis, topic: 'Sales' }, confidence_score: 7 }) });
-    await assert.rejects(model().invokeStructured(llmTriageSchema, [['human', 'x']], { name: 'triage' }), (err: unknown) => {
-      assert.ok(err instanceof TicketflowError && err.code === 'model_output_invalid' && err.retriable);
-      assert.match(err.message, /analysis\.topic/);
-      assert.match(err.message, /confidence_score/);
-      return true;
+    fake.reply({
+      content: JSON.stringify({
+        ...goodAnswer,
+        analysis: { ...goodAnswer.analysis, topic: 'Sales' },
+        confidence_score: 7,
+      }),
     });
+    await assert.rejects(
+      model().invokeStructured(llmTriageSchema, [['human', 'x']], { name: 'triage' }),
+      (err: unknown) => {
+        assert.ok(err instanceof TicketflowError && err.code === 'model_output_invalid' && err.retriable);
+        assert.match(err.message, /analysis\.topic/);
+        assert.match(err.message, /confidence_score/);
+        return true;
+      },
+    );
   });
 
   it('401 is a non-retryable auth error; 403 too', async () => {
     for (const status of [401, 403]) {
-      fake.reply({ status, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+      fake.reply({
+        status,
+        body: {
+          error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
+        },
+      });
       await assert.rejects(model().invokeStructured(llmTriageSchema, [['human', 'x']]), (err: unknown) => {
         assert.ok(err instanceof TicketflowError);
         assert.equal(err.code, 'auth');

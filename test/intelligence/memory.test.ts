@@ -14,7 +14,11 @@ after(async () => {
   await postgres?.stop();
 });
 
-type MemoryFactory = (o: { orgAlertDistinctUsers: number; orgAlertWindowMs: number; now: () => number }) => Promise<MemoryImpl>;
+type MemoryFactory = (o: {
+  orgAlertDistinctUsers: number;
+  orgAlertWindowMs: number;
+  now: () => number;
+}) => Promise<MemoryImpl>;
 
 // The same behaviour on both stores: embedded SQLite, and PostgreSQL by URL (a real server from the machine's
 // PostgreSQL; skipped, saying so, where none is installed).
@@ -37,12 +41,23 @@ for (const [name, make] of backends) {
       let now = Date.UTC(2025, 0, 1);
       const mem = await make({ orgAlertDistinctUsers: 10, orgAlertWindowMs: 7 * 86_400_000, now: () => now });
       const ctx = { ticketId: 'm-1', userId: 'mona', orgId: 'acme' };
-      await mem.consolidate(ctx, { topic: 'A&S', category: '2fa_lockout', resolved: true, summary: 'regain account access (2FA) for mona@example.com' });
+      await mem.consolidate(ctx, {
+        topic: 'A&S',
+        category: '2fa_lockout',
+        resolved: true,
+        summary: 'regain account access (2FA) for mona@example.com',
+      });
       now += 35 * 86_400_000;
-      await mem.consolidate({ ...ctx, ticketId: 'm-2' }, { topic: 'Billing', category: 'refund', resolved: false, summary: 'request a refund' });
+      await mem.consolidate(
+        { ...ctx, ticketId: 'm-2' },
+        { topic: 'Billing', category: 'refund', resolved: false, summary: 'request a refund' },
+      );
       now += 86_400_000;
       const h = await mem.history(ctx);
-      assert.deepEqual(h, ['yesterday: request a refund (Billing, not resolved)', 'last month: regain account access (2FA) for [REDACTED_EMAIL] (A&S, resolved)']);
+      assert.deepEqual(h, [
+        'yesterday: request a refund (Billing, not resolved)',
+        'last month: regain account access (2FA) for [REDACTED_EMAIL] (A&S, resolved)',
+      ]);
       assert.deepEqual(await mem.history({ ...ctx, userId: 'someone-else' }), []);
       await mem.close();
     });
@@ -52,14 +67,22 @@ for (const [name, make] of backends) {
       let now = Date.UTC(2025, 0, 1);
       const mem = await make({ orgAlertDistinctUsers: 3, orgAlertWindowMs: 3_600_000, now: () => now });
       const hit = (user: string, ticket: string, org = 'acme', category = '2fa_lockout') =>
-        mem.consolidate({ ticketId: ticket, userId: user, orgId: org }, { topic: 'A&S', category, resolved: true, summary: 's' });
+        mem.consolidate(
+          { ticketId: ticket, userId: user, orgId: org },
+          { topic: 'A&S', category, resolved: true, summary: 's' },
+        );
       assert.equal((await hit('u1', 't1')).orgAlert, undefined);
       assert.equal((await hit('u1', 't2')).orgAlert, undefined, 'the same user twice is one user');
       assert.equal((await hit('u2', 't3', 'other-org')).orgAlert, undefined, 'another org does not count');
       assert.equal((await hit('u3', 't4', 'acme', 'refund')).orgAlert, undefined, 'another category does not count');
       assert.equal((await hit('u2', 't5')).orgAlert, undefined);
       const third = await hit('u3', 't6');
-      assert.deepEqual(third.orgAlert, { orgId: 'acme', category: '2fa_lockout', distinctUsers: 3, windowMs: 3_600_000 });
+      assert.deepEqual(third.orgAlert, {
+        orgId: 'acme',
+        category: '2fa_lockout',
+        distinctUsers: 3,
+        windowMs: 3_600_000,
+      });
       assert.equal((await hit('u4', 't7')).orgAlert, undefined, 'one alert per window');
       now += 2 * 3_600_000;
       assert.equal((await hit('u5', 't8')).orgAlert, undefined, 'old incidents fall out of the window');
@@ -71,7 +94,12 @@ for (const [name, make] of backends) {
       const now = Date.UTC(2025, 0, 1);
       const mem = await make({ orgAlertDistinctUsers: 5, orgAlertWindowMs: 3_600_000, now: () => now });
       const results = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => mem.consolidate({ ticketId: `c${i}`, userId: `u${i}`, orgId: 'acme' }, { topic: 'Billing', category: 'refund', resolved: true, summary: 's' })),
+        Array.from({ length: 12 }, (_, i) =>
+          mem.consolidate(
+            { ticketId: `c${i}`, userId: `u${i}`, orgId: 'acme' },
+            { topic: 'Billing', category: 'refund', resolved: true, summary: 's' },
+          ),
+        ),
       );
       assert.equal(results.filter((r) => r.orgAlert).length, 1);
       await mem.close();
@@ -80,8 +108,16 @@ for (const [name, make] of backends) {
 }
 
 it('an unreachable PostgreSQL is a retriable error, not a crash', async () => {
-  const mem = createMemory({ dataDir: tempDir(), databaseUrl: 'postgres://nobody@127.0.0.1:1/none', orgAlertDistinctUsers: 10, orgAlertWindowMs: 1000 });
-  await assert.rejects(mem.history({ ticketId: 'x', userId: 'u', orgId: 'o' }), (e: unknown) => e instanceof TicketflowError && e.retriable && /memory database/.test(e.message));
+  const mem = createMemory({
+    dataDir: tempDir(),
+    databaseUrl: 'postgres://nobody@127.0.0.1:1/none',
+    orgAlertDistinctUsers: 10,
+    orgAlertWindowMs: 1000,
+  });
+  await assert.rejects(
+    mem.history({ ticketId: 'x', userId: 'u', orgId: 'o' }),
+    (e: unknown) => e instanceof TicketflowError && e.retriable && /memory database/.test(e.message),
+  );
   await mem.close();
 });
 
@@ -89,7 +125,11 @@ describe('feedback and verification', () => {
   const ctx = { ticketId: 'f-1', userId: 'mona', orgId: 'acme-corp' };
   it('feedback: resolved or not, and sentiment', async () => {
     const fb = createFeedbackAnalyzer();
-    assert.deepEqual(await fb.analyze(ctx, { comment: 'Works now, thanks a lot!' }), { resolved: true, sentiment: 'positive', reason: 'resolved (the comment says so)' });
+    assert.deepEqual(await fb.analyze(ctx, { comment: 'Works now, thanks a lot!' }), {
+      resolved: true,
+      sentiment: 'positive',
+      reason: 'resolved (the comment says so)',
+    });
     const still = await fb.analyze(ctx, { comment: 'Still broken, same error as before. Useless.', rating: 1 });
     assert.equal(still.resolved, false);
     assert.equal(still.sentiment, 'negative');
@@ -102,7 +142,12 @@ describe('feedback and verification', () => {
   it('verifier: healthy until the service is marked unhealthy for that org', async () => {
     const { intel } = await freshIntelligence();
     assert.equal((await intel.verifier.verify(ctx, 'Workers')).healthy, true);
-    (intel.verifier as unknown as { setHealth: (o: string, s: string, h: boolean, d: string) => void }).setHealth('acme-corp', 'runners', false, 'jobs queued > 10 min');
+    (intel.verifier as unknown as { setHealth: (o: string, s: string, h: boolean, d: string) => void }).setHealth(
+      'acme-corp',
+      'runners',
+      false,
+      'jobs queued > 10 min',
+    );
     const v = await intel.verifier.verify(ctx, 'Workers');
     assert.equal(v.healthy, false);
     assert.match(v.detail, /jobs queued/);

@@ -43,12 +43,19 @@ describe(`detectors on ${names.length} adversarial 100 KB strings`, () => {
       for (let k = 0; k < names.length; k++) {
         let big = cpuMs((v) => subject.run(full[v]![k]!.text), 2);
         // A figure near the bound is measured again: a collection pause in one run is not the detector's time.
-        if (big > subject.bound / 4) big = Math.min(big, cpuMs((v) => subject.run(full[v]![k]!.text), TRIES));
+        if (big > subject.bound / 4)
+          big = Math.min(
+            big,
+            cpuMs((v) => subject.run(full[v]![k]!.text), TRIES),
+          );
         if (big > (worst.get(subject.name)?.ms ?? -1)) worst.set(subject.name, { ms: big, input: names[k]! });
         assert.ok(big < subject.bound, `${subject.name} on ${names[k]}: ${big.toFixed(1)} ms for 100 KB`);
         if (big <= subject.bound / 4) continue;
         const small = cpuMs((v) => subject.run(quarter[v]![k]!.text), TRIES);
-        assert.ok(big < 6 * small + 10, `${subject.name} on ${names[k]}: 25 KB ${small.toFixed(1)} ms, 100 KB ${big.toFixed(1)} ms`);
+        assert.ok(
+          big < 6 * small + 10,
+          `${subject.name} on ${names[k]}: 25 KB ${small.toFixed(1)} ms, 100 KB ${big.toFixed(1)} ms`,
+        );
       }
     });
   }

@@ -13,7 +13,14 @@ const leaks = (text: string, secret: string) => {
 
 describe('redaction leaks named in issue 12', () => {
   it('international phone numbers', () => {
-    for (const phone of ['+44 20 7946 0958', '+33 1 42 68 53 00', '+49 30 901820', '+81 3-1234-5678', '+91 98765 43210', '+61 2 9374 4000']) {
+    for (const phone of [
+      '+44 20 7946 0958',
+      '+33 1 42 68 53 00',
+      '+49 30 901820',
+      '+81 3-1234-5678',
+      '+91 98765 43210',
+      '+61 2 9374 4000',
+    ]) {
       leaks(`reach me on ${phone} please`, phone.slice(-4));
     }
   });
@@ -70,7 +77,10 @@ describe('secrets are removed as whole tokens', () => {
       ['slack xoxb-2048123456-4096123456-Zq8W.Xn4Vb7Lk2Jh5 leaked', 'slack [REDACTED_SECRET] leaked'],
       ['token=ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m.Zq8Wm3', 'token=[REDACTED_GITHUB_TOKEN]'],
       ['key sk-proj-Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5.Gf9Ds0Aq3We6R here', 'key [REDACTED_SECRET] here'],
-      ['hook https://hooks.slack.com/services/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?x=1 now', 'hook [REDACTED_SECRET] now'],
+      [
+        'hook https://hooks.slack.com/services/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?x=1 now',
+        'hook [REDACTED_SECRET] now',
+      ],
       ['db postgres://admin:Zq8Wm3Zr6Yp1@10.0.0.5:5432/app ok', 'db [REDACTED_SECRET] ok'],
       ['aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key=[REDACTED_AWS_KEY]'],
     ];

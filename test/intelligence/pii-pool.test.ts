@@ -8,7 +8,8 @@ import { intake } from '../../core/intake';
 import { redact } from '../../core/pii';
 import { closeDetectionPool, intakeOffThread, redactOffThread } from '../../core/pii/pool';
 
-const sentence = 'Call +44 20 7946 0958 or mail jane.doe@example.com from 2001:db8::1, card 4111 1111 1111 1111, v2.3.1 on 2024-05-01. ';
+const sentence =
+  'Call +44 20 7946 0958 or mail jane.doe@example.com from 2001:db8::1, card 4111 1111 1111 1111, v2.3.1 on 2024-05-01. ';
 const large = sentence.repeat(Math.ceil(1_500_000 / sentence.length));
 
 /** Counts how often a 1 ms timer fires while `work` runs: each firing is one turn of the event loop. */

@@ -26,7 +26,9 @@ describe('PII set', () => {
   });
 
   it(`keeps all of ${keepCases.length} ordinary texts (versions, dates, ids, amounts, issue numbers)`, (t) => {
-    const changed = keepCases.filter((text) => redact(text, 'redact', undefined, { region: 'US', names: true }) !== text);
+    const changed = keepCases.filter(
+      (text) => redact(text, 'redact', undefined, { region: 'US', names: true }) !== text,
+    );
     t.diagnostic(`kept: ${keepCases.length - changed.length}/${keepCases.length}`);
     assert.deepEqual(
       changed.map((text) => `${text} -> ${redact(text, 'redact', undefined, { region: 'US', names: true })}`),

@@ -8,27 +8,47 @@ import { tempDir } from './helpers';
 
 const ctx = { ticketId: 'sec-1', userId: 'mona', orgId: 'acme-corp' };
 const TOKEN = 'ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m';
-const rules = (unattended: ActionRules['unattended']): ActionRules => ({ refundMaxCents: 10_000, refundTicketMaxCents: 20_000, refundMaxAgeMs: 60 * 86_400_000, duplicateWindowMs: 86_400_000, unattended });
-const policy = (unattended: ActionRules['unattended'] = ['revoke_credentials']) => (req: Parameters<typeof decideAction>[0]) => decideAction(req, rules(unattended));
+const rules = (unattended: ActionRules['unattended']): ActionRules => ({
+  refundMaxCents: 10_000,
+  refundTicketMaxCents: 20_000,
+  refundMaxAgeMs: 60 * 86_400_000,
+  duplicateWindowMs: 86_400_000,
+  unattended,
+});
+const policy =
+  (unattended: ActionRules['unattended'] = ['revoke_credentials']) =>
+  (req: Parameters<typeof decideAction>[0]) =>
+    decideAction(req, rules(unattended));
 
 describe('security tools on the embedded SQLite store', () => {
   it('a revoked token stays revoked after the store is closed and reopened', async () => {
     const dir = tempDir();
-    const tri = await createTriage().triage(ctx, `I leaked ${TOKEN} and ghp_AAAAbbbbCCCCddddEEEEffffGGGGhhhh1234 from 185.220.101.4`);
+    const tri = await createTriage().triage(
+      ctx,
+      `I leaked ${TOKEN} and ghp_AAAAbbbbCCCCddddEEEEffffGGGGhhhh1234 from 185.220.101.4`,
+    );
     let db = openToolStore(dir);
     let run = await createSecurityTools(db, policy()).revokeTokens(ctx, tri.security);
     const out = revokeOutputSchema.parse(run.output);
-    assert.deepEqual(out.revoked.map((r) => r.status), ['revoked', 'blocklisted']);
+    assert.deepEqual(
+      out.revoked.map((r) => r.status),
+      ['revoked', 'blocklisted'],
+    );
     assert.ok(!JSON.stringify(run).includes(TOKEN), 'a raw token in the tool result');
     assert.ok(out.revoked.every((r) => r.masked.includes('…')));
     db.close();
 
     db = openToolStore(dir);
-    const row = db.prepare('SELECT revoked_at, revoked_by_ticket FROM tokens WHERE fingerprint = ?').get(tri.security.extracted_entities[0]!.fingerprint) as { revoked_at: string | null; revoked_by_ticket: string };
+    const row = db
+      .prepare('SELECT revoked_at, revoked_by_ticket FROM tokens WHERE fingerprint = ?')
+      .get(tri.security.extracted_entities[0]!.fingerprint) as { revoked_at: string | null; revoked_by_ticket: string };
     assert.ok(row.revoked_at, 'revocation lost on reopen');
     assert.equal(row.revoked_by_ticket, 'sec-1');
     run = await createSecurityTools(db, policy()).revokeTokens({ ...ctx, ticketId: 'sec-2' }, tri.security);
-    assert.deepEqual(revokeOutputSchema.parse(run.output).revoked.map((r) => r.status), ['already_revoked', 'already_revoked']);
+    assert.deepEqual(
+      revokeOutputSchema.parse(run.output).revoked.map((r) => r.status),
+      ['already_revoked', 'already_revoked'],
+    );
     db.close();
   });
 
@@ -38,7 +58,9 @@ describe('security tools on the embedded SQLite store', () => {
     const run = await createSecurityTools(db, policy([])).revokeTokens({ ...ctx, ticketId: 'sec-held' }, tri.security);
     assert.equal(run.ok, false);
     assert.equal(run.output.decision, 'propose');
-    const row = db.prepare('SELECT revoked_at FROM tokens WHERE fingerprint = ?').get(tri.security.extracted_entities[0]!.fingerprint) as { revoked_at: string | null };
+    const row = db
+      .prepare('SELECT revoked_at FROM tokens WHERE fingerprint = ?')
+      .get(tri.security.extracted_entities[0]!.fingerprint) as { revoked_at: string | null };
     assert.equal(row.revoked_at, null, 'revoked although the policy holds revocations for a person');
     db.close();
   });
@@ -47,11 +69,20 @@ describe('security tools on the embedded SQLite store', () => {
     const db = openToolStore(tempDir());
     const tri = await createTriage().triage(ctx, 'logins from 185.220.101.4 and 192.0.2.200');
     const run = await createSecurityTools(db, policy()).ipReputation(ctx, tri.security);
-    const results = run.output.results as { ip: string; tor: boolean; risk_score: number; action: string; known: boolean }[];
-    assert.deepEqual(results.map((r) => [r.ip, r.tor, r.risk_score, r.action, r.known]), [
-      ['185.220.*.*', true, 95, 'block', true],
-      ['192.0.*.*', false, 0, 'review', false],
-    ]);
+    const results = run.output.results as {
+      ip: string;
+      tor: boolean;
+      risk_score: number;
+      action: string;
+      known: boolean;
+    }[];
+    assert.deepEqual(
+      results.map((r) => [r.ip, r.tor, r.risk_score, r.action, r.known]),
+      [
+        ['185.220.*.*', true, 95, 'block', true],
+        ['192.0.*.*', false, 0, 'review', false],
+      ],
+    );
     db.close();
   });
 
@@ -73,7 +104,11 @@ describe('security tools on the embedded SQLite store', () => {
     const db = openToolStore(dir);
     const tools = createSecurityTools(db, policy());
     const tri = await createTriage().triage(ctx, `hacked! token ${TOKEN} used from 185.220.101.4`);
-    const runs = await Promise.all([tools.revokeTokens(ctx, tri.security), tools.ipReputation(ctx, tri.security), tools.auditEvents(ctx)]);
+    const runs = await Promise.all([
+      tools.revokeTokens(ctx, tri.security),
+      tools.ipReputation(ctx, tri.security),
+      tools.auditEvents(ctx),
+    ]);
     const brief = await tools.brief(ctx, tri.analysis, tri.security, runs);
     assert.equal(brief.actionsTaken.length, 3);
     assert.match(brief.recommendations[0]!, /185\.220\.\*\.\*/);

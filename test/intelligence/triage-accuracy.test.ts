@@ -57,20 +57,30 @@ async function evaluate(rows: Labeled[]): Promise<Report> {
     const want: Record<string, unknown> = { ...r, topics: [...r.topics].sort().join('+') };
     for (const k of Object.keys(hits)) {
       if (got[k] === want[k]) hits[k]!++;
-      else if (k === 'topic' || k === 'risk_category' || k === 'is_sensitive') misses.push(`${r.id} ${k}: got ${String(got[k])}, want ${String(want[k])}`);
+      else if (k === 'topic' || k === 'risk_category' || k === 'is_sensitive')
+        misses.push(`${r.id} ${k}: got ${String(got[k])}, want ${String(want[k])}`);
     }
     if (r.is_sensitive && a.is_sensitive) tp++;
     if (r.is_sensitive && !a.is_sensitive) fn++;
     if (!r.is_sensitive && a.is_sensitive) fp++;
   }
   const fields = Object.fromEntries(Object.entries(hits).map(([k, v]) => [k, v / rows.length]));
-  return { n: rows.length, fields, sensitiveRecall: tp / Math.max(1, tp + fn), sensitivePrecision: tp / Math.max(1, tp + fp), misses };
+  return {
+    n: rows.length,
+    fields,
+    sensitiveRecall: tp / Math.max(1, tp + fn),
+    sensitivePrecision: tp / Math.max(1, tp + fp),
+    misses,
+  };
 }
 
 function table(name: string, r: Report): string {
   const lines = [`rules-v1 on ${name} (${r.n} tickets)`, 'field            accuracy'];
   for (const [k, v] of Object.entries(r.fields)) lines.push(`${k.padEnd(16)} ${v.toFixed(3)}`);
-  lines.push(`${'sensitive recall'.padEnd(16)} ${r.sensitiveRecall.toFixed(3)}`, `${'sensitive prec.'.padEnd(16)} ${r.sensitivePrecision.toFixed(3)}`);
+  lines.push(
+    `${'sensitive recall'.padEnd(16)} ${r.sensitiveRecall.toFixed(3)}`,
+    `${'sensitive prec.'.padEnd(16)} ${r.sensitivePrecision.toFixed(3)}`,
+  );
   if (r.misses.length) lines.push(`misses: ${r.misses.join(' | ')}`);
   return lines.join('\n');
 }
@@ -81,15 +91,26 @@ describe('triage accuracy (rules model)', () => {
 
   it('the labeled set covers every team, unknown and every risk category, with at least 60 tickets', () => {
     assert.ok(dev.length >= 60, `${dev.length} tickets`);
-    for (const t of ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown']) assert.ok(dev.some((r) => r.topic === t), t);
-    for (const c of ['none', 'ATO', 'PII_LEAK', 'TOKEN_EXPOSURE', 'LEGAL_THREAT']) assert.ok(dev.some((r) => r.risk_category === c), c);
-    assert.ok(dev.some((r) => r.topics.length > 0), 'multi-topic');
+    for (const t of ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown'])
+      assert.ok(
+        dev.some((r) => r.topic === t),
+        t,
+      );
+    for (const c of ['none', 'ATO', 'PII_LEAK', 'TOKEN_EXPOSURE', 'LEGAL_THREAT'])
+      assert.ok(
+        dev.some((r) => r.risk_category === c),
+        c,
+      );
+    assert.ok(
+      dev.some((r) => r.topics.length > 0),
+      'multi-topic',
+    );
   });
 
   it('meets the floors on the labeled set: topic >= 0.9, sensitive recall 1.0, risk >= 0.9', async (t) => {
     const r = await evaluate(dev);
     const text = table('tickets.jsonl', r);
-    for (const line of text.split("\n")) t.diagnostic(line);
+    for (const line of text.split('\n')) t.diagnostic(line);
     console.log(text);
     assert.ok(r.fields.topic! >= 0.9, `topic ${r.fields.topic}`);
     assert.equal(r.sensitiveRecall, 1, 'every sensitive ticket must be flagged');
@@ -99,7 +120,7 @@ describe('triage accuracy (rules model)', () => {
   it('holds up on the held-out tickets (floors: topic >= 0.85, sensitive recall >= 0.85, risk >= 0.85)', async (t) => {
     const r = await evaluate(holdout);
     const text = table('tickets-holdout.jsonl', r);
-    for (const line of text.split("\n")) t.diagnostic(line);
+    for (const line of text.split('\n')) t.diagnostic(line);
     console.log(text);
     assert.ok(r.fields.topic! >= 0.85, `topic ${r.fields.topic}`);
     assert.ok(r.sensitiveRecall >= 0.85, `sensitive recall ${r.sensitiveRecall}`);

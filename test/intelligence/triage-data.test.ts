@@ -28,11 +28,28 @@ describe('triage data', () => {
 
   it('covers every team, unknown, every risk, manipulation and several topics at once in both splits', () => {
     for (const split of [train, heldout]) {
-      for (const t of topics) assert.ok(split.some((r) => r.topic === t), t);
-      for (const c of riskCategories) assert.ok(split.some((r) => r.risk_category === c), c);
-      assert.ok(split.some((r) => r.manipulation), 'manipulation');
-      assert.ok(split.some((r) => r.topics.length > 0), 'multi-topic');
-      assert.ok(split.every((r) => r.is_sensitive === (r.risk_category !== 'none')), 'sensitive iff a risk');
+      for (const t of topics)
+        assert.ok(
+          split.some((r) => r.topic === t),
+          t,
+        );
+      for (const c of riskCategories)
+        assert.ok(
+          split.some((r) => r.risk_category === c),
+          c,
+        );
+      assert.ok(
+        split.some((r) => r.manipulation),
+        'manipulation',
+      );
+      assert.ok(
+        split.some((r) => r.topics.length > 0),
+        'multi-topic',
+      );
+      assert.ok(
+        split.every((r) => r.is_sensitive === (r.risk_category !== 'none')),
+        'sensitive iff a risk',
+      );
     }
   });
 });
@@ -44,7 +61,11 @@ describe('embedder', () => {
     const e = await loadEmbedder(dir);
     assert.ok(e, `no model at ${dir}`);
     assert.equal(await loadEmbedder(dir), e);
-    const [a, b, c] = await e.embed(['someone else logged into my account', 'a stranger signed in as me', 'how do I download an invoice']);
+    const [a, b, c] = await e.embed([
+      'someone else logged into my account',
+      'a stranger signed in as me',
+      'how do I download an invoice',
+    ]);
     assert.ok(Math.abs(dot(a!, a!) - 1) < 1e-4);
     assert.ok(dot(a!, b!) > dot(a!, c!) + 0.2, `${dot(a!, b!)} vs ${dot(a!, c!)}`);
     // A text embeds the same alone or beside others (no padding drift between training and serving).

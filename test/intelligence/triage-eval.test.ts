@@ -12,17 +12,52 @@ import { formatConfusion, scoreTriage, type Prediction } from '../../activities/
 import type { LabelledTicket } from '../../activities/triage/examples';
 import { startFakeOpenAi } from './fake-openai';
 
-const row = (id: string, topic: LabelledTicket['topic'], urgency: LabelledTicket['urgency'], risk: LabelledTicket['risk_category'], manipulation = false): LabelledTicket => ({
-  id, query: `ticket ${id}`, topic, topics: [], urgency, tone: 'neutral', is_sensitive: risk !== 'none', risk_category: risk, manipulation,
+const row = (
+  id: string,
+  topic: LabelledTicket['topic'],
+  urgency: LabelledTicket['urgency'],
+  risk: LabelledTicket['risk_category'],
+  manipulation = false,
+): LabelledTicket => ({
+  id,
+  query: `ticket ${id}`,
+  topic,
+  topics: [],
+  urgency,
+  tone: 'neutral',
+  is_sensitive: risk !== 'none',
+  risk_category: risk,
+  manipulation,
 });
-const pred = (topic: Prediction['topic'], urgency: Prediction['urgency'], risk: Prediction['risk_category'], manipulation = false): Prediction => ({
-  topic, topics: [], urgency, tone: 'neutral', is_sensitive: risk !== 'none', risk_category: risk, manipulation,
+const pred = (
+  topic: Prediction['topic'],
+  urgency: Prediction['urgency'],
+  risk: Prediction['risk_category'],
+  manipulation = false,
+): Prediction => ({
+  topic,
+  topics: [],
+  urgency,
+  tone: 'neutral',
+  is_sensitive: risk !== 'none',
+  risk_category: risk,
+  manipulation,
 });
 
 describe('triage evaluation', () => {
   it('scores per field: urgency within one level, sensitive recall and precision, manipulation, confusions', () => {
-    const rows = [row('a', 'A&S', 'critical', 'ATO'), row('b', 'Billing', 'low', 'none', true), row('c', 'Workers', 'medium', 'none'), row('d', 'A&S', 'high', 'TOKEN_EXPOSURE')];
-    const preds = [pred('A&S', 'high', 'ATO'), pred('Billing', 'high', 'ATO', true), pred('DevSupport', 'medium', 'none'), pred('A&S', 'low', 'none')];
+    const rows = [
+      row('a', 'A&S', 'critical', 'ATO'),
+      row('b', 'Billing', 'low', 'none', true),
+      row('c', 'Workers', 'medium', 'none'),
+      row('d', 'A&S', 'high', 'TOKEN_EXPOSURE'),
+    ];
+    const preds = [
+      pred('A&S', 'high', 'ATO'),
+      pred('Billing', 'high', 'ATO', true),
+      pred('DevSupport', 'medium', 'none'),
+      pred('A&S', 'low', 'none'),
+    ];
     const s = scoreTriage(rows, preds);
     assert.equal(s.topic, 0.75);
     assert.equal(s.urgency, 0.25);
@@ -39,17 +74,42 @@ describe('triage evaluation', () => {
     const fake = await startFakeOpenAi();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-eval-'));
     const file = path.join(dir, 'two.jsonl');
-    fs.writeFileSync(file, `${JSON.stringify(row('x1', 'Billing', 'medium', 'none'))}\n${JSON.stringify(row('x2', 'A&S', 'critical', 'ATO'))}\n`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify(row('x1', 'Billing', 'medium', 'none'))}\n${JSON.stringify(row('x2', 'A&S', 'critical', 'ATO'))}\n`,
+    );
     const answer = (topic: string, risk: string) => ({
-      content: JSON.stringify({ analysis: { intent: 'x', urgency: 'medium', tone: 'neutral', topic, topics: [], is_sensitive: risk !== 'none' }, risk_category: risk, confidence_score: 0.9 }),
+      content: JSON.stringify({
+        analysis: { intent: 'x', urgency: 'medium', tone: 'neutral', topic, topics: [], is_sensitive: risk !== 'none' },
+        risk_category: risk,
+        confidence_score: 0.9,
+      }),
     });
     fake.reply(answer('Billing', 'none'));
     fake.reply(answer('Billing', 'none'));
     try {
       const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'scripts', 'eval-triage.ts'), '--model', 'llm', '--file', file], {
-          env: { ...process.env, OPENAI_API_KEY: 'sk-test-key-1234567890', OPENAI_BASE_URL: fake.baseUrl, OPENAI_MODEL: 'judge-model', LOG_LEVEL: 'error' },
-        });
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            path.join(__dirname, '..', '..', 'scripts', 'eval-triage.ts'),
+            '--model',
+            'llm',
+            '--file',
+            file,
+          ],
+          {
+            env: {
+              ...process.env,
+              OPENAI_API_KEY: 'sk-test-key-1234567890',
+              OPENAI_BASE_URL: fake.baseUrl,
+              OPENAI_MODEL: 'judge-model',
+              LOG_LEVEL: 'error',
+            },
+          },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

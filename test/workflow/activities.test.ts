@@ -47,17 +47,37 @@ describe('activities', () => {
   const ctx = { ticketId: 't-act', userId: 'u', orgId: 'o' };
 
   test('empty ticket text is bad input, not retried', async () => {
-    await assert.rejects(acts.triageTicket(ctx, '   '), (err: unknown) => err instanceof ApplicationFailure && err.nonRetryable && err.type === 'TicketflowError:bad_input');
+    await assert.rejects(
+      acts.triageTicket(ctx, '   '),
+      (err: unknown) =>
+        err instanceof ApplicationFailure && err.nonRetryable && err.type === 'TicketflowError:bad_input',
+    );
   });
 
   test('drafting streams tokens in batches with the reserved seq and consecutive parts', async () => {
-    const analysis = { intent: 'x', urgency: 'low' as const, tone: 'neutral' as const, topic: 'Billing' as const, topics: [], is_sensitive: false };
-    const draft = await acts.draftReply({ seq: 42, input: { ctx, analysis, redactedText: 'hi', findings: [], version: 3 } });
+    const analysis = {
+      intent: 'x',
+      urgency: 'low' as const,
+      tone: 'neutral' as const,
+      topic: 'Billing' as const,
+      topics: [],
+      is_sensitive: false,
+    };
+    const draft = await acts.draftReply({
+      seq: 42,
+      input: { ctx, analysis, redactedText: 'hi', findings: [], version: 3 },
+    });
     assert.equal(draft.version, 3);
     const tokens = published.flat();
-    assert.ok(published.every((b) => b.length <= 4), 'batched');
+    assert.ok(
+      published.every((b) => b.length <= 4),
+      'batched',
+    );
     assert.ok(tokens.every((t) => t.seq === 42 && t.type === 'token' && t.ticketId === 't-act'));
-    assert.deepEqual(tokens.map((t) => t.part), tokens.map((_, i) => i));
+    assert.deepEqual(
+      tokens.map((t) => t.part),
+      tokens.map((_, i) => i),
+    );
     assert.equal(tokens.map((t) => t.data.text).join(''), draft.text);
     for (const t of tokens) ticketEventSchema.parse(t);
   });

@@ -14,7 +14,11 @@ const eslint = new ESLint({
   cwd: root,
   overrideConfig: {
     languageOptions: { parserOptions: { projectService: false, project: null } },
-    rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/consistent-type-imports': 'off', '@typescript-eslint/no-unused-vars': 'off' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/consistent-type-imports': 'off',
+      '@typescript-eslint/no-unused-vars': 'off',
+    },
   },
 });
 
@@ -49,7 +53,8 @@ describe('workflow determinism lint', () => {
     const names = builtinModules.filter((m) => !m.startsWith('_') && !m.startsWith('node:'));
     const missed: string[] = [];
     for (const name of names) {
-      for (const spec of [name, `node:${name}`]) if ((await reported(`import x from '${spec}';`)).length === 0) missed.push(spec);
+      for (const spec of [name, `node:${name}`])
+        if ((await reported(`import x from '${spec}';`)).length === 0) missed.push(spec);
     }
     assert.deepEqual(missed, []);
   });

@@ -13,8 +13,12 @@ import { bundleOnce } from './helpers/harness';
 import { historyFromJSON } from './helpers/history-json';
 
 const dir = path.resolve(__dirname, '../fixtures/histories');
-const fixtures = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { events: Record<string, unknown>[] };
+const fixtures = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const load = (file: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { events: Record<string, unknown>[] };
 
 let bundle: WorkflowBundleWithSourceMap;
 before(async () => {
@@ -35,12 +39,17 @@ describe('ticket workflow replay', () => {
   test('a history that disagrees with the code fails the replay (the check has teeth)', async () => {
     const history = load(fixtures[0]!);
     // Pretend the recorded run scheduled a different first activity than the code does now.
-    const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes) as { activityTaskScheduledEventAttributes: { activityType: { name: string } } };
+    const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes) as {
+      activityTaskScheduledEventAttributes: { activityType: { name: string } };
+    };
     assert.ok(scheduled, 'the history schedules activities');
     scheduled.activityTaskScheduledEventAttributes.activityType.name = 'someOtherActivity';
-    await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), 'tampered'), (err: unknown) => {
-      assert.ok(err instanceof DeterminismViolationError, `expected a determinism violation, got ${String(err)}`);
-      return true;
-    });
+    await assert.rejects(
+      Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), 'tampered'),
+      (err: unknown) => {
+        assert.ok(err instanceof DeterminismViolationError, `expected a determinism violation, got ${String(err)}`);
+        return true;
+      },
+    );
   });
 });

@@ -26,7 +26,10 @@ before(async () => {
 
 describe('the stuck ticket (issue 10, defect 1)', () => {
   test('its history has a publish chained to a completion ahead of the update, and never replays', async () => {
-    assert.ok(chainedPublishes(load(stuck).events ?? []).includes(35), 'the publish scheduled ahead of the edit (event 35)');
+    assert.ok(
+      chainedPublishes(load(stuck).events ?? []).includes(35),
+      'the publish scheduled ahead of the edit (event 35)',
+    );
     await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, load(stuck), 'stuck'), (err: unknown) => {
       assert.ok(err instanceof DeterminismViolationError, String(err));
       assert.match(err.message, /Update machine does not handle this event/);

@@ -25,7 +25,13 @@ const eventsTopic = uniqueName('wf-e2e-events');
 const alertsTopic = uniqueName('wf-e2e-alerts');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-e2e-'));
 // No API key: createIntelligence uses its built-in rules model (the same code path production uses without one).
-const cfg = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TICKET_EVENTS_TOPIC: eventsTopic, KAFKA_ALERTS_TOPIC: alertsTopic, TICKETFLOW_DATA_DIR: dataDir, OPENAI_API_KEY: '' });
+const cfg = testConfig({
+  TEMPORAL_TASK_QUEUE: taskQueue,
+  KAFKA_TICKET_EVENTS_TOPIC: eventsTopic,
+  KAFKA_ALERTS_TOPIC: alertsTopic,
+  TICKETFLOW_DATA_DIR: dataDir,
+  OPENAI_API_KEY: '',
+});
 
 let intelligence: Intelligence;
 let publisher: EventPublisher;
@@ -74,10 +80,19 @@ test('a real ticket: real intelligence, events on Kafka with gap-free seq, appro
       orgId: 'acme',
       channel: 'web',
     });
-    const s = await waitForState(() => tickets.getState(ticketId), (x) => x.awaiting !== null, 'a person is needed', 30_000);
+    const s = await waitForState(
+      () => tickets.getState(ticketId),
+      (x) => x.awaiting !== null,
+      'a person is needed',
+      30_000,
+    );
     assert.doesNotMatch(JSON.stringify(s), /dana@example\.com/, 'the raw email never reaches the state');
     assert.ok(s.analysis, 'triaged by the real triage');
-    assert.equal(s.awaiting, 'review', `the rules model routes a 2FA lockout to review (got ${s.status}/${s.awaiting}: ${s.awaitingReason})`);
+    assert.equal(
+      s.awaiting,
+      'review',
+      `the rules model routes a 2FA lockout to review (got ${s.status}/${s.awaiting}: ${s.awaitingReason})`,
+    );
     await tickets.review(ticketId, { action: 'approve', draftVersion: s.pendingReview!.draftVersion, reviewer: 'e2e' });
     await tickets.close(ticketId, { by: 'e2e', reason: 'test done' });
     const final = await tickets.getState(ticketId);
@@ -85,10 +100,25 @@ test('a real ticket: real intelligence, events on Kafka with gap-free seq, appro
 
     // Kafka has every durable event (at least once), the token previews, and nothing malformed.
     const mine = () => received.filter((e) => e.ticketId === ticketId);
-    await waitFor(() => new Set(mine().filter((e) => e.type !== 'token').map((e) => e.seq)).size >= final.lastSeq, { timeoutMs: 20_000, message: 'all events on Kafka' });
+    await waitFor(
+      () =>
+        new Set(
+          mine()
+            .filter((e) => e.type !== 'token')
+            .map((e) => e.seq),
+        ).size >= final.lastSeq,
+      { timeoutMs: 20_000, message: 'all events on Kafka' },
+    );
     assert.deepEqual(rejected, []);
-    const durable = new Map(mine().filter((e) => e.type !== 'token').map((e) => [e.seq, e]));
-    assert.deepEqual([...durable.keys()].sort((a, b) => a - b), Array.from({ length: final.lastSeq }, (_, i) => i + 1));
+    const durable = new Map(
+      mine()
+        .filter((e) => e.type !== 'token')
+        .map((e) => [e.seq, e]),
+    );
+    assert.deepEqual(
+      [...durable.keys()].sort((a, b) => a - b),
+      Array.from({ length: final.lastSeq }, (_, i) => i + 1),
+    );
     const draft = final.events.find((e) => e.type === 'draft')!;
     const tokens = mine().filter((e) => e.type === 'token');
     assert.ok(tokens.length > 0, 'the draft streamed');

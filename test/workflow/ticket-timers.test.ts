@@ -53,7 +53,14 @@ after(async () => {
 });
 
 async function withWorker<T>(fn: () => Promise<T>): Promise<T> {
-  const worker = await createTestWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, bundle, intelligence, publisher: tap.publisher });
+  const worker = await createTestWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    bundle,
+    intelligence,
+    publisher: tap.publisher,
+  });
   return worker.runUntil(fn);
 }
 
@@ -62,8 +69,18 @@ async function start(scenario: Scenario) {
   const key = `t${++n}`;
   scenarios.set(key, scenario);
   const ticketId = uniqueName('timer');
-  const input: TicketInput = { ticketId, text: `my service is broken [scenario:${key}]`, userId: `u-${key}`, orgId: 'org-t', channel: 'web' };
-  const handle = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', { workflowId: workflowIdFor(ticketId), taskQueue, args: [input] });
+  const input: TicketInput = {
+    ticketId,
+    text: `my service is broken [scenario:${key}]`,
+    userId: `u-${key}`,
+    orgId: 'org-t',
+    channel: 'web',
+  };
+  const handle = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+    workflowId: workflowIdFor(ticketId),
+    taskQueue,
+    args: [input],
+  });
   const state = () => handle.query(ticketStateQuery);
   const until = (pred: (s: TicketState) => boolean, what: string) => waitForState(state, pred, what);
   return { ticketId, handle, state, until };
@@ -86,7 +103,9 @@ describe('ticket workflow timers (time-skipping server)', () => {
       assert.ok(s.reviewHistory.some((r) => r.action === 'sla_breached'));
       assert.ok(s.events.some((e) => e.type === 'message' && e.data.kind === 'sla_breached'));
       assert.ok(s.events.some((e) => e.type === 'status' && e.data.urgency === 'high'));
-      await waitFor(() => tap.alerts.some((a) => a.kind === 'review_sla_breached' && a.ticketId === t.ticketId), { message: 'SLA alert' });
+      await waitFor(() => tap.alerts.some((a) => a.kind === 'review_sla_breached' && a.ticketId === t.ticketId), {
+        message: 'SLA alert',
+      });
       await t.handle.signal('review', approve());
       s = await t.until((x) => x.status === 'resolved', 'resolved after the late review');
       assertGapFree(s.events);
@@ -113,10 +132,20 @@ describe('ticket workflow timers (time-skipping server)', () => {
       assert.equal(s.verification?.healthy, false);
       assert.equal(s.reopenCount, 1);
       assert.ok(s.events.some((e) => e.type === 'reopened'));
-      await waitFor(() => tap.alerts.find((a) => a.kind === 'ticket_reopened' && a.ticketId === t.ticketId), { message: 'reopen alert' });
+      await waitFor(() => tap.alerts.find((a) => a.kind === 'ticket_reopened' && a.ticketId === t.ticketId), {
+        message: 'reopen alert',
+      });
       // A person answers; the ticket resolves again and the after-runner starts over.
-      await t.handle.signal('review', { action: 'edit', draftVersion: 1, reviewer: 'ops', text: 'We restarted your runners.' });
-      const again = await t.until((x) => x.status === 'resolved' && x.reply?.text === 'We restarted your runners.', 'resolved again');
+      await t.handle.signal('review', {
+        action: 'edit',
+        draftVersion: 1,
+        reviewer: 'ops',
+        text: 'We restarted your runners.',
+      });
+      const again = await t.until(
+        (x) => x.status === 'resolved' && x.reply?.text === 'We restarted your runners.',
+        'resolved again',
+      );
       assert.equal(again.feedback, null, 'the new reply waits for its own feedback');
       assertGapFree((await t.state()).events);
       await t.handle.cancel();
@@ -141,7 +170,10 @@ describe('ticket workflow timers (time-skipping server)', () => {
       assert.equal(s.verification?.healthy, true);
       assertGapFree(s.events);
       assert.ok(recorder.calls.some((c) => c.ticketId === t.ticketId && c.name === 'consolidate'));
-      await waitFor(() => tap.alerts.find((a) => a.kind === 'org_pattern' && a.orgId === 'org-t' && a.ticketId === t.ticketId), { message: 'org alert' });
+      await waitFor(
+        () => tap.alerts.find((a) => a.kind === 'org_pattern' && a.orgId === 'org-t' && a.ticketId === t.ticketId),
+        { message: 'org alert' },
+      );
     });
   });
 

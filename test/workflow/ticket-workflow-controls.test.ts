@@ -20,17 +20,39 @@ describe('ticket workflow controls (dev server)', () => {
     await withWorker(async () => {
       const id = await create({ missingSopFor: ['Billing'] });
       await until(id, (x) => x.status === 'awaiting_sop', 'awaiting sop');
-      await rejects(wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'x' }), 'conflict', /no draft is waiting for review/);
+      await rejects(
+        wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'x' }),
+        'conflict',
+        /no draft is waiting for review/,
+      );
       await wf.tickets.provideSop(id, { title: 'T', body: 'B', author: 'A' });
       await awaitingReview(id);
-      await rejects(wf.tickets.review(id, { action: 'approve', draftVersion: 7, reviewer: 'x' }), 'conflict', /version 7 is stale: the current draft is version 1/);
-      await rejects(wf.tickets.review(id, { action: 'reject', draftVersion: 1, reviewer: 'x', reason: '  ' }), 'bad_input', /reason/);
-      await rejects(wf.tickets.review('no-such-ticket', { action: 'approve', draftVersion: 1, reviewer: 'x' }), 'not_found', /no ticket no-such-ticket/);
+      await rejects(
+        wf.tickets.review(id, { action: 'approve', draftVersion: 7, reviewer: 'x' }),
+        'conflict',
+        /version 7 is stale: the current draft is version 1/,
+      );
+      await rejects(
+        wf.tickets.review(id, { action: 'reject', draftVersion: 1, reviewer: 'x', reason: '  ' }),
+        'bad_input',
+        /reason/,
+      );
+      await rejects(
+        wf.tickets.review('no-such-ticket', { action: 'approve', draftVersion: 1, reviewer: 'x' }),
+        'not_found',
+        /no ticket no-such-ticket/,
+      );
       await rejects(wf.tickets.getState('no-such-ticket'), 'not_found', /no ticket/);
       assert.equal(await wf.tickets.getSnapshot('no-such-ticket'), null);
-      await rejects(wf.tickets.sendFeedback(id, { comment: 'early' }), 'conflict', /feedback is possible once a reply was sent/);
+      await rejects(
+        wf.tickets.sendFeedback(id, { comment: 'early' }),
+        'conflict',
+        /feedback is possible once a reply was sent/,
+      );
       // A signal with a stale decision is not applied; it shows up as an error event.
-      await wf.client.workflow.getHandle(workflowIdFor(id)).signal('review', { action: 'approve', draftVersion: 9, reviewer: 'x' });
+      await wf.client.workflow
+        .getHandle(workflowIdFor(id))
+        .signal('review', { action: 'approve', draftVersion: 9, reviewer: 'x' });
       const s = await until(id, (x) => x.events.some((e) => e.type === 'error'), 'error event');
       assert.equal(s.status, 'awaiting_review');
       assert.match(String(s.events.find((e) => e.type === 'error')?.data.reason), /stale/);
@@ -50,7 +72,11 @@ describe('ticket workflow controls (dev server)', () => {
       const first = await wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'fay' }, `rev-${id}`);
       const again = await wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'fay' }, `rev-${id}`);
       assert.deepEqual(again, first);
-      await rejects(wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'fay' }, `rev2-${id}`), 'conflict', /no draft is waiting/);
+      await rejects(
+        wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'fay' }, `rev2-${id}`),
+        'conflict',
+        /no draft is waiting/,
+      );
       const s = await wf.tickets.getState(id);
       assert.equal(s.reviewHistory.length, 1);
     });
@@ -60,7 +86,9 @@ describe('ticket workflow controls (dev server)', () => {
     await withWorker(async () => {
       const id = await create({ slowDraftMs: 40 });
       await until(id, (x) => x.status === 'drafting', 'drafting');
-      await waitFor(() => wf.tap.events.some((e) => e.ticketId === id && e.type === 'token'), { message: 'first token' });
+      await waitFor(() => wf.tap.events.some((e) => e.ticketId === id && e.type === 'token'), {
+        message: 'first token',
+      });
       await wf.tickets.addMessage(id, { text: 'any news? reach me at jane.doe@example.com' });
       const s = await awaitingReview(id);
       assertGapFree(s.events);
@@ -73,16 +101,29 @@ describe('ticket workflow controls (dev server)', () => {
       const tokens = wf.tap.events.filter((e) => e.ticketId === id && e.type === 'token');
       assert.ok(tokens.length > 3);
       assert.ok(tokens.every((t) => t.seq === draft.seq));
-      assert.deepEqual(tokens.map((t) => t.part), tokens.map((_, i) => i));
+      assert.deepEqual(
+        tokens.map((t) => t.part),
+        tokens.map((_, i) => i),
+      );
       assert.equal(tokens.map((t) => t.data.text).join(''), draft.data.text);
       // Everything numbered before the draft reached Kafka before its first token (else it reads as a duplicate).
       const mine = wf.tap.events.filter((e) => e.ticketId === id);
       const firstToken = mine.findIndex((e) => e.type === 'token');
       const before = new Set(mine.slice(0, firstToken).map((e) => e.seq));
-      for (let seq = 1; seq < draft.seq; seq++) assert.ok(before.has(seq), `event ${seq} published before the first token`);
+      for (let seq = 1; seq < draft.seq; seq++)
+        assert.ok(before.has(seq), `event ${seq} published before the first token`);
       // What reached Kafka is the durable log, in order (tokens aside).
-      await waitFor(() => wf.tap.events.filter((e) => e.ticketId === id && e.type !== 'token').length >= s.events.length, { message: 'all published' });
-      assert.deepEqual(wf.tap.events.filter((e) => e.ticketId === id && e.type !== 'token').slice(0, s.events.length).map((e) => e.seq), s.events.map((e) => e.seq));
+      await waitFor(
+        () => wf.tap.events.filter((e) => e.ticketId === id && e.type !== 'token').length >= s.events.length,
+        { message: 'all published' },
+      );
+      assert.deepEqual(
+        wf.tap.events
+          .filter((e) => e.ticketId === id && e.type !== 'token')
+          .slice(0, s.events.length)
+          .map((e) => e.seq),
+        s.events.map((e) => e.seq),
+      );
       await wf.tickets.close(id, { by: 'test' });
     });
   });
@@ -138,13 +179,21 @@ describe('ticket workflow controls (dev server)', () => {
     const id = await withWorker(async () => {
       const { ticketId } = await local.createTicket({ text: `help [scenario:${key}]`, userId: 'u', orgId: 'o' });
       started.push(ticketId);
-      await waitForState(() => local.getState(ticketId), (x) => x.awaiting === 'review', 'review on worker A');
+      await waitForState(
+        () => local.getState(ticketId),
+        (x) => x.awaiting === 'review',
+        'review on worker A',
+      );
       return ticketId;
     }, queue);
     // Worker A is gone; the review arrives while no worker runs, then worker B picks the ticket up.
     await local.handle(id).signal('review', { action: 'approve', draftVersion: 1, reviewer: 'night-shift' });
     await withWorker(async () => {
-      const s = await waitForState(() => local.getState(id), (x) => x.status === 'resolved', 'resolved on worker B');
+      const s = await waitForState(
+        () => local.getState(id),
+        (x) => x.status === 'resolved',
+        'resolved on worker B',
+      );
       assert.equal(s.reviewHistory[0]?.reviewer, 'night-shift');
       assertGapFree(s.events);
     }, queue);
@@ -155,8 +204,19 @@ describe('ticket workflow controls (dev server)', () => {
       const key = `can${wf.next()}`;
       scenarios.set(key, {});
       const ticketId = uniqueName('can');
-      const input: TicketInput = { ticketId, text: `runners down [scenario:${key}]`, userId: 'u', orgId: 'o', channel: 'web', maxMessagesPerRun: 3 };
-      const handle = await wf.client.workflow.start('ticketWorkflow', { workflowId: workflowIdFor(ticketId), taskQueue, args: [input] });
+      const input: TicketInput = {
+        ticketId,
+        text: `runners down [scenario:${key}]`,
+        userId: 'u',
+        orgId: 'o',
+        channel: 'web',
+        maxMessagesPerRun: 3,
+      };
+      const handle = await wf.client.workflow.start('ticketWorkflow', {
+        workflowId: workflowIdFor(ticketId),
+        taskQueue,
+        args: [input],
+      });
       started.push(ticketId);
       await awaitingReview(ticketId);
       for (let i = 1; i <= 4; i++) await wf.tickets.addMessage(ticketId, { text: `ping ${i}` });

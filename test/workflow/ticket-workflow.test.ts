@@ -27,7 +27,10 @@ describe('ticket workflow (dev server)', () => {
       // Scrubbed at the edge: no payload anywhere in the workflow's history (what the Web UI shows) holds it.
       const history = await wf.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
       const payloadTexts = bytesIn(history).map((b) => Buffer.from(b).toString('utf8'));
-      assert.ok(payloadTexts.some((t) => t.includes('[REDACTED_EMAIL]')), 'the redacted text is in the history');
+      assert.ok(
+        payloadTexts.some((t) => t.includes('[REDACTED_EMAIL]')),
+        'the redacted text is in the history',
+      );
       assert.ok(!payloadTexts.some((t) => t.includes('jo@example.com')), 'the raw address is nowhere in the history');
       assert.equal(s.draft?.version, 1);
       assert.deepEqual(s.pendingReview?.actions, ['approve', 'edit', 'reject']);
@@ -36,16 +39,27 @@ describe('ticket workflow (dev server)', () => {
       assert.equal(ack.status, 'resolved');
       const done = await until(id, (x) => x.status === 'resolved', 'resolved');
       assert.equal(done.reply?.text, s.draft?.text);
-      assert.deepEqual(done.reviewHistory.map((r) => [r.action, r.reviewer]), [['approve', 'ana']]);
+      assert.deepEqual(
+        done.reviewHistory.map((r) => [r.action, r.reviewer]),
+        [['approve', 'ana']],
+      );
       const types = typesOf(done);
-      for (const t of ['status', 'tool', 'draft', 'review_requested', 'message', 'resolved']) assert.ok(types.includes(t as never), `missing ${t} event`);
-      assert.ok(types.indexOf('draft') < types.indexOf('review_requested') && types.indexOf('review_requested') < types.indexOf('resolved'));
+      for (const t of ['status', 'tool', 'draft', 'review_requested', 'message', 'resolved'])
+        assert.ok(types.includes(t as never), `missing ${t} event`);
+      assert.ok(
+        types.indexOf('draft') < types.indexOf('review_requested') &&
+          types.indexOf('review_requested') < types.indexOf('resolved'),
+      );
       assertGapFree(done.events);
 
       const d = await wf.client.workflow.getHandle(workflowIdFor(id)).describe();
       assert.equal(d.typedSearchAttributes.get({ name: 'TicketStatus', type: 'KEYWORD' }), 'resolved');
       assert.equal(d.typedSearchAttributes.get({ name: 'TicketTopic', type: 'KEYWORD' }), 'Billing');
-      const listed = await waitFor(async () => (await wf.tickets.listTickets({ status: 'resolved', pageSize: 100 })).tickets.find((t) => t.ticketId === id), { message: 'ticket listed as resolved', timeoutMs: 10_000 });
+      const listed = await waitFor(
+        async () =>
+          (await wf.tickets.listTickets({ status: 'resolved', pageSize: 100 })).tickets.find((t) => t.ticketId === id),
+        { message: 'ticket listed as resolved', timeoutMs: 10_000 },
+      );
       assert.equal(listed.topic, 'Billing');
 
       const closed = await wf.tickets.close(id, { by: 'ops', reason: 'test done' });
@@ -72,14 +86,22 @@ describe('ticket workflow (dev server)', () => {
     await withWorker(async () => {
       const id = await create({});
       await awaitingReview(id);
-      const ack = await wf.tickets.review(id, { action: 'reject', draftVersion: 1, reviewer: 'cy', reason: 'mention the refund' });
+      const ack = await wf.tickets.review(id, {
+        action: 'reject',
+        draftVersion: 1,
+        reviewer: 'cy',
+        reason: 'mention the refund',
+      });
       assert.equal(ack.accepted, true);
       const s = await until(id, (x) => x.awaiting === 'review' && x.draft?.version === 2, 'second draft in review');
       assert.match(s.draft!.text, /after: mention the refund/);
       assert.equal(recorder.drafts.filter((d) => d.ctx.ticketId === id).at(-1)?.rejectionReason, 'mention the refund');
       await wf.tickets.review(id, { action: 'approve', draftVersion: 2, reviewer: 'cy' });
       const done = await until(id, (x) => x.status === 'resolved', 'resolved');
-      assert.deepEqual(done.reviewHistory.map((r) => r.action), ['reject', 'approve']);
+      assert.deepEqual(
+        done.reviewHistory.map((r) => r.action),
+        ['reject', 'approve'],
+      );
       assert.equal(done.redrafts, 1);
     });
   });
@@ -95,7 +117,11 @@ describe('ticket workflow (dev server)', () => {
       assert.equal(s.queue, 'human_live');
       assert.deepEqual(s.pendingReview?.actions, ['edit']);
       assert.match(s.awaitingReason ?? '', /limit 1 redraft/);
-      await rejects(wf.tickets.review(id, { action: 'approve', draftVersion: 2, reviewer: 'dee' }), 'conflict', /approve is not possible now/);
+      await rejects(
+        wf.tickets.review(id, { action: 'approve', draftVersion: 2, reviewer: 'dee' }),
+        'conflict',
+        /approve is not possible now/,
+      );
       await wf.tickets.review(id, { action: 'edit', draftVersion: 2, reviewer: 'dee', text: 'Written by a person.' });
       const done = await until(id, (x) => x.status === 'resolved', 'resolved');
       assert.equal(done.reply?.text, 'Written by a person.');
@@ -124,24 +150,36 @@ describe('ticket workflow (dev server)', () => {
       assert.deepEqual(s.routing?.agentTopics, ['Billing', 'A&S']);
       assert.deepEqual(s.routing?.escalatedTopics, ['Workers']);
       assert.ok(s.escalations.some((e) => e.by === 'router' && /Workers/.test(e.reason)));
-      assert.deepEqual(s.findings.map((f) => f.topic), ['Billing', 'A&S']);
+      assert.deepEqual(
+        s.findings.map((f) => f.topic),
+        ['Billing', 'A&S'],
+      );
       await wf.tickets.close(id, { by: 'test' });
     });
   });
 
   test('sensitive with high confidence: the three security tools run in parallel, then the secure queue; release continues', async () => {
     await withWorker(async () => {
-      const id = await create({ analysis: { topic: 'A&S', is_sensitive: true, urgency: 'high' }, security: { risk_category: 'TOKEN_EXPOSURE', confidence_score: 0.93 }, securityBarrier: true });
+      const id = await create({
+        analysis: { topic: 'A&S', is_sensitive: true, urgency: 'high' },
+        security: { risk_category: 'TOKEN_EXPOSURE', confidence_score: 0.93 },
+        securityBarrier: true,
+      });
       const s = await until(id, (x) => x.status === 'security_review' && x.awaiting === 'human', 'security hold');
       assert.equal(s.queue, 'security');
       assert.equal(s.incidentId, `inc-${id}`);
       assert.match(s.brief?.summary ?? '', /TOKEN_EXPOSURE/);
-      const calls = recorder.calls.filter((c) => c.ticketId === id && ['revoke_tokens', 'ip_reputation', 'audit_events'].includes(c.name));
+      const calls = recorder.calls.filter(
+        (c) => c.ticketId === id && ['revoke_tokens', 'ip_reputation', 'audit_events'].includes(c.name),
+      );
       const starts = calls.filter((c) => c.phase === 'start');
       const ends = calls.filter((c) => c.phase === 'end');
       assert.equal(starts.length, 3);
       assert.equal(ends.length, 3);
-      assert.ok(Math.max(...starts.map((c) => c.at)) <= Math.min(...ends.map((c) => c.at)), 'all three started before any completed');
+      assert.ok(
+        Math.max(...starts.map((c) => c.at)) <= Math.min(...ends.map((c) => c.at)),
+        'all three started before any completed',
+      );
       assert.ok(wf.tap.alerts.some((a) => a.kind === 'security_incident' && a.ticketId === id));
       assert.equal(s.pendingReview?.releasable, true);
 
@@ -163,9 +201,16 @@ describe('ticket workflow (dev server)', () => {
       await rejects(wf.tickets.provideSop(id, { title: '', body: 'x', author: 'm' }), 'bad_input', /title/);
       await wf.tickets.provideSop(id, { title: 'Refunds', body: 'Check the transaction id first.', author: 'mgr' });
       const r = await awaitingReview(id);
-      assert.deepEqual(r.sops.map((x) => x.source), ['human']);
+      assert.deepEqual(
+        r.sops.map((x) => x.source),
+        ['human'],
+      );
       assert.ok(recorder.savedSops.some((x) => x.title === 'Refunds'));
-      await rejects(wf.tickets.provideSop(id, { title: 'again', body: 'x', author: 'm' }), 'conflict', /no SOP is needed now/);
+      await rejects(
+        wf.tickets.provideSop(id, { title: 'again', body: 'x', author: 'm' }),
+        'conflict',
+        /no SOP is needed now/,
+      );
       await wf.tickets.close(id, { by: 'test' });
     });
   });
@@ -177,10 +222,13 @@ describe('ticket workflow (dev server)', () => {
       assert.equal(s.queue, 'human_live');
       assert.equal(s.draft?.violation, 'bypass');
       assert.match(s.awaitingReason ?? '', /guardrail/);
-      await rejects(wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'x' }), 'conflict', /approve is not possible/);
+      await rejects(
+        wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'x' }),
+        'conflict',
+        /approve is not possible/,
+      );
       await wf.tickets.review(id, { action: 'edit', draftVersion: 1, reviewer: 'x', text: 'Compliant reply.' });
       await until(id, (x) => x.status === 'resolved', 'resolved');
     });
   });
-
 });

@@ -52,7 +52,13 @@ export async function feedback(c: StepContext): Promise<Phase> {
     return 'memory';
   }
   s.verdict = verdict;
-  t.emit('message', { from: 'system', kind: 'feedback_verdict', resolved: verdict.resolved, sentiment: verdict.sentiment, text: verdict.reason });
+  t.emit('message', {
+    from: 'system',
+    kind: 'feedback_verdict',
+    resolved: verdict.resolved,
+    sentiment: verdict.sentiment,
+    text: verdict.reason,
+  });
   if (!verdict.resolved) {
     s.feedback = null;
     return reopen(c, `the customer says it is not resolved: ${verdict.reason}`);
@@ -63,7 +69,8 @@ export async function feedback(c: StepContext): Promise<Phase> {
 export async function memory(c: StepContext): Promise<Phase> {
   const { t } = c;
   const s = t.s;
-  const category = s.security && s.security.risk_category !== 'none' ? s.security.risk_category : (s.analysis?.intent ?? 'unknown');
+  const category =
+    s.security && s.security.risk_category !== 'none' ? s.security.risk_category : (s.analysis?.intent ?? 'unknown');
   try {
     const { orgAlert } = await c.act.tools.consolidateMemory(actor(c), {
       topic: s.topic ?? 'unknown',
@@ -73,7 +80,11 @@ export async function memory(c: StepContext): Promise<Phase> {
     });
     if (orgAlert) {
       await sendAlert(s, 'org_pattern', { ...orgAlert }, 'enterprise');
-      t.emit('message', { from: 'system', kind: 'org_pattern', text: `${orgAlert.distinctUsers} users of this org hit ${orgAlert.category}` });
+      t.emit('message', {
+        from: 'system',
+        kind: 'org_pattern',
+        text: `${orgAlert.distinctUsers} users of this org hit ${orgAlert.category}`,
+      });
     }
   } catch (err) {
     if (isCancellation(err)) throw err;

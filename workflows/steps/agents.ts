@@ -27,10 +27,17 @@ export async function domainAgents(c: StepContext): Promise<Phase> {
     const findings = await c.act.model.investigate(actor(c), topic, sop, s.analysis, s.redactedText ?? '');
     s.findings.push(findings);
     for (const r of findings.toolRuns) t.recordToolRun(r);
-    t.emit('tool', { tool: `agent:${topic}`, ok: true, summary: findings.summary, sopId: findings.sopId ?? sop.id, ...(findings.needsHuman ? { needsHuman: findings.needsHuman } : {}) });
+    t.emit('tool', {
+      tool: `agent:${topic}`,
+      ok: true,
+      summary: findings.summary,
+      sopId: findings.sopId ?? sop.id,
+      ...(findings.needsHuman ? { needsHuman: findings.needsHuman } : {}),
+    });
     t.work.agentIndex = i + 1;
   }
   const needsHuman = s.findings.find((f) => f.needsHuman);
-  if (needsHuman && !s.escalated) t.escalate({ reason: `${needsHuman.topic} agent: ${needsHuman.needsHuman}`, by: 'agent' });
+  if (needsHuman && !s.escalated)
+    t.escalate({ reason: `${needsHuman.topic} agent: ${needsHuman.needsHuman}`, by: 'agent' });
   return 'draft';
 }

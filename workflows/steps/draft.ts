@@ -10,7 +10,9 @@ export async function draft(c: StepContext): Promise<Phase> {
   const s = t.triaged();
   t.setStatus('drafting', 'none');
   const ctx = actor(c);
-  const history = patched(PATCHES.localLookups) ? await c.act.local.userHistory(ctx) : await c.act.tools.userHistory(ctx);
+  const history = patched(PATCHES.localLookups)
+    ? await c.act.local.userHistory(ctx)
+    : await c.act.tools.userHistory(ctx);
   const version = (s.draft?.version ?? 0) + 1;
   const reason = t.work.redraftReason ?? undefined;
   // The activity publishes the token previews itself, under the draft's seq: everything numbered before it
@@ -21,7 +23,17 @@ export async function draft(c: StepContext): Promise<Phase> {
   try {
     d = await c.act.drafting.draftReply({
       seq,
-      input: { ctx, analysis: s.analysis, redactedText: s.redactedText ?? '', findings: s.findings, actions: s.toolRuns, ...(s.brief ? { brief: s.brief } : {}), version, ...(reason ? { rejectionReason: reason } : {}), history },
+      input: {
+        ctx,
+        analysis: s.analysis,
+        redactedText: s.redactedText ?? '',
+        findings: s.findings,
+        actions: s.toolRuns,
+        ...(s.brief ? { brief: s.brief } : {}),
+        version,
+        ...(reason ? { rejectionReason: reason } : {}),
+        history,
+      },
     });
   } catch (err) {
     if (!isCancellation(err)) t.log.fill(seq, 'error', { step: 'drafting', reason: failureMessage(err) }, nowIso());
@@ -30,7 +42,17 @@ export async function draft(c: StepContext): Promise<Phase> {
   const violation = d.violation ? { violation: d.violation } : {};
   s.draft = { version: d.version, text: d.text, model: d.model, ...violation };
   t.work.redraftReason = null;
-  t.log.fill(seq, 'draft', { version: d.version, text: d.text, model: d.model, ...violation, ...(reason ? { rejectionReason: reason } : {}) }, nowIso());
-  if (d.violation) return t.enterHuman(`the draft broke the policy guardrail (${d.violation}): a person writes the reply`, 'human_live', 'awaiting_review');
+  t.log.fill(
+    seq,
+    'draft',
+    { version: d.version, text: d.text, model: d.model, ...violation, ...(reason ? { rejectionReason: reason } : {}) },
+    nowIso(),
+  );
+  if (d.violation)
+    return t.enterHuman(
+      `the draft broke the policy guardrail (${d.violation}): a person writes the reply`,
+      'human_live',
+      'awaiting_review',
+    );
   return 'review';
 }

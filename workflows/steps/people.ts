@@ -10,23 +10,55 @@ export async function review(c: StepContext): Promise<Phase> {
   const { t } = c;
   const s = t.drafted();
   if (s.awaiting !== 'review') {
-    t.openReview({ draftVersion: s.draft.version, actions: ['approve', 'edit', 'reject'], releasable: false, queue: t.reviewQueue() }, 'review', 'awaiting_review');
+    t.openReview(
+      {
+        draftVersion: s.draft.version,
+        actions: ['approve', 'edit', 'reject'],
+        releasable: false,
+        queue: t.reviewQueue(),
+      },
+      'review',
+      'awaiting_review',
+    );
   }
   const answer = await c.waits.person();
   if (answer.kind !== 'decision') throw ApplicationFailure.nonRetryable('a release while a draft is reviewed');
   const d = answer.decision;
   t.closeReview();
-  s.reviewHistory.push({ action: d.action, reviewer: d.reviewer, at: nowIso(), draftVersion: d.draftVersion, ...(d.action === 'reject' ? { reason: d.reason } : {}) });
+  s.reviewHistory.push({
+    action: d.action,
+    reviewer: d.reviewer,
+    at: nowIso(),
+    draftVersion: d.draftVersion,
+    ...(d.action === 'reject' ? { reason: d.reason } : {}),
+  });
   if (d.action === 'approve') {
     s.reply = { text: s.draft.text, draftVersion: s.draft.version, by: d.reviewer, at: nowIso() };
-    t.emit('message', { from: 'system', kind: 'approved', by: d.reviewer, draftVersion: d.draftVersion, text: `draft ${d.draftVersion} approved` });
+    t.emit('message', {
+      from: 'system',
+      kind: 'approved',
+      by: d.reviewer,
+      draftVersion: d.draftVersion,
+      text: `draft ${d.draftVersion} approved`,
+    });
     return 'send';
   }
   if (d.action === 'edit') return recordHumanText(c, d);
   s.redrafts += 1;
-  t.emit('message', { from: 'system', kind: 'rejected', by: d.reviewer, draftVersion: d.draftVersion, reason: d.reason, text: `draft ${d.draftVersion} rejected` });
+  t.emit('message', {
+    from: 'system',
+    kind: 'rejected',
+    by: d.reviewer,
+    draftVersion: d.draftVersion,
+    reason: d.reason,
+    text: `draft ${d.draftVersion} rejected`,
+  });
   if (s.redrafts > c.maxRedrafts) {
-    return t.enterHuman(`rejected ${s.redrafts} times (limit ${c.maxRedrafts} redrafts): a person writes the reply`, 'human_live', 'awaiting_review');
+    return t.enterHuman(
+      `rejected ${s.redrafts} times (limit ${c.maxRedrafts} redrafts): a person writes the reply`,
+      'human_live',
+      'awaiting_review',
+    );
   }
   t.work.redraftReason = d.reason;
   return 'draft';
@@ -41,7 +73,8 @@ export async function human(c: StepContext): Promise<Phase> {
 
 export async function applyHumanReply(c: StepContext, d: ReviewDecision): Promise<Phase> {
   c.t.closeReview();
-  if (d.action !== 'edit') throw ApplicationFailure.nonRetryable(`unexpected ${d.action} while a person writes the reply`);
+  if (d.action !== 'edit')
+    throw ApplicationFailure.nonRetryable(`unexpected ${d.action} while a person writes the reply`);
   c.t.s.reviewHistory.push({ action: 'edit', reviewer: d.reviewer, at: nowIso(), draftVersion: d.draftVersion });
   return recordHumanText(c, d);
 }
@@ -68,11 +101,28 @@ async function recordHumanText(c: StepContext, d: Extract<ReviewDecision, { acti
     if (checked.violation && !d.overrideReason) {
       s.draft = { version, text, model: 'human', violation: checked.violation };
       c.t.emit('draft', { version, text, model: 'human', by: reviewer, violation: checked.violation });
-      return c.t.enterHuman(`the reply was refused (${checked.violation}): edit it, or send it with a reason`, 'human_live', 'awaiting_review');
+      return c.t.enterHuman(
+        `the reply was refused (${checked.violation}): edit it, or send it with a reason`,
+        'human_live',
+        'awaiting_review',
+      );
     }
     if (checked.violation) {
-      s.reviewHistory.push({ action: 'edit', reviewer, at: nowIso(), draftVersion: version, reason: `sent despite the guardrail (${checked.violation}): ${d.overrideReason}` });
-      c.t.emit('message', { from: 'system', kind: 'guardrail_override', by: reviewer, violation: checked.violation, reason: d.overrideReason, text: `${reviewer} sent a refused reply: ${d.overrideReason}` });
+      s.reviewHistory.push({
+        action: 'edit',
+        reviewer,
+        at: nowIso(),
+        draftVersion: version,
+        reason: `sent despite the guardrail (${checked.violation}): ${d.overrideReason}`,
+      });
+      c.t.emit('message', {
+        from: 'system',
+        kind: 'guardrail_override',
+        by: reviewer,
+        violation: checked.violation,
+        reason: d.overrideReason,
+        text: `${reviewer} sent a refused reply: ${d.overrideReason}`,
+      });
     }
   }
   s.draft = { version, text, model: 'human' };

@@ -11,24 +11,48 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
   if (!s.brief) {
     t.setStatus('security_review', 'security');
     const ctx = actor(c);
-    const runs = await Promise.all([c.act.tools.revokeTokens(ctx, s.security), c.act.tools.ipReputation(ctx, s.security), c.act.tools.auditEvents(ctx)]);
+    const runs = await Promise.all([
+      c.act.tools.revokeTokens(ctx, s.security),
+      c.act.tools.ipReputation(ctx, s.security),
+      c.act.tools.auditEvents(ctx),
+    ]);
     for (const r of runs) t.recordToolRun(r);
     const brief = await c.act.model.securityBrief(ctx, s.analysis, s.security, runs);
     const { incidentId } = await c.act.tools.storeIncident(ctx, s.analysis, s.security, brief);
     s.brief = { ...brief, incidentId };
     s.incidentId = incidentId;
-    t.emit('tool', { tool: 'security_brief', ok: true, summary: brief.summary, incidentId, actionsTaken: brief.actionsTaken });
-    await sendAlert(s, 'security_incident', { incidentId, risk: s.security.risk_category, confidence: s.security.confidence_score }, 'security');
+    t.emit('tool', {
+      tool: 'security_brief',
+      ok: true,
+      summary: brief.summary,
+      incidentId,
+      actionsTaken: brief.actionsTaken,
+    });
+    await sendAlert(
+      s,
+      'security_incident',
+      { incidentId, risk: s.security.risk_category, confidence: s.security.confidence_score },
+      'security',
+    );
   }
   if (s.awaiting !== 'human') {
     const reason = `security protocol (${s.security.risk_category}): a person replies or releases the ticket`;
-    t.openReview({ draftVersion: t.humanDraftVersion(), actions: ['edit'], releasable: true, queue: 'security', reason }, 'human', 'security_review');
+    t.openReview(
+      { draftVersion: t.humanDraftVersion(), actions: ['edit'], releasable: true, queue: 'security', reason },
+      'human',
+      'security_review',
+    );
   }
   const answer = await c.waits.person();
   if (answer.kind === 'decision') return applyHumanReply(c, answer.decision);
   const r = answer.release;
   t.closeReview();
-  s.reviewHistory.push({ action: 'release', reviewer: r.reviewer, at: nowIso(), ...(r.note ? { reason: r.note } : {}) });
+  s.reviewHistory.push({
+    action: 'release',
+    reviewer: r.reviewer,
+    at: nowIso(),
+    ...(r.note ? { reason: r.note } : {}),
+  });
   t.emit('message', { from: 'system', kind: 'released', by: r.reviewer, text: 'released from the security queue' });
   if (s.routing.humanLive) return t.enterHuman('topic unknown: a person answers', 'human_live', 'awaiting_review');
   return 'agents';

@@ -21,14 +21,29 @@ export async function triage(c: StepContext): Promise<Phase> {
   // Every patch is asked before the local activity: a patch marker recorded after a local activity's marker
   // did not replay (the interleaving test's worker kills showed it), so no patch waits on one.
   const credentialIsFact = patched(PATCHES.credentialContainment);
-  const agentTopics = patched(PATCHES.localLookups) ? await c.act.local.listAgentTopics() : await c.act.tools.listAgentTopics();
+  const agentTopics = patched(PATCHES.localLookups)
+    ? await c.act.local.listAgentTopics()
+    : await c.act.tools.listAgentTopics();
   const routing = routeTicket(result.analysis, result.security, agentTopics, { credentialIsFact });
   s.routing = routing;
-  t.emit('tool', { tool: 'triage', ok: true, summary: `${result.analysis.topic} / ${result.analysis.urgency}`, analysis: result.analysis, risk: result.security.risk_category, confidence: result.security.confidence_score, model: result.model });
+  t.emit('tool', {
+    tool: 'triage',
+    ok: true,
+    summary: `${result.analysis.topic} / ${result.analysis.urgency}`,
+    analysis: result.analysis,
+    risk: result.security.risk_category,
+    confidence: result.security.confidence_score,
+    model: result.model,
+  });
   if (routing.escalatedTopics.length > 0) {
     const reason = `no domain agent for ${routing.escalatedTopics.join(', ')}`;
     s.escalations.push({ reason, by: 'router', at: nowIso() });
-    t.emit('message', { from: 'system', kind: 'escalated_topics', topics: routing.escalatedTopics, text: `${reason}: escalated to a person` });
+    t.emit('message', {
+      from: 'system',
+      kind: 'escalated_topics',
+      topics: routing.escalatedTopics,
+      text: `${reason}: escalated to a person`,
+    });
   }
   t.setStatus('triaging'); // publishes topic and urgency
   if (routing.securityProtocol) return 'security';

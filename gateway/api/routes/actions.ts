@@ -16,12 +16,20 @@ import { feedbackBody, messageBody, releaseBody, reviewBody, sopBody } from '../
 import { assertCanSee, viewFor } from '../views';
 import { parseTicketId } from './tickets';
 
-type Act<S extends z.ZodType> = (ticketId: string, principal: Principal, body: z.infer<S>, updateId: string | undefined) => Promise<MessageAck>;
+type Act<S extends z.ZodType> = (
+  ticketId: string,
+  principal: Principal,
+  body: z.infer<S>,
+  updateId: string | undefined,
+) => Promise<MessageAck>;
 
 /** The update id for a caller's key: one caller's key never answers for another caller or another action. */
 export function updateIdFor(principal: Principal, action: string, key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
-  return `idem-${createHash('sha256').update(JSON.stringify([principal.sub, action, key])).digest('hex').slice(0, 40)}`;
+  return `idem-${createHash('sha256')
+    .update(JSON.stringify([principal.sub, action, key]))
+    .digest('hex')
+    .slice(0, 40)}`;
 }
 
 export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
@@ -30,7 +38,10 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
     try {
       return await ctx.tickets.getState(ticketId);
     } catch (err) {
-      ctx.logger.warn('state read after an applied action failed; answering from the update', { ticketId, err: (err as Error).message });
+      ctx.logger.warn('state read after an applied action failed; answering from the update', {
+        ticketId,
+        err: (err as Error).message,
+      });
       return null;
     }
   }
@@ -46,7 +57,12 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       async handle({ principal, params, body: input, idempotencyKey }) {
         const ticketId = parseTicketId(params[0]);
         // A body schema is always given here, so the input is its parsed output.
-        const result = await act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey));
+        const result = await act(
+          ticketId,
+          principal,
+          input as z.infer<S>,
+          updateIdFor(principal, path, idempotencyKey),
+        );
         return { status: 200, body: { accepted: true, result, state: await stateAfter(ticketId) } };
       },
     });
@@ -66,10 +82,22 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       async handle({ principal, params, body: input, idempotencyKey }) {
         const ticketId = parseTicketId(params[0]);
         assertCanSee(principal, { ticketId, ...(await ctx.tickets.ownerOf(ticketId)) });
-        const result = await act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey));
+        const result = await act(
+          ticketId,
+          principal,
+          input as z.infer<S>,
+          updateIdFor(principal, path, idempotencyKey),
+        );
         const state = await stateAfter(ticketId);
         // Of the update's answer a customer sees what their view shows anyway: the status and the last seq.
-        return { status: 202, body: { accepted: true, result: { status: result.status, lastSeq: result.lastSeq }, state: state ? viewFor(principal, state) : null } };
+        return {
+          status: 202,
+          body: {
+            accepted: true,
+            result: { status: result.status, lastSeq: result.lastSeq },
+            state: state ? viewFor(principal, state) : null,
+          },
+        };
       },
     });
   }
@@ -78,7 +106,12 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
   // review is refused by its validator and comes back as 409 with the workflow's reason.
   agentAction('review', reviewBody, async (ticketId, principal, body, updateId) => {
     const result = await ctx.tickets.review(ticketId, { ...body, reviewer: principal.sub }, updateId);
-    ctx.logger.info('review accepted', { ticketId, action: body.action, draftVersion: body.draftVersion, reviewer: principal.sub });
+    ctx.logger.info('review accepted', {
+      ticketId,
+      action: body.action,
+      draftVersion: body.draftVersion,
+      reviewer: principal.sub,
+    });
     return result;
   });
 
@@ -94,7 +127,11 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
     return result;
   });
 
-  customerAction('feedback', feedbackBody, (ticketId, _principal, body, updateId) => ctx.tickets.sendFeedback(ticketId, body, updateId));
+  customerAction('feedback', feedbackBody, (ticketId, _principal, body, updateId) =>
+    ctx.tickets.sendFeedback(ticketId, body, updateId),
+  );
 
-  customerAction('messages', messageBody, (ticketId, principal, body, updateId) => ctx.tickets.addMessage(ticketId, { text: body.text, author: principal.sub }, updateId));
+  customerAction('messages', messageBody, (ticketId, principal, body, updateId) =>
+    ctx.tickets.addMessage(ticketId, { text: body.text, author: principal.sub }, updateId),
+  );
 }

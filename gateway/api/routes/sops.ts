@@ -22,7 +22,10 @@ export function registerSopRoutes(app: TemplatedApp, ctx: ApiContext): void {
       if (!ctx.sops) throw new ApiError(503, 'the SOP library is not connected to this gateway');
       const sop = await ctx.sops.approveSop(id, principal.sub);
       ctx.logger.info('SOP approved', { sopId: sop.id, approver: principal.sub });
-      return { status: 200, body: { approved: true, sop: { id: sop.id, title: sop.title, topic: sop.topic }, by: principal.sub } };
+      return {
+        status: 200,
+        body: { approved: true, sop: { id: sop.id, title: sop.title, topic: sop.topic }, by: principal.sub },
+      };
     },
   });
 }

@@ -25,8 +25,15 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
     // With an Idempotency-Key the ticket id is derived from the caller and the key: a retry (after a timeout,
     // a 503, a lost answer) answers the ticket the first call made and starts nothing new.
     async handle({ principal, body, idempotencyKey }) {
-      const created = await ctx.tickets.createTicket({ userId: principal.sub, orgId: principal.orgId ?? NO_ORG, text: body.text }, { idempotencyKey });
-      ctx.logger.info('ticket created', { ticketId: created.ticketId, userId: principal.sub, idempotent: idempotencyKey !== undefined });
+      const created = await ctx.tickets.createTicket(
+        { userId: principal.sub, orgId: principal.orgId ?? NO_ORG, text: body.text },
+        { idempotencyKey },
+      );
+      ctx.logger.info('ticket created', {
+        ticketId: created.ticketId,
+        userId: principal.sub,
+        idempotent: idempotencyKey !== undefined,
+      });
       // The first state is best effort: the ticket exists even if the query cannot answer yet.
       const state = await ctx.tickets.getState(created.ticketId).catch(() => undefined);
       return {
@@ -35,7 +42,12 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
           ticketId: created.ticketId,
           status: state?.status ?? created.status ?? 'received',
           // Streams and ws-tickets are bound to one ticket for customers, so the page gets a token for this one.
-          ticketToken: ctx.auth.canSign ? ctx.auth.signAccessToken({ sub: principal.sub, role: 'customer', orgId: principal.orgId, incidentId: created.ticketId }, TICKET_TOKEN_TTL_MS) : null,
+          ticketToken: ctx.auth.canSign
+            ? ctx.auth.signAccessToken(
+                { sub: principal.sub, role: 'customer', orgId: principal.orgId, incidentId: created.ticketId },
+                TICKET_TOKEN_TTL_MS,
+              )
+            : null,
           state: state ? viewFor(principal, state) : null,
         },
       };
@@ -51,7 +63,14 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
       if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
       const { pageToken, total, ...filter } = parsed.data;
       const page = await ctx.tickets.listTickets({ ...filter, nextPageToken: pageToken, withTotal: total });
-      return { status: 200, body: { tickets: page.tickets, nextPageToken: page.nextPageToken ?? null, ...(page.total === undefined ? {} : { total: page.total }) } };
+      return {
+        status: 200,
+        body: {
+          tickets: page.tickets,
+          nextPageToken: page.nextPageToken ?? null,
+          ...(page.total === undefined ? {} : { total: page.total }),
+        },
+      };
     },
   });
 

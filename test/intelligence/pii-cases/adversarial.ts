@@ -5,15 +5,70 @@
  */
 
 const UNITS = [
-  'a.', 'a-', 'a_', '1.', '1 ', '1-', '1:', ':', '::1:', 'a@', 'a@a.', '+1 ', '(1', '1)', '1/', '12 ', '123-4567x',
-  'DE89 ', 'de', 'eyJ', 'eyJa.', 'ghp_', 'sk-', 'AKIA', 'xoxb-', 'npm_', 'A1b2', 'aA1+/', 'Mr. ', 'John ', 'Smith ',
-  '1\u00a0', '1\u202f', '123-45-', 'SSN ', 'password: ', 'https://a:b@', '-----BEGIN ', 'postgres://', '%', '=',
-  'ff:', 'f::', '0.', '255.255.255.', '4111 ', '+', '00', 'Tel. +49 ', 'a b ', 'A ',
+  'a.',
+  'a-',
+  'a_',
+  '1.',
+  '1 ',
+  '1-',
+  '1:',
+  ':',
+  '::1:',
+  'a@',
+  'a@a.',
+  '+1 ',
+  '(1',
+  '1)',
+  '1/',
+  '12 ',
+  '123-4567x',
+  'DE89 ',
+  'de',
+  'eyJ',
+  'eyJa.',
+  'ghp_',
+  'sk-',
+  'AKIA',
+  'xoxb-',
+  'npm_',
+  'A1b2',
+  'aA1+/',
+  'Mr. ',
+  'John ',
+  'Smith ',
+  '1\u00a0',
+  '1\u202f',
+  '123-45-',
+  'SSN ',
+  'password: ',
+  'https://a:b@',
+  '-----BEGIN ',
+  'postgres://',
+  '%',
+  '=',
+  'ff:',
+  'f::',
+  '0.',
+  '255.255.255.',
+  '4111 ',
+  '+',
+  '00',
+  'Tel. +49 ',
+  'a b ',
+  'A ',
 ];
 
 const DENSE = [
-  '+1 415 555 0123 ', '(415) 555-0199, ', '4111 1111 1111 1111 ', '185.220.101.4 ', 'fe80::1ff:fe23:4567:890a ', 'jane@example.com ',
-  'DE89 3704 0044 0532 0130 00 ', '123-45-6789 ', 'John Smith ', 'ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m ',
+  '+1 415 555 0123 ',
+  '(415) 555-0199, ',
+  '4111 1111 1111 1111 ',
+  '185.220.101.4 ',
+  'fe80::1ff:fe23:4567:890a ',
+  'jane@example.com ',
+  'DE89 3704 0044 0532 0130 00 ',
+  '123-45-6789 ',
+  'John Smith ',
+  'ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m ',
 ];
 
 const ALPHABET = 'aAzZ019 .:-_@+/()#%=\u00a0\n';
@@ -61,8 +116,14 @@ export function adversarial(size: number, variant = 0): { name: string; text: st
   const v = variant * 100_003;
   const out = [...UNITS, ...DENSE].map((u) => ({ name: JSON.stringify(u), text: fill(u, size) }));
   out.push(
-    { name: 'distinct US phones', text: distinct(size, (i) => `+1 415 ${200 + ((i + v) % 700)} ${1000 + (((i + v) * 7919) % 9000)} `) },
-    { name: 'distinct UK phones', text: distinct(size, (i) => `+44 20 ${7000 + ((i + v) % 2999)} ${1000 + (((i + v) * 7919) % 9000)}, `) },
+    {
+      name: 'distinct US phones',
+      text: distinct(size, (i) => `+1 415 ${200 + ((i + v) % 700)} ${1000 + (((i + v) * 7919) % 9000)} `),
+    },
+    {
+      name: 'distinct UK phones',
+      text: distinct(size, (i) => `+44 20 ${7000 + ((i + v) % 2999)} ${1000 + (((i + v) * 7919) % 9000)}, `),
+    },
     { name: 'distinct cards', text: distinct(size, (i) => card(i + v)) },
   );
   out.push({ name: 'one long word', text: fill('a', size) }, { name: 'one long number', text: fill('7', size) });

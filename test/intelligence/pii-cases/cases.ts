@@ -75,7 +75,10 @@ const VALUES: Value[] = [
   { kind: 'ssn', value: '123 45 6789' },
   { kind: 'secret', value: 'ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m' },
   { kind: 'secret', value: 'AKIAIOSFODNN7EXAMPLE' },
-  { kind: 'secret', value: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' },
+  {
+    kind: 'secret',
+    value: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+  },
   { kind: 'secret', value: 'xoxb-2048123456-4096123456-Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5' },
   { kind: 'secret', value: 'sk_live_51HxQ2eK8mNp4Rt7Vw9Yz3Ab6Cd' },
   { kind: 'secret', value: 'npm_Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5Gf9Ds0Aq3We6R' },

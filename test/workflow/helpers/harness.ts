@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities } from '../../../activities';
 import type { EventPublisher } from '../../../activities/events';
 import type { Intelligence } from '../../../activities/ports';
@@ -71,14 +78,23 @@ export async function createTestWorker(opts: {
 /** seq is 1..n without gaps or repeats, in order. */
 export function assertGapFree(events: readonly TicketEvent[]): void {
   const seqs = events.map((e) => e.seq);
-  assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), `seqs not gap-free: ${seqs.join(',')}`);
+  assert.deepEqual(
+    seqs,
+    Array.from({ length: seqs.length }, (_, i) => i + 1),
+    `seqs not gap-free: ${seqs.join(',')}`,
+  );
 }
 
 export function typesOf(state: TicketState): string[] {
   return state.events.map((e) => e.type);
 }
 
-export async function waitForState(get: () => Promise<TicketState>, pred: (s: TicketState) => boolean, message: string, timeoutMs = 15_000): Promise<TicketState> {
+export async function waitForState(
+  get: () => Promise<TicketState>,
+  pred: (s: TicketState) => boolean,
+  message: string,
+  timeoutMs = 15_000,
+): Promise<TicketState> {
   let last: TicketState | undefined;
   try {
     return await waitFor(
@@ -89,7 +105,9 @@ export async function waitForState(get: () => Promise<TicketState>, pred: (s: Ti
       { timeoutMs, intervalMs: 50, message },
     );
   } catch (err) {
-    const brief = last ? ` (last: status=${last.status} queue=${last.queue} awaiting=${last.awaiting} events=${last.events.map((e) => e.type).join(',')})` : '';
+    const brief = last
+      ? ` (last: status=${last.status} queue=${last.queue} awaiting=${last.awaiting} events=${last.events.map((e) => e.type).join(',')})`
+      : '';
     throw new Error(`${(err as Error).message}${brief}`);
   }
 }

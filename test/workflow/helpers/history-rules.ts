@@ -34,11 +34,19 @@ export function chainedPublishes(events: readonly Event[]): number[] {
       news = [];
       continue;
     }
-    const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    const done =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
     if (done) {
       task = null;
       news.push(typeOf.get(String(done.scheduledEventId)) ?? '?');
-    } else if (e.timerFiredEventAttributes || e.workflowExecutionSignaledEventAttributes || e.workflowExecutionCancelRequestedEventAttributes) {
+    } else if (
+      e.timerFiredEventAttributes ||
+      e.workflowExecutionSignaledEventAttributes ||
+      e.workflowExecutionCancelRequestedEventAttributes
+    ) {
       task = null;
       news.push('other');
     }

@@ -67,7 +67,13 @@ export interface DriveResult {
  * customer's follow-up, and one decision is sent twice with the same update id. A decision refused because the
  * ticket moved on meanwhile is simply tried again on the state that follows.
  */
-export async function drive(tickets: TicketClient, id: string, plan: Plan, random: (max: number) => number, timeoutMs = 60_000): Promise<DriveResult> {
+export async function drive(
+  tickets: TicketClient,
+  id: string,
+  plan: Plan,
+  random: (max: number) => number,
+  timeoutMs = 60_000,
+): Promise<DriveResult> {
   const reviews = [...(plan.reviews ?? [])];
   const feedback = [...(plan.feedback ?? [])];
   let messagesLeft = plan.messages ?? 3;
@@ -91,18 +97,24 @@ export async function drive(tickets: TicketClient, id: string, plan: Plan, rando
   const followUp = () => {
     if (messagesLeft <= 0 || random(2) === 0) return Promise.resolve(true);
     messagesLeft -= 1;
-    return tolerate('message', () => tickets.addMessage(id, { text: `any news? (${messagesLeft})` }, `${id}-m${messagesLeft}`));
+    return tolerate('message', () =>
+      tickets.addMessage(id, { text: `any news? (${messagesLeft})` }, `${id}-m${messagesLeft}`),
+    );
   };
 
   for (;;) {
     if (Date.now() > deadline) throw new Error(`ticket ${id} did not close in ${timeoutMs} ms`);
     const s = await tickets.getState(id);
-    if (process.env.DEBUG_INTERLEAVE) process.stderr.write(`${id} ${s.status} ${s.awaiting} v${s.pendingReview?.draftVersion ?? '-'}\n`);
+    if (process.env.DEBUG_INTERLEAVE)
+      process.stderr.write(`${id} ${s.status} ${s.awaiting} v${s.pendingReview?.draftVersion ?? '-'}\n`);
     if (s.status === 'closed') return { final: s, acks, repeats };
     if (!closing && plan.closeWhen?.(s)) {
       closing = true;
       await sleep(random(40));
-      await Promise.all([followUp(), tolerate('close', () => tickets.close(id, { by: 'lead', reason: 'handled elsewhere' }, `${id}-close`))]);
+      await Promise.all([
+        followUp(),
+        tolerate('close', () => tickets.close(id, { by: 'lead', reason: 'handled elsewhere' }, `${id}-close`)),
+      ]);
       continue;
     }
     const waitKey = `${s.awaiting}|${s.pendingReview?.draftVersion ?? ''}|${s.reopenCount}|${s.status}`;
@@ -125,7 +137,11 @@ export async function drive(tickets: TicketClient, id: string, plan: Plan, rando
 
   function decision(s: Ticket): { action: string; send: (updateId: string) => Promise<MessageAck> } | null {
     const pending = s.pendingReview;
-    if (s.awaiting === 'sop') return { action: 'sop', send: (u) => tickets.provideSop(id, { title: 'Refunds', body: 'Check the transaction id.', author: 'mgr' }, u) };
+    if (s.awaiting === 'sop')
+      return {
+        action: 'sop',
+        send: (u) => tickets.provideSop(id, { title: 'Refunds', body: 'Check the transaction id.', author: 'mgr' }, u),
+      };
     if (s.awaiting === 'feedback') {
       const f = feedback.shift() ?? { resolved: true, rating: 5, comment: 'thanks' };
       return { action: 'feedback', send: (u) => tickets.sendFeedback(id, f, u) };
@@ -151,13 +167,18 @@ export async function drive(tickets: TicketClient, id: string, plan: Plan, rando
  * Replays every history and checks the rules replay cannot see; answers the failures (workflow id and
  * reason), empty when all replay and keep the rules.
  */
-export async function replayAll(client: Client, bundle: WorkflowBundleWithSourceMap, ticketIds: readonly string[]): Promise<string[]> {
+export async function replayAll(
+  client: Client,
+  bundle: WorkflowBundleWithSourceMap,
+  ticketIds: readonly string[],
+): Promise<string[]> {
   const failures: string[] = [];
   for (const id of ticketIds) {
     const workflowId = workflowIdFor(id);
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const chained = chainedPublishes(history.events ?? []);
-    if (chained.length > 0) failures.push(`${workflowId}: a publish chained to another's completion at event ${chained.join(', ')}`);
+    if (chained.length > 0)
+      failures.push(`${workflowId}: a publish chained to another's completion at event ${chained.join(', ')}`);
     try {
       await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
     } catch (err) {
@@ -168,7 +189,10 @@ export async function replayAll(client: Client, bundle: WorkflowBundleWithSource
 }
 
 /** Workflow tasks, activities and local activities in a ticket's history (its current run). */
-export async function countTasks(client: Client, ticketId: string): Promise<{ workflowTasks: number; activities: number; localActivities: number }> {
+export async function countTasks(
+  client: Client,
+  ticketId: string,
+): Promise<{ workflowTasks: number; activities: number; localActivities: number }> {
   const history = await client.workflow.getHandle(workflowIdFor(ticketId)).fetchHistory();
   let workflowTasks = 0;
   let activities = 0;

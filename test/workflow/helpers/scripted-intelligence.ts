@@ -33,7 +33,10 @@ export interface Recorder {
 export const AGENT_TOPICS: readonly Topic[] = ['A&S', 'Billing'];
 
 /** Tickets whose text contains `[scenario:<key>]` use `scenarios.get(key)`. */
-export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { intelligence: Intelligence; recorder: Recorder } {
+export function createScriptedIntelligence(scenarios: Map<string, Scenario>): {
+  intelligence: Intelligence;
+  recorder: Recorder;
+} {
   const recorder: Recorder = { calls: [], savedSops: [], drafts: [] };
   const byTicket = new Map<string, Scenario>();
   const sopsByKey = new Map<string, Sop>();
@@ -44,7 +47,8 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
     return { key, scenario: scenarios.get(key) ?? {} };
   };
   const scenarioOf = (ctx: TicketContext) => byTicket.get(ctx.ticketId) ?? {};
-  const mark = (name: string, ctx: TicketContext, phase: 'start' | 'end') => recorder.calls.push({ name, ticketId: ctx.ticketId, at: Date.now(), phase });
+  const mark = (name: string, ctx: TicketContext, phase: 'start' | 'end') =>
+    recorder.calls.push({ name, ticketId: ctx.ticketId, at: Date.now(), phase });
 
   const barriers = new Map<string, { started: number; release: () => void; done: Promise<void> }>();
   const barrierFor = (ticketId: string) => {
@@ -65,7 +69,9 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
       if (b.started === 3) b.release();
       const timeout = new Promise<'late'>((r) => setTimeout(() => r('late'), 8_000).unref());
       if ((await Promise.race([b.done, timeout])) === 'late') {
-        throw new TicketflowError('internal', `${name}: the other security tools never started (not parallel)`, { retriable: false });
+        throw new TicketflowError('internal', `${name}: the other security tools never started (not parallel)`, {
+          retriable: false,
+        });
       }
     }
     mark(name, ctx, 'end');
@@ -81,8 +87,21 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
         const { scenario } = scenarioOfText(text);
         byTicket.set(ctx.ticketId, scenario);
         mark('triage', ctx, 'start');
-        const analysis: QueryAnalysis = { intent: 'help with account', urgency: 'medium', tone: 'neutral', topic: 'Billing', topics: [], is_sensitive: false, ...scenario.analysis };
-        const security: SecurityMetadata = { risk_category: 'none', confidence_score: 0, extracted_entities: [], ...scenario.security };
+        const analysis: QueryAnalysis = {
+          intent: 'help with account',
+          urgency: 'medium',
+          tone: 'neutral',
+          topic: 'Billing',
+          topics: [],
+          is_sensitive: false,
+          ...scenario.analysis,
+        };
+        const security: SecurityMetadata = {
+          risk_category: 'none',
+          confidence_score: 0,
+          extracted_entities: [],
+          ...scenario.security,
+        };
         return { analysis, security, redactedText: text.replace(/\S+@\S+/g, '[email]'), model: 'scripted' };
       },
     },
@@ -92,7 +111,11 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
       auditEvents: (ctx) => securityTool('audit_events', ctx),
       async brief(ctx, _a, security, runs) {
         mark('brief', ctx, 'start');
-        return { summary: `${security.risk_category}: ${runs.length} tools ran`, actionsTaken: runs.map((r) => r.tool), recommendations: ['call the customer'] };
+        return {
+          summary: `${security.risk_category}: ${runs.length} tools ran`,
+          actionsTaken: runs.map((r) => r.tool),
+          recommendations: ['call the customer'],
+        };
       },
       async storeIncident(ctx) {
         mark('store_incident', ctx, 'start');
@@ -105,10 +128,24 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
         const saved = sopsByKey.get(`${key}|${topic}`);
         if (saved) return saved;
         if (scenario.missingSopFor?.includes(topic)) return null;
-        return { id: `sop-${topic}`, title: `${topic} SOP`, topic, body: 'verify, then act', allowedTools: [], source: 'library' };
+        return {
+          id: `sop-${topic}`,
+          title: `${topic} SOP`,
+          topic,
+          body: 'verify, then act',
+          allowedTools: [],
+          source: 'library',
+        };
       },
       async saveSop(topic, title, body, author) {
-        const sop: Sop = { id: `sop-human-${recorder.savedSops.length + 1}`, title, topic, body: `${body}\n(by ${author})`, allowedTools: [], source: 'human' };
+        const sop: Sop = {
+          id: `sop-human-${recorder.savedSops.length + 1}`,
+          title,
+          topic,
+          body: `${body}\n(by ${author})`,
+          allowedTools: [],
+          source: 'human',
+        };
         recorder.savedSops.push(sop);
         // Keyed for every scenario that misses this topic, like a shared knowledge base.
         for (const [key, s] of scenarios) if (s.missingSopFor?.includes(topic)) sopsByKey.set(`${key}|${topic}`, sop);
@@ -127,7 +164,13 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
       topics: AGENT_TOPICS,
       async investigate(ctx, topic, sop) {
         mark(`agent:${topic}`, ctx, 'start');
-        return { topic, sopId: sop.id, summary: `${topic} checked with ${sop.title}`, steps: ['looked'], toolRuns: [{ tool: `${topic}-lookup`, ok: true, summary: 'looked up', output: {} }] };
+        return {
+          topic,
+          sopId: sop.id,
+          summary: `${topic} checked with ${sop.title}`,
+          steps: ['looked'],
+          toolRuns: [{ tool: `${topic}-lookup`, ok: true, summary: 'looked up', output: {} }],
+        };
       },
     },
     drafter: {
@@ -157,7 +200,11 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
       async analyze(ctx, feedback) {
         mark('feedback', ctx, 'start');
         const resolved = scenarioOf(ctx).feedbackResolved ?? feedback.resolved ?? true;
-        return { resolved, sentiment: resolved ? 'positive' : 'negative', reason: feedback.comment || (resolved ? 'customer happy' : 'still broken') };
+        return {
+          resolved,
+          sentiment: resolved ? 'positive' : 'negative',
+          reason: feedback.comment || (resolved ? 'customer happy' : 'still broken'),
+        };
       },
     },
     memory: {
@@ -166,7 +213,9 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): { 
       },
       async consolidate(ctx, record): Promise<{ orgAlert?: OrgPatternAlert }> {
         mark('consolidate', ctx, 'start');
-        return scenarioOf(ctx).orgAlert ? { orgAlert: { orgId: ctx.orgId, category: record.category, distinctUsers: 10, windowMs: 1000 } } : {};
+        return scenarioOf(ctx).orgAlert
+          ? { orgAlert: { orgId: ctx.orgId, category: record.category, distinctUsers: 10, windowMs: 1000 } }
+          : {};
       },
     },
     async close() {},

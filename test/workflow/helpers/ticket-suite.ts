@@ -19,7 +19,12 @@ export function ticketWorkflowSuite() {
   const taskQueue = uniqueName('wf-tickets');
   const eventsTopic = uniqueName('wf-events');
   const alertsTopic = uniqueName('wf-alerts');
-  const cfg = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, MAX_REDRAFTS: '1', KAFKA_TICKET_EVENTS_TOPIC: eventsTopic, KAFKA_ALERTS_TOPIC: alertsTopic });
+  const cfg = testConfig({
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    MAX_REDRAFTS: '1',
+    KAFKA_TICKET_EVENTS_TOPIC: eventsTopic,
+    KAFKA_ALERTS_TOPIC: alertsTopic,
+  });
   const scenarios = new Map<string, Scenario>();
   const { intelligence, recorder } = createScriptedIntelligence(scenarios);
   const started: string[] = [];
@@ -44,9 +49,19 @@ export function ticketWorkflowSuite() {
 
   after(async () => {
     // Tickets a failing case left waiting should not linger on the shared server.
-    await Promise.all(started.map((id) => client.workflow.getHandle(workflowIdFor(id)).terminate('test cleanup').catch(() => undefined)));
+    await Promise.all(
+      started.map((id) =>
+        client.workflow
+          .getHandle(workflowIdFor(id))
+          .terminate('test cleanup')
+          .catch(() => undefined),
+      ),
+    );
     await kafkaPublisher?.close();
-    await Promise.all([deleteTopic(eventsTopic).catch(() => undefined), deleteTopic(alertsTopic).catch(() => undefined)]);
+    await Promise.all([
+      deleteTopic(eventsTopic).catch(() => undefined),
+      deleteTopic(alertsTopic).catch(() => undefined),
+    ]);
     await connection?.close();
     await nativeConnection?.close();
   });
@@ -54,14 +69,25 @@ export function ticketWorkflowSuite() {
   let n = 0;
   const next = () => ++n;
   async function withWorker<T>(fn: () => Promise<T>, queue = taskQueue): Promise<T> {
-    const worker = await createTestWorker({ connection: nativeConnection, taskQueue: queue, bundle, intelligence, publisher: tap.publisher });
+    const worker = await createTestWorker({
+      connection: nativeConnection,
+      taskQueue: queue,
+      bundle,
+      intelligence,
+      publisher: tap.publisher,
+    });
     return worker.runUntil(fn);
   }
   /** Creates a ticket whose text names its scenario; returns its id. */
   async function create(scenario: Scenario, text = 'My runners are down and billing looks wrong'): Promise<string> {
     const key = `s${next()}`;
     scenarios.set(key, scenario);
-    const { ticketId, status } = await tickets.createTicket({ text: `${text} [scenario:${key}] contact me at jo@example.com`, userId: `u-${key}`, orgId: 'org-1', channel: 'web' });
+    const { ticketId, status } = await tickets.createTicket({
+      text: `${text} [scenario:${key}] contact me at jo@example.com`,
+      userId: `u-${key}`,
+      orgId: 'org-1',
+      channel: 'web',
+    });
     started.push(ticketId);
     assert.ok(['received', 'triaging'].includes(status), `first state ${status}`);
     return ticketId;
@@ -71,10 +97,25 @@ export function ticketWorkflowSuite() {
   const awaitingReview = (id: string) => until(id, (s) => s.awaiting === 'review', 'awaiting review');
 
   return {
-    taskQueue, scenarios, recorder, started, next, withWorker, create, stateOf, until, awaitingReview,
-    get client() { return client; },
-    get tickets() { return tickets; },
-    get tap() { return tap; },
+    taskQueue,
+    scenarios,
+    recorder,
+    started,
+    next,
+    withWorker,
+    create,
+    stateOf,
+    until,
+    awaitingReview,
+    get client() {
+      return client;
+    },
+    get tickets() {
+      return tickets;
+    },
+    get tap() {
+      return tap;
+    },
   };
 }
 

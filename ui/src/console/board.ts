@@ -31,7 +31,14 @@ export class QueueBoard {
       const count = h('span', { class: 'count', 'aria-label': 'tickets' }, '…');
       const list = h('ul', { class: 'ticket-list', 'aria-labelledby': headingId });
       this.columns.set(queue, { list, count });
-      grid.append(h('section', { class: `queue queue-${queue}`, 'data-queue': queue }, h('h2', { id: headingId }, queueLabel(queue), ' ', count), list));
+      grid.append(
+        h(
+          'section',
+          { class: `queue queue-${queue}`, 'data-queue': queue },
+          h('h2', { id: headingId }, queueLabel(queue), ' ', count),
+          list,
+        ),
+      );
     }
     this.element = h('section', { class: 'board', 'aria-label': 'Queues' }, grid, this.status);
     document.addEventListener('visibilitychange', () => {
@@ -53,7 +60,11 @@ export class QueueBoard {
     clearTimeout(this.timer);
     try {
       const pages = await Promise.all(
-        BOARD_QUEUES.map((queue) => this.api.get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=${limits.defaultPageSize}`).then((p) => [queue, p.tickets] as const)),
+        BOARD_QUEUES.map((queue) =>
+          this.api
+            .get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=${limits.defaultPageSize}`)
+            .then((p) => [queue, p.tickets] as const),
+        ),
       );
       let counts: Record<string, number> | null = null;
       try {
@@ -63,7 +74,11 @@ export class QueueBoard {
       }
       for (const [queue, rows] of pages) {
         // The 'none' queue also holds finished tickets; the console shows only those still moving.
-        const visible = rows.filter((r) => r.executionStatus === 'RUNNING' && (queue !== 'none' || !['closed', 'resolved', 'failed'].includes(r.status)));
+        const visible = rows.filter(
+          (r) =>
+            r.executionStatus === 'RUNNING' &&
+            (queue !== 'none' || !['closed', 'resolved', 'failed'].includes(r.status)),
+        );
         this.lastRows.set(queue, visible);
         this.renderColumn(queue, visible, counts?.[queue]);
       }
@@ -100,8 +115,19 @@ export class QueueBoard {
               'aria-current': row.ticketId === this.selected ? 'true' : false,
               on: { click: () => this.onOpen(row.ticketId) },
             },
-            h('span', { class: 'card-top' }, h('span', { class: 'ticket-id' }, shortId(row.ticketId)), row.urgency && row.urgency !== 'none' ? h('span', { class: `badge urgency-${row.urgency}` }, row.urgency) : null),
-            h('span', { class: 'card-meta' }, [row.topic === 'none' ? 'untriaged' : row.topic, statusLabel(row.status)].join(' · ')),
+            h(
+              'span',
+              { class: 'card-top' },
+              h('span', { class: 'ticket-id' }, shortId(row.ticketId)),
+              row.urgency && row.urgency !== 'none'
+                ? h('span', { class: `badge urgency-${row.urgency}` }, row.urgency)
+                : null,
+            ),
+            h(
+              'span',
+              { class: 'card-meta' },
+              [row.topic === 'none' ? 'untriaged' : row.topic, statusLabel(row.status)].join(' · '),
+            ),
             h('span', { class: 'card-time' }, timeAgo(row.startedAt)),
           ),
         ),

@@ -22,7 +22,16 @@ interface Page {
 }
 
 function select(label: string, name: string, options: [string, string][]): HTMLLabelElement {
-  return h('label', { class: 'filter' }, label, h('select', { name }, options.map(([value, text]) => h('option', { value }, text))));
+  return h(
+    'label',
+    { class: 'filter' },
+    label,
+    h(
+      'select',
+      { name },
+      options.map(([value, text]) => h('option', { value }, text)),
+    ),
+  );
 }
 
 export class TicketFinder {
@@ -45,16 +54,37 @@ export class TicketFinder {
     private readonly api: ApiClient,
     private readonly onOpen: (ticketId: string) => void,
   ) {
-    this.searchInput = h('input', { type: 'search', name: 'search', placeholder: 'Ticket id or customer', autocomplete: 'off' });
+    this.searchInput = h('input', {
+      type: 'search',
+      name: 'search',
+      placeholder: 'Ticket id or customer',
+      autocomplete: 'off',
+    });
     this.form = h(
       'form',
-      { class: 'finder-form', role: 'search', 'aria-label': 'Find tickets', on: { submit: (ev: Event) => { ev.preventDefault(); this.reload(); } } },
+      {
+        class: 'finder-form',
+        role: 'search',
+        'aria-label': 'Find tickets',
+        on: {
+          submit: (ev: Event) => {
+            ev.preventDefault();
+            this.reload();
+          },
+        },
+      },
       h('label', { class: 'filter search' }, 'Search tickets', this.searchInput),
       select('Queue', 'queue', [['', 'Any queue'], ...QUEUES.map((q): [string, string] => [q, queueLabel(q)])]),
       select('Topic', 'topic', [['', 'Any topic'], ...TOPICS.map((t): [string, string] => [t, t])]),
       select('Urgency', 'urgency', [['', 'Any urgency'], ...URGENCIES.map((u): [string, string] => [u, u])]),
-      select('Tickets', 'open', [['1', 'Open only'], ['0', 'Open and finished']]),
-      select('Sort by', 'sort', [['newest', 'Newest first'], ['urgency', 'Most urgent first']]),
+      select('Tickets', 'open', [
+        ['1', 'Open only'],
+        ['0', 'Open and finished'],
+      ]),
+      select('Sort by', 'sort', [
+        ['newest', 'Newest first'],
+        ['urgency', 'Most urgent first'],
+      ]),
     );
     this.form.addEventListener('change', () => this.reload());
     this.searchInput.addEventListener('input', () => {
@@ -65,7 +95,15 @@ export class TicketFinder {
     this.list = h('ul', { class: 'finder-list', 'aria-label': 'Found tickets' });
     this.prev = h('button', { type: 'button', class: 'btn', on: { click: () => this.turn(-1) } }, 'Previous page');
     this.next = h('button', { type: 'button', class: 'btn', on: { click: () => this.turn(1) } }, 'Next page');
-    this.element = h('section', { class: 'panel finder', 'aria-labelledby': 'finder-heading' }, h('h2', { id: 'finder-heading' }, 'Find tickets'), this.form, this.summary, this.list, h('nav', { class: 'pager', 'aria-label': 'Pages' }, this.prev, this.next));
+    this.element = h(
+      'section',
+      { class: 'panel finder', 'aria-labelledby': 'finder-heading' },
+      h('h2', { id: 'finder-heading' }, 'Find tickets'),
+      this.form,
+      this.summary,
+      this.list,
+      h('nav', { class: 'pager', 'aria-label': 'Pages' }, this.prev, this.next),
+    );
   }
 
   /** The tickets on the page shown, in order (for the keyboard's next and previous). */
@@ -140,7 +178,13 @@ export class TicketFinder {
           {},
           h(
             'button',
-            { type: 'button', class: `finder-row${current ? ' selected' : ''}`, 'data-ticket-id': row.ticketId, 'aria-current': current ? 'true' : false, on: { click: () => this.onOpen(row.ticketId) } },
+            {
+              type: 'button',
+              class: `finder-row${current ? ' selected' : ''}`,
+              'data-ticket-id': row.ticketId,
+              'aria-current': current ? 'true' : false,
+              on: { click: () => this.onOpen(row.ticketId) },
+            },
             h('span', { class: 'ticket-id' }, shortId(row.ticketId)),
             h('span', { class: `badge urgency-${row.urgency}` }, row.urgency === 'none' ? 'untriaged' : row.urgency),
             h('span', {}, row.topic === 'none' ? '—' : row.topic),

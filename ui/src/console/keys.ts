@@ -25,7 +25,10 @@ export const SHORTCUTS: [string, string][] = [
 ];
 
 function typing(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
 }
 
 export function installShortcuts(t: KeyTargets): HTMLElement {
@@ -34,7 +37,11 @@ export function installShortcuts(t: KeyTargets): HTMLElement {
     'div',
     { class: 'shortcut-help', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'shortcut-title', hidden: true },
     h('h2', { id: 'shortcut-title' }, 'Keyboard shortcuts'),
-    h('dl', {}, SHORTCUTS.map(([key, what]) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, what)])),
+    h(
+      'dl',
+      {},
+      SHORTCUTS.map(([key, what]) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, what)]),
+    ),
     close,
   );
   let returnFocus: HTMLElement | null = null;

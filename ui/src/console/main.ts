@@ -23,7 +23,19 @@ async function main(): Promise<void> {
   const root = byId('app');
   const who = byId('who');
   if (!token) {
-    fill(root, h('div', { class: 'panel signin' }, h('h2', {}, 'Sign in required'), h('p', {}, 'Open the console with an agent link (it carries a token after #token=). In development, `npm run up` prints one.')));
+    fill(
+      root,
+      h(
+        'div',
+        { class: 'panel signin' },
+        h('h2', {}, 'Sign in required'),
+        h(
+          'p',
+          {},
+          'Open the console with an agent link (it carries a token after #token=). In development, `npm run up` prints one.',
+        ),
+      ),
+    );
     return;
   }
   const api = createApi(() => takeTokenFromHash(SLOT));
@@ -31,15 +43,33 @@ async function main(): Promise<void> {
   try {
     session = await api.get<SessionInfo>('/v1/session');
   } catch (err) {
-    const msg = err instanceof ApiFailure && err.status === 401 ? 'Your token is invalid or expired. Open a fresh console link.' : (err as Error).message;
-    fill(root, h('div', { class: 'panel signin', role: 'alert' }, h('h2', {}, 'Cannot open the console'), h('p', {}, msg)));
+    const msg =
+      err instanceof ApiFailure && err.status === 401
+        ? 'Your token is invalid or expired. Open a fresh console link.'
+        : (err as Error).message;
+    fill(
+      root,
+      h('div', { class: 'panel signin', role: 'alert' }, h('h2', {}, 'Cannot open the console'), h('p', {}, msg)),
+    );
     return;
   }
   if (session.role !== 'agent') {
-    fill(root, h('div', { class: 'panel signin', role: 'alert' }, h('h2', {}, 'Agents only'), h('p', {}, 'This token belongs to a customer. The console needs an agent token.')));
+    fill(
+      root,
+      h(
+        'div',
+        { class: 'panel signin', role: 'alert' },
+        h('h2', {}, 'Agents only'),
+        h('p', {}, 'This token belongs to a customer. The console needs an agent token.'),
+      ),
+    );
     return;
   }
-  fill(who, session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null, ` ${session.sub}`);
+  fill(
+    who,
+    session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null,
+    ` ${session.sub}`,
+  );
 
   const detail = h('div', { class: 'detail' });
   let view: TicketView | undefined;
@@ -62,7 +92,12 @@ async function main(): Promise<void> {
     void view.open().then(() => view?.focusTitle());
   }
 
-  const help = installShortcuts({ ids: () => finder.visibleIds, current: () => currentId, open: (id) => openTicket(id, true), search: finder.searchInput });
+  const help = installShortcuts({
+    ids: () => finder.visibleIds,
+    current: () => currentId,
+    open: (id) => openTicket(id, true),
+    search: finder.searchInput,
+  });
   let currentId: string | null = null;
 
   fill(root, board.element, finder.element, detail, help);

@@ -39,15 +39,48 @@ export class ReviewPanel {
   ) {
     this.meta = h('p', { class: 'draft-meta' });
     this.notice = h('div', { class: 'notice', hidden: true });
-    this.editor = h('textarea', { id: 'draft-editor', class: 'draft-editor', rows: 12, maxlength: limits.replyText, spellcheck: 'true', 'aria-describedby': 'draft-live' });
+    this.editor = h('textarea', {
+      id: 'draft-editor',
+      class: 'draft-editor',
+      rows: 12,
+      maxlength: limits.replyText,
+      spellcheck: 'true',
+      'aria-describedby': 'draft-live',
+    });
     this.editor.addEventListener('input', () => this.updateButtons());
     this.liveStatus = h('p', { id: 'draft-live', class: 'draft-live', role: 'status', 'aria-live': 'polite' });
     this.feedback = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
-    this.approveBtn = h('button', { type: 'button', class: 'btn primary', 'data-shortcut': 'approve', on: { click: () => void this.act('approve') } }, 'Approve');
-    this.editBtn = h('button', { type: 'button', class: 'btn', on: { click: () => void this.act('edit') } }, 'Edit and send');
-    this.reason = h('input', { id: 'reject-reason', type: 'text', maxlength: limits.reason, placeholder: 'What should the next draft do differently?' });
-    this.rejectBtn = h('button', { type: 'button', class: 'btn danger', on: { click: () => void this.act('reject') } }, 'Reject');
-    this.releaseBtn = h('button', { type: 'button', class: 'btn', hidden: true, on: { click: () => void this.act('release') } }, 'Release to automation');
+    this.approveBtn = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn primary',
+        'data-shortcut': 'approve',
+        on: { click: () => void this.act('approve') },
+      },
+      'Approve',
+    );
+    this.editBtn = h(
+      'button',
+      { type: 'button', class: 'btn', on: { click: () => void this.act('edit') } },
+      'Edit and send',
+    );
+    this.reason = h('input', {
+      id: 'reject-reason',
+      type: 'text',
+      maxlength: limits.reason,
+      placeholder: 'What should the next draft do differently?',
+    });
+    this.rejectBtn = h(
+      'button',
+      { type: 'button', class: 'btn danger', on: { click: () => void this.act('reject') } },
+      'Reject',
+    );
+    this.releaseBtn = h(
+      'button',
+      { type: 'button', class: 'btn', hidden: true, on: { click: () => void this.act('release') } },
+      'Release to automation',
+    );
     this.element = h(
       'section',
       { class: 'panel review', 'aria-labelledby': 'sec-draft' },
@@ -58,7 +91,12 @@ export class ReviewPanel {
       this.editor,
       this.liveStatus,
       h('div', { class: 'actions' }, this.approveBtn, this.editBtn, this.releaseBtn),
-      h('div', { class: 'reject-row' }, h('label', { for: 'reject-reason', class: 'label' }, 'Reason for rejecting'), h('div', { class: 'inline' }, this.reason, this.rejectBtn)),
+      h(
+        'div',
+        { class: 'reject-row' },
+        h('label', { for: 'reject-reason', class: 'label' }, 'Reason for rejecting'),
+        h('div', { class: 'inline' }, this.reason, this.rejectBtn),
+      ),
       this.feedback,
     );
     this.updateButtons();
@@ -66,7 +104,12 @@ export class ReviewPanel {
 
   /** A token event: the live preview of a draft that is being written. */
   onToken(event: StreamEvent): void {
-    const text = typeof event.data.text === 'string' ? event.data.text : typeof event.data.token === 'string' ? event.data.token : '';
+    const text =
+      typeof event.data.text === 'string'
+        ? event.data.text
+        : typeof event.data.token === 'string'
+          ? event.data.token
+          : '';
     if (!this.streaming || this.streaming.seq !== event.seq) this.streaming = { seq: event.seq, parts: [] };
     this.streaming.parts[event.part ?? this.streaming.parts.length] = text;
     if (this.isDirty()) return; // never overwrite what the agent is typing
@@ -86,7 +129,11 @@ export class ReviewPanel {
         fill(
           this.notice,
           `Draft v${draft.version} has arrived; your edits to v${this.loadedVersion} are kept. `,
-          h('button', { type: 'button', class: 'btn small', on: { click: () => this.load(draft.version, draft.text) } }, `Load v${draft.version}`),
+          h(
+            'button',
+            { type: 'button', class: 'btn small', on: { click: () => this.load(draft.version, draft.text) } },
+            `Load v${draft.version}`,
+          ),
         );
         this.notice.hidden = false;
       } else {
@@ -103,7 +150,9 @@ export class ReviewPanel {
       this.meta,
       draft ? `Draft v${draft.version} · ${draft.model}` : 'No draft yet.',
       draft?.violation ? h('span', { class: 'badge bad' }, `Guardrail: ${draft.violation}`) : null,
-      state.pendingReview?.dueAt ? h('span', { class: 'hint' }, ` · review due ${new Date(state.pendingReview.dueAt).toLocaleTimeString()}`) : null,
+      state.pendingReview?.dueAt
+        ? h('span', { class: 'hint' }, ` · review due ${new Date(state.pendingReview.dueAt).toLocaleTimeString()}`)
+        : null,
     );
     if (state.status !== 'drafting' || !this.streaming) {
       fill(this.liveStatus, describeWaiting(state));
@@ -134,7 +183,8 @@ export class ReviewPanel {
 
   private updateButtons(): void {
     const dirty = this.isDirty();
-    this.approveBtn.disabled = !this.allowed('approve') || dirty || this.loadedVersion !== this.state?.pendingReview?.draftVersion;
+    this.approveBtn.disabled =
+      !this.allowed('approve') || dirty || this.loadedVersion !== this.state?.pendingReview?.draftVersion;
     this.approveBtn.title = dirty ? 'You changed the text: use "Edit and send"' : '';
     this.editBtn.disabled = !this.allowed('edit') || !dirty || this.editor.value.trim() === '';
     this.rejectBtn.disabled = !this.allowed('reject');
@@ -174,7 +224,11 @@ export class ReviewPanel {
       if (action === 'edit') this.loadedText = this.editor.value;
       this.onDone();
     } catch (err) {
-      this.showError(err instanceof ApiFailure ? `${err.status === 409 ? 'The workflow refused this: ' : ''}${err.message}` : String(err));
+      this.showError(
+        err instanceof ApiFailure
+          ? `${err.status === 409 ? 'The workflow refused this: ' : ''}${err.message}`
+          : String(err),
+      );
     } finally {
       this.busy = false;
       this.updateButtons();
@@ -196,7 +250,8 @@ const DONE: Record<Action, string> = {
 };
 
 function describeWaiting(state: AgentTicketState): string {
-  if (state.pendingReview) return `Waiting for your review${state.pendingReview.reason ? `: ${state.pendingReview.reason}` : ''}.`;
+  if (state.pendingReview)
+    return `Waiting for your review${state.pendingReview.reason ? `: ${state.pendingReview.reason}` : ''}.`;
   if (state.reply) return 'The reply has been sent.';
   if (state.status === 'drafting') return 'Writing a draft…';
   if (!state.draft) return 'The draft appears here while it is written.';

@@ -11,7 +11,11 @@ export function section(title: string, id: string, ...children: Child[]): HTMLEl
 }
 
 function facts(rows: [string, Child][]): HTMLElement {
-  return h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]),
+  );
 }
 
 export function customerPanel(state: State): HTMLElement {
@@ -20,12 +24,27 @@ export function customerPanel(state: State): HTMLElement {
     'Customer message',
     'sec-customer',
     h('p', { class: 'hint' }, 'PII is redacted before anyone (or any model) sees the text.'),
-    h('blockquote', { class: 'customer-text' }, state.redactedText ?? 'Not triaged yet: the redacted text appears after triage.'),
+    h(
+      'blockquote',
+      { class: 'customer-text' },
+      state.redactedText ?? 'Not triaged yet: the redacted text appears after triage.',
+    ),
     followUps.length > 0
       ? h(
           'ol',
           { class: 'conversation', 'aria-label': 'Conversation' },
-          followUps.map((m) => h('li', { class: `msg msg-${m.from}` }, h('span', { class: 'msg-meta' }, `${m.from === 'agent' ? `Agent${m.author ? ` ${m.author}` : ''}` : 'Customer'} · ${formatTime(m.at)}`), h('p', {}, m.text))),
+          followUps.map((m) =>
+            h(
+              'li',
+              { class: `msg msg-${m.from}` },
+              h(
+                'span',
+                { class: 'msg-meta' },
+                `${m.from === 'agent' ? `Agent${m.author ? ` ${m.author}` : ''}` : 'Customer'} · ${formatTime(m.at)}`,
+              ),
+              h('p', {}, m.text),
+            ),
+          ),
         )
       : null,
   );
@@ -46,7 +65,12 @@ export function triagePanel(state: State): HTMLElement {
       ['Intent', a.intent],
       ['Sensitive', a.is_sensitive ? 'yes' : 'no'],
       ['Risk', s ? `${s.risk_category} (confidence ${percent(s.confidence_score)})` : '—'],
-      ['Entities', s && s.extracted_entities.length > 0 ? s.extracted_entities.map((e) => `${e.kind} ${e.masked}`).join(', ') : 'none'],
+      [
+        'Entities',
+        s && s.extracted_entities.length > 0
+          ? s.extracted_entities.map((e) => `${e.kind} ${e.masked}`).join(', ')
+          : 'none',
+      ],
       ['Model', state.triageModel ?? '—'],
     ]),
     state.routing ? h('p', { class: 'hint' }, `Routing: ${describeRouting(state.routing)}`) : null,
@@ -69,8 +93,26 @@ export function briefPanel(state: State): HTMLElement | null {
     'Security brief',
     'sec-brief',
     h('p', {}, b.summary),
-    b.actionsTaken.length > 0 ? [h('h4', {}, 'Actions taken'), h('ul', {}, b.actionsTaken.map((x) => h('li', {}, x)))] : null,
-    b.recommendations.length > 0 ? [h('h4', {}, 'Recommendations'), h('ul', {}, b.recommendations.map((x) => h('li', {}, x)))] : null,
+    b.actionsTaken.length > 0
+      ? [
+          h('h4', {}, 'Actions taken'),
+          h(
+            'ul',
+            {},
+            b.actionsTaken.map((x) => h('li', {}, x)),
+          ),
+        ]
+      : null,
+    b.recommendations.length > 0
+      ? [
+          h('h4', {}, 'Recommendations'),
+          h(
+            'ul',
+            {},
+            b.recommendations.map((x) => h('li', {}, x)),
+          ),
+        ]
+      : null,
     state.incidentId ? h('p', { class: 'hint' }, `Incident ${state.incidentId}`) : null,
   );
 }
@@ -88,7 +130,13 @@ export function findingsPanel(state: State): HTMLElement {
         { class: 'finding' },
         h('h4', {}, `${f.topic}${f.sopId ? ` · SOP ${f.sopId}` : ''}`),
         h('p', {}, f.summary),
-        f.steps.length > 0 ? h('ol', {}, f.steps.map((s) => h('li', {}, s))) : null,
+        f.steps.length > 0
+          ? h(
+              'ol',
+              {},
+              f.steps.map((s) => h('li', {}, s)),
+            )
+          : null,
         f.needsHuman ? h('p', { class: 'warn' }, `Needs a person: ${f.needsHuman}`) : null,
       ),
     ),
@@ -97,8 +145,30 @@ export function findingsPanel(state: State): HTMLElement {
           'table',
           { class: 'tool-runs' },
           h('caption', {}, 'Tool runs'),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Tool'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col' }, 'Summary'))),
-          h('tbody', {}, runs.map((r) => h('tr', {}, h('td', {}, h('code', {}, r.tool)), h('td', {}, h('span', { class: `badge ${r.ok ? 'ok' : 'bad'}` }, r.ok ? 'ok' : 'failed')), h('td', {}, r.summary)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Tool'),
+              h('th', { scope: 'col' }, 'Result'),
+              h('th', { scope: 'col' }, 'Summary'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            runs.map((r) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, h('code', {}, r.tool)),
+                h('td', {}, h('span', { class: `badge ${r.ok ? 'ok' : 'bad'}` }, r.ok ? 'ok' : 'failed')),
+                h('td', {}, r.summary),
+              ),
+            ),
+          ),
         )
       : null,
   );
@@ -135,7 +205,13 @@ export function historyPanel(state: State): HTMLElement {
             ),
           ),
         ),
-    state.reply ? h('p', { class: 'hint' }, `Reply sent by ${state.reply.by} at ${formatDateTime(state.reply.at)} (draft v${state.reply.draftVersion}).`) : null,
+    state.reply
+      ? h(
+          'p',
+          { class: 'hint' },
+          `Reply sent by ${state.reply.by} at ${formatDateTime(state.reply.at)} (draft v${state.reply.draftVersion}).`,
+        )
+      : null,
   );
 }
 

@@ -21,13 +21,34 @@ export class SopForm {
     private readonly onDone: () => void,
   ) {
     this.intro = h('p', {});
-    this.title = h('input', { id: 'sop-title', type: 'text', required: true, maxlength: limits.sopTitle, autocomplete: 'off' });
-    this.body = h('textarea', { id: 'sop-body', rows: 8, required: true, maxlength: limits.sopBody, placeholder: '1. Verify …\n2. Check …\n3. Reply with …' });
+    this.title = h('input', {
+      id: 'sop-title',
+      type: 'text',
+      required: true,
+      maxlength: limits.sopTitle,
+      autocomplete: 'off',
+    });
+    this.body = h('textarea', {
+      id: 'sop-body',
+      rows: 8,
+      required: true,
+      maxlength: limits.sopBody,
+      placeholder: '1. Verify …\n2. Check …\n3. Reply with …',
+    });
     this.submit = h('button', { type: 'submit', class: 'btn primary' }, 'Save SOP and resume');
     this.feedback = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     const form = h(
       'form',
-      { class: 'sop-form', novalidate: true, on: { submit: (ev: Event) => { ev.preventDefault(); void this.send(); } } },
+      {
+        class: 'sop-form',
+        novalidate: true,
+        on: {
+          submit: (ev: Event) => {
+            ev.preventDefault();
+            void this.send();
+          },
+        },
+      },
       h('label', { for: 'sop-title', class: 'label' }, 'SOP title'),
       this.title,
       h('label', { for: 'sop-body', class: 'label' }, 'Procedure'),
@@ -35,13 +56,23 @@ export class SopForm {
       h('div', { class: 'actions' }, this.submit),
       this.feedback,
     );
-    this.element = h('section', { class: 'panel sop', 'aria-labelledby': 'sec-sop', hidden: true }, h('h3', { id: 'sec-sop' }, 'Provide an SOP'), this.intro, form);
+    this.element = h(
+      'section',
+      { class: 'panel sop', 'aria-labelledby': 'sec-sop', hidden: true },
+      h('h3', { id: 'sec-sop' }, 'Provide an SOP'),
+      this.intro,
+      form,
+    );
   }
 
   update(state: AgentTicketState): void {
     const needed = state.awaiting === 'sop' || state.status === 'awaiting_sop';
     this.element.hidden = !needed;
-    if (needed) fill(this.intro, `No standard operating procedure was found for ${state.sopNeededFor ?? 'this topic'}. The ticket waits until one is provided; it is saved for the next similar ticket.`);
+    if (needed)
+      fill(
+        this.intro,
+        `No standard operating procedure was found for ${state.sopNeededFor ?? 'this topic'}. The ticket waits until one is provided; it is saved for the next similar ticket.`,
+      );
   }
 
   private async send(): Promise<void> {

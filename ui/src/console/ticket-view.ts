@@ -62,7 +62,12 @@ export class TicketView {
           this.sop.element,
           this.review.element,
           this.history,
-          h('section', { class: 'panel', 'aria-labelledby': 'sec-events' }, h('h3', { id: 'sec-events' }, 'Live events ', this.streamBadge), h('div', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' }, this.log)),
+          h(
+            'section',
+            { class: 'panel', 'aria-labelledby': 'sec-events' },
+            h('h3', { id: 'sec-events' }, 'Live events ', this.streamBadge),
+            h('div', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' }, this.log),
+          ),
         ),
       ),
     );
@@ -74,14 +79,19 @@ export class TicketView {
     if (this.closed) return;
     for (const e of state?.events ?? []) this.appendEvent(e as StreamEvent);
     // Resume after what the state already holds: nothing is shown twice, nothing is missed.
-    this.stream = new TicketStream(this.api, this.ticketId, {
-      onEvent: (e) => {
-        this.appendEvent(e);
-        this.scheduleRefresh();
+    this.stream = new TicketStream(
+      this.api,
+      this.ticketId,
+      {
+        onEvent: (e) => {
+          this.appendEvent(e);
+          this.scheduleRefresh();
+        },
+        onToken: (e) => this.review.onToken(e),
+        onState: (s) => this.showStreamState(s),
       },
-      onToken: (e) => this.review.onToken(e),
-      onState: (s) => this.showStreamState(s),
-    }, state?.lastSeq ?? 0);
+      state?.lastSeq ?? 0,
+    );
     this.stream.start();
     // After `resolved` the gateway closes the stream, yet the ticket lives on (verification, reopen, feedback).
     this.pollTimer = setInterval(() => void this.load(), SLOW_POLL_MS);
@@ -117,14 +127,21 @@ export class TicketView {
       return state;
     } catch (err) {
       this.error.hidden = false;
-      fill(this.error, err instanceof ApiFailure && err.status === 404 ? `Ticket ${this.ticketId} does not exist.` : `Could not load the ticket: ${(err as Error).message}`);
+      fill(
+        this.error,
+        err instanceof ApiFailure && err.status === 404
+          ? `Ticket ${this.ticketId} does not exist.`
+          : `Could not load the ticket: ${(err as Error).message}`,
+      );
       return undefined;
     }
   }
 
   private render(state: AgentTicketState): void {
     const temporal = this.session.temporal;
-    const workflowUrl = temporal ? `${temporal.uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/ticket-${encodeURIComponent(this.ticketId)}` : null;
+    const workflowUrl = temporal
+      ? `${temporal.uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/ticket-${encodeURIComponent(this.ticketId)}`
+      : null;
     const focused = document.activeElement?.id === 'ticket-title';
     fill(
       this.header,
@@ -134,10 +151,20 @@ export class TicketView {
         { class: 'ticket-badges' },
         h('span', { class: `badge status-${state.status}`, 'data-status': state.status }, statusLabel(state.status)),
         // The queue and what the ticket waits for, when the status does not already say it.
-        state.queue !== 'none' && queueLabel(state.queue) !== statusLabel(state.status) ? h('span', { class: 'badge queue-badge' }, queueLabel(state.queue)) : null,
-        state.awaiting && !(state.awaiting === 'review' && state.status === 'awaiting_review') ? h('span', { class: 'badge awaiting' }, `waiting for ${state.awaiting}`) : null,
+        state.queue !== 'none' && queueLabel(state.queue) !== statusLabel(state.status)
+          ? h('span', { class: 'badge queue-badge' }, queueLabel(state.queue))
+          : null,
+        state.awaiting && !(state.awaiting === 'review' && state.status === 'awaiting_review')
+          ? h('span', { class: 'badge awaiting' }, `waiting for ${state.awaiting}`)
+          : null,
         h('span', { class: 'muted' }, ` opened ${formatTime(state.timestamps.createdAt)} by ${state.userId}`),
-        workflowUrl ? h('a', { href: workflowUrl, target: '_blank', rel: 'noopener noreferrer', class: 'temporal-link' }, 'Open workflow in Temporal UI') : null,
+        workflowUrl
+          ? h(
+              'a',
+              { href: workflowUrl, target: '_blank', rel: 'noopener noreferrer', class: 'temporal-link' },
+              'Open workflow in Temporal UI',
+            )
+          : null,
       ),
       state.awaitingReason ? h('p', { class: 'notice' }, state.awaitingReason) : null,
     );
@@ -150,7 +177,16 @@ export class TicketView {
 
   private appendEvent(e: StreamEvent): void {
     if (this.log.querySelector(`[data-seq="${e.seq}"]`)) return;
-    this.log.append(h('li', { 'data-seq': e.seq, 'data-type': e.type }, h('span', { class: 'seq' }, `#${e.seq}`), h('time', { datetime: e.at }, formatTime(e.at)), h('span', { class: `etype etype-${e.type}` }, e.type), h('span', { class: 'edesc' }, describeEvent(e))));
+    this.log.append(
+      h(
+        'li',
+        { 'data-seq': e.seq, 'data-type': e.type },
+        h('span', { class: 'seq' }, `#${e.seq}`),
+        h('time', { datetime: e.at }, formatTime(e.at)),
+        h('span', { class: `etype etype-${e.type}` }, e.type),
+        h('span', { class: 'edesc' }, describeEvent(e)),
+      ),
+    );
     while (this.log.children.length > MAX_LOG) this.log.firstElementChild?.remove();
     this.log.scrollTop = this.log.scrollHeight;
   }
@@ -165,7 +201,10 @@ export class TicketView {
         fill(this.streamBadge, 'Live');
         break;
       case 'reconnecting':
-        fill(this.streamBadge, `Reconnecting${s.inMs ? ` in ${Math.ceil(s.inMs / 1000)} s` : '…'} (resuming after #${s.since})`);
+        fill(
+          this.streamBadge,
+          `Reconnecting${s.inMs ? ` in ${Math.ceil(s.inMs / 1000)} s` : '…'} (resuming after #${s.since})`,
+        );
         break;
       case 'ended':
         fill(this.streamBadge, 'Stream ended: ticket resolved');

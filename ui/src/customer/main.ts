@@ -25,7 +25,11 @@ async function showIdentity(ticketId: string | null): Promise<void> {
   if (!tokenFor(ticketId)) return;
   try {
     const session = await createApi(() => tokenFor(ticketId)).get<SessionInfo>('/v1/session');
-    fill(byId('who'), session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null, ` ${session.sub}`);
+    fill(
+      byId('who'),
+      session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null,
+      ` ${session.sub}`,
+    );
   } catch {
     // the page itself reports token problems where they matter
   }
@@ -44,7 +48,15 @@ function main(): void {
   function watch(ticketId: string): void {
     const api = createApi(() => tokenFor(ticketId));
     if (!tokenFor(ticketId)) {
-      fill(root, h('div', { class: 'panel', role: 'alert' }, h('h2', {}, 'Sign in required'), h('p', {}, 'Open this ticket from the browser tab you used to submit it, or from the link you were sent.')));
+      fill(
+        root,
+        h(
+          'div',
+          { class: 'panel', role: 'alert' },
+          h('h2', {}, 'Sign in required'),
+          h('p', {}, 'Open this ticket from the browser tab you used to submit it, or from the link you were sent.'),
+        ),
+      );
       return;
     }
     const view = new TicketWatch(api, ticketId);
@@ -55,10 +67,24 @@ function main(): void {
   function submitForm(): void {
     const api = createApi(() => getToken(SLOT));
     if (!getToken(SLOT)) {
-      fill(root, h('div', { class: 'panel', role: 'alert' }, h('h2', {}, 'Sign in required'), h('p', {}, 'Open the support page from your account (in development, `npm run up` prints a customer link).')));
+      fill(
+        root,
+        h(
+          'div',
+          { class: 'panel', role: 'alert' },
+          h('h2', {}, 'Sign in required'),
+          h('p', {}, 'Open the support page from your account (in development, `npm run up` prints a customer link).'),
+        ),
+      );
       return;
     }
-    const text = h('textarea', { id: 'ticket-text', rows: 8, required: true, maxlength: limits.ticketText, 'aria-describedby': 'ticket-hint' });
+    const text = h('textarea', {
+      id: 'ticket-text',
+      rows: 8,
+      required: true,
+      maxlength: limits.ticketText,
+      'aria-describedby': 'ticket-hint',
+    });
     const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Submit request');
     const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
     const form = h(
@@ -80,7 +106,9 @@ function main(): void {
               fill(note, 'Sending…');
               note.className = 'action-feedback';
               try {
-                const created = await api.post<{ ticketId: string; ticketToken: string | null }>('/v1/tickets', { text: text.value });
+                const created = await api.post<{ ticketId: string; ticketToken: string | null }>('/v1/tickets', {
+                  text: text.value,
+                });
                 if (created.ticketToken) setToken(`ticket.${created.ticketId}`, created.ticketToken);
                 history.pushState({}, '', `/ticket/${encodeURIComponent(created.ticketId)}`);
                 route();
@@ -95,7 +123,11 @@ function main(): void {
       },
       h('h2', {}, 'How can we help?'),
       h('label', { for: 'ticket-text', class: 'label' }, 'Describe your problem'),
-      h('p', { id: 'ticket-hint', class: 'hint' }, 'Never include passwords or tokens. If you do by mistake, we hide them and revoke exposed tokens.'),
+      h(
+        'p',
+        { id: 'ticket-hint', class: 'hint' },
+        'Never include passwords or tokens. If you do by mistake, we hide them and revoke exposed tokens.',
+      ),
       text,
       h('div', { class: 'actions' }, submit),
       note,

@@ -79,10 +79,18 @@ export function renderSteps(status: string): HTMLElement {
     STEPS.map((s, i) =>
       h(
         'li',
-        { class: i < current || finished ? 'done' : i === current ? 'current' : 'todo', 'aria-current': i === current ? 'step' : false, 'data-step': s.key },
+        {
+          class: i < current || finished ? 'done' : i === current ? 'current' : 'todo',
+          'aria-current': i === current ? 'step' : false,
+          'data-step': s.key,
+        },
         h('span', { class: 'dot', 'aria-hidden': 'true' }, i < current || finished ? '✓' : String(i + 1)),
         h('span', { class: 'step-label' }, s.label),
-        h('span', { class: 'visually-hidden' }, i < current || finished ? ' (done)' : i === current ? ' (current)' : ''),
+        h(
+          'span',
+          { class: 'visually-hidden' },
+          i < current || finished ? ' (done)' : i === current ? ' (current)' : '',
+        ),
       ),
     ),
   );

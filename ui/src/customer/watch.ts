@@ -50,8 +50,20 @@ export class TicketWatch {
       { class: 'watch', 'aria-labelledby': 'watch-title' },
       h('h2', { id: 'watch-title', tabindex: -1 }, 'Your ticket ', h('code', {}, ticketId)),
       this.error,
-      h('section', { class: 'panel', 'aria-label': 'Progress' }, this.progress, this.sentence, this.writing, this.streamNote),
-      h('section', { class: 'panel', 'aria-labelledby': 'reply-title' }, h('h3', { id: 'reply-title' }, 'Our reply'), this.reply),
+      h(
+        'section',
+        { class: 'panel', 'aria-label': 'Progress' },
+        this.progress,
+        this.sentence,
+        this.writing,
+        this.streamNote,
+      ),
+      h(
+        'section',
+        { class: 'panel', 'aria-labelledby': 'reply-title' },
+        h('h3', { id: 'reply-title' }, 'Our reply'),
+        this.reply,
+      ),
       this.feedbackSection,
       this.conversation,
       this.followUp,
@@ -91,7 +103,11 @@ export class TicketWatch {
       const status = err instanceof ApiFailure ? err.status : 0;
       fill(
         this.error,
-        status === 404 ? 'We cannot find this ticket.' : status === 401 || status === 403 ? 'This link does not give access to this ticket. Open it from the browser you used to submit it.' : `We could not load your ticket: ${(err as Error).message}`,
+        status === 404
+          ? 'We cannot find this ticket.'
+          : status === 401 || status === 403
+            ? 'This link does not give access to this ticket. Open it from the browser you used to submit it.'
+            : `We could not load your ticket: ${(err as Error).message}`,
       );
       return undefined;
     }
@@ -109,14 +125,29 @@ export class TicketWatch {
     if (state.reply) {
       fill(
         this.reply,
-        h('p', { class: `status-line status-${state.status}`, 'data-status': state.status }, statusLabel(state.status), state.reply.at ? ` · ${formatDateTime(state.reply.at)}` : ''),
-        h('div', { class: 'reply-text', 'data-testid': 'reply-text' }, state.reply.text.split(/\n{2,}/).map((p) => h('p', {}, p))),
+        h(
+          'p',
+          { class: `status-line status-${state.status}`, 'data-status': state.status },
+          statusLabel(state.status),
+          state.reply.at ? ` · ${formatDateTime(state.reply.at)}` : '',
+        ),
+        h(
+          'div',
+          { class: 'reply-text', 'data-testid': 'reply-text' },
+          state.reply.text.split(/\n{2,}/).map((p) => h('p', {}, p)),
+        ),
       );
     } else {
-      fill(this.reply, h('p', { class: 'muted' }, 'Your reply appears here as soon as a support agent has checked it.'));
+      fill(
+        this.reply,
+        h('p', { class: 'muted' }, 'Your reply appears here as soon as a support agent has checked it.'),
+      );
     }
     fill(this.conversation, this.renderConversation(state));
-    const askFeedback = !this.feedbackSent && !state.feedback && (state.awaiting === 'feedback' || (state.reply !== null && ANSWERED.has(state.status)));
+    const askFeedback =
+      !this.feedbackSent &&
+      !state.feedback &&
+      (state.awaiting === 'feedback' || (state.reply !== null && ANSWERED.has(state.status)));
     this.feedbackSection.hidden = !askFeedback && !this.feedbackSent;
   }
 
@@ -128,9 +159,23 @@ export class TicketWatch {
       h(
         'ol',
         { class: 'conversation' },
-        h('li', { class: 'msg msg-customer' }, h('span', { class: 'msg-meta' }, `You · ${formatDateTime(state.timestamps?.createdAt)}`), h('p', {}, state.text ?? 'Your request (shown once we have processed it; personal data is hidden).')),
+        h(
+          'li',
+          { class: 'msg msg-customer' },
+          h('span', { class: 'msg-meta' }, `You · ${formatDateTime(state.timestamps?.createdAt)}`),
+          h('p', {}, state.text ?? 'Your request (shown once we have processed it; personal data is hidden).'),
+        ),
         // The sent reply is shown above; the conversation keeps the other messages.
-        state.messages.filter((m) => !(m.from === 'agent' && m.text === state.reply?.text)).map((m) => h('li', { class: `msg msg-${m.from}` }, h('span', { class: 'msg-meta' }, `${m.from === 'agent' ? 'Support' : 'You'} · ${formatDateTime(m.at)}`), h('p', {}, m.text))),
+        state.messages
+          .filter((m) => !(m.from === 'agent' && m.text === state.reply?.text))
+          .map((m) =>
+            h(
+              'li',
+              { class: `msg msg-${m.from}` },
+              h('span', { class: 'msg-meta' }, `${m.from === 'agent' ? 'Support' : 'You'} · ${formatDateTime(m.at)}`),
+              h('p', {}, m.text),
+            ),
+          ),
       ),
     );
   }
@@ -153,7 +198,12 @@ export class TicketWatch {
   private buildFeedback(): HTMLElement {
     const yes = h('input', { type: 'radio', name: 'resolved', id: 'fb-yes', value: 'yes' });
     const no = h('input', { type: 'radio', name: 'resolved', id: 'fb-no', value: 'no' });
-    const rating = h('select', { id: 'fb-rating' }, h('option', { value: '' }, 'No rating'), [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, `${n} of 5`)));
+    const rating = h(
+      'select',
+      { id: 'fb-rating' },
+      h('option', { value: '' }, 'No rating'),
+      [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, `${n} of 5`)),
+    );
     const comment = h('textarea', { id: 'fb-comment', rows: 3, maxlength: limits.feedbackComment });
     const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Send feedback');
     const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
@@ -190,7 +240,19 @@ export class TicketWatch {
           },
         },
       },
-      h('fieldset', {}, h('legend', {}, 'Did this solve your problem?'), h('div', { class: 'inline' }, yes, h('label', { for: 'fb-yes' }, 'Yes'), no, h('label', { for: 'fb-no' }, 'No'))),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Did this solve your problem?'),
+        h(
+          'div',
+          { class: 'inline' },
+          yes,
+          h('label', { for: 'fb-yes' }, 'Yes'),
+          no,
+          h('label', { for: 'fb-no' }, 'No'),
+        ),
+      ),
       h('label', { for: 'fb-rating', class: 'label' }, 'How was our help?'),
       rating,
       h('label', { for: 'fb-comment', class: 'label' }, 'Anything else? (optional)'),
@@ -198,7 +260,12 @@ export class TicketWatch {
       h('div', { class: 'actions' }, submit),
       note,
     );
-    return h('section', { class: 'panel feedback', 'aria-labelledby': 'fb-title', hidden: true }, h('h3', { id: 'fb-title' }, 'Your feedback'), form);
+    return h(
+      'section',
+      { class: 'panel feedback', 'aria-labelledby': 'fb-title', hidden: true },
+      h('h3', { id: 'fb-title' }, 'Your feedback'),
+      form,
+    );
   }
 
   private buildFollowUp(): HTMLElement {

@@ -3,13 +3,21 @@
  * model wrote can inject markup into the console.
  */
 export type Child = Node | string | number | null | undefined | false | Child[];
-type Props = Record<string, unknown> & { class?: string; on?: Partial<Record<keyof HTMLElementEventMap, (ev: Event) => void>> };
+type Props = Record<string, unknown> & {
+  class?: string;
+  on?: Partial<Record<keyof HTMLElementEventMap, (ev: Event) => void>>;
+};
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (key === 'on') {
-      for (const [event, handler] of Object.entries(value as Record<string, (ev: Event) => void>)) el.addEventListener(event, handler);
+      for (const [event, handler] of Object.entries(value as Record<string, (ev: Event) => void>))
+        el.addEventListener(event, handler);
     } else if (key === 'class') {
       el.className = String(value);
     } else if (value === true) {

@@ -42,7 +42,8 @@ export function eventsInFrame(frame: unknown): StreamEvent[] {
   if (Array.isArray(frame)) return frame.flatMap(eventsInFrame);
   if (!frame || typeof frame !== 'object') return [];
   const f = frame as Record<string, unknown>;
-  if (typeof f.seq === 'number' && typeof f.type === 'string' && typeof f.ticketId === 'string') return [f as unknown as StreamEvent];
+  if (typeof f.seq === 'number' && typeof f.type === 'string' && typeof f.ticketId === 'string')
+    return [f as unknown as StreamEvent];
   for (const key of ['events', 'snapshot', 'data', 'event']) {
     const inner = f[key];
     if (inner && typeof inner === 'object') {
@@ -95,11 +96,17 @@ export class TicketStream {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    this.setState(this.attempt === 0 ? { kind: 'connecting' } : { kind: 'reconnecting', attempt: this.attempt, inMs: 0, since: this.lastSeqSeen });
+    this.setState(
+      this.attempt === 0
+        ? { kind: 'connecting' }
+        : { kind: 'reconnecting', attempt: this.attempt, inMs: 0, since: this.lastSeqSeen },
+    );
     let ticket: string;
     let heartbeatMs = DEFAULT_HEARTBEAT_MS;
     try {
-      const minted = await this.api.post<{ ticket: string; heartbeatMs?: number }>('/v1/ws-tickets', { ticketId: this.ticketId });
+      const minted = await this.api.post<{ ticket: string; heartbeatMs?: number }>('/v1/ws-tickets', {
+        ticketId: this.ticketId,
+      });
       ticket = minted.ticket;
       if (typeof minted.heartbeatMs === 'number' && minted.heartbeatMs >= 1_000) heartbeatMs = minted.heartbeatMs;
     } catch (err) {
@@ -122,7 +129,8 @@ export class TicketStream {
       // a hidden tab stays quiet, lets the gateway close it, and reconnects when it is shown again.
       clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => {
-        if (document.visibilityState === 'visible' && socket.readyState === WebSocket.OPEN) socket.send('{"kind":"ping"}');
+        if (document.visibilityState === 'visible' && socket.readyState === WebSocket.OPEN)
+          socket.send('{"kind":"ping"}');
       }, heartbeatMs);
     };
     socket.onmessage = (msg) => this.receive(msg.data);
