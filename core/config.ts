@@ -7,51 +7,9 @@ import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { budget } from './budget';
-import { parseDuration } from './duration';
+import { bool, brokerList, duration, nameList, optionalString, port, positiveInt } from './config-types';
 
 const repoRoot = path.resolve(__dirname, '..');
-
-const port = z.coerce
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .min(0, 'must be between 0 and 65535')
-  .max(65535, 'must be between 0 and 65535');
-
-const positiveInt = z.coerce
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .positive('must be > 0');
-
-/** Durations accept milliseconds ("1500") or a unit ("30s", "10m", "2h"), and come out in milliseconds. */
-const duration = z.string().transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 500ms, 30s, 10m, 2h)` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''], { error: 'must be true or false' })
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
-
-const brokerList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each broker must be host:port')).min(1, 'needs at least one broker'),
-  );
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -164,22 +122,10 @@ export const envSchema = z.object({
   REFUND_TICKET_MAX_CENTS: positiveInt.default(20_000),
   REFUND_MAX_AGE: duration.default(60 * 24 * 3600_000),
   DUPLICATE_CHARGE_WINDOW: duration.default(24 * 3600_000),
-  ACTIONS_UNATTENDED: z
-    .string()
-    .default('revoke_credentials,duplicate_refund')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((a) => a.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z.enum(['revoke_credentials', 'duplicate_refund', 'refund', 'account_change'], {
-          error: 'each must be revoke_credentials, duplicate_refund, refund or account_change',
-        }),
-      ),
-    ),
+  ACTIONS_UNATTENDED: nameList(
+    ['revoke_credentials', 'duplicate_refund', 'refund', 'account_change'],
+    'revoke_credentials,duplicate_refund',
+  ),
 
   /** Region for phone numbers written without a country code (ISO 3166 alpha-2, e.g. US, GB, DE). */
   PII_DEFAULT_REGION: z

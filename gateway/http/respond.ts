@@ -204,7 +204,8 @@ export function copyRequest(
   };
 }
 
-function safeDecode(value: string): string {
+/** A URL part decoded, or as written when it is not valid percent-encoding (the schema then refuses it). */
+export function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {

@@ -63,3 +63,11 @@ export class SpreadPinger<T extends PingSlot> {
     }
   }
 }
+
+/**
+ * uWS counts idle time in seconds with a 4 s granularity and needs at least 8. A socket is pinged once per
+ * interval and its pong resets the timer, so the timeout leaves half an interval for the answer.
+ */
+export function idleTimeoutSeconds(pingIntervalMs: number): number {
+  return Math.max(8, Math.ceil((pingIntervalMs * 1.5) / 4000) * 4);
+}

@@ -20,11 +20,11 @@ import type { JtiStore } from '../auth/jti-store';
 import type { JwtAuth, Principal } from '../auth/jwt';
 import { authenticateStream } from '../auth/stream-credentials';
 import { RateLimited, type RateLimits } from '../limits/rate-limits';
-import { guardResponse, sendError } from '../http/respond';
+import { guardResponse, safeDecode, sendError } from '../http/respond';
 import type { GatewayMetrics } from '../metrics';
 import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
 import { pongFrame } from './frames';
-import { SpreadPinger } from './pinger';
+import { idleTimeoutSeconds, SpreadPinger } from './pinger';
 import { START, type Position } from './position';
 import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
 import { withTimeout } from '../../core/with-timeout';
@@ -51,14 +51,6 @@ export interface StreamRouteOptions {
 }
 
 export const STREAM_ROUTE = '/v1/tickets/:id/stream';
-
-/**
- * uWS counts idle time in seconds with a 4 s granularity and needs at least 8. A socket is pinged once per
- * interval and its pong resets the timer, so the timeout leaves half an interval for the answer.
- */
-export function idleTimeoutSeconds(pingIntervalMs: number): number {
-  return Math.max(8, Math.ceil((pingIntervalMs * 1.5) / 4000) * 4);
-}
 
 let nextConnId = 1;
 
@@ -296,14 +288,6 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     },
   });
   return { stop: () => pinger.stop() };
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 export type { PendingConnection };

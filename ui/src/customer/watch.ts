@@ -10,6 +10,7 @@ import { formatDateTime, statusLabel } from '../shared/format';
 import { limits } from '../shared/limits';
 import { TicketStream, type StreamState } from '../shared/stream';
 import type { CustomerTicketState } from '../shared/types';
+import { feedbackForm } from './feedback-form';
 import { renderSteps, sentenceFor } from './progress';
 
 const ANSWERED = new Set(['sent', 'verifying', 'resolved', 'closed']);
@@ -43,7 +44,9 @@ export class TicketWatch {
     this.conversation = h('div');
     this.streamNote = h('p', { class: 'stream-note', role: 'status' });
     this.error = h('div', { class: 'action-feedback error', role: 'alert', hidden: true });
-    this.feedbackSection = this.buildFeedback();
+    this.feedbackSection = feedbackForm(this.api, ticketId, () => {
+      this.feedbackSent = true;
+    });
     this.followUp = this.buildFollowUp();
     this.element = h(
       'article',
@@ -193,79 +196,6 @@ export class TicketWatch {
     else if (s.kind === 'connecting') fill(this.streamNote, 'Connecting…');
     else if (s.kind === 'ended') fill(this.streamNote, '');
     else fill(this.streamNote, 'Live updates are unavailable; this page still refreshes every few seconds.');
-  }
-
-  private buildFeedback(): HTMLElement {
-    const yes = h('input', { type: 'radio', name: 'resolved', id: 'fb-yes', value: 'yes' });
-    const no = h('input', { type: 'radio', name: 'resolved', id: 'fb-no', value: 'no' });
-    const rating = h(
-      'select',
-      { id: 'fb-rating' },
-      h('option', { value: '' }, 'No rating'),
-      [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, `${n} of 5`)),
-    );
-    const comment = h('textarea', { id: 'fb-comment', rows: 3, maxlength: limits.feedbackComment });
-    const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Send feedback');
-    const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
-    const form = h(
-      'form',
-      {
-        class: 'feedback-form',
-        novalidate: true,
-        on: {
-          submit: (ev: Event) => {
-            ev.preventDefault();
-            void (async () => {
-              const resolved = yes.checked ? true : no.checked ? false : undefined;
-              const body: Record<string, unknown> = { comment: comment.value };
-              if (resolved !== undefined) body.resolved = resolved;
-              if (rating.value) body.rating = Number(rating.value);
-              if (resolved === undefined && !rating.value && !comment.value.trim()) {
-                note.className = 'action-feedback error';
-                fill(note, 'Tell us whether it worked, give a rating or write a comment.');
-                return;
-              }
-              submit.disabled = true;
-              try {
-                await this.api.post(`/v1/tickets/${encodeURIComponent(this.ticketId)}/feedback`, body);
-                this.feedbackSent = true;
-                fill(form, h('p', { class: 'action-feedback ok', role: 'status' }, 'Thank you for your feedback.'));
-              } catch (err) {
-                note.className = 'action-feedback error';
-                fill(note, err instanceof ApiFailure ? err.message : String(err));
-              } finally {
-                submit.disabled = false;
-              }
-            })();
-          },
-        },
-      },
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, 'Did this solve your problem?'),
-        h(
-          'div',
-          { class: 'inline' },
-          yes,
-          h('label', { for: 'fb-yes' }, 'Yes'),
-          no,
-          h('label', { for: 'fb-no' }, 'No'),
-        ),
-      ),
-      h('label', { for: 'fb-rating', class: 'label' }, 'How was our help?'),
-      rating,
-      h('label', { for: 'fb-comment', class: 'label' }, 'Anything else? (optional)'),
-      comment,
-      h('div', { class: 'actions' }, submit),
-      note,
-    );
-    return h(
-      'section',
-      { class: 'panel feedback', 'aria-labelledby': 'fb-title', hidden: true },
-      h('h3', { id: 'fb-title' }, 'Your feedback'),
-      form,
-    );
   }
 
   private buildFollowUp(): HTMLElement {
