@@ -34,6 +34,7 @@ function staticChecks(): boolean {
   for (const [name, args] of [
     ['tsc', ['--noEmit', '-p', '.']],
     ['eslint', ['.']],
+    ['prettier', ['--check', '--log-level', 'warn', '.']],
   ] as const) {
     const started = Date.now();
     const result = spawnSync(bin(name), [...args], { cwd: repoRoot, stdio: 'inherit' });
