@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { maskDeep, maskSecrets } from './secrets';
+import { maskField, maskSecrets } from './secrets';
 
 const LEVEL_SYMBOL = Symbol.for('level');
 const SPLAT_SYMBOL = Symbol.for('splat');
@@ -14,7 +14,7 @@ const maskFormat = winston.format((info) => {
   const masked = info as Record<string | symbol, unknown>;
   for (const key of Object.keys(info)) {
     masked[key] =
-      key === 'message' && typeof info.message === 'string' ? maskSecrets(info.message) : maskDeep(info[key]);
+      key === 'message' && typeof info.message === 'string' ? maskSecrets(info.message) : maskField(key, info[key]);
   }
   masked[LEVEL_SYMBOL] = info[LEVEL_SYMBOL as unknown as string];
   delete masked[SPLAT_SYMBOL];

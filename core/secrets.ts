@@ -1,6 +1,7 @@
 /**
- * Masks secrets and personal data wherever text may leave the process (logs, error messages). A secret keeps
- * a short prefix so an operator can tell two tokens apart, never enough to use one.
+ * Masks secrets and personal data wherever text may leave the process (logs, error messages). A secret is
+ * masked whole: only its public type marker (`ghp_`, `AKIA`, `sk-`...) and the key it was given under
+ * (`token=`) stay, so an operator can tell what kind of credential it was, never any of its own characters.
  */
 import { detect, redact, type PiiKind } from './pii';
 
@@ -19,9 +20,18 @@ const SECRET_KEY_VALUE =
 
 const SECRET_KEY_NAME = /pass(word|wd)?|secret|token|api[_-]?key|authorization|private[_-]?key|access[_-]?key|cookie/i;
 
+/** Type markers vendors put in front of their credentials: public, the same in every token of the kind. */
+const TYPE_MARKER =
+  /^(?:gh[pousr]_|github_pat_|glpat-|npm_|pypi-|xox[abposr]-|sk_live_|sk_test_|rk_live_|sk-(?:proj-|ant-)?|AKIA|ASIA|eyJ|AIza|SG\.|hf_)/;
+/** A `key=` / `"key": ` lead-in a detector may have matched together with the value. */
+const KEY_LEAD_IN = new RegExp(`^["']?(?:[\\w.-]*(?:${SECRET_KEY_NAME.source}))["']?\\s*[:=]\\s*["']?`, 'i');
+
 export function maskValue(secret: string): string {
-  if (secret.length <= 8) return '****';
-  return `${secret.slice(0, 4)}…[masked ${secret.length}]`;
+  const lead = KEY_LEAD_IN.exec(secret)?.[0] ?? '';
+  const value = secret.slice(lead.length);
+  // Never a prefix or tail of the value itself: a password's first letters narrow a guess.
+  const marker = TYPE_MARKER.exec(value)?.[0] ?? '';
+  return `${lead}${marker}…[masked ${value.length}]`;
 }
 
 /**
@@ -63,10 +73,13 @@ export function maskDeep(value: unknown, depth = 0): unknown {
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY_NAME.test(k) && typeof v === 'string' ? maskValue(v) : maskDeep(v, depth + 1);
-    }
+    for (const [k, v] of Object.entries(value)) out[k] = maskField(k, v, depth + 1);
     return out;
   }
   return value;
+}
+
+/** One field of a log payload: a string under a secret-sounding key is masked whole, whatever its shape. */
+export function maskField(key: string, value: unknown, depth = 0): unknown {
+  return SECRET_KEY_NAME.test(key) && typeof value === 'string' ? maskValue(value) : maskDeep(value, depth);
 }

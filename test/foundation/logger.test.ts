@@ -59,4 +59,19 @@ describe('logger', () => {
     for (const pii of ['0532 0130', '219-09-9999', '7946 0958', 'Zq8Wm3Zr6Yp1Xn4Vb7Lk2Jh5'])
       assert.ok(!text.includes(pii), `${pii} leaked: ${text}`);
   });
+
+  it('masks a secret whole: no prefix or tail of its own characters, after a key or alone', () => {
+    const { logger, lines } = createCapturingLogger('worker');
+    const slack = `xoxb-${'4821093746'.repeat(2)}-Zq8Wm3Zr6Yp1Xn4V`;
+    logger.info(`token=${githubToken} and password=${password}; "api_key": "${slack}", ${githubToken}.`, {
+      token: password,
+    });
+    const text = JSON.stringify(lines[0]);
+    // Any 4-character run of a secret's own part (after its public type marker) is a leak.
+    for (const own of [githubToken.slice(4), password, slack.slice(5)])
+      for (let i = 0; i + 4 <= own.length; i++)
+        assert.ok(!text.includes(own.slice(i, i + 4)), `"${own.slice(i, i + 4)}" of a secret leaked: ${text}`);
+    assert.match(text, /token=ghp_…\[masked 44\]/);
+    assert.match(text, /password=…\[masked/);
+  });
 });
