@@ -3,7 +3,7 @@
  * built from the SOP's sections and the agents' findings. Plain and predictable: a reviewer edits it.
  * Statements about actions come from the ticket's tool runs (outcomes.ts), never from SOP prose.
  */
-import type { Sop, ToolRun } from '../../core/domain';
+import type { Sop, ToolRun, Topic } from '../../core/domain';
 import type { DraftInput } from '../ports';
 import { sopSection } from '../knowledge/sop-file';
 import { outcomeStatements, withoutClaims } from './outcomes';
@@ -46,8 +46,22 @@ function security(input: DraftInput, sops: Sop[]): string {
   return fromSops.length ? fromSops.join(' ') : 'No change to your account security is needed for this request.';
 }
 
+/** The teams whose agents only read: what their tools found is the answer's substance, so the reply says it. */
+const READ_ONLY_TEAMS = new Set<Topic>(['Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse']);
+
+/** "What we checked: ..." from the read-only teams' tool runs (summaries are redacted where they are made). */
+function checked(input: DraftInput): string | undefined {
+  const found = input.findings
+    .filter((f) => READ_ONLY_TEAMS.has(f.topic))
+    .flatMap((f) => f.toolRuns.map((r) => r.summary.trim().replace(/[.;]+$/, '')))
+    .filter(Boolean);
+  return found.length ? `What we checked on our side: ${[...new Set(found)].join('; ')}.` : undefined;
+}
+
 function solution(input: DraftInput, sops: Sop[]): string {
   const parts = outcomeStatements(runsOf(input), input.findings);
+  const facts = checked(input);
+  if (facts) parts.push(facts);
   if (input.findings.some((f) => f.needsHuman))
     parts.push('A member of our team will follow up personally on the remaining step.');
   for (const s of sops) {

@@ -70,6 +70,23 @@ describe('drafting (rules model)', () => {
     assert.match(draft.violation ?? '', /skip verification/);
   });
 
+  it("says what a read-only team's tools found (a Workers ticket: the offline runners), not only the SOP", async () => {
+    const { intel } = await freshIntelligence();
+    const c = { ticketId: 'dr-2', userId: 'hubot', orgId: 'acme-corp' };
+    const text = 'Our self-hosted runners stopped picking up jobs, every workflow is stuck in queued.';
+    const tri = await intel.triage.triage(c, text);
+    const sop = (await intel.knowledge.findSop('Workers', tri.redactedText))!;
+    const findings = await intel.agents.investigate(c, 'Workers', sop, tri.analysis, tri.redactedText);
+    assert.ok(findings.toolRuns.length > 0);
+    const draft = await intel.drafter.draft(
+      { ctx: c, analysis: tri.analysis, redactedText: tri.redactedText, findings: [findings], version: 1 },
+      () => undefined,
+    );
+    assert.match(draft.text, /What we checked on our side: .*offline: gpu-01/);
+    for (const r of findings.toolRuns) assert.ok(draft.text.includes(r.summary.replace(/[.;]+$/, '')), r.summary);
+    await intel.close();
+  });
+
   it('wordChunks keeps spacing', () => {
     assert.deepEqual(wordChunks('Hi  there,\nfriend'), ['Hi  ', 'there,\n', 'friend']);
   });
