@@ -73,6 +73,9 @@ export const envSchema = z.object({
   RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }),
   RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
   MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200), // with the RATE_LIMIT_* budgets ("N/window"), per principal
+  /** Where the budgets' token buckets live: `shared` = PostgreSQL by URL (else WS_TICKET_DATABASE_URL), else SQLite in the data dir. */
+  RATE_LIMIT_STORE: z.enum(['shared', 'memory']).default('shared'),
+  RATE_LIMIT_DATABASE_URL: optionalString,
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
@@ -228,6 +231,8 @@ export function buildConfig(env: Env) {
       feedback: env.RATE_LIMIT_FEEDBACK,
       streams: env.RATE_LIMIT_STREAMS,
       maxStreams: env.MAX_STREAMS_PER_PRINCIPAL,
+      store: env.RATE_LIMIT_STORE,
+      databaseUrl: env.RATE_LIMIT_DATABASE_URL ?? env.WS_TICKET_DATABASE_URL,
     },
     llm: {
       apiKey: env.OPENAI_API_KEY,

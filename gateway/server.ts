@@ -23,6 +23,7 @@ import type { TicketEvent } from '../core/events';
 import { createLogger, type Logger } from '../core/logger';
 import type { JtiStore } from './auth/jti-store';
 import { openJtiStore } from './auth/open-jti-store';
+import { openBucketStore } from './limits/open-buckets';
 import { createRateLimits, type RateLimits } from './limits/rate-limits';
 import { metricsAllowed } from './http/metrics-auth';
 import { createJwtAuth, type JwtAuth } from './auth/jwt';
@@ -137,7 +138,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
         });
 
   const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);
-  const limits = createRateLimits(cfg.limits);
+  const buckets = openBucketStore(cfg);
+  const limits = createRateLimits(cfg.limits, buckets, (err) =>
+    logger.warn('rate-limit store unavailable; request let through', { err }),
+  );
   const ctx: GatewayContext = { config: cfg, auth, metrics, logger, hub, limits, isReady };
 
   app.get('/healthz', (res) => {
@@ -264,6 +268,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         await consumer?.stop();
         if (!deps.jtis)
           await jtis.close().catch((err: unknown) => logger.warn('ws-ticket store close failed', { err }));
+        await buckets.close().catch((err: unknown) => logger.warn('rate-limit store close failed', { err }));
         logger.info('gateway stopped');
       })();
       return stopPromise;

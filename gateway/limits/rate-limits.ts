@@ -1,11 +1,12 @@
 /**
  * Per-principal limits (keyed by the token's subject): ticket creation, messages, feedback and stream opens
- * each have a budget of N per window (rate-limiter-flexible), and a principal may hold at most
- * `maxStreams` open streams. Over a limit the caller gets 429 with Retry-After. Kept per instance: behind a
- * load balancer spreading a principal over n gateways the effective budget is up to n times the configured one.
+ * each have a token bucket of N per window, shared by every instance through the bucket store (buckets.ts),
+ * and a principal may hold at most `maxStreams` open streams. Over a limit the caller gets 429 with
+ * Retry-After. The open-stream cap is counted per instance: a crashed instance's sockets are gone with it,
+ * and a shared count would keep them until someone swept them.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../core/config';
+import type { BucketStore } from './buckets';
 
 export type LimitName = 'tickets' | 'messages' | 'feedback' | 'streams';
 
@@ -35,22 +36,27 @@ export const API_LIMITS: Record<string, LimitName> = {
   'post /v1/tickets/:id/feedback': 'feedback',
 };
 
-export function createRateLimits(cfg: Config['limits']): RateLimits {
-  const limiters = Object.fromEntries(
-    (['tickets', 'messages', 'feedback', 'streams'] as const).map((n) => [
-      n,
-      new RateLimiterMemory({ points: cfg[n].points, duration: Math.max(1, Math.round(cfg[n].windowMs / 1000)) }),
-    ]),
-  ) as Record<LimitName, RateLimiterMemory>;
+/**
+ * `onStoreError` hears of a bucket store that did not answer; the request goes through then, since an outage
+ * of the limiter's database must not become an outage of ticket creation.
+ */
+export function createRateLimits(
+  cfg: Config['limits'],
+  buckets: BucketStore,
+  onStoreError: (err: unknown) => void = () => undefined,
+): RateLimits {
   const open = new Map<string, number>();
   return {
     async consume(name, key) {
+      const budget = cfg[name];
+      let took;
       try {
-        await limiters[name].consume(key);
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        throw new RateLimited(name, Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+        took = await buckets.take(`${name}:${key}`, { capacity: budget.points, windowMs: budget.windowMs });
+      } catch (err) {
+        onStoreError(err);
+        return;
       }
+      if (!took.ok) throw new RateLimited(name, Math.max(1, Math.ceil(took.retryAfterMs / 1000)));
     },
     checkStreams(key) {
       // Retry-After here is a hint: a slot frees when one of the principal's streams closes.

@@ -9,9 +9,12 @@ import { findChromium } from '../../scripts/infra/chromium';
 import { infraPaths } from '../../scripts/infra/paths';
 import { findTimeSkippingServer } from '../../scripts/infra/test-server';
 
-/** The config the process would load, with `overrides` on top of the environment. */
+/**
+ * The config the process would load, with `overrides` on top of the environment. Budgets are counted in
+ * memory unless a test asks for the shared store: the data dir is shared by every run on the machine.
+ */
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
-  return loadConfig({ ...process.env, ...overrides });
+  return loadConfig({ RATE_LIMIT_STORE: 'memory', ...process.env, ...overrides });
 }
 
 export function testTemporalAddress(): string {
