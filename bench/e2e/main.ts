@@ -14,15 +14,13 @@ import { ChaosStack } from '../../scripts/chaos/stack';
 import { drive, TicketApi, type TicketOutcome } from '../../scripts/driver';
 import { startCeiling, type CeilingResult } from './ceiling';
 import { pathCounts, type PathCounts } from './history-counts';
+import { benchLevels, benchStackEnv, WARM_UP_TICKETS, type Level } from './levels';
 import { CpuMeter, ms, percentile } from './stats';
-
-interface Level {
-  concurrency: number;
-  count: number;
-}
 
 interface LevelResult extends Level {
   reached: number;
+  /** Creates answered 429, 5xx or nothing at first and sent again: a limit or a fault, not the path. */
+  retriedCreates: number;
   wallMs: number;
   post: [number?, number?];
   triage: [number?, number?];
@@ -77,6 +75,7 @@ async function measureLevel(
   return {
     ...level,
     reached: reached.length,
+    retriedCreates: outcomes.filter((o) => o.createAttempts > 1).length,
     wallMs,
     post: p50p99(outcomes.map((o) => o.postMs)),
     triage: p50p99(outcomes.map((o) => o.triageMs)),
@@ -100,6 +99,7 @@ function table(results: LevelResult[]): string {
     `| concurrency | ${results.map((r) => r.concurrency).join(' | ')} |`,
     `|---|${results.map(() => '---:').join('|')}|`,
     row('tickets (reached review / sent)', (r) => `${r.reached} / ${r.count}`),
+    row('creates sent again (429, 5xx, no answer)', (r) => String(r.retriedCreates)),
     row('POST latency p50 / p99', (r) => `${ms(r.post[0])} / ${ms(r.post[1])}`),
     row('POST -> triage on the socket p50 / p99', (r) => `${ms(r.triage[0])} / ${ms(r.triage[1])}`),
     row('POST -> review requested p50 / p99', (r) => `${ms(r.review[0])} / ${ms(r.review[1])}`),
@@ -117,26 +117,24 @@ function table(results: LevelResult[]): string {
 }
 
 async function main(quick: boolean): Promise<void> {
-  const levels: Level[] = quick
-    ? [
-        { concurrency: 1, count: 5 },
-        { concurrency: 10, count: 20 },
-      ]
-    : [
-        { concurrency: 1, count: 20 },
-        { concurrency: 10, count: 60 },
-        { concurrency: 50, count: 150 },
-      ];
+  const levels = benchLevels(quick);
   const dataDir = path.join(os.tmpdir(), `ticketflow-bench-e2e-${process.pid}`);
-  const stack = await ChaosStack.create(dataDir, { LOG_LEVEL: 'error' });
+  const stack = await ChaosStack.create(dataDir, benchStackEnv(levels));
   const stop = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     await stack.start(log);
     const api = new TicketApi(stack.url, stack.cfg.jwt);
     const ceiling = await startCeiling(stack.cfg.temporal.address, stack.cfg.temporal.namespace);
-    log('warm-up: 3 tickets and 3 empty workflows');
-    await drive({ api, concurrency: 1, count: 3, until: 'review', deadline: Date.now() + 120_000, firstNumber: 0 });
+    log(`warm-up: ${WARM_UP_TICKETS} tickets and 3 empty workflows`);
+    await drive({
+      api,
+      concurrency: 1,
+      count: WARM_UP_TICKETS,
+      until: 'review',
+      deadline: Date.now() + 120_000,
+      firstNumber: 0,
+    });
     await ceiling.run(3, 1);
     const results: LevelResult[] = [];
     for (const [i, level] of levels.entries()) {
