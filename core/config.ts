@@ -58,6 +58,8 @@ export const envSchema = z.object({
   /** ws-tickets: HMAC key (32+ bytes, one for all instances; else the JWT key); used ids on PostgreSQL (else SQLite). */
   WS_TICKET_SECRET: optionalString,
   WS_TICKET_DATABASE_URL: optionalString,
+  /** Assignments and presence of the agents' desk on PostgreSQL (else SQLite in the data directory). */
+  DESK_DATABASE_URL: optionalString,
   SESSION_TTL: duration.default(300_000),
   WS_PING_INTERVAL: duration.default(30_000),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
@@ -211,6 +213,7 @@ export function buildConfig(env: Env) {
       compression: env.WS_COMPRESSION,
       wsTicketTtlMs: env.WS_TICKET_TTL,
       wsTicketDatabaseUrl: env.WS_TICKET_DATABASE_URL,
+      deskDatabaseUrl: env.DESK_DATABASE_URL,
       metricsToken: env.METRICS_TOKEN,
       devIdentity: env.DEV_IDENTITY,
     },

@@ -11,6 +11,7 @@ import { devIdentityBanner, devIdentityLinks } from './api/dev-identity';
 import { consoleRoutes } from './api/register';
 import { forCustomer } from './api/views';
 import { JwtConfigError, loadJwtKeys } from './auth/keys';
+import { openDeskStore } from './desk/open';
 import { createGateway, type Gateway } from './server';
 
 const log = createLogger('gateway-main');
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const temporalProbe = tickets.probe();
   // The same store the workers read (SQLite in the data dir, or SOP_DATABASE_URL): an approval here re-indexes them.
   const sopStore = openSopStore(cfg);
+  const desk = openDeskStore(cfg);
   try {
     gateway = createGateway({
       config: cfg,
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
       registerRoutes: consoleRoutes({
         tickets,
         sops: { approveSop: (id, approver) => approveSop(sopStore, id, approver) },
+        desk,
       }),
       dependencies: { temporal: () => temporalProbe.check() },
     });
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
       .stop()
       .then(() => tickets.disconnect())
       .then(() => sopStore.close())
+      .then(() => desk.close())
       .then(
         () => process.exit(0),
         (err: unknown) => {

@@ -8,6 +8,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { JwtAuth, Principal, Role } from '../auth/jwt';
 import type { RateLimits } from '../limits/rate-limits';
+import type { DeskStore } from '../desk/store';
 
 export type { Principal, Role };
 export type { TicketState } from '../../client';
@@ -40,6 +41,8 @@ export interface ApiContext {
   /** Absent: the approval route answers 503. */
   sops?: SopApprovals;
   tickets: TicketApiPort;
+  /** Assignments and presence; absent: the desk routes answer 503 and reviews are not gated. */
+  desk?: DeskStore;
   auth: ApiAuth;
   logger: Logger;
   /** Per-principal budgets (gateway/limits); absent: unlimited. */

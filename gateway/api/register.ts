@@ -9,7 +9,9 @@ import type { Logger } from '../../core/logger';
 import { registerStaticRoutes } from '../static/serve';
 import type { RateLimits } from '../limits/rate-limits';
 import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
+import type { DeskStore } from '../desk/store';
 import { registerActionRoutes } from './routes/actions';
+import { registerDeskRoutes } from './routes/desk';
 import { registerSessionRoutes } from './routes/session';
 import { registerSopRoutes } from './routes/sops';
 import { registerTicketRoutes } from './routes/tickets';
@@ -21,6 +23,7 @@ export function registerApiRoutes(app: TemplatedApp, ctx: ApiContext): void {
   registerActionRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerSopRoutes(app, ctx);
+  registerDeskRoutes(app, ctx);
 }
 
 export interface ConsoleRoutesOptions {
@@ -29,6 +32,8 @@ export interface ConsoleRoutesOptions {
   uiDistDir?: string;
   /** The SOP library's approvals (POST /v1/sops/:id/approve). */
   sops?: SopApprovals;
+  /** Assignments and presence (gateway/desk). */
+  desk?: DeskStore;
   /** Serve the UI too (default true). */
   ui?: boolean;
 }
@@ -44,6 +49,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       tickets: opts.tickets,
       limits: gw.limits,
       ...(opts.sops ? { sops: opts.sops } : {}),
+      ...(opts.desk ? { desk: opts.desk } : {}),
     });
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };

@@ -19,6 +19,7 @@ import { rootLogger } from '../../core/logger';
 import { createTicketClient, type TicketClient } from '../../client';
 import { consoleRoutes } from '../../gateway/api/register';
 import { forCustomer } from '../../gateway/api/views';
+import { createSqliteDeskStore, type DeskStore } from '../../gateway/desk/store';
 import { createGateway, type Gateway } from '../../gateway/server';
 import {
   createTopic,
@@ -37,6 +38,7 @@ export interface Stack {
   url: string;
   tickets: TicketClient;
   gateway: Gateway;
+  desk: DeskStore;
   /** A signed access token for the role (agents for any ticket, customers own tickets by sub). */
   token(role: 'agent' | 'customer', sub: string, opts?: { incidentId?: string; orgId?: string }): string;
   stop(): Promise<void>;
@@ -105,13 +107,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const tickets = createTicketClient({ client: temporal, config });
+  const desk = createSqliteDeskStore(dataDir);
   const gateway = createGateway({
     config,
     snapshots: tickets,
     topic,
     instanceId: uniqueName('stack-gw'),
     customerView: forCustomer,
-    registerRoutes: consoleRoutes({ tickets, sops: intelligence.knowledge }),
+    registerRoutes: consoleRoutes({ tickets, sops: intelligence.knowledge, desk }),
   });
   const port = await gateway.listen(0, '127.0.0.1');
   await gateway.waitReady(30_000);
@@ -122,6 +125,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     url: `http://127.0.0.1:${port}`,
     tickets,
     gateway,
+    desk,
     token: (role, sub, o = {}) =>
       gateway.auth.signAccessToken({ sub, role, orgId: o.orgId ?? 'acme-corp', incidentId: o.incidentId }, 3600_000),
     stop() {
@@ -132,6 +136,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await workerRun.catch(() => undefined);
         await publisher.close();
         await intelligence.close();
+        await desk.close();
         await connection.close();
         await nativeConnection.close();
         await deleteTopic(topic).catch(() => undefined);

@@ -3,10 +3,12 @@
  * API from Temporal visibility. The board above shows each queue at a glance; this list reaches every ticket.
  * Previous pages are kept as the tokens that opened them, since visibility pages only forward.
  */
+import type { DeskView } from '../../../core/desk';
 import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { queueLabel, shortId, statusLabel, timeAgo } from '../shared/format';
 import type { TicketSummary } from '../shared/types';
+import { PRESENCE_BEAT_MS } from './desk-bar';
 
 export const FINDER_PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 300;
@@ -49,6 +51,7 @@ export class TicketFinder {
   private selected: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
+  private desk: DeskView = { assignments: {}, viewers: {} };
 
   constructor(
     private readonly api: ApiClient,
@@ -116,6 +119,22 @@ export class TicketFinder {
     this.render();
   }
 
+  /** Who holds and who views the tickets shown, refreshed while the page is open. */
+  watchDesk(): void {
+    setInterval(() => void this.loadDesk(), PRESENCE_BEAT_MS);
+  }
+
+  private async loadDesk(): Promise<void> {
+    if (this.rows.length === 0) return;
+    const ids = this.rows.map((r) => r.ticketId).join(',');
+    try {
+      this.desk = await this.api.get<DeskView>(`/v1/desk?ids=${encodeURIComponent(ids)}`);
+      this.render();
+    } catch {
+      // The list stays useful without it; the next refresh tries again.
+    }
+  }
+
   /** From the first page again, with the form as it stands. */
   reload(): void {
     clearTimeout(this.timer);
@@ -152,6 +171,7 @@ export class TicketFinder {
       const range = page.tickets.length ? `${first + 1}–${first + page.tickets.length}` : '0';
       fill(this.summary, `${range} of ${page.total ?? '?'} tickets · page ${this.tokens.length}`);
       this.summary.classList.remove('error');
+      void this.loadDesk();
     } catch (err) {
       if (generation !== this.generation) return;
       this.rows = [];
@@ -160,6 +180,17 @@ export class TicketFinder {
       this.summary.classList.add('error');
     }
     this.render();
+  }
+
+  private deskCell(ticketId: string): HTMLElement {
+    const holder = this.desk.assignments[ticketId]?.agent;
+    const viewers = this.desk.viewers[ticketId] ?? [];
+    return h(
+      'span',
+      { class: 'desk-cell', 'data-assignee': holder ?? '' },
+      holder ? `held by ${holder}` : 'unassigned',
+      viewers.length > 0 ? ` · viewing: ${viewers.join(', ')}` : '',
+    );
   }
 
   private render(): void {
@@ -191,6 +222,7 @@ export class TicketFinder {
             h('span', {}, statusLabel(row.status)),
             h('span', {}, queueLabel(row.queue)),
             h('span', { class: 'card-time' }, timeAgo(row.startedAt)),
+            this.deskCell(row.ticketId),
           ),
         );
       }),

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
   fill(root, board.element, finder.element, detail, help);
   board.start();
   finder.reload();
+  finder.watchDesk();
   openTicket(ticketIdFromPath(), false);
   window.addEventListener('popstate', () => openTicket(ticketIdFromPath(), false));
 }

@@ -225,9 +225,7 @@ export class ReviewPanel {
       this.onDone();
     } catch (err) {
       this.showError(
-        err instanceof ApiFailure
-          ? `${err.status === 409 ? 'The workflow refused this: ' : ''}${err.message}`
-          : String(err),
+        err instanceof ApiFailure ? `${err.status === 409 ? 'Refused: ' : ''}${err.message}` : String(err),
       );
     } finally {
       this.busy = false;

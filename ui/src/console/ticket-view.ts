@@ -8,6 +8,7 @@ import { h, fill } from '../shared/dom';
 import { formatTime, queueLabel, statusLabel } from '../shared/format';
 import { TicketStream, type StreamEvent, type StreamState } from '../shared/stream';
 import type { AgentTicketState, SessionInfo } from '../shared/types';
+import { DeskBar } from './desk-bar';
 import { ReviewPanel } from './review-panel';
 import { briefPanel, customerPanel, describeEvent, findingsPanel, historyPanel } from './sections';
 import { triagePanel } from './sections';
@@ -26,6 +27,7 @@ export class TicketView {
   private readonly error: HTMLElement;
   private readonly review: ReviewPanel;
   private readonly sop: SopForm;
+  private readonly desk: DeskBar;
   private stream: TicketStream | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -47,10 +49,12 @@ export class TicketView {
     this.log = h('ol', { class: 'event-log', tabindex: 0, 'aria-label': 'Live events' });
     this.review = new ReviewPanel(api, ticketId, () => this.afterAction());
     this.sop = new SopForm(api, ticketId, () => this.afterAction());
+    this.desk = new DeskBar(api, session.sub, ticketId, onChanged);
     this.element = h(
       'article',
       { class: 'ticket', 'aria-labelledby': 'ticket-title' },
       this.header,
+      this.desk.element,
       this.error,
       h(
         'div',
@@ -74,6 +78,7 @@ export class TicketView {
   }
 
   async open(): Promise<void> {
+    this.desk.start();
     fill(this.header, h('h2', { id: 'ticket-title', tabindex: -1 }, `Ticket ${this.ticketId}`));
     const state = await this.load();
     if (this.closed) return;
@@ -99,6 +104,7 @@ export class TicketView {
 
   close(): void {
     this.closed = true;
+    this.desk.stop();
     this.stream?.stop();
     clearTimeout(this.refreshTimer);
     clearInterval(this.pollTimer);

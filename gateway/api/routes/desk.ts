@@ -1,0 +1,89 @@
+/**
+ * The desk: who holds a ticket (claim, assign, release, take over with a reason) and who is looking at it
+ * (a heartbeat while the console shows it). Agents only; the store is shared by every gateway instance.
+ */
+import type { TemplatedApp } from 'uWebSockets.js';
+import { assignBody, deskQuery, type DeskAssignment, type DeskView, type TicketDesk } from '../../../core/desk';
+import type { Assignment, DeskStore } from '../../desk/store';
+import type { ApiContext } from '../context';
+import { ApiError } from '../errors';
+import { defineRoute } from '../route';
+import { describeZodError } from '../schemas';
+import { parseTicketId } from './tickets';
+
+function deskOf(ctx: ApiContext): DeskStore {
+  if (!ctx.desk) throw new ApiError(503, 'the desk store is not connected to this gateway');
+  return ctx.desk;
+}
+
+function shown(a: Assignment | null | undefined): DeskAssignment | null {
+  return a ? { agent: a.agent, since: a.since, by: a.by, takeoverReason: a.takeoverReason } : null;
+}
+
+/** Refuses an agent's action on a ticket another agent holds (409); anyone may act on an unheld ticket. */
+export async function assertHolderOrFree(ctx: ApiContext, ticketId: string, agent: string): Promise<void> {
+  if (!ctx.desk) return;
+  const held = (await ctx.desk.assignments([ticketId])).get(ticketId);
+  if (held && held.agent !== agent) {
+    throw new ApiError(409, `ticket ${ticketId} is assigned to ${held.agent}; take it over with a reason first`);
+  }
+}
+
+export function registerDeskRoutes(app: TemplatedApp, ctx: ApiContext): void {
+  defineRoute(app, ctx, {
+    method: 'post',
+    pattern: '/v1/tickets/:id/assign',
+    roles: ['agent'],
+    params: 1,
+    body: assignBody,
+    async handle({ principal, params, body }) {
+      const ticketId = parseTicketId(params[0]);
+      const desk = deskOf(ctx);
+      const assignment = await desk.assign({ ticketId, by: principal.sub, to: body.to, reason: body.reason });
+      ctx.logger.info('ticket assignment', {
+        ticketId,
+        by: principal.sub,
+        to: body.to,
+        takeover: assignment?.takeoverReason != null,
+      });
+      const viewers = (await desk.viewers([ticketId])).get(ticketId) ?? [];
+      const answer: TicketDesk = { ticketId, assignment: shown(assignment), viewers };
+      return { status: 200, body: answer };
+    },
+  });
+
+  defineRoute(app, ctx, {
+    method: 'post',
+    pattern: '/v1/tickets/:id/presence',
+    roles: ['agent'],
+    params: 1,
+    async handle({ principal, params }) {
+      const ticketId = parseTicketId(params[0]);
+      const desk = deskOf(ctx);
+      const viewers = await desk.touch(ticketId, principal.sub);
+      const assignment = (await desk.assignments([ticketId])).get(ticketId);
+      const answer: TicketDesk = { ticketId, assignment: shown(assignment), viewers };
+      return { status: 200, body: answer };
+    },
+  });
+
+  defineRoute(app, ctx, {
+    method: 'get',
+    pattern: '/v1/desk',
+    roles: ['agent'],
+    async handle({ query }) {
+      const parsed = deskQuery.safeParse(Object.fromEntries(query));
+      if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
+      const desk = deskOf(ctx);
+      const [assignments, viewers] = await Promise.all([
+        desk.assignments(parsed.data.ids),
+        desk.viewers(parsed.data.ids),
+      ]);
+      const answer: DeskView = {
+        assignments: Object.fromEntries([...assignments].map(([id, a]) => [id, shown(a)!])),
+        viewers: Object.fromEntries(viewers),
+      };
+      return { status: 200, body: answer };
+    },
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * The desk's assignments and presence on PostgreSQL (DESK_DATABASE_URL), shared by every gateway instance:
+ * the same tables and the same rule as the SQLite store. An assignment reads its row FOR UPDATE (or takes a
+ * transaction-scoped advisory lock when there is no row yet), so two agents claiming at once serialize.
+ */
+import pg from 'pg';
+import { TicketflowError } from '../../core/errors';
+import {
+  DESK_SCHEMA,
+  PRESENCE_TTL_MS,
+  decideAssignment,
+  fromAssignmentRow,
+  groupViewers,
+  nextAssignment,
+  type AssignmentRow,
+  type DeskStore,
+} from './store';
+
+function unavailable(err: unknown): TicketflowError {
+  if (err instanceof TicketflowError) return err;
+  return new TicketflowError('upstream_unavailable', `desk database: ${(err as Error).message}`, { cause: err });
+}
+
+export function createPostgresDeskStore(databaseUrl: string, now: () => number = Date.now): DeskStore {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
+  pool.on('error', () => undefined);
+  let ready: Promise<void> | undefined;
+  const ensure = () =>
+    (ready ??= pool.query(DESK_SCHEMA).then(
+      () => undefined,
+      (err: unknown) => {
+        ready = undefined;
+        throw unavailable(err);
+      },
+    ));
+  const query = async <R extends pg.QueryResultRow>(sql: string, args: unknown[]) => {
+    await ensure();
+    return pool.query<R>(sql, args).catch((err: unknown) => {
+      throw unavailable(err);
+    });
+  };
+
+  const store: DeskStore = {
+    async assign(input) {
+      await ensure();
+      const client = await pool.connect().catch((err: unknown) => {
+        throw unavailable(err);
+      });
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.ticketId]);
+        const row = (
+          await client.query<AssignmentRow>('SELECT * FROM desk_assignments WHERE ticket_id = $1', [input.ticketId])
+        ).rows[0];
+        const current = row ? fromAssignmentRow(row) : undefined;
+        if (decideAssignment(current, input) === 'noop') {
+          await client.query('COMMIT');
+          return current ?? null;
+        }
+        const next = nextAssignment(current, input, new Date(now()).toISOString());
+        if (next) {
+          await client.query(
+            `INSERT INTO desk_assignments (ticket_id, agent, since, assigned_by, takeover_reason) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (ticket_id) DO UPDATE SET agent = EXCLUDED.agent, since = EXCLUDED.since,
+               assigned_by = EXCLUDED.assigned_by, takeover_reason = EXCLUDED.takeover_reason`,
+            [next.ticketId, next.agent, next.since, next.by, next.takeoverReason],
+          );
+        } else {
+          await client.query('DELETE FROM desk_assignments WHERE ticket_id = $1', [input.ticketId]);
+        }
+        await client.query('COMMIT');
+        return next;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw unavailable(err);
+      } finally {
+        client.release();
+      }
+    },
+    async assignments(ids) {
+      if (ids.length === 0) return new Map();
+      const r = await query<AssignmentRow>('SELECT * FROM desk_assignments WHERE ticket_id = ANY($1)', [ids]);
+      return new Map(r.rows.map((row) => [row.ticket_id, fromAssignmentRow(row)]));
+    },
+    async touch(ticketId, agent) {
+      const t = now();
+      await query(
+        `INSERT INTO desk_presence (ticket_id, agent, seen_at) VALUES ($1, $2, $3)
+         ON CONFLICT (ticket_id, agent) DO UPDATE SET seen_at = EXCLUDED.seen_at`,
+        [ticketId, agent, t],
+      );
+      // Housekeeping only: a failed sweep leaves stale rows that the reads already ignore.
+      void query('DELETE FROM desk_presence WHERE seen_at < $1', [t - PRESENCE_TTL_MS]).catch(() => undefined);
+      return (await store.viewers([ticketId])).get(ticketId) ?? [];
+    },
+    async viewers(ids) {
+      if (ids.length === 0) return new Map();
+      const r = await query<{ ticket_id: string; agent: string }>(
+        'SELECT ticket_id, agent FROM desk_presence WHERE seen_at >= $1 AND ticket_id = ANY($2) ORDER BY agent',
+        [now() - PRESENCE_TTL_MS, ids],
+      );
+      return groupViewers(r.rows);
+    },
+    close: () => pool.end(),
+  };
+  return store;
+}
