@@ -58,8 +58,7 @@ export const envSchema = z.object({
   /** ws-tickets: HMAC key (32+ bytes, one for all instances; else the JWT key); used ids on PostgreSQL (else SQLite). */
   WS_TICKET_SECRET: optionalString,
   WS_TICKET_DATABASE_URL: optionalString,
-  /** Assignments and presence of the agents' desk on PostgreSQL (else SQLite in the data directory). */
-  DESK_DATABASE_URL: optionalString,
+  DESK_DATABASE_URL: optionalString, // the desk's assignments and presence (else SQLite in the data dir)
   SESSION_TTL: duration.default(300_000),
   WS_PING_INTERVAL: duration.default(30_000),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
