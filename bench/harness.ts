@@ -250,6 +250,7 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     serverEventLoopUtilization: window.eventLoopUtilization,
     consumerFetches: window.fetches,
     consumerBatches: window.batches,
+    serverStalls: window.stalls,
     cpu: {
       serverMs: window.cpuUserMs + window.cpuSystemMs,
       clientsMs: reports.reduce((s, r) => s + r.cpuUserMs + r.cpuSystemMs, 0),

@@ -7,6 +7,7 @@ import { nowUs } from './clock';
 import { benchEvent, type SeqCounter, ticketForRecord } from './events';
 import type { Child } from './ipc';
 import { laneTickets, paced, type PaceSpec } from './pace';
+import type { StallReading } from './stall-watch';
 
 export interface CpuBreakdown {
   serverMs: number;
@@ -32,6 +33,8 @@ export interface PhaseResult {
   /** Kafka fetch responses and non-empty partition batches the server's consumer got in the phase. */
   consumerFetches: number;
   consumerBatches: number;
+  /** The server's garbage-collection pauses and event-loop delay over the phase. */
+  serverStalls: StallReading;
   cpu: CpuBreakdown;
 }
 
@@ -95,5 +98,6 @@ export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
 /** One phase's latency and where its CPU went, for the progress log. */
 export function fmtPhase(r: PhaseResult): string {
   const s = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2);
-  return `p50 ${fmtMs(r.p50Ms)} p99 ${fmtMs(r.p99Ms)} (${r.delivered}/${r.expected}); ELU ${r.serverEventLoopUtilization.toFixed(2)}, ${r.consumerFetches} fetches, ${r.consumerBatches} batches; CPU s server ${s(r.cpu.serverMs)} broker ${s(r.cpu.brokerMs)} producer ${s(r.cpu.producerMs)}`;
+  const st = r.serverStalls;
+  return `p50 ${fmtMs(r.p50Ms)} p99 ${fmtMs(r.p99Ms)} (${r.delivered}/${r.expected}); ELU ${r.serverEventLoopUtilization.toFixed(2)}, ${r.consumerFetches} fetches, ${r.consumerBatches} batches; GC ${st.gcs} (${st.majorGcs} major) ${st.gcMs.toFixed(0)} ms, longest ${st.maxGcMs.toFixed(1)} ms; loop delay p99 ${st.loopDelayP99Ms.toFixed(1)} max ${st.loopDelayMaxMs.toFixed(1)} ms; CPU s server ${s(r.cpu.serverMs)} broker ${s(r.cpu.brokerMs)} producer ${s(r.cpu.producerMs)}`;
 }

@@ -18,6 +18,7 @@ import { nowUs } from './clock';
 import { benchEvent, SeqCounter, ticketForRecord } from './events';
 import { helloParent, serveParent } from './ipc';
 import { startPhaseProfile, stopPhaseProfile } from './phase-profile';
+import { StallWatch, type StallReading } from './stall-watch';
 import { laneTickets, paced, type PaceSpec } from './pace';
 import { createWsGateway } from './ws-gateway';
 
@@ -41,6 +42,7 @@ export interface ServerWindow {
   /** The Kafka consumer over the window: fetch responses, non-empty partition batches (zero on raw). */
   fetches: number;
   batches: number;
+  stalls: StallReading;
 }
 export interface RawProduceResult {
   sent: number;
@@ -117,6 +119,7 @@ async function collectGarbage(): Promise<void> {
 void (async () => {
   const server = await start();
   const seqs = new SeqCounter();
+  const stalls = new StallWatch();
   let windowStart:
     { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; recordsIn: number; consumer: ConsumerStats } | undefined;
 
@@ -135,10 +138,12 @@ void (async () => {
           recordsIn: await server.recordsIn(),
           consumer: server.consumer(),
         };
+        stalls.start();
         return {};
       },
       windowEnd: async (): Promise<ServerWindow> => {
         if (!windowStart) throw new Error('windowEnd before windowStart');
+        const stalled = stalls.stop();
         await stopPhaseProfile(`${kind}-${server.sockets()}`);
         const cpu = process.cpuUsage(windowStart.cpu);
         const elu = performance.eventLoopUtilization(windowStart.elu);
@@ -150,6 +155,7 @@ void (async () => {
           recordsIn: (await server.recordsIn()) - windowStart.recordsIn,
           fetches: c.fetches - windowStart.consumer.fetches,
           batches: c.batches - windowStart.consumer.batches,
+          stalls: stalled,
         };
       },
       // The raw ceiling: records made here and handed straight to the fan-out, paced like the Kafka producer.

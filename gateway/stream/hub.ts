@@ -23,6 +23,7 @@ import type { GatewayMetrics } from '../metrics';
 import type { TicketSnapshot } from '../snapshot-source';
 import { eventFrame, RecordFrames, snapshotFrame } from './frames';
 import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
+import { frameBytesBound, PressureWatch } from './pressure';
 import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
 import {
   TicketRegistry,
@@ -53,14 +54,13 @@ export class TicketHub extends TicketRegistry {
   private socketCount = 0;
   private readonly maxPendingBuffer: number;
   private readonly customerView: CustomerView;
-  /** Tickets published to in this event-loop turn, checked for slow sockets once at its end. */
-  private readonly pressured = new Set<TicketState>();
-  private pressureCheck: NodeJS.Immediate | undefined;
+  private readonly pressure: PressureWatch<TicketState>;
 
   constructor(private readonly opts: HubOptions) {
     super(opts.now ?? Date.now, opts.logger);
     this.maxPendingBuffer = opts.maxPendingBuffer ?? 10_000;
     this.customerView = opts.customerView;
+    this.pressure = new PressureWatch(opts.maxBackpressureBytes, (ws) => this.closeSlow(ws));
   }
 
   get sockets(): number {
@@ -92,6 +92,7 @@ export class TicketHub extends TicketRegistry {
     d.snapshot = undefined;
     d.attached = true;
     this.socketCount++;
+    this.noteExpiry(d.expiresAt);
     if (st.subscribed.size === 0 && st.catchingUp.size === 0)
       st.status = sessionStatusFromTicketStatus(snapshot.status);
 
@@ -177,16 +178,17 @@ export class TicketHub extends TicketRegistry {
       const status = sessionStatusAfter(event);
       if (status) st.status = status;
       if (st.subscribed.size > 0) {
+        let bytes = 0;
         for (const audience of ['agent', 'customer'] as const) {
           const n = st.audienceCounts[audience];
           const frame = n > 0 ? frames.for(audience) : null;
           if (!frame) continue;
           this.opts.app.publish(st.topics[audience], frame, false, false);
           this.opts.metrics.framesOut.inc(n);
+          bytes += frameBytesBound(frame);
         }
         this.opts.metrics.recordsPublished.inc();
-        this.pressured.add(st);
-        this.pressureCheck ??= setImmediate(() => this.checkBackpressure());
+        this.pressure.note(st, bytes);
       } else if (st.catchingUp.size === 0) {
         this.opts.metrics.dropped.inc({ reason: 'no_subscribers' });
       }
@@ -243,6 +245,7 @@ export class TicketHub extends TicketRegistry {
       else if (!st.subscribed.has(ws)) d.position = maxPosition(d.position, upTo);
     }
     if (st.frontier) st.frontier = maxPosition(st.frontier, upTo);
+    this.pressure.unknown(st);
     this.promoteCaughtUp(st);
     for (const event of held) this.deliver(event);
   }
@@ -268,20 +271,8 @@ export class TicketHub extends TicketRegistry {
     ws.subscribe(st.topics[audience]);
     st.subscribed.add(ws);
     st.audienceCounts[audience]++;
-  }
-
-  /**
-   * Once per event-loop turn, not per record: the tickets published to since the last check. uWS writes
-   * published frames at the end of the turn anyway, so a per-record check saw no fresher buffer, at a
-   * native call per delivery.
-   */
-  private checkBackpressure(): void {
-    this.pressureCheck = undefined;
-    const limit = this.opts.maxBackpressureBytes;
-    for (const st of this.pressured) {
-      for (const ws of st.subscribed) if (ws.getBufferedAmount() > limit) this.closeSlow(ws);
-    }
-    this.pressured.clear();
+    // Its snapshot and catch-up frames went out by direct sends: the ticket's buffers need a real look.
+    this.pressure.unknown(st);
   }
 
   private closeSlow(ws: StreamSocket): void {

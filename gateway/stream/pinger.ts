@@ -21,7 +21,7 @@ export class SpreadPinger<T extends PingSlot> {
   private cursor = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(intervalMs: number, tickMs = 250) {
+  constructor(intervalMs: number, tickMs = 50) {
     this.tickMs = Math.max(10, Math.min(tickMs, intervalMs));
     const slots = Math.max(1, Math.round(intervalMs / this.tickMs));
     this.buckets = Array.from({ length: slots }, () => new Set<WebSocket<T>>());

@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger';
 import { CloseCode, CloseReason } from '../close-codes';
 import type { TicketSnapshot } from '../snapshot-source';
 import type { Position } from './position';
+import { newPressureFields, type PressureState } from './pressure';
 import type { SessionStatus } from './session-status';
 
 /** Which view of a ticket a socket gets. */
@@ -51,7 +52,7 @@ export interface PendingConnection {
   overflowed: boolean;
 }
 
-export interface TicketState {
+export interface TicketState extends PressureState {
   topics: Record<Audience, string>;
   /** Subscribed sockets per audience (to know which views to publish). */
   audienceCounts: Record<Audience, number>;
@@ -84,12 +85,15 @@ export function newTicketState(ticketId: string, now: number): TicketState {
     lastEventAt: now,
     status: 'active',
     held: undefined,
+    ...newPressureFields(),
   };
 }
 
 /** Every ticket someone listens to or waits for, and the counts the metrics read from them. */
 export class TicketRegistry {
   protected readonly tickets = new Map<string, TicketState>();
+  /** No socket's token expires before this (epoch ms). */
+  private earliestExpiry = Number.POSITIVE_INFINITY;
 
   constructor(
     protected readonly now: () => number,
@@ -169,20 +173,35 @@ export class TicketRegistry {
     return closed;
   }
 
-  /** Closes sockets whose token has expired: a stream must not outlive the credential that opened it. */
+  /**
+   * Closes sockets whose token has expired: a stream must not outlive the credential that opened it. Runs
+   * every second, so it looks at the sockets only once the earliest expiry has come (a walk over 10,000
+   * sockets' native user data each second was a stall of its own).
+   */
   closeExpired(): number {
     const t = this.now();
+    if (t < this.earliestExpiry) return 0;
     let closed = 0;
+    let next = Number.POSITIVE_INFINITY;
     for (const st of [...this.tickets.values()]) {
       for (const ws of [...st.subscribed, ...st.catchingUp]) {
         const d = ws.getUserData();
-        if (d.expiresAt > t) continue;
+        if (d.expiresAt > t) {
+          next = Math.min(next, d.expiresAt);
+          continue;
+        }
         this.logger.info('token expired, closing stream', { ticketId: d.ticketId, sub: d.sub });
         this.end(ws, 'TOKEN_EXPIRED');
         closed++;
       }
     }
+    this.earliestExpiry = next;
     return closed;
+  }
+
+  /** A socket joined with a token expiring at `expiresAt`. */
+  protected noteExpiry(expiresAt: number): void {
+    if (!(expiresAt >= this.earliestExpiry)) this.earliestExpiry = expiresAt;
   }
 
   /** Closes every socket (drain). */
