@@ -85,7 +85,7 @@ export class Child<THello = unknown> {
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    live.add(this as Child<unknown>);
+    live.add(this);
     this.hello = new Promise<THello>((resolve, reject) => {
       this.proc.on('message', (msg: Answer | Hello) => {
         if ('hello' in msg) return resolve(msg.hello as THello);
@@ -97,7 +97,7 @@ export class Child<THello = unknown> {
       });
       this.proc.on('exit', (code, signal) => {
         this.exited = true;
-        live.delete(this as Child<unknown>);
+        live.delete(this);
         const err = new Error(`${this.name} exited (${signal ?? code})`);
         reject(err);
         for (const w of this.waiting.values()) w.reject(err);

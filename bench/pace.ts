@@ -70,7 +70,7 @@ async function rate(spec: Extract<PaceSpec, { mode: 'rate' }>, send: SendBatch):
   const sentPerLane = new Array<number>(lanes).fill(0);
   const busy = new Array<Promise<void> | undefined>(lanes).fill(undefined);
   let sent = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   while (sent < total || busy.some(Boolean)) {
     if (failure) throw failure;
     const due = Math.min(total, Math.floor(((performance.now() - started) * spec.ratePerSec) / 1000));
@@ -87,7 +87,7 @@ async function rate(spec: Extract<PaceSpec, { mode: 'rate' }>, send: SendBatch):
         busy[lane] = p.then(
           () => void (busy[lane] = undefined),
           (err: unknown) => {
-            failure ??= err;
+            failure ??= err instanceof Error ? err : new Error(String(err));
             busy[lane] = undefined;
           },
         );

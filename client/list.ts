@@ -164,7 +164,7 @@ function keyword(fields: Record<string, temporal.api.common.v1.IPayload>, key: K
 
 function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null {
   if (!ts || ts.seconds === undefined || ts.seconds === null) return null;
-  const seconds = Number(ts.seconds as number | { toString(): string });
+  const seconds = Number(ts.seconds);
   return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
 }
 

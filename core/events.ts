@@ -80,8 +80,8 @@ export function decodeTicketEvent(key: Buffer | null | undefined, value: Buffer 
   } catch (err) {
     return { ok: false, reason: 'bad_json', detail: (err as Error).message };
   }
-  if (json && typeof json === 'object' && 'v' in json && (json as { v: unknown }).v !== EVENT_SCHEMA_VERSION) {
-    return { ok: false, reason: 'unknown_version', detail: `schema version ${String((json as { v: unknown }).v)}` };
+  if (json && typeof json === 'object' && 'v' in json && json.v !== EVENT_SCHEMA_VERSION) {
+    return { ok: false, reason: 'unknown_version', detail: `schema version ${String(json.v)}` };
   }
   const parsed = ticketEventSchema.safeParse(json);
   if (!parsed.success) {

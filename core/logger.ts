@@ -67,7 +67,7 @@ export function createCapturingLogger(component: string): { logger: winston.Logg
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
-      lines.push(JSON.parse(String(chunk)));
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
       cb();
     },
   });

@@ -238,7 +238,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         app.listen(host, port, (socket) => {
           if (!socket) return reject(new Error(`gateway could not listen on ${host}:${port}`));
           listenSocket = socket;
-          const actual = uWS.us_socket_local_port(socket as unknown as uWS.us_socket);
+          const actual = uWS.us_socket_local_port(socket);
           logger.info('gateway listening', { host, port: actual, topic, groupId: gatewayGroupId(instanceId) });
           consumer?.start();
           resolve(actual);

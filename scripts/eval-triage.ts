@@ -64,7 +64,7 @@ async function crossValidate(rows: LabelledTicket[]): Promise<{ predictions: Pre
   if (!embedder) throw new Error('--cv needs the embedding model (npm run infra -- start installs it)');
   const protos = await embedder.embed(prototypes);
   const xs = await exampleFeatures(embedder, protos, rows);
-  const predictions: Prediction[] = new Array(rows.length);
+  const predictions = new Array<Prediction>(rows.length);
   for (let fold = 0; fold < 5; fold++) {
     const trainIdx = rows.map((_, i) => i).filter((i) => i % 5 !== fold);
     const heads = trainHeads(

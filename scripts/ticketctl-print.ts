@@ -2,7 +2,7 @@
 import type { TicketState } from '../client';
 
 export function printState(s: TicketState): void {
-  const line = (k: string, v: unknown) => process.stdout.write(`${k.padEnd(12)} ${v}\n`);
+  const line = (k: string, v: string | number) => process.stdout.write(`${k.padEnd(12)} ${v}\n`);
   line('ticket', s.ticketId);
   line('status', `${s.status} (queue ${s.queue}${s.awaiting ? `, waiting for ${s.awaiting}` : ''})`);
   if (s.awaitingReason) line('why', s.awaitingReason);

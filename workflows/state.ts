@@ -175,7 +175,8 @@ export interface TicketInput {
   entities?: ExtractedEntity[];
   userId: string;
   orgId: string;
-  channel: Channel | string;
+  /** A known Channel, or another the caller names (kept as written). */
+  channel: string;
   durations?: TicketDurations;
   /** Redrafts allowed after rejections before a person writes the reply. @default 3 */
   maxRedrafts?: number;

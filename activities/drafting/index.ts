@@ -32,7 +32,7 @@ export function createDrafter(deps: {
   return {
     async draft(input: DraftInput, onToken): Promise<Draft> {
       const ids = [...new Set(input.findings.map((f) => f.sopId).filter((id): id is string => Boolean(id)))];
-      const sops = (await Promise.all(ids.map((id) => deps.sopById(id)))).filter((s): s is Sop => Boolean(s));
+      const sops = (await Promise.all(ids.map(async (id) => deps.sopById(id)))).filter((s): s is Sop => Boolean(s));
       let text: string;
       let model: string;
       if (deps.model) {

@@ -39,7 +39,7 @@ function tally(m: Confusion, want: string, got: string): void {
 }
 
 export function scoreTriage(rows: LabelledTicket[], predictions: Prediction[]): Scores {
-  const c = { topic: {}, risk: {}, urgency: {}, tone: {}, sensitive: {} } as Scores['confusion'];
+  const c = { topic: {}, risk: {}, urgency: {}, tone: {}, sensitive: {} };
   let topic = 0,
     topicsOk = 0,
     urgency = 0,

@@ -33,7 +33,10 @@ interface Encoded {
 async function create(dir: string): Promise<Embedder> {
   // Loaded lazily so a process without the model never pays for the native runtime.
   const ort = await import('onnxruntime-node');
-  const { Tokenizer } = await import('@huggingface/tokenizers');
+  // The package's types resolve only under ESM conditions: its constructor is typed here, at the boundary.
+  const { Tokenizer } = (await import('@huggingface/tokenizers')) as unknown as {
+    Tokenizer: new (json: object, config: object) => { encode(text: string): unknown };
+  };
   const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, TOKENIZER_FILE), 'utf8')) as object, {});
   // One intra-op thread: a worker runs several activities at once, and each embedding is a few ms anyway.
   const session = await ort.InferenceSession.create(path.join(dir, MODEL_FILE), {

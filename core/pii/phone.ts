@@ -27,7 +27,7 @@ interface Budget {
 const caches = new Map<CountryCode, Map<string, boolean>>();
 function validNumber(candidate: string, region: CountryCode, budget: Budget): boolean {
   let cache = caches.get(region);
-  if (!cache) caches.set(region, (cache = new Map()));
+  if (!cache) caches.set(region, (cache = new Map<string, boolean>()));
   let ok = cache.get(candidate);
   if (ok === undefined) {
     if (budget.parses <= 0) return true;

@@ -119,7 +119,7 @@ export function redact(
 /** Redacts every string inside a JSON-like value (tool results, feedback) without changing its shape. */
 export function redactDeep<T>(value: T, strategy: Exclude<Strategy, 'block'> = 'redact'): T {
   if (typeof value === 'string') return redact(value, strategy) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, strategy)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactDeep(v, strategy)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, strategy);

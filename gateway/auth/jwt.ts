@@ -174,7 +174,7 @@ function decodeHeader(token: string): { alg?: unknown } {
   try {
     const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as unknown;
     if (!header || typeof header !== 'object') throw new Error('not an object');
-    return header as { alg?: unknown };
+    return header;
   } catch {
     throw new AuthError('malformed', 'header is not JSON');
   }

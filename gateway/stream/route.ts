@@ -25,7 +25,7 @@ import type { GatewayMetrics } from '../metrics';
 import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
 import { pongFrame } from './frames';
 import { idleTimeoutSeconds, SpreadPinger } from './pinger';
-import { START, type Position } from './position';
+import { START } from './position';
 import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
 import { withTimeout } from '../../core/with-timeout';
 
@@ -219,7 +219,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
         since,
         pending,
         snapshot,
-        position: START as Position,
+        position: START,
         connectedAt: now,
         lastInboundAt: now,
         expiresAt: caller.sessionExpiresAt,

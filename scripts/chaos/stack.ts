@@ -157,7 +157,7 @@ export class ChaosStack {
     if (ready) await Promise.race([ready, delay(timeoutMs)]);
   }
 
-  pid(name: AppName | 'temporal' | 'kafka'): number | undefined {
+  pid(name: AppName): number | undefined {
     if (name === 'temporal' || name === 'kafka') return readPid(path.join(infraPaths(this.cfg).runDir, `${name}.pid`));
     return this.apps.get(name)?.pid;
   }

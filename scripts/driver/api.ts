@@ -99,7 +99,7 @@ export class TicketApi {
         { text },
         { 'idempotency-key': idempotencyKey },
       );
-      onAttempt?.(a as Answer);
+      onAttempt?.(a);
       const retriable = a.status === 0 || a.status >= 500 || a.status === 429;
       if (!retriable || Date.now() > deadline) return { ...a, attempts, idempotencyKey };
       await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(attempts, 5))));

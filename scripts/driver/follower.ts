@@ -74,7 +74,7 @@ export class Follower {
       this.record.connects++;
       this.failures = 0;
     });
-    ws.on('message', (data) => this.onFrame(String(data)));
+    ws.on('message', (data: Buffer) => this.onFrame(data.toString()));
     ws.on('error', () => undefined); // the close that follows decides what to do
     ws.on('unexpected-response', (_req, res) => {
       res.resume();

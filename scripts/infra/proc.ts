@@ -161,7 +161,11 @@ export function run(command: string, args: string[], options: SpawnSyncOptions =
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
   if (result.error) throw new Error(`${command}: ${result.error.message}`);
   if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+    const output = `${String(result.stdout ?? '')}${String(result.stderr ?? '')}`
+      .trim()
+      .split('\n')
+      .slice(-30)
+      .join('\n');
     throw new Error(`${command} ${args.join(' ')} exited with ${result.status}\n${output}`);
   }
   return String(result.stdout ?? '');

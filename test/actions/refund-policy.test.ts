@@ -50,7 +50,7 @@ describe('a duplicate is a duplicate (refunds under the action policy)', () => {
       findings.proposals?.map((p) => [p.target, p.amountCents]),
       [['txn_48990', 50_000]],
     );
-    assert.match(findings.proposals![0]!.reason, /not a verified duplicate/);
+    assert.match(findings.proposals[0]!.reason, /not a verified duplicate/);
     assert.match(findings.needsHuman ?? '', /waits for a person/);
     await intel.close();
   });

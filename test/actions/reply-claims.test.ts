@@ -53,7 +53,10 @@ function run(tool: string, outcome: Outcome): ToolRun | undefined {
 }
 
 function* combinations(tools: string[]): Generator<Record<string, Outcome>> {
-  if (!tools.length) return yield {};
+  if (!tools.length) {
+    yield {};
+    return;
+  }
   const [first, ...rest] = tools;
   for (const o of OUTCOMES) for (const tail of combinations(rest)) yield { [first!]: o, ...tail };
 }

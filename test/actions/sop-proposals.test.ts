@@ -9,7 +9,7 @@ import { startTestPostgres } from '../helpers/postgres';
 import { freshIntelligence, tempDir } from '../intelligence/helpers';
 
 const sopsDir = `${__dirname}/../../sops`;
-const floor = loadConfig({} as NodeJS.ProcessEnv).knowledge.scoreFloor;
+const floor = loadConfig({}).knowledge.scoreFloor;
 const ticket = 'Our Pages site custom domain certificate is not renewing, HTTPS shows an expired certificate';
 const title = 'Pages custom domain certificate renewal';
 const v1 =

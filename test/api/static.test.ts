@@ -23,7 +23,7 @@ function serve(distDir: string): Promise<string> {
     app.listen('127.0.0.1', 0, (socket) => {
       if (!socket) return reject(new Error('listen failed'));
       listen = socket;
-      resolve(`http://127.0.0.1:${uWS.us_socket_local_port(socket as unknown as uWS.us_socket)}`);
+      resolve(`http://127.0.0.1:${uWS.us_socket_local_port(socket)}`);
     }),
   );
 }
@@ -86,8 +86,8 @@ test('without a build, pages say how to build instead of 404', async () => {
   const url = await new Promise<{ url: string; socket: uWS.us_listen_socket }>((resolve) =>
     app.listen('127.0.0.1', 0, (socket) =>
       resolve({
-        socket: socket as uWS.us_listen_socket,
-        url: `http://127.0.0.1:${uWS.us_socket_local_port(socket as unknown as uWS.us_socket)}`,
+        socket: socket,
+        url: `http://127.0.0.1:${uWS.us_socket_local_port(socket)}`,
       }),
     ),
   );

@@ -12,7 +12,7 @@ const ev = (
   seq: number,
   type: TicketEvent['type'],
   data: Record<string, unknown> = {},
-): TicketEvent => ({ v: 1, ticketId, seq, type, at: '2026-01-01T00:00:00Z', data }) as TicketEvent;
+): TicketEvent => ({ v: 1, ticketId, seq, type, at: '2026-01-01T00:00:00Z', data });
 
 function follower(
   ticketId: string,

@@ -93,7 +93,7 @@ test("a customer's 45 tickets: searched, paged 20 at a time with the total, filt
   await finder(page).getByLabel('Urgency').selectOption('');
   await summary(page).getByText(`1–20 of ${SEEDED} tickets · page 1`).waitFor();
   await finder(page).getByLabel('Sort by').selectOption('urgency');
-  const firstPage = [...Array(9).fill('critical'), ...Array(9).fill('high'), 'medium', 'medium'];
+  const firstPage = [...Array<string>(9).fill('critical'), ...Array<string>(9).fill('high'), 'medium', 'medium'];
   await waitFor(async () => (await rowUrgencies(page)).join() === firstPage.join(), {
     timeoutMs: TIMEOUT,
     message: 'the most urgent first',
@@ -101,9 +101,9 @@ test("a customer's 45 tickets: searched, paged 20 at a time with the total, filt
   await finder(page).getByRole('button', { name: 'Next page' }).click();
   await summary(page).getByText(`21–40 of ${SEEDED} tickets · page 2`).waitFor();
   assert.deepEqual(await rowUrgencies(page), [
-    ...Array(7).fill('medium'),
-    ...Array(9).fill('low'),
-    ...Array(4).fill('untriaged'),
+    ...Array<string>(7).fill('medium'),
+    ...Array<string>(9).fill('low'),
+    ...Array<string>(4).fill('untriaged'),
   ]);
 
   // A ticket id finds that ticket (not opened: no worker answers a seeded ticket's state).

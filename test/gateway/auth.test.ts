@@ -11,7 +11,7 @@ import { JwtConfigError } from '../../gateway/auth/keys';
 import { authenticateStream } from '../../gateway/auth/stream-credentials';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-0123456789';
-const cfg = loadConfig({ JWT_SECRET: SECRET } as NodeJS.ProcessEnv).jwt;
+const cfg = loadConfig({ JWT_SECRET: SECRET }).jwt;
 const auth = createJwtAuth(cfg);
 
 function reason(fn: () => unknown): string {
@@ -174,13 +174,13 @@ void test('the browser form: token in Sec-WebSocket-Protocol, answered with tick
 });
 
 void test('no key configured -> refuses; RS256 verifies with a public key and rejects HS256 made with it', () => {
-  assert.throws(() => createJwtAuth(loadConfig({} as NodeJS.ProcessEnv).jwt), JwtConfigError);
-  assert.throws(() => createJwtAuth(loadConfig({ JWT_SECRET: 'short' } as NodeJS.ProcessEnv).jwt), /too short/);
+  assert.throws(() => createJwtAuth(loadConfig({}).jwt), JwtConfigError);
+  assert.throws(() => createJwtAuth(loadConfig({ JWT_SECRET: 'short' }).jwt), /too short/);
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pub = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   // A public key alone cannot sign ws-tickets, and a key made per process would not verify at another instance.
   assert.throws(
-    () => createJwtAuth(loadConfig({ JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY: pub } as NodeJS.ProcessEnv).jwt),
+    () => createJwtAuth(loadConfig({ JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY: pub }).jwt),
     /WS_TICKET_SECRET is not set/,
   );
   const rsEnv = {

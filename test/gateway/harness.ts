@@ -161,7 +161,7 @@ export class StreamClient {
   constructor(url: string, opts: { token?: string; protocols?: string[]; headers?: Record<string, string> } = {}) {
     const headers = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers };
     this.ws = new WebSocket(url, opts.protocols ?? [], { headers });
-    this.ws.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
+    this.ws.on('message', (data: Buffer) => this.frames.push(JSON.parse(data.toString()) as Frame));
     this.ws.on('unexpected-response', (_req, res) => {
       this.status = res.statusCode;
       res.resume();

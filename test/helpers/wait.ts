@@ -19,7 +19,7 @@ export async function waitFor<T>(condition: () => T | Promise<T>, opts: WaitOpti
   for (;;) {
     try {
       const value = await condition();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
       lastError = undefined;
     } catch (err) {
       lastError = err;

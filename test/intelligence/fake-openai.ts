@@ -32,7 +32,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       const base = {
         id: 'chatcmpl-test',
         created: Math.floor(Date.now() / 1000),
-        model: String(body.model ?? 'test-model'),
+        model: typeof body.model === 'string' ? body.model : 'test-model',
       };
       if (body.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -14,7 +14,7 @@ export async function freshIntelligence(
   env: Record<string, string> = {},
 ): Promise<{ intel: Intelligence; dataDir: string }> {
   const dataDir = tempDir();
-  const cfg = loadConfig({ LOG_LEVEL: 'error', ...env } as NodeJS.ProcessEnv);
+  const cfg = loadConfig({ LOG_LEVEL: 'error', ...env });
   const intel = await createIntelligence(cfg, { dataDir, llm: null });
   return { intel, dataDir };
 }

@@ -5,7 +5,7 @@ import { createKnowledgeBase } from '../../activities/knowledge';
 import { loadConfig } from '../../core/config';
 
 const sopsDir = path.join(__dirname, '..', '..', 'sops');
-const floor = loadConfig({} as NodeJS.ProcessEnv).knowledge.scoreFloor;
+const floor = loadConfig({}).knowledge.scoreFloor;
 
 describe('SOP knowledge base (MiniSearch BM25 with a score floor)', () => {
   it('every library SOP parses, with the required coverage', () => {

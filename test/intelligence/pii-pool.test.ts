@@ -13,7 +13,7 @@ const sentence =
 const large = sentence.repeat(Math.ceil(1_500_000 / sentence.length));
 
 /** Counts how often a 1 ms timer fires while `work` runs: each firing is one turn of the event loop. */
-async function turnsDuring(work: () => Promise<unknown> | unknown): Promise<number> {
+async function turnsDuring(work: () => unknown): Promise<number> {
   let turns = 0;
   let running = true;
   const tick = () => {

@@ -166,7 +166,7 @@ describe('team tools', () => {
 });
 
 describe('the SOP library', () => {
-  const kb = createKnowledgeBase({ sopsDir, scoreFloor: loadConfig({} as NodeJS.ProcessEnv).knowledge.scoreFloor });
+  const kb = createKnowledgeBase({ sopsDir, scoreFloor: loadConfig({}).knowledge.scoreFloor });
 
   it('has at least three SOPs per team, each naming only tools its team has', () => {
     const db = openToolStore(tempDir());

@@ -35,5 +35,5 @@ export function historyToJSON(history: History): string {
 export function historyFromJSON(json: unknown): History {
   const loaded = protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
   if (!loaded) throw new TypeError('invalid history JSON');
-  return loaded as History;
+  return loaded;
 }

@@ -218,14 +218,14 @@ export function historyPanel(state: State): HTMLElement {
 /** One line per event for the live log. */
 export function describeEvent(e: StreamEvent): string {
   const d = e.data ?? {};
-  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
+  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
   switch (e.type) {
     case 'status':
       return `status → ${str('status') ?? '?'}${str('queue') && str('queue') !== 'none' ? ` (queue ${str('queue')})` : ''}`;
     case 'tool':
       return `tool ${str('tool') ?? ''} ${d.ok === false ? 'failed' : 'ran'}${str('summary') ? `: ${str('summary')}` : ''}`;
     case 'draft':
-      return `draft v${String(d.version ?? '?')} written${str('violation') ? ` (guardrail: ${str('violation')})` : ''}`;
+      return `draft v${typeof d.version === 'number' ? d.version : '?'} written${str('violation') ? ` (guardrail: ${str('violation')})` : ''}`;
     case 'message':
       return `message from ${str('from') ?? '?'}: ${truncate(str('text') ?? '', 80)}`;
     case 'review_requested':

@@ -82,7 +82,7 @@ export class TicketView {
     fill(this.header, h('h2', { id: 'ticket-title', tabindex: -1 }, `Ticket ${this.ticketId}`));
     const state = await this.load();
     if (this.closed) return;
-    for (const e of state?.events ?? []) this.appendEvent(e as StreamEvent);
+    for (const e of state?.events ?? []) this.appendEvent(e);
     // Resume after what the state already holds: nothing is shown twice, nothing is missed.
     this.stream = new TicketStream(
       this.api,

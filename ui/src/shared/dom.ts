@@ -3,9 +3,12 @@
  * model wrote can inject markup into the console.
  */
 export type Child = Node | string | number | null | undefined | false | Child[];
-type Props = Record<string, unknown> & {
+/** Attribute values: strings and numbers are written, true sets an empty attribute, false and null omit it. */
+type AttrValue = string | number | boolean | null | undefined;
+type Handlers = Partial<Record<keyof HTMLElementEventMap, (ev: Event) => void>>;
+type Props = Record<string, AttrValue | Handlers> & {
   class?: string;
-  on?: Partial<Record<keyof HTMLElementEventMap, (ev: Event) => void>>;
+  on?: Handlers;
 };
 
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -18,12 +21,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (key === 'on') {
       for (const [event, handler] of Object.entries(value as Record<string, (ev: Event) => void>))
         el.addEventListener(event, handler);
-    } else if (key === 'class') {
-      el.className = String(value);
     } else if (value === true) {
       el.setAttribute(key, '');
-    } else if (value !== false && value !== null && value !== undefined) {
-      el.setAttribute(key, String(value));
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      if (key === 'class') el.className = String(value);
+      else el.setAttribute(key, String(value));
     }
   }
   append(el, children);
