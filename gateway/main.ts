@@ -3,7 +3,7 @@
  * source and behind the HTTP API, the console's static UI, and a graceful drain on SIGTERM/SIGINT.
  * `npm run gateway`.
  */
-import { approveSop, openSopStore } from '../activities/knowledge';
+import { createKnowledgeBase, openSopStore } from '../activities/knowledge';
 import { connectTicketClient } from '../client';
 import { config } from '../core/config';
 import { createLogger } from '../core/logger';
@@ -41,7 +41,11 @@ async function main(): Promise<void> {
       processMetrics: true,
       registerRoutes: consoleRoutes({
         tickets,
-        sops: { approveSop: (id, approver) => approveSop(sopStore, id, approver) },
+        sops: createKnowledgeBase({
+          sopsDir: cfg.knowledge.sopsDir,
+          store: sopStore,
+          scoreFloor: cfg.knowledge.scoreFloor,
+        }),
         desk,
       }),
       dependencies: { temporal: () => temporalProbe.check() },

@@ -18,6 +18,7 @@ import { normalize } from '../triage/normalize';
 import { parseSopFile } from './sop-file';
 import type { Config } from '../../core/config';
 import { createPostgresSopStore } from './sop-store-pg';
+import { listLibrary, type SopLibraryEntry } from './library';
 import { createSqliteSopStore, type SopStore, type SopVersion } from './sop-store';
 
 /** Approves "human-x" (its latest version) or "human-x@2"; the gateway's route calls this on the same store. */
@@ -60,6 +61,8 @@ export interface KnowledgeBaseImpl extends KnowledgeBase {
   all(): Sop[];
   /** Re-indexes the approved SOPs if an approval happened since the last look. */
   refresh(): Promise<void>;
+  /** Every SOP for the library page: the files, and each provided SOP with all its versions. */
+  listSops(): Promise<SopLibraryEntry[]>;
 }
 
 /** Provided SOPs carry their version in the id, so a ticket always gets back the exact text it was given. */
@@ -157,6 +160,7 @@ export function createKnowledgeBase(opts: KnowledgeOptions): KnowledgeBaseImpl {
     search,
     all: () => [...sops.values()],
     refresh,
+    listSops: () => listLibrary([...sops.values()], opts.store),
     async findSop(topic, text) {
       await refresh();
       const hit = search(topic, text);

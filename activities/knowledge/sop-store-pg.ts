@@ -117,6 +117,7 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
     get: (sopId, version) => get(sopId, version),
     versions: async (sopId) =>
       (await q<VersionRow>(`${SELECT_VERSION} WHERE v.sop_id = $1 ORDER BY v.version`, [sopId])).rows.map(fromRow),
+    everything: async () => (await q<VersionRow>(`${SELECT_VERSION} ORDER BY v.sop_id, v.version`)).rows.map(fromRow),
     approved: async () => (await q<VersionRow>(LATEST_APPROVED)).rows.map(fromRow),
     approvalCount: async () => Number((await q<{ n: string }>('SELECT COUNT(*) AS n FROM sop_approvals')).rows[0]!.n),
     close: () => pool.end(),

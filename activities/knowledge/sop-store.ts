@@ -40,6 +40,8 @@ export interface SopStore {
   approve(sopId: string, version: number | undefined, approver: string): Promise<SopVersion>;
   get(sopId: string, version: number): Promise<SopVersion | undefined>;
   versions(sopId: string): Promise<SopVersion[]>;
+  /** Every version of every SOP, by SOP then version: the library page's listing. */
+  everything(): Promise<SopVersion[]>;
   /** The latest approved version of each SOP. */
   approved(): Promise<SopVersion[]>;
   /** Grows with every approval: readers re-index when it moves. */
@@ -112,6 +114,7 @@ export function createSqliteSopStore(dataDir: string): SopStore {
     'INSERT OR IGNORE INTO sop_approvals (sop_id, version, approver, approved_at) VALUES (?, ?, ?, ?)',
   );
   const approvedAll = db.prepare(LATEST_APPROVED);
+  const everything = db.prepare(`${SELECT_VERSION} ORDER BY v.sop_id, v.version`);
   const count = db.prepare('SELECT COUNT(*) AS n FROM sop_approvals');
   const get = (sopId: string, version: number) => {
     const r = one.get(sopId, version) as VersionRow | undefined;
@@ -134,6 +137,7 @@ export function createSqliteSopStore(dataDir: string): SopStore {
     approve: async (sopId, version, approver) => approve(sopId, version, approver),
     get: async (sopId, version) => get(sopId, version),
     versions: async (sopId) => (all.all(sopId) as VersionRow[]).map(fromRow),
+    everything: async () => (everything.all() as VersionRow[]).map(fromRow),
     approved: async () => (approvedAll.all() as VersionRow[]).map(fromRow),
     approvalCount: async () => (count.get() as { n: number }).n,
     close: async () => {

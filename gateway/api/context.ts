@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger';
 import type { JwtAuth, Principal, Role } from '../auth/jwt';
 import type { RateLimits } from '../limits/rate-limits';
 import type { DeskStore } from '../desk/store';
+import type { SopLibraryEntry } from '../../activities/knowledge/library';
 
 export type { Principal, Role };
 export type { TicketState } from '../../client';
@@ -34,6 +35,8 @@ export type TicketApiPort = Pick<
 /** The SOP library's approval (activities/knowledge): a provided SOP enters the library once another agent approves it. */
 export interface SopApprovals {
   approveSop(id: string, approver: string): Promise<{ id: string; title: string; topic: string }>;
+  /** The library page's listing (GET /v1/sops). */
+  listSops(): Promise<SopLibraryEntry[]>;
 }
 
 export interface ApiContext {

@@ -14,6 +14,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { createActivities } from '../../activities';
 import { createKafkaPublisher } from '../../activities/events';
 import { createIntelligence } from '../../activities/intelligence';
+import { createKnowledgeBase, openSopStore } from '../../activities/knowledge';
 import type { Config } from '../../core/config';
 import { rootLogger } from '../../core/logger';
 import { createTicketClient, type TicketClient } from '../../client';
@@ -108,13 +109,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const tickets = createTicketClient({ client: temporal, config });
   const desk = createSqliteDeskStore(dataDir);
+  // The gateway's own view of the SOP library, on the store the worker writes, as gateway/main.ts opens it.
+  const sopStore = openSopStore(config, dataDir);
+  const sops = createKnowledgeBase({ sopsDir, store: sopStore, scoreFloor: config.knowledge.scoreFloor });
   const gateway = createGateway({
     config,
     snapshots: tickets,
     topic,
     instanceId: uniqueName('stack-gw'),
     customerView: forCustomer,
-    registerRoutes: consoleRoutes({ tickets, sops: intelligence.knowledge, desk }),
+    registerRoutes: consoleRoutes({ tickets, sops, desk }),
   });
   const port = await gateway.listen(0, '127.0.0.1');
   await gateway.waitReady(30_000);
@@ -137,6 +141,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await publisher.close();
         await intelligence.close();
         await desk.close();
+        await sopStore.close();
         await connection.close();
         await nativeConnection.close();
         await deleteTopic(topic).catch(() => undefined);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { openSopStore } from '../../activities/knowledge';
 import { buildUi } from '../../ui/build';
 import { waitFor } from '../helpers/wait';
 import { seriousViolations } from './axe';
@@ -35,7 +36,7 @@ after(async () => {
   await stack?.stop();
 });
 
-async function openAs(agent: string, ticketId: string): Promise<Page> {
+async function openAs(agent: string, where: string): Promise<Page> {
   // CSP bypassed only so the test can inject axe-core; the page's own scripts are unchanged.
   const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, bypassCSP: true });
   context.setDefaultTimeout(TIMEOUT);
@@ -43,7 +44,7 @@ async function openAs(agent: string, ticketId: string): Promise<Page> {
   page.on('pageerror', (err) => {
     throw new Error(`page error on ${page.url()}: ${err.message}`);
   });
-  await page.goto(`${stack.url}/console/tickets/${ticketId}#token=${stack.token('agent', agent)}`);
+  await page.goto(`${stack.url}${where}#token=${stack.token('agent', agent)}`);
   return page;
 }
 
@@ -70,8 +71,8 @@ test('two agents on one ticket: presence both ways, a claim seen live, a review 
     timeoutMs: TIMEOUT,
     message: 'the ticket waiting for review',
   });
-  const ann = await openAs('agent-ann', ticketId);
-  const bob = await openAs('agent-bob', ticketId);
+  const ann = await openAs('agent-ann', `/console/tickets/${ticketId}`);
+  const bob = await openAs('agent-bob', `/console/tickets/${ticketId}`);
 
   // Each sees the other looking at the ticket, before either acts.
   await holder(bob).getByText('Also viewing now: agent-ann').waitFor();
@@ -135,4 +136,37 @@ test('the desk API: bad bodies are 400, customers are refused, release by the ho
     assignments: Record<string, unknown>;
   };
   assert.deepEqual(view.assignments, {});
+});
+
+test('the SOP library: a proposal is listed with its versions, its author cannot approve it, another agent does', async () => {
+  // Proposed as the SOP route would (a version with author and ticket), on the store the gateway reads.
+  const store = openSopStore(stack.config);
+  try {
+    await store.propose({
+      sopId: 'human-vpn-token-reset',
+      topic: 'A&S',
+      title: 'VPN token reset',
+      body: '1. Verify the account owner.\n2. Revoke the old VPN token.\n3. Send the enrolment link.',
+      author: 'agent-ann',
+      ticketId: 't-vpn-1',
+    });
+    const ann = await openAs('agent-ann', '/console/sops');
+    const entry = (page: Page) => page.locator('[data-sop-id="human-vpn-token-reset"]');
+    await entry(ann).getByText('Version 1 is yours: another agent approves it.').waitFor();
+    assert.equal(await entry(ann).getByRole('button', { name: 'Approve version 1' }).count(), 0);
+
+    const bob = await openAs('agent-bob', '/console/sops');
+    await bob.getByText('waiting for approval', { exact: false }).first().waitFor();
+    assert.deepEqual(await seriousViolations(bob), [], 'axe on the SOP library');
+    await bob.screenshot({ path: path.join(SCREENSHOTS, 'sop-library.png'), fullPage: true });
+    await entry(bob).getByRole('button', { name: 'Approve version 1' }).click();
+    await entry(bob).getByText('approved', { exact: true }).waitFor();
+    await entry(bob)
+      .getByRole('cell', { name: /^agent-bob, / })
+      .waitFor();
+    const [v1] = await store.versions('human-vpn-token-reset');
+    assert.equal(v1?.approvedBy, 'agent-bob');
+  } finally {
+    await store.close();
+  }
 });

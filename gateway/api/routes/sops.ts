@@ -1,6 +1,7 @@
 /**
  * The SOP library's gate: an SOP a person provided for one ticket enters the library for everyone only
- * when another agent approves it here. Agents only; the author's own approval is refused (409).
+ * when another agent approves it here. Agents only; the author's own approval is refused (409). GET /v1/sops
+ * lists the whole library with every provided SOP's versions, for the console's library page.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { ApiContext } from '../context';
@@ -11,6 +12,16 @@ import { defineRoute } from '../route';
 const SOP_ID = /^[a-z0-9][a-z0-9-]{0,79}(?:@\d{1,6})?$/;
 
 export function registerSopRoutes(app: TemplatedApp, ctx: ApiContext): void {
+  defineRoute(app, ctx, {
+    method: 'get',
+    pattern: '/v1/sops',
+    roles: ['agent'],
+    async handle() {
+      if (!ctx.sops) throw new ApiError(503, 'the SOP library is not connected to this gateway');
+      return { status: 200, body: { sops: await ctx.sops.listSops() } };
+    },
+  });
+
   defineRoute(app, ctx, {
     method: 'post',
     pattern: '/v1/sops/:id/approve',

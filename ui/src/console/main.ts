@@ -9,6 +9,7 @@ import { takeTokenFromHash } from '../shared/token';
 import { QueueBoard } from './board';
 import { TicketFinder } from './finder';
 import { installShortcuts } from './keys';
+import { SopLibraryPage } from './sop-library';
 import { TicketView } from './ticket-view';
 
 const SLOT = 'agent';
@@ -70,6 +71,16 @@ async function main(): Promise<void> {
     session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null,
     ` ${session.sub}`,
   );
+
+  for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>('.desk-nav a'))) {
+    if (link.pathname === location.pathname) link.setAttribute('aria-current', 'page');
+  }
+  if (location.pathname.startsWith('/console/sops')) {
+    const library = new SopLibraryPage(api, session.sub);
+    fill(root, library.element);
+    await library.load();
+    return;
+  }
 
   const detail = h('div', { class: 'detail' });
   let view: TicketView | undefined;
