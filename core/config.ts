@@ -67,6 +67,7 @@ export const envSchema = z.object({
   KAFKA_BACKOFF_INITIAL: duration.default(1_000),
   KAFKA_BACKOFF_MAX: duration.default(30_000),
   KAFKA_BREAKER_THRESHOLD: positiveInt.default(3),
+  KAFKA_PROBE_INTERVAL: duration.default(1_000), // the gateway probes a broker it lost this often (0: wait the backoff)
   DEV_IDENTITY: bool.default(false),
   METRICS_TOKEN: optionalString, // when set, /metrics wants `Authorization: Bearer <it>`
   RATE_LIMIT_TICKETS: budget.default({ points: 20, windowMs: 60_000 }),
@@ -199,6 +200,7 @@ export function buildConfig(env: Env) {
       backoffInitialMs: env.KAFKA_BACKOFF_INITIAL,
       backoffMaxMs: env.KAFKA_BACKOFF_MAX,
       breakerThreshold: env.KAFKA_BREAKER_THRESHOLD,
+      probeIntervalMs: env.KAFKA_PROBE_INTERVAL,
     },
     gateway: {
       host: env.GATEWAY_HOST,

@@ -8,8 +8,9 @@
  * delivered; every join, including kafkajs's own rejoins and the supervisor's restarts after an outage, seeks
  * every assigned partition there, so a partition that had delivered nothing before an outage does not skip
  * to the latest offset. A supervisor loop owns failures: kafkajs retries briefly inside, and when the
- * consumer crashes or cannot connect, the loop backs off exponentially and tries again forever; after
- * `breakerThreshold` consecutive failures the instance reports not ready until the consumer rejoins.
+ * consumer crashes or cannot connect, the loop backs off exponentially and tries again forever, except that
+ * a broker seen coming back is rejoined at once (reconnect.ts); after `breakerThreshold` consecutive
+ * failures the instance reports not ready until the consumer rejoins.
  */
 import { logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { Config } from '../../core/config';
@@ -17,6 +18,7 @@ import { createKafka } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import { Breaker } from './breaker';
 import { PartitionPositions } from './positions';
+import { ReconnectWait } from './reconnect';
 
 export interface RecordLocation {
   topic: string;
@@ -102,6 +104,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
   const positions = new PartitionPositions();
   const counters: ConsumerStats = { fetches: 0, batches: 0, records: 0 };
   let committing = false;
+  const reconnect = new ReconnectWait({ probeMs: opts.kafka.probeIntervalMs, probe: brokerAnswers });
 
   /** Reads every partition's log range and places the consumer's positions against it (before each join). */
   async function placePositions(): Promise<void> {
@@ -192,6 +195,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       counters.fetches++;
       if (ready && breaker.consecutiveFailures === 0) return;
       breaker.succeed();
+      reconnect.noteSuccess();
       setReady(true);
     });
     try {
@@ -209,6 +213,21 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     }
   }
 
+  /** What a join needs first: the topic's offsets and the group's coordinator answer again. */
+  async function brokerAnswers(): Promise<boolean> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.fetchTopicOffsets(opts.topic);
+      await admin.describeGroups([opts.groupId]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   async function supervise(): Promise<void> {
     while (!stopping) {
       try {
@@ -216,6 +235,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       } catch (err) {
         if (stopping) break;
         opts.onFailure?.(err);
+        reconnect.noteFailure(err);
         const waitMs = breaker.fail();
         if (breaker.open) setReady(false);
         log.warn('kafka consumer failed; retrying', {
@@ -225,7 +245,8 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
           retryInMs: waitMs,
           err: (err as Error).message,
         });
-        await Promise.race([new Promise((r) => setTimeout(r, waitMs).unref()), stopped]);
+        if ((await reconnect.wait(waitMs, stopped)) === 'broker back')
+          log.info('kafka broker answers again; rejoining before the backoff ends', { topic: opts.topic });
       }
     }
   }

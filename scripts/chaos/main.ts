@@ -1,6 +1,6 @@
 /**
- * `npm run chaos [-- --short] [-- --keep]`: the real ticketflow on its own Temporal and Kafka (free loopback
- * ports, a fresh data folder), the shared driver sending tickets through the HTTP API, and faults: kill -9 of
+ * `npm run chaos [-- --short] [-- --keep] [-- --verbose]`: the real ticketflow on its own Temporal and Kafka
+ * (free loopback ports, a fresh data folder), the shared driver sending tickets through the HTTP API, and faults: kill -9 of
  * the worker at random moments, kill -9 and restart of the gateway, Kafka and Temporal stopped and started.
  * Then the Kafka log, every history (replayed against the current code) and the stores are audited per
  * scenario. Bounded: every fault has a count and every wait a deadline. Exit 0 only when every goal is met.
@@ -76,10 +76,14 @@ export interface ChaosResult {
 
 const log = (line: string) => process.stderr.write(`chaos ${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
-export async function runChaos(mode: 'short' | 'full', opts: { keep?: boolean } = {}): Promise<ChaosResult> {
+export async function runChaos(
+  mode: 'short' | 'full',
+  opts: { keep?: boolean; verbose?: boolean } = {},
+): Promise<ChaosResult> {
   const setup = mode === 'short' ? SHORT : FULL;
   const dataDir = path.join(os.tmpdir(), `ticketflow-chaos-${process.pid}`);
-  const stack = await ChaosStack.create(dataDir);
+  // --verbose: the apps log at info (consumer rejoins, resyncs) into the kept data folder's *.log files.
+  const stack = await ChaosStack.create(dataDir, opts.verbose ? { LOG_LEVEL: 'info' } : {});
   let ok = false;
   // Temporal and Kafka run detached: an interrupted run must still stop them.
   const interrupted = () => void stack.stop().finally(() => process.exit(130));
@@ -169,7 +173,10 @@ function quotaProblems(figures: ReturnType<typeof analyse>[]): string[] {
 if (require.main === module) {
   const args = process.argv.slice(2);
   const started = Date.now();
-  runChaos(args.includes('--short') ? 'short' : 'full', { keep: args.includes('--keep') }).then(
+  runChaos(args.includes('--short') ? 'short' : 'full', {
+    keep: args.includes('--keep'),
+    verbose: args.includes('--verbose'),
+  }).then(
     (r) => {
       process.stdout.write(`${r.markdown}\n\n`);
       for (const line of r.failures) process.stdout.write(`${line}\n`);

@@ -37,6 +37,8 @@ export interface TicketOutcome {
 }
 
 const WAKE_ON = new Set(['review_requested', 'status', 'message', 'resolved']);
+/** How long a stream may lag behind the ticket's closed state before its missing events count as lost. */
+const STREAM_GRACE_MS = 15_000;
 
 export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOptions): Promise<TicketOutcome> {
   const t0 = performance.now();
@@ -102,8 +104,14 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
       woke = eventPending ? 'event' : 'timeout';
       eventPending = false;
     }
-    // The customer's stream ends with `resolved`; give it a moment if the ticket closed just now.
-    if (o.until === 'closed') await Promise.race([customer.done(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    // Both streams end with `resolved`. The state read can run ahead of Kafka (the workers publish after the
+    // workflow moved on, a gateway rejoins after an outage), so each stream gets a bounded while to catch up:
+    // a late event is not a lost one, and what has not come by then is counted missing.
+    if (o.until === 'closed')
+      await Promise.race([
+        Promise.all([agent.done(), customer.done()]),
+        new Promise((r) => setTimeout(r, STREAM_GRACE_MS).unref()),
+      ]);
   } finally {
     agent.stop();
     customer.stop();
