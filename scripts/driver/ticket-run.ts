@@ -37,8 +37,8 @@ export interface TicketOutcome {
 }
 
 const WAKE_ON = new Set(['review_requested', 'status', 'message', 'resolved']);
-/** How long a stream may lag behind the ticket's closed state before its missing events count as lost. */
-const STREAM_GRACE_MS = 15_000;
+/** How long a stream may lag behind the ticket's closed state (at most; never past the run's deadline). */
+const STREAM_GRACE_MS = 60_000;
 
 export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOptions): Promise<TicketOutcome> {
   const t0 = performance.now();
@@ -104,13 +104,13 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
       woke = eventPending ? 'event' : 'timeout';
       eventPending = false;
     }
-    // Both streams end with `resolved`. The state read can run ahead of Kafka (the workers publish after the
-    // workflow moved on, a gateway rejoins after an outage), so each stream gets a bounded while to catch up:
-    // a late event is not a lost one, and what has not come by then is counted missing.
+    // Both streams end with `resolved`. The state read runs ahead of Kafka when the broker was down (the
+    // workflow moves on; the workers publish once it is back, their retries backing off), so each stream
+    // gets a bounded while to end: a late event is not a lost one, and what has not come by then is missing.
     if (o.until === 'closed')
       await Promise.race([
         Promise.all([agent.done(), customer.done()]),
-        new Promise((r) => setTimeout(r, STREAM_GRACE_MS).unref()),
+        new Promise((r) => setTimeout(r, Math.min(STREAM_GRACE_MS, Math.max(0, o.deadline - Date.now()))).unref()),
       ]);
   } finally {
     agent.stop();
