@@ -1,0 +1,219 @@
+/**
+ * The cluster test: two workers and two gateways, each its own process, on one Temporal, one Kafka and one
+ * PostgreSQL. Tickets are created at either gateway and followed and acted on at the other; a ws-ticket used
+ * at one gateway is refused at the other; one customer's creation budget is spent across both; the worker
+ * that ran a ticket's last workflow task is killed (-9) mid-ticket and the other worker finishes it. Every
+ * agent stream, at either gateway, gets every durable event once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { TicketApi } from '../../scripts/driver/api';
+import { Actor, type AgentState } from '../../scripts/driver/actor';
+import { Follower } from '../../scripts/driver/follower';
+import { workflowIdFor } from '../../workflows/state';
+import { testTemporalAddress, testTemporalNamespace } from '../helpers/infra';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { ClusterStack } from './stack';
+
+const TICKETS = [
+  {
+    n: 2,
+    at: 'A',
+    text: 'I was charged twice for my subscription this month, order 4471. Please refund the duplicate.',
+  },
+  {
+    n: 8,
+    at: 'B',
+    text: 'My invoice shows the annual plan but I am on the monthly plan. Can you correct the invoice?',
+  },
+] as const;
+const WHO = { userId: 'cluster-customer', orgId: 'acme-corp' };
+
+let pg: TestPostgres | null;
+let stack: ClusterStack;
+let temporal: Client;
+const followers: Follower[] = [];
+
+before(async () => {
+  pg = await startTestPostgres();
+  if (!pg) return;
+  stack = new ClusterStack(await pg.database(), {
+    TRIAGE_MODEL: 'rules',
+    RATE_LIMIT_TICKETS: '2/10m',
+    AFTER_RUNNER_DELAY: '1s',
+    FEEDBACK_WINDOW: '30s',
+    REVIEW_SLA: '1h',
+  });
+  await stack.prepare();
+  await Promise.all([stack.startWorker('worker-1'), stack.startWorker('worker-2')]);
+  await Promise.all([stack.startGateway('gateway-a'), stack.startGateway('gateway-b')]);
+  temporal = new Client({
+    connection: await Connection.connect({ address: testTemporalAddress() }),
+    namespace: testTemporalNamespace(),
+  });
+});
+
+after(async () => {
+  followers.forEach((f) => f.stop());
+  await stack?.stop();
+  await temporal?.connection.close();
+  await pg?.stop();
+  if (process.exitCode === undefined || process.exitCode === 0) stack?.removeData();
+});
+
+/** The worker identities (pid@host) that completed the ticket's workflow tasks, in order. */
+async function taskWorkers(ticketId: string): Promise<string[]> {
+  const history = await temporal.workflow.getHandle(workflowIdFor(ticketId)).fetchHistory();
+  return (history.events ?? []).flatMap((e) =>
+    e.workflowTaskCompletedEventAttributes?.identity ? [e.workflowTaskCompletedEventAttributes.identity] : [],
+  );
+}
+
+const pidOf = (identity: string) => Number(identity.split('@')[0]);
+
+async function until<T>(what: string, deadline: number, probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+void describe('cluster: two workers, two gateways, one Temporal, Kafka and PostgreSQL', () => {
+  void test(
+    'tickets at either gateway, streams at the other, a worker killed mid-ticket',
+    { timeout: 300_000 },
+    async (t) => {
+      if (!pg) return t.skip('no PostgreSQL installed (initdb/pg_ctl not found)');
+      const gw = { A: stack.apps.get('gateway-a')!.url!, B: stack.apps.get('gateway-b')!.url! };
+      const api = { A: new TicketApi(gw.A, stack.cfg.jwt, 20_000), B: new TicketApi(gw.B, stack.cfg.jwt, 20_000) };
+      const other = (at: 'A' | 'B') => (at === 'A' ? 'B' : 'A');
+      const customer = api.A.customerToken(WHO);
+      const started = Date.now();
+      const deadline = started + 240_000;
+
+      // Created at either gateway under one customer's budget of 2 per 10 minutes, shared by both.
+      const runs = [];
+      for (const spec of TICKETS) {
+        const created = await api[spec.at].call<{ ticketId: string; ticketToken?: string | null }>(
+          'POST',
+          '/v1/tickets',
+          customer,
+          {
+            text: spec.text,
+          },
+        );
+        assert.equal(created.status, 201, `created at ${spec.at}`);
+        const ticketId = created.body!.ticketId;
+        const watch = {
+          A: new Follower(gw.A, ticketId, 'agent', api.A.agentToken),
+          B: new Follower(gw.B, ticketId, 'agent', api.B.agentToken),
+        };
+        const ticketToken = created.body!.ticketToken ?? customer;
+        const cust = new Follower(gw[other(spec.at)], ticketId, 'customer', ticketToken);
+        followers.push(watch.A, watch.B, cust);
+        runs.push({
+          ...spec,
+          ticketId,
+          watch,
+          cust,
+          actor: new Actor(api[other(spec.at)], ticketId, spec.n, ticketToken),
+          closedMs: 0,
+        });
+      }
+      const third = await api.A.call('POST', '/v1/tickets', customer, { text: 'and one more question' });
+      assert.equal(third.status, 429, 'a third creation in the window, at A after one at A and one at B');
+
+      // A ws-ticket minted at A for the first ticket opens one stream: at B, then never again at A.
+      const first = runs[0]!;
+      const minted = await api.A.call<{ ticket: string }>('POST', '/v1/ws-tickets', api.A.agentToken, {
+        ticketId: first.ticketId,
+      });
+      assert.equal(minted.status, 201);
+      const wsUrl = (base: string) =>
+        `${base.replace(/^http/, 'ws')}/v1/tickets/${first.ticketId}/stream?token=${encodeURIComponent(minted.body!.ticket)}`;
+      assert.equal(await upgradeStatus(wsUrl(gw.B)), 101, 'the ws-ticket at B');
+      assert.equal(await upgradeStatus(wsUrl(gw.A)), 401, 'the same ws-ticket again, at A');
+
+      // Mid-ticket: once triage has run, kill the worker that completed the ticket's latest workflow task.
+      await until('triage of the first ticket', deadline, async () =>
+        first.watch.A.record.firstAt.has('tool:triage') ? true : undefined,
+      );
+      const tasksBefore = await taskWorkers(first.ticketId);
+      const victimPid = pidOf(tasksBefore.at(-1)!);
+      const victim = [...stack.apps.values()].find((a) => a.child.pid === victimPid)!;
+      assert.ok(victim?.name.startsWith('worker'), `the last task's worker ${tasksBefore.at(-1)} is one of ours`);
+      const killedAt = Date.now();
+      await stack.kill(victim.name);
+      const seqsAtKill = first.watch.A.record.seqs.size;
+
+      // Acted on at the gateway the ticket was not created at, until closed.
+      for (const run of runs) {
+        await until(`${run.ticketId} closed`, deadline, async () => {
+          const s = await api[other(run.at)].state(run.ticketId);
+          const state = s.body as AgentState | undefined;
+          if (state?.status === 'closed') return true;
+          if (s.status === 200 && state) await run.actor.act(state);
+          return undefined;
+        });
+        run.closedMs = Date.now() - started;
+        await Promise.race([run.cust.done(), new Promise((r) => setTimeout(r, 10_000))]);
+      }
+
+      const tasksAfter = (await taskWorkers(first.ticketId)).slice(tasksBefore.length);
+      assert.ok(
+        tasksAfter.length > 0 && tasksAfter.every((id) => pidOf(id) !== victimPid),
+        'the other worker finished it',
+      );
+      for (const run of runs) {
+        const [a, b] = [run.watch.A.record, run.watch.B.record];
+        const max = Math.max(...a.seqs);
+        assert.deepEqual(
+          [...a.seqs].sort((x, y) => x - y),
+          Array.from({ length: max }, (_, i) => i + 1),
+          `${run.ticketId}: every seq at A`,
+        );
+        assert.deepEqual(
+          [...b.seqs].sort((x, y) => x - y),
+          [...a.seqs].sort((x, y) => x - y),
+          `${run.ticketId}: the same at B`,
+        );
+        assert.deepEqual([a.doubled, b.doubled], [[], []], 'no event twice');
+        assert.ok(run.cust.record.resolved, 'the customer stream ended with resolved');
+      }
+      const firstEventAfterKill = first.watch.A.record.seqs.size > seqsAtKill;
+      t.diagnostic(
+        JSON.stringify({
+          killed: victim.name,
+          killedAfterMs: killedAt - started,
+          closedMs: runs.map((r) => r.closedMs),
+          events: runs.map((r) => r.watch.A.record.seqs.size),
+          workflowTasks: { beforeKill: tasksBefore.length, afterKill: tasksAfter.length },
+          firstEventAfterKill,
+          agentConnects: runs.map((r) => [r.watch.A.record.connects, r.watch.B.record.connects]),
+        }),
+      );
+    },
+  );
+});
+
+function upgradeStatus(url: string): Promise<number> {
+  return import('ws').then(
+    ({ default: WebSocket }) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+          ws.terminate();
+        });
+        ws.on('open', () => {
+          resolve(101);
+          ws.close();
+        });
+        ws.on('error', () => resolve(0));
+      }),
+  );
+}
