@@ -74,13 +74,14 @@ export function createActivities(deps: ActivityDeps) {
   const tokenBatch = deps.tokenBatchSize ?? 8;
 
   /**
-   * Runs one port call with the ticket's logger; converts failures for Temporal. Heartbeats while it runs,
-   * except for drafting, whose heartbeats mean progress (a token batch) so a stuck model still times out.
+   * Runs one port call with the ticket's logger; converts failures for Temporal. Heartbeats while it runs, so a
+   * killed worker is noticed within the heartbeatTimeout (drafting included: a model can think for a long time
+   * before its first token, and a stuck one still ends at the start-to-close timeout).
    */
   async function run<T>(name: string, ticketId: string | undefined, fn: (log: Logger) => Promise<T>): Promise<T> {
     const log = baseLog.child({ activity: name, ...(ticketId ? { ticketId } : {}) });
     try {
-      return name === 'draftReply' ? await fn(log) : await keepAlive(() => fn(log));
+      return await keepAlive(() => fn(log));
     } catch (err) {
       const attempt = safeAttempt();
       log.warn('activity failed', { error: (err as Error)?.message, code: (err as TicketflowError)?.code, attempt });

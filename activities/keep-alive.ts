@@ -15,6 +15,8 @@ export async function keepAlive<T>(fn: () => Promise<T>, intervalMs = KEEP_ALIVE
   } catch {
     return fn(); // outside an activity (unit tests call activities directly)
   }
+  // A local activity runs inside its workflow task: the server knows nothing of it to heartbeat to.
+  if (ctx.info.isLocal) return fn();
   ctx.heartbeat();
   const timer = setInterval(() => ctx.heartbeat(), intervalMs);
   try {

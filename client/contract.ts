@@ -16,6 +16,7 @@ export {
   messageBody,
   openTicketUpdate,
   releaseBody,
+  TICKET_BUSY,
   reviewBody,
   sopBody,
   ticketActions,

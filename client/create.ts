@@ -20,6 +20,7 @@ import {
 } from '../workflows/search-attributes';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
+import { retryWhileBusy } from './busy-retry';
 import { parseOr } from './errors';
 import { WORKFLOW_TYPE } from './list';
 import type { CreatedTicket, TicketOwner } from './types';
@@ -110,9 +111,13 @@ export function createTicketCreator(deps: CreateDeps) {
       throw new TicketflowError('bad_input', 'give an idempotency key or a ticket id, not both');
     const ticketId = key !== undefined ? ticketIdForKey(owner, key) : (input.ticketId ?? `t-${randomUUID()}`);
     try {
-      const ack = await client.workflow.executeUpdateWithStart(openTicketUpdate, {
-        startWorkflowOperation: startOperation(ticketId, await inputFor(ticketId, input)),
-      });
+      const startInput = await inputFor(ticketId, input);
+      // A start operation is used once: a retry (the ticket refused as busy) attaches a new one.
+      const ack = await retryWhileBusy(() =>
+        client.workflow.executeUpdateWithStart(openTicketUpdate, {
+          startWorkflowOperation: startOperation(ticketId, startInput),
+        }),
+      );
       const created = { ticketId, status: ack.status, queue: ack.queue, lastSeq: ack.lastSeq };
       // A caller's own id may name a ticket that already existed: it must be this caller's. (A key's id
       // cannot: it is a hash of the caller.)

@@ -14,6 +14,7 @@ import { config as processConfig, type Config } from '../core/config';
 import { ticketIdSchema } from '../core/events';
 import { workflowIdFor } from '../workflows/state';
 import { createTicketActions } from './actions';
+import { retryWhileBusy } from './busy-retry';
 import { ticketStateQuery, type MessageAck } from './contract';
 import { createTicketCreator } from './create';
 import { checkTicketId, isNotFound, mapTicketError } from './errors';
@@ -83,7 +84,9 @@ export function createTicketClient(opts: TicketClientOptions) {
     arg: A,
     updateId?: string,
   ): Promise<MessageAck> =>
-    onTicket(ticketId, (h) => h.executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) }));
+    onTicket(ticketId, (h) =>
+      retryWhileBusy(() => h.executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) })),
+    );
 
   return {
     ...createTicketCreator({ client, config: cfg, mapError, existing }),

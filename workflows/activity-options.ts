@@ -28,10 +28,10 @@ export const modelCallOptions: ActivityOptions = {
   },
 };
 
-/** Drafting streams tokens and heartbeats while it does, so a stuck model is noticed long before the timeout. */
+/** Drafting heartbeats while the model works, like every call: a killed worker costs seconds, not the 5 minutes. */
 export const draftingOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: DEAD_WORKER_NOTICED,
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,

@@ -1,22 +1,26 @@
 /**
  * What the ticket does with each message, as one table: each action's checks (run by the update's validator,
  * so a stale or impossible decision is refused before it enters history) and what it records. Handlers only
- * record (into the inbox or the ticket) and wake the phase loop; the loop takes decisions from there. An
- * update answers once the loop has taken its decision, so the caller sees the state the decision led to, and
- * a repeated update id gets the first answer, even after continue-as-new.
+ * record (into the inbox or the ticket) and wake the phase loop; the loop takes decisions from there and
+ * publishes what they emitted (a handler starts no activity: outbox.ts). An update answers once the loop has
+ * taken its decision, so the caller sees the state the decision led to, and a repeated update id gets the
+ * first answer, even after continue-as-new. An update arriving in a workflow task in which something else
+ * already resolved is refused as busy before it is accepted (task-guard.ts says why); the client retries it.
+ *
+ * To add an action: its contract in messages.ts, then one `register` entry here (check, record, settled).
  */
 import { condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import {
   limits,
   openTicketUpdate,
+  TICKET_BUSY,
   ticketActions,
   ticketStateQuery,
   type CloseInput,
   type MessageAck,
   type TicketAction,
 } from './messages';
-import type { Outbox } from './outbox';
 import type { TicketModel } from './ticket';
 import { fail, nowIso, parse } from './util';
 
@@ -28,6 +32,10 @@ export interface HandlerHooks {
   closeRequested(): CloseInput | null;
   /** False between runs (continue-as-new under way): a close must wait for the next run. */
   canClose(): boolean;
+  /** After a handler recorded: wakes the phase loop. Runs recorded before `handlersOnlyRecord` kick the outbox here. */
+  recorded(): void;
+  /** Something already resolved in this workflow task: an update accepted now could not replay (task-guard.ts). */
+  busy(): boolean;
 }
 
 interface Entry<S extends z.ZodType> {
@@ -45,7 +53,6 @@ export class Handlers {
 
   constructor(
     private readonly t: TicketModel,
-    private readonly outbox: Outbox,
     private readonly hooks: HandlerHooks,
   ) {}
 
@@ -53,7 +60,7 @@ export class Handlers {
     const { t, hooks } = this;
     const { s, work } = t;
     setHandler(ticketStateQuery, () => s);
-    setHandler(openTicketUpdate, () => t.ack());
+    setHandler(openTicketUpdate, () => t.ack(), { validator: () => this.refuseIfBusy() });
     const assertOpen = () => {
       if (s.status === 'closed' || work.phase === 'done') throw fail('the ticket is closed');
     };
@@ -175,11 +182,11 @@ export class Handlers {
           input = validate(raw);
         } catch (err) {
           t.emit('error', { message: signal.name, reason: (err as Error).message });
-          this.outbox.kick();
+          this.hooks.recorded();
           return;
         }
         e.record(input);
-        this.outbox.kick();
+        this.hooks.recorded();
       });
     }
     setHandler(
@@ -190,18 +197,23 @@ export class Handlers {
         if (cached) return cached;
         this.handled += 1;
         e.record(validate(raw));
-        this.outbox.kick();
+        this.hooks.recorded();
         const settled = e.settled ?? (() => true);
         await condition(() => settled() || t.work.phase === 'done');
         return this.remember(updateId, t.ack());
       },
       {
         validator: (raw: unknown) => {
+          this.refuseIfBusy();
           if (this.cached(currentUpdateInfo()?.id)) return;
           validate(raw);
         },
       },
     );
+  }
+
+  private refuseIfBusy(): void {
+    if (this.hooks.busy()) throw fail('the ticket is busy with another step; send the update again', TICKET_BUSY);
   }
 
   private cached(id: string | undefined): MessageAck | undefined {

@@ -23,6 +23,10 @@ export class LoopOutbox implements Outbox {
 
   kick(): void {}
 
+  unstarted(): boolean {
+    return false;
+  }
+
   async settled(): Promise<void> {
     await condition(() => this.idle());
   }

@@ -25,6 +25,13 @@ import type { Awaiting, Ticket } from './state';
 export * from '../core/ticket-actions';
 
 /** What an accepted update answers: where the ticket stands right after the decision was applied. */
+/**
+ * The failure type of an update the ticket refused because it arrived in a workflow task in which something
+ * else had already resolved (workflows/task-guard.ts): nothing was recorded, and the same update sent again
+ * is taken (the client does this by itself, client/busy-retry.ts).
+ */
+export const TICKET_BUSY = 'TicketBusy';
+
 export interface MessageAck {
   accepted: true;
   ticketId: string;

@@ -1,13 +1,16 @@
 /**
  * Gets the ticket's events to Kafka, in seq order, at least once.
  *
- * Why publishes start only where events are emitted: a person's update and an activity's completion can reach
- * the worker in one workflow task, and a worker that starts cold may apply them in a different order than the
- * replay later does (issue 10: the stuck ticket). A publish started *because another publish completed* is
- * then a command on the wrong side of the update's acceptance, and the history never replays. So a batch is
- * started by the step or the handler that emitted its events (`kick`), and a completion only marks events as
- * published. Batches may overlap: each starts at the oldest unpublished event, so Kafka never sees an event
- * before the ones numbered below it (repeats are dropped by seq downstream).
+ * Why publishes start only from the phase loop: a person's update and an activity's completion can reach the
+ * worker in one workflow task, and a worker that starts cold may apply them in a different order than the
+ * replay later does (issue 10: the stuck ticket; task-guard.ts has the mechanism). A publish started *because
+ * another publish completed* is then a command on the wrong side of the update's acceptance, and the history
+ * never replays. So a batch is started only by the phase loop (`kick`: before each step activity, in every
+ * wait, and in `settled`), never by a handler and never by a completion, which only marks events as
+ * published. A wait or `settled` wakes for events a handler emitted, not for acks. Batches may overlap: each
+ * starts at the oldest unpublished event, so Kafka never sees an event before the ones numbered below it
+ * (repeats are dropped by seq downstream). One exception is left: beyond PUBLISH_BATCH waiting events, the
+ * rest can only be reached once the first batch is acknowledged.
  */
 import { CancellationScope, condition, log } from '@temporalio/workflow';
 import type { Alert, TicketEvent } from '../core/events';
@@ -25,6 +28,8 @@ export interface Outbox {
   settled(): Promise<void>;
   /** Nothing waiting and nothing in flight. */
   idle(): boolean;
+  /** Emitted events within a batch's reach that no started batch carries yet (what a `kick` would start). */
+  unstarted(): boolean;
 }
 
 export class KickedOutbox implements Outbox {
@@ -32,15 +37,26 @@ export class KickedOutbox implements Outbox {
   private sentUpTo = 0;
   private inFlight = 0;
 
+  /**
+   * `emitsOnly`: `settled` wakes for new events, never for an ack (runs recorded before `handlersOnlyRecord`
+   * also woke when a publish completed with events left over).
+   */
   constructor(
     private readonly ticketId: string,
     private readonly log: EventLog,
+    private readonly track: <T>(p: Promise<T>) => Promise<T>,
+    private readonly emitsOnly: boolean,
   ) {}
+
+  unstarted(): boolean {
+    const batch = this.log.outbox.slice(0, PUBLISH_BATCH);
+    return batch.length > 0 && batch[batch.length - 1]!.seq > this.sentUpTo;
+  }
 
   kick(): void {
     // Beyond a batch's reach, newer events wait for the acks (settled() kicks again).
+    if (!this.unstarted()) return;
     const batch = this.log.outbox.slice(0, PUBLISH_BATCH);
-    if (batch.length === 0 || batch[batch.length - 1]!.seq <= this.sentUpTo) return;
     this.sentUpTo = Math.max(this.sentUpTo, batch[batch.length - 1]!.seq);
     this.inFlight += 1;
     // Not cancellable: a ticket closed mid-publish still owes Kafka its events.
@@ -50,7 +66,7 @@ export class KickedOutbox implements Outbox {
   async settled(): Promise<void> {
     for (;;) {
       this.kick();
-      await condition(() => this.idle() || this.hasUnsent());
+      await condition(() => this.idle() || (this.emitsOnly ? this.unstarted() : this.hasUnsent()));
       if (this.idle()) return;
     }
   }
@@ -66,7 +82,7 @@ export class KickedOutbox implements Outbox {
 
   private async publish(batch: TicketEvent[]): Promise<void> {
     try {
-      await publishing.publishEvents(batch);
+      await this.track(publishing.publishEvents(batch));
     } catch (err) {
       // Only a non-retryable failure (a malformed event) gets here: drop it rather than block the ticket.
       log.error('events could not be published', {

@@ -21,4 +21,10 @@ export const PATCHES = {
   credentialContainment: 'credential-containment',
   /** Agent topics and the customer's history are read by local activities (one task and one activity less each). */
   localLookups: 'local-short-lookups',
+  /**
+   * Issue 10 (the stuck ticket, second part): handlers only validate, record and wake the phase loop; the
+   * loop alone starts publishes (in its waits too), and `settled` wakes for new events, not for acks. Runs
+   * without it had handlers start a publish themselves.
+   */
+  handlersOnlyRecord: 'handlers-only-record',
 } as const;

@@ -14,16 +14,16 @@ export const publishing = proxyActivities<TicketActivities>(publishingOptions);
 /**
  * The activities a step calls. `beforeCall` runs before each call: the outbox starts publishing what the step
  * emitted so far, so those events travel while the activity runs (one publish for everything a step says
- * between two activities, never one per event).
+ * between two activities, never one per event). `track` notes when each call settles (task-guard.ts).
  */
-export function stepActivities(beforeCall: () => void) {
+export function stepActivities(beforeCall: () => void, track: <T>(p: Promise<T>) => Promise<T>) {
   const wrap = (proxy: TicketActivities): TicketActivities =>
     new Proxy(proxy, {
       get(target, name) {
         const call = target[name as keyof TicketActivities] as (...args: unknown[]) => unknown;
         return (...args: unknown[]) => {
           beforeCall();
-          return call(...args);
+          return track(call(...args) as Promise<unknown>);
         };
       },
     });

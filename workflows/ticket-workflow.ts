@@ -19,6 +19,7 @@ import type { CloseInput } from './messages';
 import { KickedOutbox, type Outbox } from './outbox';
 import { PATCHES } from './patches';
 import { stepActivities } from './proxies';
+import { TaskGuard } from './task-guard';
 import {
   DEFAULT_DURATIONS,
   DEFAULT_MAX_MESSAGES_PER_RUN,
@@ -49,16 +50,21 @@ class TicketRun {
   constructor(private readonly input: TicketInput) {
     // First, before any command: which shape this run was recorded with.
     const legacy = !patched(PATCHES.kickedOutbox);
+    const onlyRecord = !legacy && patched(PATCHES.handlersOnlyRecord);
+    const guard = new TaskGuard();
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
     const t = new TicketModel(
       input.carried?.state ?? initialState(input, nowIso()),
       input.carried?.work ?? initialWork(),
       durations.reviewSlaMs,
     );
-    const outbox: Outbox = legacy ? new LoopOutbox(t.s.ticketId, t.log) : new KickedOutbox(t.s.ticketId, t.log);
+    const track = <T>(p: Promise<T>) => guard.watch(p);
+    const outbox: Outbox = legacy
+      ? new LoopOutbox(t.s.ticketId, t.log)
+      : new KickedOutbox(t.s.ticketId, t.log, track, onlyRecord);
     this.maxMessagesPerRun = input.maxMessagesPerRun ?? DEFAULT_MAX_MESSAGES_PER_RUN;
-    const waits = new Waits(t, outbox, legacy, () => this.shouldContinueAsNew());
-    const act = stepActivities(() => outbox.kick());
+    const waits = new Waits(t, outbox, legacy, () => this.shouldContinueAsNew(), guard, onlyRecord);
+    const act = stepActivities(() => outbox.kick(), track);
     this.c = {
       t,
       input,
@@ -69,13 +75,16 @@ class TicketRun {
       durations,
       maxRedrafts: input.maxRedrafts ?? DEFAULT_MAX_REDRAFTS,
     };
-    this.handlers = new Handlers(t, outbox, {
+    this.handlers = new Handlers(t, {
       requestClose: (req) => {
         this.closeRequest = req;
         this.mainScope?.cancel();
       },
       closeRequested: () => this.closeRequest,
       canClose: () => this.mainScope !== null,
+      // The phase loop wakes by itself (its conditions see what was recorded) and publishes what was emitted.
+      recorded: onlyRecord ? () => undefined : () => outbox.kick(),
+      busy: () => guard.resolvedInThisTask(),
     });
   }
 

@@ -1,5 +1,6 @@
 /** Small pure helpers of the workflow: time from the sandbox, failures callers can read. */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import type { TICKET_BUSY } from './messages';
 
 /** Workflow time (deterministic in the sandbox), never wall-clock. */
 export function nowMs(): number {
@@ -11,7 +12,10 @@ export function nowIso(): string {
 }
 
 /** Validator and update failures: an ApplicationFailure reaches the caller with its message (a plain Error would fail the task). */
-export function fail(message: string, type: 'TicketRejected' | 'BadInput' = 'TicketRejected'): ApplicationFailure {
+export function fail(
+  message: string,
+  type: 'TicketRejected' | 'BadInput' | typeof TICKET_BUSY = 'TicketRejected',
+): ApplicationFailure {
   return ApplicationFailure.create({ message, type, nonRetryable: true });
 }
 

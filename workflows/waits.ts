@@ -1,7 +1,8 @@
 /**
  * How a ticket waits: for a person, for a deadline, or for both. A wait keeps one timer from start to end and
- * wakes only for what it waits for, so a publish completing during a wait never adds a command (see
- * outbox.ts for why that matters). When history grows large and nothing is ready, the wait ends the run
+ * wakes only for what it waits for, or to publish what a handler emitted meanwhile (the phase loop is the only
+ * code that starts a publish), so a publish completing during a wait never adds a command (see outbox.ts for
+ * why that matters). When history grows large and nothing is ready, the wait ends the run
  * instead (ContinueAsNewNeeded): everything it depends on is in the carried state.
  */
 import { CancellationScope, condition, sleep } from '@temporalio/workflow';
@@ -9,6 +10,7 @@ import type { ReleaseInput } from '../core/ticket-actions';
 import type { ReviewDecision } from '../core/domain';
 import { legacyWaitUntil } from './legacy';
 import { sendAlert, type Outbox } from './outbox';
+import type { TaskGuard } from './task-guard';
 import type { TicketModel } from './ticket';
 import { nowMs } from './util';
 
@@ -18,11 +20,17 @@ export class ContinueAsNewNeeded extends Error {}
 export type PersonAnswer = { kind: 'decision'; decision: ReviewDecision } | { kind: 'release'; release: ReleaseInput };
 
 export class Waits {
+  /**
+   * `drain`: the wait publishes what handlers emit while it waits (runs recorded before `handlersOnlyRecord`
+   * had their handlers start those publishes).
+   */
   constructor(
     private readonly t: TicketModel,
     private readonly outbox: Outbox,
     private readonly legacy: boolean,
     private readonly canNeeded: () => boolean,
+    private readonly guard: TaskGuard,
+    private readonly drain: boolean,
   ) {}
 
   /** Waits for `ready` (true) or the deadline, in epoch ms (false). */
@@ -40,14 +48,19 @@ export class Waits {
     const timer = new CancellationScope();
     if (deadlineMs !== undefined) {
       void timer
-        .run(() => sleep(deadlineMs - nowMs()))
+        .run(() => this.guard.watch(sleep(deadlineMs - nowMs())))
         .then(
           () => (lapsed = true),
           () => undefined,
         );
     }
+    const drain = () => this.drain && this.outbox.unstarted();
     try {
-      await condition(() => ready() || lapsed || this.canNeeded());
+      for (;;) {
+        await condition(() => ready() || lapsed || this.canNeeded() || drain());
+        if (!drain()) break;
+        this.outbox.kick();
+      }
     } finally {
       if (deadlineMs !== undefined && !lapsed) timer.cancel();
     }

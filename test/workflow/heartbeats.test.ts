@@ -9,14 +9,15 @@ import { msToNumber } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { EventPublisher } from '../../activities/events';
 import { keepAlive } from '../../activities/keep-alive';
-import { modelCallOptions, publishingOptions, toolOptions } from '../../workflows/activity-options';
+import type { DraftInput, Intelligence } from '../../activities/ports';
+import { draftingOptions, modelCallOptions, publishingOptions, toolOptions } from '../../workflows/activity-options';
 import { createScriptedIntelligence } from './helpers/scripted-intelligence';
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('heartbeats', () => {
-  test('model calls, tools and publishing have a heartbeatTimeout of seconds, not their start-to-close timeout', () => {
-    for (const [name, opts] of Object.entries({ modelCallOptions, toolOptions, publishingOptions })) {
+  test('model calls, drafting, tools and publishing have a heartbeatTimeout of seconds, not their start-to-close timeout', () => {
+    for (const [name, opts] of Object.entries({ modelCallOptions, draftingOptions, toolOptions, publishingOptions })) {
       assert.ok(opts.heartbeatTimeout !== undefined, `${name} has no heartbeatTimeout`);
       assert.ok(msToNumber(opts.heartbeatTimeout) <= 15_000, `${name}: ${String(opts.heartbeatTimeout)}`);
     }
@@ -37,6 +38,34 @@ describe('heartbeats', () => {
     const acts = createActivities({ intelligence: createScriptedIntelligence(new Map()).intelligence, publisher });
     await env.run(acts.publishEvents, []);
     assert.ok(beats >= 1, `heartbeats while waiting: ${beats}`);
+  });
+
+  test('drafting heartbeats while the model has not produced a token yet', async () => {
+    const env = new MockActivityEnvironment();
+    let beats = 0;
+    env.on('heartbeat', () => beats++);
+    const base = createScriptedIntelligence(new Map()).intelligence;
+    // A model that thinks before its first token: the worker could be killed in this silence.
+    const intelligence: Intelligence = {
+      ...base,
+      drafter: {
+        draft: async (input) => {
+          await delay(300);
+          return { version: input.version, text: 'Here is the fix.', model: 'slow' };
+        },
+      },
+    };
+    const publisher: EventPublisher = { async publishEvents() {}, async publishAlert() {}, async close() {} };
+    const acts = createActivities({ intelligence, publisher });
+    const input = {
+      ctx: { ticketId: 't-hb', userId: 'u', orgId: 'o' },
+      analysis: { topic: 'Billing' },
+      redactedText: 'help',
+      findings: [],
+      version: 1,
+    } as unknown as DraftInput;
+    await env.run(acts.draftReply, { input, seq: 3 });
+    assert.ok(beats >= 1, `heartbeats before the first token: ${beats}`);
   });
 
   test('keepAlive beats on an interval and stops when the call returns', { timeout: 30_000 }, async () => {

@@ -25,15 +25,6 @@ import { countTasks, drive, jitteryPublisher, randomFrom, replayAll } from './he
 import { interleaveCases, interleaveScenarios } from './helpers/interleave-cases';
 import { createScriptedIntelligence } from './helpers/scripted-intelligence';
 
-/**
- * What is still open (issue 10, see the test): the SDK's update acceptance out of step with the commands, and
- * the rare publish the history rules still find chained to another's completion under worker kills.
- */
-const KNOWN_UPDATE_ORDERING = [
-  'Update machine does not handle this event',
-  "a publish chained to another's completion",
-];
-
 const seed = Number(process.env.INTERLEAVE_SEED ?? Date.now() % 100_000);
 const random = randomFrom(seed);
 const taskQueue = uniqueName('wf-interleave');
@@ -102,7 +93,7 @@ async function killLoop(stop: Promise<unknown>): Promise<number> {
 }
 
 describe('updates interleaved with activity completions (dev server)', () => {
-  test(`every history replays, with a worker killed under it (seed ${seed})`, async (t) => {
+  test(`every history replays, with a worker killed under it (seed ${seed})`, async () => {
     const worker = await Worker.create({
       connection: native,
       taskQueue,
@@ -149,19 +140,10 @@ describe('updates interleaved with activity completions (dev server)', () => {
       bundle,
       results.map((r) => r.ticketId),
     );
-    // Still open (issue 10): an update accepted in the same task as a step's activity completion, on a worker
-    // that starts cold, can replay in another order (the update machine out of step with the commands). Such
-    // histories are reported as a TODO on this test, with their seed, never hidden; any other divergence fails.
-    const known = failures.filter((f) => KNOWN_UPDATE_ORDERING.some((m) => f.includes(m)));
-    assert.deepEqual(
-      failures.filter((f) => !known.includes(f)),
-      [],
-      `histories that do not replay (seed ${seed}, ${kills} kills)`,
-    );
-    if (known.length > 0)
-      t.todo(
-        `issue 10 open: ${known.length} histories hit a known ordering case (seed ${seed}): ${known.join(' | ').slice(0, 600)}`,
-      );
+    // Every class fails the test, the two of the stuck ticket included: an update accepted after commands a
+    // completion caused in the same task ("Update machine does not handle this event"), and a publish chained
+    // to another's completion (workflows/task-guard.ts and outbox.ts say why neither can happen now).
+    assert.deepEqual(failures, [], `histories that do not replay (seed ${seed}, ${kills} kills)`);
 
     const counts = await Promise.all(
       results.map(async (r) => ({ name: r.name, ...(await countTasks(client, r.ticketId)) })),
