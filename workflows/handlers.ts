@@ -9,7 +9,7 @@
  *
  * To add an action: its contract in messages.ts, then one `register` entry here (check, record, settled).
  */
-import { condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+import { condition, currentUpdateInfo, log, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import {
   limits,
@@ -213,7 +213,12 @@ export class Handlers {
   }
 
   private refuseIfBusy(): void {
-    if (this.hooks.busy()) throw fail('the ticket is busy with another step; send the update again', TICKET_BUSY);
+    if (!this.hooks.busy()) return;
+    // Rare (a task cut in two by a cold worker): worth seeing when it happens.
+    log.warn('update refused as busy: something already resolved in this workflow task', {
+      ticketId: this.t.s.ticketId,
+    });
+    throw fail('the ticket is busy with another step; send the update again', TICKET_BUSY);
   }
 
   private cached(id: string | undefined): MessageAck | undefined {
