@@ -34,6 +34,8 @@ export interface PhaseReport {
   cpuUserMs: number;
   cpuSystemMs: number;
   closedDuringPhase: number;
+  /** Those closes by the code the server sent (0: the connection ended without a close frame). */
+  closeCodes: Record<string, number>;
   unexpected: number;
 }
 
@@ -46,6 +48,7 @@ let unstamped = 0;
 let firstUs = 0;
 let lastUs = 0;
 let closedDuringPhase = 0;
+let closeCodes: Record<string, number> = {};
 let unexpected = 0;
 let phaseCpu = process.cpuUsage();
 let onSettled: (() => void) | undefined;
@@ -69,9 +72,10 @@ const sink: FrameSink = {
     refused[key] = (refused[key] ?? 0) + 1;
     onSettled?.();
   },
-  closed() {
+  closed(_c, code) {
     open--;
     closedDuringPhase++;
+    closeCodes[code] = (closeCodes[code] ?? 0) + 1;
     onSettled?.();
   },
   unexpected(_c, what) {
@@ -157,6 +161,7 @@ serveParent(
       collectGarbage();
       histogram.reset();
       received = unstamped = firstUs = lastUs = closedDuringPhase = unexpected = 0;
+      closeCodes = {};
       phaseCpu = process.cpuUsage();
       return {};
     },
@@ -173,6 +178,7 @@ serveParent(
         cpuUserMs: cpu.user / 1000,
         cpuSystemMs: cpu.system / 1000,
         closedDuringPhase,
+        closeCodes,
         unexpected,
       };
     },

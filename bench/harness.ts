@@ -157,7 +157,7 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
         lanes,
       });
       opts.log(
-        `[${kind} N=${sockets}] throughput ${fmtRate(b.deliveriesPerSec)} deliveries/s (${b.delivered}/${b.expected}), p50 ${fmtMs(b.p50Ms)} p99 ${fmtMs(b.p99Ms)}`,
+        `[${kind} N=${sockets}] throughput ${fmtRate(b.deliveriesPerSec)} deliveries/s (${b.delivered}/${b.expected}), p50 ${fmtMs(b.p50Ms)} p99 ${fmtMs(b.p99Ms)}${b.closedDuringPhase ? `; ${b.closedDuringPhase} sockets closed (codes ${JSON.stringify(b.closeCodes)})` : ''}`,
       );
       bursts.push(b);
     }
@@ -246,6 +246,7 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     maxMs: hist.maxUs / 1000,
     unstamped: reports.reduce((s, r) => s + r.unstamped, 0),
     closedDuringPhase: reports.reduce((s, r) => s + r.closedDuringPhase, 0),
+    closeCodes: sumCounts(reports.map((r) => r.closeCodes)),
     serverRecordsIn: window.recordsIn,
     serverEventLoopUtilization: window.eventLoopUtilization,
     consumerFetches: window.fetches,
@@ -258,6 +259,12 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       brokerMs: cpu0.broker !== undefined && brokerNow !== undefined ? brokerNow - cpu0.broker : undefined,
     },
   };
+}
+
+function sumCounts(all: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const counts of all) for (const [k, v] of Object.entries(counts)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 export { fmtMs, fmtRate };

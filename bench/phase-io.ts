@@ -28,6 +28,8 @@ export interface PhaseResult {
   maxMs: number;
   unstamped: number;
   closedDuringPhase: number;
+  /** Sockets the server closed in the phase, by close code. */
+  closeCodes: Record<string, number>;
   serverRecordsIn: number;
   serverEventLoopUtilization: number;
   /** Kafka fetch responses and non-empty partition batches the server's consumer got in the phase. */
@@ -99,5 +101,8 @@ export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
 export function fmtPhase(r: PhaseResult): string {
   const s = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2);
   const st = r.serverStalls;
-  return `p50 ${fmtMs(r.p50Ms)} p99 ${fmtMs(r.p99Ms)} (${r.delivered}/${r.expected}); ELU ${r.serverEventLoopUtilization.toFixed(2)}, ${r.consumerFetches} fetches, ${r.consumerBatches} batches; GC ${st.gcs} (${st.majorGcs} major) ${st.gcMs.toFixed(0)} ms, longest ${st.maxGcMs.toFixed(1)} ms; loop delay p99 ${st.loopDelayP99Ms.toFixed(1)} max ${st.loopDelayMaxMs.toFixed(1)} ms; CPU s server ${s(r.cpu.serverMs)} broker ${s(r.cpu.brokerMs)} producer ${s(r.cpu.producerMs)}`;
+  const closes = r.closedDuringPhase
+    ? `; ${r.closedDuringPhase} sockets closed (codes ${JSON.stringify(r.closeCodes)})`
+    : '';
+  return `p50 ${fmtMs(r.p50Ms)} p99 ${fmtMs(r.p99Ms)} (${r.delivered}/${r.expected}${closes}); ELU ${r.serverEventLoopUtilization.toFixed(2)}, ${r.consumerFetches} fetches, ${r.consumerBatches} batches; GC ${st.gcs} (${st.majorGcs} major) ${st.gcMs.toFixed(0)} ms, longest ${st.maxGcMs.toFixed(1)} ms; loop delay p99 ${st.loopDelayP99Ms.toFixed(1)} max ${st.loopDelayMaxMs.toFixed(1)} ms; CPU s server ${s(r.cpu.serverMs)} broker ${s(r.cpu.brokerMs)} producer ${s(r.cpu.producerMs)}`;
 }

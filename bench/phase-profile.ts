@@ -10,9 +10,9 @@ import path from 'node:path';
 let session: Session | undefined;
 let count = 0;
 
-function post(method: string): Promise<unknown> {
+function post(method: string, params?: object): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    session!.post(method, (err, result) => (err ? reject(err) : resolve(result))),
+    session!.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
   );
 }
 
@@ -22,17 +22,26 @@ export async function startPhaseProfile(phase: string | undefined): Promise<void
   session.connect();
   await post('Profiler.enable');
   await post('Profiler.start');
+  // BENCH_PROFILE_HEAP=1: what the phase allocates (collected objects included), by stack: GC pressure's source.
+  if (process.env.BENCH_PROFILE_HEAP)
+    await post('HeapProfiler.startSampling', {
+      samplingInterval: 8192,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
 }
 
 export async function stopPhaseProfile(label: string): Promise<void> {
   if (!session) return;
   const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  const heap = process.env.BENCH_PROFILE_HEAP
+    ? ((await post('HeapProfiler.stopSampling')) as { profile: unknown }).profile
+    : undefined;
   session.disconnect();
   session = undefined;
   const dir = process.env.BENCH_PROFILE_DIR!;
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, `${label}-${process.env.BENCH_PROFILE_PHASE}-${++count}.cpuprofile`),
-    JSON.stringify(profile),
-  );
+  const base = path.join(dir, `${label}-${process.env.BENCH_PROFILE_PHASE}-${++count}`);
+  fs.writeFileSync(`${base}.cpuprofile`, JSON.stringify(profile));
+  if (heap) fs.writeFileSync(`${base}.heapprofile`, JSON.stringify(heap));
 }

@@ -148,14 +148,17 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const where = { topic: batch.topic, partition: batch.partition, offset: '' };
     let handled: string | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      where.offset = message.offset;
-      opts.handle(message.key, message.value, where);
-      resolveOffset(message.offset);
-      handled = message.offset;
+    // The loop never awaits (handle is synchronous), so neither a stop nor a seek can land inside it: the
+    // batch is checked once, and the last offset resolved once (kafkajs parses each offset it is given).
+    if (isRunning() && !isStale()) {
+      for (const message of batch.messages) {
+        where.offset = message.offset;
+        opts.handle(message.key, message.value, where);
+      }
+      handled = batch.messages.at(-1)?.offset;
     }
     if (handled !== undefined) {
+      resolveOffset(handled);
       positions.delivered(batch.partition, handled);
       counters.batches++;
       counters.records += batch.messages.length;
