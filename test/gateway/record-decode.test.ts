@@ -99,6 +99,38 @@ void test('edge cases: same verdicts as the schema', () => {
   assert.ok(extra.ok && extra.json === undefined, 'text with keys the schema drops is not reused');
 });
 
+void test('timestamps: every date and time form gets the schema verdict', () => {
+  const dates = ['2026-11-30', '2024-02-29', '2026-02-29', '2000-02-29', '1900-02-29', '2026-04-31', '2026-13-01'];
+  const times = [
+    '00:00:00Z',
+    '23:59:59.999999Z',
+    '24:00:00Z',
+    '12:60:00Z',
+    '12:00:60Z',
+    '12:00Z',
+    '12:00:00+14:00',
+    '12:00:00-23:59',
+    '12:00:00+24:00',
+    '12:00:00.Z',
+    '12:00:00z',
+    '12:00:00 Z',
+    '12:00:00+0200',
+    '12:00:00.5-05:30',
+    '12:00:00',
+  ];
+  let valid = 0;
+  for (const date of [...dates, ...dates.slice(0, 2)]) {
+    for (const sep of ['T', 't', ' ']) {
+      for (const time of times) {
+        const at = `${date}${sep}${time}`;
+        agree(...rec({ ...base, at }), at);
+        if (decodeTicketEvent(...rec({ ...base, at })).ok) valid++;
+      }
+    }
+  }
+  assert.ok(valid > 20, `valid and invalid instants both seen (${valid} valid)`);
+});
+
 void test('fuzz: mutations of valid records get the schema verdict', () => {
   let state = 42;
   const rand = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
