@@ -19,6 +19,7 @@ import { ticketStateQuery, type MessageAck } from './contract';
 import { createTicketCreator } from './create';
 import { checkTicketId, isNotFound, mapTicketError } from './errors';
 import { createTemporalProbe, type TemporalProbe, type TemporalProbeOptions } from './health';
+import { createDeskFigures } from './figures';
 import { createTicketLister } from './list';
 import type { CreatedTicket, TicketOwner, TicketSnapshot, TicketState } from './types';
 import type { TicketWorkflow } from './workflow-type';
@@ -91,6 +92,7 @@ export function createTicketClient(opts: TicketClientOptions) {
   return {
     ...createTicketCreator({ client, config: cfg, mapError, existing }),
     ...createTicketLister(client),
+    ...createDeskFigures(client),
     ...createTicketActions(send),
     getState,
     ownerOf,

@@ -25,6 +25,7 @@ export type TicketApiPort = Pick<
   | 'ownerOf'
   | 'listTickets'
   | 'countQueues'
+  | 'deskFigures'
   | 'review'
   | 'release'
   | 'provideSop'

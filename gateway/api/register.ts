@@ -11,6 +11,7 @@ import type { RateLimits } from '../limits/rate-limits';
 import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
 import type { DeskStore } from '../desk/store';
 import { registerActionRoutes } from './routes/actions';
+import { registerAnalyticsRoutes } from './routes/analytics';
 import { registerDeskRoutes } from './routes/desk';
 import { registerSessionRoutes } from './routes/session';
 import { registerSopRoutes } from './routes/sops';
@@ -24,6 +25,7 @@ export function registerApiRoutes(app: TemplatedApp, ctx: ApiContext): void {
   registerSessionRoutes(app, ctx);
   registerSopRoutes(app, ctx);
   registerDeskRoutes(app, ctx);
+  registerAnalyticsRoutes(app, ctx);
 }
 
 export interface ConsoleRoutesOptions {

@@ -8,6 +8,7 @@ import type { SessionInfo } from '../shared/types';
 import { takeTokenFromHash } from '../shared/token';
 import { QueueBoard } from './board';
 import { TicketFinder } from './finder';
+import { AnalyticsPage } from './analytics';
 import { installShortcuts } from './keys';
 import { SopLibraryPage } from './sop-library';
 import { TicketView } from './ticket-view';
@@ -74,6 +75,12 @@ async function main(): Promise<void> {
 
   for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>('.desk-nav a'))) {
     if (link.pathname === location.pathname) link.setAttribute('aria-current', 'page');
+  }
+  if (location.pathname.startsWith('/console/analytics')) {
+    const analytics = new AnalyticsPage(api);
+    fill(root, analytics.element);
+    await analytics.load();
+    return;
   }
   if (location.pathname.startsWith('/console/sops')) {
     const library = new SopLibraryPage(api, session.sub);

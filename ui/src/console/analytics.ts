@@ -1,0 +1,159 @@
+/**
+ * The analytics page (/console/analytics): the desk's figures from GET /v1/analytics for a window of days
+ * and a topic, as headline numbers and bar charts (Chart.js, bundled: no CDN). Each chart is an image with a
+ * spoken summary, and its numbers are in a table right below it, so nothing is only in pixels.
+ */
+import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+import type { DeskFigures } from '../../../client/figures';
+import type { ApiClient } from '../shared/api';
+import { fill, h } from '../shared/dom';
+import { queueLabel, statusLabel } from '../shared/format';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+
+const TOPICS = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown'];
+
+function choice(label: string, name: string, options: [string, string][]): HTMLLabelElement {
+  return h(
+    'label',
+    { class: 'filter' },
+    label,
+    h(
+      'select',
+      { name },
+      options.map(([value, text]) => h('option', { value }, text)),
+    ),
+  );
+}
+
+export class AnalyticsPage {
+  readonly element: HTMLElement;
+  private readonly form: HTMLFormElement;
+  private readonly status: HTMLElement;
+  private readonly body: HTMLElement;
+  private charts: Chart[] = [];
+  private generation = 0;
+
+  constructor(private readonly api: ApiClient) {
+    this.form = h(
+      'form',
+      { class: 'finder-form', 'aria-label': 'Figures for' },
+      choice('Period', 'days', [
+        ['7', 'Last 7 days'],
+        ['14', 'Last 14 days'],
+        ['31', 'Last 31 days'],
+        ['1', 'Today'],
+      ]),
+      choice('Topic', 'topic', [['', 'Every topic'], ...TOPICS.map((t): [string, string] => [t, t])]),
+    );
+    this.form.addEventListener('change', () => void this.load());
+    this.status = h('p', { class: 'finder-summary', role: 'status', 'aria-live': 'polite' }, 'Counting…');
+    this.body = h('div', { class: 'analytics' });
+    this.element = h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'analytics-heading' },
+      h('h2', { id: 'analytics-heading' }, 'Desk analytics'),
+      this.form,
+      this.status,
+      this.body,
+    );
+  }
+
+  async load(): Promise<void> {
+    const params = new URLSearchParams();
+    for (const field of Array.from(this.form.querySelectorAll('select')))
+      if (field.value) params.set(field.name, field.value);
+    const generation = ++this.generation;
+    try {
+      const f = await this.api.get<DeskFigures>(`/v1/analytics?${params.toString()}`);
+      if (generation !== this.generation) return; // a newer choice answered first
+      fill(this.status, `${f.from.slice(0, 10)} to ${f.to.slice(0, 10)}${f.topic ? ` · ${f.topic}` : ''}`);
+      this.render(f);
+    } catch (err) {
+      if (generation !== this.generation) return;
+      fill(this.status, `Could not count: ${(err as Error).message}`);
+    }
+  }
+
+  private render(f: DeskFigures): void {
+    for (const c of this.charts) c.destroy();
+    this.charts = [];
+    const share = f.total > 0 ? `${Math.round((f.resolved / f.total) * 100)}%` : '—';
+    const statuses = Object.entries(f.byStatus).filter(([, n]) => n > 0);
+    fill(
+      this.body,
+      h(
+        'dl',
+        { class: 'figures' },
+        [
+          ['Tickets opened', String(f.total)],
+          ['Resolved', `${f.resolved} (${share})`],
+          ['Still open', String(f.open)],
+          ['Waiting for review now', String(f.queues.review ?? 0)],
+        ].map(([k, v]) => h('div', { class: 'figure' }, h('dt', {}, k), h('dd', {}, v))),
+      ),
+      this.chart(
+        'chart-days',
+        'Tickets per day',
+        f.perDay.map((d) => [d.day, d.count]),
+      ),
+      this.chart(
+        'chart-topics',
+        'Tickets by topic',
+        Object.entries(f.byTopic).map(([t, n]) => [t, n]),
+      ),
+      this.chart(
+        'chart-status',
+        'Tickets by status',
+        statuses.map(([s, n]) => [statusLabel(s), n]),
+      ),
+      this.chart(
+        'chart-queues',
+        'Open queues now',
+        Object.entries(f.queues).map(([q, n]) => [queueLabel(q), n]),
+      ),
+    );
+  }
+
+  /** A bar chart with a spoken summary and the same numbers as a table. */
+  private chart(id: string, title: string, rows: [string, number][]): HTMLElement {
+    const summary = rows.map(([k, n]) => `${k}: ${n}`).join(', ') || 'no tickets';
+    const canvas = h('canvas', { id, role: 'img', 'aria-label': `${title}. ${summary}` });
+    const section = h(
+      'figure',
+      { class: 'chart' },
+      h('figcaption', {}, title),
+      h('div', { class: 'chart-box' }, canvas),
+      h(
+        'details',
+        {},
+        h('summary', {}, `${title}: the numbers`),
+        h(
+          'table',
+          { class: 'sop-versions' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Bar'), h('th', { scope: 'col' }, 'Tickets'))),
+          h(
+            'tbody',
+            {},
+            rows.map(([k, n]) => h('tr', {}, h('td', {}, k), h('td', {}, String(n)))),
+          ),
+        ),
+      ),
+    );
+    this.charts.push(
+      new Chart(canvas, {
+        type: 'bar',
+        data: {
+          labels: rows.map(([k]) => k),
+          datasets: [{ label: 'Tickets', data: rows.map(([, n]) => n), backgroundColor: '#1d4ed8' }],
+        },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        },
+      }),
+    );
+    return section;
+  }
+}
