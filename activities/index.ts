@@ -37,6 +37,7 @@ import { checkReply, type CheckedReply } from './drafting/check';
 import type { EventPublisher } from './events';
 import { keepAlive } from './keep-alive';
 import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
+import { proposalActivities } from './proposal-activities';
 
 export type { TicketContext, DraftInput, OrgPatternAlert };
 
@@ -259,6 +260,8 @@ export function createActivities(deps: ActivityDeps) {
     async publishEvents(events: TicketEvent[]): Promise<void> {
       return run('publishEvents', events[0]?.ticketId, async () => publisher.publishEvents(events));
     },
+
+    ...proposalActivities(intel, run),
 
     async publishAlert(alert: Alert): Promise<void> {
       return run('publishAlert', alert.ticketId, async (log) => {

@@ -8,6 +8,7 @@ import type {
   Feedback,
   FeedbackVerdict,
   Findings,
+  ProposedAction,
   QueryAnalysis,
   SecurityBrief,
   SecurityMetadata,
@@ -71,6 +72,8 @@ export interface DomainAgents {
     analysis: QueryAnalysis,
     redactedText: string,
   ): Promise<Findings>;
+  /** Runs a proposal a person confirmed (or the policy preapproved), checking its facts again. */
+  execute(ctx: TicketContext, proposal: ProposedAction): Promise<ToolRun> | ToolRun;
 }
 
 export interface DraftInput {

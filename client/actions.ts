@@ -30,7 +30,7 @@ export function createTicketActions(send: SendUpdate) {
       send(ticketId, def.update, await prepare(parseOr(def.schema, input) as z.output<S>), updateId);
   }
 
-  const { review, release, provideSop, feedback, customerMessage, escalate, close } = ticketActions;
+  const { review, release, provideSop, feedback, customerMessage, escalate, close, decideProposal } = ticketActions;
   return {
     /** Approve / edit / reject a draft. */
     review: action(review),
@@ -44,5 +44,10 @@ export function createTicketActions(send: SendUpdate) {
     escalate: action(escalate),
     /** Closes the ticket cleanly (status closed), wherever it is. */
     close: action(close),
+    /**
+     * Confirms or declines one proposed side effect (`state.proposals`): a confirmed one runs when the reply
+     * is approved, before it is sent; a declined one never runs.
+     */
+    decideProposal: action(decideProposal),
   };
 }

@@ -15,6 +15,7 @@ export {
   limits,
   messageBody,
   openTicketUpdate,
+  proposalDecisionBody,
   releaseBody,
   TICKET_BUSY,
   reviewBody,
@@ -22,6 +23,8 @@ export {
   ticketActions,
   ticketStateQuery,
   type MessageAck,
+  type ProposalDecision,
+  type ProposalDecisionBody,
   type ReviewDecision,
   type TicketAction,
 } from '../workflows/messages';

@@ -132,8 +132,29 @@ export const proposedActionSchema = z.object({
   amountCents: z.number().int().optional(),
   currency: z.string().optional(),
   reason: z.string(),
+  /**
+   * The policy would let it run without a person's confirmation (ACTIONS_UNATTENDED, within the caps). It still
+   * runs only when a person approves the reply, so a rejected draft leaves nothing done.
+   */
+  preapproved: z.boolean().optional(),
 });
 export type ProposedAction = z.infer<typeof proposedActionSchema>;
+
+/**
+ * Where a proposal stands on the ticket: `pending` waits for a person; `confirmed` runs when the reply is
+ * approved; `declined` never runs; `executed` and `failed` are the outcome of running it.
+ */
+export const proposalStatuses = ['pending', 'confirmed', 'declined', 'executed', 'failed'] as const;
+export type ProposalStatus = (typeof proposalStatuses)[number];
+export type ProposalRecord = ProposedAction & {
+  status: ProposalStatus;
+  /** Who confirmed or declined it ("policy" for a preapproved one), and when. */
+  decidedBy?: string;
+  decidedAt?: string;
+  note?: string;
+  /** The run's summary once it ran. */
+  outcome?: string;
+};
 
 export const findingsSchema = z.object({
   topic: z.enum(topics),

@@ -134,3 +134,19 @@ const closeShape = { reason: optionalText('reason', limits.reason) };
 export const closeBody = z.strictObject(closeShape);
 export const closeInputSchema = z.object({ reason: closeShape.reason.default('closed by request'), by: name('by') });
 export type CloseInput = z.input<typeof closeInputSchema>;
+
+// ---------------------------------------------------------------- proposals (side effects a person confirms)
+
+/**
+ * A person confirms or declines one proposed action (a refund over the cap, a charge that is not a verified
+ * duplicate...). A confirmed one runs when the reply is approved, before it is sent; a declined one never runs.
+ */
+const proposalShape = {
+  proposalId: boundedText('proposalId', limits.name),
+  decision: z.enum(['confirm', 'decline'], { error: 'decision must be confirm or decline' }),
+  note: optionalText('note', limits.reason),
+};
+export const proposalDecisionBody = z.strictObject(proposalShape);
+export type ProposalDecisionBody = z.infer<typeof proposalDecisionBody>;
+export const proposalDecisionSchema = z.object({ ...proposalShape, by: name('by') });
+export type ProposalDecision = z.infer<typeof proposalDecisionSchema>;

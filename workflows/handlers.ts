@@ -21,6 +21,7 @@ import {
   type MessageAck,
   type TicketAction,
 } from './messages';
+import { checkDecision, recordDecision, undecided } from './proposals';
 import type { TicketModel } from './ticket';
 import { fail, nowIso, parse } from './util';
 
@@ -79,12 +80,20 @@ export class Handlers {
             `${d.action} is not possible now (${pending.reason ?? s.status}); allowed: ${pending.actions.join(', ')}${pending.releasable ? ', release' : ''}`,
           );
         }
+        const open = d.action === 'reject' ? [] : undecided(s);
+        if (open.length)
+          throw fail(`confirm or decline the proposed action(s) first: ${open.map((p) => p.id).join(', ')}`);
       },
       record: (d) => {
         work.inbox.decision = d;
         t.reviewTaken();
       },
-      settled: () => work.inbox.decision === null && !work.checkingReply,
+      settled: () => work.inbox.decision === null && !work.checkingReply && !work.executingProposals,
+    });
+    this.register({
+      action: ticketActions.decideProposal,
+      check: (d) => checkDecision(t, d),
+      record: (d) => recordDecision(t, d),
     });
     this.register({
       action: ticketActions.release,

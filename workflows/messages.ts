@@ -2,8 +2,9 @@
  * The ticket's contract: everything a caller can say to or ask of a ticket workflow. One definition per action
  * yields its input schema, its update and, only where someone sends it, its signal. Actions are updates
  * because the caller waits for the answer: a stale or impossible decision is refused at once by the validator
- * instead of being silently ignored. Only `review` and `feedback` keep a signal: the design card names them,
- * tests send them, and saved histories hold them, so replay needs their handlers.
+ * instead of being silently ignored. `review` and `feedback` keep a signal: the design card names them, tests
+ * send them, and saved histories hold them, so replay needs their handlers. `decideProposal` has one because
+ * issue 11 asks for it (a tool that cannot wait for an answer may still confirm or decline).
  *
  * The HTTP bodies and the limits are re-exported from core/ticket-actions (zod only, safe for the browser).
  */
@@ -15,6 +16,7 @@ import {
   customerMessageSchema,
   escalateInputSchema,
   feedbackSchema,
+  proposalDecisionSchema,
   releaseInputSchema,
   reviewDecisionSchema,
   sopInputSchema,
@@ -69,6 +71,8 @@ export const ticketActions = {
   customerMessage: action(customerMessageSchema, 'customerMessageUpdate'),
   escalate: action(escalateInputSchema, 'escalateUpdate'),
   close: action(closeInputSchema, 'closeUpdate'),
+  /** Confirms or declines a proposed side effect; a confirmed one runs when the reply is approved. */
+  decideProposal: action(proposalDecisionSchema, 'decideProposalUpdate', 'decideProposal'),
 };
 export type TicketActionName = keyof typeof ticketActions;
 
@@ -88,3 +92,5 @@ export const feedbackSignal = ticketActions.feedback.signal;
 export const customerMessageUpdate = ticketActions.customerMessage.update;
 export const escalateUpdate = ticketActions.escalate.update;
 export const closeUpdate = ticketActions.close.update;
+export const decideProposalUpdate = ticketActions.decideProposal.update;
+export const decideProposalSignal = ticketActions.decideProposal.signal;

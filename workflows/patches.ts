@@ -19,6 +19,12 @@ export const PATCHES = {
   checkAgentReply: 'check-agent-reply',
   /** Issue 11: a credential the detectors found starts the security protocol whatever the triage confidence. */
   credentialContainment: 'credential-containment',
+  /**
+   * Issue 11: proposed side effects are kept on the ticket and decided by people; a confirmed (or preapproved)
+   * one runs when the reply is approved, before it is sent, and the reply is rewritten from its outcome.
+   * Asked once when the run starts, like `kickedOutbox`.
+   */
+  durableProposals: 'durable-proposals',
   /** Agent topics and the customer's history are read by local activities (one task and one activity less each). */
   localLookups: 'local-short-lookups',
   /**

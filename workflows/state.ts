@@ -14,6 +14,7 @@ import type {
   SecurityBrief,
   SecurityMetadata,
   TicketStatus,
+  ProposalRecord,
   ToolRun,
   Topic,
   Urgency,
@@ -92,6 +93,11 @@ export interface Ticket {
   incidentId: string | null;
   findings: Findings[];
   toolRuns: ToolRun[];
+  /**
+   * Side effects the policy held for a person (and preapproved ones): none runs before the reply is approved.
+   * Absent on tickets started before durable proposals.
+   */
+  proposals?: ProposalRecord[];
   sops: { topic: Topic; sopId: string; source: 'library' | 'human' }[];
   /** The topic whose SOP is missing while status is awaiting_sop. */
   sopNeededFor: Topic | null;
@@ -142,6 +148,8 @@ export interface WorkState {
   updateResults: [string, unknown][];
   /** A person's reply is being checked (redaction, guardrail): their update answers once that is decided. */
   checkingReply?: boolean;
+  /** Confirmed proposals are running (the reply was approved): no decision on them meanwhile. */
+  executingProposals?: boolean;
   /** Decisions people made that the workflow has not consumed yet. */
   inbox: {
     decision: ReviewDecision | null;
@@ -226,6 +234,7 @@ export function initialState(input: TicketInput, nowIso: string): Ticket {
     incidentId: null,
     findings: [],
     toolRuns: [],
+    proposals: [],
     sops: [],
     sopNeededFor: null,
     draft: null,

@@ -52,6 +52,7 @@ class TicketRun {
     const legacy = !patched(PATCHES.kickedOutbox);
     const onlyRecord = !legacy && patched(PATCHES.handlersOnlyRecord);
     const guard = new TaskGuard();
+    const durableProposals = patched(PATCHES.durableProposals);
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
     const t = new TicketModel(
       input.carried?.state ?? initialState(input, nowIso()),
@@ -72,6 +73,7 @@ class TicketRun {
       act,
       waits,
       legacy,
+      durableProposals,
       durations,
       maxRedrafts: input.maxRedrafts ?? DEFAULT_MAX_REDRAFTS,
     };

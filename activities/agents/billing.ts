@@ -5,8 +5,8 @@
  * caps is refunded unattended; any other refund becomes a proposal for a person. The original of a
  * duplicate is never refunded. The ticket text is only searched for ids, never read as instructions.
  */
-import type { Findings, Sop, ToolRun } from '../../core/domain';
-import { decideAction, type ActionRules } from '../policy';
+import type { Findings, ProposedAction, Sop, ToolRun } from '../../core/domain';
+import { decideAction, decideConfirmed, type ActionRules } from '../policy';
 import type { TicketContext } from '../ports';
 import type { BillingTools } from './billing-tools';
 import { createToolbox, type EffectTool, type Toolbox } from './toolbox';
@@ -31,17 +31,54 @@ function refundTool(tools: BillingTools, rules: ActionRules, ctx: TicketContext)
         ...(duplicateOf ? { duplicateOf } : {}),
       };
     },
-    run(input): ToolRun {
-      const r = tools.refund(ctx.userId, String(input.id), ctx.ticketId);
-      return {
+    run: (input) => refundRun(tools, ctx, String(input.id)),
+    deferred: true,
+  };
+}
+
+function refundRun(tools: BillingTools, ctx: TicketContext, id: string, proposalId?: string): ToolRun {
+  const r = tools.refund(ctx.userId, id, ctx.ticketId);
+  return {
+    tool: 'refund',
+    ok: r.refunded,
+    summary: r.refunded
+      ? `refunded ${r.id} (${r.amountCents / 100} ${r.currency})`
+      : `refund of ${r.id} refused: ${r.reason}`,
+    output: { ...r, ...(proposalId ? { proposalId, decision: r.refunded ? 'executed' : 'failed' } : {}) },
+  };
+}
+
+/**
+ * Runs a refund a person confirmed (or the policy preapproved) once the reply is approved. The facts are
+ * checked again (still the customer's, still unrefunded, the same amount, not too old nor dated in the
+ * future); only the caps and the unattended list no longer apply.
+ */
+export function createRefundExecutor(tools: BillingTools, rules: ActionRules) {
+  return function execute(ctx: TicketContext, p: ProposedAction): ToolRun {
+    const failed = (why: string): ToolRun => ({
+      tool: p.tool,
+      ok: false,
+      summary: `${p.tool} of ${p.target} failed: ${why}`,
+      output: { proposalId: p.id, decision: 'failed', reason: why },
+    });
+    if (p.tool !== 'refund') return failed(`${p.tool} cannot be run from a proposal`);
+    const v = tools.verifyTransaction(ctx.userId, p.target, ctx.ticketId);
+    if (!v.ok) return failed(`${v.id} not verified: ${v.reason}`);
+    if (v.amountCents !== p.amountCents || v.currency !== p.currency)
+      return failed('the charge changed since it was proposed');
+    const d = decideConfirmed(
+      {
+        kind: 'refund',
         tool: 'refund',
-        ok: r.refunded,
-        summary: r.refunded
-          ? `refunded ${r.id} (${r.amountCents / 100} ${r.currency})`
-          : `refund of ${r.id} refused: ${r.reason}`,
-        output: r,
-      };
-    },
+        target: v.id,
+        amountCents: v.amountCents,
+        currency: v.currency,
+        chargedAt: v.createdAt,
+      },
+      rules,
+    );
+    if (d.verdict !== 'run') return failed(d.reason);
+    return refundRun(tools, ctx, v.id, p.id);
   };
 }
 
@@ -87,14 +124,16 @@ async function refunds(
   const { targets, originals, unnamedCopies } = refundTargets(tools, rules, sop, verified);
   if (box.allowed('refund')) for (const id of targets) await box.call('refund', { id });
   const refunded = box.runs.filter((r) => r.tool === 'refund' && r.ok).length;
+  const waiting = box.proposals.filter((p) => !p.preapproved);
+  const onApproval = box.proposals.length - waiting.length;
   parts.push(
-    `${verified.length} of ${ids.length} transaction(s) verified; ${refunded} refunded; ${box.proposals.length} proposed for a person's confirmation.`,
+    `${verified.length} of ${ids.length} transaction(s) verified; ${refunded} refunded; ${onApproval} to refund when the reply is approved; ${waiting.length} proposed for a person's confirmation.`,
   );
   if (originals.length) parts.push(`Kept the original charge(s): ${originals.join(', ')}.`);
   if (unnamedCopies.length) parts.push(`Later copies the customer did not name: ${unnamedCopies.join(', ')}.`);
   if (verified.length < ids.length) return "a transaction id did not check out against the customer's account";
-  if (box.proposals.length)
-    return `a refund waits for a person's confirmation (${box.proposals.map((p) => `${p.target}: ${p.reason}`).join('; ')})`;
+  if (waiting.length)
+    return `a refund waits for a person's confirmation (${waiting.map((p) => `${p.target}: ${p.reason}`).join('; ')})`;
   if (unnamedCopies.length)
     return `a later copy the customer did not name (${unnamedCopies.join(', ')}): a person confirms it is the duplicate`;
   if (sop.id === 'billing-duplicate-charge' && targets.length === 0)

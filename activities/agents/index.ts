@@ -9,7 +9,7 @@ import type { DomainAgents, SecurityTools } from '../ports';
 import type { ActionRules } from '../policy';
 import type { ToolStore } from '../security/store';
 import { createAccountSecurityAgent } from './account-security';
-import { createBillingAgent } from './billing';
+import { createBillingAgent, createRefundExecutor } from './billing';
 import { createBillingTools } from './billing-tools';
 import { createDevSupportAgent } from './devsupport';
 import { createDiscourseAgent } from './discourse';
@@ -36,9 +36,11 @@ export function createDomainAgents(deps: {
   logs: LogSearch;
   actionRules: ActionRules;
 }): DomainAgents {
+  const billing = createBillingTools(deps.db);
+  const execute = createRefundExecutor(billing, deps.actionRules);
   const agents: Record<AgentTopic, ReturnType<typeof createBillingAgent>> = {
     'A&S': createAccountSecurityAgent(deps),
-    Billing: createBillingAgent(createBillingTools(deps.db), deps.actionRules),
+    Billing: createBillingAgent(billing, deps.actionRules),
     Enterprise: createEnterpriseAgent(deps.db),
     DevSupport: createDevSupportAgent(deps.db),
     Workers: createWorkersAgent(deps.db),
@@ -47,6 +49,7 @@ export function createDomainAgents(deps: {
   };
   return {
     topics: AGENT_TOPICS,
+    execute,
     async investigate(ctx, topic, sop, _analysis, redactedText) {
       const agent = (AGENT_TOPICS as readonly Topic[]).includes(topic) ? agents[topic as AgentTopic] : undefined;
       if (!agent) throw new TicketflowError('bad_input', `no domain agent for ${topic}: route the ticket to a person`);

@@ -17,6 +17,11 @@ export interface EffectTool {
   /** What the call would do, for the policy; `{ refuse }` when it cannot be done at all (e.g. not verified). */
   plan(input: Record<string, unknown>): Omit<ActionRequest, 'kind' | 'tool'> | { refuse: string };
   run: ToolFn;
+  /**
+   * Runs only when a person approves the reply, never during the investigation: what the policy would let
+   * run unattended becomes a preapproved proposal instead (a rejected draft then leaves nothing done).
+   */
+  deferred?: boolean;
 }
 
 /** Tools that change something: they must come as EffectTools. */
@@ -71,9 +76,21 @@ export function createToolbox(
         summary: `${name} refused: ${plan.refuse}`,
         output: { decision: 'refuse', reason: plan.refuse },
       });
-    const req: ActionRequest = { ...plan, kind: tool.effect, tool: name };
+    // What this investigation already preapproved counts toward the per-ticket cap, though it runs later.
+    const preapprovedCents = proposals
+      .filter((p) => p.preapproved && p.kind === tool.effect)
+      .reduce((sum, p) => sum + (p.amountCents ?? 0), 0);
+    const req: ActionRequest = {
+      ...plan,
+      kind: tool.effect,
+      tool: name,
+      ...(plan.ticketRefundedCents !== undefined
+        ? { ticketRefundedCents: plan.ticketRefundedCents + preapprovedCents }
+        : {}),
+    };
     const decision = decide(req);
-    if (decision.verdict === 'run') return record(await invoke(name, tool.run, input));
+    const preapproved = decision.verdict === 'run' && tool.deferred === true;
+    if (decision.verdict === 'run' && !preapproved) return record(await invoke(name, tool.run, input));
     if (decision.verdict === 'refuse')
       return record({
         tool: name,
@@ -90,13 +107,21 @@ export function createToolbox(
       ...(req.amountCents !== undefined ? { amountCents: req.amountCents } : {}),
       ...(req.currency ? { currency: req.currency } : {}),
       reason: decision.reason,
+      ...(preapproved ? { preapproved } : {}),
     };
     if (!proposals.some((p) => p.id === proposal.id)) proposals.push(proposal);
     return record({
       tool: name,
       ok: false,
-      summary: `${name} of ${req.target} waits for a person's confirmation: ${decision.reason}`,
-      output: { decision: 'propose', proposalId: proposal.id, reason: decision.reason },
+      summary: preapproved
+        ? `${name} of ${req.target} runs when the reply is approved: ${decision.reason}`
+        : `${name} of ${req.target} waits for a person's confirmation: ${decision.reason}`,
+      output: {
+        decision: 'propose',
+        proposalId: proposal.id,
+        reason: decision.reason,
+        ...(preapproved ? { preapproved } : {}),
+      },
     });
   }
 

@@ -4,7 +4,7 @@
  * credential") is dropped; the statements come from the runs instead (done, failed, or waiting for a
  * person). `unsupportedClaims` checks any reply (a model's, a person's) against the same runs.
  */
-import type { Findings, ToolRun } from '../../core/domain';
+import type { Findings, ProposalStatus, ProposedAction, ToolRun } from '../../core/domain';
 import { normalizeText } from '../../core/text-normalize';
 
 export type ClaimedAction = 'revoke' | 'refund' | 'secure';
@@ -36,12 +36,14 @@ const lower = (s: string) =>
     .replace(/[\u2018\u2019]/g, "'")
     .toLowerCase();
 
+function claimsOf(sentence: string): ClaimedAction[] {
+  return (Object.entries(CLAIMS) as [ClaimedAction, RegExp[]][])
+    .filter(([, res]) => res.some((r) => r.test(sentence)))
+    .map(([action]) => action);
+}
+
 export function claimsIn(text: string): Set<ClaimedAction> {
-  const out = new Set<ClaimedAction>();
-  for (const s of sentences(lower(text)))
-    for (const [action, res] of Object.entries(CLAIMS) as [ClaimedAction, RegExp[]][])
-      if (res.some((r) => r.test(s))) out.add(action);
-  return out;
+  return new Set(sentences(lower(text)).flatMap(claimsOf));
 }
 
 /** SOP text without the sentences that say an action was taken. */
@@ -51,10 +53,15 @@ export function withoutClaims(text: string): string {
     .join(' ');
 }
 
-/** A run that did something: a refund that went through, a revocation with at least one credential. */
+type RevokeEntry = { masked: string; status: 'revoked' | 'already_revoked' | 'blocklisted' };
+const revokeEntries = (r: ToolRun) => (r.output.revoked as RevokeEntry[] | undefined) ?? [];
+/** What this ticket's revocation did itself: a credential found already revoked was someone else's doing. */
+const revokedHere = (r: ToolRun) => revokeEntries(r).filter((e) => e.status !== 'already_revoked');
+
+/** A run that did something: a refund that went through, a revocation of at least one credential by this ticket. */
 function didSomething(r: ToolRun): boolean {
   if (!r.ok) return false;
-  if (r.tool === 'revoke_tokens') return ((r.output.revoked as unknown[] | undefined) ?? []).length > 0;
+  if (r.tool === 'revoke_tokens') return revokedHere(r).length > 0;
   return true;
 }
 
@@ -62,35 +69,87 @@ export function succeededActions(runs: ToolRun[]): Set<ClaimedAction> {
   return new Set(runs.filter((r) => TOOL_ACTION[r.tool] && didSomething(r)).map((r) => TOOL_ACTION[r.tool]!));
 }
 
-/** The actions a reply claims that no run of this ticket did. */
-export function unsupportedClaims(text: string, runs: ToolRun[]): ClaimedAction[] {
-  const done = succeededActions(runs);
-  return [...claimsIn(text)].filter((a) => !done.has(a));
+/** The items (lower-cased) this ticket's runs really acted on, per action: refunded ids, revoked credentials. */
+function actedItems(runs: ToolRun[]): Record<ClaimedAction, Set<string>> {
+  const items: Record<ClaimedAction, Set<string>> = { revoke: new Set(), refund: new Set(), secure: new Set() };
+  for (const r of runs) {
+    if (!didSomething(r)) continue;
+    if (r.tool === 'refund' && typeof r.output.id === 'string') items.refund.add(r.output.id.toLowerCase());
+    if (r.tool === 'revoke_tokens') for (const e of revokedHere(r)) items.revoke.add(lower(e.masked));
+  }
+  return items;
 }
 
-/** One sentence per side-effect run and per proposal, from the facts. */
+/** The items a claim sentence names: transaction ids for refunds, masked credentials for revocations. */
+const NAMED: Partial<Record<ClaimedAction, RegExp>> = {
+  refund: /\btxn_[a-z0-9]{4,32}\b/g,
+  // A masked credential as the detectors write it ("ghp_…ab12"), after NFKC turned the ellipsis into dots.
+  revoke: /\b[a-z0-9_-]{2,12}(?:\.\.\.|\*{2,})[a-z0-9]{2,8}\b/g,
+};
+
+/**
+ * The actions a reply claims that no run of this ticket did, checked per item: a sentence that names a
+ * transaction or a credential is supported only by a run that acted on that very one.
+ */
+export function unsupportedClaims(text: string, runs: ToolRun[]): ClaimedAction[] {
+  const done = succeededActions(runs);
+  const items = actedItems(runs);
+  const out = new Set<ClaimedAction>();
+  for (const s of sentences(lower(text))) {
+    for (const action of claimsOf(s)) {
+      if (!done.has(action)) out.add(action);
+      const named = s.match(NAMED[action] ?? /$^/g) ?? [];
+      if (named.some((n) => !items[action].has(n))) out.add(action);
+    }
+  }
+  return [...out];
+}
+
+const amountOf = (p: ProposedAction) =>
+  p.amountCents !== undefined ? ` (${(p.amountCents / 100).toFixed(2)}${p.currency ? ` ${p.currency}` : ''})` : '';
+const noun = (p: ProposedAction) => (p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' '));
+
+/** What a reply says about one proposal, from where it stands (a proposal straight from an agent is pending). */
+export function proposalStatement(p: ProposedAction & { status?: ProposalStatus; outcome?: string }): string {
+  const what = `${noun(p)} of ${p.target}${amountOf(p)}`;
+  switch (p.status) {
+    case 'executed':
+      return `We have ${p.outcome ?? `completed the ${what}`}.`;
+    case 'failed':
+      return `We could not complete the ${what}; a member of our team will follow up.`;
+    case 'declined':
+      return `The ${what} was not approved by our team.`;
+    case 'confirmed':
+      return `The ${what} will be made once our team approves this reply.`;
+    default:
+      return p.preapproved
+        ? `The ${what} will be made once our team approves this reply.`
+        : `A ${what} is waiting for confirmation by our team.`;
+  }
+}
+
+/** One sentence per side-effect run and per proposal not yet run, from the facts. */
 export function outcomeStatements(runs: ToolRun[], findings: Findings[]): string[] {
   const out: string[] = [];
   for (const r of runs) {
     if (!TOOL_ACTION[r.tool]) continue;
-    if (didSomething(r))
-      out.push(
-        r.tool === 'refund'
-          ? `We have ${r.summary}.`
-          : `We have revoked the exposed credential(s): ${r.summary.replace(/^Revoked \d+ credential\(s\):\s*/, '')}.`,
-      );
+    if (r.tool === 'revoke_tokens' && r.ok) {
+      const here = revokedHere(r).map((e) => `${e.masked} (${e.status})`);
+      const before = revokeEntries(r).filter((e) => e.status === 'already_revoked');
+      if (here.length) out.push(`We have revoked the exposed credential(s): ${here.join(', ')}.`);
+      if (before.length)
+        out.push(
+          `The credential(s) ${before.map((e) => e.masked).join(', ')} had already been revoked before this ticket, so they no longer work.`,
+        );
+    } else if (didSomething(r)) out.push(`We have ${r.summary}.`);
     else if (r.tool === 'refund' && r.output.decision !== 'propose')
       out.push('We could not complete a refund automatically; a member of our team will follow up.');
     else if (r.tool === 'revoke_tokens' && !r.ok)
       out.push('We could not revoke the exposed credential automatically; a member of our team is handling it now.');
   }
-  for (const p of findings.flatMap((f) => f.proposals ?? [])) {
-    const amount =
-      p.amountCents !== undefined ? ` (${(p.amountCents / 100).toFixed(2)}${p.currency ? ` ${p.currency}` : ''})` : '';
-    out.push(
-      `A ${p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' ')} of ${p.target}${amount} is waiting for confirmation by our team.`,
-    );
-  }
+  // A proposal that has run (or was declined) is told by its run above.
+  const ran = new Set(runs.filter((r) => r.output.decision !== 'propose').map((r) => r.output.proposalId));
+  for (const p of findings.flatMap((f) => f.proposals ?? [])) if (!ran.has(p.id)) out.push(proposalStatement(p));
   // The security protocol's runs and an agent's can both report one revocation: say it once.
   return [...new Set(out)];
 }

@@ -44,6 +44,8 @@ export interface Decision {
   reason: string;
 }
 
+const FUTURE_SKEW_MS = 5 * 60_000;
+
 const money = (cents: number, currency = '') => `${(cents / 100).toFixed(2)}${currency ? ` ${currency}` : ''}`;
 const days = (ms: number) => `${Math.round(ms / 86_400_000)} day(s)`;
 
@@ -51,6 +53,10 @@ function refundDecision(req: ActionRequest, rules: ActionRules, now: number): De
   if (req.amountCents === undefined || !req.currency || !req.chargedAt)
     return { verdict: 'refuse', reason: 'the charge could not be verified (amount, currency or date unknown)' };
   const age = now - Date.parse(req.chargedAt);
+  // A small allowance for clock skew between the store and this worker; beyond it, a charge dated in the
+  // future is not a charge that happened, so it is no refund to give back.
+  if (age < -FUTURE_SKEW_MS)
+    return { verdict: 'refuse', reason: 'the charge is dated in the future: it cannot be verified' };
   if (!(age <= rules.refundMaxAgeMs))
     return {
       verdict: 'refuse',

@@ -27,7 +27,9 @@ function run(tool: string, ok: boolean, summary: string, output: Record<string, 
 }
 
 export function createSecurityTools(db: ToolStore, decide: (req: ActionRequest) => Decision): SecurityTools {
-  const byFingerprint = db.prepare('SELECT id, masked, revoked_at FROM tokens WHERE fingerprint = ?');
+  const byFingerprint = db.prepare(
+    'SELECT id, masked, kind, revoked_at, revoked_by_ticket FROM tokens WHERE fingerprint = ?',
+  );
   const revoke = db.prepare(
     'UPDATE tokens SET revoked_at = ?, revoked_by_ticket = ? WHERE id = ? AND revoked_at IS NULL',
   );
@@ -64,12 +66,19 @@ export function createSecurityTools(db: ToolStore, decide: (req: ActionRequest) 
       const revoked = db.transaction(() =>
         input.tokens.map((t) => {
           const row = byFingerprint.get(t.fingerprint) as
-            { id: number; masked: string; revoked_at: string | null } | undefined;
+            | { id: number; masked: string; kind: string; revoked_at: string | null; revoked_by_ticket: string | null }
+            | undefined;
           if (!row) {
             // Not one of ours (or not on file): remember the fingerprint so the token is refused if it ever shows up.
             blocklist.run(`unknown:${t.fingerprint}`, t.fingerprint, t.masked, now, now, ctx.ticketId);
             return { masked: t.masked, status: 'blocklisted' as const };
           }
+          // This ticket's own earlier attempt (a retried activity) did it: report what it did, not "already".
+          if (row.revoked_at && row.revoked_by_ticket === ctx.ticketId)
+            return {
+              masked: row.masked,
+              status: row.kind === 'unknown' ? ('blocklisted' as const) : ('revoked' as const),
+            };
           if (row.revoked_at) return { masked: row.masked, status: 'already_revoked' as const };
           revoke.run(now, ctx.ticketId, row.id);
           return { masked: row.masked, status: 'revoked' as const };

@@ -31,6 +31,7 @@ export type TicketApiPort = Pick<
   | 'provideSop'
   | 'sendFeedback'
   | 'addMessage'
+  | 'decideProposal'
 >;
 
 /** The SOP library's approval (activities/knowledge): a provided SOP enters the library once another agent approves it. */

@@ -10,7 +10,15 @@ import { queues, ticketStatuses, topics, urgencies } from '../../core/domain';
 import { searchTermSchema, ticketSorts } from '../../client/ticket-query';
 import { ticketIdSchema } from '../../core/events';
 
-export { createTicketBody, feedbackBody, messageBody, releaseBody, reviewBody, sopBody } from '../../client/contract';
+export {
+  createTicketBody,
+  feedbackBody,
+  messageBody,
+  proposalDecisionBody,
+  releaseBody,
+  reviewBody,
+  sopBody,
+} from '../../client/contract';
 
 /** Largest body any route accepts; bigger requests get 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -3,12 +3,10 @@
  * back office): tickets go in through the HTTP API as a customer would send them.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import type { ToolRun } from '../../core/domain';
 import { startStack, type Stack } from '../e2e/stack';
-import { waitFor } from '../helpers/wait';
+import { stackCalls } from './stack-calls';
 
 let stack: Stack;
 type State = {
@@ -16,42 +14,11 @@ type State = {
   queue: string;
   awaiting: string | null;
   toolRuns: ToolRun[];
-  draft: { text: string } | null;
+  draft: { text: string; version: number } | null;
+  reply: { text: string } | null;
 };
 
-async function openTicket(customer: string, text: string): Promise<string> {
-  const res = await fetch(`${stack.url}/v1/tickets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-  });
-  const body = await res.text();
-  assert.equal(res.status, 201, body);
-  return String((JSON.parse(body) as { ticketId: string }).ticketId);
-}
-
-const waitState = (id: string, pred: (s: State) => boolean, what: string) =>
-  waitFor(
-    async () => {
-      const res = await fetch(`${stack.url}/v1/tickets/${id}`, {
-        headers: { authorization: `Bearer ${stack.token('agent', 'agent-ann')}` },
-      });
-      const s = (await res.json()) as State;
-      return pred(s) ? s : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 200, message: what },
-  );
-
-const store = () => new Database(path.join(stack.config.dataDir, 'githouse.sqlite'));
-const refunded = () => {
-  const db = store();
-  const ids = (
-    db.prepare('SELECT id FROM transactions WHERE refunded_at IS NOT NULL ORDER BY id').all() as { id: string }[]
-  ).map((r) => r.id);
-  db.close();
-  return ids;
-};
-
+const { openTicket, waitState, store, refunded } = stackCalls<State>(() => stack);
 before(async () => {
   stack = await startStack();
   const db = store();
@@ -74,14 +41,24 @@ describe('actions a customer can trust, on the real stack', () => {
     assert.doesNotMatch(s.draft!.text, /We have refunded/);
   });
 
-  test('finding 1: the later copy is refunded, never the original, and the reply names it', async () => {
+  test('finding 1: the later copy is refunded (when the reply is approved), never the original, and the reply names it', async () => {
     const id = await openTicket(
       'mona',
       'Charged twice for my Pro plan: txn_48214 and txn_48213. Please refund the duplicate charge.',
     );
-    const s = await waitState(id, (x) => x.draft !== null, 'a draft');
+    const s = await waitState(id, (x) => x.draft !== null && x.awaiting === 'review', 'a draft');
+    // Preapproved by the policy, it runs only when a person approves the reply (proposals-stack.test.ts).
+    assert.deepEqual(refunded(), []);
+    assert.match(s.draft!.text, /The refund of txn_48214 \(4\.00 USD\) will be made once our team approves this reply/);
+    const res = await fetch(`${stack.url}/v1/tickets/${id}/review`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token('agent', 'agent-ann')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'approve', draftVersion: s.draft!.version }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const sent = await waitState(id, (x) => x.reply !== null, 'the reply');
     assert.deepEqual(refunded(), ['txn_48214']);
-    assert.match(s.draft!.text, /We have refunded txn_48214/);
+    assert.match(sent.reply!.text, /We have refunded txn_48214/);
   });
 
   test('finding 2: a pasted token beside a legal threat is revoked and the ticket held for the security team', async () => {

@@ -59,9 +59,38 @@ describe('a duplicate is a duplicate (refunds under the action policy)', () => {
     const { intel, findings, refunded } = await investigate(
       'I was charged twice, txn_48214 and txn_48213, refund the duplicate charge.',
     );
-    assert.deepEqual(refunded(), ['txn_48214']);
     assert.match(findings.summary, /Kept the original charge\(s\): txn_48213/);
+    // Preapproved by the policy, yet nothing runs while investigating: only when the reply is approved.
+    assert.deepEqual(refunded(), []);
+    assert.deepEqual(
+      findings.proposals?.map((p) => [p.target, p.preapproved]),
+      [['txn_48214', true]],
+    );
+    assert.equal(findings.needsHuman, undefined);
+    const run = await intel.agents.execute(mona, findings.proposals[0]!);
+    assert.ok(run.ok, run.summary);
+    assert.deepEqual(refunded(), ['txn_48214']);
+    // Re-checked at run time: the same proposal again (another ticket, or after a refund) is no second refund.
+    const again = await intel.agents.execute({ ...mona, ticketId: 'rp-2' }, findings.proposals[0]!);
+    assert.equal(again.ok, false);
+    assert.match(again.summary, /already_refunded/);
+    await intel.close();
+  });
+
+  it('a charge dated in the future is no charge to refund: refused, never proposed', async () => {
+    const { intel, findings, refunded } = await investigate(
+      'Charged twice: txn_73001 and txn_73002, refund the duplicate charge.',
+      [
+        ['txn_73001', 400, 'Pro plan, monthly', -2 * DAY],
+        ['txn_73002', 400, 'Pro plan, monthly', -2 * DAY - 60_000],
+      ],
+    );
+    assert.deepEqual(refunded(), []);
     assert.equal(findings.proposals, undefined);
+    assert.match(
+      findings.toolRuns.find((r) => r.tool === 'refund')?.summary ?? '',
+      /refused: the charge is dated in the future/,
+    );
     await intel.close();
   });
 
@@ -110,8 +139,16 @@ describe('a duplicate is a duplicate (refunds under the action policy)', () => {
       ],
       env,
     );
-    assert.deepEqual(refunded(), ['txn_48214'], 'the first copy fits under 5.00; the second would make 7.00');
-    assert.match(findings.proposals?.[0]?.reason ?? '', /above the per-ticket cap of 5\.00/);
+    assert.deepEqual(refunded(), []);
+    assert.deepEqual(
+      findings.proposals?.map((p) => [p.target, p.preapproved ?? false]),
+      [
+        ['txn_48214', true],
+        ['txn_72002', false],
+      ],
+      'the first copy fits under 5.00; the second would make 7.00',
+    );
+    assert.match(findings.proposals?.[1]?.reason ?? '', /above the per-ticket cap of 5\.00/);
     await intel.close();
   });
 
@@ -127,7 +164,8 @@ describe('a duplicate is a duplicate (refunds under the action policy)', () => {
     const allowed = await investigate('Please refund txn_48213, I did not mean to buy it.', [], {
       ACTIONS_UNATTENDED: 'refund',
     });
-    assert.deepEqual(allowed.refunded(), ['txn_48213']);
+    assert.deepEqual(allowed.refunded(), []);
+    assert.equal(allowed.findings.proposals?.[0]?.preapproved, true);
     await allowed.intel.close();
   });
 });

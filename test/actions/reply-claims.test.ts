@@ -6,6 +6,7 @@ import { createKnowledgeBase } from '../../activities/knowledge';
 import type { DraftInput } from '../../activities/ports';
 import type { Findings, Sop, ToolRun } from '../../core/domain';
 import type { StructuredModel } from '../../core/llm';
+import { unsupportedClaims } from '../../activities/drafting/outcomes';
 
 /**
  * Issue 11, finding 2 (second half): the draft said "We have revoked the exposed credential", copied from
@@ -117,5 +118,39 @@ describe('a reply says only what happened', () => {
     assert.match((await drafter.draft(base, () => {})).violation ?? '', /claims an action that did not happen: revoke/);
     const revoked = run('revoke_tokens', 'success')!;
     assert.equal((await drafter.draft({ ...base, actions: [revoked] }, () => {})).violation, undefined);
+  });
+});
+
+// Issue 11: the check worked per kind of action, so one real refund let a reply claim any other.
+describe('claims are checked per item', () => {
+  const refund = (id: string): ToolRun => ({
+    tool: 'refund',
+    ok: true,
+    summary: `refunded ${id} (4 USD)`,
+    output: { refunded: true, id, amountCents: 400, currency: 'USD' },
+  });
+  const revoke = (entries: { masked: string; status: string }[]): ToolRun => ({
+    tool: 'revoke_tokens',
+    ok: true,
+    summary: 'Revoked',
+    output: { revoked: entries },
+  });
+
+  it('a refund claim naming a charge no run refunded is unsupported, even beside one that was', () => {
+    assert.deepEqual(unsupportedClaims('We have refunded txn_48214.', [refund('txn_48214')]), []);
+    assert.deepEqual(unsupportedClaims('We have refunded txn_48214 and txn_63001.', [refund('txn_48214')]), ['refund']);
+  });
+
+  it('a credential found already revoked is no revocation of ours, and naming one we did not revoke is refused', () => {
+    const before = revoke([{ masked: 'ghp_…Ec3Y', status: 'already_revoked' }]);
+    assert.deepEqual(unsupportedClaims('We have revoked the exposed credential.', [before]), ['revoke']);
+    const mixed = revoke([
+      { masked: 'ghp_…Ec3Y', status: 'revoked' },
+      { masked: 'ghp_…Zz99', status: 'already_revoked' },
+    ]);
+    assert.deepEqual(unsupportedClaims('We have revoked the credential ghp_…Ec3Y.', [mixed]), []);
+    assert.deepEqual(unsupportedClaims('We have revoked the credentials ghp_…Ec3Y and ghp_…Zz99.', [mixed]), [
+      'revoke',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { createLogSearch } from '../../activities/agents';
 import { createToolbox } from '../../activities/agents/toolbox';
 import { TicketflowError } from '../../core/errors';
-import type { Sop } from '../../core/domain';
+import type { Sop, ToolRun } from '../../core/domain';
 import { freshIntelligence, tempDir } from './helpers';
 
 const mona = { ticketId: 'ag-1', userId: 'mona', orgId: 'acme-corp' };
@@ -18,8 +18,16 @@ async function billingRun(text: string, ctx = mona, env: Record<string, string> 
   const tri = await intel.triage.triage(ctx, text);
   const sop = await intel.knowledge.findSop('Billing', tri.redactedText);
   assert.ok(sop, 'a billing SOP');
-  const findings = await intel.agents.investigate(ctx, 'Billing', sop, tri.analysis, tri.redactedText);
-  return { intel, dataDir, tri, sop, findings };
+  const investigated = await intel.agents.investigate(ctx, 'Billing', sop, tri.analysis, tri.redactedText);
+  // What the policy preapproved runs when a person approves the reply: done here in its place.
+  const executed = new Map<string, ToolRun>();
+  for (const p of investigated.proposals ?? [])
+    if (p.preapproved) executed.set(p.id, await intel.agents.execute(ctx, p));
+  const findings = {
+    ...investigated,
+    toolRuns: investigated.toolRuns.map((r) => executed.get(String(r.output.proposalId)) ?? r),
+  };
+  return { intel, dataDir, tri, sop, findings, investigated };
 }
 
 describe('domain agents', () => {
@@ -80,16 +88,16 @@ describe('domain agents', () => {
     await intel.close();
   });
 
-  it('the same ticket investigated again (a retried activity) reports its own refund, and refunds nothing twice', async () => {
-    const { intel, tri, sop, findings, dataDir } = await billingRun('Please refund txn_48213.');
-    assert.match(findings.summary, /1 refunded/);
-    const retried = await intel.agents.investigate(mona, 'Billing', sop, tri.analysis, tri.redactedText);
+  it('a refund is preapproved while investigating and runs once; a retried run reports its own refund', async () => {
+    const { intel, investigated, findings, dataDir } = await billingRun('Please refund txn_48213.');
+    assert.match(investigated.summary, /0 refunded; 1 to refund when the reply is approved/);
     assert.deepEqual(
-      retried.toolRuns.map((r) => `${r.tool}:${r.ok}`),
+      findings.toolRuns.map((r) => `${r.tool}:${r.ok}`),
       ['verify_transaction:true', 'refund:true'],
     );
-    assert.match(retried.summary, /1 of 1 transaction\(s\) verified; 1 refunded/);
-    assert.equal(retried.needsHuman, undefined);
+    const retried = await intel.agents.execute(mona, investigated.proposals![0]!);
+    assert.equal(retried.ok, true, retried.summary);
+    assert.match(retried.summary, /refunded txn_48213/);
     await intel.close();
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(path.join(dataDir, 'githouse.sqlite'), { readonly: true });

@@ -1,4 +1,5 @@
 /** One domain agent per topic, each with its SOP; a missing SOP waits for a person to write one. */
+import { recordProposals } from '../proposals';
 import type { Phase } from '../state';
 import { actor, type StepContext } from './context';
 
@@ -27,6 +28,7 @@ export async function domainAgents(c: StepContext): Promise<Phase> {
     const findings = await c.act.model.investigate(actor(c), topic, sop, s.analysis, s.redactedText ?? '');
     s.findings.push(findings);
     for (const r of findings.toolRuns) t.recordToolRun(r);
+    if (c.durableProposals) recordProposals(t, findings.proposals);
     t.emit('tool', {
       tool: `agent:${topic}`,
       ok: true,

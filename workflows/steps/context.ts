@@ -14,6 +14,8 @@ export interface StepContext {
   waits: Waits;
   /** A run recorded before the `kickedOutbox` patch: keep its command order. */
   legacy: boolean;
+  /** Proposed side effects are kept and decided on the ticket, and run when the reply is approved (issue 11). */
+  durableProposals: boolean;
   durations: Required<TicketDurations>;
   maxRedrafts: number;
 }

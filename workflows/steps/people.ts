@@ -4,6 +4,7 @@ import type { ReviewDecision } from '../../core/domain';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
 import { PATCHES } from '../patches';
+import { approveDraft, runBeforeSending } from './approve';
 import { actor, type StepContext } from './context';
 
 export async function review(c: StepContext): Promise<Phase> {
@@ -32,17 +33,7 @@ export async function review(c: StepContext): Promise<Phase> {
     draftVersion: d.draftVersion,
     ...(d.action === 'reject' ? { reason: d.reason } : {}),
   });
-  if (d.action === 'approve') {
-    s.reply = { text: s.draft.text, draftVersion: s.draft.version, by: d.reviewer, at: nowIso() };
-    t.emit('message', {
-      from: 'system',
-      kind: 'approved',
-      by: d.reviewer,
-      draftVersion: d.draftVersion,
-      text: `draft ${d.draftVersion} approved`,
-    });
-    return 'send';
-  }
+  if (d.action === 'approve') return approveDraft(c, d);
   if (d.action === 'edit') return recordHumanText(c, d);
   s.redrafts += 1;
   t.emit('message', {
@@ -89,6 +80,8 @@ async function recordHumanText(c: StepContext, d: Extract<ReviewDecision, { acti
   const reviewer = d.reviewer;
   const version = (s.draft?.version ?? 0) + 1;
   let text = d.text;
+  const instead = await runBeforeSending(c);
+  if (instead) return instead;
   if (patched(PATCHES.checkAgentReply)) {
     c.t.work.checkingReply = true;
     let checked;

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import type { MessageAck } from '../../../client';
 import type { ApiContext, Principal } from '../context';
 import { defineRoute } from '../route';
-import { feedbackBody, messageBody, releaseBody, reviewBody, sopBody } from '../schemas';
+import { feedbackBody, messageBody, proposalDecisionBody, releaseBody, reviewBody, sopBody } from '../schemas';
 import { assertCanSee, viewFor } from '../views';
 import { assertHolderOrFree } from './desk';
 import { parseTicketId } from './tickets';
@@ -127,6 +127,18 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
   agentAction('sop', sopBody, async (ticketId, principal, body, updateId) => {
     const result = await ctx.tickets.provideSop(ticketId, { ...body, author: principal.sub }, updateId);
     ctx.logger.info('sop provided', { ticketId, author: principal.sub });
+    return result;
+  });
+
+  // A proposed side effect (state.proposals): confirmed, it runs when the reply is approved; declined, never.
+  agentAction('proposals', proposalDecisionBody, async (ticketId, principal, body, updateId) => {
+    const result = await ctx.tickets.decideProposal(ticketId, { ...body, by: principal.sub }, updateId);
+    ctx.logger.info('proposal decided', {
+      ticketId,
+      proposalId: body.proposalId,
+      decision: body.decision,
+      by: principal.sub,
+    });
     return result;
   });
 

@@ -172,6 +172,9 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): {
           toolRuns: [{ tool: `${topic}-lookup`, ok: true, summary: 'looked up', output: {} }],
         };
       },
+      execute(_ctx, p) {
+        return { tool: p.tool, ok: false, summary: 'scripted agents run no proposals', output: { proposalId: p.id } };
+      },
     },
     drafter: {
       async draft(input, onToken): Promise<Draft> {

@@ -1,0 +1,56 @@
+/** What the stack tests of issue 11 do over HTTP, as a customer and as an agent, and the back office they read. */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Stack } from '../e2e/stack';
+import { waitFor } from '../helpers/wait';
+
+export function stackCalls<State>(stack: () => Stack) {
+  async function openTicket(customer: string, text: string): Promise<string> {
+    const res = await fetch(`${stack().url}/v1/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack().token('customer', customer)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    const body = await res.text();
+    assert.equal(res.status, 201, body);
+    return String((JSON.parse(body) as { ticketId: string }).ticketId);
+  }
+
+  /** An agent's POST; answers the status and the parsed body. */
+  async function agent(id: string, action: string, body: unknown, key?: string) {
+    const res = await fetch(`${stack().url}/v1/tickets/${id}/${action}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${stack().token('agent', 'agent-ann')}`,
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as { result?: unknown; error?: string; message?: string } };
+  }
+
+  const waitState = (id: string, pred: (s: State) => boolean, what: string) =>
+    waitFor(
+      async () => {
+        const res = await fetch(`${stack().url}/v1/tickets/${id}`, {
+          headers: { authorization: `Bearer ${stack().token('agent', 'agent-ann')}` },
+        });
+        const s = (await res.json()) as State;
+        return pred(s) ? s : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, message: what },
+    );
+
+  const store = () => new Database(path.join(stack().config.dataDir, 'githouse.sqlite'));
+  const refunded = () => {
+    const db = store();
+    const ids = (
+      db.prepare('SELECT id FROM transactions WHERE refunded_at IS NOT NULL ORDER BY id').all() as { id: string }[]
+    ).map((r) => r.id);
+    db.close();
+    return ids;
+  };
+  return { openTicket, agent, waitState, store, refunded };
+}
