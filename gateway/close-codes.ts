@@ -6,7 +6,7 @@
  * |------|-------------------|---------------------------------------------------------------------|
  * | 1000 | RESOLVED          | stop: the ticket is resolved (the final frame came just before)     |
  * | 1001 | GOING_AWAY        | reconnect with ?since=<last seq> (the instance is draining)         |
- * | 1009 | MESSAGE_TOO_BIG   | (sent by uWS) inbound frame over the payload limit: fix the client  |
+ * | 1009 | MESSAGE_TOO_BIG   | inbound frame over WS_MAX_PAYLOAD_BYTES: fix the client (past 4x: 1006) |
  * | 4001 | SESSION_IDLE      | reconnect when the user is back (no activity for the session TTL)   |
  * | 4002 | TOKEN_EXPIRED     | get a fresh token, reconnect with ?since=<last seq>                 |
  * | 4004 | TICKET_NOT_FOUND  | stop: no such ticket (normally answered 404 before the upgrade)     |

@@ -214,7 +214,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     isStarting: () => !consumerStarted,
   });
   deps.registerRoutes?.(app, ctx);
-  app.any('/*', (res) => {
+  app.any('/*', (res, req) => {
+    // The routes answer GET and POST; a HEAD for any of them lands here and must not get a body.
+    guardResponse(res).head = req.getMethod() === 'head';
     sendJson(res, 404, { error: { code: 'not_found', message: 'no such route' } });
   });
 

@@ -34,6 +34,8 @@ interface ResponseLife {
   aborted: boolean;
   answered: boolean;
   onAbort: (() => void)[];
+  /** Set for a HEAD request: the answer keeps its status and headers and drops its body. */
+  head?: boolean;
 }
 
 const LIFE = Symbol('ticketflow.responseLife');
@@ -91,7 +93,8 @@ export function sendText(
     res.writeStatus(statusLine(status));
     res.writeHeader('permissions-policy', PERMISSIONS_POLICY);
     for (const [k, v] of Object.entries(headers)) res.writeHeader(k, v);
-    res.end(body);
+    // A HEAD answer has no body; a 413 closes the connection, so the rest of a body we refused is never read.
+    res.end(life.head ? '' : body, status === 413);
   });
   return true;
 }

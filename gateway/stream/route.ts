@@ -235,7 +235,9 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
 
   app.ws<StreamSocketData>(STREAM_ROUTE, {
     compression: o.compression ? uWS.SHARED_COMPRESSOR : uWS.DISABLED,
-    maxPayloadLength: o.maxPayloadBytes,
+    // Headroom above our limit, so a frame over it gets the documented 1009 from us (message below); uWS
+    // itself drops the connection without a close frame (1006) past this.
+    maxPayloadLength: o.maxPayloadBytes * 4,
     // Our own check closes a socket at maxBackpressureBytes with SLOW_CONSUMER. uWS queues published messages
     // and writes them at the end of the loop iteration, so the check sees the buffer one Kafka batch late;
     // uWS's own limit sits a fetch's worth (1 MiB per partition) above ours as a backstop, and closing (not
@@ -265,6 +267,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     message: (ws, message) => {
       const d = ws.getUserData();
       d.lastInboundAt = Date.now();
+      if (message.byteLength > o.maxPayloadBytes) return ws.end(CloseCode.MESSAGE_TOO_BIG, CloseReason.MESSAGE_TOO_BIG);
       // The only client message is an application-level ping (activity for the session TTL).
       if (message.byteLength < 64 && Buffer.from(message).toString('utf8').includes('"ping"')) ws.send(pongFrame());
     },

@@ -1,0 +1,89 @@
+/**
+ * HTTP and WebSocket hygiene at the edge: a body declared over the limit is answered 413 at once and the
+ * connection closed, without waiting for (or reading) the rest; HEAD answers carry no body; a frame over the
+ * payload limit closes the socket with 1009.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { consoleRoutes } from '../../gateway/api/register';
+import type { TicketApiPort } from '../../gateway/api/context';
+import { CloseCode } from '../../gateway/close-codes';
+import { TicketflowError } from '../../core/errors';
+import { agentToken, closeProducer, startGateway, streamUrl, uniqueName, type RunningGateway } from './harness';
+
+const noTickets = new Proxy(
+  {},
+  { get: () => async () => Promise.reject(new TicketflowError('not_found', 'no such ticket')) },
+) as TicketApiPort;
+
+let g: RunningGateway;
+before(async () => {
+  g = await startGateway({ deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) } });
+});
+after(async () => {
+  await g?.stop();
+  await closeProducer();
+});
+
+/** Sends `head` (and optionally a first piece of body) on a raw socket; resolves with all it read and how it ended. */
+function raw(head: string, body = '', waitMs = 5_000): Promise<{ text: string; closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(g.port, '127.0.0.1');
+    let text = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ text, closedByServer: false });
+    }, waitMs);
+    s.on('data', (d) => (text += d.toString('latin1')));
+    s.on('end', () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ text, closedByServer: true });
+    });
+    s.on('error', reject);
+    s.write(head + body);
+  });
+}
+
+void describe('http hygiene', () => {
+  void test('a body declared over the limit: 413 at once, and the connection is closed', async () => {
+    const token = agentToken(g);
+    const head = [
+      'POST /v1/tickets HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${token}`,
+      'Content-Type: application/json',
+      'Content-Length: 50000000',
+      '',
+      '',
+    ].join('\r\n');
+    const r = await raw(head, '{"text": "');
+    assert.match(r.text, /^HTTP\/1\.1 413 /);
+    assert.ok(r.closedByServer, 'the gateway closes instead of waiting for 50 MB it will not read');
+  });
+
+  for (const path of ['/healthz', '/v1/session', '/nope', '/v1/tickets/x']) {
+    void test(`HEAD ${path} carries no body`, async () => {
+      const r = await raw(
+        `HEAD ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken(g)}\r\n\r\n`,
+        '',
+        1_500,
+      );
+      const [status, rest] = [r.text.split('\r\n')[0], r.text.slice(r.text.indexOf('\r\n\r\n') + 4)];
+      assert.match(status ?? '', /^HTTP\/1\.1 \d{3}/);
+      assert.equal(rest, '', `${status}: no body after the headers`);
+    });
+  }
+
+  void test('a frame over the payload limit closes with 1009', async () => {
+    const t = uniqueName('T');
+    g.snapshots.set(t, []);
+    const ws = new WebSocket(streamUrl(g, t), { headers: { authorization: `Bearer ${agentToken(g)}` } });
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send('x'.repeat(g.config.gateway.maxPayloadBytes + 1));
+    assert.equal(await closed, CloseCode.MESSAGE_TOO_BIG);
+  });
+});
