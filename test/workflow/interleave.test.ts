@@ -26,6 +26,9 @@ import { interleaveCases, interleaveScenarios } from './helpers/interleave-cases
 import { createScriptedIntelligence } from './helpers/scripted-intelligence';
 
 const seed = Number(process.env.INTERLEAVE_SEED ?? Date.now() % 100_000);
+/** A stress run (not the default): each case this many times at once, for more updates meeting completions. */
+const copies = Number(process.env.INTERLEAVE_COPIES ?? 1);
+const cases = Array.from({ length: copies }, () => interleaveCases).flat();
 const random = randomFrom(seed);
 const taskQueue = uniqueName('wf-interleave');
 const cfg = testConfig({
@@ -103,7 +106,7 @@ describe('updates interleaved with activity completions (dev server)', () => {
       stickyQueueScheduleToStartTimeout: '1s',
     });
     const driving = Promise.all(
-      interleaveCases.map(async (c, i) => {
+      cases.map(async (c, i) => {
         const { ticketId } = await tickets.createTicket({
           text: `help please [scenario:${c.name}]`,
           userId: `u${i}`,
