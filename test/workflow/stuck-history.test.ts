@@ -3,7 +3,8 @@
  * its history can never replay, whatever the code, because one task scheduled a publish, chained to another
  * publish's completion, ahead of a reviewer's update. The rule that forbids such tasks (history-rules.ts) is
  * checked on every history the interleaving test makes; here it is shown to catch the stuck one and the
- * histories the old workflow recorded in ordinary runs.
+ * histories the old workflow recorded in ordinary runs. (Why live and replay disagree on that task, and how
+ * the workflow now keeps any update from landing after such commands: workflows/task-guard.ts.)
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
