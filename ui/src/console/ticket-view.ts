@@ -9,6 +9,7 @@ import { formatTime, queueLabel, statusLabel } from '../shared/format';
 import { TicketStream, type StreamEvent, type StreamState } from '../shared/stream';
 import type { AgentTicketState, SessionInfo } from '../shared/types';
 import { DeskBar } from './desk-bar';
+import { ProposalsPanel } from './proposals-panel';
 import { ReviewPanel } from './review-panel';
 import { briefPanel, customerPanel, describeEvent, findingsPanel, historyPanel } from './sections';
 import { triagePanel } from './sections';
@@ -28,6 +29,7 @@ export class TicketView {
   private readonly review: ReviewPanel;
   private readonly sop: SopForm;
   private readonly desk: DeskBar;
+  private readonly proposals: ProposalsPanel;
   private stream: TicketStream | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -50,6 +52,7 @@ export class TicketView {
     this.review = new ReviewPanel(api, ticketId, () => this.afterAction());
     this.sop = new SopForm(api, ticketId, () => this.afterAction());
     this.desk = new DeskBar(api, session.sub, ticketId, onChanged);
+    this.proposals = new ProposalsPanel(api, ticketId, () => this.afterAction());
     this.element = h(
       'article',
       { class: 'ticket', 'aria-labelledby': 'ticket-title' },
@@ -64,6 +67,7 @@ export class TicketView {
           'div',
           { class: 'ticket-side' },
           this.sop.element,
+          this.proposals.element,
           this.review.element,
           this.history,
           h(
@@ -177,6 +181,7 @@ export class TicketView {
     if (focused) this.focusTitle();
     fill(this.info, customerPanel(state), triagePanel(state), briefPanel(state), findingsPanel(state));
     fill(this.history, historyPanel(state));
+    this.proposals.update(state.proposals);
     this.review.update(state);
     this.sop.update(state);
   }
