@@ -90,10 +90,24 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  /**
+   * What the ticket emitted before this step and handed to its activity (workflows/outbox.ts handOff): on
+   * Kafka before the activity's own work, without a publish activity and a workflow task of its own.
+   */
+  const publishFirst = async (before: TicketEvent[] | undefined) => {
+    if (before && before.length > 0) await publisher.publishEvents(before);
+  };
+
   return {
     /** `entities` present: the text was scrubbed at the edge (core/intake.ts); absent: raw text, scrubbed here. */
-    async triageTicket(ctx: TicketContext, text: string, entities?: ExtractedEntity[]): Promise<TriageResult> {
+    async triageTicket(
+      ctx: TicketContext,
+      text: string,
+      entities?: ExtractedEntity[] | null,
+      before?: TicketEvent[],
+    ): Promise<TriageResult> {
       return run('triageTicket', ctx.ticketId, async (log) => {
+        await publishFirst(before);
         if (text.trim() === '') throw new TicketflowError('bad_input', 'the ticket text is empty');
         const triaged = entities
           ? await intel.triage.triageIntake(ctx, { redactedText: text, entities })
@@ -175,10 +189,12 @@ export function createActivities(deps: ActivityDeps) {
       sop: Sop,
       analysis: QueryAnalysis,
       redactedText: string,
+      before?: TicketEvent[],
     ): Promise<Findings> {
-      return run('investigate', ctx.ticketId, async () =>
-        findingsSchema.parse(await intel.agents.investigate(ctx, topic, sop, analysis, redactedText)),
-      );
+      return run('investigate', ctx.ticketId, async () => {
+        await publishFirst(before);
+        return findingsSchema.parse(await intel.agents.investigate(ctx, topic, sop, analysis, redactedText));
+      });
     },
 
     async userHistory(ctx: TicketContext): Promise<string[]> {
@@ -187,11 +203,13 @@ export function createActivities(deps: ActivityDeps) {
 
     /**
      * Writes the draft, streaming `token` events that carry the seq the workflow reserved for the `draft`
-     * event plus a part index: a retried attempt republishes the same (seq, part) pairs.
+     * event plus a part index: a retried attempt republishes the same (seq, part) pairs. `before` goes out
+     * first, so no subscriber gets a preview ahead of the events numbered below it.
      */
-    async draftReply(req: { input: DraftInput; seq: number }): Promise<Draft> {
+    async draftReply(req: { input: DraftInput; seq: number; before?: TicketEvent[] }): Promise<Draft> {
       const { input, seq } = req;
       return run('draftReply', input.ctx.ticketId, async (log) => {
+        await publishFirst(req.before);
         let part = 0;
         let buffer: TicketEvent[] = [];
         const attempt = safeAttempt();

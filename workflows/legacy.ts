@@ -27,6 +27,12 @@ export class LoopOutbox implements Outbox {
     return false;
   }
 
+  handOff(): never {
+    throw new Error('runs recorded before the kicked outbox drain it before drafting');
+  }
+
+  handedOver(): void {}
+
   async settled(): Promise<void> {
     await condition(() => this.idle());
   }

@@ -30,6 +30,13 @@ export interface Outbox {
   idle(): boolean;
   /** Emitted events within a batch's reach that no started batch carries yet (what a `kick` would start). */
   unstarted(): boolean;
+  /**
+   * Everything emitted and not yet acknowledged, handed to an activity that publishes it ahead of its own
+   * events (drafting, ahead of its token previews); not kicked again unless something newer is emitted.
+   */
+  handOff(): TicketEvent[];
+  /** The activity given `handOff()`'s events completed: they are on Kafka up to `upTo`. */
+  handedOver(upTo: number): void;
 }
 
 export class KickedOutbox implements Outbox {
@@ -73,6 +80,16 @@ export class KickedOutbox implements Outbox {
 
   idle(): boolean {
     return this.log.outbox.length === 0 && this.inFlight === 0;
+  }
+
+  handOff(): TicketEvent[] {
+    const pending = [...this.log.outbox];
+    if (pending.length > 0) this.sentUpTo = Math.max(this.sentUpTo, pending[pending.length - 1]!.seq);
+    return pending;
+  }
+
+  handedOver(upTo: number): void {
+    this.acknowledge(upTo);
   }
 
   private hasUnsent(): boolean {

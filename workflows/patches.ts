@@ -33,4 +33,16 @@ export const PATCHES = {
    * without it had handlers start a publish themselves.
    */
   handlersOnlyRecord: 'handlers-only-record',
+  /**
+   * Issue 9: the SOP lookup runs as a local activity (one activity, and usually one workflow task, less per
+   * agent). Asked once when the run starts, before any local activity (see triage.ts for why).
+   */
+  localFindSop: 'local-find-sop',
+  /**
+   * Issue 9: the triage, investigation and drafting activities publish what the ticket emitted before them,
+   * ahead of their own work (outbox.ts handOff), instead of a publish activity of its own: a publish and a
+   * workflow task less per step, and the draft no longer waits for one. Asked at the run's start; never in
+   * runs before `kickedOutbox`.
+   */
+  activitiesPublishFirst: 'activities-publish-first',
 } as const;

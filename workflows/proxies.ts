@@ -16,13 +16,13 @@ export const publishing = proxyActivities<TicketActivities>(publishingOptions);
  * emitted so far, so those events travel while the activity runs (one publish for everything a step says
  * between two activities, never one per event). `track` notes when each call settles (task-guard.ts).
  */
-export function stepActivities(beforeCall: () => void, track: <T>(p: Promise<T>) => Promise<T>) {
-  const wrap = (proxy: TicketActivities): TicketActivities =>
+export function stepActivities(beforeCall: () => void, track: <T>(p: Promise<T>) => Promise<T>, localKicks: boolean) {
+  const wrap = (proxy: TicketActivities, kick = true): TicketActivities =>
     new Proxy(proxy, {
       get(target, name) {
         const call = target[name as keyof TicketActivities] as (...args: unknown[]) => unknown;
         return (...args: unknown[]) => {
-          beforeCall();
+          if (kick) beforeCall();
           return track(call(...args) as Promise<unknown>);
         };
       },
@@ -31,8 +31,12 @@ export function stepActivities(beforeCall: () => void, track: <T>(p: Promise<T>)
     model: wrap(proxyActivities<TicketActivities>(modelCallOptions)),
     drafting: wrap(proxyActivities<TicketActivities>(draftingOptions)),
     tools: wrap(proxyActivities<TicketActivities>(toolOptions)),
-    /** Short reads (agent topics, the customer's history) run inside the workflow task: no round trip. */
-    local: wrap(proxyLocalActivities<TicketActivities>(localLookupOptions)),
+    /**
+     * Short reads (agent topics, the SOP, the customer's history) run inside the workflow task: no round trip.
+     * Without `localKicks` they start no publish: one could not leave before the task completes anyway, and
+     * the step's next activity publishes the backlog itself (the `activitiesPublishFirst` patch).
+     */
+    local: wrap(proxyLocalActivities<TicketActivities>(localLookupOptions), localKicks),
   };
 }
 export type StepActivities = ReturnType<typeof stepActivities>;

@@ -158,12 +158,6 @@ export interface WorkState {
   };
 }
 
-/**
- * @deprecated The old name of `Ticket`: the gateway's stream hub has its own `TicketState` (a subscriber set),
- * and two types with one name were confused. Kept until every importer says `Ticket`.
- */
-export type TicketState = Ticket;
-
 export type Channel = 'web' | 'email' | 'chat' | 'slack' | 'api' | 'cli';
 
 export interface TicketDurations {

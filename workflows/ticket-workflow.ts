@@ -53,6 +53,10 @@ class TicketRun {
     const onlyRecord = !legacy && patched(PATCHES.handlersOnlyRecord);
     const guard = new TaskGuard();
     const durableProposals = patched(PATCHES.durableProposals);
+    const shape = {
+      localFindSop: patched(PATCHES.localFindSop),
+      publishFirst: !legacy && patched(PATCHES.activitiesPublishFirst),
+    };
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
     const t = new TicketModel(
       input.carried?.state ?? initialState(input, nowIso()),
@@ -65,7 +69,7 @@ class TicketRun {
       : new KickedOutbox(t.s.ticketId, t.log, track, onlyRecord);
     this.maxMessagesPerRun = input.maxMessagesPerRun ?? DEFAULT_MAX_MESSAGES_PER_RUN;
     const waits = new Waits(t, outbox, legacy, () => this.shouldContinueAsNew(), guard, onlyRecord);
-    const act = stepActivities(() => outbox.kick(), track);
+    const act = stepActivities(() => outbox.kick(), track, !shape.publishFirst);
     this.c = {
       t,
       input,
@@ -76,6 +80,7 @@ class TicketRun {
       durableProposals,
       durations,
       maxRedrafts: input.maxRedrafts ?? DEFAULT_MAX_REDRAFTS,
+      shape,
     };
     this.handlers = new Handlers(t, {
       requestClose: (req) => {
@@ -176,5 +181,3 @@ class TicketRun {
 }
 
 export type { TicketInput, TicketOutcome, Ticket };
-/** @deprecated the old name of `Ticket` (see state.ts). */
-export type { TicketState } from './state';

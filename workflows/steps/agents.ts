@@ -1,7 +1,8 @@
 /** One domain agent per topic, each with its SOP; a missing SOP waits for a person to write one. */
+import type { TicketEvent } from '../../core/events';
 import { recordProposals } from '../proposals';
 import type { Phase } from '../state';
-import { actor, type StepContext } from './context';
+import { actor, backlog, delivered, type StepContext } from './context';
 
 export async function domainAgents(c: StepContext): Promise<Phase> {
   const { t } = c;
@@ -12,7 +13,8 @@ export async function domainAgents(c: StepContext): Promise<Phase> {
   for (let i = t.work.agentIndex; i < topics.length; i++) {
     const topic = topics[i]!;
     // Resuming a run that was waiting for this SOP: do not look again, keep waiting.
-    let sop = s.sopNeededFor === topic ? null : await c.act.tools.findSop(actor(c), topic, s.redactedText ?? '');
+    const lookup = c.shape.localFindSop ? c.act.local : c.act.tools;
+    let sop = s.sopNeededFor === topic ? null : await lookup.findSop(actor(c), topic, s.redactedText ?? '');
     if (!sop) {
       if (s.sopNeededFor !== topic) t.needSop(topic);
       let provided = inbox.sop;
@@ -25,7 +27,10 @@ export async function domainAgents(c: StepContext): Promise<Phase> {
       t.sopSaved(topic, sop, provided.author);
     }
     s.sops.push({ topic, sopId: sop.id, source: sop.source });
-    const findings = await c.act.model.investigate(actor(c), topic, sop, s.analysis, s.redactedText ?? '');
+    const before = backlog(c);
+    const publish: [TicketEvent[]] | [] = before.length > 0 ? [before] : [];
+    const findings = await c.act.model.investigate(actor(c), topic, sop, s.analysis, s.redactedText ?? '', ...publish);
+    delivered(c, before);
     s.findings.push(findings);
     for (const r of findings.toolRuns) t.recordToolRun(r);
     if (c.durableProposals) recordProposals(t, findings.proposals);

@@ -1,4 +1,5 @@
 /** What every step of the ticket gets: the ticket, how to wait, how to publish, and the run's settings. */
+import type { TicketEvent } from '../../core/events';
 import type { Outbox } from '../outbox';
 import type { StepActivities } from '../proxies';
 import type { Phase, TicketDurations, TicketInput } from '../state';
@@ -18,6 +19,21 @@ export interface StepContext {
   durableProposals: boolean;
   durations: Required<TicketDurations>;
   maxRedrafts: number;
+  /** The patches a step follows, asked once at the run's start so no patch marker follows a local activity's. */
+  shape: { localFindSop: boolean; publishFirst: boolean };
+}
+
+/**
+ * Under `publishFirst`, what the step's next activity publishes ahead of its own work (outbox.ts handOff);
+ * otherwise nothing, and the call's kick publishes it.
+ */
+export function backlog(c: StepContext): TicketEvent[] {
+  return c.shape.publishFirst ? c.outbox.handOff() : [];
+}
+
+/** The activity given `before` completed: those events are on Kafka. */
+export function delivered(c: StepContext, before: TicketEvent[]): void {
+  if (before.length > 0) c.outbox.handedOver(before[before.length - 1]!.seq);
 }
 
 /** One phase of the ticket: does its work and answers the phase that follows. */

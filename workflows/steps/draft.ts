@@ -3,7 +3,7 @@ import { isCancellation, patched } from '@temporalio/workflow';
 import { PATCHES } from '../patches';
 import type { Phase } from '../state';
 import { failureMessage, nowIso } from '../util';
-import { actor, type StepContext } from './context';
+import { actor, backlog, delivered, type StepContext } from './context';
 
 export async function draft(c: StepContext): Promise<Phase> {
   const { t } = c;
@@ -16,12 +16,15 @@ export async function draft(c: StepContext): Promise<Phase> {
   const version = (s.draft?.version ?? 0) + 1;
   const reason = t.work.redraftReason ?? undefined;
   // The activity publishes the token previews itself, under the draft's seq: everything numbered before it
-  // must be on Kafka first, or a subscriber would take those older events for duplicates.
-  if (!c.legacy || patched(PATCHES.drainBeforeDraft)) await c.outbox.settled();
+  // must be on Kafka first, or a subscriber would take those older events for duplicates. Either the
+  // activity publishes them itself first, or the step waits for the outbox.
+  const before = backlog(c);
+  if (!c.shape.publishFirst && (!c.legacy || patched(PATCHES.drainBeforeDraft))) await c.outbox.settled();
   const seq = t.log.reserve();
   let d;
   try {
     d = await c.act.drafting.draftReply({
+      ...(before.length > 0 ? { before } : {}),
       seq,
       input: {
         ctx,
@@ -39,6 +42,7 @@ export async function draft(c: StepContext): Promise<Phase> {
     if (!isCancellation(err)) t.log.fill(seq, 'error', { step: 'drafting', reason: failureMessage(err) }, nowIso());
     throw err;
   }
+  delivered(c, before);
   const violation = d.violation ? { violation: d.violation } : {};
   s.draft = { version: d.version, text: d.text, model: d.model, ...violation };
   t.work.redraftReason = null;

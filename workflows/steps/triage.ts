@@ -4,13 +4,18 @@ import { PATCHES } from '../patches';
 import { humanLiveReason, routeTicket } from '../routing';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
-import { actor, type StepContext } from './context';
+import { actor, backlog, delivered, type StepContext } from './context';
 
 export async function triage(c: StepContext): Promise<Phase> {
   const { t } = c;
   const s = t.s;
   t.setStatus('triaging');
-  const result = await c.act.model.triageTicket(actor(c), c.input.text, c.input.entities);
+  const before = backlog(c);
+  const result =
+    before.length > 0
+      ? await c.act.model.triageTicket(actor(c), c.input.text, c.input.entities ?? null, before)
+      : await c.act.model.triageTicket(actor(c), c.input.text, c.input.entities);
+  delivered(c, before);
   s.analysis = result.analysis;
   s.security = result.security;
   s.redactedText = result.redactedText;
