@@ -169,6 +169,10 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     f.dbFile,
     '--log-level',
     'warn',
+    // Eager activity dispatch: a workflow task's completion hands the activities it scheduled on this queue
+    // straight back to the worker that completed it, skipping a trip through matching (off by default).
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...ticketSearchAttributes.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ...(t.namespace === 'default' ? [] : ['--namespace', t.namespace]),
   ];
