@@ -21,7 +21,7 @@ import { checkTicketId, isNotFound, mapTicketError } from './errors';
 import { createTemporalProbe, type TemporalProbe, type TemporalProbeOptions } from './health';
 import { createDeskFigures } from './figures';
 import { createTicketLister } from './list';
-import type { CreatedTicket, TicketOwner, TicketSnapshot, TicketState } from './types';
+import type { CreatedTicket, TicketOwner, TicketSnapshot, Ticket } from './types';
 import type { TicketWorkflow } from './workflow-type';
 
 export interface TicketClientOptions {
@@ -57,7 +57,7 @@ export function createTicketClient(opts: TicketClientOptions) {
   }
 
   /** The whole state (works on closed tickets too, while a worker runs). */
-  const getState = (ticketId: string): Promise<TicketState> => onTicket(ticketId, (h) => h.query(ticketStateQuery));
+  const getState = (ticketId: string): Promise<Ticket> => onTicket(ticketId, (h) => h.query(ticketStateQuery));
 
   /** Whose ticket it is: the start's memo (answered by the server alone), else the state. */
   async function ownerOf(ticketId: string): Promise<TicketOwner> {

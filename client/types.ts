@@ -2,9 +2,9 @@
 import type { Queue, TicketStatus } from '../core/domain';
 import type { TicketFilter } from './ticket-query';
 import type { TicketEvent } from '../core/events';
-import type { TicketState } from '../workflows/state';
+import type { Ticket } from '../workflows/state';
 
-export type { TicketState, TicketEvent };
+export type { Ticket, TicketEvent };
 export type { Awaiting, PendingReview, ReviewRecord, TicketMessage, TicketOutcome } from '../workflows/state';
 
 /** What a stream subscriber needs first: the ticket's durable events so far and whose ticket it is. */

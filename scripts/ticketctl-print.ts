@@ -1,7 +1,7 @@
 /** How `ticketctl show` prints a ticket: one labelled line per fact, for a terminal. */
-import type { TicketState } from '../client';
+import type { Ticket } from '../client';
 
-export function printState(s: TicketState): void {
+export function printState(s: Ticket): void {
   const line = (k: string, v: string | number) => process.stdout.write(`${k.padEnd(12)} ${v}\n`);
   line('ticket', s.ticketId);
   line('status', `${s.status} (queue ${s.queue}${s.awaiting ? `, waiting for ${s.awaiting}` : ''})`);

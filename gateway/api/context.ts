@@ -12,7 +12,7 @@ import type { DeskStore } from '../desk/store';
 import type { SopLibraryEntry } from '../../activities/knowledge/library';
 
 export type { Principal, Role };
-export type { TicketState } from '../../client';
+export type { Ticket } from '../../client';
 
 /** The part of gateway/auth/jwt.ts JwtAuth the API uses. */
 export type ApiAuth = Pick<JwtAuth, 'verifyAccessToken' | 'signAccessToken' | 'canSign'>;

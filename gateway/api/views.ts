@@ -5,34 +5,34 @@
  */
 import type { TicketEvent } from '../../core/events';
 import { authorizeTicket } from '../auth/authorize';
-import type { Principal, TicketState } from './context';
+import type { Principal, Ticket } from './context';
 
 /** Event types a customer may see; `token` and `draft` (unreviewed text), `tool` and `error` are internal. */
 const CUSTOMER_EVENT_TYPES = new Set(['status', 'message', 'resolved', 'reopened']);
 
 /** The gateway's one access check (gateway/auth/authorize.ts) against the ticket's owner; 403 when it fails. */
-export function assertCanSee(principal: Principal, state: Pick<TicketState, 'ticketId' | 'userId' | 'orgId'>): void {
+export function assertCanSee(principal: Principal, state: Pick<Ticket, 'ticketId' | 'userId' | 'orgId'>): void {
   authorizeTicket(principal, state.ticketId, { userId: state.userId, orgId: state.orgId });
 }
 
-export function viewFor(principal: Principal, state: TicketState): TicketState | CustomerTicketView {
+export function viewFor(principal: Principal, state: Ticket): Ticket | CustomerTicketView {
   return principal.role === 'agent' ? state : customerView(state);
 }
 
 export interface CustomerTicketView {
   ticketId: string;
   status: string;
-  timestamps: TicketState['timestamps'];
+  timestamps: Ticket['timestamps'];
   text: string | null;
   reply: { text: string; at: string } | null;
   messages: { from: 'customer' | 'agent'; text: string; at: string }[];
   awaiting: 'feedback' | null;
-  feedback: TicketState['feedback'];
+  feedback: Ticket['feedback'];
   lastSeq: number;
   events: TicketEvent[];
 }
 
-export function customerView(state: TicketState): CustomerTicketView {
+export function customerView(state: Ticket): CustomerTicketView {
   return {
     ticketId: state.ticketId,
     status: state.status,

@@ -10,7 +10,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/events';
 import { ticketStateQuery } from '../../workflows/messages';
 import { ticketSearchAttributeKeys } from '../../workflows/search-attributes';
-import { workflowIdFor, type TicketInput, type TicketState } from '../../workflows/state';
+import { workflowIdFor, type TicketInput, type Ticket } from '../../workflows/state';
 import type { ticketWorkflow } from '../../workflows/ticket-workflow';
 import { createTopic, deleteTopic, testConfig, timeSkippingOptions, uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
@@ -82,7 +82,7 @@ async function start(scenario: Scenario) {
     args: [input],
   });
   const state = () => handle.query(ticketStateQuery);
-  const until = (pred: (s: TicketState) => boolean, what: string) => waitForState(state, pred, what);
+  const until = (pred: (s: Ticket) => boolean, what: string) => waitForState(state, pred, what);
   return { ticketId, handle, state, until };
 }
 

@@ -16,7 +16,7 @@ import { createActivities } from '../../../activities';
 import type { EventPublisher } from '../../../activities/events';
 import type { Intelligence } from '../../../activities/ports';
 import type { Alert, TicketEvent } from '../../../core/events';
-import type { TicketState } from '../../../workflows/state';
+import type { Ticket } from '../../../workflows/state';
 import { waitFor } from '../../helpers/wait';
 
 export const workflowsPath = path.resolve(__dirname, '../../../workflows');
@@ -85,17 +85,17 @@ export function assertGapFree(events: readonly TicketEvent[]): void {
   );
 }
 
-export function typesOf(state: TicketState): string[] {
+export function typesOf(state: Ticket): string[] {
   return state.events.map((e) => e.type);
 }
 
 export async function waitForState(
-  get: () => Promise<TicketState>,
-  pred: (s: TicketState) => boolean,
+  get: () => Promise<Ticket>,
+  pred: (s: Ticket) => boolean,
   message: string,
   timeoutMs = 15_000,
-): Promise<TicketState> {
-  let last: TicketState | undefined;
+): Promise<Ticket> {
+  let last: Ticket | undefined;
   try {
     return await waitFor(
       async () => {

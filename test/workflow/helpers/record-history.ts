@@ -10,7 +10,7 @@ import { historyToJSON } from './history-json';
 import { NativeConnection } from '@temporalio/worker';
 import { createKafkaPublisher } from '../../../activities/events';
 import { createTicketClient } from '../../../client';
-import { workflowIdFor, type TicketInput, type TicketState } from '../../../workflows/state';
+import { workflowIdFor, type TicketInput, type Ticket } from '../../../workflows/state';
 import { createTopic, deleteTopic, testConfig, testTemporalAddress, uniqueName } from '../../helpers/infra';
 import { bundleOnce, createTestWorker } from './harness';
 import { createScriptedIntelligence, type Scenario } from './scripted-intelligence';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     publisher,
   });
 
-  const until = (id: string, pred: (s: TicketState) => boolean) =>
+  const until = (id: string, pred: (s: Ticket) => boolean) =>
     waitFor(async () => pred(await tickets.getState(id)), { timeoutMs: 20_000 });
 
   await worker.runUntil(async () => {

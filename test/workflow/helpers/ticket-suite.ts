@@ -10,7 +10,7 @@ import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/
 import { createKafkaPublisher, type EventPublisher } from '../../../activities/events';
 import { TicketflowError } from '../../../core/errors';
 import { createTicketClient, type TicketClient } from '../../../client';
-import { workflowIdFor, type TicketState } from '../../../workflows/state';
+import { workflowIdFor, type Ticket } from '../../../workflows/state';
 import { createTopic, deleteTopic, testConfig, testTemporalAddress, uniqueName } from '../../helpers/infra';
 import { bundleOnce, createTestWorker, tapPublisher, waitForState } from './harness';
 import { createScriptedIntelligence, type Scenario } from './scripted-intelligence';
@@ -93,7 +93,7 @@ export function ticketWorkflowSuite() {
     return ticketId;
   }
   const stateOf = (id: string) => () => tickets.getState(id);
-  const until = (id: string, pred: (s: TicketState) => boolean, what: string) => waitForState(stateOf(id), pred, what);
+  const until = (id: string, pred: (s: Ticket) => boolean, what: string) => waitForState(stateOf(id), pred, what);
   const awaitingReview = (id: string) => until(id, (s) => s.awaiting === 'review', 'awaiting review');
 
   return {

@@ -4,9 +4,9 @@
  */
 import type { TicketListItem } from '../../../client';
 import type { CustomerTicketView } from '../../../gateway/api/views';
-import type { TicketState } from '../../../workflows/state';
+import type { Ticket } from '../../../workflows/state';
 
-export type AgentTicketState = TicketState;
+export type AgentTicketState = Ticket;
 
 export type CustomerTicketState = CustomerTicketView;
 
