@@ -64,6 +64,9 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
   let eventPending = false;
   const onEvent = (e: TicketEvent) => {
     if (!WAKE_ON.has(e.type)) return;
+    // Until review, only a wait for someone (a missing SOP) needs the state read: every other read would be
+    // a query per status change, measured as if it were the ticket's own cost.
+    if (o.until === 'review' && !(e.type === 'status' && e.data.awaiting)) return;
     eventPending = true;
     wake();
   };
