@@ -3,8 +3,7 @@
  * it validates what crosses the boundary with zod, logs with the ticket id, and turns a non-retriable
  * TicketflowError into `ApplicationFailure.nonRetryable` so Temporal stops retrying what cannot succeed.
  */
-import { ApplicationFailure, Context, CancelledFailure } from '@temporalio/activity';
-import { ZodError } from 'zod';
+import { Context } from '@temporalio/activity';
 import {
   draftSchema,
   feedbackSchema,
@@ -34,12 +33,14 @@ import { TicketflowError } from '../core/errors';
 import { EVENT_SCHEMA_VERSION, type Alert, type TicketEvent } from '../core/events';
 import { createLogger, type Logger } from '../core/logger';
 import { checkReply, type CheckedReply } from './drafting/check';
+import { toActivityFailure } from './failure';
 import type { EventPublisher } from './events';
 import { keepAlive } from './keep-alive';
 import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
 import { proposalActivities } from './proposal-activities';
 
 export type { TicketContext, DraftInput, OrgPatternAlert };
+export { toActivityFailure };
 
 export interface ActivityDeps {
   intelligence: Intelligence;
@@ -47,26 +48,6 @@ export interface ActivityDeps {
   /** Token events are sent in batches of this many (fewer Kafka round trips while a draft streams). @default 8 */
   tokenBatchSize?: number;
   logger?: Logger;
-}
-
-/** Maps what an intelligence port throws to what Temporal should do with it. */
-export function toActivityFailure(err: unknown): unknown {
-  if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
-  if (err instanceof TicketflowError) {
-    const type = `TicketflowError:${err.code}`;
-    return err.retriable
-      ? ApplicationFailure.create({ message: err.message, type, cause: err })
-      : ApplicationFailure.nonRetryable(err.message, type);
-  }
-  if (err instanceof ZodError) {
-    // A port returned something off-schema (a model's output, typically): another attempt may well be valid,
-    // and the activity's maximumAttempts bounds it if not.
-    return ApplicationFailure.create({
-      message: `invalid output: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      type: 'TicketflowError:model_output_invalid',
-    });
-  }
-  return err;
 }
 
 export function createActivities(deps: ActivityDeps) {

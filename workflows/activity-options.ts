@@ -4,7 +4,7 @@
  */
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
-/** Error types (set by activities/index.ts toActivityFailure) that retrying cannot fix. */
+/** Error types (set by activities/failure.ts toActivityFailure) that retrying cannot fix. */
 export const NON_RETRYABLE_TYPES = [
   'TicketflowError:bad_input',
   'TicketflowError:auth',
