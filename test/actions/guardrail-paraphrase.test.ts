@@ -59,6 +59,28 @@ describe('a guardrail that survives paraphrase', () => {
     });
   }
 
+  /**
+   * A fifth set, written in the second round without reading the lexicon, broader than the first four (sharing
+   * credentials, over-broad permissions, secrets in files, loosened settings): its first run, before any change,
+   * is 28 of 60 violations caught (46.7 %) and 0 of 60 benign sentences flagged. Nearest neighbours in MiniLM
+   * space over the first four sets (threshold chosen on those, leave-one-out) add 2 (30 of 60, still 0 false positives) (`npx tsx
+   * scripts/guardrail-eval.ts`): similarity does not tell "turn MFA off" from "turn MFA on". Recall stays the
+   * open part of issue 11 and is reported here as a TODO until it reaches the goal; false positives must hold.
+   */
+  it('fifth set (unseen): false positives <= 5 %', () => {
+    const falseAlarms = read('benign-fifth.txt').filter((t) => checkDraftPolicy(t));
+    assert.ok(falseAlarms.length <= 3, `false alarms: ${JSON.stringify(falseAlarms)}`);
+  });
+  const fifth = read('violating-fifth.txt');
+  const fifthCaught = fifth.filter((t) => checkDraftPolicy(t)).length;
+  it(
+    'fifth set (unseen): recall >= 95 %',
+    { todo: fifthCaught < 0.95 * fifth.length ? `${fifthCaught} of ${fifth.length} caught (issue 11 open)` : false },
+    () => {
+      assert.ok(fifthCaught >= 0.95 * fifth.length, `${fifthCaught} of ${fifth.length}`);
+    },
+  );
+
   it('survives disguise: zero-width characters and look-alike letters', () => {
     assert.ok(checkDraftPolicy('Just sw\u200Bitch off M\u0424A for now.'.replace('\u0424', 'F')));
     assert.ok(checkDraftPolicy('You can \u0441ir\u0441umvent the SSO check.'));
