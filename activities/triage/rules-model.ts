@@ -43,7 +43,8 @@ function entityRiskScores(entities: ExtractedEntity[]): Record<Exclude<RiskCateg
   const out = { ATO: 0, TOKEN_EXPOSURE: 0, LEGAL_THREAT: 0, PII_LEAK: 0 };
   for (const e of entities) {
     if (e.kind === 'token' || e.kind === 'aws_key' || e.kind === 'jwt' || e.kind === 'secret') out.TOKEN_EXPOSURE += 6;
-    if (e.kind === 'card') out.PII_LEAK += 4;
+    // Payment and identity numbers the customer pasted are personal data in the open, like a card.
+    if (e.kind === 'card' || e.kind === 'iban' || e.kind === 'ssn') out.PII_LEAK += 4;
     if (e.kind === 'phone' || e.kind === 'email') out.PII_LEAK += 0.5;
     if (e.kind === 'ip') out.ATO += 0.5;
   }
