@@ -25,7 +25,8 @@ import { readLabelled, type LabelledTicket } from '../activities/triage/examples
 import { manipulationCues } from '../activities/triage/manipulation';
 import { prototypes } from '../activities/triage/prototypes';
 import { classify } from '../activities/triage/rules-model';
-import { asSeen, exampleFeatures } from '../activities/triage/semantic-load';
+import { neighbourVotes } from '../activities/triage/neighbours';
+import { asSeen, exampleFeatures, memoryOf } from '../activities/triage/semantic-load';
 import { semanticClassify, trainHeads } from '../activities/triage/semantic-model';
 import type { Triage } from '../activities/ports';
 
@@ -63,17 +64,23 @@ async function crossValidate(rows: LabelledTicket[]): Promise<{ predictions: Pre
   const embedder = await loadEmbedder(config().triage.embeddingDir);
   if (!embedder) throw new Error('--cv needs the embedding model (npm run infra -- start installs it)');
   const protos = await embedder.embed(prototypes);
-  const xs = await exampleFeatures(embedder, protos, rows);
+  const { xs, vectors } = await exampleFeatures(embedder, protos, rows);
   const predictions = new Array<Prediction>(rows.length);
   for (let fold = 0; fold < 5; fold++) {
     const trainIdx = rows.map((_, i) => i).filter((i) => i % 5 !== fold);
+    const learnt = trainIdx.map((i) => rows[i]!);
     const heads = trainHeads(
       trainIdx.map((i) => xs[i]!),
-      trainIdx.map((i) => rows[i]!),
+      learnt,
+    );
+    const memory = memoryOf(
+      trainIdx.map((i) => vectors[i]!),
+      learnt,
     );
     for (let i = fold; i < rows.length; i += 5) {
       const { seen, entities } = asSeen(rows[i]!);
-      const v = semanticClassify(heads, xs[i]!, classify(seen, entities), manipulationCues(seen));
+      const votes = neighbourVotes(memory, vectors[i]!);
+      const v = semanticClassify(heads, xs[i]!, classify(seen, entities), manipulationCues(seen), votes);
       predictions[i] = { ...v.analysis, manipulation: v.manipulation, risk_category: v.risk };
     }
   }

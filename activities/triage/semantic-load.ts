@@ -8,13 +8,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadEmbedder, type Embedder } from '../../core/embedding';
-import type { ExtractedEntity } from '../../core/domain';
+import type { ExtractedEntity, Topic } from '../../core/domain';
 import { intake } from '../../core/intake';
 import { normalizeText } from '../../core/text-normalize';
 import { readLabelled, type LabelledTicket } from './examples';
 import { featureVector, FEATURES_VERSION } from './features';
 import type { LinearHead } from './linear-head';
 import { manipulationCues } from './manipulation';
+import { neighbourVotes, type Memory } from './neighbours';
 import { prototypes } from './prototypes';
 import { classify, type RulesVerdict } from './rules-model';
 import { semanticClassify, trainHeads, type SemanticHeads, type SemanticVerdict } from './semantic-model';
@@ -50,19 +51,28 @@ function seenExamples(rows: LabelledTicket[]): SeenExample[] {
   });
 }
 
-/** Feature vectors for labelled rows. */
+/** Feature vectors for labelled rows, and their embeddings (the neighbours' memory). */
 export async function exampleFeatures(
   embedder: Embedder,
   protos: Float32Array[],
   rows: LabelledTicket[] | SeenExample[],
-): Promise<Float64Array[]> {
+): Promise<{ xs: Float64Array[]; vectors: Float32Array[] }> {
   const seen =
     rows.length > 0 && 'query' in rows[0]! ? seenExamples(rows as LabelledTicket[]) : (rows as SeenExample[]);
-  const vs = await embedder.embed(seen.map((e) => e.seen));
-  return seen.map((e, i) => featureVector(vs[i]!, e.rules, protos));
+  const vectors = await embedder.embed(seen.map((e) => e.seen));
+  return { xs: seen.map((e, i) => featureVector(vectors[i]!, e.rules, protos)), vectors };
+}
+
+export function memoryOf(vectors: Float32Array[], rows: LabelledTicket[]): Memory {
+  return { vectors, topics: rows.map((r) => r.topic), sensitive: rows.map((r) => r.is_sensitive) };
 }
 
 type StoredHead = { classes: string[]; weights: number[][] };
+type StoredMemory = { vectors: number[][]; topics: Topic[]; sensitive: boolean[] };
+interface Trained {
+  heads: SemanticHeads;
+  memory: Memory;
+}
 
 /** Keyed by all the heads learn from: the labels, the examples as triage sees them (redaction and the rules
  * change with the code, not only with the files), the prototypes and the features. */
@@ -77,31 +87,37 @@ function cacheFile(opts: SemanticOptions, embedder: Embedder, rows: LabelledTick
   return path.join(opts.modelDir, `triage-heads-${key}.json`);
 }
 
-function readCache(file: string): SemanticHeads | undefined {
+function readCache(file: string): Trained | undefined {
   try {
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, StoredHead>;
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      heads: Record<string, StoredHead>;
+      memory: StoredMemory;
+    };
     const heads = Object.fromEntries(
-      Object.entries(stored).map(([k, h]) => [
+      Object.entries(stored.heads).map(([k, h]) => [
         k,
         { classes: h.classes, weights: h.weights.map((w) => Float64Array.from(w)) } satisfies LinearHead,
       ]),
-    );
-    return heads as unknown as SemanticHeads;
+    ) as unknown as SemanticHeads;
+    const { vectors, topics, sensitive } = stored.memory;
+    return { heads, memory: { vectors: vectors.map((v) => Float32Array.from(v)), topics, sensitive } };
   } catch {
     return undefined;
   }
 }
 
-function writeCache(file: string, heads: SemanticHeads): void {
-  const stored = Object.fromEntries(
-    Object.entries(heads).map(([k, h]: [string, LinearHead]) => [
+function writeCache(file: string, trained: Trained): void {
+  const heads = Object.fromEntries(
+    Object.entries(trained.heads).map(([k, h]: [string, LinearHead]) => [
       k,
       { classes: h.classes, weights: h.weights.map((w) => Array.from(w)) },
     ]),
   );
+  const { vectors, topics, sensitive } = trained.memory;
+  const memory: StoredMemory = { vectors: vectors.map((v) => Array.from(v)), topics, sensitive };
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(stored));
+    fs.writeFileSync(tmp, JSON.stringify({ heads, memory }));
     fs.renameSync(tmp, file); // atomic: a concurrent reader sees the old file or the whole new one
   } catch {
     fs.rmSync(tmp, { force: true }); // a read-only tools cache only costs the next start its training time
@@ -113,17 +129,19 @@ async function create(opts: SemanticOptions, embedder: Embedder): Promise<Semant
   const rows = opts.examples.flatMap((f) => readLabelled(f));
   const seen = seenExamples(rows);
   const file = cacheFile(opts, embedder, rows, seen);
-  let heads = readCache(file);
-  if (!heads) {
-    heads = trainHeads(await exampleFeatures(embedder, protos, seen), rows);
-    writeCache(file, heads);
+  let trained = readCache(file);
+  if (!trained) {
+    const { xs, vectors } = await exampleFeatures(embedder, protos, seen);
+    trained = { heads: trainHeads(xs, rows), memory: memoryOf(vectors, rows) };
+    writeCache(file, trained);
   }
-  const trained = heads;
+  const { heads, memory } = trained;
   return {
     id: `semantic-v1:${embedder.id}`,
     async classify(seen, rules) {
       const [v] = await embedder.embed([seen]);
-      return semanticClassify(trained, featureVector(v!, rules, protos), rules, manipulationCues(seen));
+      const x = featureVector(v!, rules, protos);
+      return semanticClassify(heads, x, rules, manipulationCues(seen), neighbourVotes(memory, v!));
     },
   };
 }

@@ -17,11 +17,16 @@ import {
   type Urgency,
 } from '../../core/domain';
 import type { LabelledTicket } from './examples';
+import type { NeighbourVotes } from './neighbours';
 import { predict, train, type LinearHead, type TrainOptions } from './linear-head';
 import type { RulesVerdict } from './rules-model';
 
 /** P(sensitive) at which the second opinion flags a ticket: low, since a missed incident costs most. */
-export const SENSITIVE_THRESHOLD = 0.2;
+export const SENSITIVE_THRESHOLD = 0.3;
+/** Weight of the nearest examples' vote beside the heads' probability (topic and sensitivity). */
+const NEIGHBOUR_WEIGHT = 0.5;
+/** Weight of the urgency head's expected level beside the rules' level. */
+const URGENCY_HEAD_WEIGHT = 0.6;
 /** Below this probability for the best team the topic is `unknown` (a person reads it). */
 export const TOPIC_MIN_PROBABILITY = 0.3;
 const MANIPULATION_THRESHOLD = 0.8;
@@ -95,10 +100,13 @@ export function trainHeads(xs: Float64Array[], labels: LabelledTicket[]): Semant
   };
 }
 
+const mix = (head: number[], votes: number[]) =>
+  head.map((p, i) => (1 - NEIGHBOUR_WEIGHT) * p + NEIGHBOUR_WEIGHT * votes[i]!);
+
 const round = (x: number) => Math.round(Math.min(0.99, Math.max(0.01, x)) * 100) / 100;
 
-function argmax(head: LinearHead, x: Float64Array): [string, number, number[]] {
-  const p = predict(head, x);
+function argmax(head: LinearHead, x: Float64Array, blend?: number[]): [string, number, number[]] {
+  const p = blend ? mix(predict(head, x), blend) : predict(head, x);
   let i = 0;
   for (let j = 1; j < p.length; j++) if (p[j]! > p[i]!) i = j;
   return [head.classes[i]!, p[i]!, p];
@@ -109,15 +117,17 @@ export function semanticClassify(
   x: Float64Array,
   rules: RulesVerdict,
   cues: string[],
+  votes?: NeighbourVotes,
 ): SemanticVerdict {
-  const [bestTopic, topicP, topicProbs] = argmax(heads.topic, x);
+  const [bestTopic, topicP, topicProbs] = argmax(heads.topic, x, votes?.topic);
   const topic = (topicP < TOPIC_MIN_PROBABILITY ? 'unknown' : bestTopic) as Topic;
   // Secondary topics: the rules' (they need strong cues), or a team the head also finds likely.
   const others = topics.filter(
     (t, i) => t !== topic && t !== 'unknown' && (rules.analysis.topics.includes(t) || topicProbs[i]! >= 0.35),
   );
 
-  const pSensitive = predict(heads.sensitive, x)[0]!;
+  const pHead = predict(heads.sensitive, x)[0]!;
+  const pSensitive = votes ? mix([pHead], [votes.sensitive])[0]! : pHead;
   let risk: RiskCategory = rules.risk;
   let riskConfidence = rules.confidence;
   if (risk === 'none' && pSensitive >= SENSITIVE_THRESHOLD) {
@@ -129,10 +139,12 @@ export function semanticClassify(
   }
   const sensitive = risk !== 'none';
 
-  // Urgency: the head's expected level averaged with the rules' (each alone is more often two levels off).
+  // Urgency: the head's expected level blended with the rules' (each alone is more often two levels off).
   const uProbs = predict(heads.urgency, x);
   const expected = uProbs.reduce((s, p, i) => s + p * urgencies.indexOf(heads.urgency.classes[i] as Urgency), 0);
-  let level = Math.round((expected + urgencies.indexOf(rules.analysis.urgency)) / 2);
+  let level = Math.round(
+    URGENCY_HEAD_WEIGHT * expected + (1 - URGENCY_HEAD_WEIGHT) * urgencies.indexOf(rules.analysis.urgency),
+  );
   // Someone in the account or a credential in the open is live damage: never below high.
   if (risk === 'ATO' || risk === 'TOKEN_EXPOSURE') level = Math.max(level, 2);
   const urgency = urgencies[level]!;

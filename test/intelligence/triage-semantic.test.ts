@@ -46,10 +46,13 @@ describe('semantic triage (all-MiniLM-L6-v2, quantized)', async () => {
     );
     // First run (model frozen before it): topic 0.877, risk 0.877, sensitive recall 0.938 / precision 0.577,
     // urgency±1 0.965; after the unbatched-embedding fix (no tuning): topic 0.877, risk 0.904, 0.938 / 0.652.
+    // With 190 more train tickets and the nearest-examples vote (chosen by cross-validation on train only):
+    // topic 0.877, risk 0.939, 1.000 / 0.727, urgency±1 0.974. Floors: those rounded down, one ticket of
+    // slack where a single ticket moves the figure (other CPUs may round the embedding differently).
     assert.ok(s.topic >= 0.87, `topic ${s.topic}`);
-    assert.ok(s.risk >= 0.87, `risk ${s.risk}`);
+    assert.ok(s.risk >= 0.92, `risk ${s.risk}`);
     assert.ok(s.sensitiveRecall >= 0.93, `sensitive recall ${s.sensitiveRecall}`);
-    assert.ok(s.sensitivePrecision >= 0.55, `sensitive precision ${s.sensitivePrecision}`);
+    assert.ok(s.sensitivePrecision >= 0.68, `sensitive precision ${s.sensitivePrecision}`);
     assert.ok(s.urgencyWithinOne >= 0.96, `urgency within one level ${s.urgencyWithinOne}`);
     assert.ok(s.topic > rules.topic + 0.05, `topic: semantic ${s.topic} vs rules ${rules.topic}`);
     assert.ok(
