@@ -58,6 +58,9 @@ async function main() {
     `embed 100 words (${HUNDRED_WORDS.split(/\s+/).length}): ${await time(runs, () => embedder.embed([HUNDRED_WORDS]))}\n`,
   );
   process.stdout.write(`embed 20 words:  ${await time(runs, () => embedder.embed([TWENTY_WORDS]))}\n`);
+  // Two intra-op threads: one ticket's latency when it has the machine to itself (CPU per call then rises).
+  const two = (await loadEmbedder(cfg.triage.embeddingDir, { threads: 2 }))!;
+  process.stdout.write(`embed 100 words, 2 threads: ${await time(runs, () => two.embed([HUNDRED_WORDS]))}\n`);
   const triage = await triageFromConfig({ ...cfg, triage: { ...cfg.triage, model: 'semantic' } });
   const ctx = { ticketId: 'bench', userId: 'bench', orgId: 'bench' };
   process.stdout.write(`semantic triage, 100 words: ${await time(runs, () => triage.triage(ctx, HUNDRED_WORDS))}\n`);

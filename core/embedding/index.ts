@@ -30,7 +30,13 @@ interface Encoded {
   ids: number[];
 }
 
-async function create(dir: string): Promise<Embedder> {
+export interface EmbedderOptions {
+  /** onnxruntime intra-op threads. 1 (the default) suits a worker running several activities at once; the
+   * benchmark also measures 2, the latency one ticket gets on an otherwise idle 2-core machine. */
+  threads?: number;
+}
+
+async function create(dir: string, threads: number): Promise<Embedder> {
   // Loaded lazily so a process without the model never pays for the native runtime.
   const ort = await import('onnxruntime-node');
   // The package's types resolve only under ESM conditions: its constructor is typed here, at the boundary.
@@ -38,9 +44,9 @@ async function create(dir: string): Promise<Embedder> {
     Tokenizer: new (json: object, config: object) => { encode(text: string): unknown };
   };
   const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, TOKENIZER_FILE), 'utf8')) as object, {});
-  // One intra-op thread: a worker runs several activities at once, and each embedding is a few ms anyway.
+  // One intra-op thread by default: a worker runs several activities at once, and each embedding is a few ms.
   const session = await ort.InferenceSession.create(path.join(dir, MODEL_FILE), {
-    intraOpNumThreads: 1,
+    intraOpNumThreads: threads,
     interOpNumThreads: 1,
   });
 
@@ -87,12 +93,14 @@ async function create(dir: string): Promise<Embedder> {
 const loaded = new Map<string, Promise<Embedder>>();
 
 /** The embedder for the model in `dir`, loaded once per process; undefined when the files are not there. */
-export async function loadEmbedder(dir: string): Promise<Embedder | undefined> {
-  const key = path.resolve(dir);
-  if (!modelFilesPresent(key)) return undefined;
+export async function loadEmbedder(dir: string, opts: EmbedderOptions = {}): Promise<Embedder | undefined> {
+  const resolved = path.resolve(dir);
+  if (!modelFilesPresent(resolved)) return undefined;
+  const threads = opts.threads ?? 1;
+  const key = `${resolved}|${threads}`;
   let p = loaded.get(key);
   if (!p) {
-    p = create(key);
+    p = create(resolved, threads);
     loaded.set(key, p);
     p.catch(() => loaded.delete(key));
   }
