@@ -13,6 +13,8 @@ import { createIntelligence } from './activities/intelligence';
 import type { Intelligence } from './activities/ports';
 import { config, type Config } from './core/config';
 import { createLogger } from './core/logger';
+import { createWorkerMetrics } from './worker-ops/metrics';
+import { startOpsServer, type OpsServer } from './worker-ops/server';
 
 const log = createLogger('worker');
 
@@ -52,6 +54,8 @@ export interface RunningWorker {
   readonly state: WorkerState;
   /** Resolves when the worker has stopped (after a drain or a fatal error). */
   readonly done: Promise<void>;
+  /** The ops port (/healthz, /readyz, /metrics); undefined when it could not listen. */
+  readonly opsPort: number | undefined;
   /** Drains and stops; idempotent. */
   stop(): Promise<void>;
 }
@@ -65,13 +69,28 @@ export async function startWorker(
   const publisher = parts.publisher ?? (await createKafkaPublisher(cfg.kafka));
   const source = workflowSource(cfg);
   const connection = await NativeConnection.connect({ address: cfg.temporal.address });
+  const metrics = createWorkerMetrics({ taskQueue: cfg.temporal.taskQueue, defaultMetrics: require.main === module });
   const worker = await Worker.create({
     connection,
     namespace: cfg.temporal.namespace,
     taskQueue: cfg.temporal.taskQueue,
     ...source,
     activities: createActivities({ intelligence, publisher }),
+    interceptors: { activity: [metrics.interceptor] },
     shutdownGraceTime: '20s',
+  });
+  // Several workers on one machine (the chaos suite, a laptop) may share the default port: the first gets it,
+  // the others run without one rather than not at all.
+  const ops: OpsServer | undefined = await startOpsServer(cfg.worker.opsHost, cfg.worker.opsPort, {
+    state: () => state,
+    registry: metrics.registry,
+    metricsToken: cfg.gateway.metricsToken,
+  }).catch((err: unknown) => {
+    log.warn('worker ops port not available; running without /healthz, /readyz, /metrics', {
+      port: cfg.worker.opsPort,
+      error: (err as Error).message,
+    });
+    return undefined;
   });
 
   const done = (async () => {
@@ -87,6 +106,7 @@ export async function startWorker(
           .close()
           .catch((err) => log.warn('intelligence close failed', { error: (err as Error).message }));
       await connection.close().catch(() => undefined);
+      await ops?.close();
       state = 'stopped';
       log.info('worker stopped');
     }
@@ -96,6 +116,7 @@ export async function startWorker(
     taskQueue: cfg.temporal.taskQueue,
     namespace: cfg.temporal.namespace,
     address: cfg.temporal.address,
+    opsPort: ops?.port,
     prebuiltBundle: 'workflowBundle' in source,
   });
 
@@ -104,6 +125,7 @@ export async function startWorker(
       return state;
     },
     done,
+    opsPort: ops?.port,
     async stop() {
       if (state === 'ready') {
         state = 'draining';

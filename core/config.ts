@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { budget } from './budget';
 import { bool, brokerList, duration, nameList, optionalString, port, positiveInt } from './config-types';
+import { limitsAndOpsEnv } from './config-limits';
 
 const repoRoot = path.resolve(__dirname, '..');
 
@@ -70,14 +70,7 @@ export const envSchema = z.object({
   KAFKA_PROBE_INTERVAL: duration.default(1_000), // the gateway probes a broker it lost this often (0: wait the backoff)
   DEV_IDENTITY: bool.default(false),
   METRICS_TOKEN: optionalString, // when set, /metrics wants `Authorization: Bearer <it>`
-  RATE_LIMIT_TICKETS: budget.default({ points: 20, windowMs: 60_000 }),
-  RATE_LIMIT_MESSAGES: budget.default({ points: 60, windowMs: 60_000 }),
-  RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }),
-  RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
-  MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200), // with the RATE_LIMIT_* budgets ("N/window"), per principal
-  /** Where the budgets' token buckets live: `shared` = PostgreSQL by URL (else WS_TICKET_DATABASE_URL), else SQLite in the data dir. */
-  RATE_LIMIT_STORE: z.enum(['shared', 'memory']).default('shared'),
-  RATE_LIMIT_DATABASE_URL: optionalString,
+  ...limitsAndOpsEnv,
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
@@ -238,6 +231,7 @@ export function buildConfig(env: Env) {
       store: env.RATE_LIMIT_STORE,
       databaseUrl: env.RATE_LIMIT_DATABASE_URL ?? env.WS_TICKET_DATABASE_URL,
     },
+    worker: { opsHost: env.WORKER_OPS_HOST, opsPort: env.WORKER_OPS_PORT },
     llm: {
       apiKey: env.OPENAI_API_KEY,
       baseUrl: env.OPENAI_BASE_URL,

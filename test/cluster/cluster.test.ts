@@ -183,6 +183,15 @@ void describe('cluster: two workers, two gateways, one Temporal, Kafka and Postg
         assert.deepEqual([a.doubled, b.doubled], [[], []], 'no event twice');
         assert.ok(run.cust.record.resolved, 'the customer stream ended with resolved');
       }
+      // The survivor's ops port: alive, polling, and its activities counted by outcome.
+      const ops = [...stack.apps.values()].find((a) => a.name.startsWith('worker') && a !== victim)!.url!;
+      assert.equal((await fetch(`${ops}/healthz`)).status, 200);
+      assert.equal((await fetch(`${ops}/readyz`)).status, 200);
+      const metrics = await (await fetch(`${ops}/metrics`)).text();
+      const completed = [
+        ...metrics.matchAll(/^ticketflow_worker_activities_total\{[^}]*outcome="completed"[^}]*\} (\d+)/gm),
+      ];
+      assert.ok(completed.reduce((n, m) => n + Number(m[1]), 0) > 0, 'activities counted on the survivor');
       const firstEventAfterKill = first.watch.A.record.seqs.size > seqsAtKill;
       t.diagnostic(
         JSON.stringify({
@@ -193,6 +202,7 @@ void describe('cluster: two workers, two gateways, one Temporal, Kafka and Postg
           workflowTasks: { beforeKill: tasksBefore.length, afterKill: tasksAfter.length },
           firstEventAfterKill,
           agentConnects: runs.map((r) => [r.watch.A.record.connects, r.watch.B.record.connects]),
+          survivorActivities: completed.map((m) => m[0].replace(/\{.*activity="([^"]+)".*\}/, ' $1')),
         }),
       );
     },

@@ -73,8 +73,12 @@ export class ClusterStack {
     await ensureWorkflowBundle(this.cfg);
   }
 
+  /** A worker; its ops port (/healthz, /readyz, /metrics) is its `url`. */
   async startWorker(name: string): Promise<App> {
-    return this.spawnApp(name, 'worker.ts', {}, /"worker ready"|worker ready/);
+    const [port] = await freePorts(1);
+    const app = await this.spawnApp(name, 'worker.ts', { WORKER_OPS_PORT: String(port) }, /worker ready/);
+    app.url = `http://127.0.0.1:${port}`;
+    return app;
   }
 
   async startGateway(name: string): Promise<App> {

@@ -1,0 +1,23 @@
+/**
+ * The part of the environment schema (core/config.ts) for per-principal budgets and the worker's ops port,
+ * spread into it there; kept here so the main schema stays one screenful per concern.
+ */
+import { z } from 'zod';
+import { budget } from './budget';
+import { optionalString, port, positiveInt } from './config-types';
+
+export const limitsAndOpsEnv = {
+  /** Per principal, "N/window": a token bucket of N that refills at N per window. */
+  RATE_LIMIT_TICKETS: budget.default({ points: 20, windowMs: 60_000 }),
+  RATE_LIMIT_MESSAGES: budget.default({ points: 60, windowMs: 60_000 }),
+  RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }),
+  RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
+  /** Open streams one principal may hold on one instance. */
+  MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200),
+  /** Where the buckets live: `shared` = PostgreSQL by URL (else WS_TICKET_DATABASE_URL), else SQLite in the data dir. */
+  RATE_LIMIT_STORE: z.enum(['shared', 'memory']).default('shared'),
+  RATE_LIMIT_DATABASE_URL: optionalString,
+  /** The worker's /healthz, /readyz and /metrics (0: any free port). A port already taken is logged, not fatal. */
+  WORKER_OPS_HOST: z.string().default('127.0.0.1'),
+  WORKER_OPS_PORT: port.default(9464),
+};
