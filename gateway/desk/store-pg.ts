@@ -4,6 +4,7 @@
  * transaction-scoped advisory lock when there is no row yet), so two agents claiming at once serialize.
  */
 import pg from 'pg';
+import { DESK_MAX_IDS } from '../../core/desk';
 import { TicketflowError } from '../../core/errors';
 import {
   DESK_SCHEMA,
@@ -81,6 +82,13 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
       if (ids.length === 0) return new Map();
       const r = await query<AssignmentRow>('SELECT * FROM desk_assignments WHERE ticket_id = ANY($1)', [ids]);
       return new Map(r.rows.map((row) => [row.ticket_id, fromAssignmentRow(row)]));
+    },
+    async heldBy(agent) {
+      const r = await query<AssignmentRow>(
+        'SELECT * FROM desk_assignments WHERE agent = $1 ORDER BY since DESC LIMIT $2',
+        [agent, DESK_MAX_IDS],
+      );
+      return r.rows.map(fromAssignmentRow);
     },
     async touch(ticketId, agent) {
       const t = now();

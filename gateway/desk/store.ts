@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DESK_MAX_IDS } from '../../core/desk';
 import { TicketflowError } from '../../core/errors';
 
 export interface Assignment {
@@ -32,6 +33,8 @@ export interface DeskStore {
   /** Claims, assigns or releases; refused (conflict) when another agent holds it and no reason is given. */
   assign(input: AssignInput): Promise<Assignment | null>;
   assignments(ticketIds: readonly string[]): Promise<Map<string, Assignment>>;
+  /** The tickets an agent holds, most recently taken first (at most DESK_MAX_IDS). */
+  heldBy(agent: string): Promise<Assignment[]>;
   /** Marks `agent` as looking at the ticket now; answers everyone looking at it within the TTL. */
   touch(ticketId: string, agent: string): Promise<string[]>;
   viewers(ticketIds: readonly string[]): Promise<Map<string, string[]>>;
@@ -109,6 +112,7 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
        assigned_by = excluded.assigned_by, takeover_reason = excluded.takeover_reason`,
   );
   const remove = db.prepare('DELETE FROM desk_assignments WHERE ticket_id = ?');
+  const mine = db.prepare('SELECT * FROM desk_assignments WHERE agent = ? ORDER BY since DESC LIMIT ?');
   const beat = db.prepare(
     `INSERT INTO desk_presence (ticket_id, agent, seen_at) VALUES (?, ?, ?)
      ON CONFLICT (ticket_id, agent) DO UPDATE SET seen_at = excluded.seen_at`,
@@ -137,6 +141,7 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
         .all(...ids) as AssignmentRow[];
       return new Map(rows.map((r) => [r.ticket_id, fromAssignmentRow(r)]));
     },
+    heldBy: async (agent) => (mine.all(agent, DESK_MAX_IDS) as AssignmentRow[]).map(fromAssignmentRow),
     async touch(ticketId, agent) {
       const t = now();
       beat.run(ticketId, agent, t);

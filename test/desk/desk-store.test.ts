@@ -30,6 +30,9 @@ function rules(name: string, open: Open): void {
         assert.equal((await store.assign({ ticketId: 't-1', by: 'cid', to: null })) ?? null, null);
         assert.equal((await store.assignments(['t-1'])).size, 0);
         assert.equal((await store.assign({ ticketId: 't-1', by: 'ann', to: 'ann' }))?.takeoverReason, null);
+        await store.assign({ ticketId: 't-9', by: 'ann', to: 'ann' });
+        assert.deepEqual((await store.heldBy('ann')).map((a) => a.ticketId).sort(), ['t-1', 't-9']);
+        assert.deepEqual(await store.heldBy('bob'), []);
       } finally {
         await store.close();
       }

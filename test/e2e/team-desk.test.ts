@@ -82,6 +82,9 @@ test('two agents on one ticket: presence both ways, a claim seen live, a review 
   await holder(ann).getByText('Assigned to you').waitFor();
   // Bob's console learns it on its next presence beat, without a reload.
   await holder(bob).getByText('Assigned to agent-ann').waitFor();
+  const mine = (page: Page) => page.getByRole('region', { name: 'My tickets' });
+  await mine(ann).locator(`[data-ticket-id="${ticketId}"]`).waitFor();
+  await mine(bob).getByText('You hold no tickets', { exact: false }).waitFor();
   assert.deepEqual((await stack.desk.assignments([ticketId])).get(ticketId)?.agent, 'agent-ann');
 
   // Bob's approval is refused while Ann holds the ticket; nothing reaches the workflow.
@@ -100,6 +103,8 @@ test('two agents on one ticket: presence both ways, a claim seen live, a review 
   await bar(bob).getByRole('button', { name: 'Take over' }).click();
   await holder(bob).getByText('Assigned to you').waitFor();
   await holder(ann).getByText('Assigned to agent-bob').waitFor();
+  await mine(bob).locator(`[data-ticket-id="${ticketId}"]`).waitFor();
+  await mine(ann).locator(`[data-ticket-id="${ticketId}"]`).waitFor({ state: 'detached' });
   await holder(ann).getByText('taken over: Ann is in a call with the customer').waitFor();
   await approve.click();
   await bob.getByText('Approved: the reply is on its way to the customer.').waitFor();

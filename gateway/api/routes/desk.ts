@@ -69,6 +69,16 @@ export function registerDeskRoutes(app: TemplatedApp, ctx: ApiContext): void {
 
   defineRoute(app, ctx, {
     method: 'get',
+    pattern: '/v1/desk/mine',
+    roles: ['agent'],
+    async handle({ principal }) {
+      const held = await deskOf(ctx).heldBy(principal.sub);
+      return { status: 200, body: { tickets: held.map((a) => ({ ticketId: a.ticketId, ...shown(a)! })) } };
+    },
+  });
+
+  defineRoute(app, ctx, {
+    method: 'get',
     pattern: '/v1/desk',
     roles: ['agent'],
     async handle({ query }) {

@@ -10,6 +10,7 @@ import { QueueBoard } from './board';
 import { TicketFinder } from './finder';
 import { AnalyticsPage } from './analytics';
 import { installShortcuts } from './keys';
+import { MyTickets } from './my-tickets';
 import { SopLibraryPage } from './sop-library';
 import { TicketView } from './ticket-view';
 
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   let view: TicketView | undefined;
   const board = new QueueBoard(api, (id) => openTicket(id, true));
   const finder = new TicketFinder(api, (id) => openTicket(id, true));
+  const mine = new MyTickets(api, (id) => openTicket(id, true));
 
   function openTicket(id: string | null, push: boolean): void {
     view?.close();
@@ -105,7 +107,10 @@ async function main(): Promise<void> {
       fill(detail, h('p', { class: 'placeholder' }, 'Select a ticket from a queue to review it.'));
       return;
     }
-    view = new TicketView(api, session, id, () => void board.refresh());
+    view = new TicketView(api, session, id, () => {
+      void board.refresh();
+      void mine.refresh();
+    });
     fill(detail, view.element);
     void view.open().then(() => view?.focusTitle());
   }
@@ -118,10 +123,11 @@ async function main(): Promise<void> {
   });
   let currentId: string | null = null;
 
-  fill(root, board.element, finder.element, detail, help);
+  fill(root, board.element, mine.element, finder.element, detail, help);
   board.start();
   finder.reload();
   finder.watchDesk();
+  mine.start();
   openTicket(ticketIdFromPath(), false);
   window.addEventListener('popstate', () => openTicket(ticketIdFromPath(), false));
 }

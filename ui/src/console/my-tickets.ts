@@ -1,0 +1,64 @@
+/**
+ * The tickets this agent holds (claimed, assigned to them, or taken over), from the desk store every
+ * gateway shares: the agent's own queue, refreshed with the presence beat and after each assignment.
+ */
+import type { DeskAssignment } from '../../../core/desk';
+import type { ApiClient } from '../shared/api';
+import { fill, h } from '../shared/dom';
+import { shortId, timeAgo } from '../shared/format';
+import { PRESENCE_BEAT_MS } from './desk-bar';
+
+type Held = DeskAssignment & { ticketId: string };
+
+export class MyTickets {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly onOpen: (ticketId: string) => void,
+  ) {
+    this.list = h('ul', { class: 'my-tickets' });
+    this.element = h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'mine-heading' },
+      h('h2', { id: 'mine-heading' }, 'My tickets'),
+      this.list,
+    );
+  }
+
+  start(): void {
+    void this.refresh();
+    setInterval(() => void this.refresh(), PRESENCE_BEAT_MS);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const { tickets } = await this.api.get<{ tickets: Held[] }>('/v1/desk/mine');
+      fill(
+        this.list,
+        tickets.length === 0
+          ? h('li', { class: 'empty' }, 'You hold no tickets. Claim one to keep it yours.')
+          : tickets.map((t) =>
+              h(
+                'li',
+                {},
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn small',
+                    'data-ticket-id': t.ticketId,
+                    on: { click: () => this.onOpen(t.ticketId) },
+                  },
+                  shortId(t.ticketId),
+                ),
+                h('span', { class: 'muted' }, ` since ${timeAgo(t.since)}`),
+              ),
+            ),
+      );
+    } catch {
+      // The rest of the console works without it; the next beat tries again.
+    }
+  }
+}
