@@ -1,6 +1,6 @@
 /**
- * What a person does when a ticket waits for one: release a security hold, approve, edit or (once) reject a
- * draft, write the reply when only an edit is possible, provide a missing SOP, give feedback. The choice is
+ * What a person does when a ticket waits for one: release a security hold, confirm or decline a proposed
+ * side effect, approve, edit or (once) reject a draft, write the reply when only an edit is possible, provide a missing SOP, give feedback. The choice is
  * fixed by the ticket's number so runs are comparable; each decision is made once per wait and retried only
  * when no decision came back (no answer or 5xx), never after a 2xx or a 409.
  */
@@ -19,6 +19,8 @@ export interface AgentState {
   pendingReview?: PendingReview | null;
   sopNeededFor?: string | null;
   redrafts?: number;
+  /** Proposed side effects; a pending one must be confirmed or declined before a reply can go out. */
+  proposals?: { id: string; status: string }[];
 }
 
 export interface ActionCounts {
@@ -39,6 +41,14 @@ export class Actor {
   /** Acts on the wait `s` shows, if any; returns whether it sent something. */
   async act(s: AgentState): Promise<boolean> {
     const pr = s.pendingReview;
+    const proposal = s.proposals?.find((p) => p.status === 'pending');
+    // Every other ticket's proposals are confirmed, the rest declined: both paths run under faults.
+    if (pr && proposal) {
+      const decision = this.n % 2 === 0 ? 'confirm' : 'decline';
+      return this.once(`proposal:${proposal.id}`, `proposal_${decision}`, () =>
+        this.api.agent(this.ticketId, 'proposals', { proposalId: proposal.id, decision }),
+      );
+    }
     if (pr) {
       const key = `review:${pr.draftVersion}:${pr.since}`;
       if (pr.releasable && this.n % 3 !== 0)

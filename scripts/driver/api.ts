@@ -110,7 +110,7 @@ export class TicketApi {
     return this.call('GET', `/v1/tickets/${ticketId}`, this.agentToken);
   }
 
-  agent(ticketId: string, action: 'review' | 'release' | 'sop', body: unknown): Promise<Answer> {
+  agent(ticketId: string, action: 'review' | 'release' | 'sop' | 'proposals', body: unknown): Promise<Answer> {
     return this.call('POST', `/v1/tickets/${ticketId}/${action}`, this.agentToken, body);
   }
 
