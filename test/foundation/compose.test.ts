@@ -53,6 +53,9 @@ describe('temporal-docker-compose.yml', { skip }, () => {
       const block = serviceBlock(resolved, app);
       assert.match(block, /TEMPORAL_ADDRESS: temporal:7233/, `${app} is not pointed at temporal:7233`);
       assert.match(block, /KAFKA_BROKERS: kafka:9092/, `${app} is not pointed at kafka:9092`);
+      // Instances share state only through the database: every store on the one PostgreSQL.
+      for (const v of ['SOP', 'MEMORY', 'WS_TICKET', 'RATE_LIMIT', 'DESK'])
+        assert.match(block, new RegExp(`${v}_DATABASE_URL: postgres://\\S+@postgresql:5432/ticketflow`), `${app} ${v}`);
     }
     assert.match(serviceBlock(resolved, 'temporal-ui'), /TEMPORAL_ADDRESS: temporal:7233/);
     assert.match(serviceBlock(resolved, 'temporal'), /POSTGRES_SEEDS: postgresql/);
