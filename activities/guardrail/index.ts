@@ -19,6 +19,7 @@ import {
   splitVerb,
   strongVerbs,
 } from './lexicon';
+import { exposurePatterns } from './exposure';
 
 export interface PolicyViolation {
   rule: string;
@@ -30,6 +31,8 @@ const verbs = [
   ...strongVerbs.map(([rule, src]) => ({ rule, strong: true, re: re(String.raw`\b(?:${src})\b`) })),
   ...controlVerbs.map(([rule, src]) => ({ rule, strong: false, re: re(String.raw`\b(?:${src})\b`) })),
   { rule: 'disable security', strong: false, re: re(splitVerb) },
+  // Patterns that carry their own object: they need no control nearby, only no negation.
+  ...exposurePatterns.map(([rule, src]) => ({ rule, strong: true, re: re(src) })),
 ];
 const control = re(controls);
 const needlessRes = needless.map((s) => re(s));
@@ -43,7 +46,7 @@ const REACH = 45;
 function clauses(text: string): { start: number; text: string }[] {
   const out: { start: number; text: string }[] = [];
   const boundary =
-    /[.!?;:\n]+|,\s*(?=(?:but|so|because|then|which|while|and then)\b)|\s(?=(?:but|so that|because|which is why|while)\s)/g;
+    /[.!?]+(?=\s|$)|[;:\n]+|,\s*(?=(?:but|so|because|then|which|while|and then)\b)|\s(?=(?:but|so that|because|which is why|while)\s)/g;
   let start = 0;
   for (const m of text.matchAll(boundary)) {
     out.push({ start, text: text.slice(start, m.index) });
@@ -75,7 +78,9 @@ function clauseViolations(clause: string): string[] {
       const from = m.index ?? 0;
       const to = from + m[0].length;
       if (!v.strong && !nearControl(clause, from, to)) continue;
-      if (negBefore.test(clause.slice(0, from)) || negAfter.test(clause.slice(to))) continue;
+      // A negation in an earlier comma phrase is about something else ("if it never arrives, skip it").
+      const before = clause.slice(0, from);
+      if (negBefore.test(before.slice(before.lastIndexOf(',') + 1)) || negAfter.test(clause.slice(to))) continue;
       found.push(v.rule);
     }
   }
