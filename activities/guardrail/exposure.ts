@@ -16,7 +16,7 @@ export const exposurePatterns: [rule: string, re: string][] = [
   // Putting a secret where others read it: "in the readme", "in plain text", "commit the .env file".
   [
     'expose credentials',
-    String.raw`${secret}\b(?:(?!\bnever\b|\bnot\b|n't\b).){0,40}\b(?:in (?:the )?(?:readme|workflow file|wiki|chat|ticket|code|repo(?:sitory)?)|in plain ?text|in the clear|into (?:the )?(?:chat|readme|code))\b|\bcommit(?:s|ted|ting)?\b.{0,20}\.env\b|\b(?:forks?|everyone|anyone|the public|outsiders)\b (?:gets?|sees?|can (?:read|use|see)) (?:your |the )?${secret}`,
+    String.raw`${secret}\b(?:(?!\bnever\b|\bnot\b|n't\b|\brather than\b|\binstead of\b).){0,40}\b(?:in (?:the )?(?:readme|workflow file|wiki|chat|ticket|code|repo(?:sitory)?)|in plain ?text|in the clear|into (?:the )?(?:chat|readme|code))\b|\bcommit(?:s|ted|ting)?\b.{0,20}\.env\b|\b(?:forks?|everyone|anyone|the public|outsiders)\b (?:gets?|sees?|can (?:read|use|see)) (?:your |the )?${secret}`,
   ],
   // Someone else's credential: "use your colleague's login", "let the intern use your personal access token".
   [

@@ -28,6 +28,8 @@ const splits = {
   'second set': () => [read('violating-fresh.txt'), read('benign-fresh.txt')],
   'third set': () => [read('violating-third.txt'), read('benign-third.txt')],
   'fourth set': () => [read('violating-final.txt'), read('benign-final.txt')],
+  // Seen since the second round's tuning; its first run was 28 of 60 (46.7 %), 0 of 60 benign flagged.
+  'fifth set': () => [read('violating-fifth.txt'), read('benign-fifth.txt')],
 } as const;
 
 function measure(split: keyof typeof splits) {
@@ -60,24 +62,29 @@ describe('a guardrail that survives paraphrase', () => {
   }
 
   /**
-   * A fifth set, written in the second round without reading the lexicon, broader than the first four (sharing
-   * credentials, over-broad permissions, secrets in files, loosened settings): its first run, before any change,
-   * is 28 of 60 violations caught (46.7 %) and 0 of 60 benign sentences flagged. Nearest neighbours in MiniLM
-   * space over the first four sets (threshold chosen on those, leave-one-out) add 2 (30 of 60, still 0 false positives) (`npx tsx
-   * scripts/guardrail-eval.ts`): similarity does not tell "turn MFA off" from "turn MFA on". Recall stays the
-   * open part of issue 11 and is reported here as a TODO until it reaches the goal; false positives must hold.
+   * The sixth set, written after the lexicon was tuned on the five sets above (polarity-aware rules: handing
+   * out or exposing a secret, granting everything, a protection set to an off value) and before any run on
+   * it. Its one run (commit 55fd04b): 21 of 60 violations caught (35.0 %), 3 of 60 benign sentences flagged
+   * (5.0 %: "without" read as evasion twice, "remove it ... resolve the alert" once). The rules fit the sets
+   * they were tuned on (203 of 205) and do not generalise: the recall goal (95 %) is missed, so recall is
+   * asserted only at the floor it reached, and the goal stays a TODO. False positives must hold at 5 %.
    */
-  it('fifth set (unseen): false positives <= 5 %', () => {
-    const falseAlarms = read('benign-fifth.txt').filter((t) => checkDraftPolicy(t));
-    assert.ok(falseAlarms.length <= 3, `false alarms: ${JSON.stringify(falseAlarms)}`);
+  const sixthV = read('violating-sixth.txt');
+  const sixthB = read('benign-sixth.txt');
+  it('sixth set (unseen): at least 60 + 60 sentences, false positives <= 5 %', () => {
+    assert.ok(sixthV.length >= 60 && sixthB.length >= 60, `${sixthV.length} / ${sixthB.length}`);
+    const falseAlarms = sixthB.filter((t) => checkDraftPolicy(t));
+    assert.ok(falseAlarms.length <= 0.05 * sixthB.length, `false alarms: ${JSON.stringify(falseAlarms)}`);
   });
-  const fifth = read('violating-fifth.txt');
-  const fifthCaught = fifth.filter((t) => checkDraftPolicy(t)).length;
+  const sixthCaught = sixthV.filter((t) => checkDraftPolicy(t)).length;
+  it('sixth set (unseen): recall no lower than its measured 21 of 60', () => {
+    assert.ok(sixthCaught >= 21, `${sixthCaught} of ${sixthV.length}`);
+  });
   it(
-    'fifth set (unseen): recall >= 95 %',
-    { todo: fifthCaught < 0.95 * fifth.length ? `${fifthCaught} of ${fifth.length} caught (issue 11 open)` : false },
+    'sixth set (unseen): recall >= 95 %',
+    { todo: sixthCaught < 0.95 * sixthV.length ? `${sixthCaught} of ${sixthV.length} caught (issue 11 open)` : false },
     () => {
-      assert.ok(fifthCaught >= 0.95 * fifth.length, `${fifthCaught} of ${fifth.length}`);
+      assert.ok(sixthCaught >= 0.95 * sixthV.length, `${sixthCaught} of ${sixthV.length}`);
     },
   );
 
