@@ -18,6 +18,7 @@ import {
   ticketTopicKey,
   ticketUrgencyKey,
 } from '../workflows/search-attributes';
+import { ticketSummary } from '../workflows/details';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
 import { retryWhileBusy } from './busy-retry';
@@ -63,6 +64,8 @@ export function createTicketCreator(deps: CreateDeps) {
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // Whose ticket it is, readable by describe() without a worker (the access check on a retry).
       memo: { userId: args.userId, orgId: args.orgId },
+      // The Web UI's one-line summary: no text of the ticket, which may hold what the scrubber missed.
+      staticSummary: ticketSummary(ticketId, args.channel),
       // Listed at once, before the first workflow task upserts them itself.
       typedSearchAttributes: new TypedSearchAttributes([
         { key: ticketStatusKey, value: 'received' },

@@ -45,4 +45,10 @@ export const PATCHES = {
    * runs before `kickedOutbox`.
    */
   activitiesPublishFirst: 'activities-publish-first',
+  /**
+   * Issue 13: the run keeps its current step as workflow metadata (what the Web UI shows). It records no
+   * command; the patch keeps a run's shape explicit for replays and for workers of mixed versions.
+   * Asked once when the run starts.
+   */
+  currentDetails: 'current-details',
 } as const;

@@ -11,8 +11,10 @@ import {
   continueAsNew,
   isCancellation,
   patched,
+  setCurrentDetails,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ticketDetails } from './details';
 import { Handlers } from './handlers';
 import { LoopOutbox } from './legacy';
 import type { CloseInput } from './messages';
@@ -46,6 +48,7 @@ class TicketRun {
   private readonly maxMessagesPerRun: number;
   private closeRequest: CloseInput | null = null;
   private mainScope: CancellationScope | null = null;
+  private readonly details: boolean;
 
   constructor(private readonly input: TicketInput) {
     // First, before any command: which shape this run was recorded with.
@@ -57,6 +60,7 @@ class TicketRun {
       localFindSop: patched(PATCHES.localFindSop),
       publishFirst: !legacy && patched(PATCHES.activitiesPublishFirst),
     };
+    this.details = patched(PATCHES.currentDetails);
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
     const t = new TicketModel(
       input.carried?.state ?? initialState(input, nowIso()),
@@ -67,6 +71,7 @@ class TicketRun {
     const outbox: Outbox = legacy
       ? new LoopOutbox(t.s.ticketId, t.log)
       : new KickedOutbox(t.s.ticketId, t.log, track, onlyRecord);
+    t.onStatusChange = () => this.showStep(t.work.phase);
     this.maxMessagesPerRun = input.maxMessagesPerRun ?? DEFAULT_MAX_MESSAGES_PER_RUN;
     const waits = new Waits(t, outbox, legacy, () => this.shouldContinueAsNew(), guard, onlyRecord);
     const act = stepActivities(() => outbox.kick(), track, !shape.publishFirst);
@@ -118,6 +123,7 @@ class TicketRun {
     } finally {
       this.mainScope = null;
     }
+    this.showStep('done');
     await CancellationScope.nonCancellable(() => this.quiesce('end'));
     const s = t.s;
     return {
@@ -134,6 +140,7 @@ class TicketRun {
     for (;;) {
       const phase = t.work.phase;
       if (phase === 'done') return;
+      this.showStep(phase);
       let next: Phase;
       try {
         next = await steps[phase](this.c);
@@ -144,6 +151,11 @@ class TicketRun {
       // Published with the next step's first activity or wait: one batch for all a step says in between.
       t.work.phase = next;
     }
+  }
+
+  /** The Web UI's current details; runs recorded before the patch show none. */
+  private showStep(step: Phase): void {
+    if (this.details) setCurrentDetails(ticketDetails(this.c.t.s, step));
   }
 
   /** Every handler done and every event published (a handler may emit while the outbox drains). */

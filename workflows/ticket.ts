@@ -28,6 +28,8 @@ export type Replied = Ticket & { reply: NonNullable<Ticket['reply']> };
 export class TicketModel {
   readonly log: EventLog;
   private lastStatusKey: string;
+  /** Told of every status change (the run's Web UI details follow it). */
+  onStatusChange: () => void = () => undefined;
 
   constructor(
     readonly s: Ticket,
@@ -77,6 +79,7 @@ export class TicketModel {
     this.lastStatusKey = key;
     this.upsertSearchAttributes();
     this.emit('status', this.statusData());
+    this.onStatusChange();
   }
 
   upsertSearchAttributes(): void {
