@@ -3,20 +3,23 @@
  * kafkajs: a KafkaJS-compatible client could replace this file alone.
  *
  * Every gateway instance must see every record (its sockets may be on any ticket), so each instance has its
- * own consumer group, `ticketflow-gateway-<instanceId>`. Its position in every partition is its own
- * (positions.ts): the end offsets when it first joins (the snapshot on connect covers the past), then what it
- * delivered; every join, including kafkajs's own rejoins and the supervisor's restarts after an outage, seeks
- * every assigned partition there, so a partition that had delivered nothing before an outage does not skip
- * to the latest offset. A supervisor loop owns failures: kafkajs retries briefly inside, and when the
- * consumer crashes or cannot connect, the loop backs off exponentially and tries again forever, except that
- * a broker seen coming back is rejoined at once (reconnect.ts); after `breakerThreshold` consecutive
- * failures the instance reports not ready until the consumer rejoins.
+ * own consumer groups, `ticketflow-gateway-<instanceId>.<nonce>-<n>`, a fresh one per join (join-groups.ts
+ * says why: a reused group made each rejoin after an outage wait ~10 s for its previous member). Its
+ * position in every partition is its own (positions.ts): the end offsets when it first joins (the snapshot
+ * on connect covers the past), then what it delivered; every join, including kafkajs's own rejoins and the
+ * supervisor's restarts after an outage, seeks every assigned partition there, so a partition that had
+ * delivered nothing before an outage does not skip to the latest offset. A supervisor loop owns failures:
+ * kafkajs retries briefly inside, and when the consumer crashes or cannot connect, the loop backs off
+ * exponentially and tries again forever, except that a broker seen coming back is rejoined at once
+ * (reconnect.ts); after `breakerThreshold` consecutive failures the instance reports not ready until the
+ * consumer rejoins.
  */
 import { logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { Config } from '../../core/config';
 import { createKafka } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import { Breaker } from './breaker';
+import { JoinGroups } from './join-groups';
 import { PartitionPositions } from './positions';
 import { ReconnectWait } from './reconnect';
 
@@ -87,7 +90,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     ready = value;
     log.info(value ? 'kafka consumer ready' : 'kafka consumer not ready', {
       topic: opts.topic,
-      groupId: opts.groupId,
+      groupId: groups.current,
       failures: breaker.consecutiveFailures,
     });
     opts.onReadyChange?.(value);
@@ -101,6 +104,12 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000 },
   });
 
+  const sessionTimeout = 10_000;
+  const groups = new JoinGroups({
+    base: opts.groupId,
+    retireAfterMs: sessionTimeout + 5_000,
+    admin: () => kafka.admin(),
+  });
   const positions = new PartitionPositions();
   const counters: ConsumerStats = { fetches: 0, batches: 0, records: 0 };
   let committing = false;
@@ -172,10 +181,10 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
   async function runOnce(): Promise<void> {
     await placePositions();
     const consumer = kafka.consumer({
-      groupId: opts.groupId,
+      groupId: groups.next(),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 500,
-      sessionTimeout: 10_000,
+      sessionTimeout,
       heartbeatInterval: 1_000,
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000, restartOnFailure: async () => false },
     });
@@ -199,6 +208,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       if (ready && breaker.consecutiveFailures === 0) return;
       breaker.succeed();
       reconnect.noteSuccess();
+      groups.joined();
       setReady(true);
     });
     try {
@@ -260,6 +270,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     },
     async stop() {
       stopping = true;
+      groups.stop();
       wakeStop?.();
       setReady(false);
       await current?.disconnect().catch(() => undefined);

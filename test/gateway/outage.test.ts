@@ -65,9 +65,12 @@ void describe('broker outage', () => {
   // Issue 10, defect 2 as the chaos run saw it: after a broker outage the consumer slept out its doubled
   // backoff while the workers had already republished, so subscribers got the ticket's tail (resolved
   // included) only that much later, after their ticket had closed. The backoff here is ten minutes: only a
-  // consumer that notices the broker is back delivers within the test's bound.
+  // consumer that notices the broker is back delivers within the test's bound. Then (the full chaos run of
+  // 04:16) the rejoin itself waited ~10 s in the group join for the group's previous member, which outlived
+  // the restart (its leave could not reach a stopped broker): the tail must come within seconds of the
+  // broker answering, a generous bound against that 10 s session wait (a behaviour check, not a benchmark).
   void test(
-    'after an outage the consumer rejoins once the broker answers, not when its backoff ends',
+    'after an outage the consumer gets its partitions within seconds of the broker answering',
     { timeout: 240_000 },
     async () => {
       const { kafka, client } = await privateBroker();
@@ -110,6 +113,7 @@ void describe('broker outage', () => {
         message: '/readyz 503 after the broker stopped (the consumer is in its backoff)',
       });
       await kafka.start();
+      const answeredAt = Date.now();
       await producer.disconnect().catch(() => undefined);
       producer = client.producer();
       await producer.connect();
@@ -123,7 +127,9 @@ void describe('broker outage', () => {
             `the ticket's tail never came (seqs ${subscriber.seqs().join(',')}): the consumer is still asleep`,
           ),
         );
+      const lateMs = Date.now() - answeredAt;
       assert.deepEqual(subscriber.seqs(), [1, 2, 3]);
+      assert.ok(lateMs < 5_000, `the tail came ${lateMs} ms after the broker answered: the rejoin waited`);
       assert.equal(g.gw.ready, true);
     },
   );
