@@ -4,7 +4,6 @@
  * same title at once get versions n and n+1, never a clash.
  */
 import pg from 'pg';
-import { TicketflowError } from '../../core/errors';
 import {
   checkApproval,
   fromRow,
@@ -15,27 +14,7 @@ import {
   type SopVersion,
   type VersionRow,
 } from './sop-store';
-
-function classify(err: unknown): TicketflowError {
-  if (err instanceof TicketflowError) return err;
-  const code = (err as { code?: string }).code ?? '';
-  const transient = [
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    '57P01',
-    '57P03',
-    '40001',
-    '40P01',
-    '08006',
-    '08001',
-  ].includes(code);
-  return new TicketflowError(
-    transient ? 'upstream_unavailable' : 'internal',
-    `SOP database: ${(err as Error).message}`,
-    { cause: err, retriable: transient || code === '' },
-  );
-}
+import { classifyPgError } from '../../core/pg-errors';
 
 export function createPostgresSopStore(databaseUrl: string): SopStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
@@ -46,7 +25,7 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
       () => undefined,
       (err: unknown) => {
         ready = undefined;
-        throw classify(err);
+        throw classifyPgError(err, 'SOP database');
       },
     ));
   const q = async <R extends pg.QueryResultRow>(
@@ -56,7 +35,7 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
   ) => {
     await ensure();
     return client.query<R>(sql, args).catch((err: unknown) => {
-      throw classify(err);
+      throw classifyPgError(err, 'SOP database');
     });
   };
   const get = async (
@@ -74,7 +53,7 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
   async function locked<T>(sopId: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     await ensure();
     const client = await pool.connect().catch((err: unknown) => {
-      throw classify(err);
+      throw classifyPgError(err, 'SOP database');
     });
     try {
       await client.query('BEGIN');
@@ -84,7 +63,7 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
       return out;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw classify(err);
+      throw classifyPgError(err, 'SOP database');
     } finally {
       client.release();
     }

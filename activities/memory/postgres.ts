@@ -8,6 +8,7 @@ import { TicketflowError } from '../../core/errors';
 import { redact } from '../../core/pii';
 import type { OrgPatternAlert } from '../ports';
 import { historyLine, type MemoryImpl, type MemoryOptions } from './index';
+import { classifyPgError } from '../../core/pg-errors';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS incidents (
@@ -18,27 +19,6 @@ CREATE INDEX IF NOT EXISTS incidents_org ON incidents(org_id, category, at);
 CREATE TABLE IF NOT EXISTS org_alerts (org_id TEXT NOT NULL, category TEXT NOT NULL, at BIGINT NOT NULL, distinct_users INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS org_alerts_org ON org_alerts(org_id, category, at);
 `;
-
-/** Connection refused or reset, a server going down: worth a retry. Anything else (bad SQL, auth) is not. */
-function classify(err: unknown): TicketflowError {
-  const code = (err as { code?: string }).code ?? '';
-  const transient = [
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    '57P01',
-    '57P03',
-    '40001',
-    '40P01',
-    '08006',
-    '08001',
-  ].includes(code);
-  return new TicketflowError(
-    transient ? 'upstream_unavailable' : 'internal',
-    `memory database: ${(err as Error).message}`,
-    { cause: err, retriable: transient || code === '' },
-  );
-}
 
 export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string }): MemoryImpl {
   const now = opts.now ?? Date.now;
@@ -51,7 +31,7 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
       () => undefined,
       (err: unknown) => {
         ready = undefined;
-        throw classify(err);
+        throw classifyPgError(err, 'memory database');
       },
     ));
 
@@ -64,7 +44,7 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
           [ctx.userId, limit],
         )
         .catch((err: unknown) => {
-          throw classify(err);
+          throw classifyPgError(err, 'memory database');
         });
       return rows.map((r) => historyLine({ ...r, at: Number(r.at) }, now()));
     },
@@ -72,7 +52,7 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
     async consolidate(ctx, r) {
       await ensureSchema();
       const client = await pool.connect().catch((err: unknown) => {
-        throw classify(err);
+        throw classifyPgError(err, 'memory database');
       });
       try {
         await client.query('BEGIN');
@@ -114,7 +94,7 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
         return orgAlert ? { orgAlert } : {};
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw err instanceof TicketflowError ? err : classify(err);
+        throw err instanceof TicketflowError ? err : classifyPgError(err, 'memory database');
       } finally {
         client.release();
       }
