@@ -12,7 +12,10 @@ import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } fro
 import { limits, requestLimits } from './contract';
 import {
   decodeCursor,
+  decodeOffset,
   encodeCursor,
+  encodeOffset,
+  reviewDueOf,
   filterQuery,
   ticketFilterShape,
   URGENCY_PASSES,
@@ -37,6 +40,13 @@ const listInputSchema = z.object({
 
 /** A page token the server cannot read: the dev server answers UNKNOWN for it, a cluster INVALID_ARGUMENT. */
 const BAD_TOKEN_CODES: ReadonlySet<number> = new Set([GrpcStatus.UNKNOWN, GrpcStatus.INVALID_ARGUMENT]);
+
+/**
+ * Pending reviews read for one deadline-sorted page. The dev server's visibility cannot order by a
+ * attribute, so they are read and sorted here; a review queue past this size is refused, not cut short.
+ */
+const DEADLINE_SCAN_MAX = 5_000;
+const SCAN_PAGE = 1_000;
 
 type KeywordKey = typeof ticketStatusKey;
 type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
@@ -95,6 +105,32 @@ export function createTicketLister(client: Client) {
     return { rows, next: cursor ? encodeCursor(cursor) : null };
   }
 
+  /** Soonest review due first: every pending review the filter matches, sorted here, paged by offset. */
+  async function byDeadline(
+    query: string,
+    pageSize: number,
+    token?: string,
+  ): Promise<{ rows: RawExecution[]; next: string | null }> {
+    const offset = token ? decodeOffset(token) : 0;
+    const all: RawExecution[] = [];
+    let scan: string | null = null;
+    do {
+      const got = await page(query, SCAN_PAGE, scan ?? undefined);
+      all.push(...got.rows);
+      scan = got.next;
+      if (all.length > DEADLINE_SCAN_MAX) {
+        throw new TicketflowError('bad_input', `over ${DEADLINE_SCAN_MAX} reviews pending: narrow the search`);
+      }
+    } while (scan);
+    const due = (e: RawExecution) => reviewDueOf(e) ?? '';
+    all.sort(
+      (a, b) =>
+        due(a).localeCompare(due(b)) || (a.execution?.workflowId ?? '').localeCompare(b.execution?.workflowId ?? ''),
+    );
+    const end = offset + pageSize;
+    return { rows: all.slice(offset, end), next: end < all.length ? encodeOffset(end) : null };
+  }
+
   async function count(query: string): Promise<number> {
     try {
       return (await client.workflow.count(query)).count;
@@ -111,7 +147,9 @@ export function createTicketLister(client: Client) {
     const [got, total] = await Promise.all([
       urgencyOrder
         ? byUrgency(base, input.pageSize, input.nextPageToken)
-        : page(base, input.pageSize, input.nextPageToken),
+        : input.sort === 'deadline'
+          ? byDeadline(base, input.pageSize, input.nextPageToken)
+          : page(base, input.pageSize, input.nextPageToken),
       input.withTotal ? count(base) : Promise.resolve(undefined),
     ]);
     return { tickets: got.rows.map(toListItem), nextPageToken: got.next, ...(total === undefined ? {} : { total }) };
@@ -149,6 +187,7 @@ function toListItem(e: RawExecution): TicketListItem {
     startedAt: tsToIso(e.startTime),
     closedAt: tsToIso(e.closeTime),
     executionStatus: executionStatusName(e.status),
+    reviewDueAt: reviewDueOf(e),
   };
 }
 

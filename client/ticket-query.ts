@@ -2,21 +2,26 @@
  * A ticket search as a Temporal visibility query. Every value is either from a closed list or matches a
  * narrow pattern, so quoting it cannot inject into the query. The dev server's SQL visibility has no
  * ORDER BY: its order is newest first, so "urgency" is served as one newest-first pass per urgency, most
- * urgent first, and its page token says which pass it is in.
+ * urgent first, and its page token says which pass it is in. "deadline" lists only tickets with a review
+ * pending (`TicketReviewDue` set), soonest due first: client/list.ts reads them all (bounded) and sorts them,
+ * and its page token is an offset.
  */
+import { defaultPayloadConverter } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import { queues, ticketStatuses, topics, urgencies } from '../core/domain';
 import { TicketflowError } from '../core/errors';
 import {
   ticketCustomerKey,
   ticketQueueKey,
+  ticketReviewDueKey,
   ticketStatusKey,
   ticketTopicKey,
   ticketUrgencyKey,
 } from '../workflows/search-attributes';
 
 export const WORKFLOW_TYPE = 'ticketWorkflow';
-export const ticketSorts = ['newest', 'urgency'] as const;
+export const ticketSorts = ['newest', 'urgency', 'deadline'] as const;
 
 /** Ticket ids and customer ids as the API issues them: letters, digits and a few separators. */
 export const searchTermSchema = z
@@ -42,8 +47,9 @@ export type TicketFilter = z.output<z.ZodObject<typeof ticketFilterShape>>;
 /** Most urgent first; untriaged tickets last. */
 export const URGENCY_PASSES = ['critical', 'high', 'medium', 'low', 'none'] as const;
 
-export function filterQuery(f: Omit<TicketFilter, 'sort'>): string {
+export function filterQuery(f: Partial<Pick<TicketFilter, 'sort'>> & Omit<TicketFilter, 'sort'>): string {
   const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
+  if (f.sort === 'deadline') clauses.push(`${ticketReviewDueKey.name} IS NOT NULL`);
   if (f.open) clauses.push(`ExecutionStatus = 'Running'`);
   if (f.status) clauses.push(`${ticketStatusKey.name} = '${f.status}'`);
   if (f.queue) clauses.push(`${ticketQueueKey.name} = '${f.queue}'`);
@@ -82,4 +88,31 @@ export function decodeCursor(raw: string): PassCursor {
   } catch (err) {
     throw new TicketflowError('bad_input', 'nextPageToken is not a token this list returned', { cause: err });
   }
+}
+
+const offsetSchema = z.object({ o: z.number().int().min(0) });
+
+/** Where a deadline-sorted listing stands: how many of the sorted tickets came before. */
+export function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+export function decodeOffset(raw: string): number {
+  try {
+    return offsetSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))).o;
+  } catch (err) {
+    throw new TicketflowError('bad_input', 'nextPageToken is not a token this list returned', { cause: err });
+  }
+}
+
+/** The pending review's due time (ISO), from the Datetime search attribute; null when none is pending. */
+export function reviewDueOf(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): string | null {
+  const payload = e.searchAttributes?.indexedFields?.[ticketReviewDueKey.name];
+  if (!payload) return null;
+  const value = defaultPayloadConverter.fromPayload<unknown>(payload);
+  const first = Array.isArray(value) ? (value[0] as unknown) : value;
+  if (typeof first !== 'string') return null;
+  // Normalised, so that client/list.ts's deadline sort compares instants whatever precision the server wrote.
+  const ms = Date.parse(first);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

@@ -34,6 +34,8 @@ export interface TicketListItem {
   startedAt: string | null;
   closedAt: string | null;
   executionStatus: string;
+  /** When the pending review is due (ISO); null when no review is pending or the run predates the attribute. */
+  reviewDueAt: string | null;
 }
 
 export type ListTicketsInput = Partial<Omit<TicketFilter, 'sort'>> & {

@@ -51,4 +51,9 @@ export const PATCHES = {
    * Asked once when the run starts.
    */
   currentDetails: 'current-details',
+  /**
+   * Issue 14: the workflow keeps the `TicketReviewDue` search attribute (the pending review's due time) so the
+   * queue can be sorted by review deadline. Runs without it never upsert that attribute.
+   */
+  reviewDueAttribute: 'review-due-attribute',
 } as const;

@@ -1,5 +1,5 @@
 /**
- * The ticket search attributes (Keyword, registered by the infra scripts). Shared by the workflow, which
+ * The ticket search attributes (Keyword, and one Datetime; registered by the infra scripts). Shared by the workflow, which
  * upserts them at every state change, and by the client, which lists tickets with them.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
@@ -12,10 +12,22 @@ export const ticketQueueKey = defineSearchAttributeKey('TicketQueue', SearchAttr
 /** Whose ticket it is (the customer's user id): set once when the ticket starts, never upserted by the workflow. */
 export const ticketCustomerKey = defineSearchAttributeKey('TicketCustomer', SearchAttributeType.KEYWORD);
 
+/**
+ * When the pending review is due (absent when none is pending): the queue's "review due soonest" order and
+ * its filter read it. Upserted only by runs with the `reviewDueAttribute` patch.
+ */
+export const ticketReviewDueKey = defineSearchAttributeKey('TicketReviewDue', SearchAttributeType.DATETIME);
+
+/** Null removes the attribute, so a ticket leaves the deadline order once its review is decided. */
+export function reviewDueUpdate(due: string | null) {
+  return { key: ticketReviewDueKey, value: due === null ? null : new Date(due) };
+}
+
 export const ticketSearchAttributeKeys = [
   ticketStatusKey,
   ticketTopicKey,
   ticketUrgencyKey,
   ticketQueueKey,
   ticketCustomerKey,
+  ticketReviewDueKey,
 ];

@@ -61,11 +61,13 @@ class TicketRun {
       publishFirst: !legacy && patched(PATCHES.activitiesPublishFirst),
     };
     this.details = patched(PATCHES.currentDetails);
+    const keepReviewDue = patched(PATCHES.reviewDueAttribute);
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
     const t = new TicketModel(
       input.carried?.state ?? initialState(input, nowIso()),
       input.carried?.work ?? initialWork(),
       durations.reviewSlaMs,
+      keepReviewDue,
     );
     const track = <T>(p: Promise<T>) => guard.watch(p);
     const outbox: Outbox = legacy

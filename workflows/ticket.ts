@@ -10,7 +10,13 @@ import type { TicketEventType } from '../core/events';
 import { EventLog } from './event-log';
 import type { MessageAck } from './messages';
 import { raiseUrgency as raise, type RoutingDecision } from './routing';
-import { ticketQueueKey, ticketStatusKey, ticketTopicKey, ticketUrgencyKey } from './search-attributes';
+import {
+  reviewDueUpdate,
+  ticketQueueKey,
+  ticketStatusKey,
+  ticketTopicKey,
+  ticketUrgencyKey,
+} from './search-attributes';
 import type { Awaiting, PendingReview, Phase, Ticket, WorkState } from './state';
 import { fail, nowIso, nowMs } from './util';
 
@@ -30,14 +36,18 @@ export class TicketModel {
   private lastStatusKey: string;
   /** Told of every status change (the run's Web UI details follow it). */
   onStatusChange: () => void = () => undefined;
+  private lastReviewDue: string | null;
 
   constructor(
     readonly s: Ticket,
     readonly work: WorkState,
     private readonly reviewSlaMs: number,
+    /** The `reviewDueAttribute` patch: runs recorded before it never upsert `TicketReviewDue`. */
+    private readonly keepReviewDue = false,
   ) {
     this.log = new EventLog(s.ticketId, s, work.nextSeq);
     this.lastStatusKey = this.statusKey();
+    this.lastReviewDue = this.reviewDue();
   }
 
   // ---------------------------------------------------------------- phase views (checked, not asserted)
@@ -75,11 +85,22 @@ export class TicketModel {
     this.s.status = status;
     this.s.queue = queue;
     const key = this.statusKey();
-    if (key === this.lastStatusKey) return;
+    const due = this.reviewDue();
+    if (key === this.lastStatusKey && due === this.lastReviewDue) return;
+    const statusChanged = key !== this.lastStatusKey;
     this.lastStatusKey = key;
+    this.lastReviewDue = due;
     this.upsertSearchAttributes();
-    this.emit('status', this.statusData());
-    this.onStatusChange();
+    // A new due time alone (a redraft reviewed in the same queue) is no status change for subscribers.
+    if (statusChanged) {
+      this.emit('status', this.statusData());
+      this.onStatusChange();
+    }
+  }
+
+  /** The due time the search attribute should carry: null without the patch or without a pending review. */
+  private reviewDue(): string | null {
+    return this.keepReviewDue ? (this.s.pendingReview?.dueAt ?? null) : null;
   }
 
   upsertSearchAttributes(): void {
@@ -89,6 +110,7 @@ export class TicketModel {
       { key: ticketQueueKey, value: s.queue },
       { key: ticketTopicKey, value: s.topic ?? 'none' },
       { key: ticketUrgencyKey, value: s.urgency ?? 'none' },
+      ...(this.keepReviewDue ? [reviewDueUpdate(this.reviewDue())] : []),
     ]);
   }
 

@@ -12,15 +12,23 @@ import type { InfraPaths } from './paths';
 import { pipInstallBinary, pythonWithPip } from './pip';
 import { isExecutable, pollUntil, portOpen, runningPid, spawnDetached, stopProcess, tail, which } from './proc';
 
-/** The search attributes the ticket workflow upserts (and TicketCustomer, set at start); all keyword-typed. */
-export const ticketSearchAttributes = [
-  'TicketStatus',
-  'TicketTopic',
-  'TicketUrgency',
-  'TicketQueue',
-  'TicketCustomer',
-] as const;
-const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+/** temporal.api.enums.v1.IndexedValueType, by the names the CLI's --search-attribute takes. */
+const INDEXED_VALUE_TYPE = { Keyword: 2, Datetime: 6 } as const;
+
+/** The search attributes the ticket workflow upserts (and TicketCustomer, set at start), with their types. */
+const ticketSearchAttributeTypes: Readonly<Record<string, keyof typeof INDEXED_VALUE_TYPE>> = {
+  TicketStatus: 'Keyword',
+  TicketTopic: 'Keyword',
+  TicketUrgency: 'Keyword',
+  TicketQueue: 'Keyword',
+  TicketCustomer: 'Keyword',
+  TicketReviewDue: 'Datetime',
+};
+
+/** The same, as the operator service's addSearchAttributes takes them (name to indexed value type). */
+export const ticketSearchAttributes: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(ticketSearchAttributeTypes).map(([name, type]) => [name, INDEXED_VALUE_TYPE[type]]),
+);
 
 const MARKER = 'start-dev';
 
@@ -122,12 +130,9 @@ async function waitReady(address: string, namespace: string, timeoutMs: number, 
 async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
   const existing = new Set(Object.keys(listed.customAttributes ?? {}));
-  const missing = ticketSearchAttributes.filter((name) => !existing.has(name));
+  const missing = Object.entries(ticketSearchAttributes).filter(([name]) => !existing.has(name));
   if (missing.length === 0) return;
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])),
-  });
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing) });
 }
 
 export function splitHostPort(address: string): [string, number] {
@@ -173,7 +178,7 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     // straight back to the worker that completed it, skipping a trip through matching (off by default).
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
-    ...ticketSearchAttributes.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+    ...Object.entries(ticketSearchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ...(t.namespace === 'default' ? [] : ['--namespace', t.namespace]),
   ];
   const pid = spawnDetached({

@@ -1,6 +1,6 @@
 /**
  * The team desk in a real browser against the real stack: finding any ticket among many (search by customer
- * and ticket id, filters, urgency sort, paging through Temporal visibility with its total).
+ * and ticket id, filters, urgency and review-deadline sorts, paging through Temporal visibility with its total).
  * Screenshots go to test-results/screenshots/ (docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
@@ -114,6 +114,55 @@ test("a customer's 45 tickets: searched, paged 20 at a time with the total, filt
   // What cannot be an id is refused by the API, and said so in place.
   await finder(page).getByLabel('Search tickets').fill("x' OR 1=1");
   await summary(page).getByText('Could not search', { exact: false }).waitFor();
+});
+
+test('sorted by review deadline: only pending reviews, soonest due first, through the API and in the finder', async () => {
+  const now = Date.now();
+  // Ticket i is due in (7i mod 10) + 1 hours, so the seeding order is not the deadline order; every third
+  // ticket has no review pending and is left out of this order.
+  const dueHours = (i: number) => ((7 * i) % 10) + 1;
+  const dueSeed = await seedTickets(10, (i) => (i % 3 === 2 ? undefined : new Date(now + dueHours(i) * 3_600_000)));
+  try {
+    const expected = dueSeed.ticketIds
+      .map((id, i) => ({ id, i }))
+      .filter(({ i }) => i % 3 !== 2)
+      .sort((a, b) => dueHours(a.i) - dueHours(b.i))
+      .map(({ id }) => id);
+
+    // The API, 3 at a time: every page token continues the same order, and the total counts pending reviews.
+    const listed: string[] = [];
+    let token: string | null = null;
+    do {
+      const q = new URLSearchParams({ search: dueSeed.customer, sort: 'deadline', pageSize: '3', total: '1' });
+      if (token) q.set('pageToken', token);
+      const res = await fetch(`${stack.url}/v1/tickets?${q.toString()}`, {
+        headers: { authorization: `Bearer ${stack.token('agent', 'agent-dee')}` },
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      const body = (await res.json()) as {
+        tickets: { ticketId: string; reviewDueAt: string | null }[];
+        nextPageToken: string | null;
+        total: number;
+      };
+      assert.equal(body.total, expected.length);
+      assert.ok(body.tickets.every((t) => t.reviewDueAt !== null));
+      listed.push(...body.tickets.map((t) => t.ticketId));
+      token = body.nextPageToken;
+    } while (token);
+    assert.deepEqual(listed, expected);
+
+    const page = await openConsole();
+    await finder(page).getByLabel('Search tickets').fill(dueSeed.customer);
+    await summary(page).getByText('1–10 of 10 tickets · page 1').waitFor();
+    await finder(page).getByLabel('Sort by').selectOption('deadline');
+    await summary(page).getByText(`1–${expected.length} of ${expected.length} tickets · page 1`).waitFor();
+    assert.deepEqual(await rowIds(page), expected);
+    const dueTexts = await finder(page).locator('.finder-row .review-due').allTextContents();
+    assert.match(dueTexts[0] ?? '', /^review due in (59m|1h)$/);
+    assert.deepEqual(await seriousViolations(page), [], 'axe on the console sorted by review deadline');
+  } finally {
+    await dueSeed.stop();
+  }
 });
 
 async function createTicket(text: string): Promise<string> {

@@ -9,6 +9,7 @@ import { WORKFLOW_TYPE } from '../../client/ticket-query';
 import {
   ticketCustomerKey,
   ticketQueueKey,
+  ticketReviewDueKey,
   ticketStatusKey,
   ticketTopicKey,
   ticketUrgencyKey,
@@ -25,8 +26,11 @@ export interface Seeded {
   stop(): Promise<void>;
 }
 
-/** `count` tickets of one new customer; ticket i has urgency i mod 5 and topic i mod 3, all in review. */
-export async function seedTickets(count: number): Promise<Seeded> {
+/**
+ * `count` tickets of one new customer; ticket i has urgency i mod 5 and topic i mod 3, all in review, and
+ * `reviewDue(i)` as its pending review's due time (none when it answers undefined).
+ */
+export async function seedTickets(count: number, reviewDue?: (i: number) => Date | undefined): Promise<Seeded> {
   const connection = await Connection.connect({ address: testTemporalAddress() });
   const client = new Client({ connection, namespace: testTemporalNamespace() });
   const customer = uniqueName('cust');
@@ -45,6 +49,7 @@ export async function seedTickets(count: number): Promise<Seeded> {
         { key: ticketTopicKey, value: SEED_TOPICS[i % SEED_TOPICS.length]! },
         { key: ticketUrgencyKey, value: SEED_URGENCIES[i % SEED_URGENCIES.length]! },
         { key: ticketCustomerKey, value: customer },
+        ...dueAttribute(reviewDue?.(i)),
       ]),
     });
   }
@@ -60,4 +65,8 @@ export async function seedTickets(count: number): Promise<Seeded> {
       await connection.close();
     },
   };
+}
+
+function dueAttribute(due: Date | undefined) {
+  return due ? [{ key: ticketReviewDueKey, value: due }] : [];
 }

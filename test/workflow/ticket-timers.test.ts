@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createKafkaPublisher, type EventPublisher } from '../../activities/events';
 import { ticketStateQuery } from '../../workflows/messages';
-import { ticketSearchAttributeKeys } from '../../workflows/search-attributes';
+import { ticketSearchAttributes } from '../../scripts/infra/temporal';
 import { workflowIdFor, type TicketInput, type Ticket } from '../../workflows/state';
 import type { ticketWorkflow } from '../../workflows/ticket-workflow';
 import { createTopic, deleteTopic, testConfig, timeSkippingOptions, uniqueName } from '../helpers/infra';
@@ -40,7 +40,7 @@ before(async () => {
   // The test server knows only the search attributes it is told about.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(ticketSearchAttributeKeys.map((k) => [k.name, 2 /* KEYWORD */])),
+    searchAttributes: ticketSearchAttributes,
   });
   kafkaPublisher = await createKafkaPublisher(cfg.kafka);
   tap = tapPublisher(kafkaPublisher);

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ticketReviewDueKey } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/state';
 import { waitFor } from '../helpers/wait';
 import { assertGapFree, typesOf } from './helpers/harness';
@@ -34,6 +35,13 @@ describe('ticket workflow (dev server)', () => {
       assert.ok(!payloadTexts.some((t) => t.includes('jo@example.com')), 'the raw address is nowhere in the history');
       assert.equal(s.draft?.version, 1);
       assert.deepEqual(s.pendingReview?.actions, ['approve', 'edit', 'reject']);
+      // The review's due time is a Datetime search attribute while the review is pending (the deadline sort).
+      const handle = wf.client.workflow.getHandle(workflowIdFor(id));
+      const due = await waitFor(async () => (await handle.describe()).typedSearchAttributes.get(ticketReviewDueKey), {
+        message: 'TicketReviewDue set',
+        timeoutMs: 10_000,
+      });
+      assert.equal(due.toISOString(), s.pendingReview?.dueAt);
 
       const ack = await wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'ana' });
       assert.equal(ack.status, 'resolved');
@@ -55,12 +63,14 @@ describe('ticket workflow (dev server)', () => {
       const d = await wf.client.workflow.getHandle(workflowIdFor(id)).describe();
       assert.equal(d.typedSearchAttributes.get({ name: 'TicketStatus', type: 'KEYWORD' }), 'resolved');
       assert.equal(d.typedSearchAttributes.get({ name: 'TicketTopic', type: 'KEYWORD' }), 'Billing');
+      assert.equal(d.typedSearchAttributes.get(ticketReviewDueKey), undefined, 'no deadline once decided');
       const listed = await waitFor(
         async () =>
           (await wf.tickets.listTickets({ status: 'resolved', pageSize: 100 })).tickets.find((t) => t.ticketId === id),
         { message: 'ticket listed as resolved', timeoutMs: 10_000 },
       );
       assert.equal(listed.topic, 'Billing');
+      assert.equal(listed.reviewDueAt, null);
 
       const closed = await wf.tickets.close(id, { by: 'ops', reason: 'test done' });
       assert.equal(closed.status, 'closed');

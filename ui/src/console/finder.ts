@@ -6,7 +6,7 @@
 import type { DeskView } from '../../../core/desk';
 import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
-import { queueLabel, shortId, statusLabel, timeAgo } from '../shared/format';
+import { queueLabel, reviewDueLabel, shortId, statusLabel, timeAgo } from '../shared/format';
 import type { TicketSummary } from '../shared/types';
 import { PRESENCE_BEAT_MS } from './desk-bar';
 
@@ -87,6 +87,7 @@ export class TicketFinder {
       select('Sort by', 'sort', [
         ['newest', 'Newest first'],
         ['urgency', 'Most urgent first'],
+        ['deadline', 'Review due soonest (pending reviews)'],
       ]),
     );
     this.form.addEventListener('change', () => this.reload());
@@ -222,6 +223,7 @@ export class TicketFinder {
             h('span', {}, statusLabel(row.status)),
             h('span', {}, queueLabel(row.queue)),
             h('span', { class: 'card-time' }, timeAgo(row.startedAt)),
+            h('span', { class: 'review-due' }, reviewDueLabel(row.reviewDueAt)),
             this.deskCell(row.ticketId),
           ),
         );

@@ -60,6 +60,15 @@ export function timeAgo(iso: string | null | undefined, now = Date.now()): strin
   return `${Math.round(h / 24)}d ago`;
 }
 
+/** "review due in 3h" or "review overdue 20m": the pending review's deadline, for the queue's rows. */
+export function reviewDueLabel(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const ms = new Date(iso).getTime() - now;
+  if (!Number.isFinite(ms)) return '';
+  const span = timeAgo(new Date(now - Math.abs(ms)).toISOString(), now).replace(' ago', '');
+  return ms >= 0 ? `review due in ${span}` : `review overdue ${span}`;
+}
+
 export function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }
