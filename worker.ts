@@ -14,6 +14,7 @@ import type { Intelligence } from './activities/ports';
 import { config, type Config } from './core/config';
 import { createLogger } from './core/logger';
 import { createWorkerMetrics } from './worker-ops/metrics';
+import { installSdkMetrics } from './worker-ops/sdk-metrics';
 import { startOpsServer, type OpsServer } from './worker-ops/server';
 
 const log = createLogger('worker');
@@ -138,7 +139,12 @@ export async function startWorker(
 
 if (require.main === module) {
   // The SDK's runtime already turns SIGINT/SIGTERM into a worker drain; `done` then resolves.
-  startWorker()
+  Promise.resolve()
+    .then(() => {
+      const sdkMetrics = installSdkMetrics(config());
+      if (sdkMetrics) log.info('temporal sdk metrics', { bindAddress: sdkMetrics });
+      return startWorker();
+    })
     .then((w) => w.done)
     .then(() => process.exit(0))
     .catch((err: unknown) => {

@@ -20,4 +20,6 @@ export const limitsAndOpsEnv = {
   /** The worker's /healthz, /readyz and /metrics (0: any free port). A port already taken is logged, not fatal. */
   WORKER_OPS_HOST: z.string().default('127.0.0.1'),
   WORKER_OPS_PORT: port.default(9464),
+  /** The Temporal SDK's own Prometheus exporter (pollers, task latencies, slots), beside the ops port; unset: off. */
+  WORKER_SDK_METRICS_PORT: port.optional(),
 };

@@ -231,7 +231,7 @@ export function buildConfig(env: Env) {
       store: env.RATE_LIMIT_STORE,
       databaseUrl: env.RATE_LIMIT_DATABASE_URL ?? env.WS_TICKET_DATABASE_URL,
     },
-    worker: { opsHost: env.WORKER_OPS_HOST, opsPort: env.WORKER_OPS_PORT },
+    worker: { opsHost: env.WORKER_OPS_HOST, opsPort: env.WORKER_OPS_PORT, sdkMetricsPort: env.WORKER_SDK_METRICS_PORT },
     llm: {
       apiKey: env.OPENAI_API_KEY,
       baseUrl: env.OPENAI_BASE_URL,
