@@ -65,7 +65,9 @@ describe('a provided SOP is a proposal until another agent approves it', () => {
     assert.equal(provided.status, 200, JSON.stringify(provided.body));
     const served = await waitStatus(
       first,
-      (s) => s.sops.length > 0 && s.awaiting !== 'sop',
+      // The provided SOP serves this ticket's team at once; a second team the triage names may still wait for
+      // its own SOP (the semantic model routes this text to Discourse and Enterprise), so only the use is asked.
+      (s) => s.sops.some((x) => x.sopId === 'human-pages-custom-domain-certificate-renewal@1'),
       'the first ticket resumes with the provided SOP',
     );
     assert.equal(served.sops[0]!.sopId, 'human-pages-custom-domain-certificate-renewal@1');
@@ -73,7 +75,7 @@ describe('a provided SOP is a proposal until another agent approves it', () => {
     const second = await openTicket('hubot');
     await waitStatus(
       second,
-      (s) => s.awaiting === 'sop',
+      (s) => s.awaiting === 'sop' && s.sops.length === 0,
       'the second ticket still waits: the SOP is not in the library',
     );
 
