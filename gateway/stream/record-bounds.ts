@@ -17,9 +17,6 @@ import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
 import type { Position } from './position';
 import type { TicketState } from './ticket-state';
 
-/** Tries of the snapshot query before a record is refused as unverified. */
-const CHECK_ATTEMPTS = 2;
-
 export type RecordCheck = (st: TicketState, event: TicketEvent, json: string | undefined) => void;
 
 /** A token preview beyond any real draft's length. */
@@ -78,22 +75,13 @@ export function createRecordCheck(deps: {
     for (const w of waiting) deps.deliver(w.event, w.json, false);
   };
 
-  // A query can time out once for a reason that passes: the worker that holds the ticket's sticky queue was
-  // killed, and the server reroutes the query only after that queue's schedule-to-start timeout.
-  const ask = (ticketId: string, attempts: number): Promise<TicketSnapshot | null | undefined> =>
-    withTimeout(deps.snapshots.getSnapshot(ticketId), deps.timeoutMs, 'snapshot query').catch((err: unknown) => {
-      if (attempts <= 1) throw err;
-      deps.logger.warn('record check: asking the workflow again', { ticketId, err: (err as Error).message });
-      return ask(ticketId, attempts - 1);
-    });
-
   return (st, event, json) => {
     if (st.checking) {
       st.checking.push({ event, json });
       return;
     }
     st.checking = [];
-    ask(event.ticketId, CHECK_ATTEMPTS).then(
+    withTimeout(deps.snapshots.getSnapshot(event.ticketId), deps.timeoutMs, 'snapshot query').then(
       (snapshot) => settle(st, event, json, snapshot ?? undefined),
       (err: unknown) => {
         deps.logger.warn('record check failed', { ticketId: event.ticketId, err: (err as Error).message });
