@@ -24,7 +24,7 @@ import type { TicketSnapshot } from '../snapshot-source';
 import { eventFrame, RecordFrames, snapshotFrame } from './frames';
 import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
 import { frameBytesBound, PressureWatch } from './pressure';
-import { farBeyond, needsCheck, type RecordCheck } from './record-bounds';
+import { needsCheck, type RecordCheck } from './record-bounds';
 import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
 import {
   TicketRegistry,
@@ -106,11 +106,6 @@ export class TicketHub extends TicketRegistry {
     for (const event of buffered) {
       const p = positionOf(event);
       if (comparePositions(p, position) <= 0) continue;
-      // Arrived before the ticket had a frontier: bounded by the workflow's own snapshot instead.
-      if (farBeyond(event, position)) {
-        this.opts.metrics.refused.inc({ reason: 'seq_jump' });
-        continue;
-      }
       const shown = view(event);
       if (shown) frames.push(eventFrame(shown));
       position = p;
@@ -182,8 +177,7 @@ export class TicketHub extends TicketRegistry {
 
     if (st.frontier !== undefined && comparePositions(position, st.frontier) <= 0) {
       this.opts.metrics.dropped.inc({ reason: 'duplicate' });
-    } else if (st.frontier !== undefined) {
-      // (Undefined: only connections awaiting their snapshot, whose buffers attach() bounds by it.)
+    } else {
       st.frontier = position;
       const status = sessionStatusAfter(event);
       if (status) st.status = status;

@@ -14,7 +14,6 @@ import type { Logger } from '../../core/logger';
 import { withTimeout } from '../../core/with-timeout';
 import type { GatewayMetrics } from '../metrics';
 import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
-import type { Position } from './position';
 import type { TicketState } from './ticket-state';
 
 export type RecordCheck = (st: TicketState, event: TicketEvent, json: string | undefined) => void;
@@ -24,16 +23,11 @@ export function partOutOfBounds(event: TicketEvent): boolean {
   return event.type === 'token' && (event.part ?? 0) > limits.tokenPart;
 }
 
-/** Further past `position` than the workflow moves while one snapshot query runs. */
-export function farBeyond(event: TicketEvent, position: Position): boolean {
-  return event.seq - position.seq > limits.seqJump;
-}
-
 export function needsCheck(st: TicketState, event: TicketEvent): boolean {
   return (
     st.checking !== undefined ||
     event.type === 'resolved' ||
-    (st.frontier !== undefined && farBeyond(event, st.frontier))
+    (st.frontier !== undefined && event.seq - st.frontier.seq > limits.seqJump)
   );
 }
 
