@@ -34,7 +34,6 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import type { SnapshotSource } from './snapshot-source';
 import { TicketHub, type CustomerView } from './stream/hub';
 import { createIngest } from './stream/ingest';
-import { createRecordCheck } from './stream/record-bounds';
 import { resyncOpenTickets } from './stream/resync';
 import { registerStreamRoute } from './stream/route';
 import { sessionStatuses } from './stream/session-status';
@@ -114,15 +113,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     maxBackpressureBytes: cfg.gateway.maxBackpressureBytes,
     customerView: deps.customerView,
-    check: (st, event, json) => check(st, event, json),
-  });
-  const check = createRecordCheck({
-    deliver: (event, json, trusted) => hub.deliver(event, json, trusted),
-    closeTicket: (ticketId) => hub.closeTicket(ticketId, 'GOING_AWAY'),
-    snapshots: deps.snapshots,
-    metrics,
-    logger,
-    timeoutMs: deps.snapshotTimeoutMs ?? 10_000,
   });
   let draining = false;
   let listenSocket: us_listen_socket | undefined;

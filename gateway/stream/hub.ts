@@ -24,7 +24,6 @@ import type { TicketSnapshot } from '../snapshot-source';
 import { eventFrame, RecordFrames, snapshotFrame } from './frames';
 import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
 import { frameBytesBound, PressureWatch } from './pressure';
-import { needsCheck, type RecordCheck } from './record-bounds';
 import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
 import {
   TicketRegistry,
@@ -48,8 +47,6 @@ export interface HubOptions {
   customerView: CustomerView;
   /** Records buffered per pending connection before it is refused (its snapshot took too long). */
   maxPendingBuffer?: number;
-  /** Where an implausible record goes to be checked against the workflow (record-bounds.ts). */
-  check?: RecordCheck;
   now?: () => number;
 }
 
@@ -155,14 +152,13 @@ export class TicketHub extends TicketRegistry {
     this.forgetIfIdle(d.ticketId, st);
   }
 
-  /** One valid record; `json` is its own text when exactly the event; `trusted` once the workflow vouched. */
-  deliver(event: TicketEvent, json?: string, trusted = false): void {
+  /** One valid record from Kafka; `json` is its own text when the decoder vouched it is exactly the event. */
+  deliver(event: TicketEvent, json?: string): void {
     const st = this.tickets.get(event.ticketId);
     if (!st) {
       this.opts.metrics.dropped.inc({ reason: 'no_subscribers' });
       return;
     }
-    if (!trusted && this.opts.check && needsCheck(st, event)) return this.opts.check(st, event, json);
     for (const pending of st.pending) {
       if (pending.buffer.length >= this.maxPendingBuffer) pending.overflowed = true;
       else pending.buffer.push(event);

@@ -6,7 +6,6 @@ import type { Logger } from '../../core/logger';
 import type { RecordHandler } from '../kafka/consumer';
 import type { GatewayMetrics } from '../metrics';
 import type { TicketHub } from './hub';
-import { partOutOfBounds } from './record-bounds';
 import { decodeRecord } from './record-decode';
 
 export function createIngest(deps: { hub: TicketHub; metrics: GatewayMetrics; logger: Logger }): RecordHandler {
@@ -21,11 +20,6 @@ export function createIngest(deps: { hub: TicketHub; metrics: GatewayMetrics; lo
         reason: decoded.reason,
         detail: decoded.detail.slice(0, 200),
       });
-      return;
-    }
-    if (partOutOfBounds(decoded.event)) {
-      metrics.refused.inc({ reason: 'part' });
-      logger.warn('record refused: token part out of bounds', { ...where, ticketId: decoded.event.ticketId });
       return;
     }
     try {

@@ -68,8 +68,6 @@ export interface TicketState extends PressureState {
    * here, in order, and handed on once the snapshot has been sent (see TicketHub.hold).
    */
   held: TicketEvent[] | undefined;
-  /** Set while an implausible record is checked against the workflow: the ticket's later records wait here. */
-  checking: { event: TicketEvent; json: string | undefined }[] | undefined;
 }
 
 export function ticketTopic(ticketId: string, audience: Audience = 'agent'): string {
@@ -87,7 +85,6 @@ export function newTicketState(ticketId: string, now: number): TicketState {
     lastEventAt: now,
     status: 'active',
     held: undefined,
-    checking: undefined,
     ...newPressureFields(),
   };
 }
@@ -212,12 +209,6 @@ export class TicketRegistry {
     for (const st of [...this.tickets.values()]) {
       for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, code);
     }
-  }
-
-  /** Closes one ticket's sockets (their clients reconnect and get a snapshot). */
-  closeTicket(ticketId: string, code: 'GOING_AWAY'): void {
-    const st = this.tickets.get(ticketId);
-    if (st) for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, code);
   }
 
   protected end(

@@ -39,14 +39,6 @@ export class MemorySnapshots implements SnapshotSource {
     this.tickets.set(ticketId, { status, events, lastSeq: events.reduce((m, e) => Math.max(m, e.seq), 0) });
   }
 
-  /** The workflow resolved the ticket at `lastSeq`: a `resolved` record is checked against this (record-bounds). */
-  resolve(ticketId: string, lastSeq: number): void {
-    const events = Array.from({ length: lastSeq }, (_, i) =>
-      ev(ticketId, i + 1, i + 1 === lastSeq ? 'resolved' : 'message'),
-    );
-    this.set(ticketId, events, 'resolved');
-  }
-
   async getSnapshot(ticketId: string): Promise<TicketSnapshot | null> {
     this.calls++;
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));

@@ -219,7 +219,6 @@ void describe('stream', () => {
     g.snapshots.set(other, []);
     const bystander = new StreamClient(streamUrl(g, other), { token: agentToken(g) });
     await Promise.all([...cs, bystander].map((c) => c.opened));
-    g.snapshots.resolve(t, 2);
     await produce(g.topic, [ev(t, 1), ev(t, 2, 'resolved')]);
     for (const c of cs) {
       const closed = await c.waitClosed();
