@@ -16,9 +16,11 @@ import {
   ticketQueueKey,
   ticketReviewDueKey,
   ticketStatusKey,
+  ticketTextKey,
   ticketTopicKey,
   ticketUrgencyKey,
 } from '../workflows/search-attributes';
+import { textWords } from '../workflows/ticket-text';
 
 export const WORKFLOW_TYPE = 'ticketWorkflow';
 export const ticketSorts = ['newest', 'urgency', 'deadline'] as const;
@@ -31,6 +33,28 @@ export const searchTermSchema = z
   .max(200)
   .regex(/^[\w.@:-]+$/, 'search by a ticket id or a customer id (letters, digits, . _ - @ :)');
 
+export const TEXT_SEARCH_MAX_CHARS = 200;
+export const TEXT_SEARCH_MAX_WORDS = 8;
+const TEXT_WORD_MAX_CHARS = 64;
+
+/**
+ * Free text, read as words only (workflows/ticket-text.ts): quotes, operators and punctuation are dropped,
+ * never passed on, so what reaches the visibility query is lower-case letters and digits between spaces.
+ * A search with no word left, too many words or a word longer than any ticket's is refused.
+ */
+export const textSearchSchema = z
+  .string()
+  .max(TEXT_SEARCH_MAX_CHARS, `text is at most ${TEXT_SEARCH_MAX_CHARS} characters`)
+  .refine((t) => textWords(t).length > 0, 'text needs at least one word of letters or digits')
+  .refine(
+    (t) => textWords(t).length <= TEXT_SEARCH_MAX_WORDS,
+    `text is at most ${TEXT_SEARCH_MAX_WORDS} words (every word must match)`,
+  )
+  .refine(
+    (t) => textWords(t).every((w) => w.length <= TEXT_WORD_MAX_CHARS),
+    `a word of text is at most ${TEXT_WORD_MAX_CHARS} characters`,
+  );
+
 export const ticketFilterShape = {
   status: z.enum(ticketStatuses).optional(),
   queue: z.enum(queues).optional(),
@@ -38,6 +62,8 @@ export const ticketFilterShape = {
   urgency: z.enum([...urgencies, 'none']).optional(),
   /** A ticket id (or its start) or a customer's user id. */
   search: searchTermSchema.optional(),
+  /** Words of the ticket's redacted text; a ticket matches when it has every one. */
+  text: textSearchSchema.optional(),
   /** Only tickets still running (not finished, failed or closed). */
   open: z.boolean().optional(),
   sort: z.enum(ticketSorts).default('newest'),
@@ -59,6 +85,9 @@ export function filterQuery(f: Partial<Pick<TicketFilter, 'sort'>> & Omit<Ticket
     const id = f.search.replace(/^ticket-/, '');
     clauses.push(`(WorkflowId STARTS_WITH 'ticket-${id}' OR ${ticketCustomerKey.name} = '${f.search}')`);
   }
+  // Words only (see textSearchSchema), a clause each: visibility matches a Text attribute against any word of
+  // the value (Elasticsearch's match, and the dev server's SQLite likewise), and a search means all of them.
+  if (f.text) for (const word of textWords(f.text)) clauses.push(`${ticketTextKey.name} = '${word}'`);
   return clauses.join(' AND ');
 }
 

@@ -56,4 +56,10 @@ export const PATCHES = {
    * queue can be sorted by review deadline. Runs without it never upsert that attribute.
    */
   reviewDueAttribute: 'review-due-attribute',
+  /**
+   * Issue 14: once triage has redacted the ticket, the workflow sets the `TicketText` search attribute (its
+   * words, workflows/ticket-text.ts) for free-text search. Asked once when the run starts; runs without it
+   * never set that attribute.
+   */
+  ticketTextAttribute: 'ticket-text-attribute',
 } as const;

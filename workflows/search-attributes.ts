@@ -1,8 +1,9 @@
 /**
- * The ticket search attributes (Keyword, and one Datetime; registered by the infra scripts). Shared by the workflow, which
- * upserts them at every state change, and by the client, which lists tickets with them.
+ * The ticket search attributes (Keyword, one Datetime and one Text; registered by the infra scripts). Shared by
+ * the workflow, which upserts them at every state change, and by the client, which lists tickets with them.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { searchableText } from './ticket-text';
 
 export const ticketStatusKey = defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD);
 export const ticketTopicKey = defineSearchAttributeKey('TicketTopic', SearchAttributeType.KEYWORD);
@@ -18,6 +19,17 @@ export const ticketCustomerKey = defineSearchAttributeKey('TicketCustomer', Sear
  */
 export const ticketReviewDueKey = defineSearchAttributeKey('TicketReviewDue', SearchAttributeType.DATETIME);
 
+/**
+ * The ticket's words for free-text search (workflows/ticket-text.ts), from the redacted text only, set once
+ * triage has redacted it. Upserted only by runs with the `ticketTextAttribute` patch.
+ */
+export const ticketTextKey = defineSearchAttributeKey('TicketText', SearchAttributeType.TEXT);
+
+/** Only ever given the redacted text: the attribute is readable by anyone who can list tickets. */
+export function ticketTextUpdate(redactedText: string) {
+  return { key: ticketTextKey, value: searchableText(redactedText) };
+}
+
 /** Null removes the attribute, so a ticket leaves the deadline order once its review is decided. */
 export function reviewDueUpdate(due: string | null) {
   return { key: ticketReviewDueKey, value: due === null ? null : new Date(due) };
@@ -30,4 +42,5 @@ export const ticketSearchAttributeKeys = [
   ticketQueueKey,
   ticketCustomerKey,
   ticketReviewDueKey,
+  ticketTextKey,
 ];

@@ -12,6 +12,7 @@ import {
   isCancellation,
   patched,
   setCurrentDetails,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { ticketDetails } from './details';
@@ -21,6 +22,7 @@ import type { CloseInput } from './messages';
 import { KickedOutbox, type Outbox } from './outbox';
 import { PATCHES } from './patches';
 import { stepActivities } from './proxies';
+import { ticketTextUpdate } from './search-attributes';
 import { TaskGuard } from './task-guard';
 import {
   DEFAULT_DURATIONS,
@@ -59,6 +61,7 @@ class TicketRun {
     const shape = {
       localFindSop: patched(PATCHES.localFindSop),
       publishFirst: !legacy && patched(PATCHES.activitiesPublishFirst),
+      ticketText: patched(PATCHES.ticketTextAttribute),
     };
     this.details = patched(PATCHES.currentDetails);
     const keepReviewDue = patched(PATCHES.reviewDueAttribute);
@@ -108,6 +111,8 @@ class TicketRun {
     if (outbox instanceof LoopOutbox) outbox.start();
     t.upsertSearchAttributes();
     if (!this.input.carried) t.emit('status', t.statusData());
+    // A continued run says its words again: its predecessor may have run without the patch.
+    else if (this.c.shape.ticketText && t.s.redactedText) upsertSearchAttributes([ticketTextUpdate(t.s.redactedText)]);
 
     const main = new CancellationScope();
     this.mainScope = main;

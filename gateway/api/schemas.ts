@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { limits, requestLimits } from '../../client/contract';
 import { queues, ticketStatuses, topics, urgencies } from '../../core/domain';
-import { searchTermSchema, ticketSorts } from '../../client/ticket-query';
+import { searchTermSchema, textSearchSchema, ticketSorts } from '../../client/ticket-query';
 import { ticketIdSchema } from '../../core/events';
 
 export {
@@ -37,6 +37,8 @@ export const listQuery = z.strictObject({
   urgency: z.enum([...urgencies, 'none'], { error: `urgency must be one of ${urgencies.join(', ')}, none` }).optional(),
   /** A ticket id (or its start) or a customer's user id. */
   search: searchTermSchema.optional(),
+  /** Words of the ticket's (redacted) text, every one required; anything but letters and digits is dropped. */
+  text: textSearchSchema.optional(),
   sort: z.enum(ticketSorts, { error: `sort must be one of ${ticketSorts.join(', ')}` }).optional(),
   /** open=1: only tickets still running; total=1: also count every match. */
   open: z

@@ -13,7 +13,7 @@ import { pipInstallBinary, pythonWithPip } from './pip';
 import { isExecutable, pollUntil, portOpen, runningPid, spawnDetached, stopProcess, tail, which } from './proc';
 
 /** temporal.api.enums.v1.IndexedValueType, by the names the CLI's --search-attribute takes. */
-const INDEXED_VALUE_TYPE = { Keyword: 2, Datetime: 6 } as const;
+const INDEXED_VALUE_TYPE = { Text: 1, Keyword: 2, Datetime: 6 } as const;
 
 /** The search attributes the ticket workflow upserts (and TicketCustomer, set at start), with their types. */
 const ticketSearchAttributeTypes: Readonly<Record<string, keyof typeof INDEXED_VALUE_TYPE>> = {
@@ -23,6 +23,7 @@ const ticketSearchAttributeTypes: Readonly<Record<string, keyof typeof INDEXED_V
   TicketQueue: 'Keyword',
   TicketCustomer: 'Keyword',
   TicketReviewDue: 'Datetime',
+  TicketText: 'Text',
 };
 
 /** The same, as the operator service's addSearchAttributes takes them (name to indexed value type). */

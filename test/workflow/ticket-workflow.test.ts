@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ticketReviewDueKey } from '../../workflows/search-attributes';
+import { ticketReviewDueKey, ticketTextKey } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/state';
 import { waitFor } from '../helpers/wait';
 import { assertGapFree, typesOf } from './helpers/harness';
@@ -42,6 +42,12 @@ describe('ticket workflow (dev server)', () => {
         timeoutMs: 10_000,
       });
       assert.equal(due.toISOString(), s.pendingReview?.dueAt);
+      // Free-text search reads the redacted words only: the address's parts are not among them.
+      const words = (await handle.describe()).typedSearchAttributes.get(ticketTextKey);
+      assert.match(
+        words ?? '',
+        /^my runners are down and billing looks wrong scenario \w+ contact me at redacted email$/,
+      );
 
       const ack = await wf.tickets.review(id, { action: 'approve', draftVersion: 1, reviewer: 'ana' });
       assert.equal(ack.status, 'resolved');

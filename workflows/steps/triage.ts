@@ -1,7 +1,8 @@
 /** Triage: what the ticket is about, how urgent, how risky; then where it goes. */
-import { patched } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { PATCHES } from '../patches';
 import { humanLiveReason, routeTicket } from '../routing';
+import { ticketTextUpdate } from '../search-attributes';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
 import { actor, backlog, delivered, type StepContext } from './context';
@@ -19,6 +20,8 @@ export async function triage(c: StepContext): Promise<Phase> {
   s.analysis = result.analysis;
   s.security = result.security;
   s.redactedText = result.redactedText;
+  // Searchable from now on, by the redacted words only (never the raw text, which may hold what triage redacted).
+  if (c.shape.ticketText) upsertSearchAttributes([ticketTextUpdate(result.redactedText)]);
   s.triageModel = result.model;
   s.topic = result.analysis.topic;
   s.urgency = result.analysis.urgency;

@@ -1,6 +1,7 @@
 /**
- * Finding any ticket: a search box (ticket id or customer), filters, a sort and paging, all answered by the
- * API from Temporal visibility. The board above shows each queue at a glance; this list reaches every ticket.
+ * Finding any ticket: a search box (ticket id or customer), words of the ticket's text, filters, a sort and
+ * paging, all answered by the API from Temporal visibility. The board above shows each queue at a glance;
+ * this list reaches every ticket.
  * Previous pages are kept as the tokens that opened them, since visibility pages only forward.
  */
 import type { DeskView } from '../../../core/desk';
@@ -39,6 +40,7 @@ function select(label: string, name: string, options: [string, string][]): HTMLL
 export class TicketFinder {
   readonly element: HTMLElement;
   readonly searchInput: HTMLInputElement;
+  private readonly textInput: HTMLInputElement;
   private readonly form: HTMLFormElement;
   private readonly list: HTMLElement;
   private readonly summary: HTMLElement;
@@ -63,6 +65,14 @@ export class TicketFinder {
       placeholder: 'Ticket id or customer',
       autocomplete: 'off',
     });
+    // Words of the ticket's text (redacted by triage): the API keeps letters and digits only.
+    this.textInput = h('input', {
+      type: 'search',
+      name: 'text',
+      placeholder: 'Words in the ticket',
+      autocomplete: 'off',
+      maxlength: 200,
+    });
     this.form = h(
       'form',
       {
@@ -77,6 +87,7 @@ export class TicketFinder {
         },
       },
       h('label', { class: 'filter search' }, 'Search tickets', this.searchInput),
+      h('label', { class: 'filter search' }, 'Words in the text', this.textInput),
       select('Queue', 'queue', [['', 'Any queue'], ...QUEUES.map((q): [string, string] => [q, queueLabel(q)])]),
       select('Topic', 'topic', [['', 'Any topic'], ...TOPICS.map((t): [string, string] => [t, t])]),
       select('Urgency', 'urgency', [['', 'Any urgency'], ...URGENCIES.map((u): [string, string] => [u, u])]),
@@ -91,10 +102,12 @@ export class TicketFinder {
       ]),
     );
     this.form.addEventListener('change', () => this.reload());
-    this.searchInput.addEventListener('input', () => {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.reload(), SEARCH_DELAY_MS);
-    });
+    for (const input of [this.searchInput, this.textInput]) {
+      input.addEventListener('input', () => {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.reload(), SEARCH_DELAY_MS);
+      });
+    }
     this.summary = h('p', { class: 'finder-summary', role: 'status', 'aria-live': 'polite' });
     this.list = h('ul', { class: 'finder-list', 'aria-label': 'Found tickets' });
     this.prev = h('button', { type: 'button', class: 'btn', on: { click: () => this.turn(-1) } }, 'Previous page');
