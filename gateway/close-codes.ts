@@ -4,7 +4,7 @@
  *
  * | code | name              | client should                                                       |
  * |------|-------------------|---------------------------------------------------------------------|
- * | 1000 | RESOLVED          | stop: the ticket is resolved (the final frame came just before)     |
+ * | 1000 | TICKET_CLOSED     | stop: the ticket is closed (its final `closed` status came just before) |
  * | 1001 | GOING_AWAY        | reconnect with ?since=<last seq> (the instance is draining)         |
  * | 1009 | MESSAGE_TOO_BIG   | inbound frame over WS_MAX_PAYLOAD_BYTES: fix the client (past 4x: 1006) |
  * | 4001 | SESSION_IDLE      | reconnect when the user is back (no activity for the session TTL)   |
@@ -14,7 +14,7 @@
  * | 4011 | INTERNAL_ERROR    | reconnect with backoff                                              |
  */
 export const CloseCode = {
-  RESOLVED: 1000,
+  TICKET_CLOSED: 1000,
   GOING_AWAY: 1001,
   MESSAGE_TOO_BIG: 1009,
   SESSION_IDLE: 4001,
@@ -27,7 +27,7 @@ export type CloseCodeName = keyof typeof CloseCode;
 
 /** Short reasons sent in the close frame (must stay under 123 bytes). */
 export const CloseReason: Record<CloseCodeName, string> = {
-  RESOLVED: 'ticket resolved',
+  TICKET_CLOSED: 'ticket closed',
   GOING_AWAY: 'gateway shutting down; reconnect with since',
   MESSAGE_TOO_BIG: 'message too big',
   SESSION_IDLE: 'session idle timeout',

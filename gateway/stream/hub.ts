@@ -25,6 +25,7 @@ import { eventFrame, RecordFrames, snapshotFrame } from './frames';
 import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
 import { frameBytesBound, PressureWatch } from './pressure';
 import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
+import { endsStream, snapshotEnded } from './stream-end';
 import {
   TicketRegistry,
   type Audience,
@@ -97,7 +98,7 @@ export class TicketHub extends TicketRegistry {
       st.status = sessionStatusFromTicketStatus(snapshot.status);
 
     let position = maxPosition(durablePosition(d.since), durablePosition(snapshot.lastSeq));
-    let finished = snapshot.events.at(-1)?.type === 'resolved';
+    let finished = snapshotEnded(snapshot);
     const view = (e: TicketEvent) => (d.audience === 'agent' ? e : this.customerView(e));
     const frames = [snapshotFrame(d.ticketId, this.visible(d.audience, snapshot), d.since)];
     for (const event of buffered) {
@@ -106,7 +107,7 @@ export class TicketHub extends TicketRegistry {
       const shown = view(event);
       if (shown) frames.push(eventFrame(shown));
       position = p;
-      if (event.type === 'resolved') finished = true;
+      if (endsStream(event)) finished = true;
       const status = sessionStatusAfter(event);
       if (status) st.status = status;
     }
@@ -118,7 +119,7 @@ export class TicketHub extends TicketRegistry {
     });
     this.opts.metrics.framesOut.inc(frames.length);
     if (!ok) return this.closeSlow(ws);
-    if (finished) return this.end(ws, 'RESOLVED');
+    if (finished) return this.end(ws, 'TICKET_CLOSED');
 
     if (st.frontier === undefined || comparePositions(st.frontier, position) >= 0) {
       if (st.frontier !== undefined && comparePositions(st.frontier, position) > 0) {
@@ -208,8 +209,8 @@ export class TicketHub extends TicketRegistry {
     }
     this.promoteCaughtUp(st);
 
-    if (event.type === 'resolved') {
-      for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, 'RESOLVED');
+    if (endsStream(event)) {
+      for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, 'TICKET_CLOSED');
     }
   }
 
@@ -229,7 +230,7 @@ export class TicketHub extends TicketRegistry {
       return;
     }
     const upTo = durablePosition(snapshot.lastSeq);
-    const finished = snapshot.events.at(-1)?.type === 'resolved';
+    const finished = snapshotEnded(snapshot);
     st.status = sessionStatusFromTicketStatus(snapshot.status);
     for (const ws of sockets) {
       const d = ws.getUserData();
@@ -241,7 +242,7 @@ export class TicketHub extends TicketRegistry {
         continue;
       }
       this.opts.metrics.framesOut.inc();
-      if (finished) this.end(ws, 'RESOLVED');
+      if (finished) this.end(ws, 'TICKET_CLOSED');
       else if (!st.subscribed.has(ws)) d.position = maxPosition(d.position, upTo);
     }
     if (st.frontier) st.frontier = maxPosition(st.frontier, upTo);

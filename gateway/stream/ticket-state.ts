@@ -213,7 +213,7 @@ export class TicketRegistry {
 
   protected end(
     ws: StreamSocket,
-    code: 'RESOLVED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'TOKEN_EXPIRED' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR',
+    code: 'TICKET_CLOSED' | 'GOING_AWAY' | 'SESSION_IDLE' | 'TOKEN_EXPIRED' | 'SLOW_CONSUMER' | 'INTERNAL_ERROR',
   ): void {
     const d = ws.getUserData();
     if (d.closing) return;

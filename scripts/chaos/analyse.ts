@@ -6,6 +6,7 @@
  */
 import type { TicketEvent } from '../../core/events';
 import { forCustomer } from '../../gateway/api/views';
+import { endsStream } from '../../gateway/stream/stream-end';
 import type { FollowerRecord, TicketOutcome } from '../driver';
 import type { FaultCounts } from './faults';
 import type { RunInfo } from './histories';
@@ -49,10 +50,10 @@ function uniqueBySeq(events: TicketEvent[]): Map<number, TicketEvent> {
   return m;
 }
 
-/** Seqs this subscriber should have had: the log up to the first `resolved` (the stream ends there). */
+/** Seqs this subscriber should have had: the log up to the ticket's close (the stream ends there). */
 function expectedSeqs(f: FollowerRecord, log: Map<number, TicketEvent>): number[] {
-  const resolved = [...log.values()].filter((e) => e.type === 'resolved').map((e) => e.seq);
-  const end = resolved.length > 0 ? Math.min(...resolved) : Math.max(0, ...f.seqs);
+  const closing = [...log.values()].filter(endsStream).map((e) => e.seq);
+  const end = closing.length > 0 ? Math.min(...closing) : Math.max(0, ...f.seqs);
   return [...log.values()]
     .filter((e) => e.seq <= end && (f.audience === 'agent' || forCustomer(e) !== null))
     .map((e) => e.seq);

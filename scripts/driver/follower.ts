@@ -2,7 +2,7 @@
  * One subscriber of a ticket's stream, as a page would be: it reconnects after anything but a normal close
  * (gateway killed, draining, internal error), resuming with `?since=<last seq>`, and records what it got:
  * every durable seq, event frames that repeat a seq it already had (doubled), when each event type first
- * arrived, and whether the stream ended with `resolved` (close 1000).
+ * arrived, and whether it got `resolved`. The stream ends normally (1000) at the ticket's close.
  */
 import WebSocket from 'ws';
 import type { TicketEvent } from '../../core/events';
@@ -54,7 +54,7 @@ export class Follower {
     this.connect();
   }
 
-  /** Resolves when the stream closed with `resolved` or stop() was called. */
+  /** Resolves when the stream ended normally (the ticket closed) or stop() was called. */
   done(): Promise<void> {
     return this.ended;
   }
@@ -82,7 +82,7 @@ export class Follower {
     });
     ws.on('close', (code) => {
       this.record.lastClose = code;
-      if (code === 1000 && this.record.resolved) {
+      if (code === 1000) {
         this.stopped = true;
         this.finish();
         return;

@@ -107,7 +107,7 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
       woke = eventPending ? 'event' : 'timeout';
       eventPending = false;
     }
-    // Both streams end with `resolved`. The state read runs ahead of Kafka when the broker was down (the
+    // Both streams end at the ticket's close. The state read runs ahead of Kafka when the broker was down (the
     // workflow moves on; the workers publish once it is back, their retries backing off), so each stream
     // gets a bounded while to end: a late event is not a lost one, and what has not come by then is missing.
     if (o.until === 'closed')

@@ -66,6 +66,11 @@ export function ev(
   };
 }
 
+/** The last event of every ticket: its `closed` status, where its streams end. */
+export function closedStatus(ticketId: string, seq: number): TicketEvent {
+  return ev(ticketId, seq, 'status', { status: 'closed' });
+}
+
 export interface RunningGateway {
   gw: Gateway;
   port: number;

@@ -5,7 +5,7 @@
  * long, so records produced right after the broker returns land before the consumer rejoins, which is how
  * producers (the workers) behave in an outage: they resume first. D's records are deleted from the log
  * before the rejoin (as retention would): Kafka cannot fill that gap, so D's subscribers get a fresh
- * snapshot. Every stream ends with `resolved` (the gateway closes it there), so each socket's whole stream
+ * snapshot. Every stream ends with the ticket's `closed` status (the gateway closes it there), so each socket's whole stream
  * is compared: every event exactly once, in order.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { after, describe, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   agentToken,
+  closedStatus,
   customerToken,
   ev,
   startGateway,
@@ -101,7 +102,7 @@ void describe('broker outage', () => {
       const send = (seqs: number[], last = 0) =>
         producer.send({
           topic,
-          messages: seqs.map((s) => ({ key: E, value: JSON.stringify(ev(E, s, s === last ? 'resolved' : 'message')) })),
+          messages: seqs.map((s) => ({ key: E, value: JSON.stringify(s === last ? closedStatus(E, s) : ev(E, s)) })),
         });
       await send([1]);
       await subscriber.waitForSeqCount(1);
@@ -175,7 +176,7 @@ void describe('broker outage', () => {
           messages: seqs.map((s) => ({
             key: t,
             partition: partitionOf[t],
-            value: JSON.stringify(ev(t, s, s === last ? 'resolved' : 'message')),
+            value: JSON.stringify(s === last ? closedStatus(t, s) : ev(t, s)),
           })),
         });
 

@@ -8,6 +8,7 @@ import { CloseCode } from '../../gateway/close-codes';
 import {
   agentToken,
   closeProducer,
+  closedStatus,
   ev,
   metricValue,
   produce,
@@ -148,21 +149,25 @@ void describe('sessions', () => {
     c.close();
   });
 
-  void test('a socket that closes during its own open (resolved snapshot) is never pinged: the gateway lives on', async () => {
+  void test('a socket that closes during its own open (a closed ticket) is never pinged: the gateway lives on', async () => {
     const g = await gateway({ WS_PING_INTERVAL: '200ms' });
     const [done, live] = [uniqueName('T'), uniqueName('T')];
-    g.snapshots.set(done, [ev(done, 1), ev(done, 2, 'resolved')]);
+    g.snapshots.set(done, [ev(done, 1), ev(done, 2, 'resolved'), closedStatus(done, 3)], 'closed');
     g.snapshots.set(live, []);
     for (let i = 0; i < 3; i++) {
       const c = new StreamClient(streamUrl(g, done), { token: agentToken(g) });
-      assert.equal((await c.waitClosed()).code, CloseCode.RESOLVED);
+      assert.equal((await c.waitClosed()).code, CloseCode.TICKET_CLOSED);
     }
     // Several ping rounds later the process (this one: the gateway runs in-process) still serves and pings.
     const c = new StreamClient(streamUrl(g, live), { token: agentToken(g) });
     await c.opened;
     let pings = 0;
     c.ws.on('ping', () => pings++);
-    await waitFor(() => pings >= 3, { timeoutMs: 5_000, intervalMs: 50, message: 'pings after resolved closes' });
+    await waitFor(() => pings >= 3, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+      message: 'pings after closed tickets closed their sockets',
+    });
     assert.equal((await fetch(`${g.url}/healthz`)).status, 200);
     c.close();
   });

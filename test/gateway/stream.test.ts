@@ -208,32 +208,6 @@ void describe('stream', () => {
     c.close();
   });
 
-  void test('resolved: a final frame, then the ticket sockets close normally (1000)', async () => {
-    const t = uniqueName('T');
-    g.snapshots.set(t, []);
-    const cs = [
-      new StreamClient(streamUrl(g, t), { token: agentToken(g) }),
-      new StreamClient(streamUrl(g, t), { token: customerToken(g, t) }),
-    ];
-    const other = uniqueName('T');
-    g.snapshots.set(other, []);
-    const bystander = new StreamClient(streamUrl(g, other), { token: agentToken(g) });
-    await Promise.all([...cs, bystander].map((c) => c.opened));
-    await produce(g.topic, [ev(t, 1), ev(t, 2, 'resolved')]);
-    for (const c of cs) {
-      const closed = await c.waitClosed();
-      assert.equal(closed.code, CloseCode.RESOLVED);
-      assert.equal(c.events().at(-1)?.type, 'resolved');
-    }
-    assert.equal(bystander.closed, undefined);
-    // Connecting to a resolved ticket: the snapshot, then a normal close.
-    g.snapshots.set(t, [ev(t, 1), ev(t, 2, 'resolved')]);
-    const late = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
-    assert.equal((await late.waitClosed()).code, CloseCode.RESOLVED);
-    assert.deepEqual(late.seqs(), [1, 2]);
-    bystander.close();
-  });
-
   void test('customers get the customer view (internal events hidden, data trimmed); agents get everything', async () => {
     const hideInternal = (e: TicketEvent): TicketEvent | null =>
       e.type === 'tool' || e.type === 'token' ? null : { ...e, data: { shown: true } };

@@ -102,7 +102,7 @@ export class TicketView {
       state?.lastSeq ?? 0,
     );
     this.stream.start();
-    // After `resolved` the gateway closes the stream, yet the ticket lives on (verification, reopen, feedback).
+    // A slow poll besides the stream: the page stays current while the stream reconnects or is refused.
     this.pollTimer = setInterval(() => void this.load(), SLOW_POLL_MS);
   }
 
@@ -218,7 +218,7 @@ export class TicketView {
         );
         break;
       case 'ended':
-        fill(this.streamBadge, 'Stream ended: ticket resolved');
+        fill(this.streamBadge, 'Stream ended: ticket closed');
         break;
       case 'failed':
         fill(this.streamBadge, `Stream unavailable: ${s.reason}`);

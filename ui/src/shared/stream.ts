@@ -9,6 +9,8 @@ import { ApiFailure } from './api';
 
 /** Used when the gateway does not say (it sends a third of its session TTL with each ws-ticket). */
 const DEFAULT_HEARTBEAT_MS = 60_000;
+/** The gateway's normal close: the ticket is closed and its stream has ended (after its last event). */
+const TICKET_CLOSED = 1000;
 /** The gateway's close code for an idle session. */
 const SESSION_IDLE = 4001;
 /** The gateway's close code when the token that opened the stream expires. */
@@ -58,7 +60,6 @@ export class TicketStream {
   private socket: WebSocket | undefined;
   private attempt = 0;
   private stopped = false;
-  private ended = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSeqSeen: number;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -145,8 +146,8 @@ export class TicketStream {
         this.setState({ kind: 'reconnecting', attempt: 0, inMs: 0, since: this.lastSeqSeen });
         return;
       }
-      if (this.ended) {
-        this.setState({ kind: 'ended', reason: 'The ticket is resolved; the live stream has ended.' });
+      if (ev.code === TICKET_CLOSED) {
+        this.setState({ kind: 'ended', reason: 'The ticket is closed; the live stream has ended.' });
         return;
       }
       // At once, with a fresh ws-ticket from the page's current token and `since`: nothing is lost. If that
@@ -179,7 +180,6 @@ export class TicketStream {
       }
       if (event.seq <= this.lastSeqSeen) continue;
       this.lastSeqSeen = event.seq;
-      if (event.type === 'resolved') this.ended = true;
       this.handlers.onEvent(event);
     }
   }
