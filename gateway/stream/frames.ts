@@ -5,7 +5,7 @@
  * - `{"kind":"event","event":{v,ticketId,seq,part?,type,at,data}}` for each live event after that, in order,
  *   each once (token previews carry the upcoming draft's seq and a `part`);
  * - `{"kind":"pong","at"}` in answer to a client's `{"kind":"ping"}`.
- * A `resolved` event is the last frame; the socket is then closed with 1000. Customers' sockets get the
+ * The ticket's `closed` status is the last frame; the socket is then closed with 1000. Customers' sockets get the
  * customer view of each event (see HubOptions.customerView); `seq`/`lastSeq` still count hidden events.
  */
 import type { TicketEvent } from '../../core/events';

@@ -252,7 +252,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       o.limits.streamOpened(d.sub);
       try {
         o.hub.attach(ws);
-        // attach() may already have ended the socket (its snapshot ends with `resolved`): its close handler
+        // attach() may already have ended the socket (a closed ticket's snapshot): its close handler
         // has run, so it must not join the pings.
         if (!d.closing) pinger.add(ws);
         o.logger.debug('stream opened', { ticketId: d.ticketId, sub: d.sub, since: d.since, connId: d.connId });

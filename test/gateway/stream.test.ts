@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TicketEvent } from '../../core/events';
-import { CloseCode } from '../../gateway/close-codes';
 import {
   agentToken,
   closeProducer,
