@@ -17,8 +17,10 @@ import { triageFromConfig } from '../activities/triage/configured';
 import {
   formatConfusion,
   formatScores,
+  fullRecallThreshold,
   scoreTriage,
   type Prediction,
+  type SensitivityPoint,
   type Scores,
 } from '../activities/triage/evaluation';
 import { readLabelled, type LabelledTicket } from '../activities/triage/examples';
@@ -26,8 +28,9 @@ import { manipulationCues } from '../activities/triage/manipulation';
 import { prototypes } from '../activities/triage/prototypes';
 import { classify } from '../activities/triage/rules-model';
 import { neighbourVotes } from '../activities/triage/neighbours';
-import { asSeen, exampleFeatures, memoryOf } from '../activities/triage/semantic-load';
-import { semanticClassify, trainHeads } from '../activities/triage/semantic-model';
+import { asSeen, exampleFeatures, memoryOf, wordsOf } from '../activities/triage/semantic-load';
+import { wordsSensitive } from '../activities/triage/bag-of-words';
+import { semanticClassify, SENSITIVE_THRESHOLD, trainHeads } from '../activities/triage/semantic-model';
 import type { Triage } from '../activities/ports';
 
 const fixtures = path.join(__dirname, '..', 'test', 'fixtures', 'triage');
@@ -60,12 +63,16 @@ async function predictAll(
 }
 
 /** 5-fold cross-validation on the train split: the only figures the thresholds were chosen from. */
-async function crossValidate(rows: LabelledTicket[]): Promise<{ predictions: Prediction[]; model: string }> {
+async function crossValidate(
+  rows: LabelledTicket[],
+): Promise<{ predictions: Prediction[]; model: string; note: string }> {
   const embedder = await loadEmbedder(config().triage.embeddingDir);
   if (!embedder) throw new Error('--cv needs the embedding model (npm run infra -- start installs it)');
   const protos = await embedder.embed(prototypes);
   const { xs, vectors } = await exampleFeatures(embedder, protos, rows);
+  const seen = rows.map((r) => asSeen(r));
   const predictions = new Array<Prediction>(rows.length);
+  const points = new Array<SensitivityPoint>(rows.length);
   for (let fold = 0; fold < 5; fold++) {
     const trainIdx = rows.map((_, i) => i).filter((i) => i % 5 !== fold);
     const learnt = trainIdx.map((i) => rows[i]!);
@@ -77,14 +84,22 @@ async function crossValidate(rows: LabelledTicket[]): Promise<{ predictions: Pre
       trainIdx.map((i) => vectors[i]!),
       learnt,
     );
+    const words = wordsOf(
+      trainIdx.map((i) => seen[i]!),
+      learnt,
+    );
     for (let i = fold; i < rows.length; i += 5) {
-      const { seen, entities } = asSeen(rows[i]!);
-      const votes = neighbourVotes(memory, vectors[i]!);
-      const v = semanticClassify(heads, xs[i]!, classify(seen, entities), manipulationCues(seen), votes);
+      const { seen: text, entities } = seen[i]!;
+      const others = { votes: neighbourVotes(memory, vectors[i]!), words: wordsSensitive(words, text) };
+      const rules = classify(text, entities);
+      const v = semanticClassify(heads, xs[i]!, rules, manipulationCues(text), others);
       predictions[i] = { ...v.analysis, manipulation: v.manipulation, risk_category: v.risk };
+      points[i] = { p: v.pSensitive, sensitive: rows[i]!.is_sensitive, byRules: rules.risk !== 'none' };
     }
   }
-  return { predictions, model: `semantic-v1:${embedder.id} (5-fold cross-validation)` };
+  const full = fullRecallThreshold(points);
+  const note = `sensitive threshold for recall 1.0 in this cross-validation: ${full.threshold.toFixed(3)} (precision ${full.precision.toFixed(3)}); in use ${SENSITIVE_THRESHOLD}`;
+  return { predictions, model: `semantic-v1:${embedder.id} (5-fold cross-validation)`, note };
 }
 
 export function report(title: string, s: Scores, misses: boolean): string {
@@ -110,10 +125,11 @@ async function main() {
       : [path.join(fixtures, 'heldout.jsonl')];
   const rows = files.flatMap((f) => readLabelled(f));
   const file = files.map((f) => path.relative(process.cwd(), f)).join(' + ');
-  const { predictions, model } = values.cv
+  const { predictions, model, note } = values.cv
     ? await crossValidate(rows)
-    : await predictAll(await triageFor(values.model), rows);
+    : { ...(await predictAll(await triageFor(values.model), rows)), note: '' };
   process.stdout.write(`${report(`${model} on ${file}`, scoreTriage(rows, predictions), values.misses)}\n`);
+  if (note) process.stdout.write(`${note}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -117,3 +117,22 @@ export function formatScores(title: string, s: Scores): string {
     `sensitive recall ${pct(s.sensitiveRecall)} precision ${pct(s.sensitivePrecision)}  manipulation recall ${pct(s.manipulationRecall)} (false alarms ${s.manipulationFalsePositives})`,
   ].join('\n');
 }
+
+/** One ticket's sensitivity as the threshold sees it: the model's P, the label, and whether the rules
+ * flagged it already (those need no threshold). */
+export interface SensitivityPoint {
+  p: number;
+  sensitive: boolean;
+  byRules: boolean;
+}
+
+/**
+ * The highest threshold that misses no sensitive ticket (recall 1.0), and the precision it gives: the
+ * calibration rule for the sensitivity decision, applied to cross-validated P only.
+ */
+export function fullRecallThreshold(points: SensitivityPoint[]): { threshold: number; precision: number } {
+  const threshold = Math.min(1, ...points.filter((x) => x.sensitive && !x.byRules).map((x) => x.p));
+  const flagged = points.filter((x) => x.byRules || x.p >= threshold);
+  const precision = flagged.length ? flagged.filter((x) => x.sensitive).length / flagged.length : 1;
+  return { threshold, precision };
+}
