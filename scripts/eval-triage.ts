@@ -28,8 +28,7 @@ import { manipulationCues } from '../activities/triage/manipulation';
 import { prototypes } from '../activities/triage/prototypes';
 import { classify } from '../activities/triage/rules-model';
 import { neighbourVotes } from '../activities/triage/neighbours';
-import { asSeen, exampleFeatures, memoryOf, wordsOf } from '../activities/triage/semantic-load';
-import { wordsSensitive } from '../activities/triage/bag-of-words';
+import { asSeen, exampleFeatures, memoryOf } from '../activities/triage/semantic-load';
 import { semanticClassify, SENSITIVE_THRESHOLD, trainHeads } from '../activities/triage/semantic-model';
 import type { Triage } from '../activities/ports';
 
@@ -70,7 +69,6 @@ async function crossValidate(
   if (!embedder) throw new Error('--cv needs the embedding model (npm run infra -- start installs it)');
   const protos = await embedder.embed(prototypes);
   const { xs, vectors } = await exampleFeatures(embedder, protos, rows);
-  const seen = rows.map((r) => asSeen(r));
   const predictions = new Array<Prediction>(rows.length);
   const points = new Array<SensitivityPoint>(rows.length);
   for (let fold = 0; fold < 5; fold++) {
@@ -84,15 +82,11 @@ async function crossValidate(
       trainIdx.map((i) => vectors[i]!),
       learnt,
     );
-    const words = wordsOf(
-      trainIdx.map((i) => seen[i]!),
-      learnt,
-    );
     for (let i = fold; i < rows.length; i += 5) {
-      const { seen: text, entities } = seen[i]!;
-      const others = { votes: neighbourVotes(memory, vectors[i]!), words: wordsSensitive(words, text) };
-      const rules = classify(text, entities);
-      const v = semanticClassify(heads, xs[i]!, rules, manipulationCues(text), others);
+      const { seen, entities } = asSeen(rows[i]!);
+      const votes = neighbourVotes(memory, vectors[i]!);
+      const rules = classify(seen, entities);
+      const v = semanticClassify(heads, xs[i]!, rules, manipulationCues(seen), votes);
       predictions[i] = { ...v.analysis, manipulation: v.manipulation, risk_category: v.risk };
       points[i] = { p: v.pSensitive, sensitive: rows[i]!.is_sensitive, byRules: rules.risk !== 'none' };
     }

@@ -14,7 +14,7 @@ const EVIDENCE_SCALE = 0.5;
 const PROTOTYPE_SCALE = 3;
 
 /** Bump when the features change: cached heads trained on other features are then ignored. */
-export const FEATURES_VERSION = 4; // 4: the cache also holds the words' model
+export const FEATURES_VERSION = 3; // 3: the cache also holds the neighbours' memory
 
 export function featureVector(v: Float32Array, rules: RulesVerdict, prototypeVectors: Float32Array[]): Float64Array {
   const out = new Float64Array(v.length + TEAMS.length + RISKS.length + prototypeVectors.length);

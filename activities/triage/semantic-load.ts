@@ -12,7 +12,6 @@ import type { ExtractedEntity, Topic } from '../../core/domain';
 import { intake } from '../../core/intake';
 import { normalizeText } from '../../core/text-normalize';
 import { readLabelled, type LabelledTicket } from './examples';
-import { trainWords, wordsSensitive, type WordsModel } from './bag-of-words';
 import { featureVector, FEATURES_VERSION } from './features';
 import type { LinearHead } from './linear-head';
 import { manipulationCues } from './manipulation';
@@ -68,20 +67,11 @@ export function memoryOf(vectors: Float32Array[], rows: LabelledTicket[]): Memor
   return { vectors, topics: rows.map((r) => r.topic), sensitive: rows.map((r) => r.is_sensitive) };
 }
 
-/** The words' model learns from the examples as triage sees them: redacted and normalised. */
-export function wordsOf(seen: { seen: string }[], rows: LabelledTicket[]): WordsModel {
-  return trainWords(
-    seen.map((e) => e.seen),
-    rows.map((r) => r.is_sensitive),
-  );
-}
-
 type StoredHead = { classes: string[]; weights: number[][] };
 type StoredMemory = { vectors: number[][]; topics: Topic[]; sensitive: boolean[] };
 interface Trained {
   heads: SemanticHeads;
   memory: Memory;
-  words: WordsModel;
 }
 
 /** Keyed by all the heads learn from: the labels, the examples as triage sees them (redaction and the rules
@@ -102,7 +92,6 @@ function readCache(file: string): Trained | undefined {
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
       heads: Record<string, StoredHead>;
       memory: StoredMemory;
-      words: WordsModel;
     };
     const heads = Object.fromEntries(
       Object.entries(stored.heads).map(([k, h]) => [
@@ -111,8 +100,7 @@ function readCache(file: string): Trained | undefined {
       ]),
     ) as unknown as SemanticHeads;
     const { vectors, topics, sensitive } = stored.memory;
-    const memory = { vectors: vectors.map((v) => Float32Array.from(v)), topics, sensitive };
-    return { heads, memory, words: stored.words };
+    return { heads, memory: { vectors: vectors.map((v) => Float32Array.from(v)), topics, sensitive } };
   } catch {
     return undefined;
   }
@@ -129,7 +117,7 @@ function writeCache(file: string, trained: Trained): void {
   const memory: StoredMemory = { vectors: vectors.map((v) => Array.from(v)), topics, sensitive };
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify({ heads, memory, words: trained.words }));
+    fs.writeFileSync(tmp, JSON.stringify({ heads, memory }));
     fs.renameSync(tmp, file); // atomic: a concurrent reader sees the old file or the whole new one
   } catch {
     fs.rmSync(tmp, { force: true }); // a read-only tools cache only costs the next start its training time
@@ -144,17 +132,16 @@ async function create(opts: SemanticOptions, embedder: Embedder): Promise<Semant
   let trained = readCache(file);
   if (!trained) {
     const { xs, vectors } = await exampleFeatures(embedder, protos, seen);
-    trained = { heads: trainHeads(xs, rows), memory: memoryOf(vectors, rows), words: wordsOf(seen, rows) };
+    trained = { heads: trainHeads(xs, rows), memory: memoryOf(vectors, rows) };
     writeCache(file, trained);
   }
-  const { heads, memory, words } = trained;
+  const { heads, memory } = trained;
   return {
     id: `semantic-v1:${embedder.id}`,
     async classify(seen, rules) {
       const [v] = await embedder.embed([seen]);
       const x = featureVector(v!, rules, protos);
-      const others = { votes: neighbourVotes(memory, v!), words: wordsSensitive(words, seen) };
-      return semanticClassify(heads, x, rules, manipulationCues(seen), others);
+      return semanticClassify(heads, x, rules, manipulationCues(seen), neighbourVotes(memory, v!));
     },
   };
 }

@@ -21,14 +21,9 @@ import type { NeighbourVotes } from './neighbours';
 import { predict, train, type LinearHead, type TrainOptions } from './linear-head';
 import type { RulesVerdict } from './rules-model';
 
-/**
- * P(sensitive) at which the second opinion flags a ticket: the highest threshold at which 5-fold
- * cross-validation on the learning files missed no sensitive ticket (recall 1.0 first, then precision).
- */
-export const SENSITIVE_THRESHOLD = 0.45;
-/** The three opinions on sensitivity, blended; the weights with the best precision at recall 1.0 in CV. */
-export const SENSITIVE_WEIGHTS = { head: 0.1, words: 0.8, neighbours: 0.1 };
-/** Weight of the nearest examples' vote beside the topic head's probability. */
+/** P(sensitive) at which the second opinion flags a ticket: low, since a missed incident costs most. */
+export const SENSITIVE_THRESHOLD = 0.3;
+/** Weight of the nearest examples' vote beside the heads' probability (topic and sensitivity). */
 const NEIGHBOUR_WEIGHT = 0.5;
 /** Weight of the urgency head's expected level beside the rules' level. */
 const URGENCY_HEAD_WEIGHT = 0.6;
@@ -61,7 +56,7 @@ export interface SemanticVerdict {
   risk: RiskCategory;
   confidence: FieldConfidence;
   manipulation: boolean;
-  /** The blended P(sensitive) before the threshold (the rules' finding aside): what --cv calibrates. */
+  /** P(sensitive) before the threshold (the rules' finding aside): what `eval:triage --cv` calibrates. */
   pSensitive: number;
 }
 
@@ -119,26 +114,13 @@ function argmax(head: LinearHead, x: Float64Array, blend?: number[]): [string, n
   return [head.classes[i]!, p[i]!, p];
 }
 
-/** What the semantic model hears beside its heads: the nearest examples, and the words' P(sensitive). */
-export interface OtherOpinions {
-  votes: NeighbourVotes;
-  words: number;
-}
-
-export function sensitiveProbability(pHead: number, opinions?: OtherOpinions): number {
-  if (!opinions) return pHead;
-  const w = SENSITIVE_WEIGHTS;
-  return w.head * pHead + w.words * opinions.words + w.neighbours * opinions.votes.sensitive;
-}
-
 export function semanticClassify(
   heads: SemanticHeads,
   x: Float64Array,
   rules: RulesVerdict,
   cues: string[],
-  opinions?: OtherOpinions,
+  votes?: NeighbourVotes,
 ): SemanticVerdict {
-  const votes = opinions?.votes;
   const [bestTopic, topicP, topicProbs] = argmax(heads.topic, x, votes?.topic);
   const topic = (topicP < TOPIC_MIN_PROBABILITY ? 'unknown' : bestTopic) as Topic;
   // Secondary topics: the rules' (they need strong cues), or a team the head also finds likely.
@@ -146,7 +128,8 @@ export function semanticClassify(
     (t, i) => t !== topic && t !== 'unknown' && (rules.analysis.topics.includes(t) || topicProbs[i]! >= 0.35),
   );
 
-  const pSensitive = sensitiveProbability(predict(heads.sensitive, x)[0]!, opinions);
+  const pHead = predict(heads.sensitive, x)[0]!;
+  const pSensitive = votes ? mix([pHead], [votes.sensitive])[0]! : pHead;
   let risk: RiskCategory = rules.risk;
   let riskConfidence = rules.confidence;
   if (risk === 'none' && pSensitive >= SENSITIVE_THRESHOLD) {

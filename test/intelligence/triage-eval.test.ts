@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { formatConfusion, scoreTriage, type Prediction } from '../../activities/triage/evaluation';
+import { formatConfusion, fullRecallThreshold, scoreTriage, type Prediction } from '../../activities/triage/evaluation';
 import type { LabelledTicket } from '../../activities/triage/examples';
 import { startFakeOpenAi } from './fake-openai';
 
@@ -68,6 +68,24 @@ describe('triage evaluation', () => {
     assert.equal(s.confusion.topic.Workers?.DevSupport, 1);
     assert.equal(s.confusion.risk.TOKEN_EXPOSURE?.none, 1);
     assert.match(formatConfusion('risk', s.confusion.risk), /^TOKEN_EXPOSURE\s+\.\s+\.\s+1\s*$/m);
+  });
+
+  it('the recall-1.0 threshold: the lowest P among sensitive tickets the rules missed, and its precision', () => {
+    const points = [
+      { p: 0.9, sensitive: true, byRules: false },
+      { p: 0.35, sensitive: true, byRules: false },
+      { p: 0.05, sensitive: true, byRules: true }, // the rules flag it: it does not pull the threshold down
+      { p: 0.5, sensitive: false, byRules: false },
+      { p: 0.34, sensitive: false, byRules: false },
+      { p: 0.1, sensitive: false, byRules: false },
+    ];
+    const { threshold, precision } = fullRecallThreshold(points);
+    assert.equal(threshold, 0.35);
+    assert.equal(precision, 3 / 4, 'flagged: 0.9, 0.35, the rules one, and the 0.5 false alarm');
+    assert.deepEqual(fullRecallThreshold([{ p: 0.2, sensitive: false, byRules: false }]), {
+      threshold: 1,
+      precision: 1,
+    });
   });
 
   it('npm run eval:triage -- --model llm scores a model served by URL and prints the confusions', async () => {
