@@ -1,13 +1,15 @@
 /**
- * npm run bench:embed [-- --runs 200]
+ * npm run bench:embed [-- --runs 200] [--variants]
  * The embedding's cost on this machine: the model loaded once, then one 100-word ticket (and a 20-word one)
  * embedded again and again; prints p50/p90/p99 per call and the whole semantic triage of one ticket.
+ * --variants compares the runtime's settings side by side on the 100-word ticket instead (embed-variants.ts).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { config } from '../core/config';
 import { loadEmbedder } from '../core/embedding';
 import { triageFromConfig } from '../activities/triage/configured';
+import { compareVariants } from './embed-variants';
 
 const HUNDRED_WORDS =
   'Hello support team, since yesterday afternoon our self-hosted runners stopped picking up jobs from the queue. ' +
@@ -40,9 +42,15 @@ async function time(n: number, f: () => Promise<unknown>): Promise<string> {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '200' }, variants: { type: 'boolean', default: false } },
+  });
   const runs = Number(values.runs);
   const cfg = config();
+  if (values.variants) {
+    process.stdout.write(`${await compareVariants(cfg.triage.embeddingDir, HUNDRED_WORDS, runs)}\n`);
+    return;
+  }
   const t0 = Date.now();
   const embedder = await loadEmbedder(cfg.triage.embeddingDir);
   if (!embedder)
