@@ -51,8 +51,17 @@ export const workflowBannedPatterns = [
       'winston',
       'onnxruntime-node',
       '@huggingface/*',
+      '@opentelemetry/sdk-trace-node',
+      '@opentelemetry/exporter-*',
     ],
     message: 'Workflow code does no I/O: call an activity instead.',
+  },
+  // The SDK's OpenTelemetry package: its entry point and worker/client parts export spans by I/O; only the
+  // interceptors written for the sandbox (lib/workflow, lib/workflow-interceptors) belong in workflow code.
+  {
+    regex: '^@temporalio/interceptors-opentelemetry(?!/lib/workflow(?:-interceptors)?$)',
+    message:
+      "Workflow code takes only the SDK's sandbox interceptors (lib/workflow-interceptors), never its exporters.",
   },
 ];
 

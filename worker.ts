@@ -13,9 +13,11 @@ import { createIntelligence } from './activities/intelligence';
 import type { Intelligence } from './activities/ports';
 import { config, type Config } from './core/config';
 import { createLogger } from './core/logger';
+import { startTracing, type Tracing } from './core/tracing';
 import { createWorkerMetrics } from './worker-ops/metrics';
 import { installSdkMetrics } from './worker-ops/sdk-metrics';
 import { startOpsServer, type OpsServer } from './worker-ops/server';
+import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from './worker-ops/tracing';
 
 const log = createLogger('worker');
 
@@ -63,21 +65,29 @@ export interface RunningWorker {
 
 export async function startWorker(
   cfg: Config = config(),
-  parts: { intelligence?: Intelligence; publisher?: EventPublisher } = {},
+  parts: { intelligence?: Intelligence; publisher?: EventPublisher; tracing?: Tracing } = {},
 ): Promise<RunningWorker> {
   let state: WorkerState = 'starting';
-  const intelligence = parts.intelligence ?? (await createIntelligence(cfg));
-  const publisher = parts.publisher ?? (await createKafkaPublisher(cfg.kafka));
+  // Registered here unless handed in (a test's in-memory exporter); undefined when the config leaves it off.
+  const tracing = parts.tracing ?? startTracing(cfg.tracing, 'worker');
+  const metrics = createWorkerMetrics({ taskQueue: cfg.temporal.taskQueue, defaultMetrics: require.main === module });
+  const intelligence = parts.intelligence ?? (await createIntelligence(cfg, { modelObserver: metrics.models }));
+  const publisher = parts.publisher ?? (await createKafkaPublisher(cfg.kafka, { tracer: tracing?.tracer }));
   const source = workflowSource(cfg);
   const connection = await NativeConnection.connect({ address: cfg.temporal.address });
-  const metrics = createWorkerMetrics({ taskQueue: cfg.temporal.taskQueue, defaultMetrics: require.main === module });
+  const otel = workerTracing(tracing);
   const worker = await Worker.create({
     connection,
     namespace: cfg.temporal.namespace,
     taskQueue: cfg.temporal.taskQueue,
     ...source,
-    activities: createActivities({ intelligence, publisher }),
-    interceptors: { activity: [metrics.interceptor] },
+    activities: createActivities({ intelligence, publisher, proposals: metrics.proposals }),
+    interceptors: {
+      activity: [metrics.interceptor, ...otel.activity],
+      // A prebuilt bundle has them already (scripts/infra/workflow-bundle.ts).
+      ...('workflowsPath' in source ? { workflowModules: [WORKFLOW_INTERCEPTOR_MODULE] } : {}),
+    },
+    sinks: otel.sinks,
     shutdownGraceTime: '20s',
   });
   // Several workers on one machine (the chaos suite, a laptop) may share the default port: the first gets it,
@@ -108,6 +118,7 @@ export async function startWorker(
           .catch((err) => log.warn('intelligence close failed', { error: (err as Error).message }));
       await connection.close().catch(() => undefined);
       await ops?.close();
+      if (!parts.tracing) await tracing?.shutdown().catch(() => undefined);
       state = 'stopped';
       log.info('worker stopped');
     }

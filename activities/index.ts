@@ -37,7 +37,7 @@ import { toActivityFailure } from './failure';
 import type { EventPublisher } from './events';
 import { keepAlive } from './keep-alive';
 import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
-import { proposalActivities } from './proposal-activities';
+import { proposalActivities, type ProposalObserver } from './proposal-activities';
 
 export type { TicketContext, DraftInput, OrgPatternAlert };
 export { toActivityFailure };
@@ -48,6 +48,8 @@ export interface ActivityDeps {
   /** Token events are sent in batches of this many (fewer Kafka round trips while a draft streams). @default 8 */
   tokenBatchSize?: number;
   logger?: Logger;
+  /** Counts proposals found and run (the worker's metrics). */
+  proposals?: ProposalObserver;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -174,7 +176,10 @@ export function createActivities(deps: ActivityDeps) {
     ): Promise<Findings> {
       return run('investigate', ctx.ticketId, async () => {
         await publishFirst(before);
-        return findingsSchema.parse(await intel.agents.investigate(ctx, topic, sop, analysis, redactedText));
+        const findings = findingsSchema.parse(await intel.agents.investigate(ctx, topic, sop, analysis, redactedText));
+        for (const p of findings.proposals ?? [])
+          deps.proposals?.proposal(p.kind, p.preapproved ? 'preapproved' : 'proposed');
+        return findings;
       });
     },
 
@@ -260,7 +265,7 @@ export function createActivities(deps: ActivityDeps) {
       return run('publishEvents', events[0]?.ticketId, async () => publisher.publishEvents(events));
     },
 
-    ...proposalActivities(intel, run),
+    ...proposalActivities(intel, run, deps.proposals),
 
     async publishAlert(alert: Alert): Promise<void> {
       return run('publishAlert', alert.ticketId, async (log) => {

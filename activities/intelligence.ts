@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Config } from '../core/config';
 import { createOpenAiModel, type StructuredModel } from '../core/llm';
+import { observedModel, type ModelObserver } from '../core/llm-observed';
 import { createDomainAgents, createLogSearch, seedAuditLogs } from './agents';
 import { createDrafter } from './drafting';
 import { createFeedbackAnalyzer } from './feedback';
@@ -24,11 +25,15 @@ export interface IntelligenceOptions {
   sopsDir?: string;
   /** A model to use instead of the configured one; `null` forces the rules model even with a key. */
   llm?: StructuredModel | null;
+  /** Told of every call to the configured model (the worker's metrics). */
+  modelObserver?: ModelObserver;
 }
 
 export async function createIntelligence(cfg: Config, opts: IntelligenceOptions = {}): Promise<Intelligence> {
   const dataDir = opts.dataDir ?? cfg.dataDir;
-  const model = opts.llm === null ? undefined : (opts.llm ?? (cfg.llm.apiKey ? createOpenAiModel(cfg.llm) : undefined));
+  const chosen =
+    opts.llm === null ? undefined : (opts.llm ?? (cfg.llm.apiKey ? createOpenAiModel(cfg.llm) : undefined));
+  const model = chosen && opts.modelObserver ? observedModel(chosen, opts.modelObserver) : chosen;
 
   const memory = createMemory({
     dataDir,

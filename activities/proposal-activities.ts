@@ -16,13 +16,19 @@ import type { Intelligence, TicketContext } from './ports';
 
 type Runner = <T>(name: string, ticketId: string | undefined, fn: (log: Logger) => Promise<T>) => Promise<T>;
 
-export function proposalActivities(intel: Intelligence, run: Runner) {
+/** Where proposals are counted (the worker's metrics): kinds and outcomes only. */
+export interface ProposalObserver {
+  proposal(kind: ProposedAction['kind'], outcome: 'proposed' | 'preapproved' | 'executed' | 'failed'): void;
+}
+
+export function proposalActivities(intel: Intelligence, run: Runner, observer?: ProposalObserver) {
   return {
     /** Idempotent per ticket: a retried attempt finds its own refund and reports it again. */
     async executeProposal(ctx: TicketContext, proposal: ProposedAction): Promise<ToolRun> {
       return run('executeProposal', ctx.ticketId, async (log) => {
         const result = toolRunSchema.parse(await intel.agents.execute(ctx, proposedActionSchema.parse(proposal)));
         log.info('proposal executed', { proposalId: proposal.id, ok: result.ok });
+        observer?.proposal(proposal.kind, result.ok ? 'executed' : 'failed');
         return result;
       });
     },

@@ -10,6 +10,8 @@ import {
   makeGrpcRetryInterceptor,
   type UpdateDefinition,
 } from '@temporalio/client';
+import type { Tracer } from '@opentelemetry/api';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { config as processConfig, type Config } from '../core/config';
 import { ticketIdSchema } from '../core/events';
 import { workflowIdFor } from '../workflows/state';
@@ -130,12 +132,17 @@ export type TicketClient = ReturnType<typeof createTicketClient>;
  */
 const RPC_ATTEMPTS = 4;
 
-export function connectTicketClient(cfg: Config = processConfig()): ConnectedTicketClient {
+/** With a tracer, starts, updates, signals and queries are client spans whose context the workflow continues. */
+export function connectTicketClient(cfg: Config = processConfig(), tracer?: Tracer): ConnectedTicketClient {
   const connection = Connection.lazy({
     address: cfg.temporal.address,
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: RPC_ATTEMPTS }))],
   });
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: cfg.temporal.namespace,
+    interceptors: { workflow: tracer ? [new OpenTelemetryWorkflowClientInterceptor({ tracer })] : [] },
+  });
   return {
     ...createTicketClient({ client, config: cfg }),
     probe: (probeOpts) => createTemporalProbe(connection, probeOpts),

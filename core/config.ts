@@ -8,6 +8,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { bool, brokerList, duration, nameList, optionalString, port, positiveInt } from './config-types';
 import { limitsAndOpsEnv } from './config-limits';
+import { buildTracingConfig, tracingEnv } from './config-tracing';
 
 const repoRoot = path.resolve(__dirname, '..');
 
@@ -71,6 +72,7 @@ export const envSchema = z.object({
   DEV_IDENTITY: bool.default(false),
   METRICS_TOKEN: optionalString, // when set, /metrics wants `Authorization: Bearer <it>`
   ...limitsAndOpsEnv,
+  ...tracingEnv,
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
@@ -231,6 +233,7 @@ export function buildConfig(env: Env) {
       store: env.RATE_LIMIT_STORE,
       databaseUrl: env.RATE_LIMIT_DATABASE_URL ?? env.WS_TICKET_DATABASE_URL,
     },
+    tracing: buildTracingConfig(env),
     worker: { opsHost: env.WORKER_OPS_HOST, opsPort: env.WORKER_OPS_PORT, sdkMetricsPort: env.WORKER_SDK_METRICS_PORT },
     llm: {
       apiKey: env.OPENAI_API_KEY,

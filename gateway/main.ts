@@ -7,6 +7,7 @@ import { createKnowledgeBase, openSopStore } from '../activities/knowledge';
 import { connectTicketClient } from '../client';
 import { config } from '../core/config';
 import { createLogger } from '../core/logger';
+import { startTracing } from '../core/tracing';
 import { devIdentityBanner, devIdentityLinks } from './api/dev-identity';
 import { consoleRoutes } from './api/register';
 import { forCustomer } from './api/views';
@@ -27,8 +28,10 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   let gateway: Gateway;
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER say otherwise (core/config-tracing.ts).
+  const tracing = startTracing(cfg.tracing, 'gateway');
   // Lazy: the gateway comes up while Temporal is down, says so on /readyz and answers 503 until it is back.
-  const tickets = connectTicketClient(cfg);
+  const tickets = connectTicketClient(cfg, tracing?.tracer);
   const temporalProbe = tickets.probe();
   // The same store the workers read (SQLite in the data dir, or SOP_DATABASE_URL): an approval here re-indexes them.
   const sopStore = openSopStore(cfg);
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
       snapshots: tickets,
       customerView: forCustomer,
       processMetrics: true,
+      tracer: tracing?.tracer,
       registerRoutes: consoleRoutes({
         tickets,
         sops: createKnowledgeBase({
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
       .then(() => tickets.disconnect())
       .then(() => sopStore.close())
       .then(() => desk.close())
+      .then(() => tracing?.shutdown())
       .then(
         () => process.exit(0),
         (err: unknown) => {

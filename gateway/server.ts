@@ -32,6 +32,7 @@ import { guardResponse, sendJson, sendText } from './http/respond';
 import { createRecordConsumer, gatewayGroupId, type ConsumerStats, type RecordConsumer } from './kafka/consumer';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import type { SnapshotSource } from './snapshot-source';
+import type { Tracer } from '@opentelemetry/api';
 import { TicketHub, type CustomerView } from './stream/hub';
 import { createIngest } from './stream/ingest';
 import { resyncOpenTickets } from './stream/resync';
@@ -45,6 +46,8 @@ export interface GatewayContext {
   logger: Logger;
   hub: TicketHub;
   limits: RateLimits;
+  /** Tracing on (core/tracing.ts): a span per API request and per record fanned out. */
+  tracer?: Tracer;
   /** True when the consumer runs and the instance is not draining. */
   isReady(): boolean;
 }
@@ -61,6 +64,7 @@ export interface GatewayDeps {
   /** Plugs in more routes (the HTTP API, the static console) before the catch-all 404. */
   registerRoutes?: (app: TemplatedApp, ctx: GatewayContext) => void;
   logger?: Logger;
+  tracer?: Tracer;
   jtis?: JtiStore;
   /**
    * What customers' sockets may see of an event (null hides it). Required, with no default: a gateway built
@@ -125,7 +129,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           kafka: cfg.kafka,
           topic,
           groupId: gatewayGroupId(instanceId),
-          handle: createIngest({ hub, metrics, logger }),
+          handle: createIngest({ hub, metrics, logger, tracer: deps.tracer }),
           logger: logger.child({ component: 'gateway-kafka' }),
           onReadyChange: (r) => {
             metrics.consumerReady.set(r ? 1 : 0);
@@ -142,7 +146,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const limits = createRateLimits(cfg.limits, buckets, (err) =>
     logger.warn('rate-limit store unavailable; request let through', { err }),
   );
-  const ctx: GatewayContext = { config: cfg, auth, metrics, logger, hub, limits, isReady };
+  const ctx: GatewayContext = { config: cfg, auth, metrics, logger, hub, limits, isReady, tracer: deps.tracer };
 
   app.get('/healthz', (res) => {
     sendJson(res, 200, { status: draining ? 'draining' : 'ok', instanceId });

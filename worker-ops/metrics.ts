@@ -1,10 +1,14 @@
 /**
  * The worker's own Prometheus metrics, on a registry of its own (two workers in one test process never share
  * counters): every activity by name and outcome, and its duration, counted by an activity interceptor, so a
- * model call, a tool run or a publish that starts failing shows without reading a log.
+ * model call, a tool run or a publish that starts failing shows without reading a log. Model calls are counted
+ * by model, call and outcome with their latency (core/llm-observed.ts), and proposed side effects by kind and
+ * outcome as the activities see them (proposed, preapproved, executed, failed).
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProposalObserver } from '../activities/proposal-activities';
+import type { ModelObserver } from '../core/llm-observed';
 
 export interface WorkerMetrics {
   registry: Registry;
@@ -12,6 +16,10 @@ export interface WorkerMetrics {
   activitySeconds: Histogram<'activity'>;
   /** Counts and times every activity the worker runs. */
   interceptor: ActivityInterceptorsFactory;
+  /** For createIntelligence: every model call. */
+  models: ModelObserver;
+  /** For createActivities: proposals found and run. */
+  proposals: ProposalObserver;
 }
 
 export function createWorkerMetrics(opts: { taskQueue: string; defaultMetrics?: boolean }): WorkerMetrics {
@@ -31,6 +39,32 @@ export function createWorkerMetrics(opts: { taskQueue: string; defaultMetrics?: 
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
+  const modelCalls = new Counter({
+    name: 'ticketflow_worker_model_calls_total',
+    help: 'Model calls, by model, call (triage, feedback, stream...) and outcome (ok or the error code)',
+    labelNames: ['model', 'call', 'outcome'] as const,
+    registers: [registry],
+  });
+  const modelSeconds = new Histogram({
+    name: 'ticketflow_worker_model_call_seconds',
+    help: 'Model call latency, by model and call (a stream until its last chunk)',
+    labelNames: ['model', 'call'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+    registers: [registry],
+  });
+  const proposalCount = new Counter({
+    name: 'ticketflow_worker_proposals_total',
+    help: 'Proposed side effects, by kind and outcome (proposed: waits for a person; preapproved; executed; failed)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const models: ModelObserver = {
+    modelCall({ model, call, outcome, seconds }) {
+      modelCalls.inc({ model, call, outcome });
+      modelSeconds.observe({ model, call }, seconds);
+    },
+  };
+  const proposals: ProposalObserver = { proposal: (kind, outcome) => proposalCount.inc({ kind, outcome }) };
   const interceptor: ActivityInterceptorsFactory = (ctx) => ({
     inbound: {
       async execute(input, next) {
@@ -49,5 +83,5 @@ export function createWorkerMetrics(opts: { taskQueue: string; defaultMetrics?: 
       },
     },
   });
-  return { registry, activities, activitySeconds, interceptor };
+  return { registry, activities, activitySeconds, interceptor, models, proposals };
 }

@@ -62,4 +62,11 @@ export const PATCHES = {
    * never set that attribute.
    */
   ticketTextAttribute: 'ticket-text-attribute',
+  /**
+   * Issue 13: the OpenTelemetry workflow interceptors (workflows/interceptors.ts) trace the run. They yield
+   * once more per activity schedule in runs that never recorded the SDK's flag for it, which reorders
+   * commands: a run recorded without them (test/ops/tracing-replay.test.ts) keeps them off. Asked once, in
+   * the run's first interceptor call.
+   */
+  tracingInterceptors: 'tracing-interceptors',
 } as const;

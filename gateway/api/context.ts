@@ -6,6 +6,7 @@
 import type { TicketClient } from '../../client';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
+import type { Tracer } from '@opentelemetry/api';
 import type { JwtAuth, Principal, Role } from '../auth/jwt';
 import type { RateLimits } from '../limits/rate-limits';
 import type { DeskStore } from '../desk/store';
@@ -52,4 +53,6 @@ export interface ApiContext {
   logger: Logger;
   /** Per-principal budgets (gateway/limits); absent: unlimited. */
   limits?: RateLimits;
+  /** Tracing on: each request is a server span, continuing a caller's `traceparent`. */
+  tracer?: Tracer;
 }

@@ -3,6 +3,7 @@
  * stream and ws-tickets, which the gateway owns) to a uWS app. `consoleRoutes({ tickets })` is the
  * `registerRoutes` plug for createGateway: the API plus the built UI.
  */
+import type { Tracer } from '@opentelemetry/api';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
@@ -42,7 +43,10 @@ export interface ConsoleRoutesOptions {
 
 /** For `createGateway({ registerRoutes: consoleRoutes({ tickets }) })`. */
 export function consoleRoutes(opts: ConsoleRoutesOptions) {
-  return (app: TemplatedApp, gw: { config: Config; auth: ApiAuth; logger: Logger; limits?: RateLimits }): void => {
+  return (
+    app: TemplatedApp,
+    gw: { config: Config; auth: ApiAuth; logger: Logger; limits?: RateLimits; tracer?: Tracer },
+  ): void => {
     const logger = gw.logger.child({ component: 'gateway-api' });
     registerApiRoutes(app, {
       config: gw.config,
@@ -50,6 +54,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       logger,
       tickets: opts.tickets,
       limits: gw.limits,
+      tracer: gw.tracer,
       ...(opts.sops ? { sops: opts.sops } : {}),
       ...(opts.desk ? { desk: opts.desk } : {}),
     });

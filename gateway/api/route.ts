@@ -19,6 +19,7 @@ import { requestLimits } from '../../client/contract';
 import { API_LIMITS, RateLimited } from '../limits/rate-limits';
 import type { ApiContext, Principal, Role } from './context';
 import { ApiError, toApiError } from './errors';
+import { TRACE_HEADERS, startRouteSpan } from './route-span';
 import { MAX_BODY_BYTES, describeZodError } from './schemas';
 
 export interface RouteInput<B> {
@@ -56,26 +57,28 @@ export function defineRoute<S extends z.ZodType | undefined>(
   ctx: ApiContext,
   spec: RouteSpec<S>,
 ): void {
+  const headerNames = ['authorization', 'content-type', 'content-length', 'idempotency-key'];
+  if (ctx.tracer) headerNames.push(...TRACE_HEADERS);
   app[spec.method](spec.pattern, (res: HttpResponse, req: HttpRequest) => {
     guardResponse(res);
-    const copied = copyRequest(req, spec.params ?? 0, [
-      'authorization',
-      'content-type',
-      'content-length',
-      'idempotency-key',
-    ]);
+    const copied = copyRequest(req, spec.params ?? 0, headerNames);
     // The body must be collected from the first tick on, before auth resolves, or its chunks are lost.
     const body =
       spec.method === 'post'
         ? readBody(res, MAX_BODY_BYTES, parseContentLength(copied.header('content-length')))
         : Promise.resolve(undefined);
-    void run(ctx, spec, copied, body).then(
-      (result) => sendJson(res, result.status, result.body, NO_STORE),
+    const span = startRouteSpan(ctx.tracer, spec.method, spec.pattern, copied.header);
+    const answer = (status: number, payload: unknown, headers: Record<string, string>) => {
+      span?.end(status);
+      sendJson(res, status, payload, headers);
+    };
+    const work = () => run(ctx, spec, copied, body);
+    void (span ? span.within(work) : work()).then(
+      (result) => answer(result.status, result.body, NO_STORE),
       (err: unknown) => {
-        if (err instanceof HttpError && err.status === 499) return; // the client left; nobody to answer
+        if (err instanceof HttpError && err.status === 499) return span?.end(499); // the client left; nobody to answer
         if (err instanceof RateLimited) {
-          return void sendJson(
-            res,
+          return answer(
             429,
             { error: { code: 'rate_limited', message: err.message } },
             { ...NO_STORE, 'retry-after': String(err.retryAfterSec) },
@@ -101,7 +104,7 @@ export function defineRoute<S extends z.ZodType | undefined>(
         // Unavailable is the one error where the same request can succeed later: say when to try.
         const headers =
           apiError.status === 503 ? { ...NO_STORE, 'retry-after': String(RETRY_AFTER_SECONDS) } : NO_STORE;
-        sendJson(res, apiError.status, { error: { code: apiError.code, message: apiError.message } }, headers);
+        answer(apiError.status, { error: { code: apiError.code, message: apiError.message } }, headers);
       },
     );
   });

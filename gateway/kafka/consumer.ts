@@ -23,14 +23,9 @@ import { JoinGroups } from './join-groups';
 import { PartitionPositions } from './positions';
 import { ReconnectWait } from './reconnect';
 
-export interface RecordLocation {
-  topic: string;
-  partition: number;
-  offset: string;
-}
+import type { RecordHandler } from './record';
 
-/** Called for each record, synchronously; it must not throw (it decodes and never lets a record escape). */
-export type RecordHandler = (key: Buffer | null, value: Buffer | null, where: RecordLocation) => void;
+export type { RecordHandler, RecordLocation } from './record';
 
 export interface RecordConsumer {
   start(): void;
@@ -162,7 +157,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     if (isRunning() && !isStale()) {
       for (const message of batch.messages) {
         where.offset = message.offset;
-        opts.handle(message.key, message.value, where);
+        opts.handle(message.key, message.value, where, message.headers);
       }
       handled = batch.messages.at(-1)?.offset;
     }

@@ -8,12 +8,15 @@ import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Config } from '../../core/config';
 import { WORKFLOW_BUNDLE_PATH, workflowSource } from '../../worker';
+import { WORKFLOW_INTERCEPTOR_MODULE } from '../../worker-ops/tracing';
 import { repoRoot } from './paths';
 
 /** Bundles the workflows into `bundlePath`; returns its size in bytes. */
 export async function buildWorkflowBundle(bundlePath = WORKFLOW_BUNDLE_PATH): Promise<number> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(repoRoot, 'workflows'),
+    // Tracing's workflow side, always in: the worker's sink exports or drops its spans (worker-ops/tracing.ts).
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTOR_MODULE],
     logger: new DefaultLogger('WARN'),
   });
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });

@@ -11,17 +11,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { createActivities } from '../../activities';
 import { createKafkaPublisher } from '../../activities/events';
 import { createIntelligence } from '../../activities/intelligence';
+import type { ProposalObserver } from '../../activities/proposal-activities';
 import { createKnowledgeBase, openSopStore } from '../../activities/knowledge';
 import type { Config } from '../../core/config';
 import { rootLogger } from '../../core/logger';
+import type { Tracing } from '../../core/tracing';
 import { createTicketClient, type TicketClient } from '../../client';
 import { consoleRoutes } from '../../gateway/api/register';
 import { forCustomer } from '../../gateway/api/views';
 import { createSqliteDeskStore, type DeskStore } from '../../gateway/desk/store';
 import { createGateway, type Gateway } from '../../gateway/server';
+import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from '../../worker-ops/tracing';
 import {
   createTopic,
   deleteTopic,
@@ -49,6 +53,10 @@ export interface StackOptions {
   /** SOP files (names in sops/) the knowledge base starts with; default all. Fewer lets a test hit the SOP wait. */
   sops?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Tracing on, wired as worker.ts and gateway/main.ts wire it (the test's own span processor). */
+  tracing?: Tracing;
+  /** Counts proposals, as the worker's metrics do. */
+  proposals?: ProposalObserver;
 }
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -91,22 +99,31 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const intelligence = await createIntelligence(config, { llm: null, dataDir, sopsDir });
-  const publisher = await createKafkaPublisher(config.kafka, { eventsTopic: topic });
+  const tracer = opts.tracing?.tracer;
+  const publisher = await createKafkaPublisher(config.kafka, { eventsTopic: topic, tracer });
+  const otel = workerTracing(opts.tracing);
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: path.join(repoRoot, 'workflows'),
+      workflowInterceptorModules: opts.tracing ? [WORKFLOW_INTERCEPTOR_MODULE] : [],
       logger: new DefaultLogger('WARN'),
     }),
-    activities: createActivities({ intelligence, publisher }),
+    activities: createActivities({ intelligence, publisher, proposals: opts.proposals }),
+    interceptors: { activity: otel.activity },
+    sinks: otel.sinks,
     shutdownGraceTime: '1s',
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    interceptors: { workflow: tracer ? [new OpenTelemetryWorkflowClientInterceptor({ tracer })] : [] },
+  });
   const tickets = createTicketClient({ client: temporal, config });
   const desk = createSqliteDeskStore(dataDir);
   // The gateway's own view of the SOP library, on the store the worker writes, as gateway/main.ts opens it.
@@ -117,6 +134,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     snapshots: tickets,
     topic,
     instanceId: uniqueName('stack-gw'),
+    tracer,
     customerView: forCustomer,
     registerRoutes: consoleRoutes({ tickets, sops, desk }),
   });

@@ -45,6 +45,9 @@ describe('workflow determinism lint', () => {
     "import { createTicketClient } from '../../client';",
     "import { Kafka } from 'kafkajs';",
     "import { Client } from '@temporalio/client';",
+    "import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';",
+    "import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry/lib/worker';",
+    "import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';",
   ];
   for (const line of bad) {
     test(`reports: ${line}`, async () => {
@@ -69,6 +72,7 @@ describe('workflow determinism lint', () => {
     "import { limits } from '../../core/ticket-actions';",
     "import { condition } from '@temporalio/workflow';",
     "import { z } from 'zod';",
+    "export { interceptors } from '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors';",
   ];
   for (const line of good) {
     test(`allows: ${line}`, async () => {

@@ -1,0 +1,49 @@
+/**
+ * The workflow interceptors bundled with the workflow code: OpenTelemetry's, from the SDK's own package, written
+ * for the sandbox (span ids from the sandbox's seeded random, times from workflow time, spans out through a
+ * sink, never by I/O). They are in every bundle the worker runs, so a run replays the same whether tracing is
+ * on or off; the worker's sink exports or drops the spans.
+ *
+ * Behind the `tracingInterceptors` patch: the SDK's interceptors add a yield before each activity schedule in
+ * any run whose history lacks the SDK's flag for avoiding it, which reorders commands, so a run recorded
+ * before they were bundled replays without them. A signal or update handled before the run's first execute
+ * call is not traced (the patch is not asked yet), the same way on replay.
+ */
+import {
+  OpenTelemetryInboundInterceptor,
+  OpenTelemetryInternalsInterceptor,
+  OpenTelemetryOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import {
+  patched,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptors,
+  type WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+import { PATCHES } from './patches';
+
+export const interceptors = (): WorkflowInterceptors => {
+  let traced = false;
+  const inbound = new OpenTelemetryInboundInterceptor();
+  const outbound = new OpenTelemetryOutboundInterceptor();
+  const gatedInbound: WorkflowInboundCallsInterceptor = {
+    execute(input, next) {
+      traced = patched(PATCHES.tracingInterceptors);
+      return traced ? inbound.execute(input, next) : next(input);
+    },
+    handleSignal: (input, next) => (traced ? inbound.handleSignal(input, next) : next(input)),
+    handleUpdate: (input, next) => (traced ? inbound.handleUpdate(input, next) : next(input)),
+    validateUpdate: (input, next) => (traced ? inbound.validateUpdate(input, next) : next(input)),
+    handleQuery: (input, next) => (traced ? inbound.handleQuery(input, next) : next(input)),
+  };
+  const gatedOutbound: WorkflowOutboundCallsInterceptor = {
+    scheduleActivity: (input, next) => (traced ? outbound.scheduleActivity(input, next) : next(input)),
+    scheduleLocalActivity: (input, next) => (traced ? outbound.scheduleLocalActivity(input, next) : next(input)),
+    startChildWorkflowExecution: (input, next) =>
+      traced ? outbound.startChildWorkflowExecution(input, next) : next(input),
+    continueAsNew: (input, next) => (traced ? outbound.continueAsNew(input, next) : next(input)),
+    signalWorkflow: (input, next) => (traced ? outbound.signalWorkflow(input, next) : next(input)),
+    getLogAttributes: (input, next) => (traced ? outbound.getLogAttributes(input, next) : next(input)),
+  };
+  return { inbound: [gatedInbound], outbound: [gatedOutbound], internals: [new OpenTelemetryInternalsInterceptor()] };
+};
