@@ -12,6 +12,7 @@ import {
   type OpenTelemetrySinks,
 } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import type { Tracing } from '../core/tracing';
 
 /** workflows/interceptors.ts: bundled into every workflow bundle (scripts/infra/workflow-bundle.ts, worker.ts). */
@@ -32,6 +33,25 @@ export function workerTracing(tracing: Tracing | undefined): WorkerTracing {
         outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
       }),
     ],
-    sinks: { exporter: makeWorkflowExporter(tracing.processor, tracing.resource) },
+    sinks: { exporter: withoutTicketData(makeWorkflowExporter(tracing.processor, tracing.resource)) },
+  };
+}
+
+/**
+ * The SDK's sink copies the whole WorkflowInfo into every workflow span's attributes: its search attributes
+ * (TicketText holds the ticket's words) and memo (whose ticket it is) among them. Only the run's names go.
+ */
+function withoutTicketData(
+  sink: InjectedSinks<OpenTelemetrySinks>['exporter'],
+): InjectedSinks<OpenTelemetrySinks>['exporter'] {
+  const { fn } = sink.export;
+  return {
+    export: {
+      ...sink.export,
+      fn: (info, spans) => {
+        const { workflowId, runId, workflowType, taskQueue, namespace, attempt } = info;
+        return fn({ workflowId, runId, workflowType, taskQueue, namespace, attempt } as WorkflowInfo, spans);
+      },
+    },
   };
 }

@@ -105,7 +105,7 @@ describe('one ticket, one trace', () => {
 
     for (const s of spans()) {
       const seen = JSON.stringify([s.name, s.attributes, s.events, s.status]);
-      assert.ok(!seen.includes(MARKER), `span ${s.name} carries the ticket's text`);
+      assert.ok(!seen.includes(MARKER), `span ${s.name} carries the ticket text: ${seen}`);
     }
 
     // The traced run replays through a production-shaped bundle: its spans change no command.
