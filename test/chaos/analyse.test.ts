@@ -130,3 +130,34 @@ describe('chaos audit', () => {
     assert.ok(problems(figures).length >= 8, problems(figures).join(', '));
   });
 });
+
+describe('chaos audit: where a stream ends', () => {
+  // A ticket's stream ends at its close, not at `resolved`: the tail after it (verification, feedback, the
+  // close) is owed to every subscriber.
+  const log = [
+    ev('d', 1, 'status', { status: 'received' }),
+    ev('d', 2, 'resolved', { draftVersion: 1 }),
+    ev('d', 3, 'status', { status: 'verifying' }),
+    ev('d', 4, 'message', { from: 'customer', kind: 'feedback' }),
+    ev('d', 5, 'status', { status: 'closed' }),
+  ];
+  const figures = analyse(
+    {
+      name: 'tail',
+      startedAt: 1_000,
+      endedAt: 2_000,
+      faults: emptyCounts(),
+      outcomes: [outcome('d', true, [follower('d', 'agent', [1, 2]), follower('d', 'customer', [1, 2, 3, 4, 5])])],
+    },
+    {
+      kafka: { records: 0, undecodable: 0, byTicket: new Map([['d', log]]) },
+      runs: [run('d')],
+      incidents: new Map(),
+      known: new Set(['d']),
+    },
+  );
+
+  it('counts the events after resolved that a subscriber missed', () => {
+    assert.equal(figures.subscribers.missingEvents, 3, 'd/agent stopped at resolved: 3, 4 and 5 missing');
+  });
+});
