@@ -51,3 +51,23 @@ export interface TicketDesk {
   assignment: DeskAssignment | null;
   viewers: string[];
 }
+
+/**
+ * The agents' queue stream (`GET /v1/queue/stream`, a WebSocket): one JSON frame per change, no history. A
+ * console that (re)connects reloads what it shows, then applies frames as they come.
+ */
+export type QueueFrame =
+  /** A ticket's `status` event: a new ticket, or its status, queue, urgency, topic or awaiting changed. */
+  | {
+      kind: 'ticket';
+      ticketId: string;
+      status: string;
+      queue: string;
+      urgency: string | null;
+      topic: string | null;
+      awaiting: string | null;
+    }
+  /** The ticket's holder changed (null: released). */
+  | { kind: 'desk'; ticketId: string; assignment: DeskAssignment | null }
+  /** An agent is looking at the ticket; shown for `forMs` unless beaten again. */
+  | { kind: 'viewer'; ticketId: string; agent: string; forMs: number };

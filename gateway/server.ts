@@ -50,6 +50,10 @@ export interface GatewayContext {
   tracer?: Tracer;
   /** True when the consumer runs and the instance is not draining. */
   isReady(): boolean;
+  /** Also hands every event the fan-out gets to `listener` (the agents' queue stream). */
+  tapEvents(listener: (event: TicketEvent) => void): void;
+  /** Runs `fn` when the gateway drains, after its own sockets are closed. */
+  onStop(fn: () => void): void;
 }
 
 export interface GatewayDeps {
@@ -121,6 +125,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let draining = false;
   let listenSocket: us_listen_socket | undefined;
 
+  const taps: ((event: TicketEvent) => void)[] = [];
+  const stopHooks: (() => void)[] = [];
   let consumerStarted = deps.kafka === false;
   const consumer: RecordConsumer | undefined =
     deps.kafka === false
@@ -129,7 +135,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           kafka: cfg.kafka,
           topic,
           groupId: gatewayGroupId(instanceId),
-          handle: createIngest({ hub, metrics, logger, tracer: deps.tracer }),
+          handle: createIngest({ hub, metrics, logger, tracer: deps.tracer, taps }),
           logger: logger.child({ component: 'gateway-kafka' }),
           onReadyChange: (r) => {
             metrics.consumerReady.set(r ? 1 : 0);
@@ -146,7 +152,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const limits = createRateLimits(cfg.limits, buckets, (err) =>
     logger.warn('rate-limit store unavailable; request let through', { err }),
   );
-  const ctx: GatewayContext = { config: cfg, auth, metrics, logger, hub, limits, isReady, tracer: deps.tracer };
+  const ctx: GatewayContext = {
+    ...{ config: cfg, auth, metrics, logger, hub, limits, isReady, tracer: deps.tracer },
+    tapEvents: (listener) => void taps.push(listener),
+    onStop: (fn) => void stopHooks.push(fn),
+  };
 
   app.get('/healthz', (res) => {
     sendJson(res, 200, { status: draining ? 'draining' : 'ok', instanceId });
@@ -260,6 +270,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     consumerStats: () => consumer?.stats(),
     deliver(event) {
       hub.deliver(event);
+      for (const tap of taps) tap(event);
     },
     stop() {
       stopPromise ??= (async () => {
@@ -271,6 +282,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         if (listenSocket) uWS.us_listen_socket_close(listenSocket);
         listenSocket = undefined;
         hub.closeAll('GOING_AWAY');
+        for (const fn of stopHooks) fn();
         await consumer?.stop();
         if (!deps.jtis)
           await jtis.close().catch((err: unknown) => logger.warn('ws-ticket store close failed', { err }));

@@ -51,6 +51,8 @@ export interface ApiContext {
   desk?: DeskStore;
   auth: ApiAuth;
   logger: Logger;
+  /** Told after every desk write, so the queue stream sends it at once (absent: it is read on the next tick). */
+  deskChanged?: () => void;
   /** Per-principal budgets (gateway/limits); absent: unlimited. */
   limits?: RateLimits;
   /** Tracing on: each request is a server span, continuing a caller's `traceparent`. */

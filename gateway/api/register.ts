@@ -11,6 +11,9 @@ import { registerStaticRoutes } from '../static/serve';
 import type { RateLimits } from '../limits/rate-limits';
 import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
 import type { DeskStore } from '../desk/store';
+import type { TicketEvent } from '../../core/events';
+import { watchDesk } from '../queue/desk-watch';
+import { registerQueueStream } from '../queue/route';
 import { registerActionRoutes } from './routes/actions';
 import { registerAnalyticsRoutes } from './routes/analytics';
 import { registerDeskRoutes } from './routes/desk';
@@ -41,13 +44,39 @@ export interface ConsoleRoutesOptions {
   ui?: boolean;
 }
 
+/** What consoleRoutes needs of the gateway (GatewayContext has it all; the hooks are optional for other apps). */
+interface ConsoleGateway {
+  config: Config;
+  auth: ApiAuth;
+  logger: Logger;
+  limits?: RateLimits;
+  tracer?: Tracer;
+  tapEvents?: (listener: (event: TicketEvent) => void) => void;
+  onStop?: (fn: () => void) => void;
+}
+
+/**
+ * The agents' queue stream, where the gateway can feed it: status events from its Kafka fan-out, holders and
+ * viewers from the desk store's changes.
+ */
+function liveQueue(app: TemplatedApp, gw: ConsoleGateway, desk: DeskStore | undefined) {
+  if (!gw.tapEvents || !gw.onStop) return undefined;
+  const logger = gw.logger.child({ component: 'queue-stream' });
+  const stream = registerQueueStream(app, { auth: gw.auth, logger });
+  gw.tapEvents((event) => stream.event(event));
+  const watch = desk ? watchDesk({ desk, publish: stream.publish, logger }) : undefined;
+  gw.onStop(() => {
+    watch?.stop();
+    stream.closeAll();
+  });
+  return { deskChanged: () => watch?.poke() };
+}
+
 /** For `createGateway({ registerRoutes: consoleRoutes({ tickets }) })`. */
 export function consoleRoutes(opts: ConsoleRoutesOptions) {
-  return (
-    app: TemplatedApp,
-    gw: { config: Config; auth: ApiAuth; logger: Logger; limits?: RateLimits; tracer?: Tracer },
-  ): void => {
+  return (app: TemplatedApp, gw: ConsoleGateway): void => {
     const logger = gw.logger.child({ component: 'gateway-api' });
+    const live = liveQueue(app, gw, opts.desk);
     registerApiRoutes(app, {
       config: gw.config,
       auth: gw.auth,
@@ -57,6 +86,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       tracer: gw.tracer,
       ...(opts.sops ? { sops: opts.sops } : {}),
       ...(opts.desk ? { desk: opts.desk } : {}),
+      ...(live ? { deskChanged: live.deskChanged } : {}),
     });
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };

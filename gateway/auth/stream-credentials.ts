@@ -32,11 +32,11 @@ export function parseProtocols(header: string): string[] {
     .filter(Boolean);
 }
 
-export async function authenticateStream(
-  auth: JwtAuth,
-  jtis: JtiStore,
-  creds: StreamCredentials,
-): Promise<StreamAuthResult> {
+/** The two bearer forms (the header, the subprotocol), checked in this tick; null when neither was sent. */
+export function bearerCredential(
+  auth: Pick<JwtAuth, 'verifyAccessToken'>,
+  creds: Omit<StreamCredentials, 'queryToken'>,
+): StreamAuthResult | null {
   const offered = parseProtocols(creds.protocols);
   const protocol = offered.includes(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : '';
 
@@ -49,10 +49,21 @@ export async function authenticateStream(
   if (fromProtocol) {
     return { principal: auth.verifyAccessToken(fromProtocol.slice(BEARER_PROTOCOL_PREFIX.length)), protocol };
   }
+  return null;
+}
+
+export async function authenticateStream(
+  auth: JwtAuth,
+  jtis: JtiStore,
+  creds: StreamCredentials,
+): Promise<StreamAuthResult> {
+  const bearer = bearerCredential(auth, creds);
+  if (bearer) return bearer;
   if (creds.queryToken) {
     const principal = auth.verifyWsTicket(creds.queryToken);
     if (!(await jtis.consume(principal.jti, principal.expiresAt))) throw new AuthError('replayed');
-    return { principal, protocol };
+    const offered = parseProtocols(creds.protocols);
+    return { principal, protocol: offered.includes(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : '' };
   }
   throw new AuthError('missing');
 }

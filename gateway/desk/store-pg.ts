@@ -7,13 +7,18 @@ import pg from 'pg';
 import { DESK_MAX_IDS } from '../../core/desk';
 import { TicketflowError } from '../../core/errors';
 import {
+  DESK_CHANGES_KEEP_MS,
+  DESK_CHANGES_PAGE,
   DESK_SCHEMA,
   PRESENCE_TTL_MS,
+  deskChangesSchema,
+  toChanges,
   decideAssignment,
   fromAssignmentRow,
   groupViewers,
   nextAssignment,
   type AssignmentRow,
+  type DeskBeatRow,
   type DeskStore,
 } from './store';
 
@@ -27,7 +32,7 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
   pool.on('error', () => undefined);
   let ready: Promise<void> | undefined;
   const ensure = () =>
-    (ready ??= pool.query(DESK_SCHEMA).then(
+    (ready ??= pool.query(DESK_SCHEMA + deskChangesSchema('BIGSERIAL PRIMARY KEY')).then(
       () => undefined,
       (err: unknown) => {
         ready = undefined;
@@ -58,7 +63,8 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
           await client.query('COMMIT');
           return current ?? null;
         }
-        const next = nextAssignment(current, input, new Date(now()).toISOString());
+        const t = now();
+        const next = nextAssignment(current, input, new Date(t).toISOString());
         if (next) {
           await client.query(
             `INSERT INTO desk_assignments (ticket_id, agent, since, assigned_by, takeover_reason) VALUES ($1, $2, $3, $4, $5)
@@ -69,6 +75,8 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
         } else {
           await client.query('DELETE FROM desk_assignments WHERE ticket_id = $1', [input.ticketId]);
         }
+        await client.query('INSERT INTO desk_changes (ticket_id, at) VALUES ($1, $2)', [input.ticketId, t]);
+        await client.query('DELETE FROM desk_changes WHERE at < $1', [t - DESK_CHANGES_KEEP_MS]);
         await client.query('COMMIT');
         return next;
       } catch (err) {
@@ -108,6 +116,28 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
         [now() - PRESENCE_TTL_MS, ids],
       );
       return groupViewers(r.rows);
+    },
+    async changesAfter(after) {
+      if (!after) {
+        const r = await query<{ change: string; seen: string }>(
+          `SELECT (SELECT COALESCE(MAX(id), 0) FROM desk_changes) AS change,
+                  (SELECT COALESCE(MAX(seen_at), 0) FROM desk_presence) AS seen`,
+          [],
+        );
+        const row = r.rows[0]!;
+        return { cursor: { change: Number(row.change), seen: Number(row.seen) }, assigned: [], beats: [] };
+      }
+      const [changes, beats] = await Promise.all([
+        query<{ id: string; ticket_id: string }>(
+          'SELECT id, ticket_id FROM desk_changes WHERE id > $1 ORDER BY id LIMIT $2',
+          [after.change, DESK_CHANGES_PAGE],
+        ),
+        query<DeskBeatRow>(
+          'SELECT ticket_id, agent, seen_at FROM desk_presence WHERE seen_at > $1 ORDER BY seen_at LIMIT $2',
+          [after.seen, DESK_CHANGES_PAGE],
+        ),
+      ]);
+      return toChanges(after, changes.rows, beats.rows);
     },
     close: () => pool.end(),
   };

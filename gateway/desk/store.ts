@@ -38,8 +38,29 @@ export interface DeskStore {
   /** Marks `agent` as looking at the ticket now; answers everyone looking at it within the TTL. */
   touch(ticketId: string, agent: string): Promise<string[]>;
   viewers(ticketIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** What changed after `after` (a cursor this answered; null: nothing yet, only where now is), for the queue stream. */
+  changesAfter(after: DeskCursor | null): Promise<DeskChanges>;
   close(): Promise<void>;
 }
+
+/** Where a reader of the changes stands: the last assignment change and the latest presence beat it saw. */
+export interface DeskCursor {
+  change: number;
+  seen: number;
+}
+
+export interface DeskChanges {
+  cursor: DeskCursor;
+  /** Tickets whose holder changed (each once). */
+  assigned: string[];
+  /** Presence beats, oldest first. */
+  beats: { ticketId: string; agent: string; seenAt: number }[];
+}
+
+/** Assignment changes kept for readers that lag (a gateway polls every fraction of a second). */
+export const DESK_CHANGES_KEEP_MS = 10 * 60_000;
+/** Rows one read of the changes answers at most; a reader that far behind reads again at once. */
+export const DESK_CHANGES_PAGE = 500;
 
 /** A viewer not heard from for this long is gone (the console beats every PRESENCE_BEAT_MS). */
 export const PRESENCE_TTL_MS = 20_000;
@@ -50,6 +71,34 @@ CREATE TABLE IF NOT EXISTS desk_assignments (
 CREATE TABLE IF NOT EXISTS desk_presence (
   ticket_id TEXT NOT NULL, agent TEXT NOT NULL, seen_at BIGINT NOT NULL, PRIMARY KEY (ticket_id, agent));
 `;
+
+/** The change log's table, per engine (an id that only grows: SQLite AUTOINCREMENT, PostgreSQL BIGSERIAL). */
+export const deskChangesSchema = (idType: string) =>
+  `CREATE TABLE IF NOT EXISTS desk_changes (id ${idType}, ticket_id TEXT NOT NULL, at BIGINT NOT NULL);`;
+
+export interface DeskBeatRow {
+  ticket_id: string;
+  agent: string;
+  seen_at: number | string;
+}
+
+/** Folds rows of both tables into the changes and the cursor after them. */
+export function toChanges(
+  from: DeskCursor,
+  changes: { id: number | string; ticket_id: string }[],
+  beats: DeskBeatRow[],
+): DeskChanges {
+  const last = changes.at(-1);
+  const lastBeat = beats.at(-1);
+  return {
+    cursor: {
+      change: last ? Number(last.id) : from.change,
+      seen: lastBeat ? Number(lastBeat.seen_at) : from.seen,
+    },
+    assigned: [...new Set(changes.map((c) => c.ticket_id))],
+    beats: beats.map((b) => ({ ticketId: b.ticket_id, agent: b.agent, seenAt: Number(b.seen_at) })),
+  };
+}
 
 export interface AssignmentRow {
   ticket_id: string;
@@ -105,6 +154,7 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.exec(DESK_SCHEMA);
+  db.exec(deskChangesSchema('INTEGER PRIMARY KEY AUTOINCREMENT'));
   const one = db.prepare('SELECT * FROM desk_assignments WHERE ticket_id = ?');
   const upsert = db.prepare(
     `INSERT INTO desk_assignments (ticket_id, agent, since, assigned_by, takeover_reason) VALUES (?, ?, ?, ?, ?)
@@ -118,6 +168,14 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
      ON CONFLICT (ticket_id, agent) DO UPDATE SET seen_at = excluded.seen_at`,
   );
   const sweep = db.prepare('DELETE FROM desk_presence WHERE seen_at < ?');
+  const logChange = db.prepare('INSERT INTO desk_changes (ticket_id, at) VALUES (?, ?)');
+  const pruneChanges = db.prepare('DELETE FROM desk_changes WHERE at < ?');
+  const lastChange = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM desk_changes');
+  const lastBeat = db.prepare('SELECT COALESCE(MAX(seen_at), 0) AS seen FROM desk_presence');
+  const changesAfter = db.prepare('SELECT id, ticket_id FROM desk_changes WHERE id > ? ORDER BY id LIMIT ?');
+  const beatsAfter = db.prepare(
+    'SELECT ticket_id, agent, seen_at FROM desk_presence WHERE seen_at > ? ORDER BY seen_at LIMIT ?',
+  );
   const get = (id: string) => {
     const r = one.get(id) as AssignmentRow | undefined;
     return r ? fromAssignmentRow(r) : undefined;
@@ -126,9 +184,12 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
   const assign = db.transaction((input: AssignInput) => {
     const current = get(input.ticketId);
     if (decideAssignment(current, input) === 'noop') return current ?? null;
-    const next = nextAssignment(current, input, new Date(now()).toISOString());
+    const t = now();
+    const next = nextAssignment(current, input, new Date(t).toISOString());
     if (next) upsert.run(next.ticketId, next.agent, next.since, next.by, next.takeoverReason);
     else remove.run(input.ticketId);
+    logChange.run(input.ticketId, t);
+    pruneChanges.run(t - DESK_CHANGES_KEEP_MS);
     return next;
   });
   const inList = (n: number) => Array.from({ length: n }, () => '?').join(',');
@@ -156,6 +217,18 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
         )
         .all(now() - PRESENCE_TTL_MS, ...ids) as { ticket_id: string; agent: string }[];
       return groupViewers(rows);
+    },
+    async changesAfter(after) {
+      if (!after) {
+        const start = {
+          change: (lastChange.get() as { id: number }).id,
+          seen: (lastBeat.get() as { seen: number }).seen,
+        };
+        return { cursor: start, assigned: [], beats: [] };
+      }
+      const changes = changesAfter.all(after.change, DESK_CHANGES_PAGE) as { id: number; ticket_id: string }[];
+      const beats = beatsAfter.all(after.seen, DESK_CHANGES_PAGE) as DeskBeatRow[];
+      return toChanges(after, changes, beats);
     },
     close: async () => {
       db.close();

@@ -4,6 +4,7 @@
  * a consumer span in the trace the record's headers carry (the ticket's, from the worker's publish).
  */
 import { context, trace, type Tracer } from '@opentelemetry/api';
+import type { TicketEvent } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import { SpanKind, contextFromHeaders } from '../../core/tracing';
 import type { RecordHandler } from '../kafka/consumer';
@@ -16,6 +17,8 @@ export function createIngest(deps: {
   metrics: GatewayMetrics;
   logger: Logger;
   tracer?: Tracer;
+  /** Also told of every event delivered (the agents' queue stream). */
+  taps?: readonly ((event: TicketEvent) => void)[];
 }): RecordHandler {
   const { hub, metrics, logger, tracer } = deps;
   const ingest: RecordHandler = (key, value, where) => {
@@ -32,6 +35,7 @@ export function createIngest(deps: {
     }
     try {
       hub.deliver(decoded.event, decoded.json);
+      for (const tap of deps.taps ?? []) tap(decoded.event);
     } catch (err) {
       // A bug in delivery must not stop the stream for every other ticket.
       metrics.dropped.inc({ reason: 'delivery_error' });

@@ -68,6 +68,37 @@ function rules(name: string, open: Open): void {
         await store.close();
       }
     });
+
+    test('changes for the queue stream: from where a reader starts, each holder change and each beat', async () => {
+      let t = 2_000_000;
+      const store = await open(() => t);
+      try {
+        await store.assign({ ticketId: 't-6', by: 'ann', to: 'ann' });
+        await store.touch('t-6', 'ann');
+        // A new reader starts from now: what happened before is in the lists it reloads, not in changes.
+        const start = await store.changesAfter(null);
+        assert.deepEqual([start.assigned, start.beats], [[], []]);
+        assert.deepEqual(await store.changesAfter(start.cursor), { cursor: start.cursor, assigned: [], beats: [] });
+
+        t += 1_000;
+        await store.assign({ ticketId: 't-6', by: 'ann', to: 'bob' });
+        await store.assign({ ticketId: 't-7', by: 'cid', to: 'cid' });
+        await store.assign({ ticketId: 't-6', by: 'bob', to: null });
+        await store.assign({ ticketId: 't-7', by: 'cid', to: 'cid' }); // no change: not logged
+        await store.touch('t-7', 'bob');
+        const next = await store.changesAfter(start.cursor);
+        assert.deepEqual(next.assigned, ['t-6', 't-7']);
+        assert.deepEqual(next.beats, [{ ticketId: 't-7', agent: 'bob', seenAt: t }]);
+        assert.deepEqual(await store.changesAfter(next.cursor), { cursor: next.cursor, assigned: [], beats: [] });
+
+        // A beat renews the row: read again as a change.
+        t += 5_000;
+        await store.touch('t-7', 'bob');
+        assert.deepEqual((await store.changesAfter(next.cursor)).beats, [{ ticketId: 't-7', agent: 'bob', seenAt: t }]);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }
 

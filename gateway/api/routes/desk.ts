@@ -3,8 +3,9 @@
  * (a heartbeat while the console shows it). Agents only; the store is shared by every gateway instance.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
-import { assignBody, deskQuery, type DeskAssignment, type DeskView, type TicketDesk } from '../../../core/desk';
-import type { Assignment, DeskStore } from '../../desk/store';
+import { assignBody, deskQuery, type DeskView, type TicketDesk } from '../../../core/desk';
+import type { DeskStore } from '../../desk/store';
+import { shownAssignment } from '../../queue/frames';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
@@ -16,9 +17,7 @@ function deskOf(ctx: ApiContext): DeskStore {
   return ctx.desk;
 }
 
-function shown(a: Assignment | null | undefined): DeskAssignment | null {
-  return a ? { agent: a.agent, since: a.since, by: a.by, takeoverReason: a.takeoverReason } : null;
-}
+const shown = shownAssignment;
 
 /** Refuses an agent's action on a ticket another agent holds (409); anyone may act on an unheld ticket. */
 export async function assertHolderOrFree(ctx: ApiContext, ticketId: string, agent: string): Promise<void> {
@@ -40,6 +39,7 @@ export function registerDeskRoutes(app: TemplatedApp, ctx: ApiContext): void {
       const ticketId = parseTicketId(params[0]);
       const desk = deskOf(ctx);
       const assignment = await desk.assign({ ticketId, by: principal.sub, to: body.to, reason: body.reason });
+      ctx.deskChanged?.();
       ctx.logger.info('ticket assignment', {
         ticketId,
         by: principal.sub,
@@ -61,6 +61,7 @@ export function registerDeskRoutes(app: TemplatedApp, ctx: ApiContext): void {
       const ticketId = parseTicketId(params[0]);
       const desk = deskOf(ctx);
       const viewers = await desk.touch(ticketId, principal.sub);
+      ctx.deskChanged?.();
       const assignment = (await desk.assignments([ticketId])).get(ticketId);
       const answer: TicketDesk = { ticketId, assignment: shown(assignment), viewers };
       return { status: 200, body: answer };

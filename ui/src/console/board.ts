@@ -1,16 +1,21 @@
 /**
  * The queues side by side. Each column is one queue from Temporal visibility (the TicketQueue search
- * attribute), newest first; the board polls every few seconds so new tickets appear without a reload, and
- * pauses while the tab is hidden.
+ * attribute), newest first. The queue stream's frames reload it (once per burst), so new and moved tickets
+ * appear without a reload; it polls every few seconds only while that stream is down, and pauses while the
+ * tab is hidden.
  */
+import type { QueueFrame } from '../../../core/desk';
 import type { ApiClient } from '../shared/api';
 import { h, fill } from '../shared/dom';
 import { queueLabel, shortId, statusLabel, timeAgo } from '../shared/format';
 import { limits } from '../shared/limits';
 import type { TicketSummary } from '../shared/types';
+import { coalesce } from './live-refresh';
 
 export const BOARD_QUEUES = ['none', 'review', 'security', 'needs_sop', 'human_live', 'reopened'] as const;
 const POLL_MS = 3_000;
+/** While the queue stream is live, a slow safety poll only (frames do the work). */
+const LIVE_POLL_MS = 60_000;
 
 export class QueueBoard {
   readonly element: HTMLElement;
@@ -19,6 +24,8 @@ export class QueueBoard {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private selected: string | null = null;
   private lastRows = new Map<string, TicketSummary[]>();
+  private live = false;
+  private readonly soon = coalesce(() => void this.refresh(), 300);
 
   constructor(
     private readonly api: ApiClient,
@@ -48,6 +55,17 @@ export class QueueBoard {
 
   start(): void {
     void this.refresh();
+  }
+
+  setLive(live: boolean): void {
+    this.live = live;
+    this.element.dataset.live = String(live);
+    void this.refresh();
+  }
+
+  /** A ticket moved or arrived: the columns are read again (once per burst of frames). */
+  applyFrame(frame: QueueFrame): void {
+    if (frame.kind === 'ticket') this.soon();
   }
 
   select(ticketId: string | null): void {
@@ -82,13 +100,14 @@ export class QueueBoard {
         this.lastRows.set(queue, visible);
         this.renderColumn(queue, visible, counts?.[queue]);
       }
-      fill(this.status, `Updated ${new Date().toLocaleTimeString()}`);
+      const time = new Date().toLocaleTimeString();
+      fill(this.status, this.live ? `Live · updated ${time}` : `Updated ${time} · checking every few seconds`);
       this.status.classList.remove('error');
     } catch (err) {
       fill(this.status, `Could not load the queues: ${(err as Error).message}`);
       this.status.classList.add('error');
     } finally {
-      if (!document.hidden) this.timer = setTimeout(() => void this.refresh(), POLL_MS);
+      if (!document.hidden) this.timer = setTimeout(() => void this.refresh(), this.live ? LIVE_POLL_MS : POLL_MS);
     }
   }
 

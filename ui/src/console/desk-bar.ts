@@ -52,6 +52,10 @@ export class DeskBar {
     clearInterval(this.timer);
   }
 
+  refresh(): void {
+    void this.beat();
+  }
+
   /** The holder, when someone other than me holds the ticket. */
   get heldByOther(): string | null {
     const agent = this.desk?.assignment?.agent;

@@ -1,40 +1,29 @@
 /**
  * Finding any ticket: a search box (ticket id or customer), words of the ticket's text, filters, a sort and
  * paging, all answered by the API from Temporal visibility. The board above shows each queue at a glance;
- * this list reaches every ticket.
+ * this list reaches every ticket. The queue stream keeps it current: a shown ticket's frame updates its row,
+ * a ticket that may belong on the page reloads it, holders and viewers update in place.
  * Previous pages are kept as the tokens that opened them, since visibility pages only forward.
  */
-import type { DeskView } from '../../../core/desk';
+import type { DeskView, QueueFrame } from '../../../core/desk';
 import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { queueLabel, reviewDueLabel, shortId, statusLabel, timeAgo } from '../shared/format';
 import type { TicketSummary } from '../shared/types';
 import { PRESENCE_BEAT_MS } from './desk-bar';
+import { DeskState } from './desk-state';
+import { finderForm } from './finder-form';
+import { coalesce, PollWhileDown } from './live-refresh';
 
 export const FINDER_PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 300;
-// The API's own lists (core/domain.ts); written out here so the bundle stays free of zod.
-const TOPICS = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown'];
-const URGENCIES = ['critical', 'high', 'medium', 'low', 'none'];
-const QUEUES = ['review', 'security', 'needs_sop', 'human_live', 'reopened', 'enterprise', 'none'];
-
+/** Visibility may answer a moment after the event that announced a ticket: a page that lacks it is read again. */
+const ARRIVAL_RETRIES = 3;
+const ARRIVAL_RETRY_MS = 1_000;
 interface Page {
   tickets: TicketSummary[];
   nextPageToken: string | null;
   total?: number;
-}
-
-function select(label: string, name: string, options: [string, string][]): HTMLLabelElement {
-  return h(
-    'label',
-    { class: 'filter' },
-    label,
-    h(
-      'select',
-      { name },
-      options.map(([value, text]) => h('option', { value }, text)),
-    ),
-  );
 }
 
 export class TicketFinder {
@@ -53,54 +42,18 @@ export class TicketFinder {
   private selected: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
-  private desk: DeskView = { assignments: {}, viewers: {} };
+  private readonly desk = new DeskState((id) => this.redrawDesk(id));
+  private poll: PollWhileDown | undefined;
+  /** Tickets announced by the stream that the page should show once visibility has them. */
+  private arriving = new Set<string>();
+  private arrivalTries = 0;
+  private readonly soon = coalesce(() => void this.load(), 300);
 
   constructor(
     private readonly api: ApiClient,
     private readonly onOpen: (ticketId: string) => void,
   ) {
-    this.searchInput = h('input', {
-      type: 'search',
-      name: 'search',
-      placeholder: 'Ticket id or customer',
-      autocomplete: 'off',
-    });
-    // Words of the ticket's text (redacted by triage): the API keeps letters and digits only.
-    this.textInput = h('input', {
-      type: 'search',
-      name: 'text',
-      placeholder: 'Words in the ticket',
-      autocomplete: 'off',
-      maxlength: 200,
-    });
-    this.form = h(
-      'form',
-      {
-        class: 'finder-form',
-        role: 'search',
-        'aria-label': 'Find tickets',
-        on: {
-          submit: (ev: Event) => {
-            ev.preventDefault();
-            this.reload();
-          },
-        },
-      },
-      h('label', { class: 'filter search' }, 'Search tickets', this.searchInput),
-      h('label', { class: 'filter search' }, 'Words in the text', this.textInput),
-      select('Queue', 'queue', [['', 'Any queue'], ...QUEUES.map((q): [string, string] => [q, queueLabel(q)])]),
-      select('Topic', 'topic', [['', 'Any topic'], ...TOPICS.map((t): [string, string] => [t, t])]),
-      select('Urgency', 'urgency', [['', 'Any urgency'], ...URGENCIES.map((u): [string, string] => [u, u])]),
-      select('Tickets', 'open', [
-        ['1', 'Open only'],
-        ['0', 'Open and finished'],
-      ]),
-      select('Sort by', 'sort', [
-        ['newest', 'Newest first'],
-        ['urgency', 'Most urgent first'],
-        ['deadline', 'Review due soonest (pending reviews)'],
-      ]),
-    );
+    ({ form: this.form, search: this.searchInput, text: this.textInput } = finderForm(() => this.reload()));
     this.form.addEventListener('change', () => this.reload());
     for (const input of [this.searchInput, this.textInput]) {
       input.addEventListener('input', () => {
@@ -133,16 +86,68 @@ export class TicketFinder {
     this.render();
   }
 
-  /** Who holds and who views the tickets shown, refreshed while the page is open. */
+  /** Who holds and who views the tickets shown: polled only while the queue stream is down. */
   watchDesk(): void {
-    setInterval(() => void this.loadDesk(), PRESENCE_BEAT_MS);
+    this.poll = new PollWhileDown(() => void this.loadDesk(), PRESENCE_BEAT_MS);
+  }
+
+  /** The queue stream is (again) live: frames keep the page current from the fresh read made now. */
+  setLive(live: boolean): void {
+    this.poll?.setLive(live);
+    if (live) void this.load();
+  }
+
+  applyFrame(frame: QueueFrame): void {
+    if (frame.kind !== 'ticket') {
+      const changed = this.desk.apply(frame);
+      if (changed) this.redrawDesk(changed);
+      return;
+    }
+    const row = this.rows.find((r) => r.ticketId === frame.ticketId);
+    if (row) {
+      Object.assign(row, {
+        status: frame.status,
+        queue: frame.queue,
+        urgency: frame.urgency ?? 'none',
+        topic: frame.topic ?? 'none',
+      });
+      this.render();
+      // Newest first and still within the filters: the row in place is the truth. Otherwise it may have left
+      // the filters or moved in the order: the page is read again.
+      if (!this.mayShow(frame) || this.sortBy() !== 'newest') this.soon();
+    } else if (this.tokens.length === 1 && this.mayShow(frame)) {
+      this.arriving.add(frame.ticketId);
+      this.arrivalTries = 0;
+      this.soon();
+    }
+  }
+
+  private field(name: string): string {
+    return this.form.querySelector<HTMLSelectElement>(`select[name="${name}"]`)?.value ?? '';
+  }
+
+  private sortBy(): string {
+    return this.field('sort') || 'newest';
+  }
+
+  /** False when a filter the frame can be checked against rules the ticket out (the rest is the server's). */
+  private mayShow(frame: Extract<QueueFrame, { kind: 'ticket' }>): boolean {
+    const want = (name: string, got: string) => this.field(name) === '' || this.field(name) === got;
+    return (
+      want('queue', frame.queue) && want('topic', frame.topic ?? 'none') && want('urgency', frame.urgency ?? 'none')
+    );
+  }
+
+  private redrawDesk(ticketId: string): void {
+    const cell = this.list.querySelector(`.finder-row[data-ticket-id="${CSS.escape(ticketId)}"] .desk-cell`);
+    cell?.replaceWith(this.deskCell(ticketId));
   }
 
   private async loadDesk(): Promise<void> {
     if (this.rows.length === 0) return;
-    const ids = this.rows.map((r) => r.ticketId).join(',');
+    const ids = this.rows.map((r) => r.ticketId);
     try {
-      this.desk = await this.api.get<DeskView>(`/v1/desk?ids=${encodeURIComponent(ids)}`);
+      this.desk.load(ids, await this.api.get<DeskView>(`/v1/desk?ids=${encodeURIComponent(ids.join(','))}`));
       this.render();
     } catch {
       // The list stays useful without it; the next refresh tries again.
@@ -186,6 +191,7 @@ export class TicketFinder {
       fill(this.summary, `${range} of ${page.total ?? '?'} tickets · page ${this.tokens.length}`);
       this.summary.classList.remove('error');
       void this.loadDesk();
+      this.awaitArrivals();
     } catch (err) {
       if (generation !== this.generation) return;
       this.rows = [];
@@ -196,9 +202,20 @@ export class TicketFinder {
     this.render();
   }
 
+  /** Announced tickets still missing from a page they may belong on: read it again a few times. */
+  private awaitArrivals(): void {
+    for (const id of this.visibleIds) this.arriving.delete(id);
+    if (this.arriving.size === 0 || this.arrivalTries >= ARRIVAL_RETRIES) {
+      this.arriving.clear();
+      return;
+    }
+    this.arrivalTries += 1;
+    setTimeout(() => this.soon(), ARRIVAL_RETRY_MS);
+  }
+
   private deskCell(ticketId: string): HTMLElement {
-    const holder = this.desk.assignments[ticketId]?.agent;
-    const viewers = this.desk.viewers[ticketId] ?? [];
+    const holder = this.desk.holder(ticketId);
+    const viewers = this.desk.viewers(ticketId);
     return h(
       'span',
       { class: 'desk-cell', 'data-assignee': holder ?? '' },
@@ -208,6 +225,13 @@ export class TicketFinder {
   }
 
   private render(): void {
+    // Redrawn rows must not take the keyboard's place away: the focused row is focused again after.
+    const focused = document.activeElement?.closest('.finder-row')?.getAttribute('data-ticket-id');
+    this.draw();
+    if (focused) this.list.querySelector<HTMLElement>(`.finder-row[data-ticket-id="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  private draw(): void {
     this.prev.disabled = this.tokens.length <= 1;
     this.next.disabled = !this.nextToken;
     if (this.rows.length === 0) {

@@ -11,6 +11,7 @@ import { TicketFinder } from './finder';
 import { AnalyticsPage } from './analytics';
 import { installShortcuts } from './keys';
 import { MyTickets } from './my-tickets';
+import { QueueLive } from './queue-live';
 import { SopLibraryPage } from './sop-library';
 import { TicketView } from './ticket-view';
 
@@ -128,6 +129,22 @@ async function main(): Promise<void> {
   finder.reload();
   finder.watchDesk();
   mine.start();
+  // Live without polling: the views reload once per (re)connect, then follow the frames.
+  const setLive = (live: boolean) => {
+    board.setLive(live);
+    finder.setLive(live);
+    mine.setLive(live);
+  };
+  new QueueLive(() => takeTokenFromHash(SLOT), {
+    onFrame: (frame) => {
+      board.applyFrame(frame);
+      finder.applyFrame(frame);
+      mine.applyFrame(frame);
+      if (frame.kind === 'desk' && frame.ticketId === currentId) view?.deskChanged();
+    },
+    onLive: () => setLive(true),
+    onDown: () => setLive(false),
+  }).start();
   openTicket(ticketIdFromPath(), false);
   window.addEventListener('popstate', () => openTicket(ticketIdFromPath(), false));
 }

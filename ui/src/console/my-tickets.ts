@@ -1,18 +1,22 @@
 /**
  * The tickets this agent holds (claimed, assigned to them, or taken over), from the desk store every
- * gateway shares: the agent's own queue, refreshed with the presence beat and after each assignment.
+ * gateway shares: the agent's own queue, refreshed when the queue stream says a holder changed (polled with
+ * the presence beat only while that stream is down) and after each assignment.
  */
-import type { DeskAssignment } from '../../../core/desk';
+import type { DeskAssignment, QueueFrame } from '../../../core/desk';
 import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { shortId, timeAgo } from '../shared/format';
 import { PRESENCE_BEAT_MS } from './desk-bar';
+import { coalesce, PollWhileDown } from './live-refresh';
 
 type Held = DeskAssignment & { ticketId: string };
 
 export class MyTickets {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
+  private poll: PollWhileDown | undefined;
+  private readonly soon = coalesce(() => void this.refresh(), 200);
 
   constructor(
     private readonly api: ApiClient,
@@ -29,7 +33,17 @@ export class MyTickets {
 
   start(): void {
     void this.refresh();
-    setInterval(() => void this.refresh(), PRESENCE_BEAT_MS);
+    this.poll = new PollWhileDown(() => void this.refresh(), PRESENCE_BEAT_MS);
+  }
+
+  setLive(live: boolean): void {
+    this.poll?.setLive(live);
+    if (live) void this.refresh();
+  }
+
+  /** Any holder change may be to or from me: the list is read again (once per burst). */
+  applyFrame(frame: QueueFrame): void {
+    if (frame.kind === 'desk') this.soon();
   }
 
   async refresh(): Promise<void> {

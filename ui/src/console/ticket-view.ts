@@ -106,6 +106,11 @@ export class TicketView {
     this.pollTimer = setInterval(() => void this.load(), SLOW_POLL_MS);
   }
 
+  /** The queue stream says this ticket's holder changed: the bar asks now instead of at its next beat. */
+  deskChanged(): void {
+    this.desk.refresh();
+  }
+
   close(): void {
     this.closed = true;
     this.desk.stop();

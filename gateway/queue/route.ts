@@ -1,0 +1,117 @@
+/**
+ * `GET /v1/queue/stream`: the agents' queue as a WebSocket. Every open console gets each change (a ticket's
+ * status event off Kafka, a holder or a viewer from the desk store) as one frame, through one uWS topic, so
+ * a new or moved ticket shows without polling. Agents only; the token comes as for the ticket stream
+ * (`Authorization: Bearer`, or the `bearer.<jwt>` subprotocol from a browser), never in the URL. No history:
+ * a console that connects (or reconnects) reloads what it shows first.
+ */
+import * as uWS from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uWebSockets.js';
+import type { QueueFrame } from '../../core/desk';
+import type { TicketEvent } from '../../core/events';
+import type { Logger } from '../../core/logger';
+import { AuthError } from '../auth/errors';
+import type { JwtAuth } from '../auth/jwt';
+import { bearerCredential } from '../auth/stream-credentials';
+import { CloseCode, CloseReason } from '../close-codes';
+import { guardResponse, sendError } from '../http/respond';
+import { ticketFrame } from './frames';
+
+export const QUEUE_STREAM_ROUTE = '/v1/queue/stream';
+const TOPIC = 'queue';
+/** A console that falls this far behind is closed; it reconnects and reloads (uWS closes it, never skips). */
+const MAX_BACKPRESSURE_BYTES = 1024 * 1024;
+const EXPIRY_SWEEP_MS = 1_000;
+
+interface QueueSocketData {
+  sub: string;
+  expiresAt: number;
+}
+
+export interface QueueStream {
+  /** One frame to every console. */
+  publish(frame: QueueFrame): void;
+  /** A Kafka event: queue-worthy ones (status) go out. */
+  event(event: TicketEvent): void;
+  readonly sockets: number;
+  /** Closes every console with 1001 (the instance is draining). */
+  closeAll(): void;
+}
+
+export function registerQueueStream(
+  app: TemplatedApp,
+  o: { auth: Pick<JwtAuth, 'verifyAccessToken'>; logger: Logger; isDraining?: () => boolean },
+): QueueStream {
+  const open = new Set<WebSocket<QueueSocketData>>();
+  // Token expiry: swept while anyone is connected.
+  const sweeper = setInterval(() => {
+    const t = Date.now();
+    for (const ws of open)
+      if (ws.getUserData().expiresAt <= t) ws.end(CloseCode.TOKEN_EXPIRED, CloseReason.TOKEN_EXPIRED);
+  }, EXPIRY_SWEEP_MS);
+  sweeper.unref();
+
+  function upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
+    guardResponse(res);
+    const secKey = req.getHeader('sec-websocket-key');
+    const extensions = req.getHeader('sec-websocket-extensions');
+    const creds = { authorization: req.getHeader('authorization'), protocols: req.getHeader('sec-websocket-protocol') };
+    if (o.isDraining?.())
+      return void sendError(res, 503, 'draining', 'gateway is shutting down; retry another instance');
+    // Bearer tokens only (no single-use ticket to spend in a store): the answer is given in this tick.
+    let bearer: ReturnType<typeof bearerCredential>;
+    try {
+      bearer = bearerCredential(o.auth, creds);
+      if (!bearer) throw new AuthError('missing');
+    } catch (err) {
+      const status = err instanceof AuthError ? err.status : 401;
+      const message = err instanceof AuthError ? err.publicMessage : 'invalid or expired token';
+      return void sendError(res, status, 'unauthorized', message, { 'www-authenticate': 'Bearer' });
+    }
+    if (bearer.principal.role !== 'agent') {
+      return void sendError(res, 403, 'forbidden', 'the queue stream is for agents');
+    }
+    const data: QueueSocketData = { sub: bearer.principal.sub, expiresAt: bearer.principal.sessionExpiresAt };
+    res.upgrade(data, secKey, bearer.protocol, extensions, context);
+  }
+
+  app.ws<QueueSocketData>(QUEUE_STREAM_ROUTE, {
+    compression: uWS.DISABLED,
+    maxPayloadLength: 1024,
+    maxBackpressure: MAX_BACKPRESSURE_BYTES,
+    closeOnBackpressureLimit: 1,
+    // uWS pings an idle console itself; a browser answers by protocol.
+    idleTimeout: 60,
+    sendPingsAutomatically: true,
+    upgrade,
+    open: (ws) => {
+      open.add(ws);
+      ws.subscribe(TOPIC);
+      o.logger.debug('queue stream opened', { sub: ws.getUserData().sub });
+    },
+    // Consoles only listen; anything they send is ignored.
+    message: () => undefined,
+    close: (ws, code) => {
+      open.delete(ws);
+      o.logger.debug('queue stream closed', { sub: ws.getUserData().sub, code });
+    },
+  });
+
+  const publish = (frame: QueueFrame) => {
+    if (open.size > 0) app.publish(TOPIC, JSON.stringify(frame), false);
+  };
+  return {
+    publish,
+    event(event) {
+      const frame = ticketFrame(event);
+      if (frame) publish(frame);
+    },
+    get sockets() {
+      return open.size;
+    },
+    closeAll() {
+      clearInterval(sweeper);
+      for (const ws of [...open]) ws.end(CloseCode.GOING_AWAY, CloseReason.GOING_AWAY);
+    },
+  };
+}

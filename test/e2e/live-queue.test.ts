@@ -1,0 +1,95 @@
+/**
+ * The live queue in Chromium on the real stack (worker, Kafka, gateway, the shared desk store): agent Ann's
+ * console, opened before anything happens, shows a ticket created afterwards, and agent Bob's view and claim
+ * of it, without a reload and without asking the desk again: the queue stream's frames do it. Waits are on
+ * the DOM, never on a clock. axe clean on the live console.
+ * Screenshots go to test-results/screenshots/ (docs/screenshots/ with UPDATE_SCREENSHOTS=1).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildUi } from '../../ui/build';
+import { uniqueName } from '../helpers/infra';
+import { waitFor } from '../helpers/wait';
+import { seriousViolations } from './axe';
+import { launchBrowser } from './browser';
+import { startStack, type Stack } from './stack';
+
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
+  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+const TIMEOUT = 30_000;
+
+let stack: Stack;
+let browser: Browser;
+
+before(async () => {
+  await buildUi({ quiet: true });
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  for (const c of browser?.contexts() ?? []) await c.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function openAs(agent: string, where: string): Promise<Page> {
+  // CSP bypassed only so the test can inject axe-core; the page's own scripts are unchanged.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, bypassCSP: true });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => {
+    throw new Error(`page error on ${page.url()}: ${err.message}`);
+  });
+  await page.goto(`${stack.url}${where}#token=${stack.token('agent', agent)}`);
+  return page;
+}
+
+test("Ann's open console shows a new ticket, then Bob viewing and claiming it, from the queue stream alone", async () => {
+  const customer = uniqueName('cust-live');
+  const ann = await openAs('agent-ann', '/console');
+  const finder = ann.getByRole('region', { name: 'Find tickets' });
+  await ann.locator('.board[data-live="true"]').waitFor();
+  // Her finder shows this customer's tickets: none yet.
+  await finder.getByLabel('Search tickets').fill(customer);
+  await finder.getByText('No tickets match.').waitFor();
+  const navigations: string[] = [];
+  ann.on('framenavigated', (f) => navigations.push(f.url()));
+
+  const res = await fetch(`${stack.url}/v1/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'I was charged twice for my Pro plan (txn_61213 and txn_61214). Please refund one.' }),
+  });
+  assert.equal(res.status, 201);
+  const ticketId = ((await res.json()) as { ticketId: string }).ticketId;
+  const row = finder.locator(`.finder-row[data-ticket-id="${ticketId}"]`);
+  await row.waitFor();
+
+  // Once it waits for review nothing moves it, so what follows on Ann's page comes from the desk alone.
+  await waitFor(async () => (await stack.tickets.getState(ticketId)).pendingReview !== null, {
+    timeoutMs: TIMEOUT,
+    message: 'the ticket waiting for review',
+  });
+  // Its status event has reached her row too (that frame reloads her page, and the desk with it).
+  await row.getByText('Awaiting review').waitFor();
+  const deskReads: string[] = [];
+  ann.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/v1/desk') deskReads.push(r.url());
+  });
+
+  const bob = await openAs('agent-bob', `/console/tickets/${ticketId}`);
+  const cell = row.locator('.desk-cell');
+  await cell.getByText('viewing: agent-bob').waitFor();
+  await bob.getByRole('region', { name: 'Assignment' }).getByRole('button', { name: 'Claim' }).click();
+  await cell.getByText('held by agent-bob').waitFor();
+  assert.deepEqual(deskReads, [], "Ann's console never asked the desk: the stream told it");
+  assert.deepEqual(navigations, [], 'no reload');
+
+  assert.deepEqual(await seriousViolations(ann), [], 'axe on the live console');
+  await ann.screenshot({ path: path.join(SCREENSHOTS, 'console-live.png'), fullPage: true });
+});
