@@ -15,6 +15,7 @@ import { modelFromConfig } from '../core/llm';
 import { createTriage } from '../activities/triage';
 import { triageFromConfig } from '../activities/triage/configured';
 import {
+  formatCalibration,
   formatConfusion,
   formatScores,
   fullRecallThreshold,
@@ -56,7 +57,8 @@ async function predictAll(
   for (const r of rows) {
     const out = await triage.triage({ ticketId: `eval-${r.id}`, userId: 'eval', orgId: 'eval' }, r.query);
     model = out.model;
-    predictions.push({ ...out.analysis, risk_category: out.security.risk_category });
+    const confidence = out.confidence && { topic: out.confidence.topic, risk: out.security.confidence_score };
+    predictions.push({ ...out.analysis, risk_category: out.security.risk_category, confidence });
   }
   return { predictions, model };
 }
@@ -87,7 +89,8 @@ async function crossValidate(
       const votes = neighbourVotes(memory, vectors[i]!);
       const rules = classify(seen, entities);
       const v = semanticClassify(heads, xs[i]!, rules, manipulationCues(seen), votes);
-      predictions[i] = { ...v.analysis, manipulation: v.manipulation, risk_category: v.risk };
+      const confidence = { topic: v.confidence.topic, risk: v.confidence.risk };
+      predictions[i] = { ...v.analysis, manipulation: v.manipulation, risk_category: v.risk, confidence };
       points[i] = { p: v.pSensitive, sensitive: rows[i]!.is_sensitive, byRules: rules.risk !== 'none' };
     }
   }
@@ -99,6 +102,12 @@ async function crossValidate(
 export function report(title: string, s: Scores, misses: boolean): string {
   const parts = [formatScores(title, s), ''];
   for (const [name, m] of Object.entries(s.confusion)) parts.push(formatConfusion(name, m), '');
+  if (s.calibration)
+    parts.push(
+      formatCalibration('topic', s.calibration.topic),
+      formatCalibration('risk (flagged)', s.calibration.risk),
+      '',
+    );
   if (misses && s.misses.length) parts.push('misses:', ...s.misses.map((m) => `  ${m}`));
   return parts.join('\n');
 }

@@ -13,6 +13,30 @@ export interface Prediction {
   is_sensitive: boolean;
   risk_category: RiskCategory;
   manipulation?: boolean;
+  /** The model's confidence per field, when it gives one (the semantic model does). */
+  confidence?: { topic?: number; risk?: number };
+}
+
+/** How far a field's confidence can be trusted: confidence against the share actually right. */
+export interface Calibration {
+  /** Per bin of confidence: how many, their mean confidence, and the share right. */
+  bins: { from: number; to: number; n: number; confidence: number; accuracy: number }[];
+  /** Expected calibration error: the bins' |confidence - accuracy|, weighted by their size. */
+  ece: number;
+}
+
+const BIN_EDGES = [0, 0.5, 0.7, 0.85, 0.95, 1.0001];
+
+export function calibration(points: { confidence: number; correct: boolean }[]): Calibration {
+  const bins = BIN_EDGES.slice(0, -1).map((from, i) => {
+    const to = BIN_EDGES[i + 1]!;
+    const inBin = points.filter((p) => p.confidence >= from && p.confidence < to);
+    const n = inBin.length;
+    const mean = (f: (p: (typeof points)[number]) => number) => (n ? inBin.reduce((s, p) => s + f(p), 0) / n : 0);
+    return { from, to: Math.min(1, to), n, confidence: mean((p) => p.confidence), accuracy: mean((p) => +p.correct) };
+  });
+  const total = points.length || 1;
+  return { bins, ece: bins.reduce((s, b) => s + (b.n / total) * Math.abs(b.confidence - b.accuracy), 0) };
 }
 
 export type Confusion = Record<string, Record<string, number>>;
@@ -31,6 +55,8 @@ export interface Scores {
   manipulationFalsePositives: number;
   confusion: { topic: Confusion; risk: Confusion; urgency: Confusion; tone: Confusion; sensitive: Confusion };
   misses: string[];
+  /** Topic confidence against topic right; risk confidence of flagged tickets against risk category right. */
+  calibration?: { topic: Calibration; risk: Calibration };
 }
 
 function tally(m: Confusion, want: string, got: string): void {
@@ -81,6 +107,8 @@ export function scoreTriage(rows: LabelledTicket[], predictions: Prediction[]): 
     tally(c.sensitive, String(r.is_sensitive), String(p.is_sensitive));
   });
   const n = rows.length || 1;
+  const withConfidence = predictions.every((p) => p.confidence?.topic !== undefined && p.confidence.risk !== undefined);
+  const flagged = rows.map((r, i) => [r, predictions[i]!] as const).filter(([, p]) => p.is_sensitive);
   return {
     n: rows.length,
     topic: topic / n,
@@ -95,7 +123,33 @@ export function scoreTriage(rows: LabelledTicket[], predictions: Prediction[]): 
     manipulationFalsePositives: mFp,
     confusion: c,
     misses,
+    calibration: withConfidence
+      ? {
+          topic: calibration(
+            rows.map((r, i) => ({
+              confidence: predictions[i]!.confidence!.topic!,
+              correct: predictions[i]!.topic === r.topic,
+            })),
+          ),
+          risk: calibration(
+            flagged.map(([r, p]) => ({
+              confidence: p.confidence!.risk!,
+              correct: p.risk_category === r.risk_category,
+            })),
+          ),
+        }
+      : undefined,
   };
+}
+
+export function formatCalibration(name: string, c: Calibration): string {
+  const bins = c.bins
+    .filter((b) => b.n > 0)
+    .map(
+      (b) =>
+        `  [${b.from.toFixed(2)}, ${b.to.toFixed(2)}) n ${b.n}: confidence ${b.confidence.toFixed(3)}, right ${b.accuracy.toFixed(3)}`,
+    );
+  return [`${name} calibration (expected error ${c.ece.toFixed(3)}):`, ...bins].join('\n');
 }
 
 /** A confusion matrix as a text table: rows are the labels, columns what the model said. */

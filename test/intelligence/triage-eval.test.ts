@@ -8,7 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { formatConfusion, fullRecallThreshold, scoreTriage, type Prediction } from '../../activities/triage/evaluation';
+import {
+  calibration,
+  formatConfusion,
+  fullRecallThreshold,
+  scoreTriage,
+  type Prediction,
+} from '../../activities/triage/evaluation';
 import type { LabelledTicket } from '../../activities/triage/examples';
 import { startFakeOpenAi } from './fake-openai';
 
@@ -86,6 +92,22 @@ describe('triage evaluation', () => {
       threshold: 1,
       precision: 1,
     });
+  });
+
+  it('calibration: confidence per bin against the share right, and the expected error', () => {
+    const points = [
+      { confidence: 0.9, correct: true },
+      { confidence: 0.9, correct: true },
+      { confidence: 0.9, correct: false },
+      { confidence: 0.3, correct: true },
+    ];
+    const c = calibration(points);
+    const high = c.bins.find((b) => b.from === 0.85)!;
+    assert.equal(high.n, 3);
+    assert.ok(Math.abs(high.accuracy - 2 / 3) < 1e-9 && Math.abs(high.confidence - 0.9) < 1e-9);
+    // 3/4 of the points off by 0.9 - 2/3, 1/4 off by 1 - 0.3.
+    assert.ok(Math.abs(c.ece - (0.75 * (0.9 - 2 / 3) + 0.25 * 0.7)) < 1e-9, `ece ${c.ece}`);
+    assert.equal(calibration([{ confidence: 1, correct: true }]).bins.at(-1)!.n, 1, 'confidence 1 is in the last bin');
   });
 
   it('npm run eval:triage -- --model llm scores a model served by URL and prints the confusions', async () => {
