@@ -30,6 +30,13 @@ const URGENCY_HEAD_WEIGHT = 0.6;
 /** Below this probability for the best team the topic is `unknown` (a person reads it). */
 export const TOPIC_MIN_PROBABILITY = 0.3;
 const MANIPULATION_THRESHOLD = 0.8;
+/**
+ * Platt scaling of the topic's confidence, sigmoid(A x logit(p) + B): the blended probability is
+ * under-confident (in 5-fold CV, 0.34 was right 78 % of the time). A and B were fitted on the cross-validated
+ * confidences of the learning files; fitted on four folds and scored on the fifth, the expected calibration
+ * error fell from 0.144 to 0.041. It changes the confidence reported, never the decision.
+ */
+const TOPIC_CALIBRATION = { a: 0.544, b: 1.562 };
 
 const RISKS = riskCategories.filter((r) => r !== 'none');
 const OPTIONS: TrainOptions = { l2: 0.001, epochs: 300, rate: 1 };
@@ -105,7 +112,14 @@ export function trainHeads(xs: Float64Array[], labels: LabelledTicket[]): Semant
 const mix = (head: number[], votes: number[]) =>
   head.map((p, i) => (1 - NEIGHBOUR_WEIGHT) * p + NEIGHBOUR_WEIGHT * votes[i]!);
 
-const round = (x: number) => Math.round(Math.min(0.99, Math.max(0.01, x)) * 100) / 100;
+const clamp = (x: number) => Math.min(0.99, Math.max(0.01, x));
+const round = (x: number) => Math.round(clamp(x) * 100) / 100;
+
+export function calibratedTopicConfidence(p: number): number {
+  const q = clamp(p);
+  const { a, b } = TOPIC_CALIBRATION;
+  return 1 / (1 + Math.exp(-(a * Math.log(q / (1 - q)) + b)));
+}
 
 function argmax(head: LinearHead, x: Float64Array, blend?: number[]): [string, number, number[]] {
   const p = blend ? mix(predict(head, x), blend) : predict(head, x);
@@ -170,7 +184,7 @@ export function semanticClassify(
     manipulation: cues.length > 0 || pManipulation >= MANIPULATION_THRESHOLD,
     pSensitive,
     confidence: {
-      topic: round(topic === 'unknown' ? 1 - topicP : topicP),
+      topic: round(calibratedTopicConfidence(topic === 'unknown' ? 1 - topicP : topicP)),
       urgency: round(uProbs[heads.urgency.classes.indexOf(urgency)] ?? 0.5),
       tone: round(toneP),
       sensitive: round(sensitive ? Math.max(pSensitive, rules.risk !== 'none' ? rules.confidence : 0) : 1 - pSensitive),
