@@ -9,6 +9,8 @@ import type { DomainAgents, SecurityTools } from '../ports';
 import type { ActionRules } from '../policy';
 import type { ToolStore } from '../security/store';
 import { createAccountSecurityAgent } from './account-security';
+import { createAccountStep } from './account-step';
+import { createAccountTools, executeAccountChange } from './account-tools';
 import { createBillingAgent, createRefundExecutor } from './billing';
 import { createBillingTools } from './billing-tools';
 import { createDevSupportAgent } from './devsupport';
@@ -37,7 +39,12 @@ export function createDomainAgents(deps: {
   actionRules: ActionRules;
 }): DomainAgents {
   const billing = createBillingTools(deps.db);
-  const execute = createRefundExecutor(billing, deps.actionRules);
+  const refund = createRefundExecutor(billing, deps.actionRules);
+  const accounts = createAccountTools(deps.db);
+  // One entry for every proposal a person confirmed: each kind goes to the executor that re-checks its facts.
+  const execute: DomainAgents['execute'] = (ctx, p) =>
+    p.kind === 'account_change' ? executeAccountChange(accounts, deps.actionRules, ctx, p) : refund(ctx, p);
+  const withAccountChanges = createAccountStep(deps.db, accounts, deps.actionRules);
   const agents: Record<AgentTopic, ReturnType<typeof createBillingAgent>> = {
     'A&S': createAccountSecurityAgent(deps),
     Billing: createBillingAgent(billing, deps.actionRules),
@@ -53,7 +60,7 @@ export function createDomainAgents(deps: {
     async investigate(ctx, topic, sop, _analysis, redactedText) {
       const agent = (AGENT_TOPICS as readonly Topic[]).includes(topic) ? agents[topic as AgentTopic] : undefined;
       if (!agent) throw new TicketflowError('bad_input', `no domain agent for ${topic}: route the ticket to a person`);
-      const findings = await agent(ctx, sop, redactedText);
+      const findings = await withAccountChanges(ctx, sop, redactedText, await agent(ctx, sop, redactedText));
       createLogger('agents', { ticketId: ctx.ticketId }).info('investigated', {
         topic,
         sop: sop.id,

@@ -32,6 +32,8 @@ export const SIDE_EFFECT_TOOLS: ReadonlySet<string> = new Set([
   'reset_2fa',
   'change_email',
   'change_spending_limit',
+  'change_owner',
+  'change_plan',
 ]);
 
 export interface Toolbox {

@@ -7,7 +7,7 @@
 import type { Findings, ProposalStatus, ProposedAction, ToolRun } from '../../core/domain';
 import { normalizeText } from '../../core/text-normalize';
 
-export type ClaimedAction = 'revoke' | 'refund' | 'secure';
+export type ClaimedAction = 'revoke' | 'refund' | 'secure' | 'reset_2fa' | 'change_owner' | 'change_plan';
 
 const WE = String.raw`\b(?:we|i|our (?:security |support )?team)\s+(?:have\s+|'ve\s+|has\s+|had\s+)?(?:now\s+|already\s+|just\s+)?`;
 const CLAIMS: Record<ClaimedAction, RegExp[]> = {
@@ -25,10 +25,27 @@ const CLAIMS: Record<ClaimedAction, RegExp[]> = {
     /\b(?:has|have|was|were)\s+(?:now\s+)?been\s+refunded\b/,
   ],
   secure: [new RegExp(String.raw`${WE}(?:secured|locked|frozen|froze|suspended)\b[^.!?]*\baccount`)],
+  reset_2fa: [
+    new RegExp(
+      String.raw`${WE}(?:reset|removed|disabled|turned off|switched off|cleared)\b[^.!?]*\b(?:2fa|two[- ]factor|mfa|multi[- ]factor)`,
+    ),
+  ],
+  change_owner: [
+    new RegExp(String.raw`${WE}(?:made|set|transferred|changed)\b[^.!?]*\b(?:owner|ownership)\b`),
+    /\b(?:is|was|has been) now (?:the )?owner\b/,
+  ],
+  change_plan: [new RegExp(String.raw`${WE}(?:changed|moved|switched|upgraded|downgraded)\b[^.!?]*\bplan\b`)],
 };
 
 /** Which tool's success supports which claim. */
-const TOOL_ACTION: Record<string, ClaimedAction> = { revoke_tokens: 'revoke', refund: 'refund' };
+const TOOL_ACTION: Record<string, ClaimedAction> = {
+  revoke_tokens: 'revoke',
+  refund: 'refund',
+  lock_account: 'secure',
+  reset_2fa: 'reset_2fa',
+  change_owner: 'change_owner',
+  change_plan: 'change_plan',
+};
 
 const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
 const lower = (s: string) =>
@@ -71,7 +88,10 @@ export function succeededActions(runs: ToolRun[]): Set<ClaimedAction> {
 
 /** The items (lower-cased) this ticket's runs really acted on, per action: refunded ids, revoked credentials. */
 function actedItems(runs: ToolRun[]): Record<ClaimedAction, Set<string>> {
-  const items: Record<ClaimedAction, Set<string>> = { revoke: new Set(), refund: new Set(), secure: new Set() };
+  const items = Object.fromEntries(Object.keys(CLAIMS).map((k) => [k, new Set<string>()])) as Record<
+    ClaimedAction,
+    Set<string>
+  >;
   for (const r of runs) {
     if (!didSomething(r)) continue;
     if (r.tool === 'refund' && typeof r.output.id === 'string') items.refund.add(r.output.id.toLowerCase());
@@ -107,24 +127,32 @@ export function unsupportedClaims(text: string, runs: ToolRun[]): ClaimedAction[
 
 const amountOf = (p: ProposedAction) =>
   p.amountCents !== undefined ? ` (${(p.amountCents / 100).toFixed(2)}${p.currency ? ` ${p.currency}` : ''})` : '';
-const noun = (p: ProposedAction) => (p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' '));
+/** An account change as the customer reads it: what it would change, with the new owner or plan. */
+const CHANGES: Record<string, (p: ProposedAction) => string> = {
+  reset_2fa: (p) => `reset of the two-factor authentication of ${p.target}`,
+  lock_account: (p) => `suspension of the account ${p.target}`,
+  change_owner: (p) => `transfer of the ownership of ${p.target} to ${String(p.input.value)}`,
+  change_plan: (p) => `change of the plan of ${p.target} to ${String(p.input.value)}`,
+};
+const what = (p: ProposedAction) =>
+  CHANGES[p.tool]?.(p) ?? `${p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' ')} of ${p.target}${amountOf(p)}`;
 
 /** What a reply says about one proposal, from where it stands (a proposal straight from an agent is pending). */
 export function proposalStatement(p: ProposedAction & { status?: ProposalStatus; outcome?: string }): string {
-  const what = `${noun(p)} of ${p.target}${amountOf(p)}`;
+  const change = what(p);
   switch (p.status) {
     case 'executed':
-      return `We have ${p.outcome ?? `completed the ${what}`}.`;
+      return `We have ${p.outcome ?? `completed the ${change}`}.`;
     case 'failed':
-      return `We could not complete the ${what}; a member of our team will follow up.`;
+      return `We could not complete the ${change}; a member of our team will follow up.`;
     case 'declined':
-      return `The ${what} was not approved by our team.`;
+      return `The ${change} was not approved by our team.`;
     case 'confirmed':
-      return `The ${what} will be made once our team approves this reply.`;
+      return `The ${change} will be made once our team approves this reply.`;
     default:
       return p.preapproved
-        ? `The ${what} will be made once our team approves this reply.`
-        : `A ${what} is waiting for confirmation by our team.`;
+        ? `The ${change} will be made once our team approves this reply.`
+        : `A ${change} is waiting for confirmation by our team.`;
   }
 }
 
@@ -146,6 +174,8 @@ export function outcomeStatements(runs: ToolRun[], findings: Findings[]): string
       out.push('We could not complete a refund automatically; a member of our team will follow up.');
     else if (r.tool === 'revoke_tokens' && !r.ok)
       out.push('We could not revoke the exposed credential automatically; a member of our team is handling it now.');
+    else if (r.output.decision === 'refuse' && typeof r.output.reason === 'string')
+      out.push(`We did not make the requested change: ${r.output.reason}.`);
   }
   // A proposal that has run (or was declined) is told by its run above.
   const ran = new Set(runs.filter((r) => r.output.decision !== 'propose').map((r) => r.output.proposalId));

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { fingerprint, maskMatch } from '../../core/pii';
 import { createHash } from 'node:crypto';
 import { seedTeamData, TEAM_SCHEMA } from './team-data';
+import { ACCOUNT_SCHEMA, seedAccountData } from './account-data';
 
 export type ToolStore = Database.Database;
 
@@ -150,8 +151,10 @@ export function openToolStore(dataDir: string, file = 'githouse.sqlite'): ToolSt
   if (!(db.prepare('PRAGMA table_info(transactions)').all() as { name: string }[]).some((c) => c.name === 'plan'))
     db.exec('ALTER TABLE transactions ADD COLUMN plan TEXT');
   db.exec(TEAM_SCHEMA);
+  db.exec(ACCOUNT_SCHEMA);
   const seeded = db.prepare('SELECT COUNT(*) AS n FROM orgs').get() as { n: number };
   if (seeded.n === 0) seed(db);
   seedTeamData(db);
+  seedAccountData(db);
   return db;
 }

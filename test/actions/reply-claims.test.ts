@@ -30,6 +30,26 @@ const OUTCOMES: Outcome[] = ['success', 'failure', 'not-run'];
 const EFFECTS: Record<string, { target: string; claimed: RegExp }> = {
   revoke_tokens: { target: 'ghp_****L4m', claimed: /\b(?:revoked|invalidated|deactivated)\b/ },
   refund: { target: 'txn_48214', claimed: /\brefunded\b|\brefund (?:has been|was|is) (?:issued|processed|sent)\b/ },
+  reset_2fa: { target: 'two-factor authentication of mona', claimed: /\bwe (?:have )?reset\b.*\b(?:two-factor|2fa)\b/ },
+  lock_account: {
+    target: 'suspended the account hubot',
+    claimed: /\bwe (?:have )?suspended\b|\b(?:has|have) been suspended\b/,
+  },
+  change_owner: {
+    target: 'made hubot the owner of acme-corp',
+    claimed: /\bwe (?:have )?(?:made|transferred)\b.*\bowner/,
+  },
+  change_plan: {
+    target: 'plan of acme-corp from pro to free',
+    claimed: /\bwe (?:have )?(?:changed|downgraded|upgraded)\b.*\bplan\b/,
+  },
+};
+/** What a successful account change reports (account-tools.ts). */
+const CHANGED: Record<string, string> = {
+  reset_2fa: 'reset the two-factor authentication of mona; set it up again at the next sign-in',
+  lock_account: 'suspended the account hubot',
+  change_owner: 'made hubot the owner of acme-corp',
+  change_plan: 'changed the plan of acme-corp from pro to free',
 };
 
 function run(tool: string, outcome: Outcome): ToolRun | undefined {
@@ -50,6 +70,7 @@ function run(tool: string, outcome: Outcome): ToolRun | undefined {
       summary: 'refunded txn_48214 (4 USD)',
       output: { refunded: true, id: 'txn_48214', amountCents: 400, currency: 'USD' },
     };
+  if (CHANGED[tool]) return { tool, ok: true, summary: CHANGED[tool], output: { changed: true } };
   return { tool, ok: true, summary: `${tool}: nothing unusual`, output: {} };
 }
 
