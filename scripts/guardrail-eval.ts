@@ -1,60 +1,48 @@
 /**
- * The guardrail on the paraphrase sets (test/fixtures/guardrail): the rules alone, and the rules OR nearest
- * neighbours in MiniLM space. The neighbours and their threshold come from the five seen sets only
- * (leave-one-out, false positives <= 2 % there); the sixth set is only measured. Usage:
- * `npx tsx scripts/guardrail-eval.ts [modelDir]` (default: the configured embedding directory).
+ * The guardrail on the paraphrase sets (test/fixtures/guardrail): the rules alone, the meaning head alone
+ * (activities/guardrail/meaning-head.json, trained on the five seen sets only by scripts/guardrail-train.ts)
+ * and both together, as the guardrail runs them. On the seen sets the head's figure is in-sample; the sixth
+ * and seventh sets were never trained or tuned on. Usage: `npx tsx scripts/guardrail-eval.ts [modelDir]`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { checkDraftPolicy } from '../activities/guardrail';
+import { meaningGuardrail, readHead } from '../activities/guardrail/meaning';
+import { readGuardrailSet, SEEN_SETS, UNSEEN_SETS } from '../activities/guardrail/sets';
 import { config } from '../core/config';
-import { dot, loadEmbedder } from '../core/embedding';
+import { loadEmbedder } from '../core/embedding';
 
-const dir = path.join(__dirname, '..', 'test', 'fixtures', 'guardrail');
-const read = (f: string) =>
-  fs
-    .readFileSync(path.join(dir, f), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim());
-const sets = ['', '-fresh', '-third', '-final', '-fifth'];
-const trainV = sets.flatMap((s) => read(`violating${s}.txt`));
-const trainB = sets.flatMap((s) => read(`benign${s}.txt`));
-const testV = read('violating-sixth.txt');
-const testB = read('benign-sixth.txt');
-const flagged = (t: string) => Boolean(checkDraftPolicy(t));
-
-/** Mean similarity to the k nearest violating examples minus to the k nearest benign ones. */
-function margin(x: Float32Array, v: Float32Array[], b: Float32Array[], k: number, skip?: Float32Array): number {
-  const top = (m: Float32Array[]) =>
-    m
-      .filter((y) => y !== skip)
-      .map((y) => dot(x, y))
-      .sort((p, q) => q - p)
-      .slice(0, k)
-      .reduce((sum, y) => sum + y, 0) / k;
-  return top(v) - top(b);
-}
+const pct = (n: number, d: number) => `${n}/${d} (${((100 * n) / d).toFixed(1)} %)`;
 
 async function main(): Promise<void> {
-  const rulesV = testV.filter(flagged).length;
-  const rulesB = testB.filter(flagged).length;
-  console.log(`rules: sixth set recall ${rulesV}/${testV.length}, false positives ${rulesB}/${testB.length}`);
   const embedder = await loadEmbedder(process.argv[2] ?? config().triage.embeddingDir);
-  if (!embedder) {
-    console.log('no embedding model installed: only the rules were measured');
-    return;
-  }
-  const [tv, tb, xv, xb] = await Promise.all([trainV, trainB, testV, testB].map((s) => embedder.embed(s)));
-  for (const k of [3, 5]) {
-    const looB = tb!.map((x, i) => (flagged(trainB[i]!) ? Infinity : margin(x, tv!, tb!, k, x)));
-    // The lowest threshold that keeps the five seen sets' false positives at 2 % or less.
-    const allowed = Math.floor(0.02 * looB.length);
-    const threshold = [...looB].sort((p, q) => q - p)[allowed] ?? 1;
-    const hitV = xv!.filter((x, i) => flagged(testV[i]!) || margin(x, tv!, tb!, k) > threshold).length;
-    const hitB = xb!.filter((x, i) => flagged(testB[i]!) || margin(x, tv!, tb!, k) > threshold).length;
-    console.log(
-      `rules or ${k}-nn (threshold ${threshold.toFixed(3)}): sixth set recall ${hitV}/${testV.length}, false positives ${hitB}/${testB.length}`,
-    );
+  const head = readHead();
+  if (!embedder || !head) throw new Error('the embedding model or the trained head is missing');
+  const meaning = meaningGuardrail(embedder, head);
+  const verbose = process.env.GUARDRAIL_EVAL_VERBOSE === '1';
+  for (const set of [...SEEN_SETS, ...UNSEEN_SETS]) {
+    const rows: { text: string; violating: boolean; rules: boolean; head: boolean }[] = [];
+    for (const violating of [true, false])
+      for (const text of readGuardrailSet(set, violating))
+        rows.push({
+          text,
+          violating,
+          rules: Boolean(checkDraftPolicy(text)),
+          head: (await meaning.flagged(text)).length > 0,
+        });
+    const v = rows.filter((r) => r.violating);
+    const b = rows.filter((r) => !r.violating);
+    const count = (xs: typeof rows, f: (r: (typeof rows)[number]) => boolean) => xs.filter(f).length;
+    const name = set || '-first';
+    const seen = (SEEN_SETS as readonly string[]).includes(set) ? ' (seen: head in-sample)' : ' (unseen)';
+    console.log(`${name}${seen}`);
+    for (const [label, f] of [
+      ['rules', (r: (typeof rows)[number]) => r.rules],
+      ['head', (r: (typeof rows)[number]) => r.head],
+      ['rules or head', (r: (typeof rows)[number]) => r.rules || r.head],
+    ] as const)
+      console.log(`  ${label}: recall ${pct(count(v, f), v.length)}, false positives ${pct(count(b, f), b.length)}`);
+    if (verbose && !seen.includes('seen:'))
+      for (const r of rows)
+        if (r.violating !== (r.rules || r.head)) console.log(`  ${r.violating ? 'missed' : 'false alarm'}: ${r.text}`);
   }
 }
 
