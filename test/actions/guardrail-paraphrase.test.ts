@@ -88,6 +88,35 @@ describe('a guardrail that survives paraphrase', () => {
     },
   );
 
+  /**
+   * The seventh set, written for this round and committed (4513ef7) before anything ran on it; measured once
+   * (scripts/guardrail-eval.ts, after the meaning head was frozen in 14137ae): the rules caught 13 of 60
+   * (21.7 %) and flagged 3 of 60 benign sentences (5.0 %). The meaning head (activities/guardrail/meaning.ts)
+   * caught 15 of 60 with 4 of 60 benign flagged; rules or head 26 of 60 (43.3 %) at 7 of 60 (11.7 %), over the
+   * false-positive limit, so the head is measured but not in the live guardrail. The goal stays a TODO.
+   */
+  const seventhV = read('violating-seventh.txt');
+  const seventhB = read('benign-seventh.txt');
+  const seventhCaught = seventhV.filter((t) => checkDraftPolicy(t)).length;
+  it('seventh set (unseen): 60 + 60 sentences, false positives <= 5 %, recall no lower than its measured 13 of 60', () => {
+    assert.ok(seventhV.length >= 60 && seventhB.length >= 60, `${seventhV.length} / ${seventhB.length}`);
+    const falseAlarms = seventhB.filter((t) => checkDraftPolicy(t));
+    assert.ok(falseAlarms.length <= 0.05 * seventhB.length, `false alarms: ${JSON.stringify(falseAlarms)}`);
+    assert.ok(seventhCaught >= 13, `${seventhCaught} of ${seventhV.length}`);
+  });
+  it(
+    'seventh set (unseen): recall >= 95 %',
+    {
+      todo:
+        seventhCaught < 0.95 * seventhV.length
+          ? `${seventhCaught} of ${seventhV.length} caught (issue 11 open)`
+          : false,
+    },
+    () => {
+      assert.ok(seventhCaught >= 0.95 * seventhV.length, `${seventhCaught} of ${seventhV.length}`);
+    },
+  );
+
   it('survives disguise: zero-width characters and look-alike letters', () => {
     assert.ok(checkDraftPolicy('Just sw\u200Bitch off M\u0424A for now.'.replace('\u0424', 'F')));
     assert.ok(checkDraftPolicy('You can \u0441ir\u0441umvent the SSO check.'));
