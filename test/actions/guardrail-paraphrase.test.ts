@@ -89,8 +89,8 @@ describe('a guardrail that survives paraphrase', () => {
   );
 
   /**
-   * The seventh set, written for this round and committed (4513ef7) before anything ran on it; measured once
-   * (scripts/guardrail-eval.ts, after the meaning head was frozen in 14137ae): the rules caught 13 of 60
+   * The seventh set, written for this round and committed on its own before anything ran on it; measured once
+   * (scripts/guardrail-eval.ts, after the meaning head was committed): the rules caught 13 of 60
    * (21.7 %) and flagged 3 of 60 benign sentences (5.0 %). The meaning head (activities/guardrail/meaning.ts)
    * caught 15 of 60 with 4 of 60 benign flagged; rules or head 26 of 60 (43.3 %) at 7 of 60 (11.7 %), over the
    * false-positive limit, so the head is measured but not in the live guardrail. The goal stays a TODO.
