@@ -16,6 +16,7 @@ import {
 } from '../../workflows/search-attributes';
 import { workflowIdFor } from '../../workflows/state';
 import { testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
+import { waitFor } from '../helpers/wait';
 
 export const SEED_URGENCIES = ['critical', 'high', 'medium', 'low', 'none'] as const;
 export const SEED_TOPICS = ['Billing', 'Workers', 'A&S'] as const;
@@ -53,6 +54,12 @@ export async function seedTickets(count: number, reviewDue?: (i: number) => Date
       ]),
     });
   }
+  // Visibility indexes a start a moment after it returns (a count 6 of 7 failed the deadline test under
+  // load): the tests read the lists only once it counts every seeded ticket.
+  await waitFor(
+    async () => (await client.workflow.count(`${ticketCustomerKey.name} = '${customer}'`)).count === count,
+    { timeoutMs: 30_000, message: `visibility counting the ${count} seeded tickets` },
+  );
   return {
     customer,
     ticketIds,
