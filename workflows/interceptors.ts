@@ -6,8 +6,10 @@
  *
  * Behind the `tracingInterceptors` patch: the SDK's interceptors add a yield before each activity schedule in
  * any run whose history lacks the SDK's flag for avoiding it, which reorders commands, so a run recorded
- * before they were bundled replays without them. A signal or update handled before the run's first execute
- * call is not traced (the patch is not asked yet), the same way on replay.
+ * before they were bundled replays without them. Only a run started with a trace context (a gateway with
+ * tracing on) asks the patch: any other runs them as pass-throughs, with nothing made or recorded. A signal or
+ * update handled before the run's first execute call is not traced (the patch is not asked yet), the same
+ * way on replay.
  */
 import {
   OpenTelemetryInboundInterceptor,
@@ -22,13 +24,18 @@ import {
 } from '@temporalio/workflow';
 import { PATCHES } from './patches';
 
+/** The header the SDK's client interceptor puts a trace context in (its TRACE_HEADER; tracing-replay test checks). */
+export const TRACE_HEADER = '_tracer-data';
+
 export const interceptors = (): WorkflowInterceptors => {
   let traced = false;
   const inbound = new OpenTelemetryInboundInterceptor();
   const outbound = new OpenTelemetryOutboundInterceptor();
   const gatedInbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {
-      traced = patched(PATCHES.tracingInterceptors);
+      // Started by a traced client or not is in the run's history, so the answer replays; an untraced run
+      // never asks the patch and records nothing for tracing.
+      traced = TRACE_HEADER in input.headers && patched(PATCHES.tracingInterceptors);
       return traced ? inbound.execute(input, next) : next(input);
     },
     handleSignal: (input, next) => (traced ? inbound.handleSignal(input, next) : next(input)),

@@ -66,7 +66,7 @@ export const PATCHES = {
    * Issue 13: the OpenTelemetry workflow interceptors (workflows/interceptors.ts) trace the run. They yield
    * once more per activity schedule in runs that never recorded the SDK's flag for it, which reorders
    * commands: a run recorded without them (test/ops/tracing-replay.test.ts) keeps them off. Asked once, in
-   * the run's first interceptor call.
+   * the run's first execute call, and only by a run started with a trace context.
    */
   tracingInterceptors: 'tracing-interceptors',
 } as const;

@@ -108,7 +108,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     taskQueue,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: path.join(repoRoot, 'workflows'),
-      workflowInterceptorModules: opts.tracing ? [WORKFLOW_INTERCEPTOR_MODULE] : [],
+      // As in every production bundle: with tracing off they pass through (workflows/interceptors.ts).
+      workflowInterceptorModules: [WORKFLOW_INTERCEPTOR_MODULE],
       logger: new DefaultLogger('WARN'),
     }),
     activities: createActivities({ intelligence, publisher, proposals: opts.proposals }),

@@ -3,14 +3,17 @@
  * ticket that started before they were added must still replay with them: each saved history (recorded
  * without them) replays through a bundle that has them, with the span sink on and off.
  */
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Resource } from '@opentelemetry/resources';
+import { TRACE_HEADER as SDK_TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Tracing } from '../../core/tracing';
 import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from '../../worker-ops/tracing';
+import { TRACE_HEADER } from '../../workflows/interceptors';
 import { historyFromJSON } from '../workflow/helpers/history-json';
 
 const dir = path.resolve(__dirname, '../fixtures/histories');
@@ -37,6 +40,10 @@ before(async () => {
 });
 
 describe('saved histories replay with the tracing interceptors bundled', () => {
+  test("the workflow side reads the SDK's own trace header", () => {
+    assert.equal(TRACE_HEADER, SDK_TRACE_HEADER);
+  });
+
   for (const file of fixtures) {
     for (const [mode, tracing] of [
       ['off', undefined],

@@ -13,11 +13,13 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { loadConfig } from '../../core/config';
 import { startTracing, type Tracing } from '../../core/tracing';
 import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from '../../worker-ops/tracing';
+import { PATCHES } from '../../workflows/patches';
 import { workflowIdFor } from '../../workflows/state';
 import { call } from '../api/http';
 import { startStack, type Stack } from '../e2e/stack';
 import { testConfig } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
+import { recordedPatches } from './patch-markers';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing | undefined;
@@ -112,6 +114,7 @@ describe('one ticket, one trace', () => {
     const connection = await Connection.connect({ address: stack.config.temporal.address });
     try {
       const client = new Client({ connection, namespace: stack.config.temporal.namespace });
+      assert.ok((await recordedPatches(client, ticketId)).includes(PATCHES.tracingInterceptors));
       const history = await client.workflow.getHandle(workflowIdFor(ticketId)).fetchHistory();
       const workflowBundle = await bundleWorkflowCode({
         workflowsPath: path.resolve(__dirname, '../../workflows'),

@@ -8,15 +8,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { createIntelligence } from '../../activities/intelligence';
 import type { Intelligence, TicketContext } from '../../activities/ports';
 import type { ProposalRecord } from '../../core/domain';
+import { PATCHES } from '../../workflows/patches';
 import { createWorkerMetrics, type WorkerMetrics } from '../../worker-ops/metrics';
 import { startOpsServer, type OpsServer } from '../../worker-ops/server';
 import { stackCalls } from '../actions/stack-calls';
 import { startStack, type Stack } from '../e2e/stack';
 import { testConfig } from '../helpers/infra';
 import { startFakeOpenAi, type FakeOpenAi } from '../intelligence/fake-openai';
+import { recordedPatches } from './patch-markers';
 
 let metrics: WorkerMetrics;
 let ops: OpsServer;
@@ -108,5 +111,18 @@ describe('proposals, on the real stack', () => {
     body = await scrape();
     assert.equal(sample(body, 'ticketflow_worker_proposals_total', { kind, outcome: 'executed' }), 1);
     assert.equal(sample(body, 'ticketflow_worker_proposals_total', { kind, outcome: 'failed' }), 0);
+  });
+
+  test('tracing off: the bundled workflow interceptors pass through and record nothing', async () => {
+    const id = await openTicket('mona', "Where can I download last month's invoice as a PDF?");
+    await waitState(id, (x) => x.awaiting !== null, 'the run waiting on something (its start patches asked)');
+    const connection = await Connection.connect({ address: stack.config.temporal.address });
+    try {
+      const patches = await recordedPatches(new Client({ connection, namespace: stack.config.temporal.namespace }), id);
+      assert.ok(patches.length > 0, 'the run records its other patches');
+      assert.ok(!patches.includes(PATCHES.tracingInterceptors), patches.join());
+    } finally {
+      await connection.close();
+    }
   });
 });
