@@ -25,7 +25,8 @@ export class QueueBoard {
   private selected: string | null = null;
   private lastRows = new Map<string, TicketSummary[]>();
   private live = false;
-  private readonly soon = coalesce(() => void this.refresh(), 300);
+  // A second apart at most: six columns and the counts are read each time, and a busy desk sends many frames.
+  private readonly soon = coalesce(() => void this.refresh(), 1_000);
 
   constructor(
     private readonly api: ApiClient,
