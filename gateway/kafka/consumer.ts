@@ -166,6 +166,9 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       positions.delivered(batch.partition, handled);
       counters.batches++;
       counters.records += batch.messages.length;
+      // The fan-out's frames are written when the event loop reaches its check phase (uWS drains its topics
+      // there); without this turn they waited for kafkajs's own work after the batch (p50 0.2 ms, p90 5 ms).
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const last = batch.lastOffset();
     const lag = Number(batch.highWatermark) - Number(last) - 1;
