@@ -15,6 +15,7 @@ import {
 import type { z } from 'zod';
 import { TicketflowError } from '../core/errors';
 import { ticketIdSchema } from '../core/events';
+import { isRefusedUnapplied } from './busy-retry';
 
 /** Codes that mean "Temporal is not answering now", not "your request is wrong". */
 const UNAVAILABLE_CODES: ReadonlySet<number> = new Set([
@@ -57,6 +58,12 @@ export async function mapTicketError(
   describeStatus: () => Promise<string | null>,
 ): Promise<unknown> {
   if (err instanceof TicketflowError) return err;
+  // Still refused unapplied after the client's own resends: nothing was decided, so the caller is told to try
+  // again (503, Retry-After), never a 409 that a person or a script reads as a final answer.
+  if (isRefusedUnapplied(err))
+    return new TicketflowError('upstream_unavailable', 'the ticket is busy with another step; retry shortly', {
+      cause: err,
+    });
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
