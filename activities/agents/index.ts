@@ -2,7 +2,7 @@
  * The DomainAgents port: the registry of the seven teams' agents. A topic absent here goes to a person
  * ("human live"); today that is only `unknown`.
  */
-import type { Topic } from '../../core/domain';
+import { topics, type Topic } from '../../core/domain';
 import { TicketflowError } from '../../core/errors';
 import { createLogger } from '../../core/logger';
 import type { DomainAgents, SecurityTools } from '../ports';
@@ -20,17 +20,10 @@ import type { LogSearch } from './log-search';
 import { createShotGunAgent } from './shotgun';
 import { createWorkersAgent } from './workers';
 
-/** The topics with an agent, known without opening a store (the routing measurement reads it). */
-export const AGENT_TOPICS = [
-  'A&S',
-  'Billing',
-  'Enterprise',
-  'DevSupport',
-  'Workers',
-  'ShotGun',
-  'Discourse',
-] as const satisfies readonly Topic[];
-type AgentTopic = (typeof AGENT_TOPICS)[number];
+type AgentTopic = Exclude<Topic, 'unknown'>;
+/** The topics with an agent, known without opening a store (the routing measurement reads it): every topic but
+ * `unknown`, so a topic added to the domain fails to compile below until it has an agent. */
+export const AGENT_TOPICS: readonly AgentTopic[] = topics.filter((t): t is AgentTopic => t !== 'unknown');
 
 export function createDomainAgents(deps: {
   db: ToolStore;
@@ -58,7 +51,7 @@ export function createDomainAgents(deps: {
     topics: AGENT_TOPICS,
     execute,
     async investigate(ctx, topic, sop, _analysis, redactedText) {
-      const agent = (AGENT_TOPICS as readonly Topic[]).includes(topic) ? agents[topic as AgentTopic] : undefined;
+      const agent = topic !== 'unknown' && Object.hasOwn(agents, topic) ? agents[topic] : undefined;
       if (!agent) throw new TicketflowError('bad_input', `no domain agent for ${topic}: route the ticket to a person`);
       const findings = await withAccountChanges(ctx, sop, redactedText, await agent(ctx, sop, redactedText));
       createLogger('agents', { ticketId: ctx.ticketId }).info('investigated', {
