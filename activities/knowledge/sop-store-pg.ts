@@ -3,7 +3,7 @@
  * Version numbers are taken under a transaction-scoped advisory lock per SOP, so two people proposing the
  * same title at once get versions n and n+1, never a clash.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import {
   checkApproval,
   fromRow,
@@ -15,34 +15,14 @@ import {
   type VersionRow,
 } from './sop-store';
 import { classifyPgError } from '../../core/pg-errors';
+import { openPgStore } from '../../core/pg-store';
 
 export function createPostgresSopStore(databaseUrl: string): SopStore {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
-  pool.on('error', () => undefined);
-  let ready: Promise<void> | undefined;
-  const ensure = () =>
-    (ready ??= pool.query(SOP_SCHEMA).then(
-      () => undefined,
-      (err: unknown) => {
-        ready = undefined;
-        throw classifyPgError(err, 'SOP database');
-      },
-    ));
-  const q = async <R extends pg.QueryResultRow>(
-    sql: string,
-    args: unknown[] = [],
-    client: pg.Pool | pg.PoolClient = pool,
-  ) => {
-    await ensure();
-    return client.query<R>(sql, args).catch((err: unknown) => {
-      throw classifyPgError(err, 'SOP database');
-    });
-  };
-  const get = async (
-    sopId: string,
-    version: number,
-    client: pg.Pool | pg.PoolClient = pool,
-  ): Promise<SopVersion | undefined> => {
+  const store = openPgStore(databaseUrl, SOP_SCHEMA, (err) => classifyPgError(err, 'SOP database'));
+  // Inside a transaction a failure reaches the caller through the transaction, already named.
+  const q = <R extends pg.QueryResultRow>(sql: string, args: unknown[] = [], client?: pg.PoolClient) =>
+    client ? client.query<R>(sql, args) : store.query<R>(sql, args);
+  const get = async (sopId: string, version: number, client?: pg.PoolClient): Promise<SopVersion | undefined> => {
     const r = (
       await q<VersionRow>(`${SELECT_VERSION} WHERE v.sop_id = $1 AND v.version = $2`, [sopId, version], client)
     ).rows[0];
@@ -50,24 +30,11 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
   };
 
   /** One transaction holding the SOP's advisory lock. */
-  async function locked<T>(sopId: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    await ensure();
-    const client = await pool.connect().catch((err: unknown) => {
-      throw classifyPgError(err, 'SOP database');
+  const locked = <T>(sopId: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> =>
+    store.transaction(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sop:${sopId}`]);
+      return fn(c);
     });
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sop:${sopId}`]);
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw classifyPgError(err, 'SOP database');
-    } finally {
-      client.release();
-    }
-  }
   const latest = async (sopId: string, c: pg.PoolClient) =>
     Number(
       (await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM sop_versions WHERE sop_id = $1', [sopId]))
@@ -99,6 +66,6 @@ export function createPostgresSopStore(databaseUrl: string): SopStore {
     everything: async () => (await q<VersionRow>(`${SELECT_VERSION} ORDER BY v.sop_id, v.version`)).rows.map(fromRow),
     approved: async () => (await q<VersionRow>(LATEST_APPROVED)).rows.map(fromRow),
     approvalCount: async () => Number((await q<{ n: string }>('SELECT COUNT(*) AS n FROM sop_approvals')).rows[0]!.n),
-    close: () => pool.end(),
+    close: store.close,
   };
 }

@@ -3,12 +3,11 @@
  * memory, for many workers sharing one store. The org alert fires once per org, category and window even
  * with concurrent consolidations: they serialise on a transaction-scoped advisory lock per (org, category).
  */
-import pg from 'pg';
-import { TicketflowError } from '../../core/errors';
 import { redact } from '../../core/pii';
 import type { OrgPatternAlert } from '../ports';
 import { historyLine, type MemoryImpl, type MemoryOptions } from './index';
 import { classifyPgError } from '../../core/pg-errors';
+import { openPgStore } from '../../core/pg-store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS incidents (
@@ -22,40 +21,19 @@ CREATE INDEX IF NOT EXISTS org_alerts_org ON org_alerts(org_id, category, at);
 
 export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string }): MemoryImpl {
   const now = opts.now ?? Date.now;
-  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
-  // The pool reports errors of idle clients here; without a listener one would crash the worker.
-  pool.on('error', () => undefined);
-  let ready: Promise<void> | undefined;
-  const ensureSchema = () =>
-    (ready ??= pool.query(SCHEMA).then(
-      () => undefined,
-      (err: unknown) => {
-        ready = undefined;
-        throw classifyPgError(err, 'memory database');
-      },
-    ));
+  const store = openPgStore(opts.databaseUrl, SCHEMA, (err) => classifyPgError(err, 'memory database'));
 
   return {
     async history(ctx, limit = 5) {
-      await ensureSchema();
-      const { rows } = await pool
-        .query<{ topic: string; resolved: boolean; summary: string; at: string }>(
-          'SELECT topic, resolved, summary, at FROM incidents WHERE user_id = $1 ORDER BY at DESC LIMIT $2',
-          [ctx.userId, limit],
-        )
-        .catch((err: unknown) => {
-          throw classifyPgError(err, 'memory database');
-        });
+      const { rows } = await store.query<{ topic: string; resolved: boolean; summary: string; at: string }>(
+        'SELECT topic, resolved, summary, at FROM incidents WHERE user_id = $1 ORDER BY at DESC LIMIT $2',
+        [ctx.userId, limit],
+      );
       return rows.map((r) => historyLine({ ...r, at: Number(r.at) }, now()));
     },
 
-    async consolidate(ctx, r) {
-      await ensureSchema();
-      const client = await pool.connect().catch((err: unknown) => {
-        throw classifyPgError(err, 'memory database');
-      });
-      try {
-        await client.query('BEGIN');
+    consolidate: (ctx, r) =>
+      store.transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [ctx.orgId, r.category]);
         const t = now();
         await client.query(
@@ -90,16 +68,9 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
           ]);
           orgAlert = { orgId: ctx.orgId, category: r.category, distinctUsers: n, windowMs: opts.orgAlertWindowMs };
         }
-        await client.query('COMMIT');
         return orgAlert ? { orgAlert } : {};
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err instanceof TicketflowError ? err : classifyPgError(err, 'memory database');
-      } finally {
-        client.release();
-      }
-    },
+      }),
 
-    close: () => pool.end(),
+    close: store.close,
   };
 }

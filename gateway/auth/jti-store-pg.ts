@@ -3,21 +3,11 @@
  * that cannot answer refuses the stream (the caller maps the throw to 503): accepting the ticket unchecked
  * would let it be replayed.
  */
-import pg from 'pg';
+import { openPgStore } from '../../core/pg-store';
 import { JTI_KEEP_PAST_EXPIRY_MS, JTI_SCHEMA, JTI_SWEEP_INTERVAL_MS, type JtiStore } from './jti-store';
 
 export function createPostgresJtiStore(databaseUrl: string, now: () => number = Date.now): JtiStore {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
-  pool.on('error', () => undefined);
-  let ready: Promise<void> | undefined;
-  const ensure = () =>
-    (ready ??= pool.query(JTI_SCHEMA).then(
-      () => undefined,
-      (err: unknown) => {
-        ready = undefined;
-        throw err;
-      },
-    ));
+  const { pool, ensure, close } = openPgStore(databaseUrl, JTI_SCHEMA);
   let nextSweep = 0;
   return {
     async consume(jti, expiresAt) {
@@ -34,6 +24,6 @@ export function createPostgresJtiStore(databaseUrl: string, now: () => number = 
       );
       return r.rowCount === 1;
     },
-    close: () => pool.end(),
+    close,
   };
 }

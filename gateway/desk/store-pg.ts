@@ -3,9 +3,9 @@
  * the same tables and the same rule as the SQLite store. An assignment reads its row FOR UPDATE (or takes a
  * transaction-scoped advisory lock when there is no row yet), so two agents claiming at once serialize.
  */
-import pg from 'pg';
 import { DESK_MAX_IDS } from '../../core/desk';
 import { TicketflowError } from '../../core/errors';
+import { openPgStore } from '../../core/pg-store';
 import {
   DESK_CHANGES_KEEP_MS,
   DESK_CHANGES_PAGE,
@@ -28,41 +28,21 @@ function unavailable(err: unknown): TicketflowError {
 }
 
 export function createPostgresDeskStore(databaseUrl: string, now: () => number = Date.now): DeskStore {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
-  pool.on('error', () => undefined);
-  let ready: Promise<void> | undefined;
-  const ensure = () =>
-    (ready ??= pool.query(DESK_SCHEMA + deskChangesSchema('BIGSERIAL PRIMARY KEY')).then(
-      () => undefined,
-      (err: unknown) => {
-        ready = undefined;
-        throw unavailable(err);
-      },
-    ));
-  const query = async <R extends pg.QueryResultRow>(sql: string, args: unknown[]) => {
-    await ensure();
-    return pool.query<R>(sql, args).catch((err: unknown) => {
-      throw unavailable(err);
-    });
-  };
+  const { query, transaction, close } = openPgStore(
+    databaseUrl,
+    DESK_SCHEMA + deskChangesSchema('BIGSERIAL PRIMARY KEY'),
+    unavailable,
+  );
 
   const store: DeskStore = {
-    async assign(input) {
-      await ensure();
-      const client = await pool.connect().catch((err: unknown) => {
-        throw unavailable(err);
-      });
-      try {
-        await client.query('BEGIN');
+    assign: (input) =>
+      transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.ticketId]);
         const row = (
           await client.query<AssignmentRow>('SELECT * FROM desk_assignments WHERE ticket_id = $1', [input.ticketId])
         ).rows[0];
         const current = row ? fromAssignmentRow(row) : undefined;
-        if (decideAssignment(current, input) === 'noop') {
-          await client.query('COMMIT');
-          return current ?? null;
-        }
+        if (decideAssignment(current, input) === 'noop') return current ?? null;
         const t = now();
         const next = nextAssignment(current, input, new Date(t).toISOString());
         if (next) {
@@ -77,15 +57,8 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
         }
         await client.query('INSERT INTO desk_changes (ticket_id, at) VALUES ($1, $2)', [input.ticketId, t]);
         await client.query('DELETE FROM desk_changes WHERE at < $1', [t - DESK_CHANGES_KEEP_MS]);
-        await client.query('COMMIT');
         return next;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw unavailable(err);
-      } finally {
-        client.release();
-      }
-    },
+      }),
     async assignments(ids) {
       if (ids.length === 0) return new Map();
       const r = await query<AssignmentRow>('SELECT * FROM desk_assignments WHERE ticket_id = ANY($1)', [ids]);
@@ -139,7 +112,7 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
       ]);
       return toChanges(after, changes.rows, beats.rows);
     },
-    close: () => pool.end(),
+    close,
   };
   return store;
 }

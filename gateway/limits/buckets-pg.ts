@@ -2,24 +2,14 @@
  * Token buckets on PostgreSQL, shared by every gateway instance of a deployment. A database that cannot answer
  * lets the request through (the caller logs it): a limiter outage must not turn into an outage of the desk.
  */
-import pg from 'pg';
+import { openPgStore } from '../../core/pg-store';
 import { BUCKET_SCHEMA, BUCKET_SWEEP_INTERVAL_MS, retryAfterMs, takeSql, type BucketStore } from './buckets';
 
 const TYPES = ['text', 'float8', 'float8', 'bigint'];
 const TAKE = takeSql('LEAST', 'GREATEST', (i) => `$${i}::${TYPES[i - 1]}`);
 
 export function createPostgresBuckets(databaseUrl: string, now: () => number = Date.now): BucketStore {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
-  pool.on('error', () => undefined);
-  let ready: Promise<void> | undefined;
-  const ensure = () =>
-    (ready ??= pool.query(BUCKET_SCHEMA).then(
-      () => undefined,
-      (err: unknown) => {
-        ready = undefined;
-        throw err;
-      },
-    ));
+  const { pool, ensure, close } = openPgStore(databaseUrl, BUCKET_SCHEMA);
   let nextSweep = 0;
   return {
     async take(key, b) {
@@ -40,6 +30,6 @@ export function createPostgresBuckets(databaseUrl: string, now: () => number = D
       const r = row.rows[0];
       return { ok: false, retryAfterMs: r ? retryAfterMs(r.tokens, Number(r.updated_ms), t, b) : 1 };
     },
-    close: () => pool.end(),
+    close,
   };
 }
