@@ -8,23 +8,9 @@ import type { DeskFigures } from '../../../client/figures';
 import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { queueLabel, statusLabel } from '../shared/format';
+import { anyOf, filterSelect, setFilters, TOPICS } from './filters';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
-
-const TOPICS = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown'];
-
-function choice(label: string, name: string, options: [string, string][]): HTMLLabelElement {
-  return h(
-    'label',
-    { class: 'filter' },
-    label,
-    h(
-      'select',
-      { name },
-      options.map(([value, text]) => h('option', { value }, text)),
-    ),
-  );
-}
 
 export class AnalyticsPage {
   readonly element: HTMLElement;
@@ -38,13 +24,13 @@ export class AnalyticsPage {
     this.form = h(
       'form',
       { class: 'finder-form', 'aria-label': 'Figures for' },
-      choice('Period', 'days', [
+      filterSelect('Period', 'days', [
         ['7', 'Last 7 days'],
         ['14', 'Last 14 days'],
         ['31', 'Last 31 days'],
         ['1', 'Today'],
       ]),
-      choice('Topic', 'topic', [['', 'Every topic'], ...TOPICS.map((t): [string, string] => [t, t])]),
+      filterSelect('Topic', 'topic', anyOf('Every topic', TOPICS)),
     );
     this.form.addEventListener('change', () => void this.load());
     this.status = h('p', { class: 'finder-summary', role: 'status', 'aria-live': 'polite' }, 'Counting…');
@@ -60,9 +46,7 @@ export class AnalyticsPage {
   }
 
   async load(): Promise<void> {
-    const params = new URLSearchParams();
-    for (const field of Array.from(this.form.querySelectorAll('select')))
-      if (field.value) params.set(field.name, field.value);
+    const params = setFilters(this.form, new URLSearchParams());
     const generation = ++this.generation;
     try {
       const f = await this.api.get<DeskFigures>(`/v1/analytics?${params.toString()}`);

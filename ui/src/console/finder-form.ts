@@ -1,24 +1,11 @@
 /** The finder's search form: the id-or-customer box, the words box, the filters and the sort. */
 import { h } from '../shared/dom';
 import { queueLabel } from '../shared/format';
+import { anyOf, filterSelect, TOPICS } from './filters';
 
 // The API's own lists (core/domain.ts); written out here so the bundle stays free of zod.
-const TOPICS = ['A&S', 'Billing', 'Enterprise', 'DevSupport', 'Workers', 'ShotGun', 'Discourse', 'unknown'];
 const URGENCIES = ['critical', 'high', 'medium', 'low', 'none'];
 const QUEUES = ['review', 'security', 'needs_sop', 'human_live', 'reopened', 'enterprise', 'none'];
-
-function select(label: string, name: string, options: [string, string][]): HTMLLabelElement {
-  return h(
-    'label',
-    { class: 'filter' },
-    label,
-    h(
-      'select',
-      { name },
-      options.map(([value, text]) => h('option', { value }, text)),
-    ),
-  );
-}
 
 export function finderForm(onSubmit: () => void) {
   const search = h('input', {
@@ -50,14 +37,14 @@ export function finderForm(onSubmit: () => void) {
     },
     h('label', { class: 'filter search' }, 'Search tickets', search),
     h('label', { class: 'filter search' }, 'Words in the text', text),
-    select('Queue', 'queue', [['', 'Any queue'], ...QUEUES.map((q): [string, string] => [q, queueLabel(q)])]),
-    select('Topic', 'topic', [['', 'Any topic'], ...TOPICS.map((t): [string, string] => [t, t])]),
-    select('Urgency', 'urgency', [['', 'Any urgency'], ...URGENCIES.map((u): [string, string] => [u, u])]),
-    select('Tickets', 'open', [
+    filterSelect('Queue', 'queue', anyOf('Any queue', QUEUES, queueLabel)),
+    filterSelect('Topic', 'topic', anyOf('Any topic', TOPICS)),
+    filterSelect('Urgency', 'urgency', anyOf('Any urgency', URGENCIES)),
+    filterSelect('Tickets', 'open', [
       ['1', 'Open only'],
       ['0', 'Open and finished'],
     ]),
-    select('Sort by', 'sort', [
+    filterSelect('Sort by', 'sort', [
       ['newest', 'Newest first'],
       ['urgency', 'Most urgent first'],
       ['deadline', 'Review due soonest (pending reviews)'],

@@ -13,6 +13,7 @@ import type { TicketSummary } from '../shared/types';
 import { PRESENCE_BEAT_MS } from './desk-bar';
 import { DeskState } from './desk-state';
 import { finderForm } from './finder-form';
+import { setFilters } from './filters';
 import { coalesce, PollWhileDown } from './live-refresh';
 
 export const FINDER_PAGE_SIZE = 20;
@@ -169,11 +170,7 @@ export class TicketFinder {
   }
 
   private query(): string {
-    const params = new URLSearchParams({ pageSize: String(FINDER_PAGE_SIZE), total: '1' });
-    for (const field of Array.from(this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select'))) {
-      const v = field.value.trim();
-      if (v) params.set(field.name, v);
-    }
+    const params = setFilters(this.form, new URLSearchParams({ pageSize: String(FINDER_PAGE_SIZE), total: '1' }));
     const token = this.tokens.at(-1);
     if (token) params.set('pageToken', token);
     return params.toString();
