@@ -1,21 +1,11 @@
 /** What the stack tests of issue 11 do over HTTP, as a customer and as an agent, and the back office they read. */
-import assert from 'node:assert/strict';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Stack } from '../e2e/stack';
+import { createTicket, type Stack } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
 
 export function stackCalls<State>(stack: () => Stack) {
-  async function openTicket(customer: string, text: string): Promise<string> {
-    const res = await fetch(`${stack().url}/v1/tickets`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack().token('customer', customer)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
-    const body = await res.text();
-    assert.equal(res.status, 201, body);
-    return String((JSON.parse(body) as { ticketId: string }).ticketId);
-  }
+  const openTicket = (customer: string, text: string) => createTicket(stack(), customer, text);
 
   /** An agent's POST; answers the status and the parsed body. */
   async function agent(id: string, action: string, body: unknown, key?: string) {

@@ -12,13 +12,9 @@ import type { Browser } from 'playwright-core';
 import type { DeskFigures } from '../../client/figures';
 import { buildUi } from '../../ui/build';
 import { seriousViolations } from './axe';
-import { launchBrowser } from './browser';
+import { launchBrowser, openPage, SCREENSHOTS } from './browser';
 import { seedTickets, type Seeded } from './seed';
 import { startStack, type Stack } from './stack';
-
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
-  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
 
 let stack: Stack;
 let browser: Browser;
@@ -55,12 +51,14 @@ test('seeded tickets move the figures; the page draws them with their numbers; a
   assert.equal(after.perDay[0]!.count, after.total);
   assert.deepEqual(Object.keys(after.byTopic), ['Billing']);
 
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1200 }, bypassCSP: true });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw new Error(`page error on ${page.url()}: ${err.message}`);
-  });
-  await page.goto(`${stack.url}/console/analytics#token=${stack.token('agent', 'agent-figures')}`);
+  const page = await openPage(
+    browser,
+    `${stack.url}/console/analytics#token=${stack.token('agent', 'agent-figures')}`,
+    {
+      height: 1200,
+      bypassCSP: true,
+    },
+  );
   await page.getByRole('heading', { name: 'Desk analytics' }).waitFor();
   await page.getByText('Tickets by topic', { exact: true }).waitFor();
   const week = (await (await figures('')).json()) as DeskFigures;
@@ -99,7 +97,7 @@ test('seeded tickets move the figures; the page draws them with their numbers; a
     .getByText(/^\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/)
     .waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'analytics.png'), fullPage: true });
-  await context.close();
+  await page.context().close();
 });
 
 test('GET /v1/analytics: agents only, a window of 1 to 31 days, a known topic', async () => {

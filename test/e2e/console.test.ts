@@ -8,32 +8,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build';
 import { waitFor } from '../helpers/wait';
-import { launchBrowser } from './browser';
-import { startStack, type Stack } from './stack';
-
-// The committed images in docs/ are refreshed on purpose (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
-  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const TIMEOUT = 30_000;
+import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
+import { createTicket as postTicket, startStack, type Stack } from './stack';
 
 let stack: Stack;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  context.setDefaultTimeout(TIMEOUT);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw new Error(`page error on ${page.url()}: ${err.message}`);
-  });
-  return page;
-}
+/** A page of its own (a person of their own) at `where` on the stack, signed in by `token` when given. */
+const newPage = (where: string, token?: string): Promise<Page> =>
+  openPage(browser, `${stack.url}${where}${token ? `#token=${token}` : ''}`);
 
 /** Streams the gateway closed as idle (4001), from its /metrics. */
 async function idleCloses(): Promise<number> {
@@ -42,21 +27,10 @@ async function idleCloses(): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
-async function openConsole(agentToken: string, ticketId?: string): Promise<Page> {
-  const page = await newPage();
-  await page.goto(`${stack.url}/console${ticketId ? `/tickets/${ticketId}` : ''}#token=${agentToken}`);
-  return page;
-}
+const openConsole = (agentToken: string, ticketId?: string): Promise<Page> =>
+  newPage(`/console${ticketId ? `/tickets/${ticketId}` : ''}`, agentToken);
 
-async function createTicket(customer: string, text: string): Promise<string> {
-  const res = await fetch(`${stack.url}/v1/tickets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-  });
-  assert.equal(res.status, 201);
-  return ((await res.json()) as { ticketId: string }).ticketId;
-}
+const createTicket = (customer: string, text: string) => postTicket(stack, customer, text);
 
 before(async () => {
   await buildUi({ quiet: true });
@@ -68,15 +42,14 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  for (const c of browser?.contexts() ?? []) await c.close().catch(() => undefined);
   await browser?.close();
   await stack?.stop();
 });
 
 test('customer submits, agent edits and approves in the review queue, customer sees the reply live', async () => {
   const agentToken = stack.token('agent', 'agent-ann');
-  const customer = await newPage();
-  await customer.goto(`${stack.url}/ticket#token=${stack.token('customer', 'mona')}`);
+  const customer = await newPage('/ticket', stack.token('customer', 'mona'));
   // The token left the address bar at once.
   assert.ok(!customer.url().includes('token='));
   await customer
@@ -226,8 +199,7 @@ test('an SOP provided in the console resumes a ticket that waited for one', asyn
 });
 
 test('a customer token does not open the console, and its API answers 403', async () => {
-  const page = await newPage();
-  await page.goto(`${stack.url}/console#token=${stack.token('customer', 'mona')}`);
+  const page = await newPage('/console', stack.token('customer', 'mona'));
   await page.getByRole('heading', { name: 'Agents only' }).waitFor();
   const status = await page.evaluate(async () => {
     const token = sessionStorage.getItem('ticketflow.token.agent');

@@ -11,14 +11,10 @@ import type { Browser, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build';
 import { waitFor } from '../helpers/wait';
 import { seriousViolations } from './axe';
-import { launchBrowser } from './browser';
+import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
 import { seedTickets, type Seeded } from './seed';
 import { startStack, type Stack } from './stack';
 
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
-  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const TIMEOUT = 30_000;
 const SEEDED = 45;
 
 let stack: Stack;
@@ -38,17 +34,8 @@ after(async () => {
   await stack?.stop();
 });
 
-async function openConsole(): Promise<Page> {
-  // CSP bypassed only so the test can inject axe-core; the page's own scripts are unchanged.
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, bypassCSP: true });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw new Error(`page error on ${page.url()}: ${err.message}`);
-  });
-  await page.goto(`${stack.url}/console#token=${stack.token('agent', 'agent-dee')}`);
-  return page;
-}
+const openConsole = (): Promise<Page> =>
+  openPage(browser, `${stack.url}/console#token=${stack.token('agent', 'agent-dee')}`, { bypassCSP: true });
 
 const finder = (page: Page) => page.getByRole('region', { name: 'Find tickets' });
 const summary = (page: Page) => finder(page).locator('.finder-summary');

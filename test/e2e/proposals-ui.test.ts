@@ -13,13 +13,8 @@ import type { ProposalRecord } from '../../core/domain';
 import { buildUi } from '../../ui/build';
 import { stackCalls } from '../actions/stack-calls';
 import { seriousViolations } from './axe';
-import { launchBrowser } from './browser';
+import { launchBrowser, openPage, SCREENSHOTS } from './browser';
 import { startStack, type Stack } from './stack';
-
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
-  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const TIMEOUT = 30_000;
 
 let stack: Stack;
 let browser: Browser;
@@ -46,13 +41,14 @@ after(async () => {
 test('a proposed refund: shown with amount, target and reason; confirmed in the browser; the approval runs it', async () => {
   const id = await openTicket('mona', 'I was charged twice: txn_48213 and txn_48990. Please refund the duplicate.');
   await waitState(id, (s) => s.pendingReview !== null && (s.proposals?.length ?? 0) > 0, 'a draft with a proposal');
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1400 }, bypassCSP: true });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw new Error(`page error on ${page.url()}: ${err.message}`);
-  });
-  await page.goto(`${stack.url}/console/tickets/${id}#token=${stack.token('agent', 'agent-ann')}`);
+  const page = await openPage(
+    browser,
+    `${stack.url}/console/tickets/${id}#token=${stack.token('agent', 'agent-ann')}`,
+    {
+      height: 1400,
+      bypassCSP: true,
+    },
+  );
 
   const panel = page.getByRole('region', { name: 'Proposed actions' });
   const item = panel.locator('[data-proposal-id="refund:txn_48990"]');
@@ -81,5 +77,5 @@ test('a proposed refund: shown with amount, target and reason; confirmed in the 
     [['refund:txn_48990', 'executed', 'agent-ann']],
   );
   await item.getByText('done', { exact: true }).waitFor();
-  await context.close();
+  await page.context().close();
 });

@@ -5,6 +5,7 @@
  * Temporal dev server and Kafka broker. Durations are short so the after-runner and feedback steps finish
  * inside a test.
  */
+import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -185,4 +186,16 @@ async function terminateOpenTickets(temporal: Client, taskQueue: string): Promis
   } catch {
     // best effort: a leftover ticket on an orphaned task queue harms nothing
   }
+}
+
+/** A customer's new ticket through the API (asserting it was created); answers its id. */
+export async function createTicket(stack: Stack, customer: string, text: string): Promise<string> {
+  const res = await fetch(`${stack.url}/v1/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  const body = await res.text();
+  assert.equal(res.status, 201, body);
+  return String((JSON.parse(body) as { ticketId: string }).ticketId);
 }

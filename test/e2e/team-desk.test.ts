@@ -13,13 +13,8 @@ import { openSopStore } from '../../activities/knowledge';
 import { buildUi } from '../../ui/build';
 import { waitFor } from '../helpers/wait';
 import { seriousViolations } from './axe';
-import { launchBrowser } from './browser';
-import { startStack, type Stack } from './stack';
-
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
-  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const TIMEOUT = 30_000;
+import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
+import { createTicket as postTicket, startStack, type Stack } from './stack';
 
 let stack: Stack;
 let browser: Browser;
@@ -36,27 +31,10 @@ after(async () => {
   await stack?.stop();
 });
 
-async function openAs(agent: string, where: string): Promise<Page> {
-  // CSP bypassed only so the test can inject axe-core; the page's own scripts are unchanged.
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, bypassCSP: true });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw new Error(`page error on ${page.url()}: ${err.message}`);
-  });
-  await page.goto(`${stack.url}${where}#token=${stack.token('agent', agent)}`);
-  return page;
-}
+const openAs = (agent: string, where: string): Promise<Page> =>
+  openPage(browser, `${stack.url}${where}#token=${stack.token('agent', agent)}`, { height: 1100, bypassCSP: true });
 
-async function createTicket(customer: string, text: string): Promise<string> {
-  const res = await fetch(`${stack.url}/v1/tickets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-  });
-  assert.equal(res.status, 201);
-  return ((await res.json()) as { ticketId: string }).ticketId;
-}
+const createTicket = (customer: string, text: string) => postTicket(stack, customer, text);
 
 const bar = (page: Page) => page.getByRole('region', { name: 'Assignment' });
 const holder = (page: Page) => bar(page).locator('.desk-status');
