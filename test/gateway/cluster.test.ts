@@ -4,11 +4,10 @@
  * restarted one makes it ready and delivering again, to the sockets that stayed connected.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import {
   agentToken,
-  closeProducer,
   ev,
   MemorySnapshots,
   metricValue,
@@ -19,22 +18,19 @@ import {
   uniqueName,
   waitFor,
   type RunningGateway,
+  cleanupsAfterAll,
 } from './harness';
 import { createThrowawayKafka, type ThrowawayKafka } from './throwaway-kafka';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  await closeProducer();
-});
+const cleanup = cleanupsAfterAll();
 
 void describe('cluster', () => {
   void test('two gateway instances on one topic both deliver every event to their own sockets', async () => {
     const snapshots = new MemorySnapshots();
     const a = await startGateway({ partitions: 3, snapshots });
-    cleanups.push(() => a.stop());
+    cleanup(() => a.stop());
     const b = await startGateway({ topic: a.topic, snapshots });
-    cleanups.push(() => b.stop());
+    cleanup(() => b.stop());
     const tickets = [uniqueName('T'), uniqueName('T'), uniqueName('T')];
     for (const t of tickets) snapshots.set(t, []);
     const clients = tickets.flatMap((t) =>
@@ -57,7 +53,7 @@ void describe('cluster', () => {
     { timeout: 150_000 },
     async () => {
       const kafka: ThrowawayKafka = await createThrowawayKafka();
-      cleanups.push(() => kafka.destroy());
+      cleanup(() => kafka.destroy());
       await kafka.start();
       const topic = kafka.config.kafka.ticketEventsTopic;
       const g: RunningGateway = await startGateway({
@@ -69,7 +65,7 @@ void describe('cluster', () => {
           KAFKA_BACKOFF_MAX: '1s',
         },
       });
-      cleanups.push(() => g.stop());
+      cleanup(() => g.stop());
       const producerClient = new Kafka({
         clientId: 'throwaway-producer',
         brokers: [kafka.brokers],

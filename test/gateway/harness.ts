@@ -3,6 +3,7 @@
  * topic per test), a snapshot source the test controls (the workflow side is not under test here; the Kafka
  * path is), a producer, and WebSocket clients that record every frame and their close.
  */
+import { after } from 'node:test';
 import type { Producer } from 'kafkajs';
 import WebSocket from 'ws';
 import type { Config } from '../../core/config';
@@ -131,6 +132,20 @@ export function sharedProducer(): Promise<Producer> {
 export async function closeProducer(): Promise<void> {
   if (producerPromise) await (await producerPromise).disconnect();
   producerPromise = undefined;
+}
+
+/**
+ * Call at a test file's top level: answers `cleanup(fn)`, whose fns run after all the file's tests, the last
+ * registered first (a gateway stops before the broker it used); a failing one does not stop the others. The
+ * shared producer is closed after them.
+ */
+export function cleanupsAfterAll(): (fn: () => Promise<unknown>) => void {
+  const fns: (() => Promise<unknown>)[] = [];
+  after(async () => {
+    for (const fn of fns.reverse()) await fn().catch(() => undefined);
+    await closeProducer();
+  });
+  return (fn) => void fns.push(fn);
 }
 
 export async function produce(topic: string, events: TicketEvent[]): Promise<void> {

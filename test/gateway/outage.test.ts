@@ -9,7 +9,7 @@
  * is compared: every event exactly once, in order.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   agentToken,
@@ -22,13 +22,11 @@ import {
   uniqueName,
   waitFor,
   type RunningGateway,
+  cleanupsAfterAll,
 } from './harness';
 import { createThrowawayKafka, type ThrowawayKafka } from './throwaway-kafka';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-});
+const cleanup = cleanupsAfterAll();
 
 // Long enough that the throwaway broker restarts and the records are produced inside one backoff: seconds
 // here, but a JVM start on a loaded 2-core CI machine can take most of 25 s, and a miss fails the test.
@@ -39,7 +37,7 @@ let shared: { kafka: ThrowawayKafka; client: Kafka } | undefined;
 async function privateBroker(): Promise<{ kafka: ThrowawayKafka; client: Kafka }> {
   if (shared) return shared;
   const kafka = await createThrowawayKafka();
-  cleanups.push(() => kafka.destroy());
+  cleanup(() => kafka.destroy());
   await kafka.start();
   const client = new Kafka({
     clientId: 'outage-test',
@@ -62,6 +60,33 @@ async function groupJoinWorks(client: Kafka, topic: string): Promise<void> {
   await consumer.disconnect();
 }
 
+/**
+ * A gateway alone on the private broker, on a fresh topic of `partitions` that a group has joined once (a first
+ * join that fails, the broker still loading its groups, would start the gateway's long backoff). The breaker
+ * opens at the first failure; `backoff` and `probe` say when the consumer tries again.
+ */
+async function gatewayOnPrivateBroker(name: string, partitions: number, backoff: string, probe: string) {
+  const { kafka, client } = await privateBroker();
+  const topic = uniqueName(name);
+  const admin = client.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await admin.disconnect();
+  await groupJoinWorks(client, topic);
+  const g: RunningGateway = await startGateway({
+    topic,
+    env: {
+      KAFKA_BROKERS: kafka.brokers,
+      KAFKA_BREAKER_THRESHOLD: '1',
+      KAFKA_BACKOFF_INITIAL: backoff,
+      KAFKA_BACKOFF_MAX: backoff,
+      KAFKA_PROBE_INTERVAL: probe,
+    },
+  });
+  cleanup(() => g.stop());
+  return { kafka, client, topic, g };
+}
+
 void describe('broker outage', () => {
   // Issue 10, defect 2 as the chaos run saw it: after a broker outage the consumer slept out its doubled
   // backoff while the workers had already republished, so subscribers got the ticket's tail (resolved
@@ -74,25 +99,7 @@ void describe('broker outage', () => {
     'after an outage the consumer gets its partitions within seconds of the broker answering',
     { timeout: 240_000 },
     async () => {
-      const { kafka, client } = await privateBroker();
-      const topic = uniqueName('outage-rejoin');
-      const admin = client.admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-      await admin.disconnect();
-      // A first join that fails (the broker still loading its groups) would start the ten-minute backoff here.
-      await groupJoinWorks(client, topic);
-      const g = await startGateway({
-        topic,
-        env: {
-          KAFKA_BROKERS: kafka.brokers,
-          KAFKA_BREAKER_THRESHOLD: '1',
-          KAFKA_BACKOFF_INITIAL: '10m',
-          KAFKA_BACKOFF_MAX: '10m',
-          KAFKA_PROBE_INTERVAL: '500ms',
-        },
-      });
-      cleanups.push(() => g.stop());
+      const { kafka, client, topic, g } = await gatewayOnPrivateBroker('outage-rejoin', 2, '10m', '500ms');
       const E = uniqueName('E');
       g.snapshots.set(E, []);
       const subscriber = new StreamClient(streamUrl(g, E), { token: customerToken(g, E) });
@@ -139,26 +146,13 @@ void describe('broker outage', () => {
     'partitions that delivered nothing before the outage lose nothing; an unfillable gap gets a fresh snapshot',
     { timeout: 240_000 },
     async () => {
-      const { kafka, client } = await privateBroker();
-      const topic = uniqueName('outage');
-      const admin = client.admin();
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
-      await admin.disconnect();
-      await groupJoinWorks(client, topic); // a failed first join would cost the long backoff below
-
-      const g: RunningGateway = await startGateway({
-        topic,
-        env: {
-          KAFKA_BROKERS: kafka.brokers,
-          KAFKA_BREAKER_THRESHOLD: '1',
-          KAFKA_BACKOFF_INITIAL: `${BACKOFF_MS}ms`,
-          KAFKA_BACKOFF_MAX: `${BACKOFF_MS}ms`,
-          // No probe inside the window: the records must reach the log while the consumer is away.
-          KAFKA_PROBE_INTERVAL: `${BACKOFF_MS}ms`,
-        },
-      });
-      cleanups.push(() => g.stop());
+      // No probe inside the window: the records must reach the log while the consumer is away.
+      const { kafka, client, topic, g } = await gatewayOnPrivateBroker(
+        'outage',
+        4,
+        `${BACKOFF_MS}ms`,
+        `${BACKOFF_MS}ms`,
+      );
       const [A, B, C, D] = ['A', 'B', 'C', 'D'].map((n) => uniqueName(n)) as [string, string, string, string];
       const partitionOf: Record<string, number> = { [A]: 0, [B]: 1, [C]: 2, [D]: 3 };
       for (const t of [A, B, C, D]) g.snapshots.set(t, []);

@@ -7,23 +7,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { consoleRoutes } from '../../gateway/api/register';
 import type { TicketApiPort } from '../../gateway/api/context';
 import { TicketflowError } from '../../core/errors';
 import { createPostgresBuckets } from '../../gateway/limits/buckets-pg';
 import { createMemoryBuckets, createSqliteBuckets, type BucketStore } from '../../gateway/limits/buckets';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { closeProducer, customerToken, startGateway, uniqueName, type RunningGateway } from './harness';
+import { cleanupsAfterAll, customerToken, startGateway, uniqueName, type RunningGateway } from './harness';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  await closeProducer();
-});
+const cleanup = cleanupsAfterAll();
 
 let pgServer: Promise<TestPostgres | null> | undefined;
-const postgres = () => (pgServer ??= startTestPostgres().then((p) => (p && cleanups.push(() => p.stop()), p)));
+const postgres = () => (pgServer ??= startTestPostgres().then((p) => (p && cleanup(() => p.stop()), p)));
 
 /** The workflow side is not under test: every ticket call answers "no such ticket" once the limit let it through. */
 const noTickets = new Proxy(
@@ -39,9 +35,9 @@ async function pair(env: NodeJS.ProcessEnv): Promise<[RunningGateway, RunningGat
       deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) },
     });
   const a = await start();
-  cleanups.push(() => a.stop());
+  cleanup(() => a.stop());
   const b = await start(a.topic);
-  cleanups.push(() => b.stop());
+  cleanup(() => b.stop());
   return [a, b];
 }
 
@@ -74,7 +70,7 @@ void describe('budgets shared across gateway instances', () => {
 
   void test('SQLite in a shared data dir: the same', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-limits-'));
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    cleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
     assertShared(
       await creates(
         ...(await pair({ TICKETFLOW_DATA_DIR: dir, RATE_LIMIT_DATABASE_URL: '', WS_TICKET_DATABASE_URL: '' })),
@@ -89,7 +85,7 @@ void describe('token buckets', () => {
   async function refills(open: (now: () => number) => Promise<BucketStore>): Promise<void> {
     let now = 1_000_000;
     const [x, y] = [await open(() => now), await open(() => now)];
-    cleanups.push(
+    cleanup(
       () => x.close(),
       () => y.close(),
     );
@@ -116,7 +112,7 @@ void describe('token buckets', () => {
   });
   void test('SQLite: two stores on one file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-buckets-'));
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    cleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
     await refills(async (now) => createSqliteBuckets(dir, now));
   });
   void test('PostgreSQL: two stores on one database', async (t) => {

@@ -9,11 +9,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import {
-  closeProducer,
   ev,
   MemorySnapshots,
   startGateway,
@@ -21,13 +20,10 @@ import {
   streamUrl,
   uniqueName,
   type RunningGateway,
+  cleanupsAfterAll,
 } from './harness';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  await closeProducer();
-});
+const cleanup = cleanupsAfterAll();
 
 async function mint(g: RunningGateway, token: string, ticketId: string): Promise<string> {
   const res = await fetch(`${g.url}/v1/ws-tickets`, {
@@ -49,9 +45,9 @@ async function answer(url: string): Promise<number> {
 async function pair(env: NodeJS.ProcessEnv): Promise<[RunningGateway, RunningGateway]> {
   const snapshots = new MemorySnapshots();
   const a = await startGateway({ env, snapshots });
-  cleanups.push(() => a.stop());
+  cleanup(() => a.stop());
   const b = await startGateway({ env, snapshots, topic: a.topic });
-  cleanups.push(() => b.stop());
+  cleanup(() => b.stop());
   return [a, b];
 }
 
@@ -71,7 +67,7 @@ async function usedOnceAcrossInstances(a: RunningGateway, b: RunningGateway, acc
 void describe('ws-tickets across gateway instances', () => {
   void test('SQLite in a shared data dir: a ws-ticket used at A is refused at B', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-jti-'));
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    cleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const [a, b] = await pair({ TICKETFLOW_DATA_DIR: dir, WS_TICKET_DATABASE_URL: '' });
     await usedOnceAcrossInstances(a, b, a.gw.auth.signAccessToken({ sub: 'agent-1', role: 'agent' }, 300_000));
   });
@@ -79,7 +75,7 @@ void describe('ws-tickets across gateway instances', () => {
   void test('PostgreSQL, gateways holding only the JWT public key: used at A, refused at B', async (t) => {
     const pg: TestPostgres | null = await startTestPostgres();
     if (!pg) return t.skip('no PostgreSQL installed (initdb/pg_ctl not found)');
-    cleanups.push(() => pg.stop());
+    cleanup(() => pg.stop());
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const [a, b] = await pair({
       JWT_ALGORITHM: 'RS256',
