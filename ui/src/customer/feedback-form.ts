@@ -1,6 +1,7 @@
 /** The customer's feedback form: whether the reply solved it, a rating and a comment, sent once. */
-import { ApiFailure, type ApiClient } from '../shared/api';
+import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
+import { formNote, say, sendingForm } from '../shared/form';
 import { limits } from '../shared/limits';
 
 export function feedbackForm(api: ApiClient, ticketId: string, onSent: () => void): HTMLElement {
@@ -14,38 +15,24 @@ export function feedbackForm(api: ApiClient, ticketId: string, onSent: () => voi
   );
   const comment = h('textarea', { id: 'fb-comment', rows: 3, maxlength: limits.feedbackComment });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Send feedback');
-  const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
-  const form = h(
-    'form',
+  const note = formNote();
+  const form = sendingForm(
+    'feedback-form',
     {
-      class: 'feedback-form',
-      novalidate: true,
-      on: {
-        submit: (ev: Event) => {
-          ev.preventDefault();
-          void (async () => {
-            const resolved = yes.checked ? true : no.checked ? false : undefined;
-            const body: Record<string, unknown> = { comment: comment.value };
-            if (resolved !== undefined) body.resolved = resolved;
-            if (rating.value) body.rating = Number(rating.value);
-            if (resolved === undefined && !rating.value && !comment.value.trim()) {
-              note.className = 'action-feedback error';
-              fill(note, 'Tell us whether it worked, give a rating or write a comment.');
-              return;
-            }
-            submit.disabled = true;
-            try {
-              await api.post(`/v1/tickets/${encodeURIComponent(ticketId)}/feedback`, body);
-              onSent();
-              fill(form, h('p', { class: 'action-feedback ok', role: 'status' }, 'Thank you for your feedback.'));
-            } catch (err) {
-              note.className = 'action-feedback error';
-              fill(note, err instanceof ApiFailure ? err.message : String(err));
-            } finally {
-              submit.disabled = false;
-            }
-          })();
-        },
+      submit,
+      note,
+      send: async () => {
+        const resolved = yes.checked ? true : no.checked ? false : undefined;
+        const body: Record<string, unknown> = { comment: comment.value };
+        if (resolved !== undefined) body.resolved = resolved;
+        if (rating.value) body.rating = Number(rating.value);
+        if (resolved === undefined && !rating.value && !comment.value.trim()) {
+          say(note, 'Tell us whether it worked, give a rating or write a comment.', 'error');
+          return;
+        }
+        await api.post(`/v1/tickets/${encodeURIComponent(ticketId)}/feedback`, body);
+        onSent();
+        fill(form, h('p', { class: 'action-feedback ok', role: 'status' }, 'Thank you for your feedback.'));
       },
     },
     h(

@@ -2,8 +2,9 @@
  * The customer page: /ticket to submit, /ticket/<id> to watch. The ticket-scoped token returned on submit
  * is kept in sessionStorage, so reloading /ticket/<id> resumes where the page was.
  */
-import { ApiFailure, createApi } from '../shared/api';
+import { createApi } from '../shared/api';
 import { byId, fill, h } from '../shared/dom';
+import { formNote, say, sendingForm } from '../shared/form';
 import { limits } from '../shared/limits';
 import { getToken, setToken, takeTokenFromHash } from '../shared/token';
 import type { SessionInfo } from '../shared/types';
@@ -86,39 +87,25 @@ function main(): void {
       'aria-describedby': 'ticket-hint',
     });
     const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Submit request');
-    const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
-    const form = h(
-      'form',
+    const note = formNote();
+    const form = sendingForm(
+      'panel new-ticket',
       {
-        class: 'panel new-ticket',
-        novalidate: true,
-        on: {
-          submit: (ev: Event) => {
-            ev.preventDefault();
-            void (async () => {
-              if (!text.value.trim()) {
-                note.className = 'action-feedback error';
-                fill(note, 'Describe your problem first.');
-                text.focus();
-                return;
-              }
-              submit.disabled = true;
-              fill(note, 'Sending…');
-              note.className = 'action-feedback';
-              try {
-                const created = await api.post<{ ticketId: string; ticketToken: string | null }>('/v1/tickets', {
-                  text: text.value,
-                });
-                if (created.ticketToken) setToken(`ticket.${created.ticketId}`, created.ticketToken);
-                history.pushState({}, '', `/ticket/${encodeURIComponent(created.ticketId)}`);
-                route();
-              } catch (err) {
-                note.className = 'action-feedback error';
-                fill(note, err instanceof ApiFailure ? err.message : String(err));
-                submit.disabled = false;
-              }
-            })();
-          },
+        submit,
+        note,
+        send: async () => {
+          if (!text.value.trim()) {
+            say(note, 'Describe your problem first.', 'error');
+            text.focus();
+            return;
+          }
+          say(note, 'Sending…');
+          const created = await api.post<{ ticketId: string; ticketToken: string | null }>('/v1/tickets', {
+            text: text.value,
+          });
+          if (created.ticketToken) setToken(`ticket.${created.ticketId}`, created.ticketToken);
+          history.pushState({}, '', `/ticket/${encodeURIComponent(created.ticketId)}`);
+          route();
         },
       },
       h('h2', {}, 'How can we help?'),

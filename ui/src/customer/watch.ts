@@ -7,6 +7,7 @@
 import { ApiFailure, type ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { formatDateTime, statusLabel } from '../shared/format';
+import { formNote, say, sendingForm } from '../shared/form';
 import { limits } from '../shared/limits';
 import { TicketStream, type StreamState } from '../shared/stream';
 import type { CustomerTicketState } from '../shared/types';
@@ -201,35 +202,21 @@ export class TicketWatch {
   private buildFollowUp(): HTMLElement {
     const text = h('textarea', { id: 'followup-text', rows: 3, maxlength: limits.messageText });
     const submit = h('button', { type: 'submit', class: 'btn' }, 'Send');
-    const note = h('div', { class: 'action-feedback', 'aria-live': 'assertive' });
-    const form = h(
-      'form',
+    const note = formNote();
+    const form = sendingForm(
+      undefined,
       {
-        novalidate: true,
-        on: {
-          submit: (ev: Event) => {
-            ev.preventDefault();
-            void (async () => {
-              if (!text.value.trim()) {
-                note.className = 'action-feedback error';
-                fill(note, 'Write a message first.');
-                return;
-              }
-              submit.disabled = true;
-              try {
-                await this.api.post(`/v1/tickets/${encodeURIComponent(this.ticketId)}/messages`, { text: text.value });
-                text.value = '';
-                note.className = 'action-feedback ok';
-                fill(note, 'Sent. We have added it to your ticket.');
-                this.scheduleRefresh();
-              } catch (err) {
-                note.className = 'action-feedback error';
-                fill(note, err instanceof ApiFailure ? err.message : String(err));
-              } finally {
-                submit.disabled = false;
-              }
-            })();
-          },
+        submit,
+        note,
+        send: async () => {
+          if (!text.value.trim()) {
+            say(note, 'Write a message first.', 'error');
+            return;
+          }
+          await this.api.post(`/v1/tickets/${encodeURIComponent(this.ticketId)}/messages`, { text: text.value });
+          text.value = '';
+          say(note, 'Sent. We have added it to your ticket.', 'ok');
+          this.scheduleRefresh();
         },
       },
       h('label', { for: 'followup-text', class: 'label' }, 'Add information to your ticket'),
