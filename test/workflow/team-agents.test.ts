@@ -4,31 +4,12 @@
  * None of these goes to "human live": only a topic no team owns does.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createKafkaPublisher, type EventPublisher } from '../../activities/events';
-import { createIntelligence } from '../../activities/intelligence';
-import type { Intelligence } from '../../activities/ports';
+import { test } from 'node:test';
 import type { Topic } from '../../core/domain';
-import { createTicketClient } from '../../client';
-import { createTopic, deleteTopic, testConfig, testTemporalAddress, uniqueName } from '../helpers/infra';
-import { bundleOnce, createTestWorker, waitForState } from './helpers/harness';
+import { waitForState } from './helpers/harness';
+import { realWorkerParts } from './helpers/real-parts';
 
-const taskQueue = uniqueName('wf-teams');
-const eventsTopic = uniqueName('wf-teams-events');
-const alertsTopic = uniqueName('wf-teams-alerts');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-teams-'));
-const cfg = testConfig({
-  TEMPORAL_TASK_QUEUE: taskQueue,
-  KAFKA_TICKET_EVENTS_TOPIC: eventsTopic,
-  KAFKA_ALERTS_TOPIC: alertsTopic,
-  TICKETFLOW_DATA_DIR: dataDir,
-  OPENAI_API_KEY: '',
-});
+const parts = realWorkerParts('teams');
 
 /** One ticket per team, from a seeded user of a seeded org, with the tool each agent must have run. */
 const cases: { topic: Topic; userId: string; orgId: string; text: string; tool: string; finding: RegExp }[] = [
@@ -90,32 +71,8 @@ const cases: { topic: Topic; userId: string; orgId: string; text: string; tool: 
   },
 ];
 
-let intelligence: Intelligence;
-let publisher: EventPublisher;
-let native: NativeConnection;
-let connection: Connection;
-
-before(async () => {
-  await Promise.all([createTopic(eventsTopic, 1), createTopic(alertsTopic, 1)]);
-  intelligence = await createIntelligence(cfg);
-  publisher = await createKafkaPublisher(cfg.kafka);
-  native = await NativeConnection.connect({ address: testTemporalAddress() });
-  connection = await Connection.connect({ address: testTemporalAddress() });
-});
-
-after(async () => {
-  await publisher?.close();
-  await intelligence?.close();
-  await connection?.close();
-  await native?.close();
-  await Promise.all([deleteTopic(eventsTopic).catch(() => undefined), deleteTopic(alertsTopic).catch(() => undefined)]);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
 test('a ticket of each of the seven teams reaches a draft through its agent, none in human live; an unknown topic goes live', async () => {
-  const bundle = await bundleOnce();
-  const worker = await createTestWorker({ connection: native, taskQueue, bundle, intelligence, publisher });
-  const tickets = createTicketClient({ client: new Client({ connection }), config: cfg });
+  const { worker, tickets } = await parts.start();
   await worker.runUntil(async () => {
     const created = await Promise.all(
       cases.map((c) => tickets.createTicket({ text: c.text, userId: c.userId, orgId: c.orgId, channel: 'web' })),

@@ -4,48 +4,23 @@
  * record decodes with the shared envelope, keyed by the ticket id, and the durable seqs are 1..n.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { before, test } from 'node:test';
 import type { Consumer } from 'kafkajs';
-import { createKafkaPublisher, type EventPublisher } from '../../activities/events';
-import { createIntelligence } from '../../activities/intelligence';
-import type { Intelligence } from '../../activities/ports';
 import { decodeTicketEvent, type TicketEvent } from '../../core/events';
-import { createTicketClient } from '../../client';
-import { createTopic, deleteTopic, testConfig, testKafka, testTemporalAddress, uniqueName } from '../helpers/infra';
+import { testKafka, uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
-import { assertGapFree, bundleOnce, createTestWorker, waitForState } from './helpers/harness';
+import { assertGapFree, waitForState } from './helpers/harness';
+import { realWorkerParts } from './helpers/real-parts';
 
-const taskQueue = uniqueName('wf-e2e');
-const eventsTopic = uniqueName('wf-e2e-events');
-const alertsTopic = uniqueName('wf-e2e-alerts');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-e2e-'));
-// No API key: createIntelligence uses its built-in rules model (the same code path production uses without one).
-const cfg = testConfig({
-  TEMPORAL_TASK_QUEUE: taskQueue,
-  KAFKA_TICKET_EVENTS_TOPIC: eventsTopic,
-  KAFKA_ALERTS_TOPIC: alertsTopic,
-  TICKETFLOW_DATA_DIR: dataDir,
-  OPENAI_API_KEY: '',
-});
-
-let intelligence: Intelligence;
-let publisher: EventPublisher;
+const parts = realWorkerParts('e2e', { eventsPartitions: 3, closeFirst: () => consumer?.disconnect() });
 let consumer: Consumer;
-let native: NativeConnection;
-let connection: Connection;
 const received: TicketEvent[] = [];
 const rejected: string[] = [];
 
 before(async () => {
-  await Promise.all([createTopic(eventsTopic, 3), createTopic(alertsTopic, 1)]);
   consumer = testKafka('wf-e2e').consumer({ groupId: uniqueName('wf-e2e-group') });
   await consumer.connect();
-  await consumer.subscribe({ topic: eventsTopic, fromBeginning: true });
+  await consumer.subscribe({ topic: parts.eventsTopic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       const decoded = decodeTicketEvent(message.key, message.value);
@@ -53,26 +28,10 @@ before(async () => {
       else rejected.push(decoded.reason);
     },
   });
-  intelligence = await createIntelligence(cfg);
-  publisher = await createKafkaPublisher(cfg.kafka);
-  native = await NativeConnection.connect({ address: testTemporalAddress() });
-  connection = await Connection.connect({ address: testTemporalAddress() });
-});
-
-after(async () => {
-  await consumer?.disconnect();
-  await publisher?.close();
-  await intelligence?.close();
-  await connection?.close();
-  await native?.close();
-  await Promise.all([deleteTopic(eventsTopic).catch(() => undefined), deleteTopic(alertsTopic).catch(() => undefined)]);
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('a real ticket: real intelligence, events on Kafka with gap-free seq, approve -> resolved -> closed', async () => {
-  const bundle = await bundleOnce();
-  const worker = await createTestWorker({ connection: native, taskQueue, bundle, intelligence, publisher });
-  const tickets = createTicketClient({ client: new Client({ connection }), config: cfg });
+  const { worker, tickets } = await parts.start();
   await worker.runUntil(async () => {
     const { ticketId } = await tickets.createTicket({
       text: 'I am locked out of my account by 2FA after losing my phone, my email is dana@example.com. Please help me get back in.',
