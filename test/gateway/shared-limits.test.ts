@@ -85,10 +85,8 @@ void describe('token buckets', () => {
   async function refills(open: (now: () => number) => Promise<BucketStore>): Promise<void> {
     let now = 1_000_000;
     const [x, y] = [await open(() => now), await open(() => now)];
-    cleanup(
-      () => x.close(),
-      () => y.close(),
-    );
+    cleanup(() => x.close());
+    cleanup(() => y.close());
     const takes = async (n: number) => {
       const r: (true | number)[] = [];
       for (let i = 0; i < n; i++) {
