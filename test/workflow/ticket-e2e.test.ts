@@ -4,7 +4,7 @@
  * record decodes with the shared envelope, keyed by the ticket id, and the durable seqs are 1..n.
  */
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Consumer } from 'kafkajs';
 import { decodeTicketEvent, type TicketEvent } from '../../core/events';
 import { testKafka, uniqueName } from '../helpers/infra';
@@ -12,22 +12,24 @@ import { waitFor } from '../helpers/wait';
 import { assertGapFree, waitForState } from './helpers/harness';
 import { realWorkerParts } from './helpers/real-parts';
 
-const parts = realWorkerParts('e2e', { eventsPartitions: 3, closeFirst: () => consumer?.disconnect() });
-let consumer: Consumer;
+let consumer: Consumer | undefined;
 const received: TicketEvent[] = [];
 const rejected: string[] = [];
-
-before(async () => {
-  consumer = testKafka('wf-e2e').consumer({ groupId: uniqueName('wf-e2e-group') });
-  await consumer.connect();
-  await consumer.subscribe({ topic: parts.eventsTopic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const decoded = decodeTicketEvent(message.key, message.value);
-      if (decoded.ok) received.push(decoded.event);
-      else rejected.push(decoded.reason);
-    },
-  });
+const parts = realWorkerParts('e2e', {
+  eventsPartitions: 3,
+  setUp: async (topic) => {
+    consumer = testKafka('wf-e2e').consumer({ groupId: uniqueName('wf-e2e-group') });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const decoded = decodeTicketEvent(message.key, message.value);
+        if (decoded.ok) received.push(decoded.event);
+        else rejected.push(decoded.reason);
+      },
+    });
+  },
+  tearDown: async () => consumer?.disconnect(),
 });
 
 test('a real ticket: real intelligence, events on Kafka with gap-free seq, approve -> resolved -> closed', async () => {

@@ -18,7 +18,13 @@ import { bundleOnce, createTestWorker } from './harness';
 
 export function realWorkerParts(
   name: string,
-  opts: { eventsPartitions?: number; closeFirst?: () => Promise<void> } = {},
+  opts: {
+    eventsPartitions?: number;
+    /** The file's own set-up, once the topics exist (a file's own top-level before would run alongside). */
+    setUp?: (eventsTopic: string) => Promise<void>;
+    /** The file's own tear-down, before the parts close. */
+    tearDown?: () => Promise<void>;
+  } = {},
 ) {
   const taskQueue = uniqueName(`wf-${name}`);
   const eventsTopic = uniqueName(`wf-${name}-events`);
@@ -38,6 +44,7 @@ export function realWorkerParts(
 
   before(async () => {
     await Promise.all([createTopic(eventsTopic, opts.eventsPartitions ?? 1), createTopic(alertsTopic, 1)]);
+    await opts.setUp?.(eventsTopic);
     intelligence = await createIntelligence(cfg);
     publisher = await createKafkaPublisher(cfg.kafka);
     native = await NativeConnection.connect({ address: testTemporalAddress() });
@@ -45,7 +52,7 @@ export function realWorkerParts(
   });
 
   after(async () => {
-    await opts.closeFirst?.();
+    await opts.tearDown?.();
     await publisher?.close();
     await intelligence?.close();
     await connection?.close();
@@ -59,7 +66,6 @@ export function realWorkerParts(
 
   return {
     cfg,
-    eventsTopic,
     /** A worker on the file's task queue with the real activities, and a ticket client beside it. */
     async start() {
       if (!intelligence || !publisher || !native || !connection)
