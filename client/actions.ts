@@ -30,7 +30,8 @@ export function createTicketActions(send: SendUpdate) {
       send(ticketId, def.update, await prepare(parseOr(def.schema, input) as z.output<S>), updateId);
   }
 
-  const { review, release, provideSop, feedback, customerMessage, escalate, close, decideProposal } = ticketActions;
+  const { review, release, provideSop, feedback, customerMessage, escalate, close, decideProposal, setHolder } =
+    ticketActions;
   return {
     /** Approve / edit / reject a draft. */
     review: action(review),
@@ -49,5 +50,7 @@ export function createTicketActions(send: SendUpdate) {
      * is approved, before it is sent; a declined one never runs.
      */
     decideProposal: action(decideProposal),
+    /** Tells the ticket who holds it on the desk: while someone does, the workflow refuses anyone else's review. */
+    setHolder: action(setHolder),
   };
 }

@@ -150,3 +150,18 @@ export const proposalDecisionBody = z.strictObject(proposalShape);
 export type ProposalDecisionBody = z.infer<typeof proposalDecisionBody>;
 export const proposalDecisionSchema = z.object({ ...proposalShape, by: name('by') });
 export type ProposalDecision = z.infer<typeof proposalDecisionSchema>;
+
+// ---------------------------------------------------------------- holder (the desk's assignment, told to the ticket)
+
+/**
+ * Who holds the ticket on the desk (null: nobody), as of `at` (the desk's time of the change). The desk store
+ * decides assignments (a takeover needs a reason); the ticket keeps the latest it was told, so its review
+ * validator refuses anyone else whichever client sends the review. An older `at` than the one kept is ignored,
+ * so two gateways telling the ticket in the wrong order leave the newer holder.
+ */
+export const holderInputSchema = z.object({
+  agent: name('agent').nullable(),
+  at: z.iso.datetime({ error: 'at must be an ISO date-time' }),
+  by: name('by'),
+});
+export type HolderInput = z.infer<typeof holderInputSchema>;

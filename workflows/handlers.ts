@@ -68,6 +68,9 @@ export class Handlers {
     this.register({
       action: ticketActions.review,
       check: (d) => {
+        const holder = s.holder?.agent;
+        if (holder && holder !== d.reviewer)
+          throw fail(`ticket ${s.ticketId} is assigned to ${holder}; take it over with a reason first`);
         const pending = s.pendingReview;
         if (!pending || work.inbox.decision)
           throw fail(
@@ -89,6 +92,13 @@ export class Handlers {
         t.reviewTaken();
       },
       settled: () => work.inbox.decision === null && !work.checkingReply && !work.executingProposals,
+    });
+    this.register({
+      action: ticketActions.setHolder,
+      // Never refused: the desk has decided already. Only a newer word replaces the one kept.
+      record: (h) => {
+        if (!s.holder || Date.parse(s.holder.at) <= Date.parse(h.at)) s.holder = { agent: h.agent, at: h.at };
+      },
     });
     this.register({
       action: ticketActions.decideProposal,

@@ -16,6 +16,7 @@ import {
   customerMessageSchema,
   escalateInputSchema,
   feedbackSchema,
+  holderInputSchema,
   proposalDecisionSchema,
   releaseInputSchema,
   reviewDecisionSchema,
@@ -73,6 +74,8 @@ export const ticketActions = {
   close: action(closeInputSchema, 'closeUpdate'),
   /** Confirms or declines a proposed side effect; a confirmed one runs when the reply is approved. */
   decideProposal: action(proposalDecisionSchema, 'decideProposalUpdate', 'decideProposal'),
+  /** The desk's holder (claim, assign, release, takeover): only they may review while someone holds it. */
+  setHolder: action(holderInputSchema, 'setHolderUpdate'),
 };
 export type TicketActionName = keyof typeof ticketActions;
 
@@ -94,3 +97,4 @@ export const escalateUpdate = ticketActions.escalate.update;
 export const closeUpdate = ticketActions.close.update;
 export const decideProposalUpdate = ticketActions.decideProposal.update;
 export const decideProposalSignal = ticketActions.decideProposal.signal;
+export const setHolderUpdate = ticketActions.setHolder.update;

@@ -98,6 +98,11 @@ export interface Ticket {
    * Absent on tickets started before durable proposals.
    */
   proposals?: ProposalRecord[];
+  /**
+   * Who holds the ticket on the desk, as the desk last told it (ticketActions.setHolder); agent null: released.
+   * Absent until the desk first tells it (and on tickets started before the desk did).
+   */
+  holder?: { agent: string | null; at: string };
   sops: { topic: Topic; sopId: string; source: 'library' | 'human' }[];
   /** The topic whose SOP is missing while status is awaiting_sop. */
   sopNeededFor: Topic | null;

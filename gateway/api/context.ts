@@ -33,6 +33,7 @@ export type TicketApiPort = Pick<
   | 'sendFeedback'
   | 'addMessage'
   | 'decideProposal'
+  | 'setHolder'
 >;
 
 /** The SOP library's approval (activities/knowledge): a provided SOP enters the library once another agent approves it. */
@@ -47,7 +48,7 @@ export interface ApiContext {
   /** Absent: the approval route answers 503. */
   sops?: SopApprovals;
   tickets: TicketApiPort;
-  /** Assignments and presence; absent: the desk routes answer 503 and reviews are not gated. */
+  /** Assignments and presence; absent: the desk routes answer 503 (and no ticket is told of a holder). */
   desk?: DeskStore;
   auth: ApiAuth;
   logger: Logger;

@@ -14,7 +14,6 @@ import type { ApiContext, Principal } from '../context';
 import { defineRoute } from '../route';
 import { feedbackBody, messageBody, proposalDecisionBody, releaseBody, reviewBody, sopBody } from '../schemas';
 import { assertCanSee, viewFor } from '../views';
-import { assertHolderOrFree } from './desk';
 import { parseTicketId } from './tickets';
 
 type Act<S extends z.ZodType> = (
@@ -103,11 +102,10 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
     });
   }
 
-  // Review goes through the workflow's update: a stale draft version or a ticket that no longer waits for
-  // review is refused by its validator and comes back as 409 with the workflow's reason.
-  // A ticket another agent holds is theirs to review: the desk refuses it here (409) until it is taken over.
+  // Review goes through the workflow's update: a stale draft version, a ticket that no longer waits for
+  // review, or one another agent holds (until taken over; the desk routes tell the ticket its holder) is
+  // refused by its validator and comes back as 409 with the workflow's reason.
   agentAction('review', reviewBody, async (ticketId, principal, body, updateId) => {
-    await assertHolderOrFree(ctx, ticketId, principal.sub);
     const result = await ctx.tickets.review(ticketId, { ...body, reviewer: principal.sub }, updateId);
     ctx.logger.info('review accepted', {
       ticketId,

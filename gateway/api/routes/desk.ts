@@ -1,10 +1,12 @@
 /**
  * The desk: who holds a ticket (claim, assign, release, take over with a reason) and who is looking at it
- * (a heartbeat while the console shows it). Agents only; the store is shared by every gateway instance.
+ * (a heartbeat while the console shows it). Agents only; the store is shared by every gateway instance, and
+ * the ticket itself is told its holder (its review validator refuses anyone else).
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import { assignBody, deskQuery, type DeskView, type TicketDesk } from '../../../core/desk';
-import type { DeskStore } from '../../desk/store';
+import { TicketflowError } from '../../../core/errors';
+import type { Assignment, DeskStore } from '../../desk/store';
 import { shownAssignment } from '../../queue/frames';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
@@ -19,12 +21,18 @@ function deskOf(ctx: ApiContext): DeskStore {
 
 const shown = shownAssignment;
 
-/** Refuses an agent's action on a ticket another agent holds (409); anyone may act on an unheld ticket. */
-export async function assertHolderOrFree(ctx: ApiContext, ticketId: string, agent: string): Promise<void> {
-  if (!ctx.desk) return;
-  const held = (await ctx.desk.assignments([ticketId])).get(ticketId);
-  if (held && held.agent !== agent) {
-    throw new ApiError(409, `ticket ${ticketId} is assigned to ${held.agent}; take it over with a reason first`);
+/**
+ * Tells the ticket its holder, so that its review validator refuses everyone else, whichever client sends the
+ * review. A ticket that has finished or never ran needs no holder. Any other failure is the caller's: the desk
+ * has changed but the ticket does not know it yet, and sending the same claim again (a no-op for the desk)
+ * tells it.
+ */
+async function tellTicket(ctx: ApiContext, ticketId: string, by: string, a: Assignment | null): Promise<void> {
+  try {
+    await ctx.tickets.setHolder(ticketId, { agent: a?.agent ?? null, at: a?.since ?? new Date().toISOString(), by });
+  } catch (err) {
+    if (!(err instanceof TicketflowError) || (err.code !== 'not_found' && err.code !== 'conflict')) throw err;
+    ctx.logger.info('holder not told: the ticket is not running', { ticketId, err: err.message });
   }
 }
 
@@ -40,6 +48,7 @@ export function registerDeskRoutes(app: TemplatedApp, ctx: ApiContext): void {
       const desk = deskOf(ctx);
       const assignment = await desk.assign({ ticketId, by: principal.sub, to: body.to, reason: body.reason });
       ctx.deskChanged?.();
+      await tellTicket(ctx, ticketId, principal.sub, assignment);
       ctx.logger.info('ticket assignment', {
         ticketId,
         by: principal.sub,
