@@ -12,10 +12,8 @@ import { buildUi } from '../../ui/build';
 import { uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
 import { seriousViolations } from './axe';
-import { launchBrowser } from './browser';
-import { startStack, type Stack } from './stack';
-
-const TIMEOUT = 30_000;
+import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT } from './browser';
+import { createTicket as postTicket, startStack, type Stack } from './stack';
 
 let stack: Stack;
 let browser: Browser;
@@ -36,15 +34,7 @@ function rareWord(prefix: string): string {
   return prefix + Array.from(crypto.randomBytes(8), (b) => String.fromCharCode(97 + (b % 26))).join('');
 }
 
-async function createTicket(customer: string, text: string): Promise<string> {
-  const res = await fetch(`${stack.url}/v1/tickets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  return ((await res.json()) as { ticketId: string }).ticketId;
-}
+const createTicket = (customer: string, text: string) => postTicket(stack, customer, text);
 
 async function search(params: Record<string, string>): Promise<{ status: number; ids: string[]; body: string }> {
   const res = await fetch(`${stack.url}/v1/tickets?${new URLSearchParams(params).toString()}`, {
@@ -102,13 +92,9 @@ test('GET /v1/tickets?text=: a word of the body finds the ticket; a missing word
 
 test('the finder: a word typed into "Words in the text" lists the ticket; axe clean', async () => {
   assert.ok(ticketId, 'runs after the API test, on its ticket');
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, bypassCSP: true });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw new Error(`page error on ${page.url()}: ${err.message}`);
+  const page = await openPage(browser, `${stack.url}/console#token=${stack.token('agent', 'agent-tess')}`, {
+    bypassCSP: true,
   });
-  await page.goto(`${stack.url}/console#token=${stack.token('agent', 'agent-tess')}`);
   const finder = page.getByRole('region', { name: 'Find tickets' });
   await finder.locator('.finder-summary').getByText('tickets · page 1', { exact: false }).waitFor();
   await finder.getByLabel('Words in the text').fill(marker.toUpperCase());
@@ -118,5 +104,5 @@ test('the finder: a word typed into "Words in the text" lists the ticket; axe cl
     [ticketId],
   );
   assert.deepEqual(await seriousViolations(page), [], 'axe on the console with a text search');
-  await context.close();
+  await page.context().close();
 });
