@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { QueueFrame } from '../../core/desk';
+import { TicketflowError } from '../../core/errors';
 import { consoleRoutes } from '../../gateway/api/register';
 import type { TicketApiPort } from '../../gateway/api/context';
 import { createSqliteDeskStore, type DeskStore } from '../../gateway/desk/store';
@@ -31,8 +32,11 @@ after(async () => {
 async function instance(topic: string): Promise<RunningGateway> {
   const desk = createSqliteDeskStore(dir);
   stores.push(desk);
-  // The ticket routes are not called here: the stream and the desk routes are under test.
-  const tickets = {} as TicketApiPort;
+  // The ticket routes are not called here: the stream and the desk routes are under test. A claim tells the
+  // ticket its holder; these tickets have no workflow, as for a ticket that finished.
+  const tickets = {
+    setHolder: () => Promise.reject(new TicketflowError('not_found', 'no such ticket')),
+  } as unknown as TicketApiPort;
   const g = await startGateway({ topic, deps: { registerRoutes: consoleRoutes({ tickets, desk, ui: false }) } });
   gateways.push(g);
   return g;
