@@ -3,7 +3,7 @@
  * topic per test), a snapshot source the test controls (the workflow side is not under test here; the Kafka
  * path is), a producer, and WebSocket clients that record every frame and their close.
  */
-import { after } from 'node:test';
+import { after, before } from 'node:test';
 import type { Producer } from 'kafkajs';
 import WebSocket from 'ws';
 import type { Config } from '../../core/config';
@@ -120,6 +120,22 @@ export async function startGateway(
 }
 
 let producerPromise: Promise<Producer> | undefined;
+/**
+ * One gateway for a whole test file (call at its top level): started before its tests, handed to `started`,
+ * stopped with the shared producer after them.
+ */
+export function gatewayPerFile(opts: Parameters<typeof startGateway>[0], started: (g: RunningGateway) => void): void {
+  let g: RunningGateway | undefined;
+  before(async () => {
+    g = await startGateway(opts);
+    started(g);
+  });
+  after(async () => {
+    await g?.stop();
+    await closeProducer();
+  });
+}
+
 export function sharedProducer(): Promise<Producer> {
   producerPromise ??= (async () => {
     const p = testKafka('gateway-test-producer').producer({ allowAutoTopicCreation: false });

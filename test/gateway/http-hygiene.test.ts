@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { consoleRoutes } from '../../gateway/api/register';
 import type { TicketApiPort } from '../../gateway/api/context';
 import { CloseCode } from '../../gateway/close-codes';
 import { TicketflowError } from '../../core/errors';
-import { agentToken, closeProducer, startGateway, streamUrl, uniqueName, type RunningGateway } from './harness';
+import { agentToken, gatewayPerFile, streamUrl, uniqueName, type RunningGateway } from './harness';
 
 const noTickets = new Proxy(
   {},
@@ -19,13 +19,10 @@ const noTickets = new Proxy(
 ) as TicketApiPort;
 
 let g: RunningGateway;
-before(async () => {
-  g = await startGateway({ deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) } });
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+gatewayPerFile(
+  { deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) } },
+  (started) => (g = started),
+);
 
 /** Sends `head` (and optionally a first piece of body) on a raw socket; resolves with all it read and how it ended. */
 function raw(head: string, body = '', waitMs = 5_000): Promise<{ text: string; closedByServer: boolean }> {

@@ -1,16 +1,10 @@
 /** With METRICS_TOKEN set, /metrics answers only a scraper that sends it as a bearer token; every answer carries Permissions-Policy. */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { closeProducer, startGateway, type RunningGateway } from './harness';
+import { test } from 'node:test';
+import { gatewayPerFile, type RunningGateway } from './harness';
 
 let g: RunningGateway;
-before(async () => {
-  g = await startGateway({ env: { METRICS_TOKEN: 'ops-scraper-token-0123456789' } });
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+gatewayPerFile({ env: { METRICS_TOKEN: 'ops-scraper-token-0123456789' } }, (started) => (g = started));
 
 void test('/metrics is behind METRICS_TOKEN', async () => {
   const get = (authorization?: string) =>

@@ -6,16 +6,15 @@
  * seqs 1-15, B at 1-22). Real Kafka, a real gateway; the snapshot source is the test's.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CloseCode } from '../../gateway/close-codes';
 import {
   agentToken,
-  closeProducer,
+  gatewayPerFile,
   closedStatus,
   customerToken,
   ev,
   produce,
-  startGateway,
   StreamClient,
   streamUrl,
   uniqueName,
@@ -23,14 +22,7 @@ import {
 } from './harness';
 
 let g: RunningGateway;
-
-before(async () => {
-  g = await startGateway({ partitions: 1 });
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+gatewayPerFile({ partitions: 1 }, (started) => (g = started));
 
 const ALL = [1, 2, 3, 4, 5, 6, 7];
 

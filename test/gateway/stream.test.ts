@@ -3,11 +3,11 @@
  * the test's (the workflow query is another suite's subject); every live event travels through Kafka.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { TicketEvent } from '../../core/events';
 import {
   agentToken,
-  closeProducer,
+  gatewayPerFile,
   customerToken,
   ev,
   metricValue,
@@ -22,14 +22,7 @@ import {
 } from './harness';
 
 let g: RunningGateway;
-
-before(async () => {
-  g = await startGateway({ partitions: 3 });
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+gatewayPerFile({ partitions: 3 }, (started) => (g = started));
 
 void describe('stream', () => {
   void test('fan-out: N sockets over M tickets each get exactly their ticket events, in order, once', async () => {

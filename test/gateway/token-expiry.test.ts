@@ -4,27 +4,12 @@
  * `since` gets exactly what came after.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CloseCode } from '../../gateway/close-codes';
-import {
-  closeProducer,
-  ev,
-  produce,
-  startGateway,
-  StreamClient,
-  streamUrl,
-  uniqueName,
-  type RunningGateway,
-} from './harness';
+import { gatewayPerFile, ev, produce, StreamClient, streamUrl, uniqueName, type RunningGateway } from './harness';
 
 let g: RunningGateway;
-before(async () => {
-  g = await startGateway();
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+gatewayPerFile({}, (started) => (g = started));
 
 const agent = (ttlMs: number) => g.gw.auth.signAccessToken({ sub: 'agent-exp', role: 'agent' }, ttlMs);
 
