@@ -14,13 +14,8 @@ import { buildUi } from '../../ui/build';
 import { uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
 import { seriousViolations } from './axe';
-import { launchBrowser } from './browser';
-import { startStack, type Stack } from './stack';
-
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve(__dirname, '..', '..', 'docs', 'screenshots')
-  : path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const TIMEOUT = 30_000;
+import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
+import { createTicket, startStack, type Stack } from './stack';
 
 let stack: Stack;
 let browser: Browser;
@@ -37,17 +32,8 @@ after(async () => {
   await stack?.stop();
 });
 
-async function openAs(agent: string, where: string): Promise<Page> {
-  // CSP bypassed only so the test can inject axe-core; the page's own scripts are unchanged.
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, bypassCSP: true });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw new Error(`page error on ${page.url()}: ${err.message}`);
-  });
-  await page.goto(`${stack.url}${where}#token=${stack.token('agent', agent)}`);
-  return page;
-}
+const openAs = (agent: string, where: string): Promise<Page> =>
+  openPage(browser, `${stack.url}${where}#token=${stack.token('agent', agent)}`, { height: 1100, bypassCSP: true });
 
 test("Ann's open console shows a new ticket, then Bob viewing and claiming it, from the queue stream alone", async () => {
   const customer = uniqueName('cust-live');
@@ -60,13 +46,11 @@ test("Ann's open console shows a new ticket, then Bob viewing and claiming it, f
   const navigations: string[] = [];
   ann.on('framenavigated', (f) => navigations.push(f.url()));
 
-  const res = await fetch(`${stack.url}/v1/tickets`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.token('customer', customer)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text: 'I was charged twice for my Pro plan (txn_61213 and txn_61214). Please refund one.' }),
-  });
-  assert.equal(res.status, 201);
-  const ticketId = ((await res.json()) as { ticketId: string }).ticketId;
+  const ticketId = await createTicket(
+    stack,
+    customer,
+    'I was charged twice for my Pro plan (txn_61213 and txn_61214). Please refund one.',
+  );
   const row = finder.locator(`.finder-row[data-ticket-id="${ticketId}"]`);
   await row.waitFor();
 
