@@ -6,6 +6,7 @@
  * agent stream, at either gateway, gets every durable event once, through to the ticket's close.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { TicketApi } from '../../scripts/driver/api';
@@ -14,6 +15,7 @@ import { Follower } from '../../scripts/driver/follower';
 import { workflowIdFor } from '../../workflows/state';
 import { testTemporalAddress, testTemporalNamespace } from '../helpers/infra';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { sopAcrossInstances, sopsWithoutDiscourse } from './sop-step';
 import { ClusterStack } from './stack';
 
 const TICKETS = [
@@ -33,6 +35,7 @@ const WHO = { userId: 'cluster-customer', orgId: 'acme-corp' };
 let pg: TestPostgres | null;
 let stack: ClusterStack;
 let temporal: Client;
+const sopsDir = sopsWithoutDiscourse();
 const followers: Follower[] = [];
 
 before(async () => {
@@ -44,6 +47,7 @@ before(async () => {
     AFTER_RUNNER_DELAY: '1s',
     FEEDBACK_WINDOW: '30s',
     REVIEW_SLA: '1h',
+    SOPS_DIR: sopsDir,
   });
   await stack.prepare();
   await Promise.all([stack.startWorker('worker-1'), stack.startWorker('worker-2')]);
@@ -59,15 +63,18 @@ after(async () => {
   await stack?.stop();
   await temporal?.connection.close();
   await pg?.stop();
+  fs.rmSync(sopsDir, { recursive: true, force: true });
   if (process.exitCode === undefined || process.exitCode === 0) stack?.removeData();
 });
 
-/** The worker identities (pid@host) that completed the ticket's workflow tasks, in order. */
-async function taskWorkers(ticketId: string): Promise<string[]> {
+/** The worker identities (pid@host) that completed the ticket's workflow tasks, in order; `since`: after then. */
+async function taskWorkers(ticketId: string, since = 0): Promise<string[]> {
   const history = await temporal.workflow.getHandle(workflowIdFor(ticketId)).fetchHistory();
-  return (history.events ?? []).flatMap((e) =>
-    e.workflowTaskCompletedEventAttributes?.identity ? [e.workflowTaskCompletedEventAttributes.identity] : [],
-  );
+  return (history.events ?? []).flatMap((e) => {
+    const at = Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+    const identity = e.workflowTaskCompletedEventAttributes?.identity;
+    return identity && at > since ? [identity] : [];
+  });
 }
 
 const pidOf = (identity: string) => Number(identity.split('@')[0]);
@@ -84,7 +91,7 @@ async function until<T>(what: string, deadline: number, probe: () => Promise<T |
 void describe('cluster: two workers, two gateways, one Temporal, Kafka and PostgreSQL', () => {
   void test(
     'tickets at either gateway, streams at the other, a worker killed mid-ticket',
-    { timeout: 300_000 },
+    { timeout: 420_000 },
     async (t) => {
       if (!pg) return t.skip('no PostgreSQL installed (initdb/pg_ctl not found)');
       const gw = { A: stack.apps.get('gateway-a')!.url!, B: stack.apps.get('gateway-b')!.url! };
@@ -149,6 +156,8 @@ void describe('cluster: two workers, two gateways, one Temporal, Kafka and Postg
       assert.ok(victim?.name.startsWith('worker'), `the last task's worker ${tasksBefore.at(-1)} is one of ours`);
       const killedAt = Date.now();
       await stack.kill(victim.name);
+      // A task the victim completed between the history read and the kill is not "after"; its exit is the line.
+      const killDone = Date.now();
       const seqsAtKill = first.watch.A.record.seqs.size;
 
       // Acted on at the gateway the ticket was not created at, until closed.
@@ -174,10 +183,10 @@ void describe('cluster: two workers, two gateways, one Temporal, Kafka and Postg
         new Promise((r) => setTimeout(r, Math.min(30_000, Math.max(0, deadline - Date.now()))).unref()),
       ]);
 
-      const tasksAfter = (await taskWorkers(first.ticketId)).slice(tasksBefore.length);
+      const tasksAfter = await taskWorkers(first.ticketId, killDone);
       assert.ok(
         tasksAfter.length > 0 && tasksAfter.every((id) => pidOf(id) !== victimPid),
-        'the other worker finished it',
+        `the other worker finished it (victim ${victimPid}, tasks after its exit: ${tasksAfter.join(' ')})`,
       );
       for (const run of runs) {
         const [a, b, late] = [run.watch.A.record, run.watch.B.record, run.late!.record];
@@ -216,6 +225,13 @@ void describe('cluster: two workers, two gateways, one Temporal, Kafka and Postg
         ...metrics.matchAll(/^ticketflow_worker_activities_total\{[^}]*outcome="completed"[^}]*\} (\d+)/gm),
       ];
       assert.ok(completed.reduce((n, m) => n + Number(m[1]), 0) > 0, 'activities counted on the survivor');
+
+      // The SOP library is shared: provided at A (saved by the survivor), approved at B, used on a new worker.
+      const survivor = [...stack.apps.values()].find((a) => a.url === ops)!.name;
+      const sop = await sopAcrossInstances(stack, api, survivor, 'worker-3');
+      const pids = (await taskWorkers(sop.tickets[1]!)).map(pidOf);
+      assert.ok(pids.length > 0 && pids.every((p) => p === sop.freshWorkerPid), 'the SOP ticket ran on the new worker');
+      for (const id of sop.tickets) await temporal.workflow.getHandle(workflowIdFor(id)).terminate('cluster test over');
       const firstEventAfterKill = first.watch.A.record.seqs.size > seqsAtKill;
       t.diagnostic(
         JSON.stringify({
