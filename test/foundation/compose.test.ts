@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { findComposeClient } from '../../scripts/infra/compose-client';
@@ -39,7 +40,16 @@ describe('temporal-docker-compose.yml', { skip }, () => {
     const result = compose(['config', '--services']);
     assert.equal(result.status, 0, result.stderr);
     const services = result.stdout.trim().split('\n');
-    for (const name of ['temporal', 'temporal-ui', 'postgresql', 'kafka', 'worker', 'gateway']) {
+    for (const name of [
+      'temporal',
+      'temporal-ui',
+      'postgresql',
+      'kafka',
+      'worker',
+      'gateway-a',
+      'gateway-b',
+      'gateway-lb',
+    ]) {
       assert.ok(services.includes(name), `service ${name} missing (found ${services.join(', ')})`);
     }
   });
@@ -49,7 +59,7 @@ describe('temporal-docker-compose.yml', { skip }, () => {
     assert.equal(result.status, 0, result.stderr);
     // The resolved file, service by service: each app carries the cluster addresses.
     const resolved = result.stdout;
-    for (const app of ['worker', 'gateway']) {
+    for (const app of ['worker', 'gateway-a', 'gateway-b']) {
       const block = serviceBlock(resolved, app);
       assert.match(block, /TEMPORAL_ADDRESS: temporal:7233/, `${app} is not pointed at temporal:7233`);
       assert.match(block, /KAFKA_BROKERS: kafka:9092/, `${app} is not pointed at kafka:9092`);
@@ -59,7 +69,30 @@ describe('temporal-docker-compose.yml', { skip }, () => {
     }
     assert.match(serviceBlock(resolved, 'temporal-ui'), /TEMPORAL_ADDRESS: temporal:7233/);
     assert.match(serviceBlock(resolved, 'temporal'), /POSTGRES_SEEDS: postgresql/);
-    assert.match(serviceBlock(resolved, 'gateway'), /JWT_SECRET: compose-validation-only/);
+    for (const gw of ['gateway-a', 'gateway-b']) {
+      assert.match(serviceBlock(resolved, gw), /JWT_SECRET: compose-validation-only/);
+      assert.match(serviceBlock(resolved, gw), new RegExp(`GATEWAY_INSTANCE_ID: ${gw}\\n`), `${gw} has its own id`);
+    }
+  });
+
+  it('puts both gateways behind one load balancer that passes WebSocket upgrades', () => {
+    const result = compose(['config']);
+    assert.equal(result.status, 0, result.stderr);
+    const lb = serviceBlock(result.stdout, 'gateway-lb');
+    // Only the balancer is published; the gateways are reached through it.
+    assert.match(lb, /published: 8080|8080:8080/);
+    for (const gw of ['gateway-a', 'gateway-b']) {
+      assert.doesNotMatch(serviceBlock(result.stdout, gw), /\n {4}ports:/, `${gw} publishes no port`);
+      assert.match(lb, new RegExp(`${gw}:\\n\\s+condition: service_healthy`), `the balancer waits for ${gw}`);
+    }
+    const mount = /(\S*deploy\/nginx-gateways\.conf):\/etc\/nginx\/nginx\.conf:ro/.exec(lb);
+    assert.ok(mount, `the balancer mounts deploy/nginx-gateways.conf (got ${lb})`);
+    const conf = fs.readFileSync(path.join(root, 'deploy', 'nginx-gateways.conf'), 'utf8');
+    for (const gw of ['gateway-a', 'gateway-b']) assert.match(conf, new RegExp(`server ${gw}:8080;`));
+    assert.match(conf, /proxy_http_version 1\.1;/);
+    assert.match(conf, /proxy_set_header Upgrade \$http_upgrade;/);
+    assert.match(conf, /proxy_set_header Connection \$connection_upgrade;/);
+    assert.match(conf, /listen 8080;/);
   });
 
   it('refuses to render without a JWT secret for the gateway', () => {
