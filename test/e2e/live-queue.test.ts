@@ -6,31 +6,19 @@
  * Screenshots go to test-results/screenshots/ (docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildUi } from '../../ui/build';
 import { uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
 import { seriousViolations } from './axe';
-import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
-import { createTicket, startStack, type Stack } from './stack';
+import { openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
+import { createTicket, type Stack } from './stack';
+import { stackAndBrowserPerFile } from './per-file';
 
 let stack: Stack;
 let browser: Browser;
-
-before(async () => {
-  await buildUi({ quiet: true });
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-});
-
-after(async () => {
-  for (const c of browser?.contexts() ?? []) await c.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserPerFile((s, b) => ([stack, browser] = [s, b]));
 
 const openAs = (agent: string, where: string): Promise<Page> =>
   openPage(browser, `${stack.url}${where}#token=${stack.token('agent', agent)}`, { height: 1100, bypassCSP: true });

@@ -6,28 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { buildUi } from '../../ui/build';
 import { uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
 import { seriousViolations } from './axe';
-import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT } from './browser';
-import { createTicket as postTicket, startStack, type Stack } from './stack';
+import { openPage, PAGE_TIMEOUT as TIMEOUT } from './browser';
+import { createTicket as postTicket, type Stack } from './stack';
+import { stackAndBrowserPerFile } from './per-file';
 
 let stack: Stack;
 let browser: Browser;
-
-before(async () => {
-  await buildUi({ quiet: true });
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-after(async () => {
-  for (const c of browser?.contexts() ?? []) await c.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserPerFile((s, b) => ([stack, browser] = [s, b]));
 
 /** A word no other ticket on the shared server has: letters only, so no detector takes it for an id. */
 function rareWord(prefix: string): string {
