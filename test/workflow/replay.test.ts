@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { bundleOnce } from './helpers/harness';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULE } from '../../worker-ops/tracing';
+import { quietRuntime, workflowsPath } from './helpers/harness';
 import { historyFromJSON } from './helpers/history-json';
 
 const dir = path.resolve(__dirname, '../fixtures/histories');
@@ -21,8 +22,15 @@ const load = (file: string) =>
   JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { events: Record<string, unknown>[] };
 
 let bundle: WorkflowBundleWithSourceMap;
+// Bundled as production bundles it (scripts/infra/workflow-bundle.ts): with the tracing interceptors, whose
+// patch some saved histories hold.
 before(async () => {
-  bundle = await bundleOnce();
+  quietRuntime();
+  bundle = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [WORKFLOW_INTERCEPTOR_MODULE],
+    logger: new DefaultLogger('WARN'),
+  });
 });
 
 describe('ticket workflow replay', () => {
