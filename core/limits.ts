@@ -21,6 +21,13 @@ export const limits = {
    * about 1 MB, under Temporal's 2 MB payload limit for the state query and the continue-as-new input.
    */
   customerMessages: 50,
+  /**
+   * A stream record's bounds. A draft's token previews are numbered by `part`; a model's reply stays far
+   * below this many tokens, and the pages keep previews indexed by it. A record whose seq lies more than
+   * `seqJump` past what a gateway has seen of its ticket is checked against the workflow before it counts.
+   */
+  tokenPart: 100_000,
+  seqJump: 100,
   /** Ticket list pages. */
   pageSize: 100,
   defaultPageSize: 25,

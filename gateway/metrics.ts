@@ -58,6 +58,12 @@ export function createGatewayMetrics(opts: { instanceId: string; defaultMetrics?
       labelNames: ['reason'],
       registers: [registry],
     }),
+    refused: new Counter({
+      name: 'ticketflow_gateway_records_refused_total',
+      help: 'Valid records refused as beyond what the workflow did (part, seq_jump, resolved, unverified)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     slowCloses: new Counter({
       name: 'ticketflow_gateway_slow_socket_closes_total',
       help: 'Sockets closed for exceeding the backpressure limit',

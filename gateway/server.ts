@@ -35,6 +35,7 @@ import type { SnapshotSource } from './snapshot-source';
 import type { Tracer } from '@opentelemetry/api';
 import { TicketHub, type CustomerView } from './stream/hub';
 import { createIngest } from './stream/ingest';
+import { createRecordCheck } from './stream/record-bounds';
 import { resyncOpenTickets } from './stream/resync';
 import { registerStreamRoute } from './stream/route';
 import { sessionStatuses } from './stream/session-status';
@@ -121,6 +122,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     maxBackpressureBytes: cfg.gateway.maxBackpressureBytes,
     customerView: deps.customerView,
+    check: (st, event, json) => check(st, event, json),
+  });
+  const check = createRecordCheck({
+    deliver: (event, json, trusted) => hub.deliver(event, json, trusted),
+    resync: (ticketId, snapshot) => {
+      if (hub.holdTicket(ticketId)) hub.release(ticketId, snapshot);
+    },
+    isCurrent: (ticketId, st) => hub.isCurrent(ticketId, st),
+    snapshots: deps.snapshots,
+    metrics,
+    logger,
+    timeoutMs: deps.snapshotTimeoutMs ?? 10_000,
   });
   let draining = false;
   let listenSocket: us_listen_socket | undefined;

@@ -24,6 +24,17 @@ export function snapshotFrame(ticketId: string, snapshot: TicketSnapshot, since:
   });
 }
 
+/** The snapshot as `audience` may see it (customers: `customerView` of each event). */
+export function visibleSnapshot(
+  audience: Audience,
+  snapshot: TicketSnapshot,
+  customerView: CustomerView,
+): TicketSnapshot {
+  return audience === 'agent'
+    ? snapshot
+    : { ...snapshot, events: snapshot.events.flatMap((e) => customerView(e) ?? []) };
+}
+
 export function eventFrame(event: TicketEvent): string {
   return `{"kind":"event","event":${JSON.stringify(event)}}`;
 }

@@ -18,17 +18,20 @@
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { TicketEvent } from '../../core/events';
+import { limits } from '../../core/limits';
 import type { Logger } from '../../core/logger';
 import type { GatewayMetrics } from '../metrics';
 import type { TicketSnapshot } from '../snapshot-source';
-import { eventFrame, RecordFrames, snapshotFrame } from './frames';
+import { RecordFrames, snapshotFrame, visibleSnapshot } from './frames';
 import { comparePositions, durablePosition, maxPosition, positionOf } from './position';
 import { frameBytesBound, PressureWatch } from './pressure';
+import type { RecordCheck } from './record-bounds';
+import { openingFrames } from './opening';
 import { sessionStatusAfter, sessionStatusFromTicketStatus } from './session-status';
 import { endsStream, snapshotEnded } from './stream-end';
 import {
+  gate,
   TicketRegistry,
-  type Audience,
   type CustomerView,
   type PendingConnection,
   type StreamSocket,
@@ -48,6 +51,8 @@ export interface HubOptions {
   customerView: CustomerView;
   /** Records buffered per pending connection before it is refused (its snapshot took too long). */
   maxPendingBuffer?: number;
+  /** Where an implausible record goes to be checked against the workflow (record-bounds.ts). */
+  check?: RecordCheck;
   now?: () => number;
 }
 
@@ -97,20 +102,14 @@ export class TicketHub extends TicketRegistry {
     if (st.subscribed.size === 0 && st.catchingUp.size === 0)
       st.status = sessionStatusFromTicketStatus(snapshot.status);
 
-    let position = maxPosition(durablePosition(d.since), durablePosition(snapshot.lastSeq));
-    let finished = snapshotEnded(snapshot);
-    const view = (e: TicketEvent) => (d.audience === 'agent' ? e : this.customerView(e));
-    const frames = [snapshotFrame(d.ticketId, this.visible(d.audience, snapshot), d.since)];
-    for (const event of buffered) {
-      const p = positionOf(event);
-      if (comparePositions(p, position) <= 0) continue;
-      const shown = view(event);
-      if (shown) frames.push(eventFrame(shown));
-      position = p;
-      if (endsStream(event)) finished = true;
-      const status = sessionStatusAfter(event);
-      if (status) st.status = status;
-    }
+    const { frames, position, finished, status } = openingFrames({
+      ...d,
+      snapshot,
+      buffered,
+      customerView: this.customerView,
+      onFarSeq: () => this.opts.metrics.refused.inc({ reason: 'seq_jump' }),
+    });
+    if (status) st.status = status;
     d.position = position;
 
     let ok = true;
@@ -131,7 +130,10 @@ export class TicketHub extends TicketRegistry {
         });
         this.opts.metrics.dropped.inc({ reason: 'snapshot_behind' });
       }
-      st.frontier ??= position;
+      if (st.frontier === undefined) {
+        st.frontier = position;
+        gate(st);
+      }
       this.subscribe(ws, st);
     } else {
       st.catchingUp.add(ws);
@@ -153,13 +155,16 @@ export class TicketHub extends TicketRegistry {
     this.forgetIfIdle(d.ticketId, st);
   }
 
-  /** One valid record from Kafka; `json` is its own text when the decoder vouched it is exactly the event. */
-  deliver(event: TicketEvent, json?: string): void {
+  /** One valid record; `json` is its own text when exactly the event; `trusted` once the workflow vouched. */
+  deliver(event: TicketEvent, json?: string, trusted = false): void {
     const st = this.tickets.get(event.ticketId);
     if (!st) {
       this.opts.metrics.dropped.inc({ reason: 'no_subscribers' });
       return;
     }
+    const ends = endsStream(event);
+    // The one comparison a plain record pays for its bounds (see TicketState.checkAbove).
+    if ((ends || event.seq > st.checkAbove) && !trusted && this.opts.check) return this.opts.check(st, event, json);
     for (const pending of st.pending) {
       if (pending.buffer.length >= this.maxPendingBuffer) pending.overflowed = true;
       else pending.buffer.push(event);
@@ -174,8 +179,11 @@ export class TicketHub extends TicketRegistry {
 
     if (st.frontier !== undefined && comparePositions(position, st.frontier) <= 0) {
       this.opts.metrics.dropped.inc({ reason: 'duplicate' });
-    } else {
+    } else if (st.frontier !== undefined) {
+      // (Undefined: only connections awaiting their snapshot, whose buffers attach() bounds by it.)
+      // No check runs here (else the record would have queued behind it), so the gate is frontier + seqJump.
       st.frontier = position;
+      st.checkAbove = position.seq + limits.seqJump;
       const status = sessionStatusAfter(event);
       if (status) st.status = status;
       if (st.subscribed.size > 0) {
@@ -209,7 +217,7 @@ export class TicketHub extends TicketRegistry {
     }
     this.promoteCaughtUp(st);
 
-    if (endsStream(event)) {
+    if (ends) {
       for (const ws of [...st.subscribed, ...st.catchingUp]) this.end(ws, 'TICKET_CLOSED');
     }
   }
@@ -237,7 +245,8 @@ export class TicketHub extends TicketRegistry {
       const at = st.subscribed.has(ws) ? st.frontier! : d.position;
       // A token position (a draft's preview) has not delivered that draft yet.
       const since = at.part === Number.POSITIVE_INFINITY ? at.seq : at.seq - 1;
-      if (ws.send(snapshotFrame(ticketId, this.visible(d.audience, snapshot), since)) === 2) {
+      const visible = visibleSnapshot(d.audience, snapshot, this.customerView);
+      if (ws.send(snapshotFrame(ticketId, visible, since)) === 2) {
         this.closeSlow(ws);
         continue;
       }
@@ -246,15 +255,10 @@ export class TicketHub extends TicketRegistry {
       else if (!st.subscribed.has(ws)) d.position = maxPosition(d.position, upTo);
     }
     if (st.frontier) st.frontier = maxPosition(st.frontier, upTo);
+    gate(st);
     this.pressure.unknown(st);
     this.promoteCaughtUp(st);
     for (const event of held) this.deliver(event);
-  }
-
-  private visible(audience: Audience, snapshot: TicketSnapshot): TicketSnapshot {
-    return audience === 'agent'
-      ? snapshot
-      : { ...snapshot, events: snapshot.events.flatMap((e) => this.customerView(e) ?? []) };
   }
 
   /** Catching-up sockets the frontier has reached join the topic. */

@@ -10,6 +10,7 @@ import { SpanKind, contextFromHeaders } from '../../core/tracing';
 import type { RecordHandler } from '../kafka/consumer';
 import type { GatewayMetrics } from '../metrics';
 import type { TicketHub } from './hub';
+import { partOutOfBounds } from './record-bounds';
 import { decodeRecord } from './record-decode';
 
 export function createIngest(deps: {
@@ -31,6 +32,11 @@ export function createIngest(deps: {
         reason: decoded.reason,
         detail: decoded.detail.slice(0, 200),
       });
+      return;
+    }
+    if (partOutOfBounds(decoded.event)) {
+      metrics.refused.inc({ reason: 'part' });
+      logger.warn('record refused: token part out of bounds', { ...where, ticketId: decoded.event.ticketId });
       return;
     }
     try {

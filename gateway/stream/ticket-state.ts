@@ -5,6 +5,7 @@
  */
 import type { WebSocket } from 'uWebSockets.js';
 import type { TicketEvent } from '../../core/events';
+import { limits } from '../../core/limits';
 import type { Logger } from '../../core/logger';
 import { CloseCode, CloseReason } from '../close-codes';
 import type { TicketSnapshot } from '../snapshot-source';
@@ -68,6 +69,23 @@ export interface TicketState extends PressureState {
    * here, in order, and handed on once the snapshot has been sent (see TicketHub.hold).
    */
   held: TicketEvent[] | undefined;
+  /** Set while an implausible record is checked against the workflow: the ticket's later records wait here. */
+  checking: { event: TicketEvent; json: string | undefined }[] | undefined;
+  /**
+   * A record with a seq above this goes to the record check first (record-bounds.ts): the frontier plus
+   * `limits.seqJump`, -Infinity while a check runs (later records queue behind it), +Infinity without a frontier.
+   * Kept current by `gate`, so the fan-out pays one comparison per record.
+   */
+  checkAbove: number;
+}
+
+/** Recomputes `st.checkAbove` after its frontier or its check changed. */
+export function gate(st: TicketState): void {
+  st.checkAbove = st.checking
+    ? Number.NEGATIVE_INFINITY
+    : st.frontier
+      ? st.frontier.seq + limits.seqJump
+      : Number.POSITIVE_INFINITY;
 }
 
 export function ticketTopic(ticketId: string, audience: Audience = 'agent'): string {
@@ -85,6 +103,8 @@ export function newTicketState(ticketId: string, now: number): TicketState {
     lastEventAt: now,
     status: 'active',
     held: undefined,
+    checking: undefined,
+    checkAbove: Number.POSITIVE_INFINITY,
     ...newPressureFields(),
   };
 }
@@ -116,6 +136,19 @@ export class TicketRegistry {
       held.push(ticketId);
     }
     return held;
+  }
+
+  /** Holds one ticket's live records for `release` (unless a resync already holds them); false if not held. */
+  holdTicket(ticketId: string): boolean {
+    const st = this.tickets.get(ticketId);
+    if (!st || st.held) return false;
+    st.held = [];
+    return true;
+  }
+
+  /** Whether `st` is still the state kept for `ticketId` (it is forgotten once nobody listens). */
+  isCurrent(ticketId: string, st: TicketState): boolean {
+    return this.tickets.get(ticketId) === st;
   }
 
   /** Open sessions by status (timed-out ones are closed, so they show in the logs and close counts). */

@@ -40,6 +40,14 @@ export class MemorySnapshots implements SnapshotSource {
     this.tickets.set(ticketId, { status, events, lastSeq: events.reduce((m, e) => Math.max(m, e.seq), 0) });
   }
 
+  /** The workflow closed the ticket at `lastSeq`: a record ending its streams is checked against this (record-bounds). */
+  close(ticketId: string, lastSeq: number): void {
+    const events = Array.from({ length: lastSeq }, (_, i) =>
+      i + 1 === lastSeq ? closedStatus(ticketId, lastSeq) : ev(ticketId, i + 1),
+    );
+    this.set(ticketId, events, 'closed');
+  }
+
   async getSnapshot(ticketId: string): Promise<TicketSnapshot | null> {
     this.calls++;
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));

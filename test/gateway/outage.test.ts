@@ -125,6 +125,7 @@ void describe('broker outage', () => {
       await producer.disconnect().catch(() => undefined);
       producer = client.producer();
       await producer.connect();
+      g.snapshots.close(E, 3);
       await send([2, 3], 3);
       await producer.disconnect();
 
@@ -208,6 +209,7 @@ void describe('broker outage', () => {
       );
 
       await waitFor(() => g.gw.ready, { timeoutMs: BACKOFF_MS * 2, intervalMs: 100, message: 'consumer rejoined' });
+      for (const t of [A, B, C, D]) g.snapshots.close(t, 3);
       await send(B, [3], 3);
       await send(C, [2, 3], 3);
       await send(A, [3], 3);
