@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { budget } from './budget';
-import { optionalString, port, positiveInt } from './config-types';
+import { duration, optionalString, port, positiveInt } from './config-types';
 
 export const limitsAndOpsEnv = {
   /** Per principal, "N/window": a token bucket of N that refills at N per window. */
@@ -17,6 +17,12 @@ export const limitsAndOpsEnv = {
   /** Where the buckets live: `shared` = PostgreSQL by URL (else WS_TICKET_DATABASE_URL), else SQLite in the data dir. */
   RATE_LIMIT_STORE: z.enum(['shared', 'memory']).default('shared'),
   RATE_LIMIT_DATABASE_URL: optionalString,
+  /**
+   * `POST /v1/session/refresh`: a fresh access token lives this long, and a chain of refreshes no longer than
+   * this after the sign-in that began it (the `auth_time` claim, else the first token's `iat`).
+   */
+  ACCESS_TOKEN_TTL: duration.default(15 * 60_000),
+  SESSION_MAX_AGE: duration.default(12 * 3600_000),
   /** The worker's /healthz, /readyz and /metrics (0: any free port). A port already taken is logged, not fatal. */
   WORKER_OPS_HOST: z.string().default('127.0.0.1'),
   WORKER_OPS_PORT: port.default(9464),

@@ -20,6 +20,7 @@ import { registerDeskRoutes } from './routes/desk';
 import { registerSessionRoutes } from './routes/session';
 import { registerSopRoutes } from './routes/sops';
 import { registerTicketRoutes } from './routes/tickets';
+import { registerTokenRefreshRoute } from './routes/token-refresh';
 
 export type { ApiContext, Principal, TicketApiPort } from './context';
 
@@ -27,6 +28,7 @@ export function registerApiRoutes(app: TemplatedApp, ctx: ApiContext): void {
   registerTicketRoutes(app, ctx);
   registerActionRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
+  registerTokenRefreshRoute(app, ctx);
   registerSopRoutes(app, ctx);
   registerDeskRoutes(app, ctx);
   registerAnalyticsRoutes(app, ctx);

@@ -27,6 +27,8 @@ export interface Principal {
   expiresAt: number;
   /** When a stream it opens must close (epoch ms): its own expiry, or for a ws-ticket the access token's. */
   sessionExpiresAt: number;
+  /** When the sign-in behind this token happened (epoch ms): `auth_time`, else `iat`; bounds its refreshes. */
+  authTime?: number;
   kind: TokenKind;
 }
 
@@ -38,6 +40,8 @@ export interface AccessClaims {
   jti?: string;
   /** Epoch seconds; only on ws-tickets (see Principal.sessionExpiresAt). */
   accessExp?: number;
+  /** Epoch seconds of the sign-in a refreshed token carries on (see Principal.authTime). */
+  authTime?: number;
 }
 
 const claimsSchema = z.object({
@@ -50,6 +54,8 @@ const claimsSchema = z.object({
   incident_id: z.string().min(1).optional(),
   /** On ws-tickets: the expiry of the access token it was minted from. */
   access_exp: z.number().optional(),
+  iat: z.number().optional(),
+  auth_time: z.number().optional(),
 });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -118,6 +124,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
       incidentId: c.incident_id,
       expiresAt: c.exp * 1000,
       sessionExpiresAt: sessionExp * 1000,
+      ...((c.auth_time ?? c.iat) ? { authTime: (c.auth_time ?? c.iat)! * 1000 } : {}),
       kind,
     };
   }
@@ -136,6 +143,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     if (claims.orgId) payload.org_id = claims.orgId;
     if (claims.incidentId) payload.incident_id = claims.incidentId;
     if (claims.accessExp !== undefined) payload.access_exp = claims.accessExp;
+    if (claims.authTime !== undefined) payload.auth_time = claims.authTime;
     const token = jwt.sign(payload, codec.signKey, {
       algorithm: codec.algorithm,
       audience,
