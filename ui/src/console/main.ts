@@ -6,6 +6,7 @@ import { ApiFailure, createApi } from '../shared/api';
 import { byId, fill, h } from '../shared/dom';
 import type { SessionInfo } from '../shared/types';
 import { takeTokenFromHash } from '../shared/token';
+import { keepTokenFresh } from '../shared/token-refresh';
 import { QueueBoard } from './board';
 import { TicketFinder } from './finder';
 import { AnalyticsPage } from './analytics';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     );
     return;
   }
+  keepTokenFresh(SLOT, api);
   fill(
     who,
     session.dev ? h('span', { class: 'badge dev', title: 'Development identity: not for production' }, 'DEV') : null,

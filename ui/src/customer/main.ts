@@ -7,6 +7,7 @@ import { byId, fill, h } from '../shared/dom';
 import { formNote, say, sendingForm } from '../shared/form';
 import { limits } from '../shared/limits';
 import { getToken, setToken, takeTokenFromHash } from '../shared/token';
+import { keepTokenFresh } from '../shared/token-refresh';
 import type { SessionInfo } from '../shared/types';
 import { TicketWatch } from './watch';
 
@@ -40,6 +41,7 @@ function main(): void {
   takeTokenFromHash(SLOT);
   void showIdentity(ticketIdFromPath());
   const root = byId('app');
+  let stopRefresh: (() => void) | undefined;
   const route = () => {
     const id = ticketIdFromPath();
     if (id) watch(id);
@@ -60,6 +62,8 @@ function main(): void {
       );
       return;
     }
+    stopRefresh?.();
+    stopRefresh = keepTokenFresh(getToken(`ticket.${ticketId}`) ? `ticket.${ticketId}` : SLOT, api);
     const view = new TicketWatch(api, ticketId);
     fill(root, view.element);
     void view.open();

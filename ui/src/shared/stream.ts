@@ -6,6 +6,7 @@
  */
 import type { ApiClient } from './api';
 import { ApiFailure } from './api';
+import { TOKEN_REFRESHED } from './token-refresh';
 
 /** Used when the gateway does not say (it sends a third of its session TTL with each ws-ticket). */
 const DEFAULT_HEARTBEAT_MS = 60_000;
@@ -79,6 +80,7 @@ export class TicketStream {
   }
 
   start(): void {
+    window.addEventListener(TOKEN_REFRESHED, this.onTokenRefreshed);
     void this.connect();
   }
 
@@ -87,6 +89,7 @@ export class TicketStream {
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     document.removeEventListener('visibilitychange', this.onVisibility);
+    window.removeEventListener(TOKEN_REFRESHED, this.onTokenRefreshed);
     this.socket?.close(1000, 'page closed the stream');
     this.socket = undefined;
   }
@@ -95,13 +98,19 @@ export class TicketStream {
     this.handlers.onState?.(state);
   }
 
-  private async connect(): Promise<void> {
+  /**
+   * Opens a socket with a fresh ws-ticket and `since`. `renewing`: the page's token was refreshed while a socket
+   * is open; the new socket takes over once open and the old one is closed (events on both are deduplicated
+   * by seq), so the stream shows no break. If renewing fails, the old socket's TOKEN_EXPIRED reconnects.
+   */
+  private async connect(renewing = false): Promise<void> {
     if (this.stopped) return;
-    this.setState(
-      this.attempt === 0
-        ? { kind: 'connecting' }
-        : { kind: 'reconnecting', attempt: this.attempt, inMs: 0, since: this.lastSeqSeen },
-    );
+    if (!renewing)
+      this.setState(
+        this.attempt === 0
+          ? { kind: 'connecting' }
+          : { kind: 'reconnecting', attempt: this.attempt, inMs: 0, since: this.lastSeqSeen },
+      );
     let ticket: string;
     let heartbeatMs = DEFAULT_HEARTBEAT_MS;
     try {
@@ -111,6 +120,7 @@ export class TicketStream {
       ticket = minted.ticket;
       if (typeof minted.heartbeatMs === 'number' && minted.heartbeatMs >= 1_000) heartbeatMs = minted.heartbeatMs;
     } catch (err) {
+      if (renewing) return;
       if (err instanceof ApiFailure && (err.status === 401 || err.status === 403 || err.status === 404)) {
         this.setState({ kind: 'failed', reason: err.message });
         return;
@@ -122,8 +132,15 @@ export class TicketStream {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const url = `${scheme}//${location.host}/v1/tickets/${encodeURIComponent(this.ticketId)}/stream?since=${this.lastSeqSeen}&token=${encodeURIComponent(ticket)}`;
     const socket = new WebSocket(url);
-    this.socket = socket;
+    if (!renewing) this.socket = socket;
     socket.onopen = () => {
+      if (renewing) {
+        const old = this.socket;
+        // Stopped, or the old socket already dropped and a reconnect is on its way: not needed.
+        if (this.stopped || !old) return socket.close(1000, 'not needed');
+        this.socket = socket;
+        old.close(1000, 'moved to a fresh token');
+      }
       this.attempt = 0;
       this.setState({ kind: 'live' });
       // The gateway closes sessions idle past its TTL (4001). A page someone is looking at says it is alive;
@@ -183,6 +200,11 @@ export class TicketStream {
       this.handlers.onEvent(event);
     }
   }
+
+  private readonly onTokenRefreshed = (): void => {
+    // A socket still connecting was opened with the old token too.
+    if (!this.stopped && this.socket && this.socket.readyState <= WebSocket.OPEN) void this.connect(true);
+  };
 
   private readonly onVisibility = (): void => {
     if (!this.waitingForVisibility || document.visibilityState !== 'visible') return;
