@@ -223,8 +223,7 @@ export function buildConfig(env: Env) {
       issuer: env.JWT_ISSUER,
       clockToleranceMs: env.JWT_CLOCK_TOLERANCE,
       maxTokenBytes: env.JWT_MAX_TOKEN_BYTES,
-      refreshTtlMs: env.ACCESS_TOKEN_TTL,
-      sessionMaxAgeMs: env.SESSION_MAX_AGE,
+      refresh: { ttlMs: env.ACCESS_TOKEN_TTL, sessionMaxAgeMs: env.SESSION_MAX_AGE },
     },
     limits: {
       tickets: env.RATE_LIMIT_TICKETS,

@@ -122,18 +122,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     maxBackpressureBytes: cfg.gateway.maxBackpressureBytes,
     customerView: deps.customerView,
-    check: (st, event, json) => check(st, event, json),
-  });
-  const check = createRecordCheck({
-    deliver: (event, json, trusted) => hub.deliver(event, json, trusted),
-    resync: (ticketId, snapshot) => {
-      if (hub.holdTicket(ticketId)) hub.release(ticketId, snapshot);
-    },
-    isCurrent: (ticketId, st) => hub.isCurrent(ticketId, st),
-    snapshots: deps.snapshots,
-    metrics,
-    logger,
-    timeoutMs: deps.snapshotTimeoutMs ?? 10_000,
+    check: (h) =>
+      createRecordCheck({ hub: h, snapshots: deps.snapshots, metrics, logger, timeoutMs: deps.snapshotTimeoutMs }),
   });
   let draining = false;
   let listenSocket: us_listen_socket | undefined;

@@ -51,8 +51,8 @@ export interface HubOptions {
   customerView: CustomerView;
   /** Records buffered per pending connection before it is refused (its snapshot took too long). */
   maxPendingBuffer?: number;
-  /** Where an implausible record goes to be checked against the workflow (record-bounds.ts). */
-  check?: RecordCheck;
+  /** Makes where an implausible record goes to be checked against the workflow (record-bounds.ts). */
+  check?: (hub: TicketHub) => RecordCheck;
   now?: () => number;
 }
 
@@ -61,12 +61,14 @@ export class TicketHub extends TicketRegistry {
   private readonly maxPendingBuffer: number;
   private readonly customerView: CustomerView;
   private readonly pressure: PressureWatch<TicketState>;
+  private readonly check: RecordCheck | undefined;
 
   constructor(private readonly opts: HubOptions) {
     super(opts.now ?? Date.now, opts.logger);
     this.maxPendingBuffer = opts.maxPendingBuffer ?? 10_000;
     this.customerView = opts.customerView;
     this.pressure = new PressureWatch(opts.maxBackpressureBytes, (ws) => this.closeSlow(ws));
+    this.check = opts.check?.(this);
   }
 
   get sockets(): number {
@@ -164,7 +166,7 @@ export class TicketHub extends TicketRegistry {
     }
     const ends = endsStream(event);
     // The one comparison a plain record pays for its bounds (see TicketState.checkAbove).
-    if ((ends || event.seq > st.checkAbove) && !trusted && this.opts.check) return this.opts.check(st, event, json);
+    if ((ends || event.seq > st.checkAbove) && !trusted && this.check) return this.check(st, event, json);
     for (const pending of st.pending) {
       if (pending.buffer.length >= this.maxPendingBuffer) pending.overflowed = true;
       else pending.buffer.push(event);

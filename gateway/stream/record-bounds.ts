@@ -21,6 +21,7 @@ import type { GatewayMetrics } from '../metrics';
 import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
 import { comparePositions, positionOf, type Position } from './position';
 import { endsStream } from './stream-end';
+import type { TicketHub } from './hub';
 import { gate, type TicketState } from './ticket-state';
 
 export type RecordCheck = (st: TicketState, event: TicketEvent, json: string | undefined) => void;
@@ -52,21 +53,21 @@ function next(st: TicketState, event: TicketEvent): boolean {
 }
 
 export interface RecordCheckDeps {
-  deliver: (event: TicketEvent, json: string | undefined, trusted: boolean) => void;
-  /** Sends the ticket's sockets what `snapshot` has past their positions (TicketHub.holdTicket + release). */
-  resync: (ticketId: string, snapshot: TicketSnapshot) => void;
-  /** Whether `st` is still the ticket's state (someone still listens). */
-  isCurrent: (ticketId: string, st: TicketState) => boolean;
+  /** Where checked records go: `deliver`, `holdTicket` + `release` (a resync from a snapshot), `isCurrent`. */
+  hub: Pick<TicketHub, 'deliver' | 'holdTicket' | 'release' | 'isCurrent'>;
   snapshots: SnapshotSource;
   metrics: GatewayMetrics;
   logger: Logger;
-  timeoutMs: number;
+  /** A snapshot query's bound (default 10 s, as the stream route's). */
+  timeoutMs?: number;
   /** Wait before asking again about a record the workflow could not vouch for (default: timeoutMs). */
   recheckMs?: number;
 }
 
 export function createRecordCheck(deps: RecordCheckDeps): RecordCheck {
-  const ask = (ticketId: string) => withTimeout(deps.snapshots.getSnapshot(ticketId), deps.timeoutMs, 'snapshot query');
+  const { hub } = deps;
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  const ask = (ticketId: string) => withTimeout(deps.snapshots.getSnapshot(ticketId), timeoutMs, 'snapshot query');
 
   const refuse = (event: TicketEvent, snapshot: TicketSnapshot | null) => {
     const reason = endsStream(event) ? 'closed' : 'seq_jump';
@@ -83,14 +84,15 @@ export function createRecordCheck(deps: RecordCheckDeps): RecordCheck {
   /** Asks again, later, about a record held back unverified; the ticket's stream goes on meanwhile. */
   const recheck = (st: TicketState, event: TicketEvent, json: string | undefined, left: number) => {
     const timer = setTimeout(() => {
-      if (!deps.isCurrent(event.ticketId, st)) return; // nobody listens: the next socket gets a snapshot
+      if (!hub.isCurrent(event.ticketId, st)) return; // nobody listens: the next socket gets a snapshot
       ask(event.ticketId).then(
         (snapshot) => {
-          if (!deps.isCurrent(event.ticketId, st)) return;
+          if (!hub.isCurrent(event.ticketId, st)) return;
           if (!confirmed(event, snapshot)) return refuse(event, snapshot);
           deps.logger.info('held record confirmed by the workflow', { ticketId: event.ticketId, seq: event.seq });
-          if (!st.checking && !st.held && next(st, event)) deps.deliver(event, json, true);
-          else deps.resync(event.ticketId, snapshot!);
+          if (!st.checking && !st.held && next(st, event)) hub.deliver(event, json, true);
+          // Sends each socket what the snapshot has past its position; a resync already holding brings it too.
+          else if (hub.holdTicket(event.ticketId)) hub.release(event.ticketId, snapshot!);
         },
         (err: unknown) => {
           if (left > 1) return recheck(st, event, json, left - 1);
@@ -101,7 +103,7 @@ export function createRecordCheck(deps: RecordCheckDeps): RecordCheck {
           });
         },
       );
-    }, deps.recheckMs ?? deps.timeoutMs);
+    }, deps.recheckMs ?? timeoutMs);
     timer.unref();
   };
 
@@ -119,11 +121,11 @@ export function createRecordCheck(deps: RecordCheckDeps): RecordCheck {
       });
       recheck(st, event, json, RECHECKS);
     } else if (confirmed(event, answer.snapshot)) {
-      deps.deliver(event, json, true);
+      hub.deliver(event, json, true);
     } else {
       refuse(event, answer.snapshot);
     }
-    for (const w of waiting) deps.deliver(w.event, w.json, false);
+    for (const w of waiting) hub.deliver(w.event, w.json, false);
   };
 
   return (st, event, json) => {

@@ -2,7 +2,7 @@
  * `POST /v1/session/refresh` with a valid access token -> `200 { token, expiresAt }`: the same principal
  * (subject, role, organisation, the ticket a customer token is bound to) with a fresh expiry, so the console
  * and the customer page swap their token before it expires and an open stream never meets TOKEN_EXPIRED.
- * A refreshed token lives `jwt.refreshTtlMs`, and no chain of refreshes outlives `jwt.sessionMaxAgeMs` from
+ * A refreshed token lives `jwt.refresh.ttlMs`, and no chain of refreshes outlives `jwt.refresh.sessionMaxAgeMs` from
  * the sign-in that began it (carried on as `auth_time`), so a stolen token cannot be kept alive for ever.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
@@ -23,7 +23,7 @@ export function registerTokenRefreshRoute(app: TemplatedApp, ctx: ApiContext): v
         throw new ApiError(501, 'this gateway verifies tokens but cannot sign them; refresh at the identity provider');
       }
       const now = Date.now();
-      const { refreshTtlMs, sessionMaxAgeMs } = ctx.config.jwt;
+      const { ttlMs: refreshTtlMs, sessionMaxAgeMs } = ctx.config.jwt.refresh;
       const authTime = principal.authTime ?? now;
       const expiresAt = Math.min(now + refreshTtlMs, authTime + sessionMaxAgeMs);
       if (expiresAt - now < MIN_REFRESH_MS) throw new ApiError(401, 'the session is over; sign in again');
