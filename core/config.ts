@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { bool, brokerList, duration, nameList, optionalString, port, positiveInt } from './config-types';
+import { bool, duration, nameList, optionalString, port, positiveInt } from './config-types';
+import { buildKafkaConfig, kafkaEnv, kafkaEnvProblems } from './config-kafka';
 import { limitsAndOpsEnv } from './config-limits';
 import { buildTracingConfig, tracingEnv } from './config-tracing';
 
@@ -33,15 +34,7 @@ export const envSchema = z.object({
   /** A Chrome/Chromium binary for the browser tests (found or installed by the test harness when unset). */
   CHROMIUM_PATH: optionalString,
 
-  KAFKA_BROKERS: brokerList.optional(),
-  KAFKA_HOST: z.string().default('127.0.0.1'),
-  KAFKA_PORT: port.default(9092),
-  KAFKA_CONTROLLER_PORT: port.default(9093),
-  KAFKA_VERSION: z.string().default('4.1.1'),
-  KAFKA_CLIENT_ID: z.string().default('ticketflow'),
-  KAFKA_TICKET_EVENTS_TOPIC: z.string().min(1).default('ticket-events'),
-  KAFKA_ALERTS_TOPIC: z.string().min(1).default('alerts'),
-  KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
+  ...kafkaEnv,
 
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port.default(8080),
@@ -65,10 +58,6 @@ export const envSchema = z.object({
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(16 * 1024),
   WS_COMPRESSION: bool.default(false),
-  KAFKA_BACKOFF_INITIAL: duration.default(1_000),
-  KAFKA_BACKOFF_MAX: duration.default(30_000),
-  KAFKA_BREAKER_THRESHOLD: positiveInt.default(3),
-  KAFKA_PROBE_INTERVAL: duration.default(1_000), // the gateway probes a broker it lost this often (0: wait the backoff)
   DEV_IDENTITY: bool.default(false),
   METRICS_TOKEN: optionalString, // when set, /metrics wants `Authorization: Bearer <it>`
   ...limitsAndOpsEnv,
@@ -154,6 +143,8 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
+  const problems = kafkaEnvProblems(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }
 
@@ -180,23 +171,7 @@ export function buildConfig(env: Env) {
       bin: env.TEMPORAL_BIN,
       testServerBin: env.TEMPORAL_TEST_SERVER_BIN,
     },
-    kafka: {
-      external:
-        env.KAFKA_BROKERS !== undefined && env.KAFKA_BROKERS.join(',') !== `${env.KAFKA_HOST}:${env.KAFKA_PORT}`,
-      brokers: env.KAFKA_BROKERS ?? [`${env.KAFKA_HOST}:${env.KAFKA_PORT}`],
-      host: env.KAFKA_HOST,
-      port: env.KAFKA_PORT,
-      controllerPort: env.KAFKA_CONTROLLER_PORT,
-      version: env.KAFKA_VERSION,
-      clientId: env.KAFKA_CLIENT_ID,
-      ticketEventsTopic: env.KAFKA_TICKET_EVENTS_TOPIC,
-      alertsTopic: env.KAFKA_ALERTS_TOPIC,
-      partitions: env.KAFKA_TOPIC_PARTITIONS,
-      backoffInitialMs: env.KAFKA_BACKOFF_INITIAL,
-      backoffMaxMs: env.KAFKA_BACKOFF_MAX,
-      breakerThreshold: env.KAFKA_BREAKER_THRESHOLD,
-      probeIntervalMs: env.KAFKA_PROBE_INTERVAL,
-    },
+    kafka: buildKafkaConfig(env),
     gateway: {
       host: env.GATEWAY_HOST,
       port: env.GATEWAY_PORT,

@@ -3,17 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../core/config';
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail(`config accepted ${JSON.stringify(env)}`);
-}
+import { loadConfig } from '../../core/config';
+import { problemsOf } from '../helpers/config-problems';
 
 describe('config', () => {
   it('gives every address and port a default', () => {
