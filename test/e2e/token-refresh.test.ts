@@ -55,6 +55,8 @@ async function watch(url: string, badge: string): Promise<Watched> {
   const seqs = new Set<number>();
   const urls: string[] = [];
   page.on('websocket', (ws) => {
+    // The ticket's own stream (the console also opens the queue stream, which has no seqs).
+    if (!/\/v1\/tickets\/[^/]+\/stream/.test(ws.url())) return;
     urls.push(ws.url());
     ws.on('framereceived', ({ payload }) => {
       const frame = JSON.parse(String(payload)) as { kind: string; event?: { seq: number; type: string } };
