@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { ACCOUNT_TOOLS } from '../../activities/agents/account-tools';
 import { createDevSupportTools } from '../../activities/agents/devsupport-tools';
 import { createDiscourseTools } from '../../activities/agents/discourse-tools';
 import { createEnterpriseTools } from '../../activities/agents/enterprise-tools';
@@ -181,8 +182,10 @@ describe('the SOP library', () => {
     for (const [topic, tools] of Object.entries(byTopic)) {
       const sops = kb.all().filter((s) => s.topic === topic);
       assert.ok(sops.length >= 3, `${topic}: ${sops.length} SOPs`);
+      // Account changes are held by the account step for whichever team investigated (account-step.ts).
+      const usable = (t: string) => tools.has(t) || (ACCOUNT_TOOLS as readonly string[]).includes(t);
       for (const s of sops)
-        for (const t of s.allowedTools) assert.ok(tools.has(t), `${s.id} names ${t}, which ${topic} does not have`);
+        for (const t of s.allowedTools) assert.ok(usable(t), `${s.id} names ${t}, which ${topic} does not have`);
       assert.ok(sops.filter((s) => s.allowedTools.length > 0).length >= 3, `${topic}: three SOPs with tools`);
     }
   });
