@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { createActivities } from '../../activities';
@@ -120,7 +120,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const workerRun = worker.run();
 
-  const connection = await Connection.connect({ address: config.temporal.address });
+  // The SDK's gRPC retry interceptor sends a retry from a timer; one that fires after close() throws "Channel
+  // has been shut down" as an uncaught exception and fails the file after its tests passed. So once stop()
+  // begins no retry is scheduled, and close() waits out the longest backoff (5 s, plus 20 % jitter).
+  let stopping = false;
+  const grpcRetry = defaultGrpcRetryOptions();
+  const connection = await Connection.connect({
+    address: config.temporal.address,
+    interceptors: [
+      makeGrpcRetryInterceptor({
+        delayFunction: grpcRetry.delayFunction,
+        retryableDecider: (attempt, status) => !stopping && grpcRetry.retryableDecider(attempt, status),
+      }),
+    ],
+  });
   const temporal = new Client({
     connection,
     namespace: config.temporal.namespace,
@@ -154,6 +167,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       gateway.auth.signAccessToken({ sub, role, orgId: o.orgId ?? 'acme-corp', incidentId: o.incidentId }, 3600_000),
     stop() {
       stopped ??= (async () => {
+        stopping = true;
+        const retriesSettled = Date.now() + 6_000;
         await gateway.stop();
         await terminateOpenTickets(temporal, taskQueue);
         worker.shutdown();
@@ -162,6 +177,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await intelligence.close();
         await desk.close();
         await sopStore.close();
+        await new Promise((r) => setTimeout(r, Math.max(0, retriesSettled - Date.now())));
         await connection.close();
         await nativeConnection.close();
         await deleteTopic(topic).catch(() => undefined);
