@@ -1,0 +1,247 @@
+/**
+ * One secured local Kafka for every security case (test/helpers/local-kafka.ts: SASL PLAIN on each listener,
+ * a SASL_SSL listener whose certificate a throwaway CA signed at test time, the StandardAuthorizer), with the
+ * README's ACLs applied as written. The project's own modules are the clients: the worker's publisher
+ * (activities/events.ts) and the gateway's record consumer (gateway/kafka/consumer.ts), configured only
+ * through KAFKA_* settings. Proves: a wrong password is refused; only the worker's principal writes
+ * ticket-events; the gateway's principal reads it under its own groups and cannot write; an outsider can do
+ * neither; a client connects over TLS with the CA configured and is refused when it trusts another CA.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { logLevel } from 'kafkajs';
+import { loadConfig, type Config } from '../../core/config';
+import type { TicketEvent } from '../../core/events';
+import { createKafka } from '../../core/kafka';
+import { createCapturingLogger } from '../../core/logger';
+import { createKafkaPublisher } from '../../activities/events';
+import { createRecordConsumer, gatewayGroupId } from '../../gateway/kafka/consumer';
+import { uniqueName } from '../helpers/infra';
+import { waitFor } from '../helpers/wait';
+import { BROKER_ADMIN, startLocalKafka, type LocalKafka } from '../helpers/local-kafka';
+import { readmeAcls } from '../helpers/readme-acls';
+import { makeTestCertificates, type TestCertificates } from '../helpers/test-ca';
+
+const users = {
+  'ticketflow-worker': 'worker-secret',
+  'ticketflow-gateway': 'gateway-secret',
+  outsider: 'outsider-secret',
+};
+type User = keyof typeof users | typeof BROKER_ADMIN.username;
+const EVENTS = 'ticket-events';
+const ALERTS = 'alerts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-kafka-tls-'));
+let broker: LocalKafka | undefined;
+let certs: TestCertificates;
+
+/** A process's Kafka settings, as its environment would give them. */
+function kafkaFor(user: User, o: { listener?: 'tls' | 'sasl'; caFile?: string; password?: string } = {}) {
+  const listener = o.listener ?? 'tls';
+  const password = o.password ?? (user === BROKER_ADMIN.username ? BROKER_ADMIN.password : users[user]);
+  return loadConfig({
+    KAFKA_BROKERS: listener === 'tls' ? broker!.tlsBroker : broker!.saslBroker,
+    KAFKA_SASL_MECHANISM: 'plain',
+    KAFKA_SASL_USERNAME: user,
+    KAFKA_SASL_PASSWORD: password,
+    ...(listener === 'tls' ? { KAFKA_TLS_CA_FILE: o.caFile ?? certs.caFile } : {}),
+    KAFKA_BACKOFF_INITIAL: '100ms',
+    KAFKA_BACKOFF_MAX: '1s',
+  }).kafka;
+}
+
+function quietAdmin(kafka: Config['kafka'], retries = 5) {
+  return createKafka(kafka, { logLevel: logLevel.NOTHING, retry: { retries, initialRetryTime: 300 } }).admin();
+}
+
+async function endOffset(topic: string): Promise<number> {
+  const admin = quietAdmin(kafkaFor('admin', { listener: 'sasl' }));
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+before(async () => {
+  certs = makeTestCertificates(path.join(dir, 'tls'));
+  broker = await startLocalKafka({ users, authorizer: true, tls: { keyAndCertFile: certs.serverKeyAndCertFile } });
+  const admin = quietAdmin(kafkaFor('admin', { listener: 'sasl' }));
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic: EVENTS, numPartitions: 2 },
+      { topic: ALERTS, numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
+  await admin.createAcls({ acl: readmeAcls() });
+  await admin.disconnect();
+});
+
+after(() => {
+  broker?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function event(ticketId: string, seq: number): TicketEvent {
+  return { v: 1, ticketId, seq, type: 'status', at: new Date().toISOString(), data: { status: 'triage' } };
+}
+
+/** kafkajs's error types along an error's chain (its `type`, then whatever it wraps). */
+function errorTypes(err: unknown): string[] {
+  const types: string[] = [];
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e;) {
+    if (typeof e.type === 'string') types.push(e.type);
+    e = (e.originalError ?? e.cause) as typeof e | undefined;
+  }
+  return types;
+}
+
+function assertNotAuthorized(err: unknown, expected: RegExp): void {
+  assert.ok(err, 'the request was allowed');
+  const types = errorTypes(err);
+  assert.ok(
+    types.some((t) => expected.test(t)),
+    `expected ${String(expected)}, got ${types.join(' < ') || (err as Error).message}`,
+  );
+}
+
+/** The worker's publisher under `user`: the error its connect or first send ends with, or undefined. */
+async function publishAs(user: User, ticketId: string): Promise<unknown> {
+  try {
+    const publisher = await createKafkaPublisher(kafkaFor(user));
+    try {
+      await publisher.publishEvents([event(ticketId, 1)]);
+    } finally {
+      await publisher.close();
+    }
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
+/** The gateway's consumer under `user` and `groupId`: the first failure its supervisor reports. */
+async function consumerFailure(user: User, groupId: string): Promise<unknown> {
+  let records = 0;
+  let failed!: (err: unknown) => void;
+  const failure = new Promise<unknown>((resolve) => (failed = resolve));
+  const consumer = createRecordConsumer({
+    kafka: kafkaFor(user),
+    topic: EVENTS,
+    groupId,
+    handle: () => records++,
+    logger: createCapturingLogger('gateway').logger,
+    onFailure: (err) => failed(err),
+  });
+  consumer.start();
+  const err = await failure;
+  await consumer.stop();
+  assert.equal(records, 0, `${user} read records under ${groupId}`);
+  return err;
+}
+
+describe('Kafka with SASL, TLS and the README ACLs (one secured local broker)', () => {
+  it('the worker writes ticket-events (TLS and plaintext listeners); the gateway reads them under its group', async () => {
+    const ticketId = uniqueName('t');
+    const groupBase = gatewayGroupId(uniqueName('gw'));
+    const seen: number[] = [];
+    const consumer = createRecordConsumer({
+      kafka: kafkaFor('ticketflow-gateway'),
+      topic: EVENTS,
+      groupId: groupBase,
+      handle: (key, value) => {
+        const parsed = JSON.parse(String(value)) as TicketEvent;
+        if (String(key) === ticketId) seen.push(parsed.seq);
+      },
+      logger: createCapturingLogger('gateway').logger,
+    });
+    consumer.start();
+    try {
+      await consumer.waitReady(60_000);
+      const overTls = await createKafkaPublisher(kafkaFor('ticketflow-worker'));
+      await overTls.publishEvents([event(ticketId, 1)]);
+      await overTls.publishAlert({ v: 1, kind: 'ticket_reopened', ticketId, at: new Date().toISOString(), data: {} });
+      await overTls.close();
+      const plain = await createKafkaPublisher(kafkaFor('ticketflow-worker', { listener: 'sasl' }));
+      await plain.publishEvents([event(ticketId, 2)]);
+      await plain.close();
+      await waitFor(() => seen.length >= 2, { timeoutMs: 30_000, message: "the worker's two events at the gateway" });
+      assert.deepEqual(
+        [...seen].sort((a, b) => a - b),
+        [1, 2],
+      );
+      assert.equal(await endOffset(ALERTS), 1);
+    } finally {
+      await consumer.stop();
+    }
+    // The gateway deletes its retired groups (gateway/kafka/join-groups.ts): this one's, under its prefix.
+    const admin = quietAdmin(kafkaFor('ticketflow-gateway'));
+    await admin.connect();
+    try {
+      const { groups } = await admin.listGroups();
+      const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupBase}.`));
+      assert.equal(ours.length, 1, `the gateway's groups: ${groups.map((g) => g.groupId).join(', ')}`);
+      await admin.deleteGroups(ours);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('the gateway cannot write ticket-events', async () => {
+    const before = await endOffset(EVENTS);
+    assertNotAuthorized(await publishAs('ticketflow-gateway', uniqueName('t')), /AUTHORIZATION_FAILED/);
+    assert.equal(await endOffset(EVENTS), before, 'a record from the gateway landed');
+  });
+
+  it('the gateway cannot read under a group outside its prefix', async () => {
+    const groupId = uniqueName('other');
+    // kafkajs reports a refused FindCoordinator only as "Failed to find group coordinator": the broker's
+    // audit log says why.
+    assert.ok(await consumerFailure('ticketflow-gateway', groupId), 'the consumer joined');
+    const denied = broker!.denials().filter((l) => l.includes(`Group:LITERAL:${groupId}.`));
+    assert.match(denied[0] ?? 'no denial', /^.*User:ticketflow-gateway is Denied operation = (DESCRIBE|READ)\b/);
+  });
+
+  it('an outsider can neither write nor read ticket-events', async () => {
+    const before = await endOffset(EVENTS);
+    assertNotAuthorized(await publishAs('outsider', uniqueName('t')), /AUTHORIZATION_FAILED/);
+    assert.equal(await endOffset(EVENTS), before, 'a record from the outsider landed');
+    assertNotAuthorized(
+      await consumerFailure('outsider', gatewayGroupId(uniqueName('gw'))),
+      /TOPIC_AUTHORIZATION_FAILED/,
+    );
+  });
+
+  it('a wrong password is refused with an authentication error', async () => {
+    const admin = quietAdmin(kafkaFor('ticketflow-worker', { listener: 'sasl', password: 'wrong-secret' }));
+    const err = await admin.connect().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    await admin.disconnect();
+    assert.ok(err, 'connected with a wrong password');
+    assert.match(`${err.name}: ${err.message}`, /SASL PLAIN authentication failed|Authentication failed/i);
+  });
+
+  it('over TLS, a client that trusts another CA is refused; the right CA connects', async () => {
+    const refused = quietAdmin(kafkaFor('ticketflow-worker', { caFile: certs.otherCaFile }), 0);
+    const err = await refused.connect().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    await refused.disconnect();
+    assert.ok(err, 'connected while trusting another CA');
+    assert.match(`${err.name}: ${err.message}`, /unable to verify the first certificate|certificate/i);
+    const trusted = quietAdmin(kafkaFor('ticketflow-worker'));
+    await trusted.connect();
+    const cluster = await trusted.describeCluster();
+    await trusted.disconnect();
+    assert.equal(cluster.brokers.length, 1);
+  });
+});
