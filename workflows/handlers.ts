@@ -37,12 +37,21 @@ export interface HandlerHooks {
   recorded(): void;
   /** Something already resolved in this workflow task: an update accepted now could not replay (task-guard.ts). */
   busy(): boolean;
+  /** The run was started with PATCHES.holderChecks: a signal's `guard` refuses it too (see Entry.guard). */
+  guardSignals: boolean;
 }
 
 interface Entry<S extends z.ZodType> {
   action: TicketAction<S, boolean>;
   /** State checks after the schema: throw fail(...) to refuse. */
   check?: (input: z.output<S>) => void;
+  /**
+   * Refusals added after histories were recorded (the holder, for release, SOP and proposal decisions): run
+   * by the update's validator, which never runs on replay, and never by the handler, so an update a worker
+   * of an older version accepted replays as accepted. A signal has no validator: it is guarded only in runs
+   * started with the patch.
+   */
+  guard?: (input: z.output<S>) => void;
   record: (input: z.output<S>) => void;
   /** When the caller may have its answer; at once unless given. */
   settled?: () => boolean;
@@ -65,12 +74,16 @@ export class Handlers {
     const assertOpen = () => {
       if (s.status === 'closed' || work.phase === 'done') throw fail('the ticket is closed');
     };
+    // While someone holds the ticket on the desk, only they decide for it (a takeover with a reason first).
+    const assertHolder = (who: string) => {
+      const holder = s.holder?.agent;
+      if (holder && holder !== who)
+        throw fail(`ticket ${s.ticketId} is assigned to ${holder}; take it over with a reason first`);
+    };
     this.register({
       action: ticketActions.review,
       check: (d) => {
-        const holder = s.holder?.agent;
-        if (holder && holder !== d.reviewer)
-          throw fail(`ticket ${s.ticketId} is assigned to ${holder}; take it over with a reason first`);
+        assertHolder(d.reviewer);
         const pending = s.pendingReview;
         if (!pending || work.inbox.decision)
           throw fail(
@@ -95,7 +108,13 @@ export class Handlers {
     });
     this.register({
       action: ticketActions.setHolder,
-      // Never refused: the desk has decided already. Only a newer word replaces the one kept.
+      // The desk has decided already: only a word the ticket has (or an older one) is refused, by the validator
+      // alone, so telling it again (a gateway's start-up sweep, gateway/desk/tell-holders.ts) adds no history.
+      guard: (h) => {
+        const kept = s.holder;
+        if (kept && (Date.parse(h.at) < Date.parse(kept.at) || (h.at === kept.at && h.agent === kept.agent)))
+          throw fail(`the ticket knows a holder as of ${kept.at} already`);
+      },
       record: (h) => {
         if (!s.holder || Date.parse(s.holder.at) <= Date.parse(h.at)) s.holder = { agent: h.agent, at: h.at };
       },
@@ -103,6 +122,7 @@ export class Handlers {
     this.register({
       action: ticketActions.decideProposal,
       check: (d) => checkDecision(t, d),
+      guard: (d) => assertHolder(d.by),
       record: (d) => recordDecision(t, d),
     });
     this.register({
@@ -111,6 +131,7 @@ export class Handlers {
         if (!s.pendingReview?.releasable || work.inbox.release || work.inbox.decision)
           throw fail(`nothing to release: the ticket is not held in the security queue (status ${s.status})`);
       },
+      guard: (r) => assertHolder(r.reviewer),
       record: (r) => {
         work.inbox.release = r;
         t.reviewTaken();
@@ -122,6 +143,7 @@ export class Handlers {
       check: () => {
         if (s.awaiting !== 'sop' || work.inbox.sop) throw fail(`no SOP is needed now (status ${s.status})`);
       },
+      guard: (sop) => assertHolder(sop.author),
       record: (sop) => {
         work.inbox.sop = sop;
         t.sopTaken();
@@ -187,9 +209,10 @@ export class Handlers {
    */
   private register<S extends z.ZodType>(e: Entry<S>): void {
     const { t } = this;
-    const validate = (raw: unknown): z.output<S> => {
+    const validate = (raw: unknown, guarded: boolean): z.output<S> => {
       const input = parse<z.output<S>>(e.action.schema, raw);
       e.check?.(input);
+      if (guarded) e.guard?.(input);
       return input;
     };
     const signal = e.action.signal;
@@ -198,7 +221,7 @@ export class Handlers {
         this.handled += 1;
         let input: z.output<S>;
         try {
-          input = validate(raw);
+          input = validate(raw, this.hooks.guardSignals);
         } catch (err) {
           t.emit('error', { message: signal.name, reason: (err as Error).message });
           this.hooks.recorded();
@@ -215,7 +238,7 @@ export class Handlers {
         const cached = this.cached(updateId);
         if (cached) return cached;
         this.handled += 1;
-        e.record(validate(raw));
+        e.record(validate(raw, false));
         this.hooks.recorded();
         const settled = e.settled ?? (() => true);
         await condition(() => settled() || t.work.phase === 'done');
@@ -225,7 +248,7 @@ export class Handlers {
         validator: (raw: unknown) => {
           this.refuseIfBusy();
           if (this.cached(currentUpdateInfo()?.id)) return;
-          validate(raw);
+          validate(raw, true);
         },
       },
     );

@@ -69,4 +69,10 @@ export const PATCHES = {
    * the run's first execute call, and only by a run started with a trace context.
    */
   tracingInterceptors: 'tracing-interceptors',
+  /**
+   * Issue 14: a decision sent as a signal (decideProposal) by someone other than the ticket's desk holder is
+   * refused, as the update's validator refuses it. Asked once when the run starts; runs without it take such a
+   * signal as before, so their histories replay.
+   */
+  holderChecks: 'holder-checks',
 } as const;

@@ -65,6 +65,7 @@ class TicketRun {
     };
     this.details = patched(PATCHES.currentDetails);
     const keepReviewDue = patched(PATCHES.reviewDueAttribute);
+    const guardSignals = patched(PATCHES.holderChecks);
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
     const t = new TicketModel(
       input.carried?.state ?? initialState(input, nowIso()),
@@ -102,6 +103,7 @@ class TicketRun {
       // The phase loop wakes by itself (its conditions see what was recorded) and publishes what was emitted.
       recorded: onlyRecord ? () => undefined : () => outbox.kick(),
       busy: () => guard.resolvedInThisTask(),
+      guardSignals,
     });
   }
 

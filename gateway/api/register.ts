@@ -12,6 +12,7 @@ import type { RateLimits } from '../limits/rate-limits';
 import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
 import type { DeskStore } from '../desk/store';
 import type { TicketEvent } from '../../core/events';
+import { tellHolders } from '../desk/tell-holders';
 import { watchDesk } from '../queue/desk-watch';
 import { registerQueueStream } from '../queue/route';
 import { registerActionRoutes } from './routes/actions';
@@ -74,6 +75,17 @@ function liveQueue(app: TemplatedApp, gw: ConsoleGateway, desk: DeskStore | unde
   return { deskChanged: () => watch?.poke() };
 }
 
+/** Tells the tickets the desk holds their holder, in the background (gateway/desk/tell-holders.ts says why). */
+function sweepHolders(gw: ConsoleGateway, desk: DeskStore, tickets: TicketApiPort): void {
+  const logger = gw.logger.child({ component: 'desk-holders' });
+  let stopped = false;
+  gw.onStop?.(() => (stopped = true));
+  tellHolders({ desk, tickets, logger, stopped: () => stopped }).then(
+    (r) => logger.info('desk holders told at start', { ...r }),
+    (err: unknown) => logger.warn('desk holders not all told at start', { err: (err as Error).message }),
+  );
+}
+
 /** For `createGateway({ registerRoutes: consoleRoutes({ tickets }) })`. */
 export function consoleRoutes(opts: ConsoleRoutesOptions) {
   return (app: TemplatedApp, gw: ConsoleGateway): void => {
@@ -90,6 +102,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       ...(opts.desk ? { desk: opts.desk } : {}),
       ...(live ? { deskChanged: live.deskChanged } : {}),
     });
+    if (opts.desk) sweepHolders(gw, opts.desk, opts.tickets);
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };
 }

@@ -71,6 +71,13 @@ export function createPostgresDeskStore(databaseUrl: string, now: () => number =
       );
       return r.rows.map(fromAssignmentRow);
     },
+    async heldAfter(afterId, limit) {
+      const r = await query<AssignmentRow>(
+        'SELECT * FROM desk_assignments WHERE ticket_id > $1 ORDER BY ticket_id LIMIT $2',
+        [afterId, limit],
+      );
+      return r.rows.map(fromAssignmentRow);
+    },
     async touch(ticketId, agent) {
       const t = now();
       await query(

@@ -35,6 +35,8 @@ export interface DeskStore {
   assignments(ticketIds: readonly string[]): Promise<Map<string, Assignment>>;
   /** The tickets an agent holds, most recently taken first (at most DESK_MAX_IDS). */
   heldBy(agent: string): Promise<Assignment[]>;
+  /** Every assignment, by ticket id after `afterTicketId` ('' from the start), `limit` at a time. */
+  heldAfter(afterTicketId: string, limit: number): Promise<Assignment[]>;
   /** Marks `agent` as looking at the ticket now; answers everyone looking at it within the TTL. */
   touch(ticketId: string, agent: string): Promise<string[]>;
   viewers(ticketIds: readonly string[]): Promise<Map<string, string[]>>;
@@ -163,6 +165,7 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
   );
   const remove = db.prepare('DELETE FROM desk_assignments WHERE ticket_id = ?');
   const mine = db.prepare('SELECT * FROM desk_assignments WHERE agent = ? ORDER BY since DESC LIMIT ?');
+  const page = db.prepare('SELECT * FROM desk_assignments WHERE ticket_id > ? ORDER BY ticket_id LIMIT ?');
   const beat = db.prepare(
     `INSERT INTO desk_presence (ticket_id, agent, seen_at) VALUES (?, ?, ?)
      ON CONFLICT (ticket_id, agent) DO UPDATE SET seen_at = excluded.seen_at`,
@@ -203,6 +206,7 @@ export function createSqliteDeskStore(dataDir: string, now: () => number = Date.
       return new Map(rows.map((r) => [r.ticket_id, fromAssignmentRow(r)]));
     },
     heldBy: async (agent) => (mine.all(agent, DESK_MAX_IDS) as AssignmentRow[]).map(fromAssignmentRow),
+    heldAfter: async (afterId, limit) => (page.all(afterId, limit) as AssignmentRow[]).map(fromAssignmentRow),
     async touch(ticketId, agent) {
       const t = now();
       beat.run(ticketId, agent, t);

@@ -45,6 +45,11 @@ export interface Stack {
   tickets: TicketClient;
   gateway: Gateway;
   desk: DeskStore;
+  /**
+   * Another gateway on the same client, desk store and topic, as a restarted or added instance would start
+   * (its URL); stopped with the stack.
+   */
+  addGateway(): Promise<string>;
   /** A signed access token for the role (agents for any ticket, customers own tickets by sub). */
   token(role: 'agent' | 'customer', sub: string, opts?: { incidentId?: string; orgId?: string }): string;
   stop(): Promise<void>;
@@ -144,17 +149,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // The gateway's own view of the SOP library, on the store the worker writes, as gateway/main.ts opens it.
   const sopStore = openSopStore(config, dataDir);
   const sops = createKnowledgeBase({ sopsDir, store: sopStore, scoreFloor: config.knowledge.scoreFloor });
-  const gateway = createGateway({
-    config,
-    snapshots: tickets,
-    topic,
-    instanceId: uniqueName('stack-gw'),
-    tracer,
-    customerView: forCustomer,
-    registerRoutes: consoleRoutes({ tickets, sops, desk }),
-  });
-  const port = await gateway.listen(0, '127.0.0.1');
-  await gateway.waitReady(30_000);
+  const startGateway = async () => {
+    const gw = createGateway({
+      config,
+      snapshots: tickets,
+      topic,
+      instanceId: uniqueName('stack-gw'),
+      tracer,
+      customerView: forCustomer,
+      registerRoutes: consoleRoutes({ tickets, sops, desk }),
+    });
+    const listening = await gw.listen(0, '127.0.0.1');
+    await gw.waitReady(30_000);
+    return { gw, listening };
+  };
+  const { gw: gateway, listening: port } = await startGateway();
+  const added: Gateway[] = [];
 
   let stopped: Promise<void> | undefined;
   return {
@@ -163,12 +173,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     tickets,
     gateway,
     desk,
+    async addGateway() {
+      const { gw, listening } = await startGateway();
+      added.push(gw);
+      return `http://127.0.0.1:${listening}`;
+    },
     token: (role, sub, o = {}) =>
       gateway.auth.signAccessToken({ sub, role, orgId: o.orgId ?? 'acme-corp', incidentId: o.incidentId }, 3600_000),
     stop() {
       stopped ??= (async () => {
         stopping = true;
         const retriesSettled = Date.now() + 6_000;
+        for (const gw of added) await gw.stop();
         await gateway.stop();
         await terminateOpenTickets(temporal, taskQueue);
         worker.shutdown();

@@ -23,7 +23,8 @@ const shown = shownAssignment;
 
 /**
  * Tells the ticket its holder, so that its review validator refuses everyone else, whichever client sends the
- * review. A ticket that has finished or never ran needs no holder. Any other failure is the caller's: the desk
+ * review. A ticket that has finished or never ran needs no holder, and one that knows it already refuses the
+ * word again (409, nothing in its history). Any other failure is the caller's: the desk
  * has changed but the ticket does not know it yet, and sending the same claim again (a no-op for the desk)
  * tells it.
  */
@@ -32,7 +33,7 @@ async function tellTicket(ctx: ApiContext, ticketId: string, by: string, a: Assi
     await ctx.tickets.setHolder(ticketId, { agent: a?.agent ?? null, at: a?.since ?? new Date().toISOString(), by });
   } catch (err) {
     if (!(err instanceof TicketflowError) || (err.code !== 'not_found' && err.code !== 'conflict')) throw err;
-    ctx.logger.info('holder not told: the ticket is not running', { ticketId, err: err.message });
+    ctx.logger.info('holder not told: the ticket is not running or knows it already', { ticketId, err: err.message });
   }
 }
 
