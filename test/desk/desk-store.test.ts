@@ -33,6 +33,19 @@ function rules(name: string, open: Open): void {
         await store.assign({ ticketId: 't-9', by: 'ann', to: 'ann' });
         assert.deepEqual((await store.heldBy('ann')).map((a) => a.ticketId).sort(), ['t-1', 't-9']);
         assert.deepEqual(await store.heldBy('bob'), []);
+        // Every holder, by ticket id a page at a time (the start-up sweep, gateway/desk/tell-holders.ts).
+        await store.assign({ ticketId: 't-5', by: 'bob', to: 'bob' });
+        assert.deepEqual(
+          (await store.heldAfter('', 2)).map((a) => [a.ticketId, a.agent]),
+          [
+            ['t-1', 'ann'],
+            ['t-5', 'bob'],
+          ],
+        );
+        assert.deepEqual(
+          (await store.heldAfter('t-5', 2)).map((a) => a.ticketId),
+          ['t-9'],
+        );
       } finally {
         await store.close();
       }
