@@ -2,13 +2,15 @@
  * npm run bench:embed [-- --runs 200] [--variants]
  * The embedding's cost on this machine: the model loaded once, then one 100-word ticket (and a 20-word one)
  * embedded again and again; prints p50/p90/p99 per call and the whole semantic triage of one ticket.
- * --variants compares the runtime's settings side by side on the 100-word ticket instead (embed-variants.ts).
+ * --variants compares the runtime's settings side by side on the 100-word ticket instead (embed-variants.ts);
+ * --models a.onnx,b.onnx compares model files with the shipped one, cost and agreement (embed-models.ts).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { config } from '../core/config';
 import { loadEmbedder } from '../core/embedding';
 import { triageFromConfig } from '../activities/triage/configured';
+import { compareModels } from './embed-models';
 import { compareVariants } from './embed-variants';
 
 const HUNDRED_WORDS =
@@ -43,10 +45,20 @@ async function time(n: number, f: () => Promise<unknown>): Promise<string> {
 
 async function main() {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '200' }, variants: { type: 'boolean', default: false } },
+    options: {
+      runs: { type: 'string', default: '200' },
+      variants: { type: 'boolean', default: false },
+      models: { type: 'string' },
+    },
   });
   const runs = Number(values.runs);
   const cfg = config();
+  if (values.models) {
+    const files = values.models.split(',');
+    const report = await compareModels(cfg.triage.embeddingDir, files, HUNDRED_WORDS, runs, cfg.triage.examples);
+    process.stdout.write(`${report}\n`);
+    return;
+  }
   if (values.variants) {
     process.stdout.write(`${await compareVariants(cfg.triage.embeddingDir, HUNDRED_WORDS, runs)}\n`);
     return;

@@ -1,0 +1,103 @@
+/**
+ * npm run bench:embed -- --models <a.onnx,b.onnx> [--runs 100]
+ * Model files side by side against the shipped one: the same word pieces, every round runs each file once in
+ * turn (so a busy neighbour slows them all alike), CPU time per call and its ratio to the shipped file, the
+ * tokenizer's share, and how well each file's vectors agree with the shipped file's on the learning tickets
+ * (cosine of the two vectors of one ticket). Only the learning files' texts are embedded, never held-out.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as OrtModule from 'onnxruntime-node';
+import { DIMENSIONS, MODEL_FILE, TOKENIZER_FILE } from '../core/embedding';
+import { readLabelled } from '../activities/triage/examples';
+import { asSeen } from '../activities/triage/semantic-load';
+
+type Ort = typeof OrtModule;
+type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
+
+function inputs(ort: Ort, ids: number[]) {
+  const dims = [1, ids.length];
+  return {
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), dims),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), dims),
+    token_type_ids: new ort.Tensor('int64', new BigInt64Array(ids.length), dims),
+  };
+}
+
+/** Mean pooling and unit length, as core/embedding does. */
+async function vector(ort: Ort, session: Session, ids: number[]): Promise<Float32Array> {
+  const out = await session.run(inputs(ort, ids));
+  const hidden = out[session.outputNames[0]!]!.data as Float32Array;
+  const v = new Float32Array(DIMENSIONS);
+  for (let j = 0; j < ids.length; j++) for (let d = 0; d < DIMENSIONS; d++) v[d]! += hidden[j * DIMENSIONS + d]!;
+  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
+  return v.map((x) => x / norm);
+}
+
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+
+export async function compareModels(
+  dir: string,
+  files: string[],
+  text: string,
+  runs: number,
+  learning: string[],
+): Promise<string> {
+  const ort = await import('onnxruntime-node');
+  const { Tokenizer } = (await import('@huggingface/tokenizers')) as unknown as {
+    Tokenizer: new (json: object, config: object) => { encode(text: string): { ids: number[] } };
+  };
+  const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, TOKENIZER_FILE), 'utf8')) as object, {});
+  const all = [path.join(dir, MODEL_FILE), ...files];
+  const options = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+  const sessions: Session[] = [];
+  for (const f of all) sessions.push(await ort.InferenceSession.create(f, options));
+  const ids = tokenizer.encode(text).ids;
+  const cpu = all.map(() => 0);
+  const wall: number[][] = all.map(() => []);
+  let tokenizerCpu = 0;
+  for (let round = -5; round < runs; round++) {
+    const t0 = process.cpuUsage();
+    tokenizer.encode(text);
+    if (round >= 0) tokenizerCpu += cpuMs(process.cpuUsage(t0));
+    for (let k = 0; k < all.length; k++) {
+      const c0 = process.cpuUsage();
+      const w0 = process.hrtime.bigint();
+      await sessions[k]!.run(inputs(ort, ids));
+      const ms = Number(process.hrtime.bigint() - w0) / 1e6;
+      if (round < 0) continue; // warm-up: the first runs allocate the session's buffers
+      cpu[k]! += cpuMs(process.cpuUsage(c0));
+      wall[k]!.push(ms);
+    }
+  }
+  const texts = learning.flatMap((f) => readLabelled(f)).map((r) => asSeen(r).seen);
+  const cosines: number[][] = files.map(() => []);
+  for (const t of texts) {
+    const tIds = tokenizer.encode(t).ids;
+    const base = await vector(ort, sessions[0]!, tIds);
+    for (let k = 0; k < files.length; k++) {
+      const v = await vector(ort, sessions[k + 1]!, tIds);
+      cosines[k]!.push(v.reduce((s, x, d) => s + x * base[d]!, 0));
+    }
+  }
+  const base = cpu[0]! / runs;
+  const lines = all.map((f, k) => {
+    const per = cpu[k]! / runs;
+    const sorted = wall[k]!.sort((a, b) => a - b);
+    const agree = k === 0 ? '' : agreement(cosines[k - 1]!);
+    return `${path.basename(f).padEnd(34)} cpu ${per.toFixed(2)} ms/call  ratio ${(per / base).toFixed(3)}  wall p50 ${sorted[Math.floor(runs / 2)]!.toFixed(2)} ms${agree}`;
+  });
+  const share = tokenizerCpu / runs;
+  return [
+    `side by side, ${ids.length} word pieces, ${runs} rounds, one intra-op thread:`,
+    ...lines,
+    `tokenizer: cpu ${share.toFixed(3)} ms/call (${((100 * share) / (share + base)).toFixed(1)} % of tokenize + shipped model)`,
+    `agreement with ${MODEL_FILE} on ${texts.length} learning tickets (cosine of each ticket's two vectors)`,
+  ].join('\n');
+}
+
+function agreement(cos: number[]): string {
+  const s = [...cos].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  return `  cosine min ${s[0]!.toFixed(4)} p1 ${s[Math.floor(s.length / 100)]!.toFixed(4)} mean ${mean.toFixed(4)}`;
+}
