@@ -91,7 +91,8 @@ async function main() {
   });
   const d: Data = { rows, xs, vectors, byRules };
   const right = BLENDS.map(() => 0);
-  const sens = { fixed: [0, 0, 0], nested: [0, 0, 0] }; // true positives, flagged, sensitive
+  // true positives, flagged, sensitive
+  const sens: Record<'fixed' | 'nested', [number, number, number]> = { fixed: [0, 0, 0], nested: [0, 0, 0] };
   const thresholds: number[] = [];
   for (let fold = 0; fold < 5; fold++) {
     const learn = rows.map((_, i) => i).filter((i) => i % 5 !== fold);
@@ -125,9 +126,9 @@ async function main() {
       ] as const) {
         const flagged = byRules[i]! || ps[k]! >= t;
         const s = sens[name];
-        if (flagged && rows[i]!.is_sensitive) s[0]!++;
-        if (flagged) s[1]!++;
-        if (rows[i]!.is_sensitive) s[2]!++;
+        if (flagged && rows[i]!.is_sensitive) s[0]++;
+        if (flagged) s[1]++;
+        if (rows[i]!.is_sensitive) s[2]++;
       }
     });
   }
