@@ -34,7 +34,10 @@ export interface Triage {
 }
 
 export interface SecurityTools {
+  /** Revokes the credentials the detectors found, or holds them with a proposal when the policy says so. */
   revokeTokens(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun>;
+  /** Runs a held revocation a person confirmed, with each token's state read again. */
+  executeRevocation(ctx: TicketContext, proposal: ProposedAction): Promise<ToolRun>;
   ipReputation(ctx: TicketContext, security: SecurityMetadata): Promise<ToolRun>;
   auditEvents(ctx: TicketContext): Promise<ToolRun>;
   brief(

@@ -25,6 +25,12 @@ export const PATCHES = {
    * Asked once when the run starts, like `kickedOutbox`.
    */
   durableProposals: 'durable-proposals',
+  /**
+   * Issue 11: a credential revocation the policy held (ACTIONS_UNATTENDED without `revoke_credentials`) is a
+   * proposal on the ticket; a confirmed one runs when the security team releases the ticket or sends its
+   * reply. Runs without it only record the held run, and the security team revokes by hand.
+   */
+  heldRevocationProposal: 'held-revocation-proposal',
   /** Agent topics and the customer's history are read by local activities (one task and one activity less each). */
   localLookups: 'local-short-lookups',
   /**

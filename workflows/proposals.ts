@@ -4,7 +4,7 @@
  * before that approval, so a rejected or never-approved draft leaves nothing done; a failed run stops the
  * reply and hands the ticket back to the reviewer with the failure.
  */
-import type { ProposalRecord, ProposedAction } from '../core/domain';
+import type { ProposalRecord, ProposedAction, ToolRun } from '../core/domain';
 import type { ProposalDecision } from '../core/ticket-actions';
 import type { StepContext } from './steps/context';
 import { actor } from './steps/context';
@@ -19,6 +19,13 @@ export const proposalsOf = (s: Ticket): ProposalRecord[] => s.proposals ?? [];
 
 /** Proposals a person has not decided yet: approving (or sending) a reply waits for them. */
 export const undecided = (s: Ticket) => proposalsOf(s).filter((p) => p.status === 'pending');
+
+/** The proposals runs held for a person (the security protocol's revocation carries its own). */
+export function heldProposals(runs: ToolRun[]): ProposedAction[] {
+  return runs
+    .filter((r) => r.output.decision === 'propose' && r.output.proposal)
+    .map((r) => r.output.proposal as ProposedAction);
+}
 
 /** Takes the proposals an agent's investigation returned; one already on the ticket (same id) is kept as is. */
 export function recordProposals(t: TicketModel, found: ProposedAction[] | undefined): void {

@@ -35,8 +35,10 @@ export function createDomainAgents(deps: {
   const refund = createRefundExecutor(billing, deps.actionRules);
   const accounts = createAccountTools(deps.db);
   // One entry for every proposal a person confirmed: each kind goes to the executor that re-checks its facts.
-  const execute: DomainAgents['execute'] = (ctx, p) =>
-    p.kind === 'account_change' ? executeAccountChange(accounts, deps.actionRules, ctx, p) : refund(ctx, p);
+  const execute: DomainAgents['execute'] = (ctx, p) => {
+    if (p.kind === 'revoke_credentials') return deps.security.executeRevocation(ctx, p);
+    return p.kind === 'account_change' ? executeAccountChange(accounts, deps.actionRules, ctx, p) : refund(ctx, p);
+  };
   const withAccountChanges = createAccountStep(deps.db, accounts, deps.actionRules);
   const agents: Record<AgentTopic, ReturnType<typeof createBillingAgent>> = {
     'A&S': createAccountSecurityAgent(deps),

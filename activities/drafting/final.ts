@@ -16,6 +16,8 @@ export function finalReply(text: string, runs: ToolRun[], proposals: ProposalRec
   const missing: string[] = [];
   for (const p of proposals) {
     const line = proposalStatement(p);
+    // The draft already tells it in these words (a revocation run before the draft was written).
+    if (out.includes(line)) continue;
     const target = new RegExp(`\\b${escape(p.target)}\\b`, 'i');
     let placed = false;
     // Sentence by sentence, keeping the spacing and line breaks around them.

@@ -133,6 +133,7 @@ const CHANGES: Record<string, (p: ProposedAction) => string> = {
   lock_account: (p) => `suspension of the account ${p.target}`,
   change_owner: (p) => `transfer of the ownership of ${p.target} to ${String(p.input.value)}`,
   change_plan: (p) => `change of the plan of ${p.target} to ${String(p.input.value)}`,
+  revoke_tokens: (p) => `revocation of the exposed credential(s) ${p.target}`,
 };
 const what = (p: ProposedAction) =>
   CHANGES[p.tool]?.(p) ?? `${p.kind === 'refund' ? 'refund' : p.kind.replace('_', ' ')} of ${p.target}${amountOf(p)}`;
@@ -159,8 +160,16 @@ export function proposalStatement(p: ProposedAction & { status?: ProposalStatus;
 /** One sentence per side-effect run and per proposal not yet run, from the facts. */
 export function outcomeStatements(runs: ToolRun[], findings: Findings[]): string[] {
   const out: string[] = [];
+  // A proposal that has run (or was declined) is told by its run.
+  const ran = new Set(runs.filter((r) => r.output.decision !== 'propose').map((r) => r.output.proposalId));
   for (const r of runs) {
     if (!TOOL_ACTION[r.tool]) continue;
+    // A run the policy held with its own proposal (the security protocol's revocation): told as that proposal.
+    const held = r.output.decision === 'propose' ? (r.output.proposal as ProposedAction | undefined) : undefined;
+    if (held) {
+      if (!ran.has(held.id)) out.push(proposalStatement(held));
+      continue;
+    }
     if (r.tool === 'revoke_tokens' && r.ok) {
       const here = revokedHere(r).map((e) => `${e.masked} (${e.status})`);
       const before = revokeEntries(r).filter((e) => e.status === 'already_revoked');
@@ -177,8 +186,6 @@ export function outcomeStatements(runs: ToolRun[], findings: Findings[]): string
     else if (r.output.decision === 'refuse' && typeof r.output.reason === 'string')
       out.push(`We did not make the requested change: ${r.output.reason}.`);
   }
-  // A proposal that has run (or was declined) is told by its run above.
-  const ran = new Set(runs.filter((r) => r.output.decision !== 'propose').map((r) => r.output.proposalId));
   for (const p of findings.flatMap((f) => f.proposals ?? [])) if (!ran.has(p.id)) out.push(proposalStatement(p));
   // The security protocol's runs and an agent's can both report one revocation: say it once.
   return [...new Set(out)];

@@ -8,21 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ProposalRecord, ToolRun } from '../../core/domain';
 import { startStack, type Stack } from '../e2e/stack';
-import { stackCalls } from './stack-calls';
+import { stackCalls, type TicketView } from './stack-calls';
 
 let stack: Stack;
-type State = {
-  status: string;
-  awaiting: string | null;
-  toolRuns: ToolRun[];
-  proposals?: ProposalRecord[];
-  draft: { version: number; text: string } | null;
-  reply: { text: string } | null;
-  pendingReview: { draftVersion: number; actions: string[]; reason?: string } | null;
-  messages: { from: string; text: string }[];
-};
+type State = TicketView;
 
 const { openTicket, agent, waitState, store } = stackCalls<State>(() => stack);
 const inReview = (s: State) => s.awaiting === 'review' && s.pendingReview !== null;

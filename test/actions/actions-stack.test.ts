@@ -4,19 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ToolRun } from '../../core/domain';
 import { startStack, type Stack } from '../e2e/stack';
-import { stackCalls } from './stack-calls';
+import { stackCalls, type TicketView } from './stack-calls';
 
 let stack: Stack;
-type State = {
-  status: string;
-  queue: string;
-  awaiting: string | null;
-  toolRuns: ToolRun[];
-  draft: { text: string; version: number } | null;
-  reply: { text: string } | null;
-};
+type State = TicketView;
 
 const { openTicket, waitState, store, refunded } = stackCalls<State>(() => stack);
 before(async () => {

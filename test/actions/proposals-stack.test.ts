@@ -9,25 +9,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import type { ProposalRecord, ToolRun } from '../../core/domain';
 import { decideProposalSignal } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/state';
 import { startStack, type Stack } from '../e2e/stack';
 import { testTemporalAddress, testTemporalNamespace } from '../helpers/infra';
-import { stackCalls } from './stack-calls';
+import { stackCalls, type TicketView } from './stack-calls';
 
 let stack: Stack;
-type State = {
-  status: string;
-  queue: string;
-  awaiting: string | null;
-  toolRuns: ToolRun[];
-  proposals?: ProposalRecord[];
-  draft: { version: number; text: string } | null;
-  reply: { text: string } | null;
-  pendingReview: { draftVersion: number; actions: string[]; reason?: string } | null;
-  messages: { from: string; text: string }[];
-};
+type State = TicketView;
 
 const { openTicket, agent, waitState, store, refunded } = stackCalls<State>(() => stack);
 const inReview = (s: State) => s.awaiting === 'review' && s.pendingReview !== null;

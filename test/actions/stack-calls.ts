@@ -1,10 +1,24 @@
 /** What the stack tests of issue 11 do over HTTP, as a customer and as an agent, and the back office they read. */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { ProposalRecord, ToolRun } from '../../core/domain';
 import { createTicket, type Stack } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
 
-export function stackCalls<State>(stack: () => Stack) {
+/** The ticket as the agent API shows it, as far as the stack tests of issue 11 read it. */
+export type TicketView = {
+  status: string;
+  queue: string;
+  awaiting: string | null;
+  toolRuns: ToolRun[];
+  proposals?: ProposalRecord[];
+  draft: { version: number; text: string } | null;
+  reply: { text: string } | null;
+  pendingReview: { draftVersion: number; actions: string[]; reason?: string } | null;
+  messages: { from: string; text: string }[];
+};
+
+export function stackCalls<State = TicketView>(stack: () => Stack) {
   const openTicket = (customer: string, text: string) => createTicket(stack(), customer, text);
 
   /** An agent's POST; answers the status and the parsed body. */

@@ -4,6 +4,7 @@ import { createSecurityTools, openToolStore } from '../../activities/security';
 import { createTriage } from '../../activities/triage';
 import { revokeOutputSchema } from '../../activities/security/schemas';
 import { decideAction, type ActionRules } from '../../activities/policy';
+import type { ProposedAction } from '../../core/domain';
 import { tempDir } from './helpers';
 
 const ctx = { ticketId: 'sec-1', userId: 'mona', orgId: 'acme-corp' };
@@ -62,6 +63,37 @@ describe('security tools on the embedded SQLite store', () => {
       .prepare('SELECT revoked_at FROM tokens WHERE fingerprint = ?')
       .get(tri.security.extracted_entities[0]!.fingerprint) as { revoked_at: string | null };
     assert.equal(row.revoked_at, null, 'revoked although the policy holds revocations for a person');
+    db.close();
+  });
+
+  it('a held revocation carries its proposal; confirmed, it runs once, and again only reports what it did', async () => {
+    const tri = await createTriage().triage(ctx, `I leaked ${TOKEN} and ghp_AAAAbbbbCCCCddddEEEEffffGGGGhhhh1234`);
+    const db = openToolStore(tempDir());
+    const tools = createSecurityTools(db, policy([]));
+    const held = await tools.revokeTokens({ ...ctx, ticketId: 'sec-p' }, tri.security);
+    const p = held.output.proposal as ProposedAction;
+    const [a, b] = tri.security.extracted_entities;
+    assert.deepEqual(
+      [p.id, p.kind, p.tool, p.target],
+      [
+        `revoke_tokens:${a!.fingerprint}+${b!.fingerprint}`,
+        'revoke_credentials',
+        'revoke_tokens',
+        `${a!.masked}, ${b!.masked}`,
+      ],
+    );
+    assert.ok(!JSON.stringify(held).includes(TOKEN), 'a raw token in the held run');
+    const first = await tools.executeRevocation({ ...ctx, ticketId: 'sec-p' }, p);
+    assert.deepEqual(
+      [first.ok, first.output.decision, first.output.proposalId, first.summary],
+      [true, 'executed', p.id, `revoked the exposed credential(s): ${a!.masked} (revoked), ${b!.masked} (blocklisted)`],
+    );
+    // A retried activity reports the same; another ticket finds them revoked before it and says so.
+    assert.deepEqual((await tools.executeRevocation({ ...ctx, ticketId: 'sec-p' }, p)).output, first.output);
+    const other = await tools.executeRevocation({ ...ctx, ticketId: 'sec-q' }, p);
+    assert.match(other.summary, /^found the credential\(s\) .* already revoked before this ticket$/);
+    const n = db.prepare("SELECT COUNT(*) AS n FROM tokens WHERE revoked_by_ticket = 'sec-p'").get() as { n: number };
+    assert.equal(n.n, 2);
     db.close();
   });
 

@@ -1,8 +1,12 @@
 /** Sensitive with high confidence: contain first (in parallel), brief, store, then hold for a person. */
+import { patched } from '@temporalio/workflow';
 import { sendAlert } from '../outbox';
+import { PATCHES } from '../patches';
+import { heldProposals, proposalsOf, recordProposals } from '../proposals';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
 import { actor, type StepContext } from './context';
+import { runBeforeSending } from './approve';
 import { applyHumanReply } from './people';
 
 export async function securityProtocol(c: StepContext): Promise<Phase> {
@@ -17,6 +21,8 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
       c.act.tools.auditEvents(ctx),
     ]);
     for (const r of runs) t.recordToolRun(r);
+    const held = c.durableProposals ? heldProposals(runs) : [];
+    if (held.length && patched(PATCHES.heldRevocationProposal)) recordProposals(t, held);
     const brief = await c.act.model.securityBrief(ctx, s.analysis, s.security, runs);
     const { incidentId } = await c.act.tools.storeIncident(ctx, s.analysis, s.security, brief);
     s.brief = { ...brief, incidentId };
@@ -54,6 +60,12 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
     ...(r.note ? { reason: r.note } : {}),
   });
   t.emit('message', { from: 'system', kind: 'released', by: r.reviewer, text: 'released from the security queue' });
+  // Containment does not wait for a reply's approval: a revocation the security team confirmed runs now, and
+  // the draft is written from its outcome. Only runs with the patch hold revocation proposals.
+  if (proposalsOf(s).some((p) => p.kind === 'revoke_credentials' && p.status === 'confirmed')) {
+    const instead = await runBeforeSending(c);
+    if (instead) return instead;
+  }
   if (s.routing.humanLive) return t.enterHuman('topic unknown: a person answers', 'human_live', 'awaiting_review');
   return 'agents';
 }

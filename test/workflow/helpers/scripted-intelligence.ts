@@ -107,6 +107,7 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): {
     },
     security: {
       revokeTokens: (ctx) => securityTool('revoke_tokens', ctx),
+      executeRevocation: (ctx) => securityTool('revoke_tokens', ctx),
       ipReputation: (ctx) => securityTool('ip_reputation', ctx),
       auditEvents: (ctx) => securityTool('audit_events', ctx),
       async brief(ctx, _a, security, runs) {
