@@ -1,11 +1,12 @@
 /**
- * One secured local Kafka for every security case (test/helpers/local-kafka.ts: SASL PLAIN on each listener,
- * a SASL_SSL listener whose certificate a throwaway CA signed at test time, the StandardAuthorizer), with the
- * README's ACLs applied as written. The project's own modules are the clients: the worker's publisher
- * (activities/events.ts) and the gateway's record consumer (gateway/kafka/consumer.ts), configured only
- * through KAFKA_* settings. Proves: a wrong password is refused; only the worker's principal writes
- * ticket-events; the gateway's principal reads it under its own groups and cannot write; an outsider can do
- * neither; a client connects over TLS with the CA configured and is refused when it trusts another CA.
+ * One secured local Kafka for every security case (test/helpers/local-kafka.ts: the StandardAuthorizer, SASL
+ * PLAIN on a plaintext and a SASL_SSL listener, an SSL listener wanting a client certificate, all signed by a
+ * CA made at test time), with the README's ACLs applied as written. The project's own modules are the
+ * clients: the worker's publisher (activities/events.ts) and the gateway's record consumer
+ * (gateway/kafka/consumer.ts), configured only through KAFKA_* settings. Proves: a wrong password is refused;
+ * only the worker's principal writes ticket-events; the gateway's principal reads it under its own groups and
+ * cannot write; an outsider can do neither; a client connects over TLS with the CA configured and is refused
+ * when it trusts another CA; a client certificate's CN is a principal, and no certificate is refused.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -42,15 +43,40 @@ let certs: TestCertificates;
 function kafkaFor(user: User, o: { listener?: 'tls' | 'sasl'; caFile?: string; password?: string } = {}) {
   const listener = o.listener ?? 'tls';
   const password = o.password ?? (user === BROKER_ADMIN.username ? BROKER_ADMIN.password : users[user]);
-  return loadConfig({
+  return settings({
     KAFKA_BROKERS: listener === 'tls' ? broker!.tlsBroker : broker!.saslBroker,
     KAFKA_SASL_MECHANISM: 'plain',
     KAFKA_SASL_USERNAME: user,
     KAFKA_SASL_PASSWORD: password,
     ...(listener === 'tls' ? { KAFKA_TLS_CA_FILE: o.caFile ?? certs.caFile } : {}),
-    KAFKA_BACKOFF_INITIAL: '100ms',
-    KAFKA_BACKOFF_MAX: '1s',
-  }).kafka;
+  });
+}
+
+/** The worker authenticated by its certificate on the mutual-TLS listener, no SASL (or with no certificate). */
+function certificateKafka(withCertificate: boolean) {
+  const { certFile, keyFile } = certs.client;
+  return settings({
+    KAFKA_BROKERS: broker!.mtlsBroker,
+    KAFKA_TLS_CA_FILE: certs.caFile,
+    ...(withCertificate ? { KAFKA_TLS_CERT_FILE: certFile, KAFKA_TLS_KEY_FILE: keyFile } : {}),
+  });
+}
+
+function settings(env: NodeJS.ProcessEnv): Config['kafka'] {
+  return loadConfig({ KAFKA_BACKOFF_INITIAL: '100ms', KAFKA_BACKOFF_MAX: '1s', ...env }).kafka;
+}
+
+/** Why an admin client could not connect (undefined: it did). */
+async function connectError(kafka: Config['kafka']): Promise<Error | undefined> {
+  const admin = quietAdmin(kafka, 0);
+  try {
+    await admin.connect();
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function quietAdmin(kafka: Config['kafka'], retries = 5) {
@@ -68,8 +94,12 @@ async function endOffset(topic: string): Promise<number> {
 }
 
 before(async () => {
-  certs = makeTestCertificates(path.join(dir, 'tls'));
-  broker = await startLocalKafka({ users, authorizer: true, tls: { keyAndCertFile: certs.serverKeyAndCertFile } });
+  certs = makeTestCertificates(path.join(dir, 'tls'), 'ticketflow-worker');
+  broker = await startLocalKafka({
+    users,
+    authorizer: true,
+    tls: { keyAndCertFile: certs.serverKeyAndCertFile, clientCaFile: certs.caFile },
+  });
   const admin = quietAdmin(kafkaFor('admin', { listener: 'sasl' }));
   await admin.connect();
   await admin.createTopics({
@@ -219,23 +249,13 @@ describe('Kafka with SASL, TLS and the README ACLs (one secured local broker)', 
   });
 
   it('a wrong password is refused with an authentication error', async () => {
-    const admin = quietAdmin(kafkaFor('ticketflow-worker', { listener: 'sasl', password: 'wrong-secret' }));
-    const err = await admin.connect().then(
-      () => undefined,
-      (e: Error) => e,
-    );
-    await admin.disconnect();
+    const err = await connectError(kafkaFor('ticketflow-worker', { listener: 'sasl', password: 'wrong-secret' }));
     assert.ok(err, 'connected with a wrong password');
     assert.match(`${err.name}: ${err.message}`, /SASL PLAIN authentication failed|Authentication failed/i);
   });
 
   it('over TLS, a client that trusts another CA is refused; the right CA connects', async () => {
-    const refused = quietAdmin(kafkaFor('ticketflow-worker', { caFile: certs.otherCaFile }), 0);
-    const err = await refused.connect().then(
-      () => undefined,
-      (e: Error) => e,
-    );
-    await refused.disconnect();
+    const err = await connectError(kafkaFor('ticketflow-worker', { caFile: certs.otherCaFile }));
     assert.ok(err, 'connected while trusting another CA');
     assert.match(`${err.name}: ${err.message}`, /unable to verify the first certificate|certificate/i);
     const trusted = quietAdmin(kafkaFor('ticketflow-worker'));
@@ -243,5 +263,16 @@ describe('Kafka with SASL, TLS and the README ACLs (one secured local broker)', 
     const cluster = await trusted.describeCluster();
     await trusted.disconnect();
     assert.equal(cluster.brokers.length, 1);
+  });
+
+  it('with a client certificate instead of SASL, its CN is the principal: the worker writes; none, no entry', async () => {
+    const before = await endOffset(EVENTS);
+    const publisher = await createKafkaPublisher(certificateKafka(true));
+    await publisher.publishEvents([event(uniqueName('t'), 1)]);
+    await publisher.close();
+    assert.equal(await endOffset(EVENTS), before + 1);
+    const err = await connectError(certificateKafka(false));
+    assert.ok(err, 'connected without a client certificate');
+    assert.match(err.message, /bad certificate|certificate required/i);
   });
 });

@@ -2,7 +2,8 @@
  * A second, secured local Kafka for the security tests (never the shared 9092): one KRaft node from the jars
  * infra fetched into the tools cache, on free 127.0.0.1 ports, its own data dir, a bounded heap, stopped by
  * pid. Every listener, the controller's included, takes SASL PLAIN; with `tls`, a SASL_SSL listener is added
- * beside the SASL_PLAINTEXT one, its key and certificate given as PEM. With `authorizer`, the
+ * beside the SASL_PLAINTEXT one, its key and certificate given as PEM, and with `tls.clientCaFile` an SSL
+ * listener that wants a client certificate instead of SASL (its CN is the principal). With `authorizer`, the
  * StandardAuthorizer decides every request and only `admin` (the broker's own principal) is a super user.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,8 +25,11 @@ export interface LocalKafkaOptions {
   users: Record<string, string>;
   /** The StandardAuthorizer with `admin` as the only super user (no ACL: refused). */
   authorizer?: boolean;
-  /** A SASL_SSL listener too: one PEM file with the broker's unencrypted private key and its certificate. */
-  tls?: { keyAndCertFile: string };
+  /**
+   * A SASL_SSL listener too: one PEM file with the broker's unencrypted private key and its certificate.
+   * With `clientCaFile`, also an SSL listener requiring a client certificate that CA signed.
+   */
+  tls?: { keyAndCertFile: string; clientCaFile?: string };
 }
 
 export interface LocalKafka {
@@ -33,13 +37,15 @@ export interface LocalKafka {
   saslBroker: string;
   /** `127.0.0.1:<port>` of the SASL_SSL listener (with `tls`). */
   tlsBroker?: string;
+  /** `127.0.0.1:<port>` of the mutual-TLS listener (with `tls.clientCaFile`). */
+  mtlsBroker?: string;
   /** The authorizer's audit lines for refused requests so far ("Principal = User:x is Denied operation = ..."). */
   denials(): string[];
   stop(): void;
 }
 
 /** The key=value lines of server.properties for the given ports. */
-function properties(o: LocalKafkaOptions, dir: string, ports: { sasl: number; tls: number; controller: number }) {
+function properties(o: LocalKafkaOptions, dir: string, ports: Record<'sasl' | 'tls' | 'mtls' | 'controller', number>) {
   const users = { [BROKER_ADMIN.username]: BROKER_ADMIN.password, ...o.users };
   const jaas =
     'org.apache.kafka.common.security.plain.PlainLoginModule required ' +
@@ -50,6 +56,7 @@ function properties(o: LocalKafkaOptions, dir: string, ports: { sasl: number; tl
     ';';
   const listeners = [`SASL_PLAINTEXT://127.0.0.1:${ports.sasl}`];
   if (o.tls) listeners.push(`SASL_SSL://127.0.0.1:${ports.tls}`);
+  if (o.tls?.clientCaFile) listeners.push(`SSL://127.0.0.1:${ports.mtls}`);
   const names = ['controller', 'sasl_plaintext', ...(o.tls ? ['sasl_ssl'] : [])];
   return [
     'process.roles=broker,controller',
@@ -59,7 +66,7 @@ function properties(o: LocalKafkaOptions, dir: string, ports: { sasl: number; tl
     `advertised.listeners=${listeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=SASL_PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+    'listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
     'sasl.enabled.mechanisms=PLAIN',
     'sasl.mechanism.inter.broker.protocol=PLAIN',
     'sasl.mechanism.controller.protocol=PLAIN',
@@ -72,6 +79,15 @@ function properties(o: LocalKafkaOptions, dir: string, ports: { sasl: number; tl
         ]
       : []),
     ...(o.tls ? ['ssl.keystore.type=PEM', `ssl.keystore.location=${o.tls.keyAndCertFile}`] : []),
+    ...(o.tls?.clientCaFile
+      ? [
+          'listener.name.ssl.ssl.client.auth=required',
+          'ssl.truststore.type=PEM',
+          `ssl.truststore.location=${o.tls.clientCaFile}`,
+          // The principal is the certificate's CN, so the same ACLs serve SASL and certificate clients.
+          'ssl.principal.mapping.rules=RULE:^CN=([^,]*)$/$1/,DEFAULT',
+        ]
+      : []),
     `log.dirs=${path.join(dir, 'data')}`,
     'offsets.topic.replication.factor=1',
     'offsets.topic.num.partitions=1',
@@ -92,9 +108,9 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<LocalKafka>
   const base = loadConfig({ TICKETFLOW_DATA_DIR: process.env.TICKETFLOW_DATA_DIR });
   const libs = path.join(installKafka(base, infraPaths(base)), '*');
   const java = requireJava();
-  const [sasl, tls, controller] = (await freePorts(3)) as [number, number, number];
+  const [sasl, tls, mtls, controller] = (await freePorts(4)) as [number, number, number, number];
   const file = path.join(dir, 'server.properties');
-  fs.writeFileSync(file, properties(o, dir, { sasl, tls, controller }).join('\n') + '\n');
+  fs.writeFileSync(file, properties(o, dir, { sasl, tls, mtls, controller }).join('\n') + '\n');
   // Warnings, plus the authorizer's audit lines: each denial is logged at INFO with principal and resource.
   const log4j = path.join(dir, 'log4j2.properties');
   fs.writeFileSync(
@@ -125,7 +141,7 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<LocalKafka>
     broker.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  const ports = o.tls ? [sasl, tls] : [sasl];
+  const ports = [sasl, ...(o.tls ? [tls] : []), ...(o.tls?.clientCaFile ? [mtls] : [])];
   try {
     await pollUntil(
       'the secured Kafka listening',
@@ -140,6 +156,7 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<LocalKafka>
   return {
     saslBroker: `127.0.0.1:${sasl}`,
     tlsBroker: o.tls ? `127.0.0.1:${tls}` : undefined,
+    mtlsBroker: o.tls?.clientCaFile ? `127.0.0.1:${mtls}` : undefined,
     denials: () =>
       fs
         .readFileSync(logFile, 'utf8')
