@@ -14,7 +14,7 @@ import type { Intelligence } from './activities/ports';
 import { config, type Config } from './core/config';
 import { createLogger } from './core/logger';
 import { startTracing, type Tracing } from './core/tracing';
-import { createWorkerMetrics } from './worker-ops/metrics';
+import { createWorkerMetrics, proposalSinks } from './worker-ops/metrics';
 import { installSdkMetrics } from './worker-ops/sdk-metrics';
 import { startOpsServer, type OpsServer } from './worker-ops/server';
 import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from './worker-ops/tracing';
@@ -87,7 +87,7 @@ export async function startWorker(
       // A prebuilt bundle has them already (scripts/infra/workflow-bundle.ts).
       ...('workflowsPath' in source ? { workflowModules: [WORKFLOW_INTERCEPTOR_MODULE] } : {}),
     },
-    sinks: otel.sinks,
+    sinks: { ...otel.sinks, ...proposalSinks(metrics.proposals) },
     shutdownGraceTime: '20s',
   });
   // Several workers on one machine (the chaos suite, a laptop) may share the default port: the first gets it,

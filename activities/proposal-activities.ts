@@ -16,9 +16,13 @@ import type { Intelligence, TicketContext } from './ports';
 
 type Runner = <T>(name: string, ticketId: string | undefined, fn: (log: Logger) => Promise<T>) => Promise<T>;
 
-/** Where proposals are counted (the worker's metrics): kinds and outcomes only. */
+/**
+ * Where proposals are counted (the worker's metrics): kinds and outcomes only. A person's decision is applied
+ * in the workflow, which tells it through its sink (worker-ops/metrics.ts proposalSinks).
+ */
 export interface ProposalObserver {
   proposal(kind: ProposedAction['kind'], outcome: 'proposed' | 'preapproved' | 'executed' | 'failed'): void;
+  decided(kind: ProposedAction['kind'], decision: 'confirm' | 'decline'): void;
 }
 
 export function proposalActivities(intel: Intelligence, run: Runner, observer?: ProposalObserver) {

@@ -2,13 +2,15 @@
  * The worker's own Prometheus metrics, on a registry of its own (two workers in one test process never share
  * counters): every activity by name and outcome, and its duration, counted by an activity interceptor, so a
  * model call, a tool run or a publish that starts failing shows without reading a log. Model calls are counted
- * by model, call and outcome with their latency (core/llm-observed.ts), and proposed side effects by kind and
- * outcome as the activities see them (proposed, preapproved, executed, failed).
+ * by model, call and outcome with their latency (core/llm-observed.ts), proposed side effects by kind and
+ * outcome as the activities see them (proposed, preapproved, executed, failed), and a person's confirm or
+ * decline by kind as the workflow applies it (its sink, workflows/sinks.ts).
  */
-import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProposalObserver } from '../activities/proposal-activities';
 import type { ModelObserver } from '../core/llm-observed';
+import type { TicketMetricSinks } from '../workflows/sinks';
 
 export interface WorkerMetrics {
   registry: Registry;
@@ -18,8 +20,13 @@ export interface WorkerMetrics {
   interceptor: ActivityInterceptorsFactory;
   /** For createIntelligence: every model call. */
   models: ModelObserver;
-  /** For createActivities: proposals found and run. */
+  /** For createActivities: proposals found and run; with proposalSinks, decided by a person. */
   proposals: ProposalObserver;
+}
+
+/** The workflow's sink for a person's decision on a proposal, counted by `observer` (none: dropped). */
+export function proposalSinks(observer?: ProposalObserver): InjectedSinks<TicketMetricSinks> {
+  return { ticketMetrics: { proposalDecided: { fn: (_info, kind, decision) => observer?.decided(kind, decision) } } };
 }
 
 export function createWorkerMetrics(opts: { taskQueue: string; defaultMetrics?: boolean }): WorkerMetrics {
@@ -58,13 +65,22 @@ export function createWorkerMetrics(opts: { taskQueue: string; defaultMetrics?: 
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
   });
+  const decisionCount = new Counter({
+    name: 'ticketflow_worker_proposal_decisions_total',
+    help: "A person's decisions on proposed side effects, by kind and decision (confirm, decline)",
+    labelNames: ['kind', 'decision'] as const,
+    registers: [registry],
+  });
   const models: ModelObserver = {
     modelCall({ model, call, outcome, seconds }) {
       modelCalls.inc({ model, call, outcome });
       modelSeconds.observe({ model, call }, seconds);
     },
   };
-  const proposals: ProposalObserver = { proposal: (kind, outcome) => proposalCount.inc({ kind, outcome }) };
+  const proposals: ProposalObserver = {
+    proposal: (kind, outcome) => proposalCount.inc({ kind, outcome }),
+    decided: (kind, decision) => decisionCount.inc({ kind, decision }),
+  };
   const interceptor: ActivityInterceptorsFactory = (ctx) => ({
     inbound: {
       async execute(input, next) {

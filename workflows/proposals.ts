@@ -9,6 +9,7 @@ import type { ProposalDecision } from '../core/ticket-actions';
 import type { StepContext } from './steps/context';
 import { actor } from './steps/context';
 import type { Ticket } from './state';
+import { ticketMetrics } from './sinks';
 import type { TicketModel } from './ticket';
 import { fail, nowIso } from './util';
 
@@ -73,6 +74,7 @@ export function recordDecision(t: TicketModel, d: ProposalDecision): void {
   p.decidedBy = d.by;
   p.decidedAt = nowIso();
   if (d.note) p.note = d.note;
+  ticketMetrics.proposalDecided(p.kind, d.decision);
   t.emit('message', {
     from: 'system',
     kind: 'proposal_decided',

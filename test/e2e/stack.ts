@@ -26,6 +26,7 @@ import { consoleRoutes } from '../../gateway/api/register';
 import { forCustomer } from '../../gateway/api/views';
 import { createSqliteDeskStore, type DeskStore } from '../../gateway/desk/store';
 import { createGateway, type Gateway } from '../../gateway/server';
+import { proposalSinks } from '../../worker-ops/metrics';
 import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from '../../worker-ops/tracing';
 import {
   createTopic,
@@ -120,7 +121,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }),
     activities: createActivities({ intelligence, publisher, proposals: opts.proposals }),
     interceptors: { activity: otel.activity },
-    sinks: otel.sinks,
+    sinks: { ...otel.sinks, ...proposalSinks(opts.proposals) },
     shutdownGraceTime: '1s',
   });
   const workerRun = worker.run();

@@ -18,6 +18,7 @@ import { startOpsServer, type OpsServer } from '../../worker-ops/server';
 import { stackCalls } from '../actions/stack-calls';
 import { startStack, type Stack } from '../e2e/stack';
 import { testConfig } from '../helpers/infra';
+import { waitFor } from '../helpers/wait';
 import { startFakeOpenAi, type FakeOpenAi } from '../intelligence/fake-openai';
 import { recordedPatches } from './patch-markers';
 
@@ -90,10 +91,18 @@ describe('model calls', () => {
 describe('proposals, on the real stack', () => {
   let stack: Stack;
   type State = { awaiting: string | null; draft: { version: number } | null; proposals?: ProposalRecord[] };
-  const { openTicket, agent, waitState } = stackCalls<State>(() => stack);
+  const { openTicket, agent, waitState, store } = stackCalls<State>(() => stack);
 
   before(async () => {
     stack = await startStack({ proposals: metrics.proposals });
+    // Two refunds over the policy's cap (different amounts: neither is a copy of the other), each held for a person.
+    const db = store();
+    const ins = db.prepare(
+      "INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES (?, 'mona', 'acme-corp', ?, 'USD', 'Pro plan, yearly', ?, 'pro-yearly')",
+    );
+    ins.run('txn_48990', 50_000, new Date(Date.now() - 4 * 86_400_000).toISOString());
+    ins.run('txn_61001', 40_000, new Date(Date.now() - 3 * 86_400_000).toISOString());
+    db.close();
   });
   after(() => stack?.stop());
 
@@ -111,6 +120,33 @@ describe('proposals, on the real stack', () => {
     body = await scrape();
     assert.equal(sample(body, 'ticketflow_worker_proposals_total', { kind, outcome: 'executed' }), 1);
     assert.equal(sample(body, 'ticketflow_worker_proposals_total', { kind, outcome: 'failed' }), 0);
+  });
+
+  test("a person's confirm and decline are counted by kind and decision, once each", async () => {
+    const ids = await Promise.all(
+      ['txn_48990', 'txn_61001'].map((txn) =>
+        openTicket('mona', `I was charged twice: txn_48213 and ${txn}. Please refund the duplicate.`),
+      ),
+    );
+    const held = await Promise.all(
+      ids.map((id) => waitState(id, (x) => x.proposals?.[0]?.status === 'pending', 'a proposal waiting for a person')),
+    );
+    const kind = held[0]!.proposals![0]!.kind;
+    const decided = (body: string) =>
+      ['confirm', 'decline'].map((decision) =>
+        sample(body, 'ticketflow_worker_proposal_decisions_total', { kind, decision }),
+      );
+    assert.deepEqual(decided(await scrape()), [0, 0]);
+
+    for (const [i, decision] of (['confirm', 'decline'] as const).entries()) {
+      const res = await agent(ids[i]!, 'proposals', { proposalId: held[i]!.proposals![0]!.id, decision });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    // The worker calls the sink after the update's activation: wait until both show, then check neither is more.
+    await waitFor(async () => decided(await scrape()).every((n) => n > 0), { message: 'both decisions counted' });
+    const body = await scrape();
+    assert.deepEqual(decided(body), [1, 1]);
+    assert.doesNotMatch(body, /txn_48990|txn_61001|mona/, 'no ticket data in the metrics');
   });
 
   test('tracing off: the bundled workflow interceptors pass through and record nothing', async () => {

@@ -17,6 +17,7 @@ import type { EventPublisher } from '../../../activities/events';
 import type { Intelligence } from '../../../activities/ports';
 import type { Alert, TicketEvent } from '../../../core/events';
 import type { Ticket } from '../../../workflows/state';
+import { proposalSinks } from '../../../worker-ops/metrics';
 import { waitFor } from '../../helpers/wait';
 
 export const workflowsPath = path.resolve(__dirname, '../../../workflows');
@@ -70,6 +71,7 @@ export async function createTestWorker(opts: {
     taskQueue: opts.taskQueue,
     workflowBundle: opts.bundle,
     activities: createActivities({ intelligence: opts.intelligence, publisher: opts.publisher }),
+    sinks: proposalSinks(),
     // Tests finish cases quickly; a short grace keeps shutdown fast.
     shutdownGraceTime: '1s',
   });
