@@ -11,6 +11,7 @@ import path from 'node:path';
 import { config } from '../core/config';
 import { ensureChromium } from './infra/chromium';
 import { ensureComposeClient } from './infra/compose-client';
+import { ensureNginx } from './infra/nginx';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 import { buildUiIfPresent } from './infra/ui-build';
@@ -142,6 +143,12 @@ async function main(argv: string[]): Promise<number> {
           log('warning: no Docker Compose client (docker compose / docker-compose); the compose test will skip');
       } catch (err) {
         log(`warning: could not install docker-compose: ${(err as Error).message}`);
+      }
+      try {
+        // For running the compose file's load balancer (test/gateway/balancer.test.ts).
+        ensureNginx();
+      } catch (err) {
+        log(`warning: ${(err as Error).message}; the load-balancer test will fail saying so`);
       }
       const what = (s?: { startedHere: boolean; external: boolean }) =>
         s?.external ? 'external' : s?.startedHere ? 'started' : 'reused';

@@ -1,7 +1,7 @@
-/** Free loopback ports for the chaos stack, so it never meets the shared 7233/9092 or another run. */
+/** Free loopback ports (the chaos stack, throwaway brokers and servers in tests): never the shared 7233/9092. */
 import net from 'node:net';
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -1,6 +1,6 @@
 /**
- * Debian packages the infrastructure may need (a JRE, Maven, Chromium, docker-compose). Installed only when
- * we are root on a machine with apt-get; otherwise the caller gets a message saying what to install.
+ * Debian packages the infrastructure may need (a JRE, Maven, Chromium, docker-compose, nginx). Installed only
+ * when we are root on a machine with apt-get; otherwise the caller gets a message saying what to install.
  */
 import { run, which } from './proc';
 
