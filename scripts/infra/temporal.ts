@@ -33,6 +33,15 @@ export const ticketSearchAttributes: Readonly<Record<string, number>> = Object.f
 
 const MARKER = 'start-dev';
 
+/**
+ * The dev server's SQLite file in WAL mode, synced at checkpoints only. SQLite's defaults (a rollback journal,
+ * synchronous=FULL) fsync two files on every write, and the server writes on every workflow task and activity
+ * transition: at ~6 ms an fsync on this machine's disk, that was the largest share of a ticket's path
+ * (bench/e2e/sqlite-ab.ts measures both side by side). A WAL commit survives a killed server process (the chaos
+ * run's outages); only an OS crash or power loss may drop the last commits, which a dev server can afford.
+ */
+export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
+
 export interface TemporalInfo {
   address: string;
   namespace: string;
@@ -173,6 +182,7 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     String(t.uiPort),
     '--db-filename',
     f.dbFile,
+    ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
     '--log-level',
     'warn',
     // Eager activity dispatch: a workflow task's completion hands the activities it scheduled on this queue
