@@ -2,8 +2,10 @@
  * The test tiers of `npm test`. `unit` is every file that needs no server (no Temporal, Kafka, PostgreSQL,
  * browser or child process): seconds, nothing started. A file is a server test when its source names one of
  * the helpers or clients below; the unit tier also points every server address at a closed port, so a file
- * misfiled here fails at once instead of quietly using a server that happens to run.
+ * misfiled here fails at once instead of quietly using a server that happens to run. `chaos` is the last tier
+ * of a full run: the short chaos run (scripts/chaos).
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './infra/paths';
@@ -50,4 +52,26 @@ export function findTestFiles(dir: string, filters: string[]): string[] {
   };
   walk(dir);
   return found.sort().filter((f) => filters.length === 0 || filters.some((filter) => f.includes(filter)));
+}
+
+/**
+ * `npm run chaos -- --short` as a child process: its own Temporal, Kafka, worker and gateway on free loopback
+ * ports with a fresh data folder, started and stopped by the run; seven faults while tickets flow, then the
+ * audit. Its report goes to this run's stdout; true when every goal is met (0 stuck, missing, doubled,
+ * duplicate side effects, replay failures; every planned fault made).
+ */
+export function runChaosTier(): Promise<boolean> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'chaos', 'main.ts'), '--short'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // The run stops its own servers on a signal; it has to be told.
+  const relay = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', relay).on('SIGTERM', relay);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      process.off('SIGINT', relay).off('SIGTERM', relay);
+      resolve(code === 0);
+    }),
+  );
 }

@@ -1,10 +1,11 @@
 /**
  * `npm test [-- filter...]`: typecheck and lint (full runs), bring up what the tests need (reusing servers
  * that already run), build the UI, run every test/**\/*.test.ts file (or those whose path contains a
- * filter) with Node's test runner one file at a time, stop what this run started, and close with a line
- * CI can read: `N passed, N failed`.
+ * filter) with Node's test runner one file at a time, stop what this run started, then (full runs) the short
+ * chaos run on servers of its own, and close with a line CI can read: `N passed, N failed`.
  *
- * Flags: --static / --no-static force the typecheck+lint step on or off (default: on unless filtered).
+ * Flags: --static / --no-static force the typecheck+lint step on or off (default: on unless filtered);
+ * --chaos / --no-chaos the same for the chaos run (counted as one test).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { ensureNginx } from './infra/nginx';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 import { buildUiIfPresent } from './infra/ui-build';
-import { UNIT_TIER, UNREACHABLE_SERVERS, findTestFiles, unitTestFiles } from './test-tiers';
+import { UNIT_TIER, UNREACHABLE_SERVERS, findTestFiles, runChaosTier, unitTestFiles } from './test-tiers';
 
 /** Whether full runs fail on type or lint errors. One switch, so it is easy to relax. */
 const STATIC_CHECKS_ON_FULL_RUN = true;
@@ -92,8 +93,10 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const unit = argv.includes(UNIT_TIER);
   const filters = argv.filter((a) => !a.startsWith('--') && a !== UNIT_TIER);
+  const fullRun = filters.length === 0 && !unit;
   const wantStatic =
     argv.includes('--static') || (!argv.includes('--no-static') && filters.length === 0 && STATIC_CHECKS_ON_FULL_RUN);
+  const wantChaos = argv.includes('--chaos') || (!argv.includes('--no-chaos') && fullRun);
   const found = findTestFiles(path.join(repoRoot, 'test'), filters);
   const files = unit ? unitTestFiles(found, repoRoot) : found;
   if (files.length === 0) {
@@ -109,7 +112,9 @@ async function main(argv: string[]): Promise<number> {
   const cfg = config();
   let state: InfraState = {};
   const cleanup = async () => {
-    await stopStarted(cfg, state);
+    const started = state;
+    state = {};
+    await stopStarted(cfg, started);
   };
   let interrupted = false;
   const onSignal = () => {
@@ -168,6 +173,15 @@ async function main(argv: string[]): Promise<number> {
     if (uiMs !== undefined) log(`UI built (${(uiMs / 1000).toFixed(1)}s)`);
     log(`running ${files.length} test file(s)`);
     const { code, counts } = await runTests(files, env);
+    if (wantChaos) {
+      // On its own servers: this run's are stopped first, which leaves the machine to it.
+      await cleanup();
+      const chaosStarted = Date.now();
+      log('chaos tier: npm run chaos -- --short');
+      const passed = await runChaosTier();
+      log(`chaos tier ${passed ? 'passed' : 'FAILED'} (${seconds(chaosStarted)})`);
+      counts[passed ? 'pass' : 'fail']++;
+    }
     const failed = counts.fail + counts.cancelled;
     const skipped = counts.skipped + counts.todo;
     log(`finished in ${seconds(started)}`);

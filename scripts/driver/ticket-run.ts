@@ -17,6 +17,8 @@ export interface TicketRunOptions {
   until: 'review' | 'closed';
   /** How often the state is read when no stream event wakes the actor. */
   pollMs?: number;
+  /** Called on every new event either stream receives (the chaos run's sign of life). */
+  onProgress?: () => void;
 }
 
 export interface TicketOutcome {
@@ -37,8 +39,6 @@ export interface TicketOutcome {
 }
 
 const WAKE_ON = new Set(['review_requested', 'status', 'message', 'resolved']);
-/** How long a stream may lag behind the ticket's closed state (at most; never past the run's deadline). */
-const STREAM_GRACE_MS = 60_000;
 
 export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOptions): Promise<TicketOutcome> {
   const t0 = performance.now();
@@ -63,6 +63,7 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
   // Set by an event that arrives while the state is being read, so the next turn does not sleep through it.
   let eventPending = false;
   const onEvent = (e: TicketEvent) => {
+    o.onProgress?.();
     if (!WAKE_ON.has(e.type)) return;
     // Until review, only a wait for someone (a missing SOP) needs the state read: every other read would be
     // a query per status change, measured as if it were the ticket's own cost.
@@ -71,7 +72,7 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
     wake();
   };
   const agent = new Follower(o.api.baseUrl, ticketId, 'agent', o.api.agentToken, onEvent);
-  const customer = new Follower(o.api.baseUrl, ticketId, 'customer', customerToken);
+  const customer = new Follower(o.api.baseUrl, ticketId, 'customer', customerToken, () => o.onProgress?.());
   const actor = new Actor(o.api, ticketId, n, customerToken);
   const reviewRequested = () => agent.record.firstAt.has('review_requested');
   // Until 'closed' the state is read on every turn; until 'review' only when an event says something changed
@@ -108,13 +109,15 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
       eventPending = false;
     }
     // Both streams end at the ticket's close. The state read runs ahead of Kafka when the broker was down (the
-    // workflow moves on; the workers publish once it is back, their retries backing off), so each stream
-    // gets a bounded while to end: a late event is not a lost one, and what has not come by then is missing.
-    if (o.until === 'closed')
-      await Promise.race([
-        Promise.all([agent.done(), customer.done()]),
-        new Promise((r) => setTimeout(r, Math.min(STREAM_GRACE_MS, Math.max(0, o.deadline - Date.now()))).unref()),
-      ]);
+    // workflow moves on; the workers publish once it is back, their retries backing off), so the streams get
+    // until the run's deadline to end, re-read each second since the run may move it: a late event is not a
+    // lost one, and what has not come by then is missing.
+    if (o.until === 'closed') {
+      const streamsEnded = Promise.all([agent.done(), customer.done()]).then(() => true);
+      let ended = false;
+      while (!ended && Date.now() < o.deadline)
+        ended = await Promise.race([streamsEnded, sleep(1_000).then(() => false)]);
+    }
   } finally {
     agent.stop();
     customer.stop();
@@ -129,3 +132,5 @@ export async function runTicket(n: number, ticket: CorpusTicket, o: TicketRunOpt
   outcome.followers = [agent.record, customer.record];
   return outcome;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
