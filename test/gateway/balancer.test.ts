@@ -1,8 +1,9 @@
 /**
  * The compose file's load balancer (deploy/nginx-gateways.conf), really run in nginx in front of two real
- * gateways on the real broker: requests reach both; a WebSocket stream passes through it and stays open while
- * idle (the gateway's pings and the client's pongs cross it); a ticket's streams spread over both gateways
- * get every event once; and a gateway stopped mid-way is routed around, its streams resuming at the other.
+ * gateways on the real broker: requests reach both, /metrics does not; a WebSocket stream passes through it
+ * and stays open while idle (the gateway's pings and the client's pongs cross it); 300 streams at once; a
+ * ticket's streams spread over both gateways get every event once; and a gateway stopped mid-way is routed
+ * around, its streams resuming at the other.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -51,11 +52,14 @@ const events = (ticketId: string, from: number, to: number): TicketEvent[] =>
 const seconds = (value: string) => Number(value.slice(0, -1)) * { s: 1, m: 60, h: 3600 }[value.at(-1)!]!;
 
 void describe('the compose load balancer, run in nginx', () => {
-  test('HTTP requests reach both gateways', async () => {
+  test('HTTP requests reach both gateways; /metrics is not public', async () => {
     const ids = [await instanceOf(a.url), await instanceOf(b.url)];
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) seen.add(await instanceOf(lb.url));
     assert.deepEqual([...seen].sort(), [...ids].sort());
+    // Metrics are read at each gateway inside the network, not through the public port.
+    assert.equal((await fetch(`${a.url}/metrics`)).status, 200);
+    assert.equal((await fetch(`${lb.url}/metrics`)).status, 404, 'the balancer serves no /metrics');
   });
 
   test('a WebSocket stream passes through and stays open while idle; the timeouts outlast the pings', async () => {
