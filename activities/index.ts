@@ -233,9 +233,10 @@ export function createActivities(deps: ActivityDeps) {
     /** An agent's own reply (edited or written by hand): redacted and checked like any draft before it can go out. */
     async checkReply(ctx: TicketContext, text: string, runs: ToolRun[]): Promise<CheckedReply> {
       return run('checkReply', ctx.ticketId, async (log) => {
-        const checked = checkReply(
+        const checked = await checkReply(
           text,
           runs.map((r) => toolRunSchema.parse(r)),
+          intel.guardrail,
         );
         if (checked.violation) log.warn('agent reply refused', { violation: checked.violation });
         return checked;

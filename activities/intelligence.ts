@@ -10,6 +10,7 @@ import { observedModel, type ModelObserver } from '../core/llm-observed';
 import { createDomainAgents, createLogSearch, seedAuditLogs } from './agents';
 import { createDrafter } from './drafting';
 import { createFeedbackAnalyzer } from './feedback';
+import { loadPolicyGuardrail } from './guardrail/live';
 import { createKnowledgeBase, openSopStore } from './knowledge';
 import { createMemory } from './memory';
 import { decideAction } from './policy';
@@ -51,13 +52,15 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
     store: sopStore,
     scoreFloor: cfg.knowledge.scoreFloor,
   });
+  const guardrail = await loadPolicyGuardrail(cfg.triage.embeddingDir);
   let closed = false;
   return {
     triage: await triageFromConfig(cfg, model),
     security,
     knowledge,
     agents: createDomainAgents({ db, security, logs: createLogSearch(auditDir), actionRules: cfg.actions }),
-    drafter: createDrafter({ sopById: (id) => knowledge.sopById(id), model }),
+    drafter: createDrafter({ sopById: (id) => knowledge.sopById(id), model, guardrail }),
+    guardrail,
     verifier: createVerifier(db),
     feedback: createFeedbackAnalyzer(model),
     memory,

@@ -19,6 +19,7 @@ import type {
   Verification,
 } from '../core/domain';
 import type { Intake } from '../core/intake';
+import type { PolicyGuardrail } from './guardrail/live';
 
 export interface TicketContext {
   ticketId: string;
@@ -135,5 +136,7 @@ export interface Intelligence {
   verifier: Verifier;
   feedback: FeedbackAnalyzer;
   memory: Memory;
+  /** The policy guardrail every reply passes (activities/guardrail/live.ts); the rules when absent. */
+  guardrail?: PolicyGuardrail;
   close(): Promise<void>;
 }

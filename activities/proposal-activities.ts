@@ -44,10 +44,11 @@ export function proposalActivities(intel: Intelligence, run: Runner, observer?: 
       proposals: ProposalRecord[],
     ): Promise<CheckedReply> {
       return run('finalReply', ctx.ticketId, async (log) => {
-        const checked = finalReply(
+        const checked = await finalReply(
           text,
           runs.map((r) => toolRunSchema.parse(r)),
           proposals,
+          intel.guardrail,
         );
         if (checked.violation) log.warn('final reply refused', { violation: checked.violation });
         return checked;

@@ -1,48 +1,56 @@
 /**
- * The guardrail on the paraphrase sets (test/fixtures/guardrail): the rules alone, the meaning head alone
- * (activities/guardrail/meaning-head.json, trained on the five seen sets only by scripts/guardrail-train.ts)
- * and both together, as the guardrail runs them. On the seen sets the head's figure is in-sample; the sixth
- * and seventh sets were never trained or tuned on. Usage: `npx tsx scripts/guardrail-eval.ts [modelDir]`.
+ * The guardrail on the paraphrase sets (test/fixtures/guardrail), per set: the rules alone (what serves
+ * without the embedding model) and the live guardrail (activities/guardrail/live.ts: the meaning head when
+ * the model is installed). On the seven seen sets the head's figure is in-sample (its cross-validated figure
+ * per set is printed beside it, from meaning-head.json); the unseen sets were never trained or tuned on.
+ * Usage: `npx tsx scripts/guardrail-eval.ts [--unseen] [modelDir]` (--unseen: only the unseen sets).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { checkDraftPolicy } from '../activities/guardrail';
-import { meaningGuardrail, readHead } from '../activities/guardrail/meaning';
-import { readGuardrailSet, SEEN_SETS, UNSEEN_SETS } from '../activities/guardrail/sets';
+import { loadPolicyGuardrail } from '../activities/guardrail/live';
+import { HEAD_FILE, type StoredHead } from '../activities/guardrail/meaning';
+import { FIXTURE_DIR, readGuardrailSet, SEEN_SETS, UNSEEN_SETS } from '../activities/guardrail/sets';
 import { config } from '../core/config';
-import { loadEmbedder } from '../core/embedding';
 
 const pct = (n: number, d: number) => `${n}/${d} (${((100 * n) / d).toFixed(1)} %)`;
 
 async function main(): Promise<void> {
-  const embedder = await loadEmbedder(process.argv[2] ?? config().triage.embeddingDir);
-  const head = readHead();
-  if (!embedder || !head) throw new Error('the embedding model or the trained head is missing');
-  const meaning = meaningGuardrail(embedder, head);
+  const args = process.argv.slice(2);
+  const unseenOnly = args.includes('--unseen');
+  const live = await loadPolicyGuardrail(args.find((a) => !a.startsWith('--')) ?? config().triage.embeddingDir);
+  const stored = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'activities', 'guardrail', HEAD_FILE), 'utf8'),
+  ) as StoredHead;
   const verbose = process.env.GUARDRAIL_EVAL_VERBOSE === '1';
-  for (const set of [...SEEN_SETS, ...UNSEEN_SETS]) {
-    const rows: { text: string; violating: boolean; rules: boolean; head: boolean }[] = [];
+  console.log(`live guardrail: ${live.id}`);
+  for (const set of [...(unseenOnly ? [] : SEEN_SETS), ...UNSEEN_SETS]) {
+    const seen = (SEEN_SETS as readonly string[]).includes(set);
+    if (!fs.existsSync(path.join(FIXTURE_DIR, `violating${set}.txt`))) {
+      console.log(`${set}: not written yet`);
+      continue;
+    }
+    const rows: { text: string; violating: boolean; rules: boolean; live: boolean }[] = [];
     for (const violating of [true, false])
       for (const text of readGuardrailSet(set, violating))
-        rows.push({
-          text,
-          violating,
-          rules: Boolean(checkDraftPolicy(text)),
-          head: (await meaning.flagged(text)).length > 0,
-        });
+        rows.push({ text, violating, rules: Boolean(checkDraftPolicy(text)), live: Boolean(await live.check(text)) });
     const v = rows.filter((r) => r.violating);
     const b = rows.filter((r) => !r.violating);
-    const count = (xs: typeof rows, f: (r: (typeof rows)[number]) => boolean) => xs.filter(f).length;
     const name = set || '-first';
-    const seen = (SEEN_SETS as readonly string[]).includes(set) ? ' (seen: head in-sample)' : ' (unseen)';
-    console.log(`${name}${seen}`);
-    for (const [label, f] of [
-      ['rules', (r: (typeof rows)[number]) => r.rules],
-      ['head', (r: (typeof rows)[number]) => r.head],
-      ['rules or head', (r: (typeof rows)[number]) => r.rules || r.head],
-    ] as const)
-      console.log(`  ${label}: recall ${pct(count(v, f), v.length)}, false positives ${pct(count(b, f), b.length)}`);
-    if (verbose && !seen.includes('seen:'))
+    const cv = stored.crossValidated[name];
+    console.log(`${name} ${seen ? '(seen: live in-sample)' : '(unseen)'}`);
+    for (const key of ['rules', 'live'] as const) {
+      const caught = v.filter((r) => r[key]).length;
+      const fp = b.filter((r) => r[key]).length;
+      console.log(`  ${key}: recall ${pct(caught, v.length)}, false positives ${pct(fp, b.length)}`);
+    }
+    if (cv)
+      console.log(
+        `  head, left out of training: recall ${pct(cv.caught, cv.violating)}, false positives ${pct(cv.falseAlarms, cv.benign)}`,
+      );
+    if (verbose && !seen)
       for (const r of rows)
-        if (r.violating !== (r.rules || r.head)) console.log(`  ${r.violating ? 'missed' : 'false alarm'}: ${r.text}`);
+        if (r.violating !== r.live) console.log(`  ${r.violating ? 'missed' : 'false alarm'}: ${r.text}`);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ToolRun } from '../../core/domain';
 import { redact } from '../../core/pii';
-import { checkDraftPolicy } from '../guardrail';
+import { rulesGuardrail, type PolicyGuardrail } from '../guardrail/live';
 import { unsupportedClaims } from './outcomes';
 
 export interface CheckedReply {
@@ -15,12 +15,18 @@ export interface CheckedReply {
   violation?: string;
 }
 
-export function checkReply(text: string, runs: ToolRun[]): CheckedReply {
+const RULES = rulesGuardrail();
+
+export async function checkReply(
+  text: string,
+  runs: ToolRun[],
+  guardrail: PolicyGuardrail = RULES,
+): Promise<CheckedReply> {
   const clean = redact(text);
   const unsupported = unsupportedClaims(clean, runs);
   const claim = unsupported.length
     ? `the reply claims an action that did not happen: ${unsupported.join(', ')}`
     : undefined;
-  const violation = [checkDraftPolicy(clean), claim].filter(Boolean).join('; ') || undefined;
+  const violation = [await guardrail.check(clean), claim].filter(Boolean).join('; ') || undefined;
   return { text: clean, ...(violation ? { violation } : {}) };
 }

@@ -5,13 +5,19 @@
  * as any reply: it may claim only what this ticket's runs did.
  */
 import type { ProposalRecord, ToolRun } from '../../core/domain';
+import type { PolicyGuardrail } from '../guardrail/live';
 import { checkReply, type CheckedReply } from './check';
 import { proposalStatement } from './outcomes';
 
 const ABOUT_LATER = /\b(?:confirm|approv|waiting|pending|once|will be)\w*/i;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function finalReply(text: string, runs: ToolRun[], proposals: ProposalRecord[]): CheckedReply {
+export function finalReply(
+  text: string,
+  runs: ToolRun[],
+  proposals: ProposalRecord[],
+  guardrail?: PolicyGuardrail,
+): Promise<CheckedReply> {
   let out = text;
   const missing: string[] = [];
   for (const p of proposals) {
@@ -41,5 +47,5 @@ export function finalReply(text: string, runs: ToolRun[], proposals: ProposalRec
         ? `${out.slice(0, signOff).trimEnd()} ${missing.join(' ')}\n${out.slice(signOff)}`
         : `${out.trimEnd()}\n\n${missing.join(' ')}`;
   }
-  return checkReply(out, runs);
+  return checkReply(out, runs, guardrail);
 }

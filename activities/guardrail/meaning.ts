@@ -1,55 +1,46 @@
 /**
- * The guardrail's reading of meaning: a logistic regression on MiniLM sentence embeddings plus a few polarity
- * cues, trained on the five seen paraphrase sets (scripts/guardrail-train.ts, leave-one-set-out
- * cross-validation for its penalty and threshold) and stored in meaning-head.json. Word lists miss wording
- * they have not seen ("unprotect", "log in as them"); an embedding places a paraphrase near what it means.
- * A reply is read sentence by sentence: one violating sentence is enough. The rules (index.ts) stay the
- * fast path; this head adds what they miss.
+ * The guardrail's reading of meaning: a logistic regression over MiniLM embeddings of the sentence and of its
+ * clauses, polarity cues and the sentence's words (meaning-features.ts), trained on the seven paraphrase
+ * sets by scripts/guardrail-train.ts (leave-one-set-out cross-validation for its penalty and threshold) and
+ * stored in meaning-head.json. A reply is read sentence by sentence: one violating sentence is enough.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from '../../core/embedding';
-import { normalizeText } from '../../core/text-normalize';
-import { predict, type LinearHead } from '../triage/linear-head';
+import { probability } from './logistic';
+import { sentenceFeatures } from './meaning-features';
 
 export const HEAD_FILE = 'meaning-head.json';
 
-export interface MeaningHead extends LinearHead {
+export interface MeaningHead {
+  /** The embedding model the head was trained on. */
+  model: string;
+  vocabulary: ReadonlyMap<string, number>;
+  weights: Float64Array;
   /** A sentence whose violating probability is above this is flagged (chosen by cross-validation). */
   threshold: number;
 }
 
-/**
- * Polarity the embedding blurs: a negation, a stated rule, an easy-way-out cue, "without", and support
- * speaking of what it did or will do. Learned weights, not verdicts: the head decides what they mean.
- */
-const CUES = [
-  /\b(?:not|never|no|cannot|nobody|nothing)\b|n't\b/,
-  /\b(?:must|required?|requires|always|only|policy)\b/,
-  /\b(?:just|simply|quickest|easiest|temporarily|for now|instead)\b/,
-  /\bwithout\b/,
-  /\b(?:we|i)(?:'ve| have| will|'ll)\b/,
-];
-
-export const seenText = (text: string) =>
-  normalizeText(text)
-    .replace(/[\u2018\u2019\u02BC]/g, "'")
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-
-export async function meaningFeatures(embedder: Embedder, texts: string[]): Promise<Float64Array[]> {
-  const seen = texts.map(seenText);
-  const vectors = await embedder.embed(seen);
-  return vectors.map((v, i) => {
-    const x = new Float64Array(v.length + CUES.length);
-    x.set(v);
-    CUES.forEach((c, j) => (x[v.length + j] = c.test(seen[i]!) ? 1 : 0));
-    return x;
-  });
+/** What meaning-head.json holds. */
+export interface StoredHead {
+  model: string;
+  trainedOn: readonly string[];
+  l2: number;
+  epochs: number;
+  minCount: number;
+  /** Leave-one-set-out figures at the chosen threshold: each set scored by a head trained on the others. */
+  crossValidated: Record<string, { caught: number; violating: number; falseAlarms: number; benign: number }>;
+  threshold: number;
+  vocabulary: string[];
+  weights: number[];
 }
 
-export const score = (head: LinearHead, x: Float64Array) => predict(head, x)[head.classes.indexOf('violating')]!;
+export const toHead = (s: Pick<StoredHead, 'model' | 'vocabulary' | 'weights' | 'threshold'>): MeaningHead => ({
+  model: s.model,
+  vocabulary: new Map(s.vocabulary.map((g, i) => [g, i])),
+  weights: Float64Array.from(s.weights),
+  threshold: s.threshold,
+});
 
 /** Sentences of a reply: the unit the head was trained on. */
 export function sentences(text: string): string[] {
@@ -59,21 +50,21 @@ export function sentences(text: string): string[] {
     .filter((s) => /\w/.test(s));
 }
 
+/** Each sentence's violating probability. */
+export async function scoreSentences(embedder: Embedder, head: MeaningHead, parts: string[]): Promise<number[]> {
+  const xs = await sentenceFeatures(embedder, parts, head.vocabulary);
+  return xs.map((x) => probability(head.weights, x));
+}
+
 export interface MeaningGuardrail {
   readonly id: string;
   /** The sentences the head reads as a violation, with their probability. */
   flagged(text: string): Promise<{ sentence: string; p: number }[]>;
 }
 
-export function readHead(file = path.join(__dirname, HEAD_FILE)): (MeaningHead & { model: string }) | undefined {
+export function readHead(file = path.join(__dirname, HEAD_FILE)): MeaningHead | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { model: string; threshold: number; weights: number[][] };
-  return {
-    model: stored.model,
-    classes: ['benign', 'violating'],
-    weights: stored.weights.map((w) => Float64Array.from(w)),
-    threshold: stored.threshold,
-  };
+  return toHead(JSON.parse(fs.readFileSync(file, 'utf8')) as StoredHead);
 }
 
 export function meaningGuardrail(embedder: Embedder, head: MeaningHead): MeaningGuardrail {
@@ -82,8 +73,8 @@ export function meaningGuardrail(embedder: Embedder, head: MeaningHead): Meaning
     async flagged(text) {
       const parts = sentences(text);
       if (!parts.length) return [];
-      const xs = await meaningFeatures(embedder, parts);
-      return parts.map((sentence, i) => ({ sentence, p: score(head, xs[i]!) })).filter((s) => s.p > head.threshold);
+      const ps = await scoreSentences(embedder, head, parts);
+      return parts.map((sentence, i) => ({ sentence, p: ps[i]! })).filter((s) => s.p > head.threshold);
     },
   };
 }

@@ -93,7 +93,9 @@ describe('a guardrail that survives paraphrase', () => {
    * (scripts/guardrail-eval.ts, after the meaning head was committed): the rules caught 13 of 60
    * (21.7 %) and flagged 3 of 60 benign sentences (5.0 %). The meaning head (activities/guardrail/meaning.ts)
    * caught 15 of 60 with 4 of 60 benign flagged; rules or head 26 of 60 (43.3 %) at 7 of 60 (11.7 %), over the
-   * false-positive limit, so the head is measured but not in the live guardrail. The goal stays a TODO.
+   * false-positive limit, so that head was measured but not wired in. The goal stays a TODO for the rules.
+   * Since the fourth round the live guardrail, with the embedding model installed, is a meaning head trained
+   * on all seven sets (guardrail-meaning.test.ts); this file measures the rules, which serve without the model.
    */
   const seventhV = read('violating-seventh.txt');
   const seventhB = read('benign-seventh.txt');

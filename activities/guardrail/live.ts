@@ -1,0 +1,46 @@
+/**
+ * The policy guardrail a process runs on every reply (drafts, agents' edits, the final reply). With the
+ * embedding model installed the meaning head decides: the rules caught fewer paraphrases they were not
+ * written for than the head and flagged as many benign sentences as they caught, so OR-ing them in cost more
+ * false alarms than it bought (docs/guardrail.md). Without the model the rules serve alone, and the
+ * guardrail's id says so.
+ */
+import { loadEmbedder } from '../../core/embedding';
+import { createLogger } from '../../core/logger';
+import { checkDraftPolicy } from './index';
+import { meaningGuardrail, readHead, type MeaningGuardrail, type MeaningHead } from './meaning';
+
+export interface PolicyGuardrail {
+  /** Which guardrail judged, e.g. `guardrail-meaning:all-minilm-l6-v2-q` or `guardrail-rules (...)`. */
+  readonly id: string;
+  /** Why the reply must not go out as is, or undefined when it passes. */
+  check(text: string): Promise<string | undefined>;
+}
+
+export const RULES_GUARDRAIL_ID = 'guardrail-rules';
+
+export function rulesGuardrail(id = RULES_GUARDRAIL_ID): PolicyGuardrail {
+  return { id, check: (text) => Promise.resolve(checkDraftPolicy(text)) };
+}
+
+export function meaningPolicy(meaning: MeaningGuardrail): PolicyGuardrail {
+  return {
+    id: meaning.id,
+    async check(text) {
+      const flagged = await meaning.flagged(text);
+      if (!flagged.length) return undefined;
+      const why = flagged.map((f) => `"…${f.sentence.slice(0, 120)}…" (p ${f.p.toFixed(2)})`).join('; ');
+      return `policy guardrail: reads as getting around a security control: ${why}`;
+    },
+  };
+}
+
+/** The meaning guardrail when the model and a head trained on it are installed, else the rules. */
+export async function loadPolicyGuardrail(modelDir: string, head: MeaningHead | undefined = readHead()) {
+  const embedder = await loadEmbedder(modelDir);
+  if (embedder && head?.model === embedder.id) return meaningPolicy(meaningGuardrail(embedder, head));
+  createLogger('guardrail').warn('embedding model or meaning head missing; the rules guardrail serves alone', {
+    dir: modelDir,
+  });
+  return rulesGuardrail(`${RULES_GUARDRAIL_ID} (meaning model not installed)`);
+}
