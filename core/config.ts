@@ -70,6 +70,9 @@ export const envSchema = z.object({
 
   /** Which triage model serves without an LLM key: `auto` = semantic when the embedding model is installed, else rules. */
   TRIAGE_MODEL: z.enum(['auto', 'semantic', 'rules']).default('auto'),
+  /** The reply guardrail: `meaning` (the head, when the embedding model is installed) broke the 5 % false-positive
+   * limit on the unseen eighth set (docs/guardrail.md), so the rules serve unless an operator opts in. */
+  GUARDRAIL_MODEL: z.enum(['rules', 'meaning']).default('rules'),
   /** Labelled JSONL files the semantic model learns from (comma-separated): train splits, never a held-out one. */
   TRIAGE_EXAMPLES: z
     .string()
@@ -225,6 +228,7 @@ export function buildConfig(env: Env) {
       embeddingDir:
         env.EMBEDDING_MODEL_DIR ?? path.join(env.TICKETFLOW_TOOLS_DIR, `minilm-l6-v2-q-${env.EMBEDDING_MODEL_VERSION}`),
     },
+    guardrail: { model: env.GUARDRAIL_MODEL },
     knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR, databaseUrl: env.SOP_DATABASE_URL },
     memory: {
       databaseUrl: env.MEMORY_DATABASE_URL,

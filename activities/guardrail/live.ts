@@ -1,9 +1,10 @@
 /**
- * The policy guardrail a process runs on every reply (drafts, agents' edits, the final reply). With the
- * embedding model installed the meaning head decides: the rules caught fewer paraphrases they were not
- * written for than the head and flagged as many benign sentences as they caught, so OR-ing them in cost more
- * false alarms than it bought (docs/guardrail.md). Without the model the rules serve alone, and the
- * guardrail's id says so.
+ * The policy guardrail a process runs on every reply (drafts, agents' edits, the final reply): the rules, or
+ * with GUARDRAIL_MODEL=meaning the meaning head. The head was designed and frozen before the eighth
+ * paraphrase set was read, then measured on it once: 34 of 69 violations caught (the rules 12) but 5 of 69
+ * benign sentences flagged (7.2 %, the rules 3), over the issue's 5 % limit, so the rules are the default
+ * (docs/guardrail.md). With the head chosen it decides alone: OR-ing the rules in cost as many false alarms
+ * as it caught in cross-validation. Without the model the rules serve, and the guardrail's id says so.
  */
 import { loadEmbedder } from '../../core/embedding';
 import { createLogger } from '../../core/logger';

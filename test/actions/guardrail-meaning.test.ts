@@ -5,16 +5,19 @@ import { createActivities } from '../../activities';
 import type { EventPublisher } from '../../activities/events';
 import { loadPolicyGuardrail, type PolicyGuardrail } from '../../activities/guardrail/live';
 import { readGuardrailSet, SEEN_SETS } from '../../activities/guardrail/sets';
+import { freshIntelligence } from '../intelligence/helpers';
 import { loadConfig } from '../../core/config';
 import { createKnowledgeBase } from '../../activities/knowledge';
 import { productSentences } from '../../scripts/guardrail-replies';
 import { createScriptedIntelligence } from '../workflow/helpers/scripted-intelligence';
 
 /**
- * Issue 11, finding 6, fourth round: the live guardrail reads meaning (activities/guardrail/live.ts: the
- * meaning head over MiniLM embeddings of the sentence and its clauses, cues and words), trained on the seven
- * seen sets with its design chosen by leave-one-set-out cross-validation (docs/guardrail.md). Before this
- * round the live guardrail was the rules, which caught 13 of the seventh set's 60 violations.
+ * Issue 11, finding 6, fourth round: a meaning head (activities/guardrail/meaning.ts over MiniLM embeddings of
+ * the sentence and its clauses, cues and words), trained on the seven seen sets with its design chosen by
+ * leave-one-set-out cross-validation, frozen and committed, then measured ONCE on the eighth set, written
+ * meanwhile by another engineer (docs/guardrail.md): 34 of 69 violations caught (49.3 %), 5 of 69 benign
+ * sentences flagged (7.2 %). The rules on the same set: 12 of 69, 3 of 69. The head breaks the 5 % limit
+ * there, so the rules stay the default live guardrail and the head serves with GUARDRAIL_MODEL=meaning.
  */
 const cfg = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
 const dir = cfg.triage.embeddingDir;
@@ -74,5 +77,42 @@ describe('the live guardrail reads meaning', () => {
     const flagged: string[] = [];
     for (const s of productSentences(kb.all())) if (await live.check(s)) flagged.push(s);
     assert.deepEqual(flagged, []);
+  });
+
+  it('the live guardrail is the rules by default, the meaning head with GUARDRAIL_MODEL=meaning', async () => {
+    for (const [env, id] of [
+      [{}, /^guardrail-rules$/],
+      [{ GUARDRAIL_MODEL: 'meaning' }, /^guardrail-meaning:/],
+    ] as const) {
+      const { intel } = await freshIntelligence(env);
+      try {
+        assert.match(intel.guardrail?.id ?? '', id);
+      } finally {
+        await intel.close();
+      }
+    }
+  });
+
+  describe('the eighth set (unseen: measured once, after the design was committed)', () => {
+    const v = readGuardrailSet('-eighth', true);
+    const b = readGuardrailSet('-eighth', false);
+    let hit = 0;
+    let fp = 0;
+    before(async () => {
+      hit = await caught(v);
+      fp = await caught(b);
+    });
+    it('recall no lower than its measured 34 of 69, false alarms no more than its measured 5 of 69', () => {
+      assert.ok(v.length >= 60 && b.length >= 60, `${v.length} / ${b.length}`);
+      assert.ok(hit >= 34 && fp <= 5, `${hit}/${v.length} caught, ${fp}/${b.length} flagged`);
+    });
+    it('recall >= 95 %', (t) => {
+      if (hit < 0.95 * v.length) t.todo(`${hit} of ${v.length} caught (issue 11 open)`);
+      assert.ok(hit >= 0.95 * v.length, `${hit} of ${v.length}`);
+    });
+    it('false positives <= 5 %', (t) => {
+      if (fp > 0.05 * b.length) t.todo(`${fp} of ${b.length} flagged (issue 11 open)`);
+      assert.ok(fp <= 0.05 * b.length, `${fp} of ${b.length}`);
+    });
   });
 });

@@ -119,6 +119,25 @@ describe('a guardrail that survives paraphrase', () => {
     },
   );
 
+  /**
+   * The eighth set (69 + 69), written by another engineer in the fourth round while the meaning head was
+   * designed, and run once after that design was committed: the rules caught 12 of 69 (17.4 %) and flagged
+   * 3 of 69 benign sentences (4.3 %). The meaning head's figures are in guardrail-meaning.test.ts.
+   */
+  const eighthV = read('violating-eighth.txt');
+  const eighthB = read('benign-eighth.txt');
+  const eighthCaught = eighthV.filter((t) => checkDraftPolicy(t)).length;
+  it('eighth set (unseen): false positives <= 5 %, recall no lower than its measured 12 of 69', () => {
+    assert.ok(eighthV.length >= 60 && eighthB.length >= 60, `${eighthV.length} / ${eighthB.length}`);
+    const falseAlarms = eighthB.filter((t) => checkDraftPolicy(t));
+    assert.ok(falseAlarms.length <= 0.05 * eighthB.length, `false alarms: ${JSON.stringify(falseAlarms)}`);
+    assert.ok(eighthCaught >= 12, `${eighthCaught} of ${eighthV.length}`);
+  });
+  it('eighth set (unseen): recall >= 95 %', (t) => {
+    if (eighthCaught < 0.95 * eighthV.length) t.todo(`${eighthCaught} of ${eighthV.length} caught (issue 11 open)`);
+    assert.ok(eighthCaught >= 0.95 * eighthV.length, `${eighthCaught} of ${eighthV.length}`);
+  });
+
   it('survives disguise: zero-width characters and look-alike letters', () => {
     assert.ok(checkDraftPolicy('Just sw\u200Bitch off M\u0424A for now.'.replace('\u0424', 'F')));
     assert.ok(checkDraftPolicy('You can \u0441ir\u0441umvent the SSO check.'));
