@@ -38,6 +38,7 @@ import type { EventPublisher } from './events';
 import { keepAlive } from './keep-alive';
 import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
 import { proposalActivities, type ProposalObserver } from './proposal-activities';
+import { TokenStream } from './token-stream';
 
 export type { TicketContext, DraftInput, OrgPatternAlert };
 export { toActivityFailure };
@@ -45,7 +46,7 @@ export { toActivityFailure };
 export interface ActivityDeps {
   intelligence: Intelligence;
   publisher: EventPublisher;
-  /** Token events are sent in batches of this many (fewer Kafka round trips while a draft streams). @default 8 */
+  /** At most this many token events in one produce (token-stream.ts). @default 256 */
   tokenBatchSize?: number;
   logger?: Logger;
   /** Counts proposals found and run (the worker's metrics). */
@@ -55,7 +56,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const { intelligence: intel, publisher } = deps;
   const baseLog = deps.logger ?? createLogger('activities');
-  const tokenBatch = deps.tokenBatchSize ?? 8;
+  const tokenBatch = deps.tokenBatchSize ?? 256;
 
   /**
    * Runs one port call with the ticket's logger; converts failures for Temporal. Heartbeats while it runs, so a
@@ -197,17 +198,14 @@ export function createActivities(deps: ActivityDeps) {
       return run('draftReply', input.ctx.ticketId, async (log) => {
         await publishFirst(req.before);
         let part = 0;
-        let buffer: TicketEvent[] = [];
         const attempt = safeAttempt();
-        const flush = async () => {
-          if (buffer.length === 0) return;
-          const batch = buffer;
-          buffer = [];
-          await publisher.publishEvents(batch);
-          heartbeat({ part });
-        };
-        const draft = await intel.drafter.draft(input, async (text) => {
-          buffer.push({
+        const tokens = new TokenStream(
+          (batch) => publisher.publishEvents(batch),
+          tokenBatch,
+          () => heartbeat({ part }),
+        );
+        const draft = await intel.drafter.draft(input, (text) =>
+          tokens.push({
             v: EVENT_SCHEMA_VERSION,
             ticketId: input.ctx.ticketId,
             seq,
@@ -215,10 +213,9 @@ export function createActivities(deps: ActivityDeps) {
             type: 'token',
             at: new Date().toISOString(),
             data: { text, version: input.version, attempt },
-          });
-          if (buffer.length >= tokenBatch) await flush();
-        });
-        await flush();
+          }),
+        );
+        await tokens.drain();
         const parsed = draftSchema.parse({ ...draft, version: input.version });
         log.info('drafted', {
           version: parsed.version,

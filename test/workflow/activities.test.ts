@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { createActivities, toActivityFailure } from '../../activities';
+import { createActivities, toActivityFailure, type DraftInput } from '../../activities';
+import { wordChunks } from '../../activities/drafting';
 import type { EventPublisher } from '../../activities/events';
+import type { Intelligence } from '../../activities/ports';
 import { TicketflowError } from '../../core/errors';
 import { ticketEventSchema, type TicketEvent } from '../../core/events';
 import { createScriptedIntelligence } from './helpers/scripted-intelligence';
@@ -80,5 +82,62 @@ describe('activities', () => {
     );
     assert.equal(tokens.map((t) => t.data.text).join(''), draft.text);
     for (const t of tokens) ticketEventSchema.parse(t);
+  });
+
+  /** A broker that acks each produce a little later, noting the batches and whether two were ever in flight. */
+  function slowBroker(failAt?: number) {
+    const batches: TicketEvent[][] = [];
+    let inFlight = 0;
+    let overlapped = false;
+    const slow: EventPublisher = {
+      async publishEvents(batch) {
+        batches.push([...batch]);
+        overlapped ||= inFlight > 0;
+        inFlight++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        if (batches.length === failAt) throw new Error('broker down');
+      },
+      async publishAlert() {},
+      async close() {},
+    };
+    return { slow, batches, overlapped: () => overlapped };
+  }
+  const draftInput: DraftInput = {
+    ctx,
+    analysis: { intent: 'x', urgency: 'low', tone: 'neutral', topic: 'Billing', topics: [], is_sensitive: false },
+    redactedText: 'hi',
+    findings: [],
+    version: 1,
+  };
+
+  test('a draft written at once goes out in two produces, one at a time, in order (issue 9)', async () => {
+    const broker = slowBroker();
+    // As the rules model writes: the whole reply at once, a word a token.
+    const text = 'Thank you for writing. We looked at your account and found the cause of the failure. '.repeat(4);
+    const drafter: Intelligence['drafter'] = {
+      async draft(input, onToken) {
+        for (const word of wordChunks(text)) await onToken(word);
+        return { version: input.version, text, model: 'rules' };
+      },
+    };
+    const fast = createActivities({ intelligence: { ...intelligence, drafter }, publisher: broker.slow });
+    const draft = await fast.draftReply({ seq: 7, input: draftInput });
+    const tokens = broker.batches.flat();
+    assert.ok(tokens.length > 16, `a reply of ${tokens.length} tokens`);
+    // The first token leaves at once; everything written while it travelled goes in the next produce.
+    assert.equal(broker.batches.length, 2, `produces: ${broker.batches.map((b) => b.length).join(', ')}`);
+    assert.equal(broker.overlapped(), false);
+    assert.deepEqual(
+      tokens.map((t) => t.part),
+      tokens.map((_, i) => i),
+    );
+    assert.equal(tokens.map((t) => t.data.text).join(''), draft.text);
+  });
+
+  test('a failed produce fails the draft (its retry sends the same parts again)', async () => {
+    const broker = slowBroker(1);
+    const failing = createActivities({ intelligence, publisher: broker.slow });
+    await assert.rejects(failing.draftReply({ seq: 7, input: draftInput }), /broker down/);
   });
 });
