@@ -108,3 +108,19 @@ export function createGatewayMetrics(opts: { instanceId: string; defaultMetrics?
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+/**
+ * The consumer reports lag after every partition batch (hundreds a second at a steady rate), and prom-client
+ * sorts and hashes the labels on every `set`: only a changed value is written. The gauge is only ever set
+ * here, so the last value written per partition is the one it holds.
+ */
+export function lagReporter(metrics: GatewayMetrics): (topic: string, partition: number, lag: number) => void {
+  const last = new Map<string, Map<number, number>>();
+  return (topic, partition, lag) => {
+    let byPartition = last.get(topic);
+    if (!byPartition) last.set(topic, (byPartition = new Map<number, number>()));
+    if (byPartition.get(partition) === lag) return;
+    byPartition.set(partition, lag);
+    metrics.consumerLag.set({ topic, partition: String(partition) }, lag);
+  };
+}

@@ -30,7 +30,7 @@ import { createJwtAuth, type JwtAuth } from './auth/jwt';
 import { registerWsTicketRoute } from './auth/ws-ticket-route';
 import { guardResponse, sendJson, sendText } from './http/respond';
 import { createRecordConsumer, gatewayGroupId, type ConsumerStats, type RecordConsumer } from './kafka/consumer';
-import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import { createGatewayMetrics, lagReporter, type GatewayMetrics } from './metrics';
 import type { SnapshotSource } from './snapshot-source';
 import type { Tracer } from '@opentelemetry/api';
 import { TicketHub, type CustomerView } from './stream/hub';
@@ -145,7 +145,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
             if (r) consumerStarted = true;
           },
           onFailure: () => metrics.consumerFailures.inc(),
-          onLag: (t, partition, lag) => metrics.consumerLag.set({ topic: t, partition: String(partition) }, lag),
+          onLag: lagReporter(metrics),
           onGap: () =>
             resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs: deps.snapshotTimeoutMs ?? 10_000 }),
         });
