@@ -80,6 +80,7 @@ export class Child<THello = unknown> {
         '--import',
         'tsx',
         '--expose-gc',
+        ...(file === 'server-child.ts' ? serverNodeFlags() : []),
         ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       ],
       env,
@@ -146,4 +147,12 @@ export class Child<THello = unknown> {
   kill(): void {
     if (!this.exited) this.proc.kill('SIGKILL');
   }
+}
+
+/**
+ * V8 flags for every server under test (uws, ws and raw alike, so a comparison stays one of code), for an A/B
+ * of GC settings: `BENCH_SERVER_NODE_FLAGS="--max-semi-space-size=64" npm run bench ...`. None by default.
+ */
+function serverNodeFlags(): string[] {
+  return (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 }
