@@ -36,7 +36,7 @@ import { checkReply, type CheckedReply } from './drafting/check';
 import { toActivityFailure } from './failure';
 import type { EventPublisher } from './events';
 import { keepAlive } from './keep-alive';
-import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from './ports';
+import type { DraftInput, Intelligence, MemoryRecord, OrgPatternAlert, TicketContext } from './ports';
 import { proposalActivities, type ProposalObserver } from './proposal-activities';
 import { TokenStream } from './token-stream';
 
@@ -252,10 +252,7 @@ export function createActivities(deps: ActivityDeps) {
       );
     },
 
-    async consolidateMemory(
-      ctx: TicketContext,
-      record: { topic: Topic; category: string; resolved: boolean; summary: string },
-    ): Promise<{ orgAlert?: OrgPatternAlert }> {
+    async consolidateMemory(ctx: TicketContext, record: MemoryRecord): Promise<{ orgAlert?: OrgPatternAlert }> {
       return run('consolidateMemory', ctx.ticketId, async () => intel.memory.consolidate(ctx, record));
     },
 

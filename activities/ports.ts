@@ -3,6 +3,7 @@
  * activities (activities/index.ts), which call these ports. Each has an embedded implementation that works
  * on this machine (rules model, SQLite, Markdown SOPs) and can be replaced by a production adapter.
  */
+import type { TicketFacts } from '../core/outcome-figures';
 import type {
   Draft,
   Feedback,
@@ -119,11 +120,20 @@ export interface OrgPatternAlert {
 export interface Memory {
   /** Short lines about this user's earlier incidents, newest first. */
   history(ctx: TicketContext, limit?: number): Promise<string[]>;
-  /** Records the incident; returns an org alert when enough distinct users of the org hit the same category. */
-  consolidate(
-    ctx: TicketContext,
-    record: { topic: Topic; category: string; resolved: boolean; summary: string },
-  ): Promise<{ orgAlert?: OrgPatternAlert }>;
+  /**
+   * Records the incident (and, with `facts`, the ticket's outcome for the desk's figures); returns an org alert
+   * when enough distinct users of the org hit the same category.
+   */
+  consolidate(ctx: TicketContext, record: MemoryRecord): Promise<{ orgAlert?: OrgPatternAlert }>;
+}
+
+/** What the memory step records of a finished ticket. `facts` is absent from workers of older versions. */
+export interface MemoryRecord {
+  topic: Topic;
+  category: string;
+  resolved: boolean;
+  summary: string;
+  facts?: TicketFacts;
 }
 
 /** Everything the activities need that thinks or remembers. */

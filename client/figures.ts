@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ticketStatuses, topics } from '../core/domain';
+import type { OutcomeFigures } from '../core/outcome-figures';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey } from '../workflows/search-attributes';
 import { isUnavailable, unavailable } from './errors';
 import { CONSOLE_QUEUES } from './list';
@@ -40,6 +41,14 @@ export interface DeskFigures {
   byStatus: Record<string, number>;
   /** Open tickets per console queue right now (whatever the window). */
   queues: Record<string, number>;
+}
+
+/**
+ * What GET /v1/analytics answers: the counts above and, from the memory database, CSAT, the reopen rate and
+ * the review time of the tickets finished in the same window (null where the gateway has no reader).
+ */
+export interface AnalyticsFigures extends DeskFigures {
+  outcomes: OutcomeFigures | null;
 }
 
 const DAY_MS = 24 * 3600_000;

@@ -198,3 +198,13 @@ export type FeedbackVerdict = z.infer<typeof feedbackVerdictSchema>;
 
 export const verificationSchema = z.object({ healthy: z.boolean(), detail: z.string() });
 export type Verification = z.infer<typeof verificationSchema>;
+
+/** One finished ticket, as the memory step records it (for the desk's figures, core/outcome-figures.ts). */
+export interface TicketFacts {
+  /** How often the ticket was reopened (verification failed or the customer said it was not resolved). */
+  reopens: number;
+  /** Every rating the customer gave (1-5), oldest first. */
+  ratings: number[];
+  /** Each review's time, in ms, from the review being asked for to the person's decision. */
+  reviewMs: number[];
+}

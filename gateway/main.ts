@@ -12,6 +12,7 @@ import { devIdentityBanner, devIdentityLinks } from './api/dev-identity';
 import { consoleRoutes } from './api/register';
 import { forCustomer } from './api/views';
 import { JwtConfigError, loadJwtKeys } from './auth/keys';
+import { openOutcomeReader } from '../activities/memory/outcomes';
 import { openDeskStore } from './desk/open';
 import { createGateway, type Gateway } from './server';
 
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   // The same store the workers read (SQLite in the data dir, or SOP_DATABASE_URL): an approval here re-indexes them.
   const sopStore = openSopStore(cfg);
   const desk = openDeskStore(cfg);
+  // The memory database the workers write finished tickets' outcomes to (the analytics' CSAT and review time).
+  const outcomes = openOutcomeReader({ dataDir: cfg.dataDir, databaseUrl: cfg.memory.databaseUrl });
   try {
     gateway = createGateway({
       config: cfg,
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
           scoreFloor: cfg.knowledge.scoreFloor,
         }),
         desk,
+        outcomes,
       }),
       dependencies: { temporal: () => temporalProbe.check() },
     });
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
       .then(() => tickets.disconnect())
       .then(() => sopStore.close())
       .then(() => desk.close())
+      .then(() => outcomes.close())
       .then(() => tracing?.shutdown())
       .then(
         () => process.exit(0),

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { redact } from '../../core/pii';
-import type { Memory, OrgPatternAlert, TicketContext } from '../ports';
+import type { Memory, MemoryRecord, OrgPatternAlert, TicketContext } from '../ports';
+import { OUTCOMES_SCHEMA, UPSERT_OUTCOME, forSqlite, outcomeParams } from './outcomes';
 import { createPostgresMemory } from './postgres';
 
 export interface MemoryOptions {
@@ -54,7 +55,8 @@ export function createMemory(opts: MemoryOptions): MemoryImpl {
   const db = new Database(path.join(opts.dataDir, 'memory.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  db.exec(SCHEMA + OUTCOMES_SCHEMA);
+  const upsertOutcome = db.prepare(forSqlite(UPSERT_OUTCOME));
   const upsert = db.prepare(
     'INSERT INTO incidents (ticket_id, user_id, org_id, topic, category, resolved, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO UPDATE SET resolved = excluded.resolved, summary = excluded.summary',
   );
@@ -67,32 +69,31 @@ export function createMemory(opts: MemoryOptions): MemoryImpl {
   const recentAlert = db.prepare('SELECT 1 FROM org_alerts WHERE org_id = ? AND category = ? AND at >= ? LIMIT 1');
   const insertAlert = db.prepare('INSERT INTO org_alerts (org_id, category, at, distinct_users) VALUES (?, ?, ?, ?)');
 
-  const consolidate = db.transaction(
-    (ctx: TicketContext, r: { topic: string; category: string; resolved: boolean; summary: string }) => {
-      const t = now();
-      upsert.run(
-        ctx.ticketId,
-        ctx.userId,
-        ctx.orgId,
-        r.topic,
-        r.category,
-        r.resolved ? 1 : 0,
-        redact(r.summary).slice(0, 500),
-        t,
-      );
-      const since = t - opts.orgAlertWindowMs;
-      const n = (distinctUsers.get(ctx.orgId, r.category, since) as { n: number }).n;
-      if (n < opts.orgAlertDistinctUsers || recentAlert.get(ctx.orgId, r.category, since)) return {};
-      insertAlert.run(ctx.orgId, r.category, t, n);
-      const orgAlert: OrgPatternAlert = {
-        orgId: ctx.orgId,
-        category: r.category,
-        distinctUsers: n,
-        windowMs: opts.orgAlertWindowMs,
-      };
-      return { orgAlert };
-    },
-  );
+  const consolidate = db.transaction((ctx: TicketContext, r: MemoryRecord) => {
+    const t = now();
+    if (r.facts) upsertOutcome.run(...outcomeParams(ctx.ticketId, r.topic, t, r.facts));
+    upsert.run(
+      ctx.ticketId,
+      ctx.userId,
+      ctx.orgId,
+      r.topic,
+      r.category,
+      r.resolved ? 1 : 0,
+      redact(r.summary).slice(0, 500),
+      t,
+    );
+    const since = t - opts.orgAlertWindowMs;
+    const n = (distinctUsers.get(ctx.orgId, r.category, since) as { n: number }).n;
+    if (n < opts.orgAlertDistinctUsers || recentAlert.get(ctx.orgId, r.category, since)) return {};
+    insertAlert.run(ctx.orgId, r.category, t, n);
+    const orgAlert: OrgPatternAlert = {
+      orgId: ctx.orgId,
+      category: r.category,
+      distinctUsers: n,
+      windowMs: opts.orgAlertWindowMs,
+    };
+    return { orgAlert };
+  });
 
   return {
     async history(ctx, limit = 5) {

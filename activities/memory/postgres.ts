@@ -8,6 +8,7 @@ import type { OrgPatternAlert } from '../ports';
 import { historyLine, type MemoryImpl, type MemoryOptions } from './index';
 import { classifyPgError } from '../../core/pg-errors';
 import { openPgStore } from '../../core/pg-store';
+import { OUTCOMES_SCHEMA, UPSERT_OUTCOME, outcomeParams } from './outcomes';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS incidents (
@@ -21,7 +22,9 @@ CREATE INDEX IF NOT EXISTS org_alerts_org ON org_alerts(org_id, category, at);
 
 export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string }): MemoryImpl {
   const now = opts.now ?? Date.now;
-  const store = openPgStore(opts.databaseUrl, SCHEMA, (err) => classifyPgError(err, 'memory database'));
+  const store = openPgStore(opts.databaseUrl, SCHEMA + OUTCOMES_SCHEMA, (err) =>
+    classifyPgError(err, 'memory database'),
+  );
 
   return {
     async history(ctx, limit = 5) {
@@ -41,6 +44,7 @@ export function createPostgresMemory(opts: MemoryOptions & { databaseUrl: string
            ON CONFLICT (ticket_id) DO UPDATE SET resolved = EXCLUDED.resolved, summary = EXCLUDED.summary`,
           [ctx.ticketId, ctx.userId, ctx.orgId, r.topic, r.category, r.resolved, redact(r.summary).slice(0, 500), t],
         );
+        if (r.facts) await client.query(UPSERT_OUTCOME, outcomeParams(ctx.ticketId, r.topic, t, r.facts));
         const since = t - opts.orgAlertWindowMs;
         const n = Number(
           (

@@ -11,6 +11,7 @@ import type { JwtAuth, Principal, Role } from '../auth/jwt';
 import type { RateLimits } from '../limits/rate-limits';
 import type { DeskStore } from '../desk/store';
 import type { SopLibraryEntry } from '../../activities/knowledge/library';
+import type { OutcomeReader } from '../../activities/memory/outcomes';
 
 export type { Principal, Role };
 export type { Ticket } from '../../client';
@@ -48,6 +49,8 @@ export interface ApiContext {
   /** Absent: the approval route answers 503. */
   sops?: SopApprovals;
   tickets: TicketApiPort;
+  /** Finished tickets' outcomes (the memory database) for the analytics; absent: those figures are null. */
+  outcomes?: Pick<OutcomeReader, 'figures'>;
   /** Assignments and presence; absent: the desk routes answer 503 (and no ticket is told of a holder). */
   desk?: DeskStore;
   auth: ApiAuth;

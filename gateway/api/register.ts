@@ -43,6 +43,8 @@ export interface ConsoleRoutesOptions {
   sops?: SopApprovals;
   /** Assignments and presence (gateway/desk). */
   desk?: DeskStore;
+  /** Finished tickets' outcomes for GET /v1/analytics (activities/memory/outcomes.ts). */
+  outcomes?: ApiContext['outcomes'];
   /** Serve the UI too (default true). */
   ui?: boolean;
 }
@@ -100,6 +102,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       tracer: gw.tracer,
       ...(opts.sops ? { sops: opts.sops } : {}),
       ...(opts.desk ? { desk: opts.desk } : {}),
+      ...(opts.outcomes ? { outcomes: opts.outcomes } : {}),
       ...(live ? { deskChanged: live.deskChanged } : {}),
     });
     if (opts.desk) sweepHolders(gw, opts.desk, opts.tickets);

@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { DeskFigures } from '../../client/figures';
+import type { AnalyticsFigures, DeskFigures } from '../../client/figures';
 import { buildUi } from '../../ui/build';
+import { stackCalls } from '../actions/stack-calls';
 import { seriousViolations } from './axe';
 import { launchBrowser, openPage, SCREENSHOTS } from './browser';
 import { seedTickets, type Seeded } from './seed';
@@ -19,6 +20,7 @@ import { startStack, type Stack } from './stack';
 let stack: Stack;
 let browser: Browser;
 let seeded: Seeded | undefined;
+type Outcome = { status: string; awaiting: string | null; pendingReview: { draftVersion: number } | null };
 
 before(async () => {
   await buildUi({ quiet: true });
@@ -37,6 +39,63 @@ async function figures(query: string, role: 'agent' | 'customer' = 'agent'): Pro
     headers: { authorization: `Bearer ${stack.token(role, `${role}-figures`)}` },
   });
 }
+
+test('CSAT, reopen rate and review time come from the tickets the stack finished, on the API and the page', async () => {
+  const { openTicket, agent, waitState } = stackCalls<Outcome>(() => stack);
+  const feedback = async (id: string, body: { resolved: boolean; rating: number }) => {
+    const res = await fetch(`${stack.url}/v1/tickets/${id}/feedback`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token('customer', 'mona')}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 202, await res.text());
+  };
+  const review = async (id: string, body: Record<string, unknown>) => {
+    const s = await waitState(id, (x) => x.pendingReview !== null, 'a review');
+    const res = await agent(id, 'review', { ...body, draftVersion: s.pendingReview!.draftVersion });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  };
+  const awaitingFeedback = (id: string) => waitState(id, (x) => x.awaiting === 'feedback', 'waiting for feedback');
+  const closed = (id: string) => waitState(id, (x) => x.status === 'closed', 'closed after the memory step');
+  const text = (a: number) => `I was charged twice for my Pro plan (txn_${a} and txn_${a + 1}). Please refund one.`;
+  const [happy, unhappy] = await Promise.all([openTicket('mona', text(71213)), openTicket('mona', text(71313))]);
+  assert.notEqual(happy, unhappy);
+  // One resolved at once (rated 5); one reopened (rated 2), answered by a person, then resolved (rated 4).
+  await review(happy, { action: 'approve' });
+  await review(unhappy, { action: 'approve' });
+  await awaitingFeedback(happy);
+  await feedback(happy, { resolved: true, rating: 5 });
+  await awaitingFeedback(unhappy);
+  await feedback(unhappy, { resolved: false, rating: 2 });
+  await waitState(unhappy, (x) => x.status === 'reopened' && x.pendingReview !== null, 'reopened for a person');
+  await review(unhappy, {
+    action: 'edit',
+    text: 'Sorry for the trouble: both charges are on your invoice page; write back if one still looks wrong.',
+  });
+  await awaitingFeedback(unhappy);
+  await feedback(unhappy, { resolved: true, rating: 4 });
+  await Promise.all([closed(happy), closed(unhappy)]);
+
+  // The stack's memory database holds only these two tickets, so the figures are exact.
+  const f = (await (await figures('?days=1')).json()) as AnalyticsFigures;
+  const o = f.outcomes!;
+  assert.deepEqual(
+    [o.finished, o.ratings, o.csat, o.reopened, o.reopenRate, o.reviews],
+    [2, 3, 2 / 3, 1, 0.5, 3],
+    JSON.stringify(o),
+  );
+  assert.ok(o.reviewP50Ms! > 0 && o.reviewP90Ms! >= o.reviewP50Ms!, JSON.stringify(o));
+  const other = (await (await figures('?days=1&topic=Workers')).json()) as AnalyticsFigures;
+  assert.deepEqual([other.outcomes?.finished, other.outcomes?.csat], [0, null], 'the topic filter applies');
+
+  const page = await openPage(browser, `${stack.url}/console/analytics#token=${stack.token('agent', 'agent-f')}`);
+  const figure = (name: string) => page.locator('.figure', { hasText: name }).locator('dd');
+  await page.getByRole('heading', { name: 'Outcomes of finished tickets' }).waitFor();
+  assert.equal(await figure('CSAT (rated 4 or 5)').innerText(), '67% of 3 ratings');
+  assert.equal(await figure('Reopen rate').innerText(), '50% of 2 finished');
+  assert.match(await figure('Review time p90').innerText(), /^\d+ (s|min \d+ s) \(3 reviews\)$/);
+  await page.context().close();
+});
 
 test('seeded tickets move the figures; the page draws them with their numbers; axe is clean', async () => {
   const read = async () => (await (await figures('?days=1&topic=Billing')).json()) as DeskFigures;

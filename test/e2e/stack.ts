@@ -18,6 +18,7 @@ import { createKafkaPublisher } from '../../activities/events';
 import { createIntelligence } from '../../activities/intelligence';
 import type { ProposalObserver } from '../../activities/proposal-activities';
 import { createKnowledgeBase, openSopStore } from '../../activities/knowledge';
+import { openOutcomeReader } from '../../activities/memory/outcomes';
 import type { Config } from '../../core/config';
 import { rootLogger } from '../../core/logger';
 import type { Tracing } from '../../core/tracing';
@@ -147,6 +148,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const tickets = createTicketClient({ client: temporal, config });
   const desk = createSqliteDeskStore(dataDir);
+  const outcomes = openOutcomeReader({ dataDir });
   // The gateway's own view of the SOP library, on the store the worker writes, as gateway/main.ts opens it.
   const sopStore = openSopStore(config, dataDir);
   const sops = createKnowledgeBase({ sopsDir, store: sopStore, scoreFloor: config.knowledge.scoreFloor });
@@ -158,7 +160,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       instanceId: uniqueName('stack-gw'),
       tracer,
       customerView: forCustomer,
-      registerRoutes: consoleRoutes({ tickets, sops, desk }),
+      registerRoutes: consoleRoutes({ tickets, sops, desk, outcomes }),
     });
     const listening = await gw.listen(0, '127.0.0.1');
     await gw.waitReady(30_000);
@@ -193,6 +195,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await publisher.close();
         await intelligence.close();
         await desk.close();
+        await outcomes.close();
         await sopStore.close();
         await new Promise((r) => setTimeout(r, Math.max(0, retriesSettled - Date.now())));
         await connection.close();

@@ -2,6 +2,7 @@
 import { type ActivityFailure, isCancellation, log } from '@temporalio/workflow';
 import { sendAlert } from '../outbox';
 import type { Phase } from '../state';
+import { ticketFacts } from '../ticket-facts';
 import { failureMessage, nowMs } from '../util';
 import { actor, type StepContext } from './context';
 
@@ -77,6 +78,8 @@ export async function memory(c: StepContext): Promise<Phase> {
       category,
       resolved: s.verdict?.resolved ?? true,
       summary: `${s.analysis?.intent ?? 'ticket'}: ${s.findings.map((f) => f.summary).join(' ') || (s.reply?.text.slice(0, 200) ?? '')}`,
+      // For the desk's figures. No patch: replay compares an activity's type and order, never its input.
+      facts: ticketFacts(s),
     });
     if (orgAlert) {
       await sendAlert(s, 'org_pattern', { ...orgAlert }, 'enterprise');

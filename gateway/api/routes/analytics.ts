@@ -1,6 +1,10 @@
-/** The desk's figures for the analytics page (agents only): counted by Temporal visibility, see client/figures.ts. */
+/**
+ * The desk's figures for the analytics page (agents only): counted by Temporal visibility (client/figures.ts),
+ * with CSAT, the reopen rate and the review time of the tickets finished in the same window from the memory
+ * database (activities/memory/outcomes.ts).
+ */
 import type { TemplatedApp } from 'uWebSockets.js';
-import { figuresQuery } from '../../../client/figures';
+import { figuresQuery, type AnalyticsFigures } from '../../../client/figures';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
@@ -14,7 +18,10 @@ export function registerAnalyticsRoutes(app: TemplatedApp, ctx: ApiContext): voi
     async handle({ query }) {
       const parsed = figuresQuery.safeParse(Object.fromEntries(query));
       if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
-      return { status: 200, body: await ctx.tickets.deskFigures(parsed.data) };
+      const counts = await ctx.tickets.deskFigures(parsed.data);
+      const window = { from: Date.parse(counts.from), to: Date.parse(counts.to), topic: counts.topic ?? undefined };
+      const body: AnalyticsFigures = { ...counts, outcomes: ctx.outcomes ? await ctx.outcomes.figures(window) : null };
+      return { status: 200, body };
     },
   });
 }

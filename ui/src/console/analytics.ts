@@ -4,7 +4,8 @@
  * spoken summary, and its numbers are in a table right below it, so nothing is only in pixels.
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
-import type { DeskFigures } from '../../../client/figures';
+import type { AnalyticsFigures } from '../../../client/figures';
+import type { OutcomeFigures } from '../../../core/outcome-figures';
 import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { queueLabel, statusLabel } from '../shared/format';
@@ -49,7 +50,7 @@ export class AnalyticsPage {
     const params = setFilters(this.form, new URLSearchParams());
     const generation = ++this.generation;
     try {
-      const f = await this.api.get<DeskFigures>(`/v1/analytics?${params.toString()}`);
+      const f = await this.api.get<AnalyticsFigures>(`/v1/analytics?${params.toString()}`);
       if (generation !== this.generation) return; // a newer choice answered first
       fill(this.status, `${f.from.slice(0, 10)} to ${f.to.slice(0, 10)}${f.topic ? ` · ${f.topic}` : ''}`);
       this.render(f);
@@ -59,7 +60,7 @@ export class AnalyticsPage {
     }
   }
 
-  private render(f: DeskFigures): void {
+  private render(f: AnalyticsFigures): void {
     for (const c of this.charts) c.destroy();
     this.charts = [];
     const share = f.total > 0 ? `${Math.round((f.resolved / f.total) * 100)}%` : '—';
@@ -76,6 +77,7 @@ export class AnalyticsPage {
           ['Waiting for review now', String(f.queues.review ?? 0)],
         ].map(([k, v]) => h('div', { class: 'figure' }, h('dt', {}, k), h('dd', {}, v))),
       ),
+      outcomes(f.outcomes),
       this.chart(
         'chart-days',
         'Tickets per day',
@@ -140,4 +142,37 @@ export class AnalyticsPage {
     );
     return section;
   }
+}
+
+const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
+
+/** 95000 -> "1 min 35 s": review times run from seconds to hours. */
+function duration(ms: number | null): string {
+  if (ms === null) return '—';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** CSAT, reopen rate and review time of the tickets finished in the window (the memory database). */
+function outcomes(o: OutcomeFigures | null): HTMLElement {
+  const rows: [string, string][] = o
+    ? [
+        ['CSAT (rated 4 or 5)', `${percent(o.csat)} of ${o.ratings} ratings`],
+        ['Reopen rate', `${percent(o.reopenRate)} of ${o.finished} finished`],
+        ['Review time p50', duration(o.reviewP50Ms)],
+        ['Review time p90', `${duration(o.reviewP90Ms)} (${o.reviews} reviews)`],
+      ]
+    : [['Outcomes', 'not connected to this gateway']];
+  return h(
+    'div',
+    {},
+    h('h3', {}, 'Outcomes of finished tickets'),
+    h(
+      'dl',
+      { class: 'figures' },
+      rows.map(([k, v]) => h('div', { class: 'figure' }, h('dt', {}, k), h('dd', {}, v))),
+    ),
+  );
 }

@@ -1,0 +1,46 @@
+/**
+ * What the desk's outcome figures need of a finished ticket, and the figures themselves: CSAT (the share of
+ * ratings of 4 or 5), the reopen rate and the review time p50/p90. The memory step records one row per
+ * ticket (activities/memory) and GET /v1/analytics reads them back for a window; the arithmetic is here once
+ * for both engines. Pure: safe in the workflow sandbox, the gateway and the browser.
+ */
+
+import type { TicketFacts } from './domain';
+
+export type { TicketFacts };
+
+export interface OutcomeFigures {
+  /** Tickets finished in the window (the memory step ran). */
+  finished: number;
+  ratings: number;
+  /** Share of ratings that are 4 or 5 (0-1); null without ratings. */
+  csat: number | null;
+  reopened: number;
+  /** Share of finished tickets reopened at least once (0-1); null without tickets. */
+  reopenRate: number | null;
+  reviews: number;
+  reviewP50Ms: number | null;
+  reviewP90Ms: number | null;
+}
+
+/** The nearest-rank percentile of sorted values (p in 0-1). */
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+export function outcomeFigures(rows: readonly TicketFacts[]): OutcomeFigures {
+  const ratings = rows.flatMap((r) => r.ratings);
+  const reviews = rows.flatMap((r) => r.reviewMs).sort((a, b) => a - b);
+  const reopened = rows.filter((r) => r.reopens > 0).length;
+  return {
+    finished: rows.length,
+    ratings: ratings.length,
+    csat: ratings.length ? ratings.filter((r) => r >= 4).length / ratings.length : null,
+    reopened,
+    reopenRate: rows.length ? reopened / rows.length : null,
+    reviews: reviews.length,
+    reviewP50Ms: percentile(reviews, 0.5),
+    reviewP90Ms: percentile(reviews, 0.9),
+  };
+}
