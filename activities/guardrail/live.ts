@@ -31,7 +31,9 @@ export function meaningPolicy(meaning: MeaningGuardrail): PolicyGuardrail {
       const flagged = await meaning.flagged(text);
       if (!flagged.length) return undefined;
       const why = flagged.map((f) => `"…${f.sentence.slice(0, 120)}…" (p ${f.p.toFixed(2)})`).join('; ');
-      return `policy guardrail: reads as getting around a security control: ${why}`;
+      // The head decides; a rule that also fires names what it saw, for the person who reads the refusal.
+      const rules = checkDraftPolicy(text);
+      return `policy guardrail: reads as getting around a security control: ${why}${rules ? `; ${rules}` : ''}`;
     },
   };
 }
