@@ -6,6 +6,7 @@ export {
   type TicketClient,
   type TicketClientOptions,
 } from './ticket-client';
+export { temporalConnection, type TemporalConnectionOptions } from './connection';
 export { createTemporalProbe, type TemporalProbe } from './health';
 export { ticketIdForKey, type CreateOptions } from './create';
 export { CONSOLE_QUEUES, WORKFLOW_TYPE } from './list';

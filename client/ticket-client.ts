@@ -3,13 +3,7 @@
  * the actions (actions.ts), reads of one ticket (here) and lists (list.ts). Every error comes back in the
  * project's family (errors.ts): not_found, conflict, bad_input, upstream_unavailable.
  */
-import {
-  Client,
-  Connection,
-  defaultGrpcRetryOptions,
-  makeGrpcRetryInterceptor,
-  type UpdateDefinition,
-} from '@temporalio/client';
+import { Client, type UpdateDefinition } from '@temporalio/client';
 import type { Tracer } from '@opentelemetry/api';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { config as processConfig, type Config } from '../core/config';
@@ -17,6 +11,7 @@ import { ticketIdSchema } from '../core/events';
 import { workflowIdFor } from '../workflows/state';
 import { createTicketActions } from './actions';
 import { retryWhileBusy } from './busy-retry';
+import { temporalConnection } from './connection';
 import { ticketStateQuery, type MessageAck } from './contract';
 import { createTicketCreator } from './create';
 import { checkTicketId, isNotFound, mapTicketError } from './errors';
@@ -134,10 +129,7 @@ const RPC_ATTEMPTS = 4;
 
 /** With a tracer, starts, updates, signals and queries are client spans whose context the workflow continues. */
 export function connectTicketClient(cfg: Config = processConfig(), tracer?: Tracer): ConnectedTicketClient {
-  const connection = Connection.lazy({
-    address: cfg.temporal.address,
-    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: RPC_ATTEMPTS }))],
-  });
+  const connection = temporalConnection({ address: cfg.temporal.address, maxAttempts: RPC_ATTEMPTS });
   const client = new Client({
     connection,
     namespace: cfg.temporal.namespace,

@@ -3,9 +3,10 @@
  * history (workflow tasks failed with TMPRL1100 or "nondeterminism"), and a replay of each history against
  * the current workflow code (the prebuilt bundle, which the chaos run built from the working tree).
  */
-import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
+import { Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { temporalConnection } from '../../client';
 import type { Config } from '../../core/config';
 import { WORKFLOW_BUNDLE_PATH } from '../../worker';
 
@@ -25,7 +26,8 @@ export interface RunInfo {
 const NONDETERMINISM = /TMPRL1100|nondetermin/i;
 
 export async function auditHistories(cfg: Config): Promise<RunInfo[]> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const connection = temporalConnection({ address: cfg.temporal.address });
+  await connection.ensureConnected();
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const runs: RunInfo[] = [];
   const histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[] = [];

@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { createActivities } from '../../activities';
@@ -22,7 +22,7 @@ import { openOutcomeReader } from '../../activities/memory/outcomes';
 import type { Config } from '../../core/config';
 import { rootLogger } from '../../core/logger';
 import type { Tracing } from '../../core/tracing';
-import { createTicketClient, type TicketClient } from '../../client';
+import { createTicketClient, temporalConnection, type TicketClient } from '../../client';
 import { consoleRoutes } from '../../gateway/api/register';
 import { forCustomer } from '../../gateway/api/views';
 import { createSqliteDeskStore, type DeskStore } from '../../gateway/desk/store';
@@ -127,20 +127,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const workerRun = worker.run();
 
-  // The SDK's gRPC retry interceptor sends a retry from a timer; one that fires after close() throws "Channel
-  // has been shut down" as an uncaught exception and fails the file after its tests passed. So once stop()
-  // begins no retry is scheduled, and close() waits out the longest backoff (5 s, plus 20 % jitter).
-  let stopping = false;
-  const grpcRetry = defaultGrpcRetryOptions();
-  const connection = await Connection.connect({
-    address: config.temporal.address,
-    interceptors: [
-      makeGrpcRetryInterceptor({
-        delayFunction: grpcRetry.delayFunction,
-        retryableDecider: (attempt, status) => !stopping && grpcRetry.retryableDecider(attempt, status),
-      }),
-    ],
-  });
+  // The processes' own connection: a gRPC retry whose timer fires after stop() closed it ends its call instead
+  // of throwing "Channel has been shut down" (client/connection.ts).
+  const connection = temporalConnection({ address: config.temporal.address });
+  await connection.ensureConnected();
   const temporal = new Client({
     connection,
     namespace: config.temporal.namespace,
@@ -185,8 +175,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       gateway.auth.signAccessToken({ sub, role, orgId: o.orgId ?? 'acme-corp', incidentId: o.incidentId }, 3600_000),
     stop() {
       stopped ??= (async () => {
-        stopping = true;
-        const retriesSettled = Date.now() + 6_000;
         for (const gw of added) await gw.stop();
         await gateway.stop();
         await terminateOpenTickets(temporal, taskQueue);
@@ -197,7 +185,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await desk.close();
         await outcomes.close();
         await sopStore.close();
-        await new Promise((r) => setTimeout(r, Math.max(0, retriesSettled - Date.now())));
         await connection.close();
         await nativeConnection.close();
         await deleteTopic(topic).catch(() => undefined);
