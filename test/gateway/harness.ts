@@ -7,7 +7,9 @@ import { after, before } from 'node:test';
 import type { Producer } from 'kafkajs';
 import WebSocket from 'ws';
 import type { Config } from '../../core/config';
+import { TicketflowError } from '../../core/errors';
 import { EVENT_SCHEMA_VERSION, type TicketEvent, type TicketEventType } from '../../core/events';
+import type { TicketApiPort } from '../../gateway/api/context';
 import { forCustomer } from '../../gateway/api/views';
 import { createGateway, type Gateway, type GatewayDeps } from '../../gateway/server';
 import type { SnapshotSource, TicketSnapshot } from '../../gateway/snapshot-source';
@@ -55,6 +57,12 @@ export class MemorySnapshots implements SnapshotSource {
     return s ? { ...s, events: [...s.events] } : null;
   }
 }
+
+/** A ticket port for files whose subject is not the workflow side: every call answers "no such ticket". */
+export const noTickets = new Proxy(
+  {},
+  { get: () => async () => Promise.reject(new TicketflowError('not_found', 'no such ticket')) },
+) as TicketApiPort;
 
 /** An event; its default data makes a `message` one customers may see (an agent's, see forCustomer). */
 export function ev(

@@ -4,30 +4,23 @@
  * not affected.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { consoleRoutes } from '../../gateway/api/register';
-import type { TicketApiPort } from '../../gateway/api/context';
-import { TicketflowError } from '../../core/errors';
 import {
   agentToken,
-  closeProducer,
   customerToken,
-  startGateway,
+  gatewayPerFile,
+  noTickets,
   streamUrl,
   uniqueName,
   type RunningGateway,
 } from './harness';
 
-/** The workflow side is not under test: every ticket call answers "no such ticket" after the limit let it through. */
-const noTickets = new Proxy(
-  {},
-  { get: () => async () => Promise.reject(new TicketflowError('not_found', 'no such ticket')) },
-) as TicketApiPort;
-
 let g: RunningGateway;
-before(async () => {
-  g = await startGateway({
+// The workflow side is not under test: every ticket call answers "no such ticket" after the limit let it through.
+gatewayPerFile(
+  {
     env: {
       MAX_STREAMS_PER_PRINCIPAL: '2',
       RATE_LIMIT_STREAMS: '4/1m',
@@ -36,12 +29,9 @@ before(async () => {
       RATE_LIMIT_FEEDBACK: '1/1m',
     },
     deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) },
-  });
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+  },
+  (started) => (g = started),
+);
 
 /** The upgrade's status and Retry-After. */
 function upgradeAnswer(url: string, token: string): Promise<{ status: number; retryAfter?: string; ws?: WebSocket }> {

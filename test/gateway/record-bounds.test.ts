@@ -9,8 +9,8 @@ import { CloseCode } from '../../gateway/close-codes';
 import {
   agentToken,
   closedStatus,
-  closeProducer,
   ev,
+  gatewayPerFile,
   metricValue,
   produce,
   startGateway,
@@ -23,14 +23,7 @@ import {
 
 const REFUSED = 'ticketflow_gateway_records_refused_total';
 let g: RunningGateway;
-
-before(async () => {
-  g = await startGateway({ partitions: 1 });
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+gatewayPerFile({ partitions: 1 }, (started) => (g = started));
 
 async function openAgent(t: string): Promise<StreamClient> {
   const c = new StreamClient(streamUrl(g, t), { token: agentToken(g) });

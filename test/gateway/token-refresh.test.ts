@@ -4,29 +4,19 @@
  * `SESSION_MAX_AGE` after the sign-in that began it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { TicketflowError } from '../../core/errors';
-import type { TicketApiPort } from '../../gateway/api/context';
+import { describe, test } from 'node:test';
 import { consoleRoutes } from '../../gateway/api/register';
 import { call } from '../api/http';
-import { closeProducer, customerToken, startGateway, type RunningGateway } from './harness';
-
-const noTickets = new Proxy(
-  {},
-  { get: () => async () => Promise.reject(new TicketflowError('not_found', 'no such ticket')) },
-) as TicketApiPort;
+import { customerToken, gatewayPerFile, noTickets, type RunningGateway } from './harness';
 
 let g: RunningGateway;
-before(async () => {
-  g = await startGateway({
+gatewayPerFile(
+  {
     env: { ACCESS_TOKEN_TTL: '30s', SESSION_MAX_AGE: '60s', JWT_CLOCK_TOLERANCE: '1s' },
     deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) },
-  });
-});
-after(async () => {
-  await g?.stop();
-  await closeProducer();
-});
+  },
+  (started) => (g = started),
+);
 
 const refresh = (token: string) => call(g.url, 'POST', '/v1/session/refresh', { token });
 
