@@ -11,24 +11,18 @@ import type { DetectOptions, PiiKind, PiiMatch } from './types';
 export const strategies = ['redact', 'mask', 'hash', 'block'] as const;
 export type Strategy = (typeof strategies)[number];
 
-const LABEL: Record<PiiKind, string> = {
-  email: 'EMAIL',
-  phone: 'PHONE',
-  credit_card: 'CREDIT_CARD',
-  iban: 'IBAN',
-  ssn: 'SSN',
+/** A placeholder's label is its kind in capitals; both IP versions share one, both AWS keys too; a person is a NAME. */
+const SHARED_LABEL: Partial<Record<PiiKind, string>> = {
   ipv4: 'IP',
   ipv6: 'IP',
-  github_token: 'GITHUB_TOKEN',
   aws_access_key: 'AWS_KEY',
   aws_secret_key: 'AWS_KEY',
-  jwt: 'JWT',
-  secret: 'SECRET',
   person: 'NAME',
 };
+const label = (kind: PiiKind): string => SHARED_LABEL[kind] ?? kind.toUpperCase();
 
 export function placeholder(kind: PiiKind): string {
-  return `[REDACTED_${LABEL[kind]}]`;
+  return `[REDACTED_${label(kind)}]`;
 }
 
 /** A sha-256 prefix: the same value always gives the same fingerprint; the value cannot be recovered. */
@@ -77,7 +71,7 @@ export function maskMatch(kind: PiiKind, value: string): string {
 function replacement(m: PiiMatch, strategy: Exclude<Strategy, 'block'>): string {
   if (strategy === 'redact') return placeholder(m.kind);
   if (strategy === 'mask') return maskMatch(m.kind, m.value);
-  return `[${LABEL[m.kind]}:${fingerprint(m.value, 10)}]`;
+  return `[${label(m.kind)}:${fingerprint(m.value, 10)}]`;
 }
 
 export interface ScrubResult {
