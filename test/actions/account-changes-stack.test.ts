@@ -7,9 +7,9 @@
  * to the draft as text, nothing was proposed and nothing could run.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startStack, type Stack } from '../e2e/stack';
-import { stackCalls, type TicketView } from './stack-calls';
+import { describe, test } from 'node:test';
+import type { Stack } from '../e2e/stack';
+import { stackCalls, stackPerFile, type TicketView } from './stack-calls';
 
 let stack: Stack;
 type State = TicketView;
@@ -35,10 +35,7 @@ const twoFactor = (user: string) =>
 const ownerOf = (org: string) =>
   row<{ owner_id: string }>('SELECT owner_id FROM org_settings WHERE org_id = ?', org).owner_id;
 
-before(async () => {
-  stack = await startStack();
-});
-after(async () => stack?.stop());
+stackPerFile((started) => (stack = started));
 
 describe('account changes wait for a person and run only after approval, on the real stack', () => {
   test('a two-factor reset is proposed, not made; confirmed and approved, it runs and the reply says so', async () => {

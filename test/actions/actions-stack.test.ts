@@ -3,23 +3,22 @@
  * back office): tickets go in through the HTTP API as a customer would send them.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startStack, type Stack } from '../e2e/stack';
-import { stackCalls, type TicketView } from './stack-calls';
+import { describe, test } from 'node:test';
+import type { Stack } from '../e2e/stack';
+import { stackCalls, stackPerFile, type TicketView } from './stack-calls';
 
 let stack: Stack;
 type State = TicketView;
 
 const { openTicket, waitState, store, refunded } = stackCalls<State>(() => stack);
-before(async () => {
-  stack = await startStack();
+stackPerFile((started) => {
+  stack = started;
   const db = store();
   db.prepare(
     "INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES ('txn_48990', 'mona', 'acme-corp', 50000, 'USD', 'Pro plan, yearly', ?, 'pro-yearly')",
   ).run(new Date(Date.now() - 4 * 86_400_000).toISOString());
   db.close();
 });
-after(async () => stack?.stop());
 
 describe('actions a customer can trust, on the real stack', () => {
   test('finding 1: a 500 USD yearly charge is not refunded as a duplicate of a 4 USD one; the reply says it waits for a person', async () => {

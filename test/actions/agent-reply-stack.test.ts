@@ -4,9 +4,10 @@
  * a stated reason, recorded with the agent's name.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startStack, type Stack } from '../e2e/stack';
+import { describe, test } from 'node:test';
+import type { Stack } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
+import { stackPerFile } from './stack-calls';
 
 let stack: Stack;
 type State = {
@@ -37,10 +38,7 @@ const waitState = (id: string, pred: (s: State) => boolean, what: string) =>
     { timeoutMs: 60_000, intervalMs: 200, message: what },
   );
 
-before(async () => {
-  stack = await startStack();
-});
-after(async () => stack?.stop());
+stackPerFile((started) => (stack = started));
 
 describe("agents' own words get the same care", () => {
   test('an edit that gets around a control is refused and shown; sent only with a reason, recorded with the name; PII redacted', async () => {

@@ -7,13 +7,13 @@
  * reported as revoked by us.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { decideProposalSignal } from '../../workflows/messages';
 import { workflowIdFor } from '../../workflows/state';
-import { startStack, type Stack } from '../e2e/stack';
+import type { Stack } from '../e2e/stack';
 import { testTemporalAddress, testTemporalNamespace } from '../helpers/infra';
-import { stackCalls, type TicketView } from './stack-calls';
+import { stackCalls, stackPerFile, type TicketView } from './stack-calls';
 
 let stack: Stack;
 type State = TicketView;
@@ -22,8 +22,8 @@ const { openTicket, agent, waitState, store, refunded } = stackCalls<State>(() =
 const inReview = (s: State) => s.awaiting === 'review' && s.pendingReview !== null;
 const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
-before(async () => {
-  stack = await startStack();
+stackPerFile((started) => {
+  stack = started;
   const db = store();
   const ins = db.prepare(
     "INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES (?, 'mona', 'acme-corp', ?, 'USD', ?, ?, ?)",
@@ -36,7 +36,6 @@ before(async () => {
   ins.run('txn_64002', 900, 'Team seat', ago(1 - 0.001), 'team-seat');
   db.close();
 });
-after(async () => stack?.stop());
 
 describe('proposals wait durably for a person, on the real stack', () => {
   test('a verified duplicate is not refunded before approval, nor by a rejected draft; approval runs it and the reply says so', async () => {

@@ -7,10 +7,10 @@
  * to confirm, and the security team revoked by hand.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DEMO_TOKENS } from '../../activities/security/store';
-import { startStack, type Stack } from '../e2e/stack';
-import { stackCalls, type TicketView } from './stack-calls';
+import type { Stack } from '../e2e/stack';
+import { stackCalls, stackPerFile, type TicketView } from './stack-calls';
 
 let stack: Stack;
 type State = TicketView;
@@ -30,10 +30,7 @@ const revokedBy = (ticketId: string) => {
 const heldWithProposal = (s: State) =>
   s.queue === 'security' && s.awaiting === 'human' && (s.proposals ?? []).some((p) => p.kind === 'revoke_credentials');
 
-before(async () => {
-  stack = await startStack({ env: { ACTIONS_UNATTENDED: 'duplicate_refund' } });
-});
-after(async () => stack?.stop());
+stackPerFile((started) => (stack = started), { env: { ACTIONS_UNATTENDED: 'duplicate_refund' } });
 
 async function heldTicket(token: string) {
   const id = await openTicket('mona', `My CI keeps failing with ${token} as the credential, please help.`);

@@ -4,9 +4,10 @@
  * an SOP until another agent approves it through POST /v1/sops/:id/approve.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startStack, type Stack } from '../e2e/stack';
+import { describe, test } from 'node:test';
+import type { Stack } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
+import { stackPerFile } from './stack-calls';
 
 let stack: Stack;
 const TEXT =
@@ -48,11 +49,8 @@ const waitStatus = (id: string, pred: (s: Awaited<ReturnType<typeof stateOf>>) =
     { timeoutMs: 60_000, intervalMs: 200, message: what },
   );
 
-before(async () => {
-  // No DevSupport SOP covers Pages certificates: the first ticket has to wait for one.
-  stack = await startStack({ sops: ['as-2fa-lockout.md', 'billing-refund.md'] });
-});
-after(async () => stack?.stop());
+// No DevSupport SOP covers Pages certificates: the first ticket has to wait for one.
+stackPerFile((started) => (stack = started), { sops: ['as-2fa-lockout.md', 'billing-refund.md'] });
 
 describe('a provided SOP is a proposal until another agent approves it', () => {
   test('serves its ticket at once; the next ticket waits until approval; the author cannot approve', async () => {

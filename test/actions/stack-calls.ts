@@ -1,8 +1,9 @@
 /** What the stack tests of issue 11 do over HTTP, as a customer and as an agent, and the back office they read. */
 import path from 'node:path';
+import { after, before } from 'node:test';
 import Database from 'better-sqlite3';
 import type { ProposalRecord, ToolRun } from '../../core/domain';
-import { createTicket, type Stack } from '../e2e/stack';
+import { createTicket, startStack, type Stack, type StackOptions } from '../e2e/stack';
 import { waitFor } from '../helpers/wait';
 
 /** The ticket as the agent API shows it, as far as the stack tests of issue 11 read it. */
@@ -17,6 +18,19 @@ export type TicketView = {
   pendingReview: { draftVersion: number; actions: string[]; reason?: string } | null;
   messages: { from: string; text: string }[];
 };
+
+/**
+ * The real stack for a whole test file (call at its top level): started before its tests and handed to
+ * `started` (which may write what they need into the back office), stopped after them.
+ */
+export function stackPerFile(started: (stack: Stack) => void, opts?: StackOptions): void {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await startStack(opts);
+    started(stack);
+  });
+  after(async () => stack?.stop());
+}
 
 export function stackCalls<State = TicketView>(stack: () => Stack) {
   const openTicket = (customer: string, text: string) => createTicket(stack(), customer, text);
