@@ -1,8 +1,9 @@
 /**
- * The guardrail on the paraphrase sets (test/fixtures/guardrail), per set: the rules alone (what serves
- * without the embedding model) and the live guardrail (activities/guardrail/live.ts: the meaning head when
- * the model is installed). On the seven seen sets the head's figure is in-sample (its cross-validated figure
- * per set is printed beside it, from meaning-head.json); the unseen sets were never trained or tuned on.
+ * The guardrail on the paraphrase sets (test/fixtures/guardrail), per set: the rules (the default live
+ * guardrail, and what serves without the embedding model) and the meaning head (activities/guardrail/live.ts,
+ * live with GUARDRAIL_MODEL=meaning). On the seven seen sets the head's figure is in-sample (its
+ * cross-validated figure per set is printed beside it, from meaning-head.json); the unseen sets were never
+ * trained or tuned on.
  * Usage: `npx tsx scripts/guardrail-eval.ts [--unseen] [modelDir]` (--unseen: only the unseen sets).
  */
 import fs from 'node:fs';
@@ -23,23 +24,28 @@ async function main(): Promise<void> {
     fs.readFileSync(path.join(__dirname, '..', 'activities', 'guardrail', HEAD_FILE), 'utf8'),
   ) as StoredHead;
   const verbose = process.env.GUARDRAIL_EVAL_VERBOSE === '1';
-  console.log(`live guardrail: ${live.id}`);
+  console.log(`meaning guardrail: ${live.id}`);
   for (const set of [...(unseenOnly ? [] : SEEN_SETS), ...UNSEEN_SETS]) {
     const seen = (SEEN_SETS as readonly string[]).includes(set);
     if (!fs.existsSync(path.join(FIXTURE_DIR, `violating${set}.txt`))) {
       console.log(`${set}: not written yet`);
       continue;
     }
-    const rows: { text: string; violating: boolean; rules: boolean; live: boolean }[] = [];
+    const rows: { text: string; violating: boolean; rules: boolean; meaning: boolean }[] = [];
     for (const violating of [true, false])
       for (const text of readGuardrailSet(set, violating))
-        rows.push({ text, violating, rules: Boolean(checkDraftPolicy(text)), live: Boolean(await live.check(text)) });
+        rows.push({
+          text,
+          violating,
+          rules: Boolean(checkDraftPolicy(text)),
+          meaning: Boolean(await live.check(text)),
+        });
     const v = rows.filter((r) => r.violating);
     const b = rows.filter((r) => !r.violating);
     const name = set || '-first';
     const cv = stored.crossValidated[name];
-    console.log(`${name} ${seen ? '(seen: live in-sample)' : '(unseen)'}`);
-    for (const key of ['rules', 'live'] as const) {
+    console.log(`${name} ${seen ? '(seen: meaning head in-sample)' : '(unseen)'}`);
+    for (const key of ['rules', 'meaning'] as const) {
       const caught = v.filter((r) => r[key]).length;
       const fp = b.filter((r) => r[key]).length;
       console.log(`  ${key}: recall ${pct(caught, v.length)}, false positives ${pct(fp, b.length)}`);
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
       );
     if (verbose && !seen)
       for (const r of rows)
-        if (r.violating !== r.live) console.log(`  ${r.violating ? 'missed' : 'false alarm'}: ${r.text}`);
+        if (r.violating !== r.meaning) console.log(`  ${r.violating ? 'missed' : 'false alarm'}: ${r.text}`);
   }
 }
 
