@@ -227,9 +227,12 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       };
       life.answered = true;
       o.metrics.upgrades.inc({ outcome: 'upgraded' });
-      res.cork(() => {
-        res.upgrade(data, secKey, protocol, secExtensions, context);
-      });
+      // This uWS build's res.cork, when the upgrade reallocated the socket in place, may read the new
+      // WebSocket's memory as a finished "Connection: close" response and shut it down (1006, seen with strace
+      // in CI trials H and J). Without cork, uWS warns on every upgrade. The pages resume such a socket at once.
+      data.upgrading = true;
+      res.cork(() => res.upgrade(data, secKey, protocol, secExtensions, context));
+      data.upgrading = false;
     }
   }
 
@@ -281,6 +284,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
         o.logger.error('stream detach failed', { ticketId: d.ticketId, err });
       }
       o.metrics.closes.inc({ code: String(code) });
+      if (d.upgrading) o.logger.warn('uWS dropped the socket in its upgrade', { ticketId: d.ticketId, code });
       o.logger.debug('stream closed', {
         ticketId: d.ticketId,
         sub: d.sub,

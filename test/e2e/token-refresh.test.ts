@@ -100,7 +100,7 @@ async function closesByCode(): Promise<Record<string, number>> {
   return out;
 }
 
-test('the console and the customer page refresh their tokens and miss no event across the refresh', async (t) => {
+test('the console and the customer page refresh their tokens and miss no event across the refresh', async () => {
   const customer = 'cust-refresh';
   const longToken = stack.token('customer', customer);
   const created = await fetch(`${stack.url}/v1/tickets`, {
@@ -156,12 +156,11 @@ test('the console and the customer page refresh their tokens and miss no event a
     assert.ok(w.sockets() >= 3, `${name}: the stream moved to a fresh token at least twice (${w.sockets()} sockets)`);
     const states = await w.states();
     const sinceLive = states.slice(states.findIndex((s) => /\blive\b/.test(s)));
-    // Issue 13 open: in one CI trial of three a socket closed 1006 once and the customer page showed
-    // "reconnecting" (no event was missed). Reported with its states until the cause is found.
-    if (sinceLive.some((s) => !/\blive\b/.test(s)))
-      t.todo(
-        `${name}: once live, the stream showed ${states.join(', ')}; closes ${JSON.stringify(await closesByCode())}`,
-      );
+    // CI trials H and J: uWS dropped a socket just after its upgrade (1006) and the page said "reconnecting".
+    assert.ok(
+      sinceLive.every((s) => /\blive\b/.test(s)),
+      `${name}: once live, the stream showed ${states.join(', ')}; closes ${JSON.stringify(await closesByCode())}`,
+    );
   }
   assert.equal((await closesByCode())['4002'] ?? 0, expiredBefore, 'no stream met TOKEN_EXPIRED');
 });

@@ -16,6 +16,12 @@ const TICKET_CLOSED = 1000;
 const SESSION_IDLE = 4001;
 /** The gateway's close code when the token that opened the stream expires. */
 const TOKEN_EXPIRED = 4002;
+/** The instance is draining: reconnect with `since` (to another one). */
+const GOING_AWAY = 1001;
+/** No close frame: the connection itself dropped. */
+const ABNORMAL = 1006;
+/** At most one silent resume in this long: a socket that keeps dropping shows the person it does. */
+const SILENT_RESUME_EVERY_MS = 10_000;
 
 export interface StreamEvent {
   v?: number;
@@ -65,6 +71,9 @@ export class TicketStream {
   private lastSeqSeen: number;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private waitingForVisibility = false;
+  private lastSilentResume = Number.NEGATIVE_INFINITY;
+  /** Counts token refreshes: a socket whose ws-ticket was asked for before the latest one moves at once. */
+  private tokenGeneration = 0;
 
   constructor(
     private readonly api: ApiClient,
@@ -99,13 +108,16 @@ export class TicketStream {
   }
 
   /**
-   * Opens a socket with a fresh ws-ticket and `since`. `renewing`: the page's token was refreshed while a socket
+   * Opens a socket with a fresh ws-ticket and `since`. `renew`: the page's token was refreshed while a socket
    * is open; the new socket takes over once open and the old one is closed (events on both are deduplicated
    * by seq), so the stream shows no break. If renewing fails, the old socket's TOKEN_EXPIRED reconnects.
+   * `resume`: a live socket dropped without a close frame (or its gateway is draining) and is replaced at
+   * once, still shown live: `since` loses nothing, and a failure falls back to the visible backoff.
    */
-  private async connect(renewing = false): Promise<void> {
+  private async connect(mode: 'fresh' | 'renew' | 'resume' = 'fresh'): Promise<void> {
     if (this.stopped) return;
-    if (!renewing)
+    const renewing = mode === 'renew';
+    if (mode === 'fresh')
       this.setState(
         this.attempt === 0
           ? { kind: 'connecting' }
@@ -113,6 +125,7 @@ export class TicketStream {
       );
     let ticket: string;
     let heartbeatMs = DEFAULT_HEARTBEAT_MS;
+    const generation = this.tokenGeneration;
     try {
       const minted = await this.api.post<{ ticket: string; heartbeatMs?: number }>('/v1/ws-tickets', {
         ticketId: this.ticketId,
@@ -129,10 +142,13 @@ export class TicketStream {
       return;
     }
     if (this.stopped) return;
+    // Refreshed while the ticket was minted (with the old token, which bounds its life: 4002): move on once open.
+    const stale = generation !== this.tokenGeneration;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const url = `${scheme}//${location.host}/v1/tickets/${encodeURIComponent(this.ticketId)}/stream?since=${this.lastSeqSeen}&token=${encodeURIComponent(ticket)}`;
     const socket = new WebSocket(url);
     if (!renewing) this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
       if (renewing) {
         const old = this.socket;
@@ -141,8 +157,10 @@ export class TicketStream {
         this.socket = socket;
         old.close(1000, 'moved to a fresh token');
       }
+      opened = true;
       this.attempt = 0;
       this.setState({ kind: 'live' });
+      if (stale) void this.connect('renew');
       // The gateway closes sessions idle past its TTL (4001). A page someone is looking at says it is alive;
       // a hidden tab stays quiet, lets the gateway close it, and reconnects when it is shown again.
       clearInterval(this.heartbeat);
@@ -167,10 +185,16 @@ export class TicketStream {
         this.setState({ kind: 'ended', reason: 'The ticket is closed; the live stream has ended.' });
         return;
       }
-      // At once, with a fresh ws-ticket from the page's current token and `since`: nothing is lost. If that
-      // token has expired too, minting answers 401 and the page says the session is over.
+      // At once, with a fresh ws-ticket from the page's current token and `since`: nothing is lost, and the
+      // page stays live. If that token has expired too, minting answers 401 and the page says the session is over.
       if (ev.code === TOKEN_EXPIRED) {
-        void this.connect();
+        void this.connect('resume');
+        return;
+      }
+      // uWS may drop a socket just after its asynchronous upgrade (1006, see gateway/stream/route.ts); a
+      // gateway draining says 1001. Either is mended by one new socket with `since`, with no need to alarm.
+      if (opened && (ev.code === ABNORMAL || ev.code === GOING_AWAY) && this.silentResumeAllowed()) {
+        void this.connect('resume');
         return;
       }
       // 1008 / 4401 / 4403: the gateway refused us; a fresh ws-ticket is tried, but not forever.
@@ -201,9 +225,17 @@ export class TicketStream {
     }
   }
 
+  private silentResumeAllowed(): boolean {
+    const now = Date.now();
+    if (now - this.lastSilentResume < SILENT_RESUME_EVERY_MS) return false;
+    this.lastSilentResume = now;
+    return true;
+  }
+
   private readonly onTokenRefreshed = (): void => {
+    this.tokenGeneration++;
     // A socket still connecting was opened with the old token too.
-    if (!this.stopped && this.socket && this.socket.readyState <= WebSocket.OPEN) void this.connect(true);
+    if (!this.stopped && this.socket && this.socket.readyState <= WebSocket.OPEN) void this.connect('renew');
   };
 
   private readonly onVisibility = (): void => {

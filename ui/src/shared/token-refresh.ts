@@ -21,9 +21,10 @@ export function tokenExpiry(token: string): number | undefined {
   }
 }
 
-/** Refresh this long before expiry: a fifth of what is left, at least 2 s (a new socket must open in it). */
+/** Refresh this long before expiry: a fifth of what is left, at least 3 s (a new socket must open in it: a
+ * ws-ticket, then the snapshot query, which can take seconds on a loaded machine). */
 function leadMs(remainingMs: number): number {
-  return Math.min(60_000, Math.max(2_000, remainingMs / 5));
+  return Math.min(60_000, Math.max(3_000, remainingMs / 5));
 }
 
 /** Refreshes the token in `slot` before each expiry, through `api` (which sends that slot's token). */
