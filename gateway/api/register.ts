@@ -67,7 +67,7 @@ interface ConsoleGateway {
 function liveQueue(app: TemplatedApp, gw: ConsoleGateway, desk: DeskStore | undefined) {
   if (!gw.tapEvents || !gw.onStop) return undefined;
   const logger = gw.logger.child({ component: 'queue-stream' });
-  const stream = registerQueueStream(app, { auth: gw.auth, logger });
+  const stream = registerQueueStream(app, { auth: gw.auth, logger, limits: gw.limits });
   gw.tapEvents((event) => stream.event(event));
   const watch = desk ? watchDesk({ desk, publish: stream.publish, logger }) : undefined;
   gw.onStop(() => {

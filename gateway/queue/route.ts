@@ -3,7 +3,8 @@
  * status event off Kafka, a holder or a viewer from the desk store) as one frame, through one uWS topic, so
  * a new or moved ticket shows without polling. Agents only; the token comes as for the ticket stream
  * (`Authorization: Bearer`, or the `bearer.<jwt>` subprotocol from a browser), never in the URL. No history:
- * a console that connects (or reconnects) reloads what it shows first.
+ * a console that connects (or reconnects) reloads what it shows first. Queue sockets count in the principal's
+ * open-stream cap with its ticket streams (MAX_STREAMS_PER_PRINCIPAL): over it, 429 with Retry-After.
  */
 import * as uWS from 'uWebSockets.js';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uWebSockets.js';
@@ -15,6 +16,7 @@ import type { JwtAuth } from '../auth/jwt';
 import { bearerCredential } from '../auth/stream-credentials';
 import { CloseCode, CloseReason } from '../close-codes';
 import { guardResponse, sendError } from '../http/respond';
+import { RateLimited, type RateLimits } from '../limits/rate-limits';
 import { ticketFrame } from './frames';
 
 export const QUEUE_STREAM_ROUTE = '/v1/queue/stream';
@@ -40,7 +42,12 @@ export interface QueueStream {
 
 export function registerQueueStream(
   app: TemplatedApp,
-  o: { auth: Pick<JwtAuth, 'verifyAccessToken'>; logger: Logger; isDraining?: () => boolean },
+  o: {
+    auth: Pick<JwtAuth, 'verifyAccessToken'>;
+    logger: Logger;
+    isDraining?: () => boolean;
+    limits?: Pick<RateLimits, 'checkStreams' | 'streamOpened' | 'streamClosed'>;
+  },
 ): QueueStream {
   const open = new Set<WebSocket<QueueSocketData>>();
   // Token expiry: swept while anyone is connected.
@@ -72,6 +79,14 @@ export function registerQueueStream(
       return void sendError(res, 403, 'forbidden', 'the queue stream is for agents');
     }
     const data: QueueSocketData = { sub: bearer.principal.sub, expiresAt: bearer.principal.sessionExpiresAt };
+    try {
+      // Checked and counted in this tick (the upgrade is synchronous): no other open can slip in between.
+      o.limits?.checkStreams(data.sub);
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      o.logger.info('queue stream refused: over a limit', { sub: data.sub, limit: err.limit });
+      return void sendError(res, 429, 'rate_limited', err.message, { 'retry-after': String(err.retryAfterSec) });
+    }
     res.upgrade(data, secKey, bearer.protocol, extensions, context);
   }
 
@@ -86,6 +101,7 @@ export function registerQueueStream(
     upgrade,
     open: (ws) => {
       open.add(ws);
+      o.limits?.streamOpened(ws.getUserData().sub);
       ws.subscribe(TOPIC);
       o.logger.debug('queue stream opened', { sub: ws.getUserData().sub });
     },
@@ -93,6 +109,7 @@ export function registerQueueStream(
     message: () => undefined,
     close: (ws, code) => {
       open.delete(ws);
+      o.limits?.streamClosed(ws.getUserData().sub);
       o.logger.debug('queue stream closed', { sub: ws.getUserData().sub, code });
     },
   });

@@ -3,7 +3,8 @@
  * the customer page swap their token before each expiry (POST /v1/session/refresh) and move their stream to a
  * socket opened with the new one, resuming with `since`. Across three refreshes, while the customer writes a
  * message a second, neither page misses an event the workflow recorded, neither stream is closed as expired
- * (4002), and neither page ever shows anything but "live".
+ * (4002), and neither page ever shows anything but "live". The console's queue stream moves too, with no gap:
+ * it gets every one of the holder changes made five times a second all along (issue 14).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -42,6 +43,9 @@ interface Watched {
   sockets: () => number;
   /** Every state the page's stream badge took. */
   states: () => Promise<string[]>;
+  /** Tickets whose holder change reached the page over its queue stream, and how many queue sockets it opened. */
+  deskFrames: Set<string>;
+  queueSockets: () => number;
 }
 
 async function watch(url: string, badge: string): Promise<Watched> {
@@ -54,8 +58,18 @@ async function watch(url: string, badge: string): Promise<Watched> {
   });
   const seqs = new Set<number>();
   const urls: string[] = [];
+  const deskFrames = new Set<string>();
+  let queueSockets = 0;
   page.on('websocket', (ws) => {
-    // The ticket's own stream (the console also opens the queue stream, which has no seqs).
+    if (ws.url().endsWith('/v1/queue/stream')) {
+      queueSockets++;
+      ws.on('framereceived', ({ payload }) => {
+        const frame = JSON.parse(String(payload)) as { kind: string; ticketId: string };
+        if (frame.kind === 'desk') deskFrames.add(frame.ticketId);
+      });
+      return;
+    }
+    // The ticket's own stream.
     if (!/\/v1\/tickets\/[^/]+\/stream/.test(ws.url())) return;
     urls.push(ws.url());
     ws.on('framereceived', ({ payload }) => {
@@ -88,6 +102,8 @@ async function watch(url: string, badge: string): Promise<Watched> {
     seqs,
     sockets: () => urls.length,
     states: () => page.evaluate(() => (window as unknown as { streamStates: string[] }).streamStates),
+    deskFrames,
+    queueSockets: () => queueSockets,
   };
 }
 
@@ -132,6 +148,16 @@ test('the console and the customer page refresh their tokens and miss no event a
   // Past three token lifetimes, with events all along: one customer message a second, at least 12 in all
   // (a loaded machine answers each more slowly).
   const until = Date.now() + 3 * TOKEN_MS;
+  // Holder changes on tickets of their own (one frame each), made while the queue stream moves.
+  const claimed: string[] = [];
+  let claiming = true;
+  const claims = (async () => {
+    for (let i = 1; claiming; i++) {
+      claimed.push(`t-claim-${i}`);
+      await stack.desk.assign({ ticketId: `t-claim-${i}`, by: 'agent-q', to: 'agent-q' });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
   for (let i = 1; Date.now() < until || i <= 12; i++) {
     const res = await fetch(`${stack.url}/v1/tickets/${ticketId}/messages`, {
       method: 'POST',
@@ -142,6 +168,8 @@ test('the console and the customer page refresh their tokens and miss no event a
     await new Promise((r) => setTimeout(r, 1_000));
   }
 
+  claiming = false;
+  await claims;
   const snapshot = (await stack.tickets.getSnapshot(ticketId))!;
   for (const [name, w, visible] of [
     ['console', agentPage, () => true],
@@ -163,4 +191,9 @@ test('the console and the customer page refresh their tokens and miss no event a
     );
   }
   assert.equal((await closesByCode())['4002'] ?? 0, expiredBefore, 'no stream met TOKEN_EXPIRED');
+  await waitFor(() => claimed.every((id) => agentPage.deskFrames.has(id)), {
+    timeoutMs: 10_000,
+    message: `the console's queue stream: every holder change (missing ${claimed.filter((id) => !agentPage.deskFrames.has(id)).join(', ')})`,
+  });
+  assert.ok(agentPage.queueSockets() >= 3, `the queue stream moved at least twice (${agentPage.queueSockets()})`);
 });
