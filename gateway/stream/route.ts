@@ -53,6 +53,7 @@ export interface StreamRouteOptions {
 export const STREAM_ROUTE = '/v1/tickets/:id/stream';
 
 let nextConnId = 1;
+let upgrading: number | undefined; // the connection inside its upgrade's cork (uWS copies user data)
 
 /** Room above the configured limit before uWS itself closes a socket (see maxBackpressure below). */
 const BACKSTOP_HEADROOM_BYTES = 4 * 1024 * 1024;
@@ -227,12 +228,11 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       };
       life.answered = true;
       o.metrics.upgrades.inc({ outcome: 'upgraded' });
-      // This uWS build's res.cork, when the upgrade reallocated the socket in place, may read the new
-      // WebSocket's memory as a finished "Connection: close" response and shut it down (1006, seen with strace
-      // in CI trials H and J). Without cork, uWS warns on every upgrade. The pages resume such a socket at once.
-      data.upgrading = true;
+      // This uWS build's cork, after an upgrade that reallocated the socket in place, may take it for a finished
+      // "Connection: close" response and shut it (1006; README). Without cork uWS warns on every upgrade.
+      upgrading = data.connId;
       res.cork(() => res.upgrade(data, secKey, protocol, secExtensions, context));
-      data.upgrading = false;
+      upgrading = undefined;
     }
   }
 
@@ -284,7 +284,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
         o.logger.error('stream detach failed', { ticketId: d.ticketId, err });
       }
       o.metrics.closes.inc({ code: String(code) });
-      if (d.upgrading) o.logger.warn('uWS dropped the socket in its upgrade', { ticketId: d.ticketId, code });
+      if (d.connId === upgrading) o.logger.warn('uWS shut the socket in its upgrade', { ticketId: d.ticketId });
       o.logger.debug('stream closed', {
         ticketId: d.ticketId,
         sub: d.sub,

@@ -41,8 +41,6 @@ export interface StreamSocketData {
   /** Counted in the hub's sockets (set by attach, cleared by detach). */
   attached?: boolean;
   closeReason?: SessionStatus;
-  /** True only inside the upgrade's cork: a close then is uWS's own (route.ts). */
-  upgrading?: boolean;
   /** The ping bucket this socket is in (see pinger.ts). */
   pingSlot?: number;
 }
