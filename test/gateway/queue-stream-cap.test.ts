@@ -7,20 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { TicketflowError } from '../../core/errors';
-import type { TicketApiPort } from '../../gateway/api/context';
 import { consoleRoutes } from '../../gateway/api/register';
-import { closeProducer, ev, startGateway, streamUrl, StreamClient, type RunningGateway } from './harness';
+import { closeProducer, ev, noTickets, startGateway, streamUrl, StreamClient, type RunningGateway } from './harness';
 
 let g: RunningGateway;
 
 before(async () => {
-  const tickets = {
-    setHolder: () => Promise.reject(new TicketflowError('not_found', 'no such ticket')),
-  } as unknown as TicketApiPort;
   g = await startGateway({
     env: { MAX_STREAMS_PER_PRINCIPAL: '2' },
-    deps: { registerRoutes: consoleRoutes({ tickets, ui: false }) },
+    deps: { registerRoutes: consoleRoutes({ tickets: noTickets, ui: false }) },
   });
 });
 
