@@ -69,78 +69,34 @@ describe('a guardrail that survives paraphrase', () => {
    * they were tuned on (203 of 205) and do not generalise: the recall goal (95 %) is missed, so recall is
    * asserted only at the floor it reached, and the goal stays a TODO. False positives must hold at 5 %.
    */
-  const sixthV = read('violating-sixth.txt');
-  const sixthB = read('benign-sixth.txt');
-  it('sixth set (unseen): at least 60 + 60 sentences, false positives <= 5 %', () => {
-    assert.ok(sixthV.length >= 60 && sixthB.length >= 60, `${sixthV.length} / ${sixthB.length}`);
-    const falseAlarms = sixthB.filter((t) => checkDraftPolicy(t));
-    assert.ok(falseAlarms.length <= 0.05 * sixthB.length, `false alarms: ${JSON.stringify(falseAlarms)}`);
-  });
-  const sixthCaught = sixthV.filter((t) => checkDraftPolicy(t)).length;
-  it('sixth set (unseen): recall no lower than its measured 21 of 60', () => {
-    assert.ok(sixthCaught >= 21, `${sixthCaught} of ${sixthV.length}`);
-  });
-  it(
-    'sixth set (unseen): recall >= 95 %',
-    { todo: sixthCaught < 0.95 * sixthV.length ? `${sixthCaught} of ${sixthV.length} caught (issue 11 open)` : false },
-    () => {
-      assert.ok(sixthCaught >= 0.95 * sixthV.length, `${sixthCaught} of ${sixthV.length}`);
-    },
-  );
-
+  unseenSet('sixth', '-sixth', 21);
   /**
-   * The seventh set, written for this round and committed on its own before anything ran on it; measured once
-   * (scripts/guardrail-eval.ts, after the meaning head was committed): the rules caught 13 of 60
-   * (21.7 %) and flagged 3 of 60 benign sentences (5.0 %). The meaning head (activities/guardrail/meaning.ts)
-   * caught 15 of 60 with 4 of 60 benign flagged; rules or head 26 of 60 (43.3 %) at 7 of 60 (11.7 %), over the
-   * false-positive limit, so that head was measured but not wired in. The goal stays a TODO for the rules.
-   * Since the fourth round the live guardrail, with the embedding model installed, is a meaning head trained
-   * on all seven sets (guardrail-meaning.test.ts); this file measures the rules, which serve without the model.
+   * The seventh set, written for the third round and committed on its own before anything ran on it; measured
+   * once (scripts/guardrail-eval.ts): the rules caught 13 of 60 (21.7 %) and flagged 3 of 60 (5.0 %).
    */
-  const seventhV = read('violating-seventh.txt');
-  const seventhB = read('benign-seventh.txt');
-  const seventhCaught = seventhV.filter((t) => checkDraftPolicy(t)).length;
-  it('seventh set (unseen): 60 + 60 sentences, false positives <= 5 %, recall no lower than its measured 13 of 60', () => {
-    assert.ok(seventhV.length >= 60 && seventhB.length >= 60, `${seventhV.length} / ${seventhB.length}`);
-    const falseAlarms = seventhB.filter((t) => checkDraftPolicy(t));
-    assert.ok(falseAlarms.length <= 0.05 * seventhB.length, `false alarms: ${JSON.stringify(falseAlarms)}`);
-    assert.ok(seventhCaught >= 13, `${seventhCaught} of ${seventhV.length}`);
-  });
-  it(
-    'seventh set (unseen): recall >= 95 %',
-    {
-      todo:
-        seventhCaught < 0.95 * seventhV.length
-          ? `${seventhCaught} of ${seventhV.length} caught (issue 11 open)`
-          : false,
-    },
-    () => {
-      assert.ok(seventhCaught >= 0.95 * seventhV.length, `${seventhCaught} of ${seventhV.length}`);
-    },
-  );
-
+  unseenSet('seventh', '-seventh', 13);
   /**
    * The eighth set (69 + 69), written by another engineer in the fourth round while the meaning head was
    * designed, and run once after that design was committed: the rules caught 12 of 69 (17.4 %) and flagged
-   * 3 of 69 benign sentences (4.3 %). The meaning head's figures are in guardrail-meaning.test.ts.
+   * 3 of 69 benign sentences (4.3 %). The meaning head (GUARDRAIL_MODEL=meaning, off by default: it flagged
+   * 7.2 %) is measured in guardrail-meaning.test.ts; this file measures the rules, the live default.
    */
-  const eighthV = read('violating-eighth.txt');
-  const eighthB = read('benign-eighth.txt');
-  const eighthCaught = eighthV.filter((t) => checkDraftPolicy(t)).length;
-  it('eighth set (unseen): false positives <= 5 %, recall no lower than its measured 12 of 69', () => {
-    assert.ok(eighthV.length >= 60 && eighthB.length >= 60, `${eighthV.length} / ${eighthB.length}`);
-    const falseAlarms = eighthB.filter((t) => checkDraftPolicy(t));
-    assert.ok(falseAlarms.length <= 0.05 * eighthB.length, `false alarms: ${JSON.stringify(falseAlarms)}`);
-    assert.ok(eighthCaught >= 12, `${eighthCaught} of ${eighthV.length}`);
-  });
-  it('eighth set (unseen): recall >= 95 %', (t) => {
-    if (eighthCaught < 0.95 * eighthV.length) t.todo(`${eighthCaught} of ${eighthV.length} caught (issue 11 open)`);
-    assert.ok(eighthCaught >= 0.95 * eighthV.length, `${eighthCaught} of ${eighthV.length}`);
-  });
-
-  it('survives disguise: zero-width characters and look-alike letters', () => {
-    assert.ok(checkDraftPolicy('Just sw\u200Bitch off M\u0424A for now.'.replace('\u0424', 'F')));
-    assert.ok(checkDraftPolicy('You can \u0441ir\u0441umvent the SSO check.'));
-    assert.ok(checkDraftPolicy('Dis\u00ADable two-factor and sign in.'));
-  });
+  unseenSet('eighth', '-eighth', 12);
 });
+
+/** One set the rules never saw: its size, the 5 % false-positive limit, the floor it measured, the 95 % goal. */
+function unseenSet(name: string, suffix: string, floor: number) {
+  const v = read(`violating${suffix}.txt`);
+  const b = read(`benign${suffix}.txt`);
+  const caught = v.filter((t) => checkDraftPolicy(t)).length;
+  it(`${name} set (unseen): 60 + 60 sentences, false positives <= 5 %, recall no lower than its measured ${floor}`, () => {
+    assert.ok(v.length >= 60 && b.length >= 60, `${v.length} / ${b.length}`);
+    const falseAlarms = b.filter((t) => checkDraftPolicy(t));
+    assert.ok(falseAlarms.length <= 0.05 * b.length, `false alarms: ${JSON.stringify(falseAlarms)}`);
+    assert.ok(caught >= floor, `${caught} of ${v.length}`);
+  });
+  it(`${name} set (unseen): recall >= 95 %`, (t) => {
+    if (caught < 0.95 * v.length) t.todo(`${caught} of ${v.length} caught (issue 11 open)`);
+    assert.ok(caught >= 0.95 * v.length, `${caught} of ${v.length}`);
+  });
+}
