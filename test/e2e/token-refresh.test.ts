@@ -197,3 +197,37 @@ test('the console and the customer page refresh their tokens and miss no event a
   });
   assert.ok(agentPage.queueSockets() >= 3, `the queue stream moved at least twice (${agentPage.queueSockets()})`);
 });
+
+test('a stream the gateway drops is resumed at once with since, and the page stays live', async () => {
+  const customer = 'cust-drop';
+  const longToken = stack.token('customer', customer);
+  const post = (path: string, body: object) =>
+    fetch(`${stack.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${longToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const created = await post('/v1/tickets', { text: 'The invoice PDF will not download from the billing page.' });
+  const ticketId = ((await created.json()) as { ticketId: string }).ticketId;
+  const pageToken = stack.gateway.auth.signAccessToken(
+    { sub: customer, role: 'customer', orgId: 'acme-corp', incidentId: ticketId },
+    120_000,
+  );
+  const page = await watch(`${stack.url}/ticket/${ticketId}#token=${pageToken}`, '.stream-note');
+  const before = (await page.states()).length;
+
+  // 1001 here (a draining instance); uWS's drop in an upgrade is a 1006, which the page treats the same way.
+  stack.gateway.hub.closeAll('GOING_AWAY');
+  assert.equal((await post(`/v1/tickets/${ticketId}/messages`, { text: 'after the drop' })).status, 202);
+  const seq = await waitFor(async () => {
+    const s = await stack.tickets.getSnapshot(ticketId);
+    return s?.events.find((e) => e.type === 'message' && e.data.text === 'after the drop')?.seq;
+  });
+  await waitFor(() => page.seqs.has(seq), { message: 'the message sent after the drop' });
+  assert.ok(page.sockets() >= 2, `a new socket (${page.sockets()})`);
+  const after = (await page.states()).slice(before);
+  assert.ok(
+    after.every((s) => /\blive\b/.test(s)),
+    `once dropped, the page showed ${after.join(', ')} (all: ${(await page.states()).join(', ')})`,
+  );
+});

@@ -20,8 +20,9 @@ const TOKEN_EXPIRED = 4002;
 const GOING_AWAY = 1001;
 /** No close frame: the connection itself dropped. */
 const ABNORMAL = 1006;
-/** At most one silent resume in this long: a socket that keeps dropping shows the person it does. */
-const SILENT_RESUME_EVERY_MS = 10_000;
+/** At most two silent resumes in 10 s: a socket that keeps dropping shows the person it does, with backoff. */
+const SILENT_RESUMES = 2;
+const SILENT_RESUME_WINDOW_MS = 10_000;
 
 export interface StreamEvent {
   v?: number;
@@ -71,7 +72,7 @@ export class TicketStream {
   private lastSeqSeen: number;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private waitingForVisibility = false;
-  private lastSilentResume = Number.NEGATIVE_INFINITY;
+  private silentResumes: number[] = [];
   /** Counts token refreshes: a socket whose ws-ticket was asked for before the latest one moves at once. */
   private tokenGeneration = 0;
 
@@ -227,8 +228,9 @@ export class TicketStream {
 
   private silentResumeAllowed(): boolean {
     const now = Date.now();
-    if (now - this.lastSilentResume < SILENT_RESUME_EVERY_MS) return false;
-    this.lastSilentResume = now;
+    this.silentResumes = this.silentResumes.filter((t) => now - t < SILENT_RESUME_WINDOW_MS);
+    if (this.silentResumes.length >= SILENT_RESUMES) return false;
+    this.silentResumes.push(now);
     return true;
   }
 
