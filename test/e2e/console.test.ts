@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildUi } from '../../ui/build';
 import { waitFor } from '../helpers/wait';
+import { assertAxeClean } from './axe';
 import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
 import { createTicket as postTicket, startStack, type Stack } from './stack';
 
@@ -18,7 +19,7 @@ let stack: Stack;
 let browser: Browser;
 /** A page of its own (a person of their own) at `where` on the stack, signed in by `token` when given. */
 const newPage = (where: string, token?: string): Promise<Page> =>
-  openPage(browser, `${stack.url}${where}${token ? `#token=${token}` : ''}`);
+  openPage(browser, `${stack.url}${where}${token ? `#token=${token}` : ''}`, { bypassCSP: true });
 
 /** Streams the gateway closed as idle (4001), from its /metrics. */
 async function idleCloses(): Promise<number> {
@@ -52,6 +53,7 @@ test('customer submits, agent edits and approves in the review queue, customer s
   const customer = await newPage('/ticket', stack.token('customer', 'mona'));
   // The token left the address bar at once.
   assert.ok(!customer.url().includes('token='));
+  await assertAxeClean(customer, 'customer: new request');
   await customer
     .getByLabel('Describe your problem')
     .fill(
@@ -94,6 +96,7 @@ test('customer submits, agent edits and approves in the review queue, customer s
   );
   await agent.locator('.event-log li[data-type="draft"]').first().waitFor();
   await agent.locator('.stream-state.live').waitFor();
+  await assertAxeClean(agent, 'console: a draft to review');
   await agent.screenshot({ path: path.join(SCREENSHOTS, 'console.png'), fullPage: true });
 
   const edited = `${await editor.inputValue()}\n\nYour refund of the duplicate charge was issued today.`;
@@ -119,6 +122,7 @@ test('customer submits, agent edits and approves in the review queue, customer s
   );
   assert.equal(await idleCloses(), 0, 'no stream was closed as idle: the pages kept theirs alive');
   await customer.getByRole('heading', { name: 'Your feedback' }).waitFor();
+  await assertAxeClean(customer, 'customer: the reply and the feedback form');
   await customer.screenshot({ path: path.join(SCREENSHOTS, 'customer.png'), fullPage: true });
 
   await customer.getByLabel('Yes').check();
