@@ -103,6 +103,36 @@ test("a customer's 45 tickets: searched, paged 20 at a time with the total, filt
   await summary(page).getByText('Could not search', { exact: false }).waitFor();
 });
 
+test('a queue of 300: exact counts under filters, and any ticket found by its id', async () => {
+  const many = await seedTickets(300);
+  try {
+    const page = await openConsole();
+    await finder(page).getByLabel('Search tickets').fill(many.customer);
+    await summary(page).getByText('1–20 of 300 tickets · page 1').waitFor();
+    await finder(page).getByLabel('Urgency').selectOption('critical'); // i % 5 = 0
+    await summary(page).getByText('1–20 of 60 tickets · page 1').waitFor();
+    await finder(page).getByLabel('Topic').selectOption('A&S'); // and i % 3 = 2: i = 5, 20, ..., 290
+    await summary(page).getByText('1–20 of 20 tickets · page 1').waitFor();
+    assert.deepEqual(
+      await rowIds(page),
+      Array.from({ length: 20 }, (_, k) => many.ticketIds[290 - 15 * k]),
+    );
+    await finder(page).getByLabel('Urgency').selectOption('');
+    await finder(page).getByLabel('Topic').selectOption('');
+    for (const i of [0, 157, 299]) {
+      // The summary reads the same for every id: wait for the row itself.
+      await finder(page).getByLabel('Search tickets').fill(many.ticketIds[i]!);
+      await waitFor(async () => (await rowIds(page)).join() === many.ticketIds[i], {
+        timeoutMs: TIMEOUT,
+        message: `ticket ${i} found by its id`,
+      });
+      await summary(page).getByText('1–1 of 1 tickets · page 1').waitFor();
+    }
+  } finally {
+    await many.stop();
+  }
+});
+
 test('sorted by review deadline: only pending reviews, soonest due first, through the API and in the finder', async () => {
   const now = Date.now();
   // Ticket i is due in (7i mod 10) + 1 hours, so the seeding order is not the deadline order; every third
