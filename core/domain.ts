@@ -207,4 +207,13 @@ export interface TicketFacts {
   ratings: number[];
   /** Each review's time, in ms, from the review being asked for to the person's decision. */
   reviewMs: number[];
+  /**
+   * The reply sent last was the drafted one, approved without an edit (no person wrote or changed it). Absent on
+   * rows recorded before it was (as are `confirmed` and `slaBreaches`).
+   */
+  automated?: boolean;
+  /** The customer said it was resolved; false: the re-check and the feedback window's timer assumed it. */
+  confirmed?: boolean;
+  /** Reviews whose SLA lapsed before a person decided. */
+  slaBreaches?: number;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { redact } from '../../core/pii';
 import type { Memory, MemoryRecord, OrgPatternAlert, TicketContext } from '../ports';
-import { OUTCOMES_SCHEMA, UPSERT_OUTCOME, forSqlite, outcomeParams } from './outcomes';
+import { UPSERT_OUTCOME, forSqlite, migrateSqliteOutcomes, outcomeParams } from './outcomes';
 import { createPostgresMemory } from './postgres';
 
 export interface MemoryOptions {
@@ -55,7 +55,8 @@ export function createMemory(opts: MemoryOptions): MemoryImpl {
   const db = new Database(path.join(opts.dataDir, 'memory.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA + OUTCOMES_SCHEMA);
+  db.exec(SCHEMA);
+  migrateSqliteOutcomes(db);
   const upsertOutcome = db.prepare(forSqlite(UPSERT_OUTCOME));
   const upsert = db.prepare(
     'INSERT INTO incidents (ticket_id, user_id, org_id, topic, category, resolved, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ticket_id) DO UPDATE SET resolved = excluded.resolved, summary = excluded.summary',

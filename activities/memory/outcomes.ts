@@ -11,17 +11,35 @@ import { outcomeFigures, type OutcomeFigures, type TicketFacts } from '../../cor
 import { classifyPgError } from '../../core/pg-errors';
 import { openPgStore } from '../../core/pg-store';
 
-export const OUTCOMES_SCHEMA = `
+const CREATE = `
 CREATE TABLE IF NOT EXISTS ticket_outcomes (
   ticket_id TEXT PRIMARY KEY, topic TEXT NOT NULL, at BIGINT NOT NULL, reopens INTEGER NOT NULL,
   ratings TEXT NOT NULL, review_ms TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ticket_outcomes_at ON ticket_outcomes(at);
 `;
 
-/** The upsert, with $1..$6 for PostgreSQL (each used once, in order: `forSqlite` makes them `?`). */
-export const UPSERT_OUTCOME = `INSERT INTO ticket_outcomes (ticket_id, topic, at, reopens, ratings, review_ms)
-  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ticket_id) DO UPDATE SET topic = excluded.topic, at = excluded.at,
-  reopens = excluded.reopens, ratings = excluded.ratings, review_ms = excluded.review_ms`;
+/** Added after the table first shipped: NULL on rows recorded before (core/outcome-figures.ts skips those). */
+const ADDED = ['automated', 'confirmed', 'sla_breaches'] as const;
+
+/** PostgreSQL's schema: it can add a column only when missing. */
+export const OUTCOMES_SCHEMA =
+  CREATE + ADDED.map((c) => `ALTER TABLE ticket_outcomes ADD COLUMN IF NOT EXISTS ${c} INTEGER;`).join('\n');
+
+/** SQLite has no ADD COLUMN IF NOT EXISTS: the columns the table lacks are added one by one. */
+export function migrateSqliteOutcomes(db: Database.Database): void {
+  db.exec(CREATE);
+  const has = new Set(
+    (db.prepare('PRAGMA table_info(ticket_outcomes)').all() as { name: string }[]).map((c) => c.name),
+  );
+  for (const c of ADDED) if (!has.has(c)) db.exec(`ALTER TABLE ticket_outcomes ADD COLUMN ${c} INTEGER`);
+}
+
+/** The upsert, with $1..$9 for PostgreSQL (each used once, in order: `forSqlite` makes them `?`). */
+export const UPSERT_OUTCOME = `INSERT INTO ticket_outcomes (ticket_id, topic, at, reopens, ratings, review_ms, automated,
+  confirmed, sla_breaches) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (ticket_id) DO UPDATE SET
+  topic = excluded.topic, at = excluded.at, reopens = excluded.reopens, ratings = excluded.ratings,
+  review_ms = excluded.review_ms, automated = excluded.automated, confirmed = excluded.confirmed,
+  sla_breaches = excluded.sla_breaches`;
 
 export const forSqlite = (sql: string) => sql.replace(/\$\d+/g, '?');
 
@@ -32,18 +50,29 @@ export const outcomeParams = (ticketId: string, topic: string, at: number, f: Ti
   f.reopens,
   JSON.stringify(f.ratings),
   JSON.stringify(f.reviewMs),
+  flag(f.automated),
+  flag(f.confirmed),
+  f.slaBreaches ?? null,
 ];
+
+const flag = (b: boolean | undefined) => (b === undefined ? null : b ? 1 : 0);
 
 interface OutcomeRow {
   reopens: number;
   ratings: string;
   review_ms: string;
+  automated: number | null;
+  confirmed: number | null;
+  sla_breaches: number | null;
 }
 
 const toFacts = (r: OutcomeRow): TicketFacts => ({
   reopens: Number(r.reopens),
   ratings: JSON.parse(r.ratings) as number[],
   reviewMs: JSON.parse(r.review_ms) as number[],
+  ...(r.automated === null ? {} : { automated: Number(r.automated) === 1 }),
+  ...(r.confirmed === null ? {} : { confirmed: Number(r.confirmed) === 1 }),
+  ...(r.sla_breaches === null ? {} : { slaBreaches: Number(r.sla_breaches) }),
 });
 
 /** A window of finished tickets: [from, to) in epoch ms, one topic or all. */
@@ -58,7 +87,8 @@ export interface OutcomeReader {
   close(): Promise<void>;
 }
 
-const SELECT = 'SELECT reopens, ratings, review_ms FROM ticket_outcomes WHERE at >= $1 AND at < $2';
+const SELECT = `SELECT reopens, ratings, review_ms, automated, confirmed, sla_breaches FROM ticket_outcomes
+  WHERE at >= $1 AND at < $2`;
 const BY_TOPIC = `${SELECT} AND topic = $3`;
 
 /** The gateway's reader, on the database the worker's memory writes. */
@@ -78,7 +108,7 @@ export function openOutcomeReader(opts: { dataDir: string; databaseUrl?: string 
   const db = new Database(path.join(opts.dataDir, 'memory.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(OUTCOMES_SCHEMA);
+  migrateSqliteOutcomes(db);
   const all = db.prepare(forSqlite(SELECT));
   const byTopic = db.prepare(forSqlite(BY_TOPIC));
   return {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { AnalyticsFigures, DeskFigures } from '../../client/figures';
+import { connectTicketClient } from '../../client/ticket-client';
 import { buildUi } from '../../ui/build';
 import { stackCalls } from '../actions/stack-calls';
 import { assertAxeClean } from './axe';
@@ -20,7 +21,12 @@ import { startStack, type Stack } from './stack';
 let stack: Stack;
 let browser: Browser;
 let seeded: Seeded | undefined;
-type Outcome = { status: string; awaiting: string | null; pendingReview: { draftVersion: number } | null };
+type Outcome = {
+  status: string;
+  awaiting: string | null;
+  pendingReview: { draftVersion: number } | null;
+  reviewHistory: { action: string }[];
+};
 
 before(async () => {
   await buildUi({ quiet: true });
@@ -40,7 +46,23 @@ async function figures(query: string, role: 'agent' | 'customer' = 'agent'): Pro
   });
 }
 
-test('CSAT, reopen rate and review time come from the tickets the stack finished, on the API and the page', async () => {
+/**
+ * A ticket started with a review SLA and a feedback window of a second or two (the durations a starter passes),
+ * on the stack's own task queue: its review lapses before anyone decides, and its resolution is assumed.
+ */
+async function openHurriedTicket(text: string): Promise<string> {
+  const hurried = connectTicketClient({
+    ...stack.config,
+    ticket: { ...stack.config.ticket, reviewSlaMs: 1500, feedbackWindowMs: 1000 },
+  });
+  try {
+    return (await hurried.createTicket({ text, userId: 'mona', orgId: 'acme-corp' })).ticketId;
+  } finally {
+    await hurried.disconnect();
+  }
+}
+
+test('CSAT, reopen rate, review time, the share sent as drafted, confirmed vs assumed resolutions and SLA breaches come from the tickets the stack finished, on the API and the page', async () => {
   const { openTicket, agent, waitState } = stackCalls<Outcome>(() => stack);
   const feedback = async (id: string, body: { resolved: boolean; rating: number }) => {
     const res = await fetch(`${stack.url}/v1/tickets/${id}/feedback`, {
@@ -58,8 +80,15 @@ test('CSAT, reopen rate and review time come from the tickets the stack finished
   const awaitingFeedback = (id: string) => waitState(id, (x) => x.awaiting === 'feedback', 'waiting for feedback');
   const closed = (id: string) => waitState(id, (x) => x.status === 'closed', 'closed after the memory step');
   const text = (a: number) => `I was charged twice for my Pro plan (txn_${a} and txn_${a + 1}). Please refund one.`;
-  const [happy, unhappy] = await Promise.all([openTicket('mona', text(71213)), openTicket('mona', text(71313))]);
-  assert.notEqual(happy, unhappy);
+  const [happy, unhappy, late] = await Promise.all([
+    openTicket('mona', text(71213)),
+    openTicket('mona', text(71313)),
+    openHurriedTicket(text(71413)),
+  ]);
+  assert.equal(new Set([happy, unhappy, late]).size, 3);
+  // One approved as drafted only after its review SLA lapsed, then resolved by the feedback window's timer.
+  await waitState(late, (x) => x.reviewHistory.some((r) => r.action === 'sla_breached'), 'the review SLA lapsed');
+  await review(late, { action: 'approve' });
   // One resolved at once (rated 5); one reopened (rated 2), answered by a person, then resolved (rated 4).
   await review(happy, { action: 'approve' });
   await review(unhappy, { action: 'approve' });
@@ -74,14 +103,20 @@ test('CSAT, reopen rate and review time come from the tickets the stack finished
   });
   await awaitingFeedback(unhappy);
   await feedback(unhappy, { resolved: true, rating: 4 });
-  await Promise.all([closed(happy), closed(unhappy)]);
+  await Promise.all([closed(happy), closed(unhappy), closed(late)]);
 
-  // The stack's memory database holds only these two tickets, so the figures are exact.
+  // The stack's memory database holds only these three tickets, so the figures are exact.
   const f = (await (await figures('?days=1')).json()) as AnalyticsFigures;
   const o = f.outcomes!;
   assert.deepEqual(
     [o.finished, o.ratings, o.csat, o.reopened, o.reopenRate, o.reviews],
-    [2, 3, 2 / 3, 1, 0.5, 3],
+    [3, 3, 2 / 3, 1, 1 / 3, 4],
+    JSON.stringify(o),
+  );
+  // Sent as drafted: happy and late (unhappy's last reply was a person's); confirmed: happy and unhappy.
+  assert.deepEqual(
+    [o.automated, o.automatedShare, o.confirmed, o.assumed, o.slaBreaches],
+    [2, 2 / 3, 2, 1, 1],
     JSON.stringify(o),
   );
   assert.ok(o.reviewP50Ms! > 0 && o.reviewP90Ms! >= o.reviewP50Ms!, JSON.stringify(o));
@@ -92,8 +127,16 @@ test('CSAT, reopen rate and review time come from the tickets the stack finished
   const figure = (name: string) => page.locator('.figure', { hasText: name }).locator('dd');
   await page.getByRole('heading', { name: 'Outcomes of finished tickets' }).waitFor();
   assert.equal(await figure('CSAT (rated 4 or 5)').innerText(), '67% of 3 ratings');
-  assert.equal(await figure('Reopen rate').innerText(), '50% of 2 finished');
-  assert.match(await figure('Review time p90').innerText(), /^\d+ (s|min \d+ s) \(3 reviews\)$/);
+  assert.equal(await figure('Reopen rate').innerText(), '33% of 3 finished');
+  assert.match(await figure('Review time p90').innerText(), /^\d+ (s|min \d+ s) \(4 reviews\)$/);
+  assert.equal(await figure('Sent as drafted (no edit)').innerText(), '67% (2 of 3)');
+  assert.equal(await figure('Resolutions confirmed').innerText(), '2 (1 assumed)');
+  assert.equal(await figure('Review SLA breaches').innerText(), '1');
+  const finished = page.locator('canvas#chart-outcomes');
+  assert.equal(
+    await finished.getAttribute('aria-label'),
+    'Finished tickets. Sent as drafted: 2, Confirmed by the customer: 2, Assumed resolved: 1, Reopened: 1',
+  );
   await page.context().close();
 });
 
@@ -124,9 +167,9 @@ test('seeded tickets move the figures; the page draws them with their numbers; a
   assert.equal(week.perDay.length, 7);
   // Every chart is drawn, with a spoken summary.
   const canvases = page.locator('canvas[role="img"]');
-  assert.equal(await canvases.count(), 4);
+  assert.equal(await canvases.count(), 5);
   for (const label of await canvases.evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label') ?? '')))
-    assert.match(label, /^(Tickets per day|Tickets by topic|Tickets by status|Open queues now)\. /);
+    assert.match(label, /^(Tickets per day|Tickets by topic|Tickets by status|Open queues now|Finished tickets)\. /);
   const drawn = await page.evaluate(() => {
     const c = document.getElementById('chart-topics') as HTMLCanvasElement;
     return (

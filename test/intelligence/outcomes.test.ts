@@ -5,7 +5,9 @@
  * the machine's own server (skipped, saying so, when absent).
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { createMemory } from '../../activities/memory';
 import { openOutcomeReader } from '../../activities/memory/outcomes';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
@@ -51,9 +53,17 @@ for (const [name, url] of engines) {
               facts: { reopens: 0, ratings: [], reviewMs: [], ...facts },
             },
           );
-        await record('o-1', 'Billing', { ratings: [5], reviewMs: [1000, 2000, 3000, 4000, 5000] });
-        await record('o-2', 'Billing', { reopens: 1, ratings: [2, 4], reviewMs: [6000, 7000, 8000, 9000, 10000] });
-        await record('o-3', 'Workers', { ratings: [1] });
+        const asDrafted = { automated: true, confirmed: true, slaBreaches: 0 };
+        await record('o-1', 'Billing', { ratings: [5], reviewMs: [1000, 2000, 3000, 4000, 5000], ...asDrafted });
+        await record('o-2', 'Billing', {
+          reopens: 1,
+          ratings: [2, 4],
+          reviewMs: [6000, 7000, 8000, 9000, 10000],
+          ...{ automated: false, confirmed: false, slaBreaches: 2 },
+        });
+        // Recorded before the automation, resolution and SLA facts were: in neither side of their shares.
+        await record('o-6', 'Billing', {});
+        await record('o-3', 'Workers', { ratings: [1], ...asDrafted });
         // A ticket recorded by a worker of an older version (no facts) is not counted.
         await mem.consolidate(
           { ticketId: 'o-4', userId: 'u', orgId: 'o' },
@@ -64,19 +74,30 @@ for (const [name, url] of engines) {
 
         const day = { from: Date.UTC(2026, 0, 10), to: Date.UTC(2026, 0, 11) };
         assert.deepEqual(await reader.figures({ ...day, topic: 'Billing' }), {
-          finished: 2,
+          finished: 3,
           ratings: 3,
           csat: 2 / 3,
           reopened: 1,
-          reopenRate: 0.5,
+          reopenRate: 1 / 3,
           reviews: 10,
           reviewP50Ms: 5000,
           reviewP90Ms: 9000,
+          automated: 1,
+          automatedShare: 0.5,
+          confirmed: 1,
+          assumed: 1,
+          slaBreaches: 2,
         });
         const all = await reader.figures(day);
-        assert.deepEqual([all.finished, all.ratings, all.csat], [3, 4, 0.5]);
+        assert.deepEqual(
+          [all.finished, all.ratings, all.csat, all.automated, all.automatedShare, all.confirmed, all.slaBreaches],
+          [4, 4, 0.5, 2, 2 / 3, 2, 2],
+        );
         const empty = await reader.figures({ ...day, topic: 'A&S' });
-        assert.deepEqual([empty.finished, empty.csat, empty.reopenRate, empty.reviewP50Ms], [0, null, null, null]);
+        assert.deepEqual(
+          [empty.finished, empty.csat, empty.reopenRate, empty.reviewP50Ms, empty.automatedShare, empty.slaBreaches],
+          [0, null, null, null, null, 0],
+        );
         // Recorded again (a retried activity), a ticket counts once.
         await record('o-5', 'Billing', { reopens: 2, ratings: [5] });
         const later = await reader.figures({ from: day.to, to: day.to + 3 * 86_400_000 });
@@ -88,3 +109,29 @@ for (const [name, url] of engines) {
     });
   });
 }
+
+it('a table from before the automation, resolution and SLA columns gets them, its rows kept (SQLite)', async () => {
+  const dataDir = tempDir();
+  const old = new Database(path.join(dataDir, 'memory.sqlite'));
+  old.exec(`CREATE TABLE ticket_outcomes (ticket_id TEXT PRIMARY KEY, topic TEXT NOT NULL, at BIGINT NOT NULL,
+    reopens INTEGER NOT NULL, ratings TEXT NOT NULL, review_ms TEXT NOT NULL);
+    INSERT INTO ticket_outcomes VALUES ('old-1', 'Billing', 1000, 1, '[5]', '[]');`);
+  old.close();
+  const mem = createMemory({ dataDir, orgAlertDistinctUsers: 99, orgAlertWindowMs: 1, now: () => 2000 });
+  const reader = openOutcomeReader({ dataDir });
+  try {
+    const facts = { reopens: 0, ratings: [], reviewMs: [], automated: true, confirmed: false, slaBreaches: 1 };
+    await mem.consolidate(
+      { ticketId: 'new-1', userId: 'u', orgId: 'o' },
+      { topic: 'Billing', category: 'c', resolved: true, summary: 's', facts },
+    );
+    const f = await reader.figures({ from: 0, to: 3000 });
+    assert.deepEqual(
+      [f.finished, f.reopened, f.automated, f.automatedShare, f.confirmed, f.assumed, f.slaBreaches],
+      [2, 1, 1, 1, 0, 1, 1],
+    );
+  } finally {
+    await reader.close();
+    await mem.close();
+  }
+});

@@ -78,6 +78,14 @@ export class AnalyticsPage {
         ].map(([k, v]) => h('div', { class: 'figure' }, h('dt', {}, k), h('dd', {}, v))),
       ),
       outcomes(f.outcomes),
+      f.outcomes
+        ? this.chart('chart-outcomes', 'Finished tickets', [
+            ['Sent as drafted', f.outcomes.automated],
+            ['Confirmed by the customer', f.outcomes.confirmed],
+            ['Assumed resolved', f.outcomes.assumed],
+            ['Reopened', f.outcomes.reopened],
+          ])
+        : null,
       this.chart(
         'chart-days',
         'Tickets per day',
@@ -155,7 +163,10 @@ function duration(ms: number | null): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-/** CSAT, reopen rate and review time of the tickets finished in the window (the memory database). */
+/**
+ * CSAT, reopen rate, review time, the share sent as drafted, confirmed vs assumed resolutions and SLA breaches
+ * of the tickets finished in the window (the memory database).
+ */
 function outcomes(o: OutcomeFigures | null): HTMLElement {
   const rows: [string, string][] = o
     ? [
@@ -163,6 +174,9 @@ function outcomes(o: OutcomeFigures | null): HTMLElement {
         ['Reopen rate', `${percent(o.reopenRate)} of ${o.finished} finished`],
         ['Review time p50', duration(o.reviewP50Ms)],
         ['Review time p90', `${duration(o.reviewP90Ms)} (${o.reviews} reviews)`],
+        ['Sent as drafted (no edit)', `${percent(o.automatedShare)} (${o.automated} of ${o.finished})`],
+        ['Resolutions confirmed', `${o.confirmed} (${o.assumed} assumed)`],
+        ['Review SLA breaches', String(o.slaBreaches)],
       ]
     : [['Outcomes', 'not connected to this gateway']];
   return h(
