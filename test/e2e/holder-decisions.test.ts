@@ -60,7 +60,7 @@ test("a proposed refund Ann holds: Bob's Confirm is refused in his console and h
   await waitState(id, (s) => s.pendingReview !== null && (s.proposals?.length ?? 0) > 0, 'a proposal');
   const [ann, bob] = await pages(id);
   await ann.getByRole('region', { name: 'Assignment' }).getByRole('button', { name: 'Claim' }).click();
-  await ann.getByRole('region', { name: 'Assignment' }).getByText('Assigned to you').waitFor();
+  await ann.getByRole('region', { name: 'Assignment' }).locator('.desk-status').getByText('Assigned to you').waitFor();
   const item = (page: Page) => page.locator('[data-proposal-id="refund:txn_47990"]');
   await item(bob).getByRole('button', { name: 'Confirm refund' }).click();
   await bob.getByText(`Refused: ${refusal(id)}`).waitFor();
@@ -79,7 +79,7 @@ test("a ticket waiting for an SOP that Ann holds: Bob's SOP is refused; Ann's re
   await waitState(id, (s) => s.awaiting === 'sop', 'the ticket waiting for an SOP');
   await claim(id);
   const [ann, bob] = await pages(id);
-  await ann.getByRole('region', { name: 'Assignment' }).getByText('Assigned to you').waitFor();
+  await ann.getByRole('region', { name: 'Assignment' }).locator('.desk-status').getByText('Assigned to you').waitFor();
   await bob.getByLabel('SOP title').fill('2FA lockout without recovery codes');
   await bob.getByLabel('Procedure').fill('1. Verify identity with a signed SSH challenge.\n2. Never disable 2FA.');
   await bob.getByRole('button', { name: 'Save SOP and resume' }).click();
@@ -99,7 +99,7 @@ test("a security hold Ann holds: Bob's release is refused; Ann's lets the automa
   await waitState(id, (s) => s.queue === 'security' && s.awaiting === 'human', 'the security hold');
   await claim(id);
   const [ann, bob] = await pages(id);
-  await ann.getByRole('region', { name: 'Assignment' }).getByText('Assigned to you').waitFor();
+  await ann.getByRole('region', { name: 'Assignment' }).locator('.desk-status').getByText('Assigned to you').waitFor();
   await bob.getByRole('button', { name: 'Release to automation' }).click();
   await bob.getByText(`Refused: ${refusal(id)}`).waitFor();
   await assert.rejects(stack.tickets.release(id, { reviewer: 'agent-bob' }), refusedAs(id), 'straight to Temporal');
@@ -122,7 +122,7 @@ test('a ticket the desk holds but was never told learns its holder when a gatewa
   assert.equal(held, 'agent-ann');
   const ann = await openAs('agent-ann', id, second);
   const bob = await openAs('agent-bob', id, second);
-  await ann.getByRole('region', { name: 'Assignment' }).getByText('Assigned to you').waitFor();
+  await ann.getByRole('region', { name: 'Assignment' }).locator('.desk-status').getByText('Assigned to you').waitFor();
   await bob.getByRole('region', { name: 'Assignment' }).getByText('Assigned to agent-ann').waitFor();
   const approve = bob.getByRole('button', { name: 'Approve' });
   await approve.click();
