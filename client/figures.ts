@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ticketStatuses, topics } from '../core/domain';
 import type { OutcomeFigures } from '../core/outcome-figures';
+import type { QueueSample } from '../activities/memory/queue-samples';
 import { ticketQueueKey, ticketStatusKey, ticketTopicKey } from '../workflows/search-attributes';
 import { isUnavailable, unavailable } from './errors';
 import { CONSOLE_QUEUES } from './list';
@@ -49,6 +50,8 @@ export interface DeskFigures {
  */
 export interface AnalyticsFigures extends DeskFigures {
   outcomes: OutcomeFigures | null;
+  /** The open queues as the gateways sampled them in the window, oldest first (every topic). */
+  queueSizes: QueueSample[] | null;
 }
 
 const DAY_MS = 24 * 3600_000;

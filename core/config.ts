@@ -54,6 +54,8 @@ export const envSchema = z.object({
   WS_TICKET_DATABASE_URL: optionalString,
   DESK_DATABASE_URL: optionalString, // the desk's assignments and presence (else SQLite in the data dir)
   SESSION_TTL: duration.default(300_000),
+  /** How often each gateway samples the open queues for the analytics' queue sizes over time (the bucket). */
+  QUEUE_SAMPLE_INTERVAL: duration.pipe(z.number().min(1000, 'must be 1s or more')).default(15 * 60_000),
   WS_PING_INTERVAL: duration.default(30_000),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(16 * 1024),
@@ -188,6 +190,7 @@ export function buildConfig(env: Env) {
       wsTicketTtlMs: env.WS_TICKET_TTL,
       wsTicketDatabaseUrl: env.WS_TICKET_DATABASE_URL,
       deskDatabaseUrl: env.DESK_DATABASE_URL,
+      queueSampleMs: env.QUEUE_SAMPLE_INTERVAL,
       metricsToken: env.METRICS_TOKEN,
       devIdentity: env.DEV_IDENTITY,
     },

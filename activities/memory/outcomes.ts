@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { outcomeFigures, type OutcomeFigures, type TicketFacts } from '../../core/outcome-figures';
 import { classifyPgError } from '../../core/pg-errors';
 import { openPgStore } from '../../core/pg-store';
+import { QUEUE_SAMPLES_SCHEMA, pgQueueSamples, sqliteQueueSamples, type QueueSamples } from './queue-samples';
 
 const CREATE = `
 CREATE TABLE IF NOT EXISTS ticket_outcomes (
@@ -82,7 +83,8 @@ export interface OutcomeWindow {
   topic?: string;
 }
 
-export interface OutcomeReader {
+/** The gateway's side of the memory database: the outcomes it reads, and the queue samples it writes and reads. */
+export interface OutcomeReader extends QueueSamples {
   figures(w: OutcomeWindow): Promise<OutcomeFigures>;
   close(): Promise<void>;
 }
@@ -95,8 +97,11 @@ const BY_TOPIC = `${SELECT} AND topic = $3`;
 export function openOutcomeReader(opts: { dataDir: string; databaseUrl?: string }): OutcomeReader {
   const args = (w: OutcomeWindow) => (w.topic ? [w.from, w.to, w.topic] : [w.from, w.to]);
   if (opts.databaseUrl) {
-    const store = openPgStore(opts.databaseUrl, OUTCOMES_SCHEMA, (err) => classifyPgError(err, 'memory database'));
+    const store = openPgStore(opts.databaseUrl, OUTCOMES_SCHEMA + QUEUE_SAMPLES_SCHEMA, (err) =>
+      classifyPgError(err, 'memory database'),
+    );
     return {
+      ...pgQueueSamples(store),
       async figures(w) {
         const { rows } = await store.query<OutcomeRow>(w.topic ? BY_TOPIC : SELECT, args(w));
         return outcomeFigures(rows.map(toFacts));
@@ -112,6 +117,7 @@ export function openOutcomeReader(opts: { dataDir: string; databaseUrl?: string 
   const all = db.prepare(forSqlite(SELECT));
   const byTopic = db.prepare(forSqlite(BY_TOPIC));
   return {
+    ...sqliteQueueSamples(db),
     figures: async (w) => outcomeFigures(((w.topic ? byTopic : all).all(...args(w)) as OutcomeRow[]).map(toFacts)),
     close: async () => {
       db.close();

@@ -49,8 +49,11 @@ export interface ApiContext {
   /** Absent: the approval route answers 503. */
   sops?: SopApprovals;
   tickets: TicketApiPort;
-  /** Finished tickets' outcomes (the memory database) for the analytics; absent: those figures are null. */
-  outcomes?: Pick<OutcomeReader, 'figures'>;
+  /**
+   * Finished tickets' outcomes and the queue samples (the memory database) for the analytics; absent: those
+   * figures are null.
+   */
+  outcomes?: Pick<OutcomeReader, 'figures' | 'queueSizes'>;
   /** Assignments and presence; absent: the desk routes answer 503 (and no ticket is told of a holder). */
   desk?: DeskStore;
   auth: ApiAuth;

@@ -6,6 +6,8 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Config } from '../../core/config';
+import type { OutcomeReader } from '../../activities/memory/outcomes';
+import { startQueueSampler } from './queue-sampler';
 import type { Logger } from '../../core/logger';
 import { registerStaticRoutes } from '../static/serve';
 import type { RateLimits } from '../limits/rate-limits';
@@ -43,8 +45,11 @@ export interface ConsoleRoutesOptions {
   sops?: SopApprovals;
   /** Assignments and presence (gateway/desk). */
   desk?: DeskStore;
-  /** Finished tickets' outcomes for GET /v1/analytics (activities/memory/outcomes.ts). */
-  outcomes?: ApiContext['outcomes'];
+  /**
+   * Finished tickets' outcomes and the queue samples for GET /v1/analytics (activities/memory/outcomes.ts); with
+   * it the gateway samples the open queues every QUEUE_SAMPLE_INTERVAL.
+   */
+  outcomes?: Pick<OutcomeReader, 'figures' | 'queueSizes' | 'recordQueues'>;
   /** Serve the UI too (default true). */
   ui?: boolean;
 }
@@ -106,6 +111,15 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       ...(live ? { deskChanged: live.deskChanged } : {}),
     });
     if (opts.desk) sweepHolders(gw, opts.desk, opts.tickets);
+    if (opts.outcomes && gw.onStop)
+      gw.onStop(
+        startQueueSampler({
+          countQueues: () => opts.tickets.countQueues(),
+          samples: opts.outcomes,
+          intervalMs: gw.config.gateway.queueSampleMs,
+          logger: gw.logger.child({ component: 'queue-sampler' }),
+        }),
+      );
     if (opts.ui !== false) registerStaticRoutes(app, { distDir: opts.uiDistDir, logger });
   };
 }

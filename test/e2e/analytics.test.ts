@@ -15,6 +15,7 @@ import { buildUi } from '../../ui/build';
 import { stackCalls } from '../actions/stack-calls';
 import { assertAxeClean } from './axe';
 import { launchBrowser, openPage, SCREENSHOTS } from './browser';
+import { waitFor } from '../helpers/wait';
 import { seedTickets, type Seeded } from './seed';
 import { startStack, type Stack } from './stack';
 
@@ -30,7 +31,8 @@ type Outcome = {
 
 before(async () => {
   await buildUi({ quiet: true });
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  // Sampled every 2 s here (15 min by default), so the queue sizes over time fill while the tests run.
+  [stack, browser] = await Promise.all([startStack({ env: { QUEUE_SAMPLE_INTERVAL: '2s' } }), launchBrowser()]);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -152,6 +154,22 @@ test('seeded tickets move the figures; the page draws them with their numbers; a
   assert.equal(after.perDay.length, 1);
   assert.equal(after.perDay[0]!.count, after.total);
   assert.deepEqual(Object.keys(after.byTopic), ['Billing']);
+  // The gateway's samples (every 2 s) come to hold the 12 seeded tickets in the review queue, one per bucket.
+  const seededAt = Date.now();
+  const sampled = await waitFor(
+    async () => {
+      const f = (await (await figures('?days=1')).json()) as AnalyticsFigures;
+      const later = f.queueSizes?.filter((s) => Date.parse(s.at) >= seededAt) ?? [];
+      return later.some((s) => s.queues.review! >= 12) ? f.queueSizes : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 500, message: 'a queue sample with the seeded tickets' },
+  );
+  const buckets = sampled.map((s) => Date.parse(s.at));
+  assert.ok(
+    buckets.every((b, i) => b % 2000 === 0 && (i === 0 || b > buckets[i - 1]!)),
+    `2 s buckets, ascending, each once: ${JSON.stringify(sampled)}`,
+  );
+  assert.deepEqual(Object.keys(sampled.at(-1)!.queues).sort(), Object.keys(after.queues).sort());
 
   const page = await openPage(
     browser,
@@ -167,9 +185,12 @@ test('seeded tickets move the figures; the page draws them with their numbers; a
   assert.equal(week.perDay.length, 7);
   // Every chart is drawn, with a spoken summary.
   const canvases = page.locator('canvas[role="img"]');
-  assert.equal(await canvases.count(), 5);
+  assert.equal(await canvases.count(), 6);
   for (const label of await canvases.evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label') ?? '')))
-    assert.match(label, /^(Tickets per day|Tickets by topic|Tickets by status|Open queues now|Finished tickets)\. /);
+    assert.match(
+      label,
+      /^(Tickets per day|Tickets by topic|Tickets by status|Open queues now|Finished tickets|Open queues over time)\. /,
+    );
   const drawn = await page.evaluate(() => {
     const c = document.getElementById('chart-topics') as HTMLCanvasElement;
     return (

@@ -135,3 +135,27 @@ it('a table from before the automation, resolution and SLA columns gets them, it
     await mem.close();
   }
 });
+
+for (const [name, url] of engines) {
+  it(`queue samples: one per bucket and queue, the first standing, read back per window (${name})`, async (t) => {
+    if (name === 'PostgreSQL' && !postgres) return t.skip('no PostgreSQL installed on this machine');
+    const databaseUrl = await url();
+    // Two gateways on one database, as a deployment of several has.
+    const dataDir = tempDir();
+    const [a, other] = [openOutcomeReader({ dataDir, databaseUrl }), openOutcomeReader({ dataDir, databaseUrl })];
+    try {
+      await a.recordQueues(60_000, { review: 3, human_live: 1 });
+      await other.recordQueues(60_000, { review: 9, human_live: 9 }); // the same bucket from the other gateway
+      await a.recordQueues(120_000, { review: 4, human_live: 0 });
+      await other.recordQueues(180_000, { review: 5, human_live: 2 });
+      assert.deepEqual(await other.queueSizes(60_000, 180_000), [
+        { at: new Date(60_000).toISOString(), queues: { human_live: 1, review: 3 } },
+        { at: new Date(120_000).toISOString(), queues: { human_live: 0, review: 4 } },
+      ]);
+      assert.deepEqual(await a.queueSizes(0, 60_000), []);
+    } finally {
+      await a.close();
+      await other.close();
+    }
+  });
+}

@@ -1,7 +1,8 @@
 /**
  * The desk's figures for the analytics page (agents only): counted by Temporal visibility (client/figures.ts),
  * with CSAT, the reopen rate and the review time of the tickets finished in the same window from the memory
- * database (activities/memory/outcomes.ts).
+ * database (activities/memory/outcomes.ts), and the open queues sampled over the window by the gateways
+ * (gateway/api/queue-sampler.ts; every topic: a sample counts queues, not topics).
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import { figuresQuery, type AnalyticsFigures } from '../../../client/figures';
@@ -20,7 +21,10 @@ export function registerAnalyticsRoutes(app: TemplatedApp, ctx: ApiContext): voi
       if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
       const counts = await ctx.tickets.deskFigures(parsed.data);
       const window = { from: Date.parse(counts.from), to: Date.parse(counts.to), topic: counts.topic ?? undefined };
-      const body: AnalyticsFigures = { ...counts, outcomes: ctx.outcomes ? await ctx.outcomes.figures(window) : null };
+      const [outcomes, queueSizes] = ctx.outcomes
+        ? await Promise.all([ctx.outcomes.figures(window), ctx.outcomes.queueSizes(window.from, window.to)])
+        : [null, null];
+      const body: AnalyticsFigures = { ...counts, outcomes, queueSizes };
       return { status: 200, body };
     },
   });

@@ -10,6 +10,7 @@ import type { ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { queueLabel, statusLabel } from '../shared/format';
 import { anyOf, filterSelect, setFilters, TOPICS } from './filters';
+import { queueSizesChart } from './queue-chart';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -86,6 +87,7 @@ export class AnalyticsPage {
             ['Reopened', f.outcomes.reopened],
           ])
         : null,
+      this.queueSizes(f.queueSizes),
       this.chart(
         'chart-days',
         'Tickets per day',
@@ -107,6 +109,13 @@ export class AnalyticsPage {
         Object.entries(f.queues).map(([q, n]) => [queueLabel(q), n]),
       ),
     );
+  }
+
+  private queueSizes(samples: AnalyticsFigures['queueSizes']): HTMLElement | null {
+    if (!samples) return null;
+    const { element, chart } = queueSizesChart(samples);
+    if (chart) this.charts.push(chart);
+    return element;
   }
 
   /** A bar chart with a spoken summary and the same numbers as a table. */
@@ -145,6 +154,8 @@ export class AnalyticsPage {
           animation: false,
           maintainAspectRatio: false,
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          // One series, named by the caption: the legend is for the queue lines (queue-chart.ts).
+          plugins: { legend: { display: false } },
         },
       }),
     );
