@@ -216,4 +216,6 @@ export interface TicketFacts {
   confirmed?: boolean;
   /** Reviews whose SLA lapsed before a person decided. */
   slaBreaches?: number;
+  /** The SOPs the ticket's agents were given: a file's id, or a provided one's with its version ("human-x@2"). */
+  sops?: string[];
 }

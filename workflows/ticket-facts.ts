@@ -27,5 +27,6 @@ export function ticketFacts(s: Ticket): TicketFacts {
     automated: s.reply !== null && s.draft !== null && s.draft.model !== 'human',
     confirmed: s.verdict?.resolved === true,
     slaBreaches: s.reviewHistory.filter((r) => r.action === 'sla_breached').length,
+    sops: [...new Set(s.sops.map((x) => x.sopId))],
   };
 }

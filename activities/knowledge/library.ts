@@ -13,6 +13,8 @@ export interface SopVersionEntry {
   ticketId: string | null;
   approvedBy: string | null;
   approvedAt: string | null;
+  /** The newest finished tickets whose agents were given this version (with usage known; withUsage). */
+  usedBy?: string[];
 }
 
 export interface SopLibraryEntry {
@@ -27,6 +29,20 @@ export interface SopLibraryEntry {
   versions: SopVersionEntry[];
   /** The latest version waits for another agent's approval. */
   pending: boolean;
+  /** A file SOP's newest finished tickets that used it (with usage known; withUsage). */
+  usedBy?: string[];
+}
+
+/**
+ * The library with which tickets used which SOP (a file's id, a provided version's "id@version"), as the
+ * memory database recorded the finished tickets (activities/memory/outcomes.ts sopUsage).
+ */
+export function withUsage(entries: SopLibraryEntry[], usage: Record<string, string[]>): SopLibraryEntry[] {
+  return entries.map((e) =>
+    e.source === 'library'
+      ? { ...e, usedBy: usage[e.id] ?? [] }
+      : { ...e, versions: e.versions.map((v) => ({ ...v, usedBy: usage[`${e.id}@${v.version}`] ?? [] })) },
+  );
 }
 
 export async function listLibrary(files: readonly Sop[], store: SopStore | undefined): Promise<SopLibraryEntry[]> {

@@ -20,11 +20,11 @@ CREATE INDEX IF NOT EXISTS ticket_outcomes_at ON ticket_outcomes(at);
 `;
 
 /** Added after the table first shipped: NULL on rows recorded before (core/outcome-figures.ts skips those). */
-const ADDED = ['automated', 'confirmed', 'sla_breaches'] as const;
+const ADDED = ['automated INTEGER', 'confirmed INTEGER', 'sla_breaches INTEGER', 'sops TEXT'] as const;
 
 /** PostgreSQL's schema: it can add a column only when missing. */
 export const OUTCOMES_SCHEMA =
-  CREATE + ADDED.map((c) => `ALTER TABLE ticket_outcomes ADD COLUMN IF NOT EXISTS ${c} INTEGER;`).join('\n');
+  CREATE + ADDED.map((c) => `ALTER TABLE ticket_outcomes ADD COLUMN IF NOT EXISTS ${c};`).join('\n');
 
 /** SQLite has no ADD COLUMN IF NOT EXISTS: the columns the table lacks are added one by one. */
 export function migrateSqliteOutcomes(db: Database.Database): void {
@@ -32,15 +32,15 @@ export function migrateSqliteOutcomes(db: Database.Database): void {
   const has = new Set(
     (db.prepare('PRAGMA table_info(ticket_outcomes)').all() as { name: string }[]).map((c) => c.name),
   );
-  for (const c of ADDED) if (!has.has(c)) db.exec(`ALTER TABLE ticket_outcomes ADD COLUMN ${c} INTEGER`);
+  for (const c of ADDED) if (!has.has(c.split(' ')[0]!)) db.exec(`ALTER TABLE ticket_outcomes ADD COLUMN ${c}`);
 }
 
 /** The upsert, with $1..$9 for PostgreSQL (each used once, in order: `forSqlite` makes them `?`). */
 export const UPSERT_OUTCOME = `INSERT INTO ticket_outcomes (ticket_id, topic, at, reopens, ratings, review_ms, automated,
-  confirmed, sla_breaches) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (ticket_id) DO UPDATE SET
+  confirmed, sla_breaches, sops) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (ticket_id) DO UPDATE SET
   topic = excluded.topic, at = excluded.at, reopens = excluded.reopens, ratings = excluded.ratings,
   review_ms = excluded.review_ms, automated = excluded.automated, confirmed = excluded.confirmed,
-  sla_breaches = excluded.sla_breaches`;
+  sla_breaches = excluded.sla_breaches, sops = excluded.sops`;
 
 export const forSqlite = (sql: string) => sql.replace(/\$\d+/g, '?');
 
@@ -54,6 +54,7 @@ export const outcomeParams = (ticketId: string, topic: string, at: number, f: Ti
   flag(f.automated),
   flag(f.confirmed),
   f.slaBreaches ?? null,
+  f.sops ? JSON.stringify(f.sops) : null,
 ];
 
 const flag = (b: boolean | undefined) => (b === undefined ? null : b ? 1 : 0);
@@ -86,12 +87,31 @@ export interface OutcomeWindow {
 /** The gateway's side of the memory database: the outcomes it reads, and the queue samples it writes and reads. */
 export interface OutcomeReader extends QueueSamples {
   figures(w: OutcomeWindow): Promise<OutcomeFigures>;
+  /** Per SOP id as tickets were given it (a provided one's with "@version"): the newest finished tickets. */
+  sopUsage(): Promise<SopUsage>;
   close(): Promise<void>;
 }
 
 const SELECT = `SELECT reopens, ratings, review_ms, automated, confirmed, sla_breaches FROM ticket_outcomes
   WHERE at >= $1 AND at < $2`;
 const BY_TOPIC = `${SELECT} AND topic = $3`;
+
+export type SopUsage = Record<string, string[]>;
+
+/** The newest tickets are enough to see which used a version: a page lists a few per version, not all. */
+const USAGE_ROWS = 2000;
+export const USAGE_PER_SOP = 20;
+const USAGE = `SELECT ticket_id, sops FROM ticket_outcomes WHERE sops IS NOT NULL ORDER BY at DESC LIMIT ${USAGE_ROWS}`;
+
+function toUsage(rows: { ticket_id: string; sops: string }[]): SopUsage {
+  const usage: SopUsage = {};
+  for (const r of rows)
+    for (const id of JSON.parse(r.sops) as string[]) {
+      const tickets = (usage[id] ??= []);
+      if (tickets.length < USAGE_PER_SOP) tickets.push(r.ticket_id);
+    }
+  return usage;
+}
 
 /** The gateway's reader, on the database the worker's memory writes. */
 export function openOutcomeReader(opts: { dataDir: string; databaseUrl?: string }): OutcomeReader {
@@ -106,6 +126,7 @@ export function openOutcomeReader(opts: { dataDir: string; databaseUrl?: string 
         const { rows } = await store.query<OutcomeRow>(w.topic ? BY_TOPIC : SELECT, args(w));
         return outcomeFigures(rows.map(toFacts));
       },
+      sopUsage: async () => toUsage((await store.query<{ ticket_id: string; sops: string }>(USAGE)).rows),
       close: store.close,
     };
   }
@@ -116,8 +137,10 @@ export function openOutcomeReader(opts: { dataDir: string; databaseUrl?: string 
   migrateSqliteOutcomes(db);
   const all = db.prepare(forSqlite(SELECT));
   const byTopic = db.prepare(forSqlite(BY_TOPIC));
+  const usage = db.prepare(USAGE);
   return {
     ...sqliteQueueSamples(db),
+    sopUsage: async () => Promise.resolve(toUsage(usage.all() as { ticket_id: string; sops: string }[])),
     figures: async (w) => outcomeFigures(((w.topic ? byTopic : all).all(...args(w)) as OutcomeRow[]).map(toFacts)),
     close: async () => {
       db.close();

@@ -53,7 +53,7 @@ export interface ApiContext {
    * Finished tickets' outcomes and the queue samples (the memory database) for the analytics; absent: those
    * figures are null.
    */
-  outcomes?: Pick<OutcomeReader, 'figures' | 'queueSizes'>;
+  outcomes?: Pick<OutcomeReader, 'figures' | 'queueSizes' | 'sopUsage'>;
   /** Assignments and presence; absent: the desk routes answer 503 (and no ticket is told of a holder). */
   desk?: DeskStore;
   auth: ApiAuth;

@@ -49,7 +49,7 @@ export interface ConsoleRoutesOptions {
    * Finished tickets' outcomes and the queue samples for GET /v1/analytics (activities/memory/outcomes.ts); with
    * it the gateway samples the open queues every QUEUE_SAMPLE_INTERVAL.
    */
-  outcomes?: Pick<OutcomeReader, 'figures' | 'queueSizes' | 'recordQueues'>;
+  outcomes?: Pick<OutcomeReader, 'figures' | 'queueSizes' | 'recordQueues' | 'sopUsage'>;
   /** Serve the UI too (default true). */
   ui?: boolean;
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { SopLibraryEntry } from '../../activities/knowledge/library';
 import type { AnalyticsFigures, DeskFigures } from '../../client/figures';
 import { connectTicketClient } from '../../client/ticket-client';
 import { buildUi } from '../../ui/build';
@@ -122,6 +123,24 @@ test('CSAT, reopen rate, review time, the share sent as drafted, confirmed vs as
     JSON.stringify(o),
   );
   assert.ok(o.reviewP50Ms! > 0 && o.reviewP90Ms! >= o.reviewP50Ms!, JSON.stringify(o));
+  // Which tickets used which SOP: the three Billing tickets were given the same shipped SOP.
+  const library = (await (
+    await fetch(`${stack.url}/v1/sops`, { headers: { authorization: `Bearer ${stack.token('agent', 'agent-f')}` } })
+  ).json()) as { sops: SopLibraryEntry[] };
+  const used = library.sops.filter((s) => s.usedBy?.length);
+  assert.deepEqual(
+    used.map((s) => [s.id, [...s.usedBy!].sort()]),
+    [[used[0]?.id, [happy, unhappy, late].sort()]],
+    JSON.stringify(used),
+  );
+  const sops = await openPage(browser, `${stack.url}/console/sops#token=${stack.token('agent', 'agent-f')}`, {
+    bypassCSP: true, // for axe's script
+  });
+  const entry = sops.locator(`article[data-sop-id="${used[0]!.id}"]`).locator('.sop-used');
+  assert.match(await entry.innerText(), new RegExp(`^Used by finished tickets: .*${late}`));
+  await assertAxeClean(sops, 'the SOP library with its tickets');
+  await sops.context().close();
+
   const other = (await (await figures('?days=1&topic=Workers')).json()) as AnalyticsFigures;
   assert.deepEqual([other.outcomes?.finished, other.outcomes?.csat], [0, null], 'the topic filter applies');
 

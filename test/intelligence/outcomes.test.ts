@@ -159,3 +159,41 @@ for (const [name, url] of engines) {
     }
   });
 }
+
+for (const [name, url] of engines) {
+  it(`which finished tickets used which SOP (a provided one per version), newest first (${name})`, async (t) => {
+    if (name === 'PostgreSQL' && !postgres) return t.skip('no PostgreSQL installed on this machine');
+    const dataDir = tempDir();
+    const databaseUrl = await url();
+    let now = 1000;
+    const mem = createMemory({ dataDir, databaseUrl, orgAlertDistinctUsers: 99, orgAlertWindowMs: 1, now: () => now });
+    const reader = openOutcomeReader({ dataDir, databaseUrl });
+    try {
+      const record = async (ticketId: string, sops?: string[]) => {
+        now += 1000;
+        await mem.consolidate(
+          { ticketId, userId: 'u', orgId: 'o' },
+          {
+            topic: 'Billing',
+            category: 'c',
+            resolved: true,
+            summary: 's',
+            facts: { reopens: 0, ratings: [], reviewMs: [], ...(sops ? { sops } : {}) },
+          },
+        );
+      };
+      await record('u-1', ['billing-refunds', 'human-x@1']);
+      await record('u-2', ['human-x@2']);
+      await record('u-3', ['billing-refunds', 'human-x@2']);
+      await record('u-4'); // recorded before the SOPs were
+      assert.deepEqual(await reader.sopUsage(), {
+        'billing-refunds': ['u-3', 'u-1'],
+        'human-x@1': ['u-1'],
+        'human-x@2': ['u-3', 'u-2'],
+      });
+    } finally {
+      await reader.close();
+      await mem.close();
+    }
+  });
+}

@@ -1,9 +1,11 @@
 /**
  * The SOP library's gate: an SOP a person provided for one ticket enters the library for everyone only
  * when another agent approves it here. Agents only; the author's own approval is refused (409). GET /v1/sops
- * lists the whole library with every provided SOP's versions, for the console's library page.
+ * lists the whole library with every provided SOP's versions, for the console's library page, each SOP (a
+ * provided one per version) with the newest finished tickets that used it.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
+import { withUsage } from '../../../activities/knowledge/library';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
@@ -18,7 +20,8 @@ export function registerSopRoutes(app: TemplatedApp, ctx: ApiContext): void {
     roles: ['agent'],
     async handle() {
       if (!ctx.sops) throw new ApiError(503, 'the SOP library is not connected to this gateway');
-      return { status: 200, body: { sops: await ctx.sops.listSops() } };
+      const [sops, usage] = await Promise.all([ctx.sops.listSops(), ctx.outcomes?.sopUsage()]);
+      return { status: 200, body: { sops: usage ? withUsage(sops, usage) : sops } };
     },
   });
 

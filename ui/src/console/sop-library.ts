@@ -86,6 +86,7 @@ export class SopLibraryPage {
         : null,
       feedback,
       h('details', {}, h('summary', {}, 'Procedure'), h('pre', { class: 'sop-body' }, sop.body)),
+      sop.usedBy ? h('p', { class: 'sop-used' }, usedBy(sop.usedBy)) : null,
       sop.versions.length > 0
         ? h(
             'table',
@@ -97,7 +98,9 @@ export class SopLibraryPage {
               h(
                 'tr',
                 {},
-                ['Version', 'Author', 'Written', 'For ticket', 'Approved by'].map((c) => h('th', { scope: 'col' }, c)),
+                ['Version', 'Author', 'Written', 'For ticket', 'Approved by', 'Used by'].map((c) =>
+                  h('th', { scope: 'col' }, c),
+                ),
               ),
             ),
             h(
@@ -112,6 +115,7 @@ export class SopLibraryPage {
                   h('td', {}, formatDateTime(v.createdAt)),
                   h('td', {}, v.ticketId ?? '—'),
                   h('td', {}, v.approvedBy ? `${v.approvedBy}, ${formatDateTime(v.approvedAt)}` : 'not yet'),
+                  h('td', {}, v.usedBy?.length ? v.usedBy.join(', ') : '—'),
                 ),
               ),
             ),
@@ -120,3 +124,7 @@ export class SopLibraryPage {
     );
   }
 }
+
+/** The newest finished tickets that used the SOP (at most 20, the memory database keeps which). */
+const usedBy = (tickets: string[]) =>
+  tickets.length ? `Used by finished tickets: ${tickets.join(', ')}` : 'Used by no finished ticket yet';
