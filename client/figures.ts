@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ticketStatuses, topics } from '../core/domain';
 import type { OutcomeFigures } from '../core/outcome-figures';
 import type { QueueSample } from '../activities/memory/queue-samples';
-import { ticketQueueKey, ticketStatusKey, ticketTopicKey } from '../workflows/search-attributes';
+import { ticketQueueKey, ticketReviewDueKey, ticketStatusKey, ticketTopicKey } from '../workflows/search-attributes';
 import { isUnavailable, unavailable } from './errors';
 import { CONSOLE_QUEUES } from './list';
 import { WORKFLOW_TYPE } from './ticket-query';
@@ -42,6 +42,8 @@ export interface DeskFigures {
   byStatus: Record<string, number>;
   /** Open tickets per console queue right now (whatever the window). */
   queues: Record<string, number>;
+  /** Open tickets whose pending review is past its SLA now (of the topic, if one): breaches still running. */
+  overdueReviews: number;
 }
 
 /**
@@ -85,13 +87,16 @@ export function createDeskFigures(client: Client) {
     const window = within(start, end);
     const days = Array.from({ length: q.days }, (_, i) => start + i * DAY_MS);
     const running = `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-    const [total, open, perDay, byTopic, byStatus, queues] = await Promise.all([
+    const topicClause = q.topic ? ` AND ${ticketTopicKey.name} = '${q.topic}'` : '';
+    const overdue = `${running}${topicClause} AND ${ticketReviewDueKey.name} < '${iso(now)}'`;
+    const [total, open, perDay, byTopic, byStatus, queues, overdueReviews] = await Promise.all([
       count(window),
       count(`${window} AND ExecutionStatus = 'Running'`),
       Promise.all(days.map(async (d) => ({ day: iso(d).slice(0, 10), count: await count(within(d, d + DAY_MS)) }))),
       tally(q.topic ? [q.topic] : topics, (t) => `${within(start, end)} AND ${ticketTopicKey.name} = '${t}'`),
       tally(ticketStatuses, (s) => `${window} AND ${ticketStatusKey.name} = '${s}'`),
       tally(CONSOLE_QUEUES, (queue) => `${running} AND ${ticketQueueKey.name} = '${queue}'`),
+      count(overdue),
     ]);
     return {
       from: iso(start),
@@ -104,6 +109,7 @@ export function createDeskFigures(client: Client) {
       byTopic,
       byStatus,
       queues,
+      overdueReviews,
     };
   }
 

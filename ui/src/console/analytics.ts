@@ -76,6 +76,7 @@ export class AnalyticsPage {
           ['Resolved', `${f.resolved} (${share})`],
           ['Still open', String(f.open)],
           ['Waiting for review now', String(f.queues.review ?? 0)],
+          ['Reviews past their SLA now', String(f.overdueReviews)],
         ].map(([k, v]) => h('div', { class: 'figure' }, h('dt', {}, k), h('dd', {}, v))),
       ),
       outcomes(f.outcomes),
