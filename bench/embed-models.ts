@@ -8,25 +8,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as OrtModule from 'onnxruntime-node';
-import { DIMENSIONS, MODEL_FILE, TOKENIZER_FILE } from '../core/embedding';
+import { DIMENSIONS, MODEL_FILE, modelInputs, TOKENIZER_FILE } from '../core/embedding';
 import { readLabelled } from '../activities/triage/examples';
 import { asSeen } from '../activities/triage/semantic-load';
 
 type Ort = typeof OrtModule;
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
-function inputs(ort: Ort, ids: number[]) {
-  const dims = [1, ids.length];
-  return {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), dims),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), dims),
-    token_type_ids: new ort.Tensor('int64', new BigInt64Array(ids.length), dims),
-  };
-}
-
 /** Mean pooling and unit length, as core/embedding does. */
 async function vector(ort: Ort, session: Session, ids: number[]): Promise<Float32Array> {
-  const out = await session.run(inputs(ort, ids));
+  const out = await session.run(modelInputs(ort, ids));
   const hidden = out[session.outputNames[0]!]!.data as Float32Array;
   const v = new Float32Array(DIMENSIONS);
   for (let j = 0; j < ids.length; j++) for (let d = 0; d < DIMENSIONS; d++) v[d]! += hidden[j * DIMENSIONS + d]!;
@@ -63,7 +54,7 @@ export async function compareModels(
     for (let k = 0; k < all.length; k++) {
       const c0 = process.cpuUsage();
       const w0 = process.hrtime.bigint();
-      await sessions[k]!.run(inputs(ort, ids));
+      await sessions[k]!.run(modelInputs(ort, ids));
       const ms = Number(process.hrtime.bigint() - w0) / 1e6;
       if (round < 0) continue; // warm-up: the first runs allocate the session's buffers
       cpu[k]! += cpuMs(process.cpuUsage(c0));

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as OrtModule from 'onnxruntime-node';
-import { MODEL_FILE, TOKENIZER_FILE } from '../core/embedding';
+import { MODEL_FILE, modelInputs, TOKENIZER_FILE } from '../core/embedding';
 
 type Ort = typeof OrtModule;
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
@@ -39,15 +39,6 @@ const VARIANTS: Variant[] = [
   { name: 'trimmed to 64 word pieces', options: SHIPPED, tokens: 64 },
 ];
 
-function inputs(ort: Ort, ids: number[]) {
-  const dims = [1, ids.length];
-  return {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), dims),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), dims),
-    token_type_ids: new ort.Tensor('int64', new BigInt64Array(ids.length), dims),
-  };
-}
-
 /** Keeps [CLS], the first pieces and the closing [SEP], as the embedder does past its limit. */
 const trim = (ids: number[], n?: number) => (n && ids.length > n ? [...ids.slice(0, n - 1), ids.at(-1)!] : ids);
 
@@ -60,7 +51,7 @@ export async function compareVariants(dir: string, text: string, runs: number): 
   const ids = tokenizer.encode(text).ids;
   const sessions: Session[] = [];
   for (const v of VARIANTS) sessions.push(await ort.InferenceSession.create(path.join(dir, MODEL_FILE), v.options));
-  const reused = VARIANTS.map((v) => inputs(ort, trim(ids, v.tokens)));
+  const reused = VARIANTS.map((v) => modelInputs(ort, trim(ids, v.tokens)));
   const cpu = VARIANTS.map(() => 0);
   const wall: number[][] = VARIANTS.map(() => []);
   for (let round = -5; round < runs; round++) {
@@ -68,7 +59,7 @@ export async function compareVariants(dir: string, text: string, runs: number): 
       const v = VARIANTS[k]!;
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      await sessions[k]!.run(v.reuseInputs ? reused[k]! : inputs(ort, trim(ids, v.tokens)));
+      await sessions[k]!.run(v.reuseInputs ? reused[k]! : modelInputs(ort, trim(ids, v.tokens)));
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const c = process.cpuUsage(c0);
       if (round < 0) continue; // warm-up: the first runs allocate the session's buffers

