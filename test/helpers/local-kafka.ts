@@ -41,6 +41,8 @@ export interface LocalKafka {
   mtlsBroker?: string;
   /** The authorizer's audit lines for refused requests so far ("Principal = User:x is Denied operation = ..."). */
   denials(): string[];
+  /** The end of the broker's log, for a failure's message. */
+  logTail(): string;
   stop(): void;
 }
 
@@ -102,8 +104,24 @@ function properties(o: LocalKafkaOptions, dir: string, ports: Record<'sasl' | 't
   ];
 }
 
-/** Starts the broker and resolves once every listener accepts connections. */
+/** The broker exited because a port it was given was taken meanwhile. */
+class BindFailure extends Error {}
+
+/**
+ * Starts the broker and resolves once every listener accepts connections. The ports are picked free just before
+ * the JVM binds them, so another process can take one meanwhile: a broker that exits on a bind failure is
+ * started once more on fresh ports.
+ */
 export async function startLocalKafka(o: LocalKafkaOptions): Promise<LocalKafka> {
+  try {
+    return await startOnce(o);
+  } catch (err) {
+    if (!(err instanceof BindFailure)) throw err;
+    return startOnce(o);
+  }
+}
+
+async function startOnce(o: LocalKafkaOptions): Promise<LocalKafka> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-secured-kafka-'));
   const base = loadConfig({ TICKETFLOW_DATA_DIR: process.env.TICKETFLOW_DATA_DIR });
   const libs = path.join(installKafka(base, infraPaths(base)), '*');
@@ -151,7 +169,8 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<LocalKafka>
   } catch (err) {
     const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3_000) : '';
     stop();
-    throw new Error(`${(err as Error).message}\n${tail}`);
+    const Failure = /BindException|Address already in use/.test(tail) ? BindFailure : Error;
+    throw new Failure(`starting the secured Kafka: ${(err as Error).message}\n${tail}`);
   }
   return {
     saslBroker: `127.0.0.1:${sasl}`,
@@ -162,6 +181,7 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<LocalKafka>
         .readFileSync(logFile, 'utf8')
         .split('\n')
         .filter((line) => line.includes(' is Denied operation = ')),
+    logTail: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3_000) : ''),
     stop,
   };
 }
