@@ -16,6 +16,7 @@ import { ensureNginx } from './infra/nginx';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 import { buildUiIfPresent } from './infra/ui-build';
+import { FailureCollector } from './test-failures';
 import { UNIT_TIER, UNREACHABLE_SERVERS, findTestFiles, runChaosTier, unitTestFiles } from './test-tiers';
 
 /** Whether full runs fail on type or lint errors. One switch, so it is easy to relax. */
@@ -58,7 +59,11 @@ interface Counts {
 }
 
 /** Runs the files, echoing the TAP report while counting its closing lines. */
-function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; counts: Counts }> {
+function runTests(
+  files: string[],
+  env: NodeJS.ProcessEnv,
+  failures: FailureCollector,
+): Promise<{ code: number; counts: Counts }> {
   const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
   const args = [
     '--import',
@@ -77,6 +82,7 @@ function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const line of lines) {
+      failures.line(line);
       // Only the runner's top-level summary lines start at column 0 with "# <word> <n>".
       const m = /^# (pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
       if (m) counts[m[1] as keyof Counts] = Number(m[2]);
@@ -172,7 +178,8 @@ async function main(argv: string[]): Promise<number> {
     const uiMs = buildUiIfPresent(env);
     if (uiMs !== undefined) log(`UI built (${(uiMs / 1000).toFixed(1)}s)`);
     log(`running ${files.length} test file(s)`);
-    const { code, counts } = await runTests(files, env);
+    const failures = new FailureCollector();
+    const { code, counts } = await runTests(files, env, failures);
     if (wantChaos) {
       // On its own servers: this run's are stopped first, which leaves the machine to it.
       await cleanup();
@@ -184,6 +191,8 @@ async function main(argv: string[]): Promise<number> {
     }
     const failed = counts.fail + counts.cancelled;
     const skipped = counts.skipped + counts.todo;
+    const digest = failures.digest();
+    if (digest.length > 0) process.stdout.write(`\nfailures:\n${digest.join('\n')}\n\n`);
     log(`finished in ${seconds(started)}`);
     process.stdout.write(`${counts.pass} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
     return code !== 0 || failed > 0 ? 1 : 0;
