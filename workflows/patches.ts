@@ -31,6 +31,13 @@ export const PATCHES = {
    * reply. Runs without it only record the held run, and the security team revokes by hand.
    */
   heldRevocationProposal: 'held-revocation-proposal',
+  /**
+   * Issue 11: the security team's confirm of a held revocation wakes the security step's wait, so the
+   * revocation runs at once while the ticket stays held (containment does not wait for the release or the
+   * reply). Asked once when the run starts; runs without it run the confirmed revocation at the release or
+   * the reply, as `heldRevocationProposal` recorded them.
+   */
+  confirmRunsRevocation: 'confirm-runs-revocation',
   /** Agent topics and the customer's history are read by local activities (one task and one activity less each). */
   localLookups: 'local-short-lookups',
   /**

@@ -87,16 +87,17 @@ export function recordDecision(t: TicketModel, d: ProposalDecision): void {
 }
 
 /**
- * Runs every confirmed proposal, in order, and records each outcome (a declined one is recorded as a run
- * that did nothing, so the reply can say so). Answers the failure, if any run failed; the rest still ran.
+ * Runs every confirmed proposal (of those `only` picks), in order, and records each outcome (a declined one is
+ * recorded as a run that did nothing, so the reply can say so). Answers the failure, if any run failed; the
+ * rest still ran.
  */
-export async function runConfirmed(c: StepContext): Promise<string | null> {
+export async function runConfirmed(c: StepContext, only?: (p: ProposalRecord) => boolean): Promise<string | null> {
   const { t } = c;
   const failures: string[] = [];
   t.work.executingProposals = true;
   try {
     for (const p of proposalsOf(t.s)) {
-      if (p.status !== 'confirmed') continue;
+      if (p.status !== 'confirmed' || (only && !only(p))) continue;
       const run = await c.act.tools.executeProposal(actor(c), toAction(p));
       p.status = run.ok ? 'executed' : 'failed';
       p.outcome = run.summary;

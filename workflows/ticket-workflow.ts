@@ -62,6 +62,7 @@ class TicketRun {
       localFindSop: patched(PATCHES.localFindSop),
       publishFirst: !legacy && patched(PATCHES.activitiesPublishFirst),
       ticketText: patched(PATCHES.ticketTextAttribute),
+      confirmRunsRevocation: durableProposals && patched(PATCHES.confirmRunsRevocation),
     };
     this.details = patched(PATCHES.currentDetails);
     const keepReviewDue = patched(PATCHES.reviewDueAttribute);

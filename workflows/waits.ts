@@ -17,7 +17,8 @@ import { nowMs } from './util';
 /** Thrown out of a wait when history is large: the run loop continues as new at the same phase. */
 export class ContinueAsNewNeeded extends Error {}
 
-export type PersonAnswer = { kind: 'decision'; decision: ReviewDecision } | { kind: 'release'; release: ReleaseInput };
+export type PersonAnswer =
+  { kind: 'decision'; decision: ReviewDecision } | { kind: 'release'; release: ReleaseInput } | { kind: 'woken' };
 
 export class Waits {
   /**
@@ -69,13 +70,18 @@ export class Waits {
     throw new ContinueAsNewNeeded();
   }
 
-  /** Waits for a person's decision (or release) and takes it; when the SLA lapses, escalates once and keeps waiting. */
-  async person(): Promise<PersonAnswer> {
+  /**
+   * Waits for a person's decision (or release) and takes it; when the SLA lapses, escalates once and keeps waiting.
+   * `wake`: something the step must act on while the person still decides (answered `woken` once their own
+   * answer is taken care of: a decision or release waiting too comes first). Without it the wait is as recorded
+   * before, so histories without the step's patch replay.
+   */
+  async person(wake?: () => boolean): Promise<PersonAnswer> {
     const { work, s } = this.t;
     const inbox = work.inbox;
     for (;;) {
       const got = await this.until(
-        () => inbox.decision !== null || inbox.release !== null,
+        () => inbox.decision !== null || inbox.release !== null || (wake?.() ?? false),
         work.reviewDueAt ?? undefined,
       );
       const { decision, release } = inbox;
@@ -87,6 +93,7 @@ export class Waits {
         inbox.release = null;
         return { kind: 'release', release };
       }
+      if (wake?.()) return { kind: 'woken' };
       if (got) continue;
       work.reviewDueAt = null;
       const breach = this.t.slaBreached();

@@ -2,14 +2,18 @@
  * Issue 11: a credential revocation the action policy holds (ACTIONS_UNATTENDED without `revoke_credentials`)
  * is a durable proposal on the ticket, like the account changes, on the real stack (Temporal dev server,
  * Kafka, gateway, real activities and back office). The security team confirms or declines it; a confirmed
- * one runs once, with the token's state checked again in the write, and the reply says so; a declined one
- * never runs and the reply does not claim it. Before this, a held revocation was only a failed run: nothing
- * to confirm, and the security team revoked by hand.
+ * one runs once, at the confirm (the ticket still held, nobody released or replied), with the token's state
+ * checked again in the write, and the reply says so; a declined one never runs and the reply does not claim
+ * it. Before this, a held revocation was only a failed run: nothing to confirm, and the security team revoked
+ * by hand; then a confirmed one waited for the release or the reply.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEMO_TOKENS } from '../../activities/security/store';
+import type { TicketEvent } from '../../core/events';
 import type { Stack } from '../e2e/stack';
+import { StreamClient } from '../gateway/harness';
+import { waitFor } from '../helpers/wait';
 import { stackCalls, stackPerFile, type TicketView } from './stack-calls';
 
 let stack: Stack;
@@ -27,6 +31,8 @@ const revokedBy = (ticketId: string) => {
     db.close();
   }
 };
+/** The revocation's own run, as the ticket's stream tells it. */
+const ranOnStream = (e: TicketEvent) => e.type === 'tool' && e.data.tool === 'revoke_tokens' && e.data.ok === true;
 const heldWithProposal = (s: State) =>
   s.queue === 'security' && s.awaiting === 'human' && (s.proposals ?? []).some((p) => p.kind === 'revoke_credentials');
 
@@ -54,10 +60,30 @@ async function releaseAndApprove(id: string) {
 }
 
 describe('a held credential revocation is a proposal the security team decides, on the real stack', () => {
-  test('confirmed, it runs once and the reply says the credential was revoked', async () => {
+  test('confirmed, it runs at once (no release or reply needed), once, and the reply says so', async () => {
     const { id, p } = await heldTicket(first!);
-    const confirmed = await agent(id, 'proposals', { proposalId: p.id, decision: 'confirm', note: 'contain' });
-    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    const stream = new StreamClient(`${stack.url.replace(/^http/, 'ws')}/v1/tickets/${id}/stream`, {
+      token: stack.token('agent', 'agent-ann'),
+    });
+    try {
+      await stream.opened;
+      const confirmed = await agent(id, 'proposals', { proposalId: p.id, decision: 'confirm', note: 'contain' });
+      assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+      // The confirm alone runs it: the ticket is still held for the security team, nobody released or replied.
+      const contained = await waitState(
+        id,
+        (x) => x.proposals?.find((y) => y.id === p.id)?.status === 'executed',
+        'the confirmed revocation run without a release or a reply',
+      );
+      assert.deepEqual([contained.queue, contained.awaiting, contained.reply], ['security', 'human', null]);
+      assert.equal(revokedBy(id), 1);
+      await waitFor(() => stream.events().some(ranOnStream), {
+        timeoutMs: 30_000,
+        message: "the revocation's tool event on the ticket's stream",
+      });
+    } finally {
+      stream.close();
+    }
     const done = await releaseAndApprove(id);
     assert.equal(revokedBy(id), 1);
     const ran = done.toolRuns.filter((r) => r.tool === 'revoke_tokens' && r.ok);

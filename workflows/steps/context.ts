@@ -20,7 +20,7 @@ export interface StepContext {
   durations: Required<TicketDurations>;
   maxRedrafts: number;
   /** The patches a step follows, asked once at the run's start so no patch marker follows a local activity's. */
-  shape: { localFindSop: boolean; publishFirst: boolean; ticketText: boolean };
+  shape: { localFindSop: boolean; publishFirst: boolean; ticketText: boolean; confirmRunsRevocation: boolean };
 }
 
 /**

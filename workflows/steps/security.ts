@@ -2,8 +2,8 @@
 import { patched } from '@temporalio/workflow';
 import { sendAlert } from '../outbox';
 import { PATCHES } from '../patches';
-import { heldProposals, proposalsOf, recordProposals } from '../proposals';
-import type { Phase } from '../state';
+import { heldProposals, proposalsOf, recordProposals, runConfirmed } from '../proposals';
+import type { Phase, Ticket } from '../state';
 import { nowIso } from '../util';
 import { actor, type StepContext } from './context';
 import { runBeforeSending } from './approve';
@@ -49,7 +49,13 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
       'security_review',
     );
   }
-  const answer = await c.waits.person();
+  // A confirm wakes the wait (runs with the patch): containment runs at once, and the ticket stays held.
+  const wake = c.shape.confirmRunsRevocation ? () => confirmedRevocations(s).length > 0 : undefined;
+  let answer = await c.waits.person(wake);
+  while (answer.kind === 'woken') {
+    await revokeConfirmed(c);
+    answer = await c.waits.person(wake);
+  }
   if (answer.kind === 'decision') return applyHumanReply(c, answer.decision);
   const r = answer.release;
   t.closeReview();
@@ -60,12 +66,31 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
     ...(r.note ? { reason: r.note } : {}),
   });
   t.emit('message', { from: 'system', kind: 'released', by: r.reviewer, text: 'released from the security queue' });
-  // Containment does not wait for a reply's approval: a revocation the security team confirmed runs now, and
-  // the draft is written from its outcome. Only runs with the patch hold revocation proposals.
-  if (proposalsOf(s).some((p) => p.kind === 'revoke_credentials' && p.status === 'confirmed')) {
+  // Containment does not wait for a reply's approval: a confirmed revocation not run yet (a run recorded
+  // before the wake, or a confirm taken together with the release) runs now, and the draft is written from
+  // its outcome. Only runs with the patch hold revocation proposals.
+  if (confirmedRevocations(s).length) {
     const instead = await runBeforeSending(c);
     if (instead) return instead;
   }
   if (s.routing.humanLive) return t.enterHuman('topic unknown: a person answers', 'human_live', 'awaiting_review');
   return 'agents';
+}
+
+const confirmedRevocations = (s: Ticket) =>
+  proposalsOf(s).filter((p) => p.kind === 'revoke_credentials' && p.status === 'confirmed');
+
+/**
+ * The revocation the security team confirmed, run while the ticket stays held for them. Only revocations:
+ * any other confirmed action still waits for a reply's approval. A failure stays with the same team (they hold
+ * the ticket); the reply, whoever writes it, tells it from the failed run.
+ */
+async function revokeConfirmed(c: StepContext): Promise<void> {
+  const failure = await runConfirmed(c, (p) => p.kind === 'revoke_credentials');
+  if (failure)
+    c.t.emit('message', {
+      from: 'system',
+      kind: 'proposal_failed',
+      text: `the confirmed revocation failed (${failure}); the ticket stays with the security team`,
+    });
 }
