@@ -72,7 +72,10 @@ export const ticketActions = {
   customerMessage: action(customerMessageSchema, 'customerMessageUpdate'),
   escalate: action(escalateInputSchema, 'escalateUpdate'),
   close: action(closeInputSchema, 'closeUpdate'),
-  /** Confirms or declines a proposed side effect; a confirmed one runs when the reply is approved. */
+  /**
+   * Confirms or declines a proposed side effect; a confirmed one runs when the reply is approved (a held
+   * revocation at once, while the security team still holds the ticket).
+   */
   decideProposal: action(proposalDecisionSchema, 'decideProposalUpdate', 'decideProposal'),
   /** The desk's holder (claim, assign, release, takeover): only they may review while someone holds it. */
   setHolder: action(holderInputSchema, 'setHolderUpdate'),
