@@ -21,6 +21,34 @@ const fixtures = fs
 const load = (file: string) =>
   JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { events: Record<string, unknown>[] };
 
+/**
+ * The held credential revocation (issue 11), each history the path it is named for, so a re-record that lost
+ * it does not go unnoticed. `before-wake` was recorded on bda9bde, before a confirm woke the security step (it
+ * ran at the release): it keeps the `confirm-runs-revocation` patch honest. `confirm-reply` is recorded by
+ * helpers/record-revocation-history.ts.
+ */
+const HELD_REVOCATION_PATHS: Record<string, string[]> = {
+  'ticket-held-revocation-before-wake.json': [
+    'decideProposalUpdate',
+    'releaseUpdate',
+    'executeProposal',
+    'reviewUpdate',
+    'finalReply',
+  ],
+  'ticket-held-revocation-confirm-reply.json': [
+    'decideProposalUpdate',
+    'executeProposal',
+    'releaseUpdate',
+    'reviewUpdate',
+    'finalReply',
+  ],
+};
+/** An update's name or a scheduled activity's type; undefined for other events. */
+const stepName = (e: Record<string, unknown>) =>
+  (e.workflowExecutionUpdateAcceptedEventAttributes as { acceptedRequest?: { input?: { name?: string } } })
+    ?.acceptedRequest?.input?.name ??
+  (e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } })?.activityType?.name;
+
 let bundle: WorkflowBundleWithSourceMap;
 // Bundled as production bundles it (scripts/infra/workflow-bundle.ts): with the tracing interceptors, whose
 // patch some saved histories hold.
@@ -35,12 +63,24 @@ before(async () => {
 
 describe('ticket workflow replay', () => {
   test('there are saved histories to replay', () => {
-    assert.ok(fixtures.length >= 2, `fixtures: ${fixtures.join(', ')}`);
+    assert.ok(fixtures.length >= 5, `fixtures: ${fixtures.join(', ')}`);
   });
 
   for (const file of fixtures) {
     test(`replays ${file}`, async () => {
       await Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(load(file)), file);
+    });
+  }
+
+  for (const [file, order] of Object.entries(HELD_REVOCATION_PATHS)) {
+    test(`${file} holds the path it is named for: ${order.join(' < ')}`, () => {
+      const steps = load(file).events.map(stepName);
+      const at = order.map((name) => steps.indexOf(name));
+      assert.ok(
+        at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1]!)),
+        `${order.join(' < ')}: ${at.join(', ')}`,
+      );
+      assert.equal(steps.filter((n) => n === 'executeProposal').length, 1, 'the revocation runs once');
     });
   }
 
