@@ -145,22 +145,19 @@ function javaArgs(cfg: Config, paths: InfraPaths, mainClass: string, args: strin
   ];
 }
 
+/**
+ * The arguments of `kafka.tools.StorageTool` that format a node's storage under a new random cluster id. The id
+ * is given as `--cluster-id=<id>`: a base64url id starts with '-' once in 64 draws, and given as a separate
+ * argument the tool's parser takes it for an option and fails ("expected one argument").
+ */
+export function formatStorageArgs(configFile: string, clusterId = crypto.randomBytes(16).toString('base64url')) {
+  return ['format', '--ignore-formatted', `--cluster-id=${clusterId}`, '-c', configFile];
+}
+
 /** KRaft needs its storage formatted once with a cluster id; done only when the data folder is new. */
 function formatStorage(java: string, cfg: Config, paths: InfraPaths): void {
   if (fs.existsSync(path.join(paths.kafkaDataDir, 'meta.properties'))) return;
-  const clusterId = crypto.randomBytes(16).toString('base64url');
-  const f = files(cfg, paths);
-  run(
-    java,
-    javaArgs(cfg, paths, 'kafka.tools.StorageTool', [
-      'format',
-      '--ignore-formatted',
-      '-t',
-      clusterId,
-      '-c',
-      f.serverProps,
-    ]),
-  );
+  run(java, javaArgs(cfg, paths, 'kafka.tools.StorageTool', formatStorageArgs(files(cfg, paths).serverProps)));
 }
 
 function admin(cfg: Config) {

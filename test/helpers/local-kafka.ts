@@ -7,14 +7,13 @@
  * StandardAuthorizer decides every request and only `admin` (the broker's own principal) is a super user.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config';
 import { freePorts } from '../../scripts/chaos/ports';
 import { requireJava } from '../../scripts/infra/java';
-import { installKafka } from '../../scripts/infra/kafka';
+import { formatStorageArgs, installKafka } from '../../scripts/infra/kafka';
 import { infraPaths } from '../../scripts/infra/paths';
 import { pollUntil, portOpen } from '../../scripts/infra/proc';
 
@@ -146,8 +145,7 @@ async function startOnce(o: LocalKafkaOptions): Promise<LocalKafka> {
     ].join('\n'),
   );
   const jvm = ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', libs];
-  const clusterId = crypto.randomBytes(16).toString('base64url');
-  const format = spawnSync(java, [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', file], {
+  const format = spawnSync(java, [...jvm, 'kafka.tools.StorageTool', ...formatStorageArgs(file)], {
     encoding: 'utf8',
   });
   if (format.status !== 0) throw new Error(`formatting the secured Kafka's storage failed: ${format.stderr}`);
