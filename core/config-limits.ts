@@ -12,8 +12,13 @@ export const limitsAndOpsEnv = {
   RATE_LIMIT_MESSAGES: budget.default({ points: 60, windowMs: 60_000 }),
   RATE_LIMIT_FEEDBACK: budget.default({ points: 20, windowMs: 60_000 }),
   RATE_LIMIT_STREAMS: budget.default({ points: 300, windowMs: 60_000 }),
-  /** Open streams one principal may hold on one instance. */
+  /** Open streams one principal may hold, counted across every instance sharing the limits store. */
   MAX_STREAMS_PER_PRINCIPAL: positiveInt.default(200),
+  /**
+   * How long an open stream's lease in that count lasts unless its gateway renews it (every third of it): the
+   * slots of a gateway killed without draining come back after this.
+   */
+  STREAM_LEASE_TTL: duration.refine((ms) => ms >= 1_000, 'must be at least 1s').default(30_000),
   /** Where the buckets live: `shared` = PostgreSQL by URL (else WS_TICKET_DATABASE_URL), else SQLite in the data dir. */
   RATE_LIMIT_STORE: z.enum(['shared', 'memory']).default('shared'),
   RATE_LIMIT_DATABASE_URL: optionalString,

@@ -212,6 +212,7 @@ export function buildConfig(env: Env) {
       feedback: env.RATE_LIMIT_FEEDBACK,
       streams: env.RATE_LIMIT_STREAMS,
       maxStreams: env.MAX_STREAMS_PER_PRINCIPAL,
+      streamLeaseMs: env.STREAM_LEASE_TTL,
       store: env.RATE_LIMIT_STORE,
       databaseUrl: env.RATE_LIMIT_DATABASE_URL ?? env.WS_TICKET_DATABASE_URL,
     },

@@ -23,8 +23,8 @@ import type { TicketEvent } from '../core/events';
 import { createLogger, type Logger } from '../core/logger';
 import type { JtiStore } from './auth/jti-store';
 import { openJtiStore } from './auth/open-jti-store';
-import { openBucketStore } from './limits/open-buckets';
-import { createRateLimits, type RateLimits } from './limits/rate-limits';
+import { openRateLimits } from './limits/open-buckets';
+import type { RateLimits } from './limits/rate-limits';
 import { metricsAllowed } from './http/metrics-auth';
 import { createJwtAuth, type JwtAuth } from './auth/jwt';
 import { registerWsTicketRoute } from './auth/ws-ticket-route';
@@ -151,8 +151,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         });
 
   const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);
-  const buckets = openBucketStore(cfg);
-  const limits = createRateLimits(cfg.limits, buckets, (err) =>
+  const { limits, close: closeLimits } = openRateLimits(cfg, instanceId, (err) =>
     logger.warn('rate-limit store unavailable; request let through', { err }),
   );
   const ctx: GatewayContext = {
@@ -289,7 +288,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         await consumer?.stop();
         if (!deps.jtis)
           await jtis.close().catch((err: unknown) => logger.warn('ws-ticket store close failed', { err }));
-        await buckets.close().catch((err: unknown) => logger.warn('rate-limit store close failed', { err }));
+        await closeLimits();
         logger.info('gateway stopped');
       })();
       return stopPromise;

@@ -2,11 +2,12 @@
  * Per-principal limits (keyed by the token's subject): ticket creation, messages, feedback and stream opens
  * each have a token bucket of N per window, shared by every instance through the bucket store (buckets.ts),
  * and a principal may hold at most `maxStreams` open streams. Over a limit the caller gets 429 with
- * Retry-After. The open-stream cap is counted per instance: a crashed instance's sockets are gone with it,
- * and a shared count would keep them until someone swept them.
+ * Retry-After. The open-stream cap is shared too, as leases that expire when their gateway stops renewing
+ * them (stream-slots.ts).
  */
 import type { Config } from '../../core/config';
 import type { BucketStore } from './buckets';
+import type { StreamSlots } from './stream-slots';
 
 export type LimitName = 'tickets' | 'messages' | 'feedback' | 'streams';
 
@@ -23,10 +24,10 @@ export class RateLimited extends Error {
 export interface RateLimits {
   /** Takes one unit of `name`'s budget for `key`; throws RateLimited when it is spent. */
   consume(name: LimitName, key: string): Promise<void>;
-  /** Throws RateLimited when `key` already holds the maximum of open streams. */
-  checkStreams(key: string): void;
-  streamOpened(key: string): void;
-  streamClosed(key: string): void;
+  /** Reserves one of `key`'s open-stream slots (every instance's count); throws RateLimited at the cap. */
+  openStream(key: string): Promise<string>;
+  /** Gives the slot of `openStream`'s lease back: its stream closed, or its upgrade did not happen. */
+  closeStream(leaseId: string): void;
 }
 
 /** The API routes with a budget, by `method pattern`. */
@@ -43,9 +44,9 @@ export const API_LIMITS: Record<string, LimitName> = {
 export function createRateLimits(
   cfg: Config['limits'],
   buckets: BucketStore,
+  slots: StreamSlots,
   onStoreError: (err: unknown) => void = () => undefined,
 ): RateLimits {
-  const open = new Map<string, number>();
   return {
     async consume(name, key) {
       const budget = cfg[name];
@@ -58,17 +59,7 @@ export function createRateLimits(
       }
       if (!took.ok) throw new RateLimited(name, Math.max(1, Math.ceil(took.retryAfterMs / 1000)));
     },
-    checkStreams(key) {
-      // Retry-After here is a hint: a slot frees when one of the principal's streams closes.
-      if ((open.get(key) ?? 0) >= cfg.maxStreams) throw new RateLimited('concurrent_streams', 5);
-    },
-    streamOpened(key) {
-      open.set(key, (open.get(key) ?? 0) + 1);
-    },
-    streamClosed(key) {
-      const n = (open.get(key) ?? 0) - 1;
-      if (n > 0) open.set(key, n);
-      else open.delete(key);
-    },
+    openStream: (key) => slots.reserve(key),
+    closeStream: (leaseId) => slots.release(leaseId),
   };
 }

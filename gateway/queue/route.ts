@@ -4,7 +4,9 @@
  * a new or moved ticket shows without polling. Agents only; the token comes as for the ticket stream
  * (`Authorization: Bearer`, or the `bearer.<jwt>` subprotocol from a browser), never in the URL. No history:
  * a console that connects (or reconnects) reloads what it shows first. Queue sockets count in the principal's
- * open-stream cap with its ticket streams (MAX_STREAMS_PER_PRINCIPAL): over it, 429 with Retry-After.
+ * open-stream cap with its ticket streams (MAX_STREAMS_PER_PRINCIPAL): over it, 429 with Retry-After before
+ * the upgrade. The cap lives in the shared store, so the upgrade is asynchronous, as the ticket stream's
+ * (gateway/stream/route.ts states uWS's rules for it).
  */
 import * as uWS from 'uWebSockets.js';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uWebSockets.js';
@@ -15,6 +17,7 @@ import { AuthError } from '../auth/errors';
 import type { JwtAuth } from '../auth/jwt';
 import { bearerCredential } from '../auth/stream-credentials';
 import { CloseCode, CloseReason } from '../close-codes';
+import { lateUpgrader } from '../http/late-upgrade';
 import { guardResponse, sendError } from '../http/respond';
 import { RateLimited, type RateLimits } from '../limits/rate-limits';
 import { ticketFrame } from './frames';
@@ -26,9 +29,14 @@ const MAX_BACKPRESSURE_BYTES = 1024 * 1024;
 const EXPIRY_SWEEP_MS = 1_000;
 
 interface QueueSocketData {
+  connId: number;
   sub: string;
   expiresAt: number;
+  /** Its slot in the principal's open-stream cap (none without limits). */
+  leaseId: string | undefined;
 }
+
+let nextConnId = 1;
 
 export interface QueueStream {
   /** One frame to every console. */
@@ -46,7 +54,7 @@ export function registerQueueStream(
     auth: Pick<JwtAuth, 'verifyAccessToken'>;
     logger: Logger;
     isDraining?: () => boolean;
-    limits?: Pick<RateLimits, 'checkStreams' | 'streamOpened' | 'streamClosed'>;
+    limits?: Pick<RateLimits, 'openStream' | 'closeStream'>;
   },
 ): QueueStream {
   const open = new Set<WebSocket<QueueSocketData>>();
@@ -57,15 +65,16 @@ export function registerQueueStream(
       if (ws.getUserData().expiresAt <= t) ws.end(CloseCode.TOKEN_EXPIRED, CloseReason.TOKEN_EXPIRED);
   }, EXPIRY_SWEEP_MS);
   sweeper.unref();
+  const late = lateUpgrader();
 
   function upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
-    guardResponse(res);
+    const life = guardResponse(res);
     const secKey = req.getHeader('sec-websocket-key');
     const extensions = req.getHeader('sec-websocket-extensions');
     const creds = { authorization: req.getHeader('authorization'), protocols: req.getHeader('sec-websocket-protocol') };
     if (o.isDraining?.())
       return void sendError(res, 503, 'draining', 'gateway is shutting down; retry another instance');
-    // Bearer tokens only (no single-use ticket to spend in a store): the answer is given in this tick.
+    // Bearer tokens only (no single-use ticket to spend in a store): a bad token is answered in this tick.
     let bearer: ReturnType<typeof bearerCredential>;
     try {
       bearer = bearerCredential(o.auth, creds);
@@ -78,16 +87,35 @@ export function registerQueueStream(
     if (bearer.principal.role !== 'agent') {
       return void sendError(res, 403, 'forbidden', 'the queue stream is for agents');
     }
-    const data: QueueSocketData = { sub: bearer.principal.sub, expiresAt: bearer.principal.sessionExpiresAt };
-    try {
-      // Checked and counted in this tick (the upgrade is synchronous): no other open can slip in between.
-      o.limits?.checkStreams(data.sub);
-    } catch (err) {
-      if (!(err instanceof RateLimited)) throw err;
-      o.logger.info('queue stream refused: over a limit', { sub: data.sub, limit: err.limit });
-      return void sendError(res, 429, 'rate_limited', err.message, { 'retry-after': String(err.retryAfterSec) });
+    const { principal, protocol } = bearer;
+    let leaseId: string | undefined;
+    let upgraded = false;
+    void (async () => {
+      leaseId = await o.limits?.openStream(principal.sub);
+    })()
+      .then(
+        () => {
+          if (life.aborted) return;
+          if (o.isDraining?.()) return void sendError(res, 503, 'draining', 'gateway is shutting down; retry');
+          const data = { connId: nextConnId++, sub: principal.sub, expiresAt: principal.sessionExpiresAt, leaseId };
+          life.answered = upgraded = true;
+          late.upgrade(res, data, secKey, protocol, extensions, context);
+        },
+        (err: unknown) => refuse(err, principal.sub),
+      )
+      // Every way but the upgrade gives the reserved slot back; after it, the socket's close does.
+      .finally(() => !upgraded && leaseId !== undefined && o.limits?.closeStream(leaseId));
+
+    function refuse(err: unknown, sub: string): void {
+      if (err instanceof RateLimited) {
+        o.logger.info('queue stream refused: over a limit', { sub, limit: err.limit });
+        return void sendError(res, 429, 'rate_limited', err.message, { 'retry-after': String(err.retryAfterSec) });
+      }
+      o.logger.error('queue stream open failed', { sub, err });
+      sendError(res, 503, 'unavailable', 'cannot open the queue stream right now; retry shortly', {
+        'retry-after': '2',
+      });
     }
-    res.upgrade(data, secKey, bearer.protocol, extensions, context);
   }
 
   app.ws<QueueSocketData>(QUEUE_STREAM_ROUTE, {
@@ -101,7 +129,6 @@ export function registerQueueStream(
     upgrade,
     open: (ws) => {
       open.add(ws);
-      o.limits?.streamOpened(ws.getUserData().sub);
       ws.subscribe(TOPIC);
       o.logger.debug('queue stream opened', { sub: ws.getUserData().sub });
     },
@@ -109,8 +136,10 @@ export function registerQueueStream(
     message: () => undefined,
     close: (ws, code) => {
       open.delete(ws);
-      o.limits?.streamClosed(ws.getUserData().sub);
-      o.logger.debug('queue stream closed', { sub: ws.getUserData().sub, code });
+      const d = ws.getUserData();
+      if (d.leaseId !== undefined) o.limits?.closeStream(d.leaseId);
+      if (late.droppedInUpgrade(d.connId)) o.logger.warn('uWS shut the queue socket in its upgrade', { sub: d.sub });
+      o.logger.debug('queue stream closed', { sub: d.sub, code });
     },
   });
 

@@ -20,6 +20,7 @@ import type { JtiStore } from '../auth/jti-store';
 import type { JwtAuth, Principal } from '../auth/jwt';
 import { authenticateStream } from '../auth/stream-credentials';
 import { RateLimited, type RateLimits } from '../limits/rate-limits';
+import { lateUpgrader } from '../http/late-upgrade';
 import { guardResponse, safeDecode, sendError } from '../http/respond';
 import type { GatewayMetrics } from '../metrics';
 import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
@@ -53,7 +54,6 @@ export interface StreamRouteOptions {
 export const STREAM_ROUTE = '/v1/tickets/:id/stream';
 
 let nextConnId = 1;
-let upgrading: number | undefined; // the connection inside its upgrade's cork (uWS copies user data)
 
 /** Room above the configured limit before uWS itself closes a socket (see maxBackpressure below). */
 const BACKSTOP_HEADROOM_BYTES = 4 * 1024 * 1024;
@@ -67,6 +67,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
   const snapshotTimeoutMs = o.snapshotTimeoutMs ?? 10_000;
   const pinger = new SpreadPinger<StreamSocketData>(o.pingIntervalMs);
   pinger.start();
+  const late = lateUpgrader();
 
   function refuse(
     res: HttpResponse,
@@ -105,23 +106,27 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     if (!Number.isSafeInteger(since) || since < 0)
       return refuse(res, 400, 'bad_since', 'since must be a whole number >= 0', 'bad_request');
 
-    // Asynchronous because a ws-ticket's single use is checked in the shared store; req is not touched again.
+    // Asynchronous: a ws-ticket's single use and the principal's stream slots are kept in the shared store.
     let principal: Principal | undefined;
+    let leaseId: string | undefined;
+    let upgraded = false;
     void authenticateStream(o.auth, o.jtis, creds)
       .then(async (result) => {
         principal = result.principal;
         authorizeTicket(result.principal, ticketId);
-        o.limits.checkStreams(result.principal.sub);
+        leaseId = await o.limits.openStream(result.principal.sub);
         await o.limits.consume('streams', result.principal.sub);
         return result;
       })
       .then(
         (result) => {
           if (life.aborted) return void o.metrics.upgrades.inc({ outcome: 'aborted' });
-          authenticated(result.principal, result.protocol);
+          return authenticated(result.principal, result.protocol);
         },
         (err: unknown) => refuseAuth(err),
-      );
+      )
+      // Every way but the upgrade gives the reserved slot back; after it, the socket's close does.
+      .finally(() => !upgraded && leaseId !== undefined && o.limits.closeStream(leaseId));
 
     function refuseAuth(err: unknown): void {
       if (err instanceof RateLimited) {
@@ -158,10 +163,10 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
       );
     }
 
-    function authenticated(caller: Principal, protocol: string): void {
+    function authenticated(caller: Principal, protocol: string): Promise<void> {
       // Buffer the ticket's live records from now on, then ask for the snapshot.
       const pending = o.hub.beginPending(ticketId);
-      void withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
+      return withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
         (snapshot) => finish(caller, protocol, pending, snapshot, undefined),
         (err: unknown) => finish(caller, protocol, pending, undefined, err),
       );
@@ -225,14 +230,11 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
         lastInboundAt: now,
         expiresAt: caller.sessionExpiresAt,
         closing: false,
+        leaseId: leaseId!,
       };
-      life.answered = true;
+      life.answered = upgraded = true;
       o.metrics.upgrades.inc({ outcome: 'upgraded' });
-      // This uWS build's cork, after an upgrade that reallocated the socket in place, may take it for a finished
-      // "Connection: close" response and shut it (1006; README). Without cork uWS warns on every upgrade.
-      upgrading = data.connId;
-      res.cork(() => res.upgrade(data, secKey, protocol, secExtensions, context));
-      upgrading = undefined;
+      late.upgrade(res, data, secKey, protocol, secExtensions, context);
     }
   }
 
@@ -252,7 +254,6 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     upgrade,
     open: (ws) => {
       const d = ws.getUserData();
-      o.limits.streamOpened(d.sub);
       try {
         o.hub.attach(ws);
         // attach() may already have ended the socket (a closed ticket's snapshot): its close handler
@@ -277,14 +278,15 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     close: (ws, code) => {
       const d = ws.getUserData();
       pinger.remove(ws);
-      o.limits.streamClosed(d.sub);
+      o.limits.closeStream(d.leaseId);
       try {
         o.hub.detach(ws);
       } catch (err) {
         o.logger.error('stream detach failed', { ticketId: d.ticketId, err });
       }
       o.metrics.closes.inc({ code: String(code) });
-      if (d.connId === upgrading) o.logger.warn('uWS shut the socket in its upgrade', { ticketId: d.ticketId });
+      if (late.droppedInUpgrade(d.connId))
+        o.logger.warn('uWS shut the socket in its upgrade', { ticketId: d.ticketId });
       o.logger.debug('stream closed', {
         ticketId: d.ticketId,
         sub: d.sub,
@@ -296,5 +298,3 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
   });
   return { stop: () => pinger.stop() };
 }
-
-export type { PendingConnection };

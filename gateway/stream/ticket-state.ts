@@ -43,6 +43,8 @@ export interface StreamSocketData {
   closeReason?: SessionStatus;
   /** The ping bucket this socket is in (see pinger.ts). */
   pingSlot?: number;
+  /** Its slot in the principal's open-stream cap, given back on close (limits/stream-slots.ts). */
+  leaseId: string;
 }
 
 export type StreamSocket = WebSocket<StreamSocketData>;

@@ -43,6 +43,7 @@ function setup(now: () => number = Date.now) {
       lastInboundAt: 0,
       expiresAt,
       closing: false,
+      leaseId: 'l1',
     };
     const ws = {
       getUserData: () => (counts.userData++, data),

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import WebSocket from 'ws';
 import { consoleRoutes } from '../../gateway/api/register';
 import {
   agentToken,
@@ -16,6 +15,7 @@ import {
   uniqueName,
   type RunningGateway,
 } from './harness';
+import { upgradeAnswer } from './upgrade-answer';
 
 let g: RunningGateway;
 // The workflow side is not under test: every ticket call answers "no such ticket" after the limit let it through.
@@ -32,20 +32,6 @@ gatewayPerFile(
   },
   (started) => (g = started),
 );
-
-/** The upgrade's status and Retry-After. */
-function upgradeAnswer(url: string, token: string): Promise<{ status: number; retryAfter?: string; ws?: WebSocket }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('open', () => resolve({ status: 101, ws }));
-    ws.on('error', reject);
-  });
-}
 
 void describe('rate limits', () => {
   void test('open streams are capped per principal and stream opens have a budget; 429 with Retry-After', async () => {
