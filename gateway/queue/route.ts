@@ -4,9 +4,9 @@
  * a new or moved ticket shows without polling. Agents only; the token comes as for the ticket stream
  * (`Authorization: Bearer`, or the `bearer.<jwt>` subprotocol from a browser), never in the URL. No history:
  * a console that connects (or reconnects) reloads what it shows first. Queue sockets count in the principal's
- * open-stream cap with its ticket streams (MAX_STREAMS_PER_PRINCIPAL): over it, 429 with Retry-After before
- * the upgrade. The cap lives in the shared store, so the upgrade is asynchronous, as the ticket stream's
- * (gateway/stream/route.ts states uWS's rules for it).
+ * open-stream cap with its ticket streams (MAX_STREAMS_PER_PRINCIPAL) and spend its stream-open budget
+ * (RATE_LIMIT_STREAMS): over either, 429 with Retry-After before the upgrade. Both live in the shared store,
+ * so the upgrade is asynchronous, as the ticket stream's (gateway/stream/route.ts states uWS's rules for it).
  */
 import * as uWS from 'uWebSockets.js';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket } from 'uWebSockets.js';
@@ -54,7 +54,7 @@ export function registerQueueStream(
     auth: Pick<JwtAuth, 'verifyAccessToken'>;
     logger: Logger;
     isDraining?: () => boolean;
-    limits?: Pick<RateLimits, 'openStream' | 'closeStream'>;
+    limits?: Pick<RateLimits, 'openStream' | 'closeStream' | 'consume'>;
   },
 ): QueueStream {
   const open = new Set<WebSocket<QueueSocketData>>();
@@ -91,7 +91,9 @@ export function registerQueueStream(
     let leaseId: string | undefined;
     let upgraded = false;
     void (async () => {
+      // The slot first: a refusal at the cap does not spend the open budget.
       leaseId = await o.limits?.openStream(principal.sub);
+      await o.limits?.consume('streams', principal.sub);
     })()
       .then(
         () => {

@@ -60,6 +60,26 @@ void describe('rate limits', () => {
     assert.ok(Number(over.retryAfter) >= 1 && Number(over.retryAfter) <= 60);
   });
 
+  void test('queue stream opens spend the same budget: 429 with Retry-After before the upgrade', async () => {
+    const token = agentToken(g, uniqueName('agent-queue'));
+    const url = `${g.wsUrl}/v1/queue/stream`;
+    // One socket at a time (closed before the next opens), so only the open budget (4/1m) can refuse.
+    for (let i = 1; i <= 4; i++) {
+      const opened = await upgradeAnswer(url, token);
+      assert.equal(opened.status, 101, `queue stream open ${i} of the budget's 4`);
+      const closed = new Promise((r) => opened.ws!.once('close', r));
+      opened.ws!.close();
+      await closed;
+    }
+    const over = await upgradeAnswer(url, token);
+    assert.equal(over.status, 429, 'the fifth queue stream open within the window');
+    assert.ok(Number(over.retryAfter) >= 1 && Number(over.retryAfter) <= 60, `Retry-After (${over.retryAfter})`);
+    // The budget is the principal's across kinds of stream: a ticket stream open is refused as well.
+    const t = uniqueName('T');
+    g.snapshots.set(t, []);
+    assert.equal((await upgradeAnswer(streamUrl(g, t), token)).status, 429, 'a ticket stream after the budget');
+  });
+
   void test('ticket creation, messages and feedback have per-principal budgets', async () => {
     const post = async (path: string, token: string, body: unknown) => {
       const res = await fetch(`${g.url}${path}`, {
