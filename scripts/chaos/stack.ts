@@ -35,6 +35,8 @@ export class ChaosStack {
     readonly dataDir: string,
     ports: number[],
     extraEnv: NodeJS.ProcessEnv,
+    /** Where the worker and gateway are started from: another checkout runs its own code (bench/e2e/ab.ts). */
+    private readonly appRoot: string,
   ) {
     const [temporalPort, uiPort, kafkaPort, controllerPort, gatewayPort] = ports as [
       number,
@@ -74,10 +76,10 @@ export class ChaosStack {
     this.url = `http://127.0.0.1:${gatewayPort}`;
   }
 
-  static async create(dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChaosStack> {
+  static async create(dataDir: string, extraEnv: NodeJS.ProcessEnv = {}, appRoot = repoRoot): Promise<ChaosStack> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.mkdirSync(dataDir, { recursive: true });
-    return new ChaosStack(dataDir, await freePorts(5), extraEnv);
+    return new ChaosStack(dataDir, await freePorts(5), extraEnv, appRoot);
   }
 
   /** The worker replicas' names. */
@@ -116,7 +118,7 @@ export class ChaosStack {
     const entry = name.startsWith('worker') ? 'worker.ts' : path.join('gateway', 'main.ts');
     const out = fs.createWriteStream(path.join(this.dataDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: repoRoot,
+      cwd: this.appRoot,
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,128 @@
+/**
+ * `npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets a round] [concurrency]`: the ticket's path
+ * in two versions of the code, side by side in one run. Two stacks like `npm run bench:e2e`'s (own dev
+ * server and broker each): A runs the worker and gateway of the baseline checkout (a worktree of main, say,
+ * with its workflow bundle built), B this checkout's. The same driver sends rounds of tickets to review,
+ * alternating A and B (ABBA...), so both meet the same load on a shared machine. Per variant: CPU ms per
+ * ticket by process, tickets/s, POST -> review p50, and the history events per ticket by type.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ChaosStack } from '../../scripts/chaos/stack';
+import { drive, TicketApi } from '../../scripts/driver';
+import { pathCounts, type PathCounts } from './history-counts';
+import { benchStackEnv, WARM_UP_TICKETS } from './levels';
+import { CpuMeter, ms, percentile } from './stats';
+
+interface Variant {
+  name: string;
+  stack: ChaosStack;
+  api?: TicketApi;
+  cpuMs: Record<string, number>;
+  wallMs: number;
+  reached: string[];
+  reviewMs: number[];
+  counts?: PathCounts;
+}
+
+const log = (line: string) => process.stderr.write(`ab ${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+async function round(v: Variant, count: number, concurrency: number, first: number): Promise<void> {
+  const meter = new CpuMeter(() => ({
+    temporal: v.stack.pid('temporal'),
+    kafka: v.stack.pid('kafka'),
+    worker: v.stack.pid('worker'),
+    gateway: v.stack.pid('gateway'),
+  }));
+  meter.start();
+  const t0 = performance.now();
+  const outcomes = await drive({
+    api: v.api!,
+    concurrency,
+    count,
+    until: 'review',
+    deadline: Date.now() + 300_000,
+    firstNumber: first,
+  });
+  v.wallMs += performance.now() - t0;
+  for (const [name, used] of Object.entries(meter.stop())) v.cpuMs[name] = (v.cpuMs[name] ?? 0) + used;
+  for (const o of outcomes.filter((x) => x.reachedEnd)) {
+    v.reached.push(o.ticketId!);
+    if (o.reviewMs !== undefined) v.reviewMs.push(o.reviewMs);
+  }
+}
+
+function report(variants: Variant[]): string {
+  const row = (label: string, f: (v: Variant) => string) => `| ${label} | ${variants.map(f).join(' | ')} |`;
+  const per = (v: Variant, name: string) => ((v.cpuMs[name] ?? 0) / Math.max(1, v.reached.length)).toFixed(1);
+  const procs = ['temporal', 'worker', 'gateway', 'kafka', 'load'];
+  const types = [...new Set(variants.flatMap((v) => Object.keys(v.counts?.eventTypes ?? {})))].sort();
+  const stackMs = (v: Variant) => procs.filter((p) => p !== 'load').reduce((n, p) => n + Number(per(v, p)), 0);
+  return [
+    `| | ${variants.map((v) => v.name).join(' | ')} |`,
+    `|---|${variants.map(() => '---:').join('|')}|`,
+    row('tickets to review', (v) => String(v.reached.length)),
+    row('tickets/s to review', (v) => ((v.reached.length * 1000) / v.wallMs).toFixed(2)),
+    row('POST -> review requested p50', (v) => ms(percentile(v.reviewMs, 0.5))),
+    ...procs.map((p) => row(`CPU ms per ticket: ${p}`, (v) => per(v, p))),
+    row('CPU ms per ticket: stack (all but load)', (v) => stackMs(v).toFixed(1)),
+    row('workflow tasks / activities / local (median)', (v) => {
+      const c = v.counts;
+      return `${c?.workflowTasks ?? 'n/a'} / ${c?.activities ?? 'n/a'} / ${c?.localActivities ?? 'n/a'}`;
+    }),
+    ...types.map((t) => row(`events: ${t}`, (v) => (v.counts?.eventTypes[t] ?? 0).toFixed(1))),
+  ].join('\n');
+}
+
+async function main(baseline: string, rounds: number, count: number, concurrency: number): Promise<void> {
+  if (!fs.existsSync(path.join(baseline, 'worker.ts'))) throw new Error(`no checkout at ${baseline}`);
+  const env = benchStackEnv([{ concurrency, count: rounds * count }]);
+  const dir = (tag: string) => path.join(os.tmpdir(), `ticketflow-ab-${process.pid}-${tag}`);
+  const variants: Variant[] = [
+    { name: `A: ${path.basename(baseline)}`, stack: await ChaosStack.create(dir('a'), env, path.resolve(baseline)) },
+    { name: 'B: this checkout', stack: await ChaosStack.create(dir('b'), env) },
+  ].map((v) => ({ ...v, cpuMs: {}, wallMs: 0, reached: [], reviewMs: [] }));
+  const stop = () => void Promise.all(variants.map((v) => v.stack.stop())).finally(() => process.exit(130));
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    for (const v of variants) {
+      await v.stack.start((line) => log(`${v.name}: ${line}`));
+      v.api = new TicketApi(v.stack.url, v.stack.cfg.jwt);
+      await drive({
+        api: v.api,
+        concurrency: 1,
+        count: WARM_UP_TICKETS,
+        until: 'review',
+        deadline: Date.now() + 120_000,
+      });
+    }
+    for (let r = 0; r < rounds; r++) {
+      // ABBA: neither variant always goes first into a machine that the other just warmed or loaded.
+      for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
+        log(`round ${r + 1}/${rounds}, ${v.name}: ${count} tickets at concurrency ${concurrency}`);
+        await round(v, count, concurrency, 1_000 * (r + 1));
+      }
+    }
+    for (const v of variants) {
+      const { address, namespace } = v.stack.cfg.temporal;
+      v.counts = await pathCounts(address, namespace, v.reached);
+    }
+    const load = os.loadavg().map((l) => l.toFixed(2));
+    process.stdout.write(`${report(variants)}\n\n${rounds} rounds of ${count} tickets at concurrency ${concurrency}, `);
+    process.stdout.write(`load average ${load.join(' / ')} at the end\n`);
+  } finally {
+    await Promise.all(variants.map((v) => v.stack.stop()));
+    for (const v of variants) fs.rmSync(v.stack.dataDir, { recursive: true, force: true });
+  }
+}
+
+const [baseline, rounds, count, concurrency] = process.argv.slice(2);
+if (!baseline) throw new Error('usage: npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets] [concurrency]');
+main(baseline, Number(rounds ?? 4), Number(count ?? 20), Number(concurrency ?? 10)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`ab: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
