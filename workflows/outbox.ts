@@ -16,7 +16,7 @@ import { CancellationScope, condition, log } from '@temporalio/workflow';
 import type { Alert, TicketEvent } from '../core/events';
 import type { EventLog } from './event-log';
 import { publishing } from './proxies';
-import type { Ticket } from './state';
+import type { TicketModel } from './ticket';
 import { failureMessage, nowIso } from './util';
 
 export const PUBLISH_BATCH = 100;
@@ -53,6 +53,8 @@ export class KickedOutbox implements Outbox {
     private readonly log: EventLog,
     private readonly track: <T>(p: Promise<T>) => Promise<T>,
     private readonly emitsOnly: boolean,
+    /** Runs at every kick and hand-off: what else goes out with the events (the merged search attributes). */
+    private readonly beforeKick: () => void = () => undefined,
   ) {}
 
   unstarted(): boolean {
@@ -61,6 +63,7 @@ export class KickedOutbox implements Outbox {
   }
 
   kick(): void {
+    this.beforeKick();
     // Beyond a batch's reach, newer events wait for the acks (settled() kicks again).
     if (!this.unstarted()) return;
     const batch = this.log.outbox.slice(0, PUBLISH_BATCH);
@@ -83,6 +86,7 @@ export class KickedOutbox implements Outbox {
   }
 
   handOff(): TicketEvent[] {
+    this.beforeKick();
     const pending = [...this.log.outbox];
     if (pending.length > 0) this.sentUpTo = Math.max(this.sentUpTo, pending[pending.length - 1]!.seq);
     return pending;
@@ -121,13 +125,18 @@ export class KickedOutbox implements Outbox {
   }
 }
 
-/** Alerts go to their own topic at once: the main loop awaits them (they are rare and must not be lost). */
+/**
+ * Alerts go to their own topic at once: the main loop awaits them (they are rare and must not be lost). The
+ * ticket's merged search attributes go first, so the queue an alert names already lists the ticket as it is.
+ */
 export async function sendAlert(
-  s: Pick<Ticket, 'ticketId' | 'orgId'>,
+  t: Pick<TicketModel, 's' | 'attributes'>,
   kind: Alert['kind'],
   data: Record<string, unknown>,
   queue?: string,
 ): Promise<void> {
+  t.attributes.flush();
+  const s = t.s;
   await publishing.publishAlert({
     v: 1,
     kind,

@@ -1,3 +1,5 @@
+import { patched } from '@temporalio/workflow';
+
 /**
  * Every patch id of the ticket workflow, in one place. A patch keeps the command order a running ticket (or a
  * saved history) was recorded with: `patched(id)` is false when replaying a history made before the change.
@@ -88,4 +90,24 @@ export const PATCHES = {
    * signal as before, so their histories replay.
    */
   holderChecks: 'holder-checks',
+  /**
+   * Issue 9: stands for every patch above but `tracingInterceptors` (each is true in a run that has it), and
+   * the run sets its search attributes once per workflow task rather than at every change (attributes.ts).
+   * Why one marker: the SDK adds a `TemporalChangeVersion` upsert to every patch marker, so the eleven a run
+   * used to record cost the server 22 history events and 11 visibility writes per ticket. Asked first, once,
+   * when the run starts; a run recorded without it asks each patch where it always did (`runPatches`).
+   * A later change adds its own patch as before; when several pile up, a new shape patch folds them in.
+   */
+  shape5: 'ticket-shape-5',
 } as const;
+
+export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
+
+/**
+ * The run's answer for each patch: all true when it has `shape5`, otherwise `patched()` asked as before (so a
+ * run recorded before `shape5` records and replays the same markers). Call once, before any other patch.
+ */
+export function runPatches(): { shape5: boolean; has: (id: PatchId) => boolean } {
+  const shape5 = patched(PATCHES.shape5);
+  return { shape5, has: (id) => shape5 || patched(id) };
+}

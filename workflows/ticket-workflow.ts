@@ -10,17 +10,16 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  patched,
   setCurrentDetails,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { TicketAttributes } from './attributes';
 import { ticketDetails } from './details';
 import { Handlers } from './handlers';
 import { LoopOutbox } from './legacy';
 import type { CloseInput } from './messages';
 import { KickedOutbox, type Outbox } from './outbox';
-import { PATCHES } from './patches';
+import { PATCHES, runPatches } from './patches';
 import { stepActivities } from './proxies';
 import { ticketTextUpdate } from './search-attributes';
 import { TaskGuard } from './task-guard';
@@ -54,30 +53,32 @@ class TicketRun {
 
   constructor(private readonly input: TicketInput) {
     // First, before any command: which shape this run was recorded with.
-    const legacy = !patched(PATCHES.kickedOutbox);
-    const onlyRecord = !legacy && patched(PATCHES.handlersOnlyRecord);
+    const { shape5, has } = runPatches();
+    const legacy = !has(PATCHES.kickedOutbox);
+    const onlyRecord = !legacy && has(PATCHES.handlersOnlyRecord);
     const guard = new TaskGuard();
-    const durableProposals = patched(PATCHES.durableProposals);
+    const durableProposals = has(PATCHES.durableProposals);
     const shape = {
-      localFindSop: patched(PATCHES.localFindSop),
-      publishFirst: !legacy && patched(PATCHES.activitiesPublishFirst),
-      ticketText: patched(PATCHES.ticketTextAttribute),
-      confirmRunsRevocation: durableProposals && patched(PATCHES.confirmRunsRevocation),
+      localFindSop: has(PATCHES.localFindSop),
+      publishFirst: !legacy && has(PATCHES.activitiesPublishFirst),
+      ticketText: has(PATCHES.ticketTextAttribute),
+      confirmRunsRevocation: durableProposals && has(PATCHES.confirmRunsRevocation),
     };
-    this.details = patched(PATCHES.currentDetails);
-    const keepReviewDue = patched(PATCHES.reviewDueAttribute);
-    const guardSignals = patched(PATCHES.holderChecks);
+    this.details = has(PATCHES.currentDetails);
+    const keepReviewDue = has(PATCHES.reviewDueAttribute);
+    const guardSignals = has(PATCHES.holderChecks);
     const durations = { ...DEFAULT_DURATIONS, ...stripUndefined(input.durations ?? {}) };
     const t = new TicketModel(
       input.carried?.state ?? initialState(input, nowIso()),
       input.carried?.work ?? initialWork(),
       durations.reviewSlaMs,
       keepReviewDue,
+      new TicketAttributes(shape5),
     );
     const track = <T>(p: Promise<T>) => guard.watch(p);
     const outbox: Outbox = legacy
       ? new LoopOutbox(t.s.ticketId, t.log)
-      : new KickedOutbox(t.s.ticketId, t.log, track, onlyRecord);
+      : new KickedOutbox(t.s.ticketId, t.log, track, onlyRecord, () => t.attributes.flush());
     t.onStatusChange = () => this.showStep(t.work.phase);
     this.maxMessagesPerRun = input.maxMessagesPerRun ?? DEFAULT_MAX_MESSAGES_PER_RUN;
     const waits = new Waits(t, outbox, legacy, () => this.shouldContinueAsNew(), guard, onlyRecord);
@@ -93,6 +94,7 @@ class TicketRun {
       durations,
       maxRedrafts: input.maxRedrafts ?? DEFAULT_MAX_REDRAFTS,
       shape,
+      patched: has,
     };
     this.handlers = new Handlers(t, {
       requestClose: (req) => {
@@ -115,7 +117,7 @@ class TicketRun {
     t.upsertSearchAttributes();
     if (!this.input.carried) t.emit('status', t.statusData());
     // A continued run says its words again: its predecessor may have run without the patch.
-    else if (this.c.shape.ticketText && t.s.redactedText) upsertSearchAttributes([ticketTextUpdate(t.s.redactedText)]);
+    else if (this.c.shape.ticketText && t.s.redactedText) t.attributes.set([ticketTextUpdate(t.s.redactedText)]);
 
     const main = new CancellationScope();
     this.mainScope = main;

@@ -2,11 +2,11 @@
  * The ticket as its workflow holds it, and the only code that changes its status, queue, what it awaits and
  * the review pending on it. Every change of those goes out as a `status` event and the search attributes;
  * everything else worth telling goes out as an event through the log. No activities here: pure state, plus
- * the search-attribute upsert (a command, but never a wait).
+ * the search attributes (attributes.ts: a command, but never a wait).
  */
-import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Queue, TicketStatus } from '../core/domain';
 import type { TicketEventType } from '../core/events';
+import { TicketAttributes } from './attributes';
 import { EventLog } from './event-log';
 import type { MessageAck } from './messages';
 import { raiseUrgency as raise, type RoutingDecision } from './routing';
@@ -44,6 +44,7 @@ export class TicketModel {
     private readonly reviewSlaMs: number,
     /** The `reviewDueAttribute` patch: runs recorded before it never upsert `TicketReviewDue`. */
     private readonly keepReviewDue = false,
+    readonly attributes = new TicketAttributes(false),
   ) {
     this.log = new EventLog(s.ticketId, s, work.nextSeq);
     this.lastStatusKey = this.statusKey();
@@ -105,7 +106,7 @@ export class TicketModel {
 
   upsertSearchAttributes(): void {
     const s = this.s;
-    upsertSearchAttributes([
+    this.attributes.set([
       { key: ticketStatusKey, value: s.status },
       { key: ticketQueueKey, value: s.queue },
       { key: ticketTopicKey, value: s.topic ?? 'none' },

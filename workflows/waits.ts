@@ -98,7 +98,7 @@ export class Waits {
       work.reviewDueAt = null;
       const breach = this.t.slaBreached();
       await sendAlert(
-        s,
+        this.t,
         'review_sla_breached',
         { reason: breach.reason, urgency: s.urgency, draftVersion: breach.draftVersion },
         s.queue,

@@ -82,7 +82,7 @@ export async function memory(c: StepContext): Promise<Phase> {
       facts: ticketFacts(s),
     });
     if (orgAlert) {
-      await sendAlert(s, 'org_pattern', { ...orgAlert }, 'enterprise');
+      await sendAlert(t, 'org_pattern', { ...orgAlert }, 'enterprise');
       t.emit('message', {
         from: 'system',
         kind: 'org_pattern',
@@ -101,7 +101,7 @@ export async function memory(c: StepContext): Promise<Phase> {
 async function reopen(c: StepContext, reason: string): Promise<Phase> {
   const { t } = c;
   t.reopen(reason);
-  await sendAlert(t.s, 'ticket_reopened', { reason, reopenCount: t.s.reopenCount }, 'reopened');
+  await sendAlert(t, 'ticket_reopened', { reason, reopenCount: t.s.reopenCount }, 'reopened');
   return t.enterHuman(reason, 'reopened', 'reopened');
 }
 

@@ -1,6 +1,7 @@
 /** What every step of the ticket gets: the ticket, how to wait, how to publish, and the run's settings. */
 import type { TicketEvent } from '../../core/events';
 import type { Outbox } from '../outbox';
+import type { PatchId } from '../patches';
 import type { StepActivities } from '../proxies';
 import type { Phase, TicketDurations, TicketInput } from '../state';
 import type { TicketModel } from '../ticket';
@@ -21,6 +22,8 @@ export interface StepContext {
   maxRedrafts: number;
   /** The patches a step follows, asked once at the run's start so no patch marker follows a local activity's. */
   shape: { localFindSop: boolean; publishFirst: boolean; ticketText: boolean; confirmRunsRevocation: boolean };
+  /** Asks a patch a step meets mid-run: always true in runs with `shape5`, which record no marker for it. */
+  patched: (id: PatchId) => boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The reply drafted by the model, streamed as token previews under the draft's reserved seq. */
-import { isCancellation, patched } from '@temporalio/workflow';
+import { isCancellation } from '@temporalio/workflow';
 import { PATCHES } from '../patches';
 import type { Phase } from '../state';
 import { failureMessage, nowIso } from '../util';
@@ -10,7 +10,7 @@ export async function draft(c: StepContext): Promise<Phase> {
   const s = t.triaged();
   t.setStatus('drafting', 'none');
   const ctx = actor(c);
-  const history = patched(PATCHES.localLookups)
+  const history = c.patched(PATCHES.localLookups)
     ? await c.act.local.userHistory(ctx)
     : await c.act.tools.userHistory(ctx);
   const version = (s.draft?.version ?? 0) + 1;
@@ -19,7 +19,7 @@ export async function draft(c: StepContext): Promise<Phase> {
   // must be on Kafka first, or a subscriber would take those older events for duplicates. Either the
   // activity publishes them itself first, or the step waits for the outbox.
   const before = backlog(c);
-  if (!c.shape.publishFirst && (!c.legacy || patched(PATCHES.drainBeforeDraft))) await c.outbox.settled();
+  if (!c.shape.publishFirst && (!c.legacy || c.patched(PATCHES.drainBeforeDraft))) await c.outbox.settled();
   const seq = t.log.reserve();
   let d;
   try {

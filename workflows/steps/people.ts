@@ -1,5 +1,5 @@
 /** A person decides: review of a model draft (approve, edit, reject), or a reply a person writes. */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { ReviewDecision } from '../../core/domain';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
@@ -82,7 +82,7 @@ async function recordHumanText(c: StepContext, d: Extract<ReviewDecision, { acti
   let text = d.text;
   const instead = await runBeforeSending(c);
   if (instead) return instead;
-  if (patched(PATCHES.checkAgentReply)) {
+  if (c.patched(PATCHES.checkAgentReply)) {
     c.t.work.checkingReply = true;
     let checked;
     try {

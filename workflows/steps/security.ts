@@ -1,5 +1,4 @@
 /** Sensitive with high confidence: contain first (in parallel), brief, store, then hold for a person. */
-import { patched } from '@temporalio/workflow';
 import { sendAlert } from '../outbox';
 import { PATCHES } from '../patches';
 import { heldProposals, proposalsOf, recordProposals, runConfirmed } from '../proposals';
@@ -22,7 +21,7 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
     ]);
     for (const r of runs) t.recordToolRun(r);
     const held = c.durableProposals ? heldProposals(runs) : [];
-    if (held.length && patched(PATCHES.heldRevocationProposal)) recordProposals(t, held);
+    if (held.length && c.patched(PATCHES.heldRevocationProposal)) recordProposals(t, held);
     const brief = await c.act.model.securityBrief(ctx, s.analysis, s.security, runs);
     const { incidentId } = await c.act.tools.storeIncident(ctx, s.analysis, s.security, brief);
     s.brief = { ...brief, incidentId };
@@ -35,7 +34,7 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
       actionsTaken: brief.actionsTaken,
     });
     await sendAlert(
-      s,
+      t,
       'security_incident',
       { incidentId, risk: s.security.risk_category, confidence: s.security.confidence_score },
       'security',

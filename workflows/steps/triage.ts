@@ -1,5 +1,4 @@
 /** Triage: what the ticket is about, how urgent, how risky; then where it goes. */
-import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { PATCHES } from '../patches';
 import { humanLiveReason, routeTicket } from '../routing';
 import { ticketTextUpdate } from '../search-attributes';
@@ -21,15 +20,15 @@ export async function triage(c: StepContext): Promise<Phase> {
   s.security = result.security;
   s.redactedText = result.redactedText;
   // Searchable from now on, by the redacted words only (never the raw text, which may hold what triage redacted).
-  if (c.shape.ticketText) upsertSearchAttributes([ticketTextUpdate(result.redactedText)]);
+  if (c.shape.ticketText) t.attributes.set([ticketTextUpdate(result.redactedText)]);
   s.triageModel = result.model;
   s.topic = result.analysis.topic;
   s.urgency = result.analysis.urgency;
   s.timestamps.triagedAt = nowIso();
   // Every patch is asked before the local activity: a patch marker recorded after a local activity's marker
   // did not replay (the interleaving test's worker kills showed it), so no patch waits on one.
-  const credentialIsFact = patched(PATCHES.credentialContainment);
-  const agentTopics = patched(PATCHES.localLookups)
+  const credentialIsFact = c.patched(PATCHES.credentialContainment);
+  const agentTopics = c.patched(PATCHES.localLookups)
     ? await c.act.local.listAgentTopics()
     : await c.act.tools.listAgentTopics();
   const routing = routeTicket(result.analysis, result.security, agentTopics, { credentialIsFact });

@@ -1,7 +1,8 @@
 /**
- * Records the histories the replay test checks (`npx tsx test/workflow/helpers/record-history.ts` with the
- * infra up). Re-record only on purpose: a history that no longer replays means the workflow changed in a way
- * running tickets would not survive (use patching instead).
+ * Records the histories the replay test checks (`npx tsx test/workflow/helpers/record-history.ts [prefix]` with
+ * the infra up). Re-record only on purpose: a history that no longer replays means the workflow changed in a way
+ * running tickets would not survive (use patching instead). A prefix (`shape5-`) records today's shape beside
+ * the older files instead of over them, so the older shapes stay guarded too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       ['ticket-security-release-close', secure],
     ] as const) {
       const history = await client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
-      fs.writeFileSync(path.join(outDir, `${name}.json`), historyToJSON(history));
+      fs.writeFileSync(path.join(outDir, `${process.argv[2] ?? ''}${name}.json`), historyToJSON(history));
       process.stdout.write(`recorded ${name}: ${history.events?.length} events\n`);
     }
   });
