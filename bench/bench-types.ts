@@ -11,10 +11,42 @@ export const kindLabels: Record<ServerKind, string> = {
   raw: 'uWS raw publish (no Kafka)',
 };
 
+/**
+ * A server kind, or `<kind>+<name>`: the same server with the settings in `BENCH_VARIANT_<name>` added to its
+ * environment (`KAFKA_FETCH_MIN_BYTES=4096 KAFKA_FETCH_MAX_WAIT=5ms`), so a setting is measured against the
+ * server without it in one run, on one machine load.
+ */
+export type BenchKind = ServerKind | `${ServerKind}+${string}`;
+
+export function splitKind(k: BenchKind): { kind: ServerKind; variant?: string } {
+  const [kind, variant] = k.split('+', 2) as [ServerKind, string | undefined];
+  return { kind, variant };
+}
+
+export function kindLabel(k: BenchKind): string {
+  const { kind, variant } = splitKind(k);
+  return variant === undefined ? kindLabels[kind] : `${kindLabels[kind]} [${variant}]`;
+}
+
+/** The variant's settings as environment variables (`NAME=value` pairs separated by spaces). */
+export function variantEnv(k: BenchKind, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const { variant } = splitKind(k);
+  if (variant === undefined) return {};
+  const spec = env[`BENCH_VARIANT_${variant}`];
+  if (spec === undefined) throw new Error(`--kinds ${k}: set BENCH_VARIANT_${variant} to its settings`);
+  const out: Record<string, string> = {};
+  for (const pair of spec.split(' ').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`BENCH_VARIANT_${variant}: "${pair}" is not NAME=value`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
 export interface BenchOptions {
   kafka: Config['kafka'];
   sizes: number[];
-  kinds: readonly ServerKind[];
+  kinds: readonly BenchKind[];
   perTicket: number;
   clientProcesses: number;
   /** Records in the throughput burst at socket count n. */
@@ -35,7 +67,7 @@ export interface BenchOptions {
 }
 
 export interface RunResult {
-  kind: ServerKind;
+  kind: BenchKind;
   sockets: number;
   tickets: number;
   connect: { opened: number; refused: Record<string, number>; seconds: number; upgradesPerSec: number };

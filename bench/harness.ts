@@ -27,11 +27,18 @@ import type { PhaseResult } from './phase-io';
 export type { CpuBreakdown, PhaseResult } from './phase-io';
 import { fmtMs, fmtPhase, fmtRate, medianBy, produceToKafka, waitForDeliveries } from './phase-io';
 import { findKafkaBrokerPid, processCpuMs } from './proc-cpu';
-import type { MemoryReading, RawProduceResult, ServerHello, ServerKind, ServerWindow } from './server-child';
+import type { MemoryReading, RawProduceResult, ServerHello, ServerWindow } from './server-child';
 import { withTimeout } from '../core/with-timeout';
 
-import type { BenchOptions, BenchResult, RunResult } from './bench-types';
-export { kindLabels, serverKinds, type BenchOptions, type BenchResult, type RunResult } from './bench-types';
+import {
+  splitKind,
+  variantEnv,
+  type BenchKind,
+  type BenchOptions,
+  type BenchResult,
+  type RunResult,
+} from './bench-types';
+export { kindLabel, kindLabels, serverKinds, type BenchOptions, type BenchResult, type RunResult } from './bench-types';
 
 type ServerChild = Child<ServerHello>;
 
@@ -83,7 +90,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
 
 interface RunContext {
   opts: BenchOptions;
-  kind: ServerKind;
+  kind: BenchKind;
   sockets: number;
   clients: Child[];
   producer: Producer;
@@ -95,12 +102,15 @@ interface RunContext {
 async function runOne(ctx: RunContext): Promise<RunResult> {
   const { opts, kind, sockets, clients } = ctx;
   const tickets = Math.ceil(sockets / opts.perTicket);
-  const runTag = `${kind}${sockets}`;
+  // Ticket ids and group names allow no '+': a variant's tag is `uws-<name>`.
+  const runTag = `${kind.replace('+', '-')}${sockets}`;
   const ticketIds = Array.from({ length: tickets }, (_, i) => benchTicketId(runTag, i));
   opts.log(`[${kind} N=${sockets}] starting server`);
   const server: ServerChild = new Child<ServerHello>(`server-${kind}`, 'server-child.ts', {
     ...ctx.childEnv,
-    BENCH_SERVER_KIND: kind,
+    ...variantEnv(kind),
+    BENCH_SERVER_KIND: splitKind(kind).kind,
+    BENCH_SERVER_LABEL: kind.replace('+', '-'),
     BENCH_INSTANCE: `bench-${runTag}-${process.pid}-${Date.now().toString(36)}`,
   });
   try {
@@ -206,7 +216,8 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   const cpu0 = { producer: process.cpuUsage(), broker: processCpuMs(ctx.brokerPid) };
   const t0 = nowUs();
   let records: number;
-  if (ctx.kind === 'raw') {
+  const raw = splitKind(ctx.kind).kind === 'raw';
+  if (raw) {
     // Bursts as a consumer sees them: one partition's batch per event-loop turn (see options.ts).
     const pace: PaceSpec =
       ctx.pace.mode === 'burst'
@@ -255,7 +266,7 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     cpu: {
       serverMs: window.cpuUserMs + window.cpuSystemMs,
       clientsMs: reports.reduce((s, r) => s + r.cpuUserMs + r.cpuSystemMs, 0),
-      producerMs: ctx.kind === 'raw' ? 0 : (producerCpu.user + producerCpu.system) / 1000,
+      producerMs: raw ? 0 : (producerCpu.user + producerCpu.system) / 1000,
       brokerMs: cpu0.broker !== undefined && brokerNow !== undefined ? brokerNow - cpu0.broker : undefined,
     },
   };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--sizes 1000,10000] [--clients 2] [--kinds uws,ws,raw] [--per-ticket 10] [--frames 100]
+ * `npm run bench [-- --quick] [--sizes 1000,10000] [--clients 2] [--kinds uws,ws,raw,uws+<variant>] [--per-ticket 10] [--frames 100]
  *   [--bursts 3] [--fixed-repeats 3] [--json file]`
  * Full run: N = 1,000 and 10,000 sockets, 10 per ticket, all three servers, 3 throughput bursts, the fixed-rate
  * phase 3 times at 10,000.
@@ -7,7 +7,7 @@
  */
 import type { Config } from '../core/config';
 import type { BenchOptions } from './harness';
-import type { ServerKind } from './server-child';
+import { splitKind, variantEnv, type BenchKind } from './bench-types';
 
 export interface CliOptions {
   quick: boolean;
@@ -40,9 +40,12 @@ export function parseArgs(argv: string[]): CliOptions {
     if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].join(', ')})`);
   const quick = flags.has('quick');
   const sizes = (flags.get('sizes') ?? (quick ? '1000' : '1000,10000')).split(',').map(positive('--sizes'));
-  const kinds = (flags.get('kinds') ?? 'uws,ws,raw').split(',') as ServerKind[];
-  for (const k of kinds)
-    if (!['uws', 'ws', 'raw'].includes(k)) throw new Error(`--kinds: ${k} is not one of uws, ws, raw`);
+  const kinds = (flags.get('kinds') ?? 'uws,ws,raw').split(',') as BenchKind[];
+  for (const k of kinds) {
+    if (!['uws', 'ws', 'raw'].includes(splitKind(k).kind))
+      throw new Error(`--kinds: ${k} is not one of uws, ws, raw (or one of them +<variant>)`);
+    variantEnv(k);
+  }
   const biggest = Math.max(...sizes);
   const perTicket = positive('--per-ticket')(flags.get('per-ticket') ?? '10');
   const framesPerSocket = positive('--frames')(flags.get('frames') ?? (quick ? '20' : '100'));

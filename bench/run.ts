@@ -10,7 +10,7 @@ import path from 'node:path';
 import { config } from '../core/config';
 import { rootLogger } from '../core/logger';
 import { startInfra, stopStarted, type InfraState } from '../scripts/infra';
-import { fmtMs, fmtRate, kindLabels, runBench, type BenchResult, type RunResult } from './harness';
+import { fmtMs, fmtRate, kindLabel, runBench, type BenchResult, type RunResult } from './harness';
 import { killChildren } from './ipc';
 import { medianBy } from './phase-io';
 import { parseArgs } from './options';
@@ -34,7 +34,7 @@ export function resultTables(result: BenchResult): string {
     const t = r.throughput;
     const cpu = `${s(t.cpu.serverMs)} / ${s(t.cpu.clientsMs)} / ${s(t.cpu.producerMs)} / ${t.cpu.brokerMs === undefined ? '?' : s(t.cpu.brokerMs)}`;
     lines.push(
-      `| ${kindLabels[r.kind]} | ${r.sockets} | ${r.tickets} | ${fmtRate(r.connect.upgradesPerSec)} | ${kb(r.memory.rssPerSocketBytes)} | ${kb(r.memory.heapPerSocketBytes)} | ${fmtRate(t.deliveriesPerSec)} | ${r.throughputSamples.map(fmtRate).join(', ')} | ${t.delivered}/${t.expected} | ${fmtMs(t.p50Ms)} | ${fmtMs(t.p99Ms)} | ${t.serverEventLoopUtilization.toFixed(2)} | ${cpu} |`,
+      `| ${kindLabel(r.kind)} | ${r.sockets} | ${r.tickets} | ${fmtRate(r.connect.upgradesPerSec)} | ${kb(r.memory.rssPerSocketBytes)} | ${kb(r.memory.heapPerSocketBytes)} | ${fmtRate(t.deliveriesPerSec)} | ${r.throughputSamples.map(fmtRate).join(', ')} | ${t.delivered}/${t.expected} | ${fmtMs(t.p50Ms)} | ${fmtMs(t.p99Ms)} | ${t.serverEventLoopUtilization.toFixed(2)} | ${cpu} |`,
     );
   }
   const fixed = result.runs.filter((r) => r.fixedRate);
@@ -56,7 +56,7 @@ export function resultTables(result: BenchResult): string {
         fmtMs(samples.length ? medianBy(samples, (x) => x[k] ?? Infinity)[k] : f[k]);
       const each = samples.map((x) => `${fmtMs(x.p50Ms)} / ${fmtMs(x.p99Ms)}`).join('; ');
       lines.push(
-        `| ${kindLabels[r.kind]} | ${f.records} | ${f.delivered}/${f.expected} | ${mid('p50Ms')} | ${mid('p99Ms')} | ${each} | ${fmtMs(f.maxMs)} | ${f.serverEventLoopUtilization.toFixed(2)} | ${s(f.cpu.serverMs)} / ${s(f.cpu.clientsMs)} / ${s(f.cpu.producerMs)} / ${f.cpu.brokerMs === undefined ? '?' : s(f.cpu.brokerMs)} |`,
+        `| ${kindLabel(r.kind)} | ${f.records} | ${f.delivered}/${f.expected} | ${mid('p50Ms')} | ${mid('p99Ms')} | ${each} | ${fmtMs(f.maxMs)} | ${f.serverEventLoopUtilization.toFixed(2)} | ${s(f.cpu.serverMs)} / ${s(f.cpu.clientsMs)} / ${s(f.cpu.producerMs)} / ${f.cpu.brokerMs === undefined ? '?' : s(f.cpu.brokerMs)} |`,
       );
     }
   }
@@ -64,10 +64,14 @@ export function resultTables(result: BenchResult): string {
   for (const n of result.options.sizes) {
     const at = (k: RunResult['kind']) =>
       result.runs.find((r) => r.sockets === n && r.kind === k)?.throughput.deliveriesPerSec;
-    const [u, w, raw] = [at('uws'), at('ws'), at('raw')];
+    const [w, raw] = [at('ws'), at('raw')];
     const parts: string[] = [];
-    if (u && w) parts.push(`uWS / ws = ${(u / w).toFixed(2)}x`);
-    if (u && raw) parts.push(`uWS / raw ceiling = ${((100 * u) / raw).toFixed(0)}%`);
+    for (const k of result.options.kinds.filter((x) => x.startsWith('uws'))) {
+      const u = at(k);
+      const name = k === 'uws' ? 'uWS' : k;
+      if (u && w) parts.push(`${name} / ws = ${(u / w).toFixed(2)}x`);
+      if (u && raw) parts.push(`${name} / raw ceiling = ${((100 * u) / raw).toFixed(0)}%`);
+    }
     if (parts.length) lines.push(`N=${n}: ${parts.join(', ')}`);
   }
   return lines.join('\n');

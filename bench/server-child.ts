@@ -144,7 +144,7 @@ void (async () => {
       windowEnd: async (): Promise<ServerWindow> => {
         if (!windowStart) throw new Error('windowEnd before windowStart');
         const stalled = stalls.stop();
-        await stopPhaseProfile(`${kind}-${server.sockets()}`);
+        await stopPhaseProfile(`${process.env.BENCH_SERVER_LABEL ?? kind}-${server.sockets()}`);
         const cpu = process.cpuUsage(windowStart.cpu);
         const elu = performance.eventLoopUtilization(windowStart.elu);
         const c = server.consumer();

@@ -21,6 +21,14 @@ export const kafkaEnv = {
   KAFKA_BACKOFF_MAX: duration.default(30_000),
   KAFKA_BREAKER_THRESHOLD: positiveInt.default(3),
   KAFKA_PROBE_INTERVAL: duration.default(1_000), // the gateway probes a broker it lost this often (0: wait the backoff)
+  /**
+   * The gateway consumer's fetch: the broker answers once it holds KAFKA_FETCH_MIN_BYTES of new records or
+   * KAFKA_FETCH_MAX_WAIT has passed. The defaults answer at the first record (lowest latency, most fetches);
+   * docs/benchmarks.md (issue 15, fifth round) has what a larger minimum trades.
+   */
+  KAFKA_FETCH_MIN_BYTES: positiveInt.default(1),
+  KAFKA_FETCH_MAX_WAIT: duration.default(500),
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: positiveInt.default(1_048_576),
   /** SASL: unset (no authentication), `plain`, `scram-sha-256` or `scram-sha-512`; then a username and password. */
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: optionalString,
@@ -96,6 +104,11 @@ export function buildKafkaConfig(env: KafkaEnv) {
     backoffMaxMs: env.KAFKA_BACKOFF_MAX,
     breakerThreshold: env.KAFKA_BREAKER_THRESHOLD,
     probeIntervalMs: env.KAFKA_PROBE_INTERVAL,
+    fetch: {
+      minBytes: env.KAFKA_FETCH_MIN_BYTES,
+      maxWaitMs: env.KAFKA_FETCH_MAX_WAIT,
+      maxBytesPerPartition: env.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+    },
     security,
   };
 }

@@ -181,7 +181,9 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     const consumer = kafka.consumer({
       groupId: groups.next(),
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 500,
+      minBytes: opts.kafka.fetch.minBytes,
+      maxWaitTimeInMs: opts.kafka.fetch.maxWaitMs,
+      maxBytesPerPartition: opts.kafka.fetch.maxBytesPerPartition,
       sessionTimeout,
       heartbeatInterval: 1_000,
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000, restartOnFailure: async () => false },

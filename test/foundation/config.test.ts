@@ -36,6 +36,15 @@ describe('config', () => {
     assert.equal(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9094' }).kafka.external, true);
   });
 
+  it("gives the gateway consumer's fetch kafkajs's answer-at-once defaults, and refuses a zero minimum", () => {
+    assert.deepEqual(loadConfig({}).kafka.fetch, { minBytes: 1, maxWaitMs: 500, maxBytesPerPartition: 1_048_576 });
+    const held = loadConfig({ KAFKA_FETCH_MIN_BYTES: '8192', KAFKA_FETCH_MAX_WAIT: '5ms' }).kafka.fetch;
+    assert.deepEqual(held, { minBytes: 8192, maxWaitMs: 5, maxBytesPerPartition: 1_048_576 });
+    const problems = problemsOf({ KAFKA_FETCH_MIN_BYTES: '0', KAFKA_FETCH_MAX_WAIT: 'soon' }).join('\n');
+    assert.match(problems, /KAFKA_FETCH_MIN_BYTES: must be > 0/);
+    assert.match(problems, /KAFKA_FETCH_MAX_WAIT.*"soon" is not a duration/);
+  });
+
   it('refuses a port out of range, naming the variable', () => {
     const problems = problemsOf({ GATEWAY_PORT: '99999' });
     assert.equal(problems.length, 1);
