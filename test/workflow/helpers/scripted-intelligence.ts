@@ -3,7 +3,7 @@
  * answer from it. The real activities (activities/index.ts) wrap it, so validation, failure mapping and token
  * streaming are exercised; only the thinking is scripted. The real intelligence has its own end-to-end test.
  */
-import type { Draft, QueryAnalysis, SecurityMetadata, Sop, ToolRun, Topic } from '../../../core/domain';
+import type { Draft, ProposedAction, QueryAnalysis, SecurityMetadata, Sop, ToolRun, Topic } from '../../../core/domain';
 import { TicketflowError } from '../../../core/errors';
 import type { DraftInput, Intelligence, OrgPatternAlert, TicketContext } from '../../../activities/ports';
 
@@ -22,6 +22,8 @@ export interface Scenario {
   securityBarrier?: boolean;
   /** Draft text streams with a pause per token, so a test can act mid-draft. */
   slowDraftMs?: number;
+  /** The policy holds the security protocol's revocation for a person; confirmed, it fails if `fails`. */
+  heldRevocation?: { fails?: boolean };
 }
 
 export interface Recorder {
@@ -78,6 +80,30 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): {
     return { tool: name, ok: true, summary: `${name} done`, output: {} };
   };
 
+  /** What the real revocation answers when the policy holds it: a run carrying its proposal. */
+  const heldRevocation = (): ToolRun => {
+    const proposal: ProposedAction = {
+      id: 'revoke_tokens:fp-scripted',
+      kind: 'revoke_credentials',
+      tool: 'revoke_tokens',
+      target: 'ghp_…XXXX',
+      input: { tokens: [{ fingerprint: 'fp-scripted', masked: 'ghp_…XXXX' }] },
+      reason: 'revoke_credentials waits for a person',
+    };
+    return {
+      tool: 'revoke_tokens',
+      ok: false,
+      summary: 'revoke_tokens held',
+      output: { decision: 'propose', proposal },
+    };
+  };
+  const executeRevocation = (ctx: TicketContext, p: ProposedAction): ToolRun => {
+    mark('execute_revocation', ctx, 'start');
+    const ok = !scenarioOf(ctx).heldRevocation?.fails;
+    const summary = ok ? `revoked the exposed credential(s): ${p.target}` : 'the back office refused the revocation';
+    return { tool: 'revoke_tokens', ok, summary, output: { proposalId: p.id, decision: ok ? 'executed' : 'failed' } };
+  };
+
   const intelligence: Intelligence = {
     triage: {
       triageIntake(ctx, scrubbed) {
@@ -106,8 +132,11 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): {
       },
     },
     security: {
-      revokeTokens: (ctx) => securityTool('revoke_tokens', ctx),
-      executeRevocation: (ctx) => securityTool('revoke_tokens', ctx),
+      async revokeTokens(ctx) {
+        const run = await securityTool('revoke_tokens', ctx);
+        return scenarioOf(ctx).heldRevocation ? heldRevocation() : run;
+      },
+      executeRevocation: async (ctx, p) => executeRevocation(ctx, p),
       ipReputation: (ctx) => securityTool('ip_reputation', ctx),
       auditEvents: (ctx) => securityTool('audit_events', ctx),
       async brief(ctx, _a, security, runs) {
@@ -173,7 +202,9 @@ export function createScriptedIntelligence(scenarios: Map<string, Scenario>): {
           toolRuns: [{ tool: `${topic}-lookup`, ok: true, summary: 'looked up', output: {} }],
         };
       },
-      execute(_ctx, p) {
+      execute(ctx, p) {
+        // As the real agents route it: a confirmed revocation goes to the security tools.
+        if (p.kind === 'revoke_credentials') return executeRevocation(ctx, p);
         return { tool: p.tool, ok: false, summary: 'scripted agents run no proposals', output: { proposalId: p.id } };
       },
     },
