@@ -25,8 +25,9 @@ const load = (file: string) =>
  * The held credential revocation (issue 11), each history the path it is named for, so a re-record that lost
  * it does not go unnoticed. `before-wake` was recorded on bda9bde, before a confirm woke the security step (it
  * ran at the release): it keeps the `confirm-runs-revocation` patch honest. `confirm-reply` is recorded by
- * helpers/record-revocation-history.ts.
+ * helpers/record-revocation-history.ts, before `ticket-shape-5` (its own marker) and with it (`shape5-`).
  */
+const CONFIRM_RUNS_IT = ['decideProposalUpdate', 'executeProposal', 'releaseUpdate', 'reviewUpdate', 'finalReply'];
 const HELD_REVOCATION_PATHS: Record<string, string[]> = {
   'ticket-held-revocation-before-wake.json': [
     'decideProposalUpdate',
@@ -35,13 +36,8 @@ const HELD_REVOCATION_PATHS: Record<string, string[]> = {
     'reviewUpdate',
     'finalReply',
   ],
-  'ticket-held-revocation-confirm-reply.json': [
-    'decideProposalUpdate',
-    'executeProposal',
-    'releaseUpdate',
-    'reviewUpdate',
-    'finalReply',
-  ],
+  'ticket-held-revocation-confirm-reply.json': CONFIRM_RUNS_IT,
+  'shape5-ticket-held-revocation-confirm-reply.json': CONFIRM_RUNS_IT,
 };
 /** An update's name or a scheduled activity's type; undefined for other events. */
 const stepName = (e: Record<string, unknown>) =>

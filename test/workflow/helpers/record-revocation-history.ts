@@ -3,7 +3,8 @@
  * (real activities and back office, with revocation held for a person), a customer pastes a token; the
  * security team confirms the proposal, which runs the revocation while the ticket is still held; then they
  * release it, the draft is approved, the reply goes out, and the ticket is closed. Run with the infra up:
- * `npx tsx test/workflow/helpers/record-revocation-history.ts`. Re-record only on purpose (see replay.test.ts).
+ * `npx tsx test/workflow/helpers/record-revocation-history.ts [prefix]`. Re-record only on purpose (see
+ * replay.test.ts); a prefix (`shape5-`, as record-history.ts takes it) keeps the older shapes' files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,10 @@ import { startStack, type Stack } from '../../e2e/stack';
 import { testTemporalAddress, testTemporalNamespace } from '../../helpers/infra';
 import { historyToJSON } from './history-json';
 
-const out = path.resolve(__dirname, '../../fixtures/histories/ticket-held-revocation-confirm-reply.json');
+const out = path.resolve(
+  __dirname,
+  `../../fixtures/histories/${process.argv[2] ?? ''}ticket-held-revocation-confirm-reply.json`,
+);
 
 /** Fails with the step's name when an agent's call is refused. */
 function accepted(step: string, res: { status: number; body: unknown }): void {
