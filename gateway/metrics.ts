@@ -31,6 +31,12 @@ export function createGatewayMetrics(opts: { instanceId: string; defaultMetrics?
       labelNames: ['status'],
       registers: [registry],
     }),
+    snapshotQueries: new Counter({
+      name: 'ticketflow_gateway_stream_snapshots_total',
+      help: "Streams opening, by how they got their snapshot: asked (a query of their own) or joined (the ticket's query in flight)",
+      labelNames: ['how'],
+      registers: [registry],
+    }),
     recordsIn: new Counter({
       name: 'ticketflow_gateway_records_in_total',
       help: 'Kafka records consumed',

@@ -24,6 +24,17 @@ interface Variant {
   reached: string[];
   reviewMs: number[];
   counts?: PathCounts;
+  /** Streams that asked for their own snapshot / joined one in flight (gateways that count them). */
+  snapshots?: Record<string, number>;
+}
+
+/** The gateway's stream snapshot counts by `how`, from its /metrics (empty for a gateway without them). */
+async function streamSnapshots(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^ticketflow_gateway_stream_snapshots_total\{[^}]*how="(\w+)"[^}]*\} (\d+)/gm))
+    out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+  return out;
 }
 
 const log = (line: string) => process.stderr.write(`ab ${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -67,6 +78,13 @@ function report(variants: Variant[]): string {
     row('POST -> review requested p50', (v) => ms(percentile(v.reviewMs, 0.5))),
     ...procs.map((p) => row(`CPU ms per ticket: ${p}`, (v) => per(v, p))),
     row('CPU ms per ticket: stack (all but load)', (v) => stackMs(v).toFixed(1)),
+    row('stream snapshots per ticket: queried / joined a query', (v) => {
+      const n = Math.max(1, v.reached.length + WARM_UP_TICKETS);
+      const [asked, joined] = [v.snapshots?.asked, v.snapshots?.joined];
+      return asked === undefined
+        ? 'n/a (one query each)'
+        : `${(asked / n).toFixed(2)} / ${((joined ?? 0) / n).toFixed(2)}`;
+    }),
     row('workflow tasks / activities / local (median)', (v) => {
       const c = v.counts;
       return `${c?.workflowTasks ?? 'n/a'} / ${c?.activities ?? 'n/a'} / ${c?.localActivities ?? 'n/a'}`;
@@ -107,6 +125,7 @@ async function main(baseline: string, rounds: number, count: number, concurrency
     for (const v of variants) {
       const { address, namespace } = v.stack.cfg.temporal;
       v.counts = await pathCounts(address, namespace, v.reached);
+      v.snapshots = await streamSnapshots(v.stack.url);
     }
     const load = os.loadavg().map((l) => l.toFixed(2));
     process.stdout.write(`${report(variants)}\n\n${rounds} rounds of ${count} tickets at concurrency ${concurrency}, `);

@@ -28,7 +28,7 @@ import { pongFrame } from './frames';
 import { idleTimeoutSeconds, SpreadPinger } from './pinger';
 import { START } from './position';
 import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
-import { withTimeout } from '../../core/with-timeout';
+import { SnapshotFlights } from './snapshot-flights';
 
 export interface StreamRouteOptions {
   hub: TicketHub;
@@ -64,7 +64,7 @@ export interface StreamRoute {
 }
 
 export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): StreamRoute {
-  const snapshotTimeoutMs = o.snapshotTimeoutMs ?? 10_000;
+  const flights = new SnapshotFlights(o.hub, o.snapshots, o.snapshotTimeoutMs ?? 10_000, o.metrics.snapshotQueries);
   const pinger = new SpreadPinger<StreamSocketData>(o.pingIntervalMs);
   pinger.start();
   const late = lateUpgrader();
@@ -164,9 +164,9 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
     }
 
     function authenticated(caller: Principal, protocol: string): Promise<void> {
-      // Buffer the ticket's live records from now on, then ask for the snapshot.
-      const pending = o.hub.beginPending(ticketId);
-      return withTimeout(o.snapshots.getSnapshot(ticketId), snapshotTimeoutMs, 'snapshot query').then(
+      // Buffer the ticket's live records from now on, then ask for the snapshot (or join the query in flight).
+      const { pending, snapshot: answer } = flights.open(ticketId);
+      return answer.then(
         (snapshot) => finish(caller, protocol, pending, snapshot, undefined),
         (err: unknown) => finish(caller, protocol, pending, undefined, err),
       );

@@ -37,6 +37,8 @@ export class MemorySnapshots implements SnapshotSource {
   readonly tickets = new Map<string, TicketSnapshot>();
   delayMs = 0;
   calls = 0;
+  /** Answer the state as it was when asked, not after the delay (a workflow answers what it had then). */
+  readAtCall = false;
 
   set(ticketId: string, events: TicketEvent[], status = 'triaging'): void {
     this.tickets.set(ticketId, { status, events, lastSeq: events.reduce((m, e) => Math.max(m, e.seq), 0) });
@@ -52,8 +54,9 @@ export class MemorySnapshots implements SnapshotSource {
 
   async getSnapshot(ticketId: string): Promise<TicketSnapshot | null> {
     this.calls++;
+    const asked = this.readAtCall ? this.tickets.get(ticketId) : undefined;
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-    const s = this.tickets.get(ticketId);
+    const s = asked ?? this.tickets.get(ticketId);
     return s ? { ...s, events: [...s.events] } : null;
   }
 }
