@@ -59,6 +59,8 @@ export interface BenchOptions {
   producerLanes: number;
   /** Records per event-loop turn on the raw (no-Kafka) path in the burst phase. */
   rawBatch: number;
+  /** Also a backlog phase on the Kafka kinds: the burst produced while the server is stopped (backlog.ts). */
+  backlog?: boolean;
   /** The latency phase at one socket count, `repeats` times (the median is quoted, the spread shown). */
   fixedRate?: { sockets: number; ratePerSec: number; durationMs: number; repeats: number };
   /** How long a phase may go without a new delivery before it is called finished (and the rest lost). */
@@ -76,6 +78,8 @@ export interface RunResult {
   throughput: PhaseResult;
   /** deliveries/s of every burst, in run order. */
   throughputSamples: number[];
+  /** The backlog phase (`--backlog`, Kafka kinds): deliveries/s draining a burst produced while stopped. */
+  backlog?: PhaseResult;
   /** The fixed-rate phase with the median p99 of its repeats. */
   fixedRate?: PhaseResult;
   /** Every fixed-rate repeat's latencies, in run order. */

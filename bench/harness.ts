@@ -20,6 +20,7 @@ import type { ConnectRequest, ConnectResult, PhaseReport } from './client-child'
 import { nowUs } from './clock';
 import { benchTicketId, SeqCounter } from './events';
 import { LatencyHistogram } from './histogram';
+import { produceAsBacklog } from './backlog';
 import { Child } from './ipc';
 import type { PaceSpec } from './pace';
 import type { PhaseResult } from './phase-io';
@@ -153,8 +154,9 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
     );
 
     const seqs = new SeqCounter();
-    const phase = (name: string, pace: PaceSpec) =>
-      runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket });
+    const raw = splitKind(kind).kind === 'raw';
+    const phase = (name: string, pace: PaceSpec, stopPid?: number) =>
+      runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket, stopPid });
     const lanes = opts.producerLanes;
     if (opts.warmupRecords > 0)
       await phase('warm-up', { mode: 'burst', total: opts.warmupRecords, batch: opts.burstBatch, lanes });
@@ -172,6 +174,9 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       bursts.push(b);
     }
     const throughput = medianBy(bursts, (b) => b.deliveriesPerSec);
+    const burst: PaceSpec = { mode: 'burst', total: opts.throughputRecords(sockets), batch: opts.burstBatch, lanes };
+    const backlog = opts.backlog && !raw ? await phase('backlog', burst, hello.pid) : undefined;
+    if (backlog) opts.log(`[${kind} N=${sockets}] backlog ${fmtRate(backlog.deliveriesPerSec)} deliveries/s`);
     const fixed: PhaseResult[] = [];
     const f = opts.fixedRate;
     for (let i = 0; f && f.sockets === sockets && i < f.repeats; i++) {
@@ -189,6 +194,7 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       memory,
       throughput,
       throughputSamples: bursts.map((b) => b.deliveriesPerSec),
+      backlog,
       fixedRate: fixed.length > 0 ? medianBy(fixed, (r) => r.p99Ms ?? Infinity) : undefined,
       fixedRateSamples:
         fixed.length > 0 ? fixed.map((r) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs })) : undefined,
@@ -205,6 +211,8 @@ interface PhaseContext extends RunContext {
   name: string;
   pace: PaceSpec;
   expectedPerRecord: number;
+  /** The server's pid: stop it while producing and measure from its continuation (backlog.ts). */
+  stopPid?: number;
 }
 
 async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
@@ -214,10 +222,14 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     server.request('windowStart', { phase: ctx.name }),
   ]);
   const cpu0 = { producer: process.cpuUsage(), broker: processCpuMs(ctx.brokerPid) };
-  const t0 = nowUs();
+  const startUs = nowUs();
+  let t0 = startUs;
   let records: number;
   const raw = splitKind(ctx.kind).kind === 'raw';
-  if (raw) {
+  if (ctx.stopPid !== undefined) {
+    const b = await produceAsBacklog(ctx.stopPid, () => produceToKafka(ctx));
+    [records, t0] = [b.records, b.resumedUs];
+  } else if (raw) {
     // Bursts as a consumer sees them: one partition's batch per event-loop turn (see options.ts).
     const pace: PaceSpec =
       ctx.pace.mode === 'burst'
@@ -251,7 +263,7 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     delivered,
     seconds,
     deliveriesPerSec: delivered / seconds,
-    recordsPerSec: records / ((producedUs - t0) / 1e6),
+    recordsPerSec: records / ((producedUs - startUs) / 1e6),
     p50Ms: p50 === undefined ? undefined : p50 / 1000,
     p99Ms: p99 === undefined ? undefined : p99 / 1000,
     maxMs: hist.maxUs / 1000,

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--sizes 1000,10000] [--clients 2] [--kinds uws,ws,raw,uws+<variant>] [--per-ticket 10] [--frames 100]
- *   [--bursts 3] [--fixed-repeats 3] [--json file]`
+ *   [--bursts 3] [--fixed-repeats 3] [--backlog] [--json file]`
  * Full run: N = 1,000 and 10,000 sockets, 10 per ticket, all three servers, 3 throughput bursts, the fixed-rate
  * phase 3 times at 10,000.
  * --quick: N = 1,000 only, shorter phases (a couple of minutes at most).
@@ -22,11 +22,12 @@ export function parseArgs(argv: string[]): CliOptions {
     const a = argv[i]!;
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     const [name = '', inline] = a.slice(2).split('=', 2);
-    if (name === 'quick') flags.set(name, 'true');
+    if (name === 'quick' || name === 'backlog') flags.set(name, 'true');
     else flags.set(name, inline ?? argv[++i] ?? '');
   }
   const known = new Set([
     'quick',
+    'backlog',
     'sizes',
     'clients',
     'kinds',
@@ -78,6 +79,7 @@ export function parseArgs(argv: string[]): CliOptions {
         repeats: positive('--fixed-repeats')(flags.get('fixed-repeats') ?? (quick ? '1' : '3')),
       },
       stallMs: 5_000,
+      backlog: flags.has('backlog'),
     },
   };
 }

@@ -72,6 +72,10 @@ export function resultTables(result: BenchResult): string {
       if (u && w) parts.push(`${name} / ws = ${(u / w).toFixed(2)}x`);
       if (u && raw) parts.push(`${name} / raw ceiling = ${((100 * u) / raw).toFixed(0)}%`);
     }
+    for (const r of result.runs.filter((x) => x.sockets === n && x.backlog))
+      parts.push(
+        `${r.kind} backlog ${fmtRate(r.backlog!.deliveriesPerSec)}/s${raw ? ` = ${((100 * r.backlog!.deliveriesPerSec) / raw).toFixed(0)}% of raw` : ''}`,
+      );
     if (parts.length) lines.push(`N=${n}: ${parts.join(', ')}`);
   }
   return lines.join('\n');

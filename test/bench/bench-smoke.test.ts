@@ -1,49 +1,59 @@
 /**
  * The benchmark harness end to end at toy size: every path (uWS gateway over Kafka, `ws` gateway over
- * Kafka, raw uWS publish) opens its authenticated sockets and delivers every record of both phases to
- * every subscriber. No timing is asserted: speed is measured only by `npm run bench`.
+ * Kafka, raw uWS publish, and the uWS gateway again as a variant with other fetch settings) opens its
+ * authenticated sockets and delivers every record of every phase to every subscriber, the backlog phase (the
+ * server stopped while the burst is produced) included. No timing is asserted: speed is measured only by
+ * `npm run bench`.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runBench, serverKinds } from '../../bench/harness';
 import { testConfig, testKafkaBrokers } from '../helpers/infra';
 
-test('bench harness delivers through all three paths (N=40, 4 per ticket)', { timeout: 180_000 }, async () => {
-  const cfg = testConfig({ KAFKA_BROKERS: testKafkaBrokers().join(',') });
-  const lines: string[] = [];
-  const result = await runBench({
-    kafka: { ...cfg.kafka, partitions: 3 },
-    sizes: [40],
-    kinds: serverKinds,
-    perTicket: 4,
-    clientProcesses: 2,
-    throughputRecords: () => 300,
-    warmupRecords: 0,
-    throughputRepeats: 1,
-    burstBatch: 50,
-    producerLanes: 2,
-    rawBatch: 100,
-    fixedRate: { sockets: 40, ratePerSec: 200, durationMs: 1_000, repeats: 2 },
-    stallMs: 5_000,
-    log: (line) => lines.push(line),
-  });
-  assert.deepEqual(
-    result.runs.map((r) => r.kind),
-    ['uws', 'ws', 'raw'],
-  );
-  for (const run of result.runs) {
-    const what = `${run.kind}: ${lines.join('\n')}`;
-    assert.equal(run.connect.opened, 40, what);
-    assert.deepEqual(run.connect.refused, {}, what);
-    assert.equal(run.throughput.records, 300, what);
-    assert.equal(run.throughput.expected, 1_200, what);
-    assert.equal(run.throughput.delivered, 1_200, what);
-    assert.equal(run.throughput.unstamped, 0, what);
-    assert.ok(run.throughput.p50Ms !== undefined && run.throughput.p50Ms >= 0, what);
-    assert.ok(run.fixedRate, what);
-    assert.equal(run.fixedRate.records, 200, what);
-    assert.equal(run.fixedRate.delivered, 800, what);
-    assert.equal(run.fixedRateSamples?.length, 2, `the fixed-rate phase is repeated: ${what}`);
-    assert.ok(run.memory.after.sockets >= 40, what);
-  }
-});
+test(
+  'bench harness delivers through all three paths and a variant (N=40, 4 per ticket)',
+  { timeout: 180_000 },
+  async () => {
+    const cfg = testConfig({ KAFKA_BROKERS: testKafkaBrokers().join(',') });
+    const lines: string[] = [];
+    process.env.BENCH_VARIANT_held = 'KAFKA_FETCH_MIN_BYTES=512 KAFKA_FETCH_MAX_WAIT=20ms';
+    const result = await runBench({
+      kafka: { ...cfg.kafka, partitions: 3 },
+      sizes: [40],
+      kinds: [...serverKinds, 'uws+held'],
+      perTicket: 4,
+      clientProcesses: 2,
+      throughputRecords: () => 300,
+      warmupRecords: 0,
+      throughputRepeats: 1,
+      burstBatch: 50,
+      producerLanes: 2,
+      rawBatch: 100,
+      fixedRate: { sockets: 40, ratePerSec: 200, durationMs: 1_000, repeats: 2 },
+      stallMs: 5_000,
+      backlog: true,
+      log: (line) => lines.push(line),
+    });
+    assert.deepEqual(
+      result.runs.map((r) => r.kind),
+      ['uws', 'ws', 'raw', 'uws+held'],
+    );
+    for (const run of result.runs) {
+      const what = `${run.kind}: ${lines.join('\n')}`;
+      assert.equal(run.connect.opened, 40, what);
+      assert.deepEqual(run.connect.refused, {}, what);
+      assert.equal(run.throughput.records, 300, what);
+      assert.equal(run.throughput.expected, 1_200, what);
+      assert.equal(run.throughput.delivered, 1_200, what);
+      assert.equal(run.throughput.unstamped, 0, what);
+      assert.ok(run.throughput.p50Ms !== undefined && run.throughput.p50Ms >= 0, what);
+      if (run.kind === 'raw') assert.equal(run.backlog, undefined, what);
+      else assert.equal(run.backlog?.delivered, 1_200, `the backlog phase delivers every record: ${what}`);
+      assert.ok(run.fixedRate, what);
+      assert.equal(run.fixedRate.records, 200, what);
+      assert.equal(run.fixedRate.delivered, 800, what);
+      assert.equal(run.fixedRateSamples?.length, 2, `the fixed-rate phase is repeated: ${what}`);
+      assert.ok(run.memory.after.sockets >= 40, what);
+    }
+  },
+);
