@@ -1,9 +1,9 @@
 /**
- * Trains the guardrail's meaning head (activities/guardrail/meaning.ts) on the seven seen paraphrase sets and
+ * Trains the guardrail's meaning head (activities/guardrail/meaning.ts) on the eight seen paraphrase sets and
  * picks its L2 penalty and threshold by leave-one-set-out cross-validation: each set is scored by a head
- * trained on the other six (its vocabulary too), so the figures printed are how the head does on wording it
- * has not seen. The threshold is the lowest at which the pooled held-out benign sentences flagged stay
- * within FP_BUDGET. The unseen sets (sets.ts UNSEEN_SETS) are never read here.
+ * trained on the other seven (its vocabulary and neighbour pool too), so the figures printed are how the head
+ * does on wording it has not seen. The threshold is the lowest at which the pooled held-out benign sentences
+ * flagged stay within FP_BUDGET. The unseen sets (sets.ts UNSEEN_SETS) are never read here.
  * Writes activities/guardrail/meaning-head.json.
  * Usage: `npx tsx scripts/guardrail-train.ts [modelDir]` (default: the configured embedding directory).
  */
@@ -14,10 +14,11 @@ import { HEAD_FILE, type StoredHead } from '../activities/guardrail/meaning';
 import {
   buildVocabulary,
   featureCount,
+  featuresOf,
   sentenceViews,
-  withGrams,
   type SentenceView,
 } from '../activities/guardrail/meaning-features';
+import { packVectors, rounded, type PoolEntry } from '../activities/guardrail/neighbours';
 import { readGuardrailSet, SEEN_SETS } from '../activities/guardrail/sets';
 import { createKnowledgeBase } from '../activities/knowledge';
 import { productSentences } from './guardrail-replies';
@@ -30,13 +31,19 @@ const RATE = 0.005;
 const MIN_COUNT = 2;
 /** The product's own reply sentences (guardrail-replies.ts): benign rows in every fold, never held out. */
 const PRODUCT = '-product';
-/** The cross-validated false-positive rate the threshold may cost, below the 5 % limit to leave a margin. */
-const FP_BUDGET = 0.04;
+/**
+ * The cross-validated false-positive rate the threshold may cost. 3 %, not 4 %: the eighth set, the first
+ * written by someone else, came out at 7.2 % against a cross-validated 4.0 %, and in this round's
+ * cross-validation its fold alone went over 5 % at a 4 % budget.
+ */
+const FP_BUDGET = 0.03;
 
 interface Row {
   view: SentenceView;
   violating: boolean;
   set: string;
+  /** The embedding as the head stores it, for other rows' neighbours. */
+  pooled: PoolEntry;
 }
 
 function fit(rows: Row[], l2: number) {
@@ -44,14 +51,14 @@ function fit(rows: Row[], l2: number) {
     rows.map((r) => r.view.grams),
     MIN_COUNT,
   );
-  const index = new Map(vocabulary.map((g, i) => [g, i]));
+  const data = { vocabulary: new Map(vocabulary.map((g, i) => [g, i])), pool: rows.map((r) => r.pooled) };
   const weights = trainLogistic(
-    rows.map((r) => withGrams(r.view, index)),
+    rows.map((r) => featuresOf(r.view, data, r.set)),
     rows.map((r) => r.violating),
     featureCount(vocabulary),
     { l2, epochs: EPOCHS, rate: RATE },
   );
-  return { vocabulary, weights, score: (v: SentenceView) => probability(weights, withGrams(v, index)) };
+  return { vocabulary, weights, score: (v: SentenceView) => probability(weights, featuresOf(v, data)) };
 }
 
 /** The lowest threshold at which the pooled benign scores flagged stay within the budget. */
@@ -77,19 +84,25 @@ function perSet(scored: { p: number; row: Row }[], threshold: number): StoredHea
   return out;
 }
 
-async function main(): Promise<void> {
+async function readRows(): Promise<{ rows: Row[]; model: string }> {
   const embedder = await loadEmbedder(process.argv[2] ?? config().triage.embeddingDir);
   if (!embedder) throw new Error('no embedding model installed: run `npm run infra -- model` first');
-  const rows: Row[] = [];
+  const labelled: { texts: string[]; violating: boolean; set: string }[] = [];
   for (const set of SEEN_SETS)
-    for (const violating of [true, false])
-      for (const view of await sentenceViews(embedder, readGuardrailSet(set, violating)))
-        rows.push({ view, violating, set });
+    for (const violating of [true, false]) labelled.push({ texts: readGuardrailSet(set, violating), violating, set });
   const cfg = config();
   const kb = createKnowledgeBase({ sopsDir: cfg.knowledge.sopsDir, scoreFloor: cfg.knowledge.scoreFloor });
-  const product = productSentences(kb.all());
-  for (const view of await sentenceViews(embedder, product)) rows.push({ view, violating: false, set: PRODUCT });
-  console.log(`${rows.length} rows, ${product.length} of them the product's own reply sentences`);
+  labelled.push({ texts: productSentences(kb.all()), violating: false, set: PRODUCT });
+  const rows: Row[] = [];
+  for (const { texts, violating, set } of labelled)
+    for (const view of await sentenceViews(embedder, texts))
+      rows.push({ view, violating, set, pooled: { vector: rounded(view.whole), violating, set } });
+  console.log(`${rows.length} rows, ${labelled.at(-1)!.texts.length} of them the product's own reply sentences`);
+  return { rows, model: embedder.id };
+}
+
+async function main(): Promise<void> {
+  const { rows, model } = await readRows();
   let best: { l2: number; threshold: number; caught: number; cv: StoredHead['crossValidated'] } | undefined;
   for (const l2 of L2S) {
     const scored: { p: number; row: Row }[] = [];
@@ -113,8 +126,10 @@ async function main(): Promise<void> {
     if (!best || caught > best.caught) best = { l2, threshold, caught, cv };
   }
   const head = fit(rows, best!.l2);
+  const pool = (violating: boolean) =>
+    packVectors(rows.filter((r) => r.violating === violating).map((r) => r.view.whole));
   const stored: StoredHead = {
-    model: embedder.id,
+    model,
     trainedOn: SEEN_SETS,
     l2: best!.l2,
     epochs: EPOCHS,
@@ -122,6 +137,7 @@ async function main(): Promise<void> {
     crossValidated: best!.cv,
     threshold: Number(best!.threshold.toPrecision(6)),
     vocabulary: head.vocabulary,
+    pool: { violating: pool(true), benign: pool(false) },
     weights: Array.from(head.weights, (x) => Number(x.toPrecision(6))),
   };
   const file = path.join(__dirname, '..', 'activities', 'guardrail', HEAD_FILE);

@@ -7,10 +7,16 @@
  *   and "rather than turning verification off" apart, not averaged into one vector);
  * - a few polarity cues (negation, contrast, a stated rule, an easy way out, support speaking of its own act);
  * - the words and word pairs the training sentences share ("never publish", "so you will"), binary.
- * Token-level max pooling and character n-grams were tried and generalised worse.
+ * Token-level max pooling and character n-grams were tried and generalised worse. The fifth round added two
+ * views, each worth recall on the sets the rules were never tuned on (docs/guardrail.md):
+ * - whether the rules (index.ts) flag the sentence: the head learns how far to trust them, where OR-ing them
+ *   in took their false alarms whole;
+ * - the sentence's similarity to the nearest violating and benign training sentences (neighbours.ts).
  */
 import { DIMENSIONS, type Embedder } from '../../core/embedding';
+import { checkDraftPolicy } from './index';
 import type { SparseVector } from './logistic';
+import { NEAR_FEATURES, nearFeatures, type PoolEntry } from './neighbours';
 import { seenText } from './seen-text';
 
 const CUES = [
@@ -23,10 +29,12 @@ const CUES = [
   /\b(?:please|recommend|make sure|ensure|we suggest)\b/,
 ];
 
-/** Where each view starts in the feature vector; the word pairs follow the cues. */
+/** Where each view starts in the feature vector; the word pairs come last. */
 const CLAUSE_MAX = DIMENSIONS;
 const CUE_BASE = 2 * DIMENSIONS;
-export const GRAM_BASE = CUE_BASE + CUES.length;
+const RULES = CUE_BASE + CUES.length;
+const NEAR_BASE = RULES + 1;
+export const GRAM_BASE = NEAR_BASE + NEAR_FEATURES;
 
 /** A clause ends at a semicolon or colon, or before a contrast, a reason or a sequel. */
 export function clausesOf(seen: string): string[] {
@@ -58,8 +66,10 @@ export function buildVocabulary(grams: string[][], minCount: number): string[] {
 
 export const featureCount = (vocabulary: readonly string[]) => GRAM_BASE + vocabulary.length;
 
-/** A sentence before the head's vocabulary is applied: its embeddings and cues, and its grams. */
+/** A sentence before the head's vocabulary and pool are applied: its embeddings, cues and rules, its grams. */
 export interface SentenceView {
+  /** The sentence's own embedding: what the neighbours are measured from. */
+  whole: Float32Array;
   dense: SparseVector;
   grams: string[];
   seen: string;
@@ -88,15 +98,31 @@ export async function sentenceViews(embedder: Embedder, sentences: string[]): Pr
       index.push(CUE_BASE + k);
       value.push(1);
     });
-    out.push({ dense: { index, value }, grams: gramsOf(seen), seen });
+    if (checkDraftPolicy(sentence)) {
+      index.push(RULES);
+      value.push(1);
+    }
+    out.push({ whole: whole!, dense: { index, value }, grams: gramsOf(seen), seen });
   }
   return out;
 }
 
-/** The feature vector under a vocabulary (a gram's number is its offset after the cues). */
-export function withGrams(view: SentenceView, vocabulary: ReadonlyMap<string, number>): SparseVector {
+/** The head's own training data: its vocabulary (a gram's number is its offset after the other views) and
+ * the sentences its neighbours are drawn from. */
+export interface HeadData {
+  vocabulary: ReadonlyMap<string, number>;
+  pool: readonly PoolEntry[];
+}
+
+/** The feature vector under a head's data; `ownSet` (training only) keeps a row's own set out of its pool. */
+export function featuresOf(view: SentenceView, data: HeadData, ownSet?: string): SparseVector {
   const index = [...view.dense.index];
   const value = [...view.dense.value];
+  nearFeatures(view.whole, data.pool, ownSet).forEach((x, k) => {
+    index.push(NEAR_BASE + k);
+    value.push(x);
+  });
+  const { vocabulary } = data;
   for (const g of view.grams) {
     const k = vocabulary.get(g);
     if (k === undefined) continue;
@@ -109,7 +135,7 @@ export function withGrams(view: SentenceView, vocabulary: ReadonlyMap<string, nu
 export async function sentenceFeatures(
   embedder: Embedder,
   sentences: string[],
-  vocabulary: ReadonlyMap<string, number>,
+  data: HeadData,
 ): Promise<SparseVector[]> {
-  return (await sentenceViews(embedder, sentences)).map((v) => withGrams(v, vocabulary));
+  return (await sentenceViews(embedder, sentences)).map((v) => featuresOf(v, data));
 }

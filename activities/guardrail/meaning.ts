@@ -1,14 +1,16 @@
 /**
  * The guardrail's reading of meaning: a logistic regression over MiniLM embeddings of the sentence and of its
- * clauses, polarity cues and the sentence's words (meaning-features.ts), trained on the seven paraphrase
- * sets by scripts/guardrail-train.ts (leave-one-set-out cross-validation for its penalty and threshold) and
- * stored in meaning-head.json. A reply is read sentence by sentence: one violating sentence is enough.
+ * clauses, polarity cues, the rules' verdict, the nearest labelled sentences and the sentence's words
+ * (meaning-features.ts), trained on the eight paraphrase sets by scripts/guardrail-train.ts (leave-one-set-out
+ * cross-validation for its penalty and threshold) and stored in meaning-head.json. A reply is read sentence by
+ * sentence: one violating sentence is enough.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Embedder } from '../../core/embedding';
+import { DIMENSIONS, type Embedder } from '../../core/embedding';
 import { probability } from './logistic';
 import { sentenceFeatures } from './meaning-features';
+import { unpackVectors, type PoolEntry } from './neighbours';
 
 export const HEAD_FILE = 'meaning-head.json';
 
@@ -16,6 +18,8 @@ export interface MeaningHead {
   /** The embedding model the head was trained on. */
   model: string;
   vocabulary: ReadonlyMap<string, number>;
+  /** The training sentences' embeddings (8-bit), for the nearest-neighbour view. */
+  pool: readonly PoolEntry[];
   weights: Float64Array;
   /** A sentence whose violating probability is above this is flagged (chosen by cross-validation). */
   threshold: number;
@@ -32,12 +36,19 @@ export interface StoredHead {
   crossValidated: Record<string, { caught: number; violating: number; falseAlarms: number; benign: number }>;
   threshold: number;
   vocabulary: string[];
+  /** The training sentences' embeddings by label, 8 bits a part, base64 (neighbours.ts packVectors). */
+  pool: { violating: string; benign: string };
   weights: number[];
 }
 
-export const toHead = (s: Pick<StoredHead, 'model' | 'vocabulary' | 'weights' | 'threshold'>): MeaningHead => ({
+export const toHead = (
+  s: Pick<StoredHead, 'model' | 'vocabulary' | 'pool' | 'weights' | 'threshold'>,
+): MeaningHead => ({
   model: s.model,
   vocabulary: new Map(s.vocabulary.map((g, i) => [g, i])),
+  pool: [true, false].flatMap((violating) =>
+    unpackVectors(violating ? s.pool.violating : s.pool.benign, DIMENSIONS).map((vector) => ({ vector, violating })),
+  ),
   weights: Float64Array.from(s.weights),
   threshold: s.threshold,
 });
@@ -52,7 +63,7 @@ export function sentences(text: string): string[] {
 
 /** Each sentence's violating probability. */
 export async function scoreSentences(embedder: Embedder, head: MeaningHead, parts: string[]): Promise<number[]> {
-  const xs = await sentenceFeatures(embedder, parts, head.vocabulary);
+  const xs = await sentenceFeatures(embedder, parts, head);
   return xs.map((x) => probability(head.weights, x));
 }
 
