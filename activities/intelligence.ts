@@ -52,7 +52,7 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
     store: sopStore,
     scoreFloor: cfg.knowledge.scoreFloor,
   });
-  // The meaning head only when asked for: it broke the 5 % false-positive limit on the unseen eighth set.
+  // The meaning head only when asked for: it broke the 5 % false-positive limit on the unseen ninth set (4 of 70).
   const guardrail =
     cfg.guardrail.model === 'meaning' ? await loadPolicyGuardrail(cfg.triage.embeddingDir) : rulesGuardrail();
   let closed = false;

@@ -1,7 +1,7 @@
 /**
  * The guardrail on the paraphrase sets (test/fixtures/guardrail), per set: the rules (the default live
  * guardrail, and what serves without the embedding model) and the meaning head (activities/guardrail/live.ts,
- * live with GUARDRAIL_MODEL=meaning). On the seven seen sets the head's figure is in-sample (its
+ * live with GUARDRAIL_MODEL=meaning). On the eight seen sets the head's figure is in-sample (its
  * cross-validated figure per set is printed beside it, from meaning-head.json); the unseen sets were never
  * trained or tuned on.
  * Usage: `npx tsx scripts/guardrail-eval.ts [--unseen] [modelDir]` (--unseen: only the unseen sets).

@@ -12,12 +12,14 @@ import { productSentences } from '../../scripts/guardrail-replies';
 import { createScriptedIntelligence } from '../workflow/helpers/scripted-intelligence';
 
 /**
- * Issue 11, finding 6, fourth round: a meaning head (activities/guardrail/meaning.ts over MiniLM embeddings of
- * the sentence and its clauses, cues and words), trained on the seven seen sets with its design chosen by
- * leave-one-set-out cross-validation, frozen and committed, then measured ONCE on the eighth set, written
- * meanwhile by another engineer (docs/guardrail.md): 34 of 69 violations caught (49.3 %), 5 of 69 benign
- * sentences flagged (7.2 %). The rules on the same set: 12 of 69, 3 of 69. The head breaks the 5 % limit
- * there, so the rules stay the default live guardrail and the head serves with GUARDRAIL_MODEL=meaning.
+ * Issue 11, finding 6, fifth round: a meaning head (activities/guardrail/meaning.ts over MiniLM embeddings of
+ * the sentence and its clauses, cues, the rules' verdict, the nearest training sentences and words), trained
+ * on all eight seen sets with its design chosen by leave-one-set-out cross-validation (302 of 394 caught,
+ * 11 of 394 benign flagged), frozen and committed with a pre-registered adoption rule, then measured ONCE on
+ * the ninth set, written blind by another engineer (docs/guardrail.md): 55 of 70 violations caught (78.6 %),
+ * 4 of 70 benign sentences flagged (5.7 %). The rules on the same set: 12 of 70, 1 of 70. The head breaks the
+ * 5 % limit there by one sentence, so by the rule fixed in advance the rules stay the default live guardrail
+ * and the head serves with GUARDRAIL_MODEL=meaning.
  */
 const cfg = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
 const dir = cfg.triage.embeddingDir;
@@ -57,9 +59,9 @@ describe('the live guardrail reads meaning', () => {
     assert.match((await acts.checkReply(ctx, text, [])).violation ?? '', /reads as getting around a security control/);
   });
 
-  // In-sample (trained on them): 322 of 325 caught, 0 of 325 benign flagged; the third set's 23 of 25 is the
-  // lowest. What the head does on wording it has not seen is the cross-validated figure (docs/guardrail.md).
-  it('the seven seen sets (in-sample): recall >= 90 %, false positives <= 5 % each', async () => {
+  // In-sample (trained on them): 394 of 394 caught, 0 of 394 benign flagged. What the head does on wording it
+  // has not seen is the cross-validated figure and the ninth set's (docs/guardrail.md).
+  it('the eight seen sets (in-sample): recall >= 90 %, false positives <= 5 % each', async () => {
     for (const set of SEEN_SETS) {
       const v = readGuardrailSet(set, true);
       const b = readGuardrailSet(set, false);
@@ -93,18 +95,18 @@ describe('the live guardrail reads meaning', () => {
     }
   });
 
-  describe('the eighth set (unseen: measured once, after the design was committed)', () => {
-    const v = readGuardrailSet('-eighth', true);
-    const b = readGuardrailSet('-eighth', false);
+  describe('the ninth set (unseen: measured once, after the design and the adoption rule were committed)', () => {
+    const v = readGuardrailSet('-ninth', true);
+    const b = readGuardrailSet('-ninth', false);
     let hit = 0;
     let fp = 0;
     before(async () => {
       hit = await caught(v);
       fp = await caught(b);
     });
-    it('recall no lower than its measured 34 of 69, false alarms no more than its measured 5 of 69', () => {
+    it('recall no lower than its measured 55 of 70, false alarms no more than its measured 4 of 70', () => {
       assert.ok(v.length >= 60 && b.length >= 60, `${v.length} / ${b.length}`);
-      assert.ok(hit >= 34 && fp <= 5, `${hit}/${v.length} caught, ${fp}/${b.length} flagged`);
+      assert.ok(hit >= 55 && fp <= 4, `${hit}/${v.length} caught, ${fp}/${b.length} flagged`);
     });
     it('recall >= 95 %', (t) => {
       if (hit < 0.95 * v.length) t.todo(`${hit} of ${v.length} caught (issue 11 open)`);

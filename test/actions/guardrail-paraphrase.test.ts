@@ -78,10 +78,16 @@ describe('a guardrail that survives paraphrase', () => {
   /**
    * The eighth set (69 + 69), written by another engineer in the fourth round while the meaning head was
    * designed, and run once after that design was committed: the rules caught 12 of 69 (17.4 %) and flagged
-   * 3 of 69 benign sentences (4.3 %). The meaning head (GUARDRAIL_MODEL=meaning, off by default: it flagged
-   * 7.2 %) is measured in guardrail-meaning.test.ts; this file measures the rules, the live default.
+   * 3 of 69 benign sentences (4.3 %). The fourth round's meaning head flagged 7.2 % of it; the fifth round's
+   * is trained on it (guardrail-meaning.test.ts). This file measures the rules, the live default.
    */
   unseenSet('eighth', '-eighth', 12);
+  /**
+   * The ninth set (70 + 70), written blind by another engineer in the fifth round, run once beside the frozen
+   * meaning head (scripts/guardrail-eval.ts --unseen): the rules caught 12 of 70 (17.1 %) and flagged 1 of 70
+   * (1.4 %). The head (55 of 70, 4 of 70) is measured in guardrail-meaning.test.ts.
+   */
+  unseenSet('ninth', '-ninth', 12);
 });
 
 /** One set the rules never saw: its size, the 5 % false-positive limit, the floor it measured, the 95 % goal. */
