@@ -12,3 +12,4 @@ export { ticketIdForKey, type CreateOptions } from './create';
 export { CONSOLE_QUEUES, WORKFLOW_TYPE } from './list';
 export { channels, createTicketSchema, limits, type CreateTicketInput, type MessageAck } from './contract';
 export type * from './types';
+export { snapshotOf } from './types';

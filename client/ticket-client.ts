@@ -18,7 +18,7 @@ import { checkTicketId, isNotFound, mapTicketError } from './errors';
 import { createTemporalProbe, type TemporalProbe, type TemporalProbeOptions } from './health';
 import { createDeskFigures } from './figures';
 import { createTicketLister } from './list';
-import type { CreatedTicket, TicketOwner, TicketSnapshot, Ticket } from './types';
+import { snapshotOf, type CreatedTicket, type TicketOwner, type TicketSnapshot, type Ticket } from './types';
 import type { TicketWorkflow } from './workflow-type';
 
 export interface TicketClientOptions {
@@ -98,8 +98,7 @@ export function createTicketClient(opts: TicketClientOptions) {
     async getSnapshot(ticketId: string): Promise<TicketSnapshot | null> {
       if (!ticketIdSchema.safeParse(ticketId).success) return null;
       try {
-        const s = await handle(ticketId).query(ticketStateQuery);
-        return { status: s.status, events: s.events, lastSeq: s.lastSeq, owner: { userId: s.userId, orgId: s.orgId } };
+        return snapshotOf(await handle(ticketId).query(ticketStateQuery));
       } catch (err) {
         if (isNotFound(err)) return null;
         throw err;

@@ -18,6 +18,11 @@ export interface TicketSnapshot {
   owner?: TicketOwner;
 }
 
+/** The stream's view of a ticket's state (the state query's answer, or the POST's first read). */
+export function snapshotOf(s: Ticket): TicketSnapshot {
+  return { status: s.status, events: s.events, lastSeq: s.lastSeq, owner: { userId: s.userId, orgId: s.orgId } };
+}
+
 export interface TicketOwner {
   userId: string;
   orgId: string;

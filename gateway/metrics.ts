@@ -22,7 +22,7 @@ export function createGatewayMetrics(opts: { instanceId: string; defaultMetrics?
     }),
     pendingConnections: new Gauge({
       name: 'ticketflow_gateway_pending_connections',
-      help: 'Connections authenticated and waiting for their snapshot',
+      help: 'Connections authenticated and waiting for their snapshot, and snapshot queries buffering for the streams that join them',
       registers: [registry],
     }),
     sessions: new Gauge({

@@ -38,6 +38,7 @@ import { createIngest } from './stream/ingest';
 import { createRecordCheck } from './stream/record-bounds';
 import { resyncOpenTickets } from './stream/resync';
 import { registerStreamRoute } from './stream/route';
+import { SnapshotFlights } from './stream/snapshot-flights';
 import { sessionStatuses } from './stream/session-status';
 
 export interface GatewayContext {
@@ -55,6 +56,8 @@ export interface GatewayContext {
   tapEvents(listener: (event: TicketEvent) => void): void;
   /** Runs `fn` when the gateway drains, after its own sockets are closed. */
   onStop(fn: () => void): void;
+  /** The streams' snapshots: the POST's first read seeds them (snapshot-flights.ts). */
+  flights: SnapshotFlights;
 }
 
 export interface GatewayDeps {
@@ -125,6 +128,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     check: (h) =>
       createRecordCheck({ hub: h, snapshots: deps.snapshots, metrics, logger, timeoutMs: deps.snapshotTimeoutMs }),
   });
+  const timeoutMs = deps.snapshotTimeoutMs ?? 10_000;
+  const flights = new SnapshotFlights(hub, deps.snapshots, timeoutMs, metrics.snapshotQueries);
   let draining = false;
   let listenSocket: us_listen_socket | undefined;
 
@@ -146,8 +151,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           },
           onFailure: () => metrics.consumerFailures.inc(),
           onLag: lagReporter(metrics),
-          onGap: () =>
-            resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs: deps.snapshotTimeoutMs ?? 10_000 }),
+          onGap: () => resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs }),
         });
 
   const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);
@@ -155,7 +159,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger.warn('rate-limit store unavailable; request let through', { err }),
   );
   const ctx: GatewayContext = {
-    ...{ config: cfg, auth, metrics, logger, hub, limits, isReady, tracer: deps.tracer },
+    ...{ config: cfg, auth, metrics, logger, hub, limits, isReady, tracer: deps.tracer, flights },
     tapEvents: (listener) => void taps.push(listener),
     onStop: (fn) => void stopHooks.push(fn),
   };
@@ -218,14 +222,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     auth,
     jtis,
     limits,
-    snapshots: deps.snapshots,
+    flights,
     metrics,
     logger,
     maxPayloadBytes: cfg.gateway.maxPayloadBytes,
     maxBackpressureBytes: cfg.gateway.maxBackpressureBytes,
     pingIntervalMs: cfg.gateway.pingIntervalMs,
     compression: cfg.gateway.compression,
-    snapshotTimeoutMs: deps.snapshotTimeoutMs,
     isDraining: () => draining,
     isStarting: () => !consumerStarted,
   });

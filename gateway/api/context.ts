@@ -64,4 +64,6 @@ export interface ApiContext {
   limits?: RateLimits;
   /** Tracing on: each request is a server span, continuing a caller's `traceparent`. */
   tracer?: Tracer;
+  /** A new ticket's first state, read so that its streams opening next need no query (absent: `getState`). */
+  firstState?: (ticketId: string) => ReturnType<TicketApiPort['getState']>;
 }

@@ -12,6 +12,8 @@ import type { Logger } from '../../core/logger';
 import { registerStaticRoutes } from '../static/serve';
 import type { RateLimits } from '../limits/rate-limits';
 import type { ApiAuth, ApiContext, SopApprovals, TicketApiPort } from './context';
+import { snapshotOf } from '../../client';
+import type { SnapshotFlights } from '../stream/snapshot-flights';
 import type { DeskStore } from '../desk/store';
 import type { TicketEvent } from '../../core/events';
 import { tellHolders } from '../desk/tell-holders';
@@ -63,6 +65,7 @@ interface ConsoleGateway {
   tracer?: Tracer;
   tapEvents?: (listener: (event: TicketEvent) => void) => void;
   onStop?: (fn: () => void) => void;
+  flights?: Pick<SnapshotFlights, 'seed'>;
 }
 
 /**
@@ -93,6 +96,11 @@ function sweepHolders(gw: ConsoleGateway, desk: DeskStore, tickets: TicketApiPor
   );
 }
 
+/** The POST's first read of a ticket, which its streams opening next take as their snapshot (no query of their own). */
+function firstState(flights: Pick<SnapshotFlights, 'seed'>, tickets: TicketApiPort) {
+  return (ticketId: string) => flights.seed(ticketId, () => tickets.getState(ticketId), snapshotOf);
+}
+
 /** For `createGateway({ registerRoutes: consoleRoutes({ tickets }) })`. */
 export function consoleRoutes(opts: ConsoleRoutesOptions) {
   return (app: TemplatedApp, gw: ConsoleGateway): void => {
@@ -104,6 +112,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       logger,
       tickets: opts.tickets,
       limits: gw.limits,
+      ...(gw.flights ? { firstState: firstState(gw.flights, opts.tickets) } : {}),
       tracer: gw.tracer,
       ...(opts.sops ? { sops: opts.sops } : {}),
       ...(opts.desk ? { desk: opts.desk } : {}),

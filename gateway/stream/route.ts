@@ -23,26 +23,26 @@ import { RateLimited, type RateLimits } from '../limits/rate-limits';
 import { lateUpgrader } from '../http/late-upgrade';
 import { guardResponse, safeDecode, sendError } from '../http/respond';
 import type { GatewayMetrics } from '../metrics';
-import type { SnapshotSource, TicketSnapshot } from '../snapshot-source';
+import type { TicketSnapshot } from '../snapshot-source';
 import { pongFrame } from './frames';
 import { idleTimeoutSeconds, SpreadPinger } from './pinger';
 import { START } from './position';
 import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
-import { SnapshotFlights } from './snapshot-flights';
+import type { SnapshotFlights } from './snapshot-flights';
 
 export interface StreamRouteOptions {
   hub: TicketHub;
   auth: JwtAuth;
   jtis: JtiStore;
   limits: RateLimits;
-  snapshots: SnapshotSource;
+  /** Where a stream's snapshot comes from: one query per ticket at a time (snapshot-flights.ts). */
+  flights: SnapshotFlights;
   metrics: GatewayMetrics;
   logger: Logger;
   maxPayloadBytes: number;
   maxBackpressureBytes: number;
   pingIntervalMs: number;
   compression: boolean;
-  snapshotTimeoutMs?: number;
   isDraining(): boolean;
   /**
    * True until the Kafka consumer has its start offsets: a stream opened before that could get a snapshot
@@ -64,7 +64,6 @@ export interface StreamRoute {
 }
 
 export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): StreamRoute {
-  const flights = new SnapshotFlights(o.hub, o.snapshots, o.snapshotTimeoutMs ?? 10_000, o.metrics.snapshotQueries);
   const pinger = new SpreadPinger<StreamSocketData>(o.pingIntervalMs);
   pinger.start();
   const late = lateUpgrader();
@@ -165,7 +164,7 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
 
     function authenticated(caller: Principal, protocol: string): Promise<void> {
       // Buffer the ticket's live records from now on, then ask for the snapshot (or join the query in flight).
-      const { pending, snapshot: answer } = flights.open(ticketId);
+      const { pending, snapshot: answer } = o.flights.open(ticketId);
       return answer.then(
         (snapshot) => finish(caller, protocol, pending, snapshot, undefined),
         (err: unknown) => finish(caller, protocol, pending, undefined, err),

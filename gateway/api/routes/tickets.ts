@@ -35,7 +35,8 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
         idempotent: idempotencyKey !== undefined,
       });
       // The first state is best effort: the ticket exists even if the query cannot answer yet.
-      const state = await ctx.tickets.getState(created.ticketId).catch(() => undefined);
+      const read = ctx.firstState ?? ((id: string) => ctx.tickets.getState(id));
+      const state = await read(created.ticketId).catch(() => undefined);
       return {
         status: 201,
         body: {
