@@ -80,10 +80,9 @@ function report(variants: Variant[]): string {
     row('CPU ms per ticket: stack (all but load)', (v) => stackMs(v).toFixed(1)),
     row('stream snapshots per ticket: queried / joined a query', (v) => {
       const n = Math.max(1, v.reached.length + WARM_UP_TICKETS);
-      const [asked, joined] = [v.snapshots?.asked, v.snapshots?.joined];
-      return asked === undefined
-        ? 'n/a (one query each)'
-        : `${(asked / n).toFixed(2)} / ${((joined ?? 0) / n).toFixed(2)}`;
+      const [asked, joined] = [v.snapshots?.asked ?? 0, v.snapshots?.joined ?? 0];
+      if (asked + joined === 0) return 'n/a (not counted)';
+      return `${(asked / n).toFixed(2)} / ${(joined / n).toFixed(2)}`;
     }),
     row('workflow tasks / activities / local (median)', (v) => {
       const c = v.counts;
