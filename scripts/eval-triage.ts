@@ -32,7 +32,8 @@ import { prototypes } from '../activities/triage/prototypes';
 import { classify } from '../activities/triage/rules-model';
 import { neighbourVotes } from '../activities/triage/neighbours';
 import { asSeen, exampleFeatures, memoryOf } from '../activities/triage/semantic-load';
-import { semanticClassify, SENSITIVE_THRESHOLD, trainHeads } from '../activities/triage/semantic-model';
+import { DESIGN } from '../activities/triage/design';
+import { semanticClassify, trainHeads } from '../activities/triage/semantic-model';
 import type { Triage } from '../activities/ports';
 
 const fixtures = path.join(__dirname, '..', 'test', 'fixtures', 'triage');
@@ -97,7 +98,7 @@ async function crossValidate(
     }
   }
   const full = fullRecallThreshold(points);
-  const note = `sensitive threshold for recall 1.0 in this cross-validation: ${full.threshold.toFixed(3)} (precision ${full.precision.toFixed(3)}); in use ${SENSITIVE_THRESHOLD}`;
+  const note = `sensitive threshold for recall 1.0 in this cross-validation: ${full.threshold.toFixed(3)} (precision ${full.precision.toFixed(3)}); in use ${DESIGN.sensitiveThreshold}`;
   return { predictions, model: `semantic-v1:${embedder.id} (5-fold cross-validation)`, note };
 }
 

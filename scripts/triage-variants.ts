@@ -15,7 +15,10 @@ import { neighbourVotes, type Memory } from '../activities/triage/neighbours';
 import { prototypes } from '../activities/triage/prototypes';
 import { classify } from '../activities/triage/rules-model';
 import { asSeen, exampleFeatures, memoryOf } from '../activities/triage/semantic-load';
-import { SENSITIVE_THRESHOLD, TOPIC_MIN_PROBABILITY, trainHeads } from '../activities/triage/semantic-model';
+import { DESIGN } from '../activities/triage/design';
+import { trainHeads } from '../activities/triage/semantic-model';
+
+const { sensitiveThreshold: SENSITIVE_THRESHOLD, topicMinProbability: TOPIC_MIN_PROBABILITY } = DESIGN;
 
 interface Data {
   rows: LabelledTicket[];

@@ -35,27 +35,49 @@ export function predict(head: LinearHead, x: ArrayLike<number>): number[] {
 
 export function train(xs: ArrayLike<number>[], ys: string[], classes: readonly string[], o: TrainOptions): LinearHead {
   const d = xs[0]?.length ?? 0;
+  const k = classes.length;
   const head: LinearHead = { classes, weights: classes.map(() => new Float64Array(d + 1)) };
   const target = ys.map((y) => classes.indexOf(y));
   const cw = target.map((t) => o.classWeight?.[classes[t]!] ?? 1);
   const n = xs.length || 1;
+  // Scratch buffers reused across the epochs: training runs at every load without a cache, and in every
+  // fold of the cross-validation, so the inner loop allocates nothing.
+  const grads = classes.map(() => new Float64Array(d + 1));
+  const p = new Float64Array(k);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const grads = classes.map(() => new Float64Array(d + 1));
-    xs.forEach((x, i) => {
-      const p = predict(head, x);
-      for (let c = 0; c < classes.length; c++) {
+    for (const g of grads) g.fill(0);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      softmaxInto(head.weights, x, p);
+      for (let c = 0; c < k; c++) {
         const g = (p[c]! - (c === target[i] ? 1 : 0)) * cw[i]!;
         if (g === 0) continue;
         const gc = grads[c]!;
         for (let j = 0; j < d; j++) gc[j]! += g * x[j]!;
         gc[d]! += g;
       }
-    });
-    for (let c = 0; c < classes.length; c++) {
+    }
+    for (let c = 0; c < k; c++) {
       const w = head.weights[c]!;
       const g = grads[c]!;
       for (let j = 0; j <= d; j++) w[j]! -= o.rate * (g[j]! / n + (j < d ? o.l2 * w[j]! : 0));
     }
   }
   return head;
+}
+
+/** The softmax of the head's logits for x, written into out (the same arithmetic as predict). */
+function softmaxInto(weights: Float64Array[], x: ArrayLike<number>, out: Float64Array): void {
+  const d = x.length;
+  let max = -Infinity;
+  for (let c = 0; c < weights.length; c++) {
+    const w = weights[c]!;
+    let s = w[d]!;
+    for (let j = 0; j < d; j++) s += w[j]! * x[j]!;
+    out[c] = s;
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  for (let c = 0; c < weights.length; c++) sum += out[c] = Math.exp(out[c]! - max);
+  for (let c = 0; c < weights.length; c++) out[c]! /= sum;
 }

@@ -11,6 +11,7 @@ import { loadEmbedder, type Embedder } from '../../core/embedding';
 import type { ExtractedEntity, Topic } from '../../core/domain';
 import { intake } from '../../core/intake';
 import { normalizeText } from '../../core/text-normalize';
+import { DESIGN } from './design';
 import { readLabelled, type LabelledTicket } from './examples';
 import { featureVector, FEATURES_VERSION } from './features';
 import type { LinearHead } from './linear-head';
@@ -68,6 +69,32 @@ export function memoryOf(vectors: Float32Array[], rows: LabelledTicket[]): Memor
 }
 
 type StoredHead = { classes: string[]; weights: number[][] };
+/** A head, or a list of them (the ordinal urgency's borders). */
+type Stored = StoredHead | StoredHead[];
+
+const revive = (h: StoredHead): LinearHead => ({
+  classes: h.classes,
+  weights: h.weights.map((w) => Float64Array.from(w)),
+});
+const plain = (h: LinearHead): StoredHead => ({
+  classes: [...h.classes],
+  weights: h.weights.map((w) => Array.from(w)),
+});
+
+/** Trained heads as JSON-ready values, and back: the load cache and the cross-validation tool keep them so. */
+export function storedHeads(heads: SemanticHeads): Record<string, Stored> {
+  return Object.fromEntries(
+    Object.entries(heads)
+      .filter(([, h]) => h !== undefined)
+      .map(([k, h]: [string, LinearHead | LinearHead[]]) => [k, Array.isArray(h) ? h.map(plain) : plain(h)]),
+  );
+}
+
+export function revivedHeads(stored: Record<string, Stored>): SemanticHeads {
+  return Object.fromEntries(
+    Object.entries(stored).map(([k, h]) => [k, Array.isArray(h) ? h.map(revive) : revive(h)]),
+  ) as unknown as SemanticHeads;
+}
 type StoredMemory = { vectors: number[][]; topics: Topic[]; sensitive: boolean[] };
 interface Trained {
   heads: SemanticHeads;
@@ -77,7 +104,7 @@ interface Trained {
 /** Keyed by all the heads learn from: the labels, the examples as triage sees them (redaction and the rules
  * change with the code, not only with the files), the prototypes and the features. */
 function cacheFile(opts: SemanticOptions, embedder: Embedder, rows: LabelledTicket[], seen: SeenExample[]): string {
-  const hash = crypto.createHash('sha256').update(JSON.stringify([embedder.id, FEATURES_VERSION, prototypes]));
+  const hash = crypto.createHash('sha256').update(JSON.stringify([embedder.id, FEATURES_VERSION, prototypes, DESIGN]));
   rows.forEach((r, i) =>
     hash.update(
       JSON.stringify([r, seen[i]!.seen, seen[i]!.rules.evidence, seen[i]!.rules.analysis, seen[i]!.rules.risk]),
@@ -90,15 +117,10 @@ function cacheFile(opts: SemanticOptions, embedder: Embedder, rows: LabelledTick
 function readCache(file: string): Trained | undefined {
   try {
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      heads: Record<string, StoredHead>;
+      heads: Record<string, Stored>;
       memory: StoredMemory;
     };
-    const heads = Object.fromEntries(
-      Object.entries(stored.heads).map(([k, h]) => [
-        k,
-        { classes: h.classes, weights: h.weights.map((w) => Float64Array.from(w)) } satisfies LinearHead,
-      ]),
-    ) as unknown as SemanticHeads;
+    const heads = revivedHeads(stored.heads);
     const { vectors, topics, sensitive } = stored.memory;
     return { heads, memory: { vectors: vectors.map((v) => Float32Array.from(v)), topics, sensitive } };
   } catch {
@@ -107,12 +129,7 @@ function readCache(file: string): Trained | undefined {
 }
 
 function writeCache(file: string, trained: Trained): void {
-  const heads = Object.fromEntries(
-    Object.entries(trained.heads).map(([k, h]: [string, LinearHead]) => [
-      k,
-      { classes: h.classes, weights: h.weights.map((w) => Array.from(w)) },
-    ]),
-  );
+  const heads = storedHeads(trained.heads);
   const { vectors, topics, sensitive } = trained.memory;
   const memory: StoredMemory = { vectors: vectors.map((v) => Array.from(v)), topics, sensitive };
   const tmp = `${file}.${process.pid}.tmp`;

@@ -3,8 +3,8 @@
  * the security prototypes), trained on the labelled train split. Meaning decides where keywords are missing
  * ("the person we let go still pushes code" has none of the takeover words); the rules keep what they are
  * sure of (a pasted credential, a named lawyer). Sensitivity is recall first: sensitive when the rules or
- * the head say so, at a low threshold. Thresholds were set by cross-validation on the train split only
- * (`npm run eval:triage -- --cv`), never on the held-out split.
+ * the head say so, at a low threshold. Every setting (design.ts) was chosen by cross-validation over the
+ * learning files (scripts/triage-cv.ts), never on the held-out set in use.
  */
 import {
   riskCategories,
@@ -16,19 +16,13 @@ import {
   type Topic,
   type Urgency,
 } from '../../core/domain';
+import { DESIGN } from './design';
 import type { LabelledTicket } from './examples';
 import type { NeighbourVotes } from './neighbours';
 import { predict, train, type LinearHead, type TrainOptions } from './linear-head';
+import { expectedLevel, ordinalProbabilities, trainOrdinal } from './ordinal';
 import type { RulesVerdict } from './rules-model';
 
-/** P(sensitive) at which the second opinion flags a ticket: low, since a missed incident costs most. */
-export const SENSITIVE_THRESHOLD = 0.3;
-/** Weight of the nearest examples' vote beside the heads' probability (topic and sensitivity). */
-const NEIGHBOUR_WEIGHT = 0.5;
-/** Weight of the urgency head's expected level beside the rules' level. */
-const URGENCY_HEAD_WEIGHT = 0.6;
-/** Below this probability for the best team the topic is `unknown` (a person reads it). */
-export const TOPIC_MIN_PROBABILITY = 0.3;
 const MANIPULATION_THRESHOLD = 0.8;
 /**
  * Platt scaling of the topic's confidence, sigmoid(A x logit(p) + B): the blended probability is
@@ -39,7 +33,6 @@ const MANIPULATION_THRESHOLD = 0.8;
 const TOPIC_CALIBRATION = { a: 0.544, b: 1.562 };
 
 const RISKS = riskCategories.filter((r) => r !== 'none');
-const OPTIONS: TrainOptions = { l2: 0.001, epochs: 300, rate: 1 };
 
 export interface SemanticHeads {
   topic: LinearHead;
@@ -48,6 +41,8 @@ export interface SemanticHeads {
   urgency: LinearHead;
   tone: LinearHead;
   manipulation: LinearHead;
+  /** The ordinal urgency's borders (design.urgency 'ordinal'); the softmax head stays for the other designs. */
+  urgencyBorders?: LinearHead[];
 }
 
 export interface FieldConfidence {
@@ -67,7 +62,9 @@ export interface SemanticVerdict {
   pSensitive: number;
 }
 
-export function trainHeads(xs: Float64Array[], labels: LabelledTicket[]): SemanticHeads {
+export function trainHeads(xs: Float64Array[], labels: LabelledTicket[], design = DESIGN): SemanticHeads {
+  const OPTIONS: TrainOptions = { l2: design.l2, epochs: design.epochs, rate: 1 };
+  const weighted = { ...OPTIONS, classWeight: { true: design.sensitiveWeight } };
   const sensitive = labels.map((l, i) => [l, xs[i]!] as const).filter(([l]) => l.risk_category !== 'none');
   return {
     topic: train(
@@ -80,7 +77,7 @@ export function trainHeads(xs: Float64Array[], labels: LabelledTicket[]): Semant
       xs,
       labels.map((l) => String(l.is_sensitive)),
       ['true', 'false'],
-      { ...OPTIONS, classWeight: { true: 3 } },
+      weighted,
     ),
     risk: train(
       sensitive.map(([, x]) => x),
@@ -104,13 +101,20 @@ export function trainHeads(xs: Float64Array[], labels: LabelledTicket[]): Semant
       xs,
       labels.map((l) => String(l.manipulation === true)),
       ['true', 'false'],
-      { ...OPTIONS, classWeight: { true: 3 } },
+      weighted,
     ),
+    ...(design.urgency === 'ordinal' && {
+      urgencyBorders: trainOrdinal(
+        xs,
+        labels.map((l) => urgencies.indexOf(l.urgency)),
+        urgencies.length,
+        OPTIONS,
+      ),
+    }),
   };
 }
 
-const mix = (head: number[], votes: number[]) =>
-  head.map((p, i) => (1 - NEIGHBOUR_WEIGHT) * p + NEIGHBOUR_WEIGHT * votes[i]!);
+const mix = (head: number[], votes: number[], w: number) => head.map((p, i) => (1 - w) * p + w * votes[i]!);
 
 const clamp = (x: number) => Math.min(0.99, Math.max(0.01, x));
 const round = (x: number) => Math.round(clamp(x) * 100) / 100;
@@ -121,8 +125,8 @@ export function calibratedTopicConfidence(p: number): number {
   return 1 / (1 + Math.exp(-(a * Math.log(q / (1 - q)) + b)));
 }
 
-function argmax(head: LinearHead, x: Float64Array, blend?: number[]): [string, number, number[]] {
-  const p = blend ? mix(predict(head, x), blend) : predict(head, x);
+function argmax(head: LinearHead, x: Float64Array, blend?: number[], w = 0): [string, number, number[]] {
+  const p = blend ? mix(predict(head, x), blend, w) : predict(head, x);
   let i = 0;
   for (let j = 1; j < p.length; j++) if (p[j]! > p[i]!) i = j;
   return [head.classes[i]!, p[i]!, p];
@@ -134,19 +138,20 @@ export function semanticClassify(
   rules: RulesVerdict,
   cues: string[],
   votes?: NeighbourVotes,
+  design = DESIGN,
 ): SemanticVerdict {
-  const [bestTopic, topicP, topicProbs] = argmax(heads.topic, x, votes?.topic);
-  const topic = (topicP < TOPIC_MIN_PROBABILITY ? 'unknown' : bestTopic) as Topic;
+  const [bestTopic, topicP, topicProbs] = argmax(heads.topic, x, votes?.topic, design.topicNeighbourWeight);
+  const topic = (topicP < design.topicMinProbability ? 'unknown' : bestTopic) as Topic;
   // Secondary topics: the rules' (they need strong cues), or a team the head also finds likely.
   const others = topics.filter(
     (t, i) => t !== topic && t !== 'unknown' && (rules.analysis.topics.includes(t) || topicProbs[i]! >= 0.35),
   );
 
   const pHead = predict(heads.sensitive, x)[0]!;
-  const pSensitive = votes ? mix([pHead], [votes.sensitive])[0]! : pHead;
+  const pSensitive = votes ? mix([pHead], [votes.sensitive], design.sensitiveNeighbourWeight)[0]! : pHead;
   let risk: RiskCategory = rules.risk;
   let riskConfidence = rules.confidence;
-  if (risk === 'none' && pSensitive >= SENSITIVE_THRESHOLD) {
+  if (risk === 'none' && pSensitive >= design.sensitiveThreshold) {
     const [r, rp] = argmax(heads.risk, x);
     risk = r as RiskCategory;
     riskConfidence = pSensitive * rp;
@@ -156,13 +161,16 @@ export function semanticClassify(
   const sensitive = risk !== 'none';
 
   // Urgency: the head's expected level blended with the rules' (each alone is more often two levels off).
-  const uProbs = predict(heads.urgency, x);
-  const expected = uProbs.reduce((s, p, i) => s + p * urgencies.indexOf(heads.urgency.classes[i] as Urgency), 0);
+  const uProbs = heads.urgencyBorders ? ordinalProbabilities(heads.urgencyBorders, x) : predict(heads.urgency, x);
+  const expected = heads.urgencyBorders
+    ? expectedLevel(uProbs)
+    : uProbs.reduce((s, p, i) => s + p * urgencies.indexOf(heads.urgency.classes[i] as Urgency), 0);
   let level = Math.round(
-    URGENCY_HEAD_WEIGHT * expected + (1 - URGENCY_HEAD_WEIGHT) * urgencies.indexOf(rules.analysis.urgency),
+    design.urgencyHeadWeight * expected + (1 - design.urgencyHeadWeight) * urgencies.indexOf(rules.analysis.urgency),
   );
   // Someone in the account or a credential in the open is live damage: never below high.
-  if (risk === 'ATO' || risk === 'TOKEN_EXPOSURE') level = Math.max(level, 2);
+  const sure = rules.risk !== 'none' || pSensitive >= design.urgencyFloorP;
+  if (sure && (risk === 'ATO' || risk === 'TOKEN_EXPOSURE')) level = Math.max(level, 2);
   const urgency = urgencies[level]!;
 
   // Tone: the rules' cues (shouting, "ridiculous", "please") are precise; the head speaks when they are silent.
