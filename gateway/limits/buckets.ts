@@ -4,9 +4,7 @@
  * Kept where every gateway instance sees them: SQLite in the data directory (one machine) or PostgreSQL
  * (buckets-pg.ts), each take one atomic upsert; in memory for a single process and the tests.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openLimitsSqlite } from './limits-sqlite';
 
 export interface Bucket {
   capacity: number;
@@ -68,10 +66,7 @@ export function createMemoryBuckets(now: () => number = Date.now): BucketStore {
 }
 
 export function createSqliteBuckets(dataDir: string, now: () => number = Date.now): BucketStore {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'rate-limits.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openLimitsSqlite(dataDir);
   db.exec(BUCKET_SCHEMA);
   const names = ['@key', '@cap', '@rate', '@now'];
   const take = db.prepare<[{ key: string; cap: number; rate: number; now: number }], { tokens: number }>(

@@ -7,9 +7,7 @@
  * Expiry is stamped by each gateway's own clock: instances must keep their clocks within a small part of the
  * lease time (NTP does).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openLimitsSqlite } from './limits-sqlite';
 
 export interface Lease {
   principal: string;
@@ -79,10 +77,7 @@ export function createMemoryLeases(now: () => number = Date.now): LeaseStore {
 }
 
 export function createSqliteLeases(dataDir: string, now: () => number = Date.now): LeaseStore {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'rate-limits.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openLimitsSqlite(dataDir);
   // Not synced on every commit: a lease lost to a power cut only frees its slot early, and each open and close
   // writes one.
   db.pragma('synchronous = NORMAL');
