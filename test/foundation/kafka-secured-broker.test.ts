@@ -20,7 +20,6 @@ import { createKafka } from '../../core/kafka';
 import { createCapturingLogger } from '../../core/logger';
 import { createKafkaPublisher } from '../../activities/events';
 import { createRecordConsumer, gatewayGroupId } from '../../gateway/kafka/consumer';
-import { pollUntil } from '../../scripts/infra/proc';
 import { uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
 import { BROKER_ADMIN, startLocalKafka, type LocalKafka } from '../helpers/local-kafka';
@@ -94,37 +93,6 @@ async function endOffset(topic: string): Promise<number> {
   }
 }
 
-/**
- * The topics and the README's ACLs, retried as a whole until the broker takes them: a listener accepts
- * connections before the broker is registered with its controller, and meanwhile a topic cannot be placed.
- */
-async function prepareBroker(): Promise<void> {
-  const topics = [
-    { topic: EVENTS, numPartitions: 2 },
-    { topic: ALERTS, numPartitions: 1 },
-  ];
-  await pollUntil(
-    'the secured Kafka taking its topics and ACLs',
-    async () => {
-      const admin = quietAdmin(kafkaFor('admin', { listener: 'sasl' }), 0);
-      await admin.connect();
-      try {
-        const existing = new Set(await admin.listTopics());
-        const missing = topics.filter((t) => !existing.has(t.topic));
-        if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
-        await admin.createAcls({ acl: readmeAcls() });
-        const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-        return metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-          ? true
-          : undefined;
-      } finally {
-        await admin.disconnect();
-      }
-    },
-    { timeoutMs: 90_000, intervalMs: 500 },
-  );
-}
-
 before(async () => {
   certs = makeTestCertificates(path.join(dir, 'tls'), 'ticketflow-worker');
   broker = await startLocalKafka({
@@ -132,11 +100,14 @@ before(async () => {
     authorizer: true,
     tls: { keyAndCertFile: certs.serverKeyAndCertFile, clientCaFile: certs.caFile },
   });
-  try {
-    await prepareBroker();
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\nthe broker's log ends:\n${broker.logTail()}`);
-  }
+  await broker.prepare(
+    quietAdmin(kafkaFor('admin', { listener: 'sasl' }), 0),
+    [
+      { topic: EVENTS, numPartitions: 2 },
+      { topic: ALERTS, numPartitions: 1 },
+    ],
+    readmeAcls(),
+  );
 });
 
 after(() => {

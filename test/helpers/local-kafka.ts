@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { AclEntry, Admin, ITopicConfig } from 'kafkajs';
 import { loadConfig } from '../../core/config';
 import { freePorts } from '../../scripts/chaos/ports';
 import { requireJava } from '../../scripts/infra/java';
@@ -40,8 +41,12 @@ export interface LocalKafka {
   mtlsBroker?: string;
   /** The authorizer's audit lines for refused requests so far ("Principal = User:x is Denied operation = ..."). */
   denials(): string[];
-  /** The end of the broker's log, for a failure's message. */
-  logTail(): string;
+  /**
+   * Creates the topics that are missing and applies the ACLs, retried as a whole until the broker takes them (a
+   * listener accepts connections before the broker is registered with its controller, and meanwhile a topic
+   * cannot be placed). A failure carries the end of the broker's log.
+   */
+  prepare(admin: Admin, topics: ITopicConfig[], acls: AclEntry[]): Promise<void>;
   stop(): void;
 }
 
@@ -101,6 +106,27 @@ function properties(o: LocalKafkaOptions, dir: string, ports: Record<'sasl' | 't
     'num.network.threads=1',
     'num.io.threads=2',
   ];
+}
+
+async function prepareTopicsAndAcls(admin: Admin, topics: ITopicConfig[], acls: AclEntry[]): Promise<void> {
+  await pollUntil(
+    'the secured Kafka taking its topics and ACLs',
+    async () => {
+      await admin.connect();
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t.topic));
+        if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+        if (acls.length > 0) await admin.createAcls({ acl: acls });
+        const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        const led = metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        return led ? true : undefined;
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    { timeoutMs: 90_000, intervalMs: 500 },
+  );
 }
 
 /** The broker exited because a port it was given was taken meanwhile. */
@@ -179,7 +205,11 @@ async function startOnce(o: LocalKafkaOptions): Promise<LocalKafka> {
         .readFileSync(logFile, 'utf8')
         .split('\n')
         .filter((line) => line.includes(' is Denied operation = ')),
-    logTail: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3_000) : ''),
+    prepare: (admin, topics, acls) =>
+      prepareTopicsAndAcls(admin, topics, acls).catch((err: Error) => {
+        const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3_000) : '';
+        throw new Error(`${err.message}\nthe broker's log ends:\n${tail}`);
+      }),
     stop,
   };
 }
