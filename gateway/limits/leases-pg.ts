@@ -24,9 +24,20 @@ export function createPostgresLeases(databaseUrl: string, now: () => number = Da
         );
         return true;
       }),
-    async renew(instanceId, expiresAt) {
+    async renew(instanceId, held, expiresAt) {
+      // Own rows first, so the sweep below never takes them; put back only when some were swept meanwhile.
+      const moved = await query('UPDATE stream_leases SET expires_at = $1 WHERE instance_id = $2', [
+        expiresAt,
+        instanceId,
+      ]);
+      if ((moved.rowCount ?? 0) < held.length)
+        await query(
+          'INSERT INTO stream_leases (stream_id, principal, instance_id, expires_at) ' +
+            'SELECT s, p, $3, $4 FROM unnest($1::text[], $2::text[]) AS u(s, p) ' +
+            'ON CONFLICT (stream_id) DO UPDATE SET expires_at = EXCLUDED.expires_at',
+          [held.map((l) => l.streamId), held.map((l) => l.principal), instanceId, expiresAt],
+        );
       await query('DELETE FROM stream_leases WHERE expires_at <= $1', [now()]);
-      await query('UPDATE stream_leases SET expires_at = $1 WHERE instance_id = $2', [expiresAt, instanceId]);
     },
     release: async (streamId) => void (await query('DELETE FROM stream_leases WHERE stream_id = $1', [streamId])),
     releaseAll: async (instanceId) =>

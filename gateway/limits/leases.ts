@@ -19,8 +19,12 @@ export interface Lease {
 export interface LeaseStore {
   /** Adds `lease` unless its principal already holds `max` unexpired ones; atomic across instances. */
   acquire(lease: Lease, max: number, expiresAt: number): Promise<boolean>;
-  /** Moves every lease of `instanceId` to `expiresAt`, and deletes every instance's expired leases. */
-  renew(instanceId: string, expiresAt: number): Promise<void>;
+  /**
+   * Moves every lease of `instanceId` to `expiresAt`, puts back any of `held` (its open streams) that another
+   * instance's sweep deleted while this one's renewal was late (a store outage, a stalled event loop: those
+   * streams are still open and must count), then deletes every instance's expired leases.
+   */
+  renew(instanceId: string, held: Lease[], expiresAt: number): Promise<void>;
   release(streamId: string): Promise<void>;
   /** Deletes every lease of `instanceId` (a gateway that stops). */
   releaseAll(instanceId: string): Promise<void>;
@@ -63,11 +67,15 @@ export function createMemoryLeases(now: () => number = Date.now): LeaseStore {
       principalOf.set(lease.streamId, lease.principal);
       return true;
     },
-    async renew(instanceId, expiresAt) {
+    async renew(instanceId, held, expiresAt) {
+      for (const lease of held) {
+        if (lease.instanceId !== instanceId) continue;
+        const rows = byPrincipal.get(lease.principal) ?? new Map<string, Row>();
+        byPrincipal.set(lease.principal, rows.set(lease.streamId, { ...lease, expiresAt }));
+        principalOf.set(lease.streamId, lease.principal);
+      }
       const t = now();
       dropWhere((r) => r.expiresAt <= t);
-      for (const rows of byPrincipal.values())
-        for (const r of rows.values()) if (r.instanceId === instanceId) r.expiresAt = expiresAt;
     },
     release: async (streamId) => drop(streamId),
     releaseAll: async (instanceId) => dropWhere((r) => r.instanceId === instanceId),
@@ -89,6 +97,10 @@ export function createSqliteLeases(dataDir: string, now: () => number = Date.now
     'INSERT INTO stream_leases (stream_id, principal, instance_id, expires_at) VALUES (?, ?, ?, ?)',
   );
   const renew = db.prepare('UPDATE stream_leases SET expires_at = ? WHERE instance_id = ?');
+  const restore = db.prepare(
+    'INSERT INTO stream_leases (stream_id, principal, instance_id, expires_at) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT (stream_id) DO UPDATE SET expires_at = excluded.expires_at',
+  );
   const sweep = db.prepare('DELETE FROM stream_leases WHERE expires_at <= ?');
   const release = db.prepare('DELETE FROM stream_leases WHERE stream_id = ?');
   const releaseAll = db.prepare('DELETE FROM stream_leases WHERE instance_id = ?');
@@ -98,12 +110,16 @@ export function createSqliteLeases(dataDir: string, now: () => number = Date.now
     insert.run(l.streamId, l.principal, l.instanceId, expiresAt);
     return true;
   });
+  // Own rows first, so this sweep never takes them; the rows put back only when some were missing (the usual
+  // renewal is one UPDATE however many streams are open).
+  const renewAll = db.transaction((instanceId: string, held: Lease[], expiresAt: number) => {
+    if (renew.run(expiresAt, instanceId).changes < held.length)
+      for (const l of held) restore.run(l.streamId, l.principal, instanceId, expiresAt);
+    sweep.run(now());
+  });
   return {
     acquire: async (lease, max, expiresAt) => acquire.immediate(lease, max, expiresAt),
-    async renew(instanceId, expiresAt) {
-      sweep.run(now());
-      renew.run(expiresAt, instanceId);
-    },
+    renew: async (instanceId, held, expiresAt) => renewAll(instanceId, held, expiresAt),
     release: async (streamId) => void release.run(streamId),
     releaseAll: async (instanceId) => void releaseAll.run(instanceId),
     count: async (principal) => countLive.get(principal, now())!.n,

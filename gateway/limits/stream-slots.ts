@@ -6,7 +6,7 @@
  * database must not become an outage of the streams.
  */
 import crypto from 'node:crypto';
-import type { LeaseStore } from './leases';
+import type { Lease, LeaseStore } from './leases';
 import { RateLimited } from './rate-limits';
 
 export interface StreamSlots {
@@ -30,7 +30,8 @@ export function createStreamSlots(o: {
   // A restarted instance keeps its GATEWAY_INSTANCE_ID; the suffix keeps it from renewing its predecessor's
   // leases (those of the streams that died with it), which would then never expire.
   const owner = `${o.instanceId}#${crypto.randomUUID().slice(0, 8)}`;
-  const held = new Set<string>();
+  // Open streams' leases by id: renewal puts back any that a sweep took while it was late.
+  const held = new Map<string, Lease>();
   const pending = new Set<Promise<void>>();
   let next = 0;
   let renewing = false;
@@ -43,7 +44,7 @@ export function createStreamSlots(o: {
     () => {
       if (renewing) return;
       renewing = true;
-      track(o.store.renew(owner, now() + o.leaseMs).finally(() => (renewing = false)));
+      track(o.store.renew(owner, [...held.values()], now() + o.leaseMs).finally(() => (renewing = false)));
     },
     Math.max(100, Math.floor(o.leaseMs / 3)),
   );
@@ -51,17 +52,17 @@ export function createStreamSlots(o: {
 
   return {
     async reserve(principal) {
-      const streamId = `${owner}:${++next}`;
+      const lease = { principal, instanceId: owner, streamId: `${owner}:${++next}` };
       let ok = true;
       try {
-        ok = await o.store.acquire({ principal, instanceId: owner, streamId }, o.max, now() + o.leaseMs);
+        ok = await o.store.acquire(lease, o.max, now() + o.leaseMs);
       } catch (err) {
         o.onStoreError(err);
       }
       // Retry-After is a hint here: a slot frees when one of the principal's streams closes.
       if (!ok) throw new RateLimited('concurrent_streams', 5);
-      held.add(streamId);
-      return streamId;
+      held.set(lease.streamId, lease);
+      return lease.streamId;
     },
     release(leaseId) {
       if (held.delete(leaseId)) track(o.store.release(leaseId));

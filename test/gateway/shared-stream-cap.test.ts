@@ -195,7 +195,7 @@ void describe('lease stores', () => {
     assert.equal(await x.acquire(lease('a2', 'gw-a'), 2, now + 1_000), false, 'at the cap, counted across both');
     assert.equal(await x.acquire(lease('a3', 'gw-a', 'q'), 2, now + 1_000), true, 'another principal');
     now += 600;
-    await x.renew('gw-a', now + 1_000); // gw-b stops renewing: it is dead
+    await x.renew('gw-a', [lease('a1', 'gw-a'), lease('a3', 'gw-a', 'q')], now + 1_000); // gw-b is dead
     now += 600;
     assert.equal(await x.count('p'), 1, "gw-b's lease ran out; gw-a's was renewed");
     assert.equal(await x.acquire(lease('a4', 'gw-a'), 2, now + 1_000), true, "the dead gateway's slot, taken again");
@@ -209,18 +209,42 @@ void describe('lease stores', () => {
     assert.equal(racing.filter(Boolean).length, 3, 'opens at the same time at two gateways take exactly the cap');
   }
 
+  /** A gateway whose renewal came late (a store outage, a stall): its still-open streams must count again. */
+  async function lateRenewal(open: (now: () => number) => LeaseStore): Promise<void> {
+    let now = 2_000_000;
+    const [x, y] = [open(() => now), open(() => now)];
+    cleanup(() => x.close());
+    cleanup(() => y.close());
+    const held = ['l1', 'l2'].map((streamId) => ({ principal: 'late', instanceId: 'gw-late', streamId }));
+    for (const l of held) assert.equal(await x.acquire(l, 3, now + 1_000), true);
+    now += 1_500;
+    await y.renew('gw-other', [], now + 1_000);
+    assert.equal(await y.count('late'), 0, "the other gateway's sweep took the late gateway's expired leases");
+    await x.renew('gw-late', held, now + 1_000);
+    assert.equal(await y.count('late'), 2, 'the late renewal put back its two open streams');
+    const third = { principal: 'late', instanceId: 'gw-other', streamId: 'o1' };
+    assert.equal(await y.acquire(third, 2, now + 1_000), false, 'so the cap holds again');
+    await x.renew('gw-late', held, now + 1_000);
+    assert.equal(await y.count('late'), 2, 'a renewal on time changes nothing');
+  }
+
   void test('in memory (one process: both calls get the same store)', async () => {
     let store: LeaseStore | undefined;
     await rules((now) => (store ??= createMemoryLeases(now)));
+    let late: LeaseStore | undefined;
+    await lateRenewal((now) => (late ??= createMemoryLeases(now)));
   });
   void test('SQLite: two stores on one file', async () => {
     const dir = tempDir('ticketflow-lease-rules-');
     await rules((now) => createSqliteLeases(dir, now));
+    const lateDir = tempDir('ticketflow-lease-late-');
+    await lateRenewal((now) => createSqliteLeases(lateDir, now));
   });
   void test('PostgreSQL: two stores on one database', async (t) => {
     const pg = await postgres();
     if (!pg) return t.skip('no PostgreSQL installed (initdb/pg_ctl not found)');
     const url = await pg.database();
     await rules((now) => createPostgresLeases(url, now));
+    await lateRenewal((now) => createPostgresLeases(url, now));
   });
 });
