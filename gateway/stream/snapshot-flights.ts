@@ -53,7 +53,9 @@ export class SnapshotFlights {
     // A stream's query got there first (a retried POST): the POST reads on its own.
     if (this.flights.has(ticketId)) return read();
     let state!: Promise<T>;
-    this.start(ticketId, () => (state = read()).then(toSnapshot), this.keepMs);
+    // The streams that join wait no longer than for a query of their own; the POST gets its read as it comes.
+    const ask = () => withTimeout((state = read()).then(toSnapshot), this.timeoutMs, 'snapshot query');
+    this.start(ticketId, ask, this.keepMs);
     return state;
   }
 

@@ -1,0 +1,32 @@
+/**
+ * The snapshot flights' bound: a stream that joins the POST's first read waits no longer for it than for a
+ * query of its own (the gateway's snapshot timeout), while the POST still gets its read whenever it comes.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { PendingConnection } from '../../gateway/stream/hub';
+import { SnapshotFlights } from '../../gateway/stream/snapshot-flights';
+
+const hub = {
+  beginPending: (ticketId: string): PendingConnection => ({ ticketId, buffer: [], overflowed: false }),
+  cancelPending: () => undefined,
+};
+const noQuery = { getSnapshot: () => Promise.reject(new Error('a joined stream must not query')) };
+
+describe('snapshot flights', () => {
+  it("a stream joining a POST's read that hangs gets the snapshot timeout, not the hang", async () => {
+    const flights = new SnapshotFlights(hub, noQuery, 200, undefined, 60_000);
+    let answerPost!: (state: { status: string }) => void;
+    const post = flights.seed(
+      't-1',
+      () => new Promise<{ status: string }>((resolve) => (answerPost = resolve)),
+      (state) => ({ status: state.status }) as never,
+    );
+    const started = Date.now();
+    const { snapshot } = flights.open('t-1');
+    await assert.rejects(snapshot, /snapshot query/);
+    assert.ok(Date.now() - started < 5_000, 'the joined stream was answered by the timeout');
+    answerPost({ status: 'triage' });
+    assert.deepEqual(await post, { status: 'triage' }, 'the POST still gets its read');
+  });
+});
