@@ -151,7 +151,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           },
           onFailure: () => metrics.consumerFailures.inc(),
           onLag: lagReporter(metrics),
-          onGap: () => resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs }),
+          onGap: () => resyncOpenTickets({ hub, snapshots: deps.snapshots, logger, timeoutMs, flights }),
         });
 
   const isReady = () => !draining && listenSocket !== undefined && (consumer ? consumer.ready : true);

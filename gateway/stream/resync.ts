@@ -8,13 +8,17 @@ import type { Logger } from '../../core/logger';
 import { withTimeout } from '../../core/with-timeout';
 import type { SnapshotSource } from '../snapshot-source';
 import type { TicketHub } from './hub';
+import type { SnapshotFlights } from './snapshot-flights';
 
 export function resyncOpenTickets(deps: {
   hub: TicketHub;
   snapshots: SnapshotSource;
   logger: Logger;
   timeoutMs: number;
+  /** The snapshot flights, whose buffers share the hole (snapshot-flights.ts). */
+  flights?: Pick<SnapshotFlights, 'clear'>;
 }): void {
+  deps.flights?.clear();
   const tickets = deps.hub.hold();
   deps.logger.warn('resyncing open streams with fresh snapshots', { tickets: tickets.length });
   for (const ticketId of tickets) {

@@ -59,6 +59,17 @@ export class SnapshotFlights {
     return state;
   }
 
+  /**
+   * Ends every flight, kept or in flight: after the consumer lost records (a gap), a flight's buffer has a hole
+   * and its answer may be older than it, so the streams opening next ask afresh.
+   */
+  clear(): void {
+    for (const [ticketId, flight] of [...this.flights]) {
+      this.flights.delete(ticketId);
+      this.hub.cancelPending(flight.anchor);
+    }
+  }
+
   /** Queries in flight or kept (for tests). */
   get size(): number {
     return this.flights.size;

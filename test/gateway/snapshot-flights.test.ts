@@ -29,4 +29,20 @@ describe('snapshot flights', () => {
     answerPost({ status: 'triage' });
     assert.deepEqual(await post, { status: 'triage' }, 'the POST still gets its read');
   });
+
+  it('after a gap, a kept POST read serves no stream: the next one asks afresh', async () => {
+    let asked = 0;
+    const source = { getSnapshot: async () => (asked++, { status: 'fresh' }) as never };
+    const flights = new SnapshotFlights(hub, source, 1_000, undefined, 60_000);
+    await flights.seed(
+      't-2',
+      async () => ({ status: 'old' }),
+      (state) => state as never,
+    );
+    assert.deepEqual(await flights.open('t-2').snapshot, { status: 'old' }, 'kept: joined');
+    assert.equal(asked, 0);
+    flights.clear();
+    assert.deepEqual(await flights.open('t-2').snapshot, { status: 'fresh' }, 'after clear: its own query');
+    assert.equal(asked, 1);
+  });
 });
