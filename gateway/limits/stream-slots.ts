@@ -54,8 +54,17 @@ export function createStreamSlots(o: {
     async reserve(principal) {
       const lease = { principal, instanceId: owner, streamId: `${owner}:${++next}` };
       let ok = true;
+      // Tracked so close() waits for it: an acquire still in flight when the gateway stops would otherwise
+      // insert its row after releaseAll, and the slot would stay taken until the lease ran out.
+      const acquired = o.store.acquire(lease, o.max, now() + o.leaseMs);
+      track(
+        acquired.then(
+          () => undefined,
+          () => undefined, // reported below, once
+        ),
+      );
       try {
-        ok = await o.store.acquire(lease, o.max, now() + o.leaseMs);
+        ok = await acquired;
       } catch (err) {
         o.onStoreError(err);
       }

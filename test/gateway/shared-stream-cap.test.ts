@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createMemoryLeases, createSqliteLeases, type LeaseStore } from '../../gateway/limits/leases';
+import { createStreamSlots } from '../../gateway/limits/stream-slots';
 import { createPostgresLeases } from '../../gateway/limits/leases-pg';
 import { repoRoot } from '../../scripts/infra/paths';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
@@ -227,6 +228,26 @@ void describe('lease stores', () => {
     await x.renew('gw-late', held, now + 1_000);
     assert.equal(await y.count('late'), 2, 'a renewal on time changes nothing');
   }
+
+  void test('a gateway stopping while an open reserves its slot leaves no lease behind', async () => {
+    const store = createMemoryLeases();
+    let letAcquire!: () => void;
+    const gate = new Promise<void>((resolve) => (letAcquire = resolve));
+    // The store answers the acquire only after close() has begun (a slow database at shutdown).
+    const slow: LeaseStore = { ...store, acquire: async (...args) => (await gate, store.acquire(...args)) };
+    const slots = createStreamSlots({
+      store: slow,
+      instanceId: 'gw-stop',
+      max: 3,
+      leaseMs: 60_000,
+      onStoreError: () => {},
+    });
+    const reserved = slots.reserve('stopping');
+    const closed = slots.close();
+    letAcquire();
+    await Promise.all([reserved, closed]);
+    assert.equal(await store.count('stopping'), 0, "the in-flight acquire's lease was deleted by close()");
+  });
 
   void test('in memory (one process: both calls get the same store)', async () => {
     let store: LeaseStore | undefined;
