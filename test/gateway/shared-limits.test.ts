@@ -8,11 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { consoleRoutes } from '../../gateway/api/register';
 import type { TicketApiPort } from '../../gateway/api/context';
 import { TicketflowError } from '../../core/errors';
 import { createPostgresBuckets } from '../../gateway/limits/buckets-pg';
 import { createMemoryBuckets, createSqliteBuckets, type BucketStore } from '../../gateway/limits/buckets';
+import { createSqliteLeases } from '../../gateway/limits/leases';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { cleanupsAfterAll, customerToken, startGateway, uniqueName, type RunningGateway } from './harness';
 
@@ -118,5 +120,31 @@ void describe('token buckets', () => {
     if (!pg) return t.skip('no PostgreSQL installed (initdb/pg_ctl not found)');
     const url = await pg.database();
     await refills(async (now) => createPostgresBuckets(url, now));
+  });
+  void test('SQLite: a writer stalled mid-transaction holds another gateway for a moment, not for seconds', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-busy-'));
+    cleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const [buckets, leases] = [createSqliteBuckets(dir), createSqliteLeases(dir)];
+    cleanup(() => buckets.close());
+    cleanup(() => leases.close());
+    // Another gateway's connection, stopped while it holds the write lock.
+    const stalled = new Database(path.join(dir, 'rate-limits.sqlite'));
+    cleanup(async () => void stalled.close());
+    stalled.exec('BEGIN IMMEDIATE');
+    // better-sqlite3 waits synchronously: this is how long the event loop of the gateway asking is frozen.
+    const frozenFor = async (call: () => Promise<unknown>) => {
+      const started = performance.now();
+      await assert.rejects(call(), /locked|busy/i, 'the store reports the lock (the limiter then lets it through)');
+      return performance.now() - started;
+    };
+    const lease = { principal: 'p', instanceId: 'gw', streamId: 's1' };
+    const waits = [
+      await frozenFor(() => buckets.take('k', bucket)),
+      await frozenFor(() => leases.acquire(lease, 2, 1)),
+    ];
+    stalled.exec('ROLLBACK');
+    // The old 5 s timeout froze each call 5 s; the bound is wide for a loaded machine and far below that.
+    for (const ms of waits) assert.ok(ms < 2_000, `a call waited ${Math.round(ms)} ms on the stalled writer`);
+    assert.deepEqual(await buckets.take('k', bucket), { ok: true }, 'served again once the writer is gone');
   });
 });
