@@ -8,21 +8,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as OrtModule from 'onnxruntime-node';
-import { DIMENSIONS, MODEL_FILE, modelInputs, TOKENIZER_FILE } from '../core/embedding';
+import { modelIn, modelInputs, pool } from '../core/embedding';
 import { readLabelled } from '../activities/triage/examples';
 import { asSeen } from '../activities/triage/semantic-load';
 
 type Ort = typeof OrtModule;
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
-/** Mean pooling and unit length, as core/embedding does. */
-async function vector(ort: Ort, session: Session, ids: number[]): Promise<Float32Array> {
+/** The sentence vector as core/embedding pools it for the shipped model. */
+async function vector(ort: Ort, session: Session, ids: number[], pooling: 'mean' | 'cls'): Promise<Float32Array> {
   const out = await session.run(modelInputs(ort, ids));
-  const hidden = out[session.outputNames[0]!]!.data as Float32Array;
-  const v = new Float32Array(DIMENSIONS);
-  for (let j = 0; j < ids.length; j++) for (let d = 0; d < DIMENSIONS; d++) v[d]! += hidden[j * DIMENSIONS + d]!;
-  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
-  return v.map((x) => x / norm);
+  return pool(out[session.outputNames[0]!]!.data as Float32Array, ids.length, pooling);
 }
 
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
@@ -38,18 +34,23 @@ export async function compareModels(
   const { Tokenizer } = (await import('@huggingface/tokenizers')) as unknown as {
     Tokenizer: new (json: object, config: object) => { encode(text: string): { ids: number[] } };
   };
-  const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, TOKENIZER_FILE), 'utf8')) as object, {});
-  const all = [path.join(dir, MODEL_FILE), ...files];
+  const spec = modelIn(dir);
+  if (!spec) throw new Error(`no embedding model in ${dir}`);
+  const tokenizer = new Tokenizer(
+    JSON.parse(fs.readFileSync(path.join(dir, spec.tokenizerFile), 'utf8')) as object,
+    {},
+  );
+  const all = [path.join(dir, spec.modelFile), ...files];
   const options = { intraOpNumThreads: 1, interOpNumThreads: 1 };
   const sessions: Session[] = [];
   for (const f of all) sessions.push(await ort.InferenceSession.create(f, options));
-  const ids = tokenizer.encode(text).ids;
+  const ids = tokenizer.encode(spec.prefix + text).ids;
   const cpu = all.map(() => 0);
   const wall: number[][] = all.map(() => []);
   let tokenizerCpu = 0;
   for (let round = -5; round < runs; round++) {
     const t0 = process.cpuUsage();
-    tokenizer.encode(text);
+    tokenizer.encode(spec.prefix + text);
     if (round >= 0) tokenizerCpu += cpuMs(process.cpuUsage(t0));
     for (let k = 0; k < all.length; k++) {
       const c0 = process.cpuUsage();
@@ -64,10 +65,10 @@ export async function compareModels(
   const texts = learning.flatMap((f) => readLabelled(f)).map((r) => asSeen(r).seen);
   const cosines: number[][] = files.map(() => []);
   for (const t of texts) {
-    const tIds = tokenizer.encode(t).ids;
-    const base = await vector(ort, sessions[0]!, tIds);
+    const tIds = tokenizer.encode(spec.prefix + t).ids;
+    const base = await vector(ort, sessions[0]!, tIds, spec.pooling);
     for (let k = 0; k < files.length; k++) {
-      const v = await vector(ort, sessions[k + 1]!, tIds);
+      const v = await vector(ort, sessions[k + 1]!, tIds, spec.pooling);
       cosines[k]!.push(v.reduce((s, x, d) => s + x * base[d]!, 0));
     }
   }
@@ -83,7 +84,7 @@ export async function compareModels(
     `side by side, ${ids.length} word pieces, ${runs} rounds, one intra-op thread:`,
     ...lines,
     `tokenizer: cpu ${share.toFixed(3)} ms/call (${((100 * share) / (share + base)).toFixed(1)} % of tokenize + shipped model)`,
-    `agreement with ${MODEL_FILE} on ${texts.length} learning tickets (cosine of each ticket's two vectors)`,
+    `agreement with ${spec.modelFile} on ${texts.length} learning tickets (cosine of each ticket's two vectors)`,
   ].join('\n');
 }
 

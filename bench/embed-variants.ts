@@ -1,13 +1,15 @@
 /**
- * npm run bench:embed -- --variants [--runs 100]
+ * npm run bench:embed -- --variants [--against <model folder>] [--runs 100]
  * The embedding's cost under each candidate setting, side by side in one run: every round runs each variant
  * once, in turn, so a busy neighbour slows them all alike. Reported as CPU time per call (the model's cost on
- * a shared machine) and as a ratio to the shipped setting; wall-clock p50 only means something when idle.
+ * a shared machine) and as a ratio to the first line; wall-clock p50 only means something when idle.
+ * With --against, the first line is that folder's model at the shipped setting (e.g. MiniLM) and the
+ * variants run the configured model, so a candidate model's settings are read against today's cost.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as OrtModule from 'onnxruntime-node';
-import { MODEL_FILE, modelInputs, TOKENIZER_FILE } from '../core/embedding';
+import { modelIn, modelInputs, type EmbeddingModelSpec } from '../core/embedding';
 
 type Ort = typeof OrtModule;
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
@@ -37,29 +39,50 @@ const VARIANTS: Variant[] = [
   },
   { name: 'trimmed to 96 word pieces', options: SHIPPED, tokens: 96 },
   { name: 'trimmed to 64 word pieces', options: SHIPPED, tokens: 64 },
+  { name: 'trimmed to 48 word pieces', options: SHIPPED, tokens: 48 },
 ];
 
 /** Keeps [CLS], the first pieces and the closing [SEP], as the embedder does past its limit. */
 const trim = (ids: number[], n?: number) => (n && ids.length > n ? [...ids.slice(0, n - 1), ids.at(-1)!] : ids);
 
-export async function compareVariants(dir: string, text: string, runs: number): Promise<string> {
-  const ort = await import('onnxruntime-node');
+interface Loaded {
+  spec: EmbeddingModelSpec;
+  file: string;
+  ids: number[];
+}
+
+async function loadModel(dir: string, text: string): Promise<Loaded> {
+  const spec = modelIn(dir);
+  if (!spec) throw new Error(`no embedding model in ${dir}`);
   const { Tokenizer } = (await import('@huggingface/tokenizers')) as unknown as {
     Tokenizer: new (json: object, config: object) => { encode(text: string): { ids: number[] } };
   };
-  const tokenizer = new Tokenizer(JSON.parse(fs.readFileSync(path.join(dir, TOKENIZER_FILE), 'utf8')) as object, {});
-  const ids = tokenizer.encode(text).ids;
+  const json = JSON.parse(fs.readFileSync(path.join(dir, spec.tokenizerFile), 'utf8')) as object;
+  const ids = new Tokenizer(json, {}).encode(spec.prefix + text).ids;
+  return { spec, file: path.join(dir, spec.modelFile), ids };
+}
+
+export async function compareVariants(dir: string, text: string, runs: number, against?: string): Promise<string> {
+  const ort = await import('onnxruntime-node');
+  const model = await loadModel(dir, text);
+  const base = against ? await loadModel(against, text) : undefined;
+  const rows = [
+    ...(base ? [{ name: `${base.spec.id}, shipped setting`, options: SHIPPED, model: base } as const] : []),
+    ...VARIANTS.map((v) => ({ ...v, name: base ? `${model.spec.id}, ${v.name}` : v.name, model })),
+  ];
   const sessions: Session[] = [];
-  for (const v of VARIANTS) sessions.push(await ort.InferenceSession.create(path.join(dir, MODEL_FILE), v.options));
-  const reused = VARIANTS.map((v) => modelInputs(ort, trim(ids, v.tokens)));
-  const cpu = VARIANTS.map(() => 0);
-  const wall: number[][] = VARIANTS.map(() => []);
+  for (const v of rows) sessions.push(await ort.InferenceSession.create(v.model.file, v.options));
+  const inputs = (v: (typeof rows)[number]) =>
+    modelInputs(ort, trim(v.model.ids, 'tokens' in v ? v.tokens : undefined));
+  const reused = rows.map(inputs);
+  const cpu = rows.map(() => 0);
+  const wall: number[][] = rows.map(() => []);
   for (let round = -5; round < runs; round++) {
-    for (let k = 0; k < VARIANTS.length; k++) {
-      const v = VARIANTS[k]!;
+    for (let k = 0; k < rows.length; k++) {
+      const v = rows[k]!;
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      await sessions[k]!.run(v.reuseInputs ? reused[k]! : modelInputs(ort, trim(ids, v.tokens)));
+      await sessions[k]!.run('reuseInputs' in v && v.reuseInputs ? reused[k]! : inputs(v));
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const c = process.cpuUsage(c0);
       if (round < 0) continue; // warm-up: the first runs allocate the session's buffers
@@ -67,11 +90,12 @@ export async function compareVariants(dir: string, text: string, runs: number): 
       wall[k]!.push(ms);
     }
   }
-  const base = cpu[0]! / runs;
-  const lines = VARIANTS.map((v, k) => {
+  const first = cpu[0]! / runs;
+  const lines = rows.map((v, k) => {
     const sorted = wall[k]!.sort((a, b) => a - b);
     const per = cpu[k]! / runs;
-    return `${v.name.padEnd(38)} cpu ${per.toFixed(2)} ms/call  ratio ${(per / base).toFixed(3)}  wall p50 ${sorted[Math.floor(runs / 2)]!.toFixed(2)} ms`;
+    return `${v.name.padEnd(base ? 56 : 38)} cpu ${per.toFixed(2)} ms/call  ratio ${(per / first).toFixed(3)}  wall p50 ${sorted[Math.floor(runs / 2)]!.toFixed(2)} ms`;
   });
-  return [`side by side, ${ids.length} word pieces, ${runs} rounds:`, ...lines].join('\n');
+  const pieces = [base, model].filter((m) => m !== undefined).map((m) => `${m.spec.id} ${m.ids.length}`);
+  return [`side by side, word pieces: ${pieces.join(', ')}; ${runs} rounds:`, ...lines].join('\n');
 }

