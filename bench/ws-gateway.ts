@@ -5,7 +5,8 @@
  * authorizeTicket), same snapshot-then-live frames (gateway/stream/frames.ts), the same duplicate rule (a
  * per-ticket seq frontier) and the same backpressure rule (close a socket whose buffer passes the limit).
  * Routing is a Map ticketId -> Set<WebSocket>; each record is serialised once into a Buffer and written to
- * every subscriber of its ticket. Not production code: no metrics, sessions, TTL or ws-tickets.
+ * every subscriber of its ticket. Sockets are kept alive as the uWS gateway keeps its own (ws-keepalive.ts:
+ * the same spread pings and idle drop). Not production code: no metrics, sessions, TTL or ws-tickets.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +30,7 @@ import {
 import type { SnapshotSource } from '../gateway/snapshot-source';
 import { RecordFrames, snapshotFrame } from '../gateway/stream/frames';
 import { decodeRecord } from '../gateway/stream/record-decode';
+import { WsKeepAlive } from './ws-keepalive';
 
 const STREAM_PATH = /^\/v1\/tickets\/([^/?]+)\/stream(?:\?|$)/;
 
@@ -69,6 +71,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     perMessageDeflate: false,
     maxPayload: cfg.gateway.maxPayloadBytes,
   });
+  const keepAlive = new WsKeepAlive(cfg.gateway.pingIntervalMs);
 
   function refuse(socket: Duplex, status: number, message: string): void {
     socket.end(
@@ -122,6 +125,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
             }
           });
           ws.on('error', () => ws.terminate());
+          keepAlive.add(ws);
         });
       },
       () => refuse(socket, 503, 'snapshot unavailable'),
@@ -166,6 +170,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
         server.once('error', reject);
         server.listen(port, host, 1024, () => {
           consumer.start();
+          keepAlive.start();
           resolve((server.address() as AddressInfo).port);
         });
       });
@@ -180,6 +185,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     consumerStats: () => consumer.stats(),
     deliver,
     async stop() {
+      keepAlive.stop();
       for (const set of tickets.values()) for (const ws of set) ws.terminate();
       server.close();
       await consumer.stop();

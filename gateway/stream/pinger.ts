@@ -14,29 +14,48 @@ export interface PingSlot {
   pingSlot?: number;
 }
 
-export class SpreadPinger<T extends PingSlot> {
-  private readonly buckets: Set<WebSocket<T>>[];
+/** Where a socket's bucket is kept: in the socket's own data, so removal needs no lookup table. */
+export interface PingSlots<S> {
+  get(ws: S): number | undefined;
+  set(ws: S, slot: number): void;
+}
+
+/** A uWS socket keeps its bucket in its user data. */
+export function uwsPingSlots<T extends PingSlot>(): PingSlots<WebSocket<T>> {
+  return {
+    get: (ws) => ws.getUserData().pingSlot,
+    set: (ws, slot) => void (ws.getUserData().pingSlot = slot),
+  };
+}
+
+/** Generic over the socket so the bench's `ws` comparator keeps its sockets alive the same way. */
+export class SpreadPinger<S extends { ping(): unknown }> {
+  private readonly buckets: Set<S>[];
   private readonly tickMs: number;
   private assign = 0;
   private cursor = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(intervalMs: number, tickMs = 50) {
+  constructor(
+    intervalMs: number,
+    private readonly slots: PingSlots<S>,
+    tickMs = 50,
+  ) {
     this.tickMs = Math.max(10, Math.min(tickMs, intervalMs));
-    const slots = Math.max(1, Math.round(intervalMs / this.tickMs));
-    this.buckets = Array.from({ length: slots }, () => new Set<WebSocket<T>>());
+    const count = Math.max(1, Math.round(intervalMs / this.tickMs));
+    this.buckets = Array.from({ length: count }, () => new Set<S>());
   }
 
-  add(ws: WebSocket<T>): void {
+  add(ws: S): void {
     const slot = this.assign;
     this.assign = (this.assign + 1) % this.buckets.length;
-    ws.getUserData().pingSlot = slot;
+    this.slots.set(ws, slot);
     this.buckets[slot]!.add(ws);
   }
 
   /** Call from the close handler (the socket must not be touched after it). */
-  remove(ws: WebSocket<T>): void {
-    const slot = ws.getUserData().pingSlot;
+  remove(ws: S): void {
+    const slot = this.slots.get(ws);
     if (slot !== undefined) this.buckets[slot]?.delete(ws);
   }
 

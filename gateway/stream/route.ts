@@ -25,7 +25,7 @@ import { guardResponse, safeDecode, sendError } from '../http/respond';
 import type { GatewayMetrics } from '../metrics';
 import type { TicketSnapshot } from '../snapshot-source';
 import { pongFrame } from './frames';
-import { idleTimeoutSeconds, SpreadPinger } from './pinger';
+import { idleTimeoutSeconds, SpreadPinger, uwsPingSlots } from './pinger';
 import { START } from './position';
 import type { PendingConnection, StreamSocketData, TicketHub } from './hub';
 import type { SnapshotFlights } from './snapshot-flights';
@@ -64,7 +64,7 @@ export interface StreamRoute {
 }
 
 export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): StreamRoute {
-  const pinger = new SpreadPinger<StreamSocketData>(o.pingIntervalMs);
+  const pinger = new SpreadPinger(o.pingIntervalMs, uwsPingSlots<StreamSocketData>());
   pinger.start();
   const late = lateUpgrader();
 
