@@ -37,6 +37,8 @@ export class ChaosStack {
     extraEnv: NodeJS.ProcessEnv,
     /** Where the worker and gateway are started from: another checkout runs its own code (bench/e2e/ab.ts). */
     private readonly appRoot: string,
+    /** Extra node flags for the worker and gateway (`--cpu-prof` for bench/e2e/profile.ts). */
+    private readonly nodeArgs: string[],
   ) {
     const [temporalPort, uiPort, kafkaPort, controllerPort, gatewayPort] = ports as [
       number,
@@ -76,10 +78,15 @@ export class ChaosStack {
     this.url = `http://127.0.0.1:${gatewayPort}`;
   }
 
-  static async create(dataDir: string, extraEnv: NodeJS.ProcessEnv = {}, appRoot = repoRoot): Promise<ChaosStack> {
+  static async create(
+    dataDir: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+    appRoot = repoRoot,
+    nodeArgs: string[] = [],
+  ): Promise<ChaosStack> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.mkdirSync(dataDir, { recursive: true });
-    return new ChaosStack(dataDir, await freePorts(5), extraEnv, appRoot);
+    return new ChaosStack(dataDir, await freePorts(5), extraEnv, appRoot, nodeArgs);
   }
 
   /** The worker replicas' names. */
@@ -117,7 +124,7 @@ export class ChaosStack {
     if (this.apps.has(name)) return;
     const entry = name.startsWith('worker') ? 'worker.ts' : path.join('gateway', 'main.ts');
     const out = fs.createWriteStream(path.join(this.dataDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', entry], {
       cwd: this.appRoot,
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
