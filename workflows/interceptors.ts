@@ -10,17 +10,18 @@
  * tracing on) asks the patch: any other runs them as pass-throughs, with nothing made or recorded. A signal or
  * update handled before the run's first execute call is not traced (the patch is not asked yet), the same
  * way on replay.
+ *
+ * The SDK evaluates a bundle's modules afresh for every run, and OpenTelemetry's (with a tracer provider made
+ * and registered) were 6.6 % of the workflow thread's CPU for runs that never trace (bench/e2e/profile.ts,
+ * docs/benchmarks.md). So they are required, and the interceptors made, only once a run is known to be traced.
  */
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type * as Otel from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import {
   patched,
   workflowInfo,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptors,
+  type WorkflowInternalsInterceptor,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { PATCHES } from './patches';
@@ -28,10 +29,17 @@ import { PATCHES } from './patches';
 /** The header the SDK's client interceptor puts a trace context in (its TRACE_HEADER; tracing-replay test checks). */
 export const TRACE_HEADER = '_tracer-data';
 
+/** The SDK's sandbox interceptors, loaded on first use in a run (a require, not an import, so it can wait). */
+function loadOtel(): typeof Otel {
+  return require('@temporalio/interceptors-opentelemetry/lib/workflow') as typeof Otel;
+}
+
 export const interceptors = (): WorkflowInterceptors => {
   let traced = false;
-  const inbound = new OpenTelemetryInboundInterceptor();
-  const outbound = new OpenTelemetryOutboundInterceptor();
+  // Made when the run turns out traced, before any call below can reach them.
+  let inbound!: Otel.OpenTelemetryInboundInterceptor;
+  let outbound!: Otel.OpenTelemetryOutboundInterceptor;
+  let internals: Otel.OpenTelemetryInternalsInterceptor | undefined;
   const gatedInbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {
       // Started by a traced client or not is in the run's history, so the answer replays; an untraced run
@@ -41,7 +49,12 @@ export const interceptors = (): WorkflowInterceptors => {
       // such ticket failed each task on a worker with the gate, test/fixtures/histories).
       traced =
         (TRACE_HEADER in input.headers || workflowInfo().unsafe.isReplaying) && patched(PATCHES.tracingInterceptors);
-      return traced ? inbound.execute(input, next) : next(input);
+      if (!traced) return next(input);
+      const otel = loadOtel();
+      inbound = new otel.OpenTelemetryInboundInterceptor();
+      outbound = new otel.OpenTelemetryOutboundInterceptor();
+      internals = new otel.OpenTelemetryInternalsInterceptor();
+      return inbound.execute(input, next);
     },
     handleSignal: (input, next) => (traced ? inbound.handleSignal(input, next) : next(input)),
     handleUpdate: (input, next) => (traced ? inbound.handleUpdate(input, next) : next(input)),
@@ -57,5 +70,13 @@ export const interceptors = (): WorkflowInterceptors => {
     signalWorkflow: (input, next) => (traced ? outbound.signalWorkflow(input, next) : next(input)),
     getLogAttributes: (input, next) => (traced ? outbound.getLogAttributes(input, next) : next(input)),
   };
-  return { inbound: [gatedInbound], outbound: [gatedOutbound], internals: [new OpenTelemetryInternalsInterceptor()] };
+  // Its only work is to stop the context manager that the inbound one started. The SDK's is declared async
+  // but does all of it, next included, before returning.
+  const gatedInternals: WorkflowInternalsInterceptor = {
+    dispose(input, next) {
+      if (internals) void internals.dispose(input, next);
+      else next(input);
+    },
+  };
+  return { inbound: [gatedInbound], outbound: [gatedOutbound], internals: [gatedInternals] };
 };
