@@ -17,7 +17,10 @@ export async function keepAlive<T>(fn: () => Promise<T>, intervalMs = KEEP_ALIVE
   }
   // A local activity runs inside its workflow task: the server knows nothing of it to heartbeat to.
   if (ctx.info.isLocal) return fn();
-  ctx.heartbeat();
+  // No beat at the start: the server counts the heartbeatTimeout from the activity's start, so a worker killed
+  // before the first beat is noticed as soon. A beat at the start was a heartbeat call to the server for every
+  // activity, though most (the publishes) end within milliseconds: 11 % of the stack's CPU per ticket at
+  // concurrency 10 (docs/benchmarks.md, issue 9).
   const timer = setInterval(() => ctx.heartbeat(), intervalMs);
   try {
     return await fn();

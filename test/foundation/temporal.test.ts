@@ -16,7 +16,7 @@ import {
 } from '@temporalio/worker';
 import { testTemporalAddress, testTemporalNamespace, timeSkippingOptions, uniqueName } from '../helpers/infra';
 import * as activities from './fixtures/activities';
-import type { greetingWorkflow, timerWorkflow } from './fixtures/workflows';
+import type { greetingWorkflow, silentActivityWorkflow, timerWorkflow } from './fixtures/workflows';
 
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 let workflowBundle: WorkflowBundleWithSourceMap;
@@ -68,6 +68,30 @@ describe('Temporal dev server', () => {
     // The server kept the history: the run is visible as completed by its id.
     const described = await client.workflow.getHandle(workflowId).describe();
     assert.equal(described.status.name, 'COMPLETED');
+  });
+
+  // activities/keep-alive.ts sends no heartbeat at an activity's start, on the word of this: the server counts
+  // the heartbeatTimeout from the start, so an activity whose worker went silent before any beat is timed out
+  // within it (2 s here), not after its start-to-close timeout (1 minute).
+  it('times out an activity that never heartbeated after its heartbeatTimeout', { timeout: 45_000 }, async () => {
+    const taskQueue = uniqueName('foundation-heartbeat');
+    const namespace = testTemporalNamespace();
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace,
+      taskQueue,
+      workflowBundle,
+      activities,
+      shutdownGraceTime: '1s',
+    });
+    const client = new Client({ connection, namespace });
+    const outcome = await worker.runUntil(
+      client.workflow.execute<typeof silentActivityWorkflow>('silentActivityWorkflow', {
+        taskQueue,
+        workflowId: uniqueName('silent'),
+      }),
+    );
+    assert.equal(outcome, 'timeout HEARTBEAT');
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * A worker killed with `kill -9` mid-activity must be noticed in seconds: the long activities heartbeat
- * while they wait, and their options carry a heartbeatTimeout the server enforces.
+ * while they wait, and their options carry a heartbeatTimeout the server enforces (from the activity's start,
+ * so a short call needs no beat and sends none: each beat is a call to the server).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -8,12 +9,34 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { msToNumber } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { EventPublisher } from '../../activities/events';
-import { keepAlive } from '../../activities/keep-alive';
+import { KEEP_ALIVE_INTERVAL_MS, keepAlive } from '../../activities/keep-alive';
 import type { DraftInput, Intelligence } from '../../activities/ports';
 import { draftingOptions, modelCallOptions, publishingOptions, toolOptions } from '../../workflows/activity-options';
 import { createScriptedIntelligence } from './helpers/scripted-intelligence';
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Heartbeats counted, and a promise that settles at the first one: a slow dependency answers then, so a test
+ * waits on the beat, not on a clock. It fails after a few intervals without one (a clear error, not a hang).
+ */
+function firstBeat(env: MockActivityEnvironment) {
+  let beats = 0;
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((res, reject) => {
+    resolve = res;
+    setTimeout(
+      () => reject(new Error(`no heartbeat within ${5 * KEEP_ALIVE_INTERVAL_MS} ms`)),
+      5 * KEEP_ALIVE_INTERVAL_MS,
+    ).unref();
+  });
+  promise.catch(() => undefined);
+  env.on('heartbeat', () => {
+    beats++;
+    resolve();
+  });
+  return { promise, count: () => beats };
+}
 
 describe('heartbeats', () => {
   test('model calls, drafting, tools and publishing have a heartbeatTimeout of seconds, not their start-to-close timeout', () => {
@@ -23,34 +46,41 @@ describe('heartbeats', () => {
     }
   });
 
-  test('an activity heartbeats while the call it waits on is pending', async () => {
+  test('an activity heartbeats while the call it waits on is pending', { timeout: 30_000 }, async () => {
     const env = new MockActivityEnvironment();
-    let beats = 0;
-    env.on('heartbeat', () => beats++);
+    const beat = firstBeat(env);
     const publisher: EventPublisher = {
-      // Slow broker: the activity is still waiting here when the worker would be killed.
-      publishEvents: async () => {
-        await delay(300);
-      },
+      // Slow broker: still waiting here when the worker would be killed; it answers once the activity has beaten.
+      publishEvents: () => beat.promise,
       async publishAlert() {},
       async close() {},
     };
     const acts = createActivities({ intelligence: createScriptedIntelligence(new Map()).intelligence, publisher });
     await env.run(acts.publishEvents, []);
-    assert.ok(beats >= 1, `heartbeats while waiting: ${beats}`);
+    assert.ok(beat.count() >= 1, `heartbeats while waiting: ${beat.count()}`);
   });
 
-  test('drafting heartbeats while the model has not produced a token yet', async () => {
+  test('a call that ends within the interval sends no heartbeat', async () => {
     const env = new MockActivityEnvironment();
-    let beats = 0;
-    env.on('heartbeat', () => beats++);
+    const beat = firstBeat(env);
+    const acts = createActivities({
+      intelligence: createScriptedIntelligence(new Map()).intelligence,
+      publisher: { async publishEvents() {}, async publishAlert() {}, async close() {} },
+    });
+    await env.run(acts.publishEvents, []);
+    assert.equal(beat.count(), 0, 'a publish that returned at once heartbeated');
+  });
+
+  test('drafting heartbeats while the model has not produced a token yet', { timeout: 30_000 }, async () => {
+    const env = new MockActivityEnvironment();
+    const beat = firstBeat(env);
     const base = createScriptedIntelligence(new Map()).intelligence;
     // A model that thinks before its first token: the worker could be killed in this silence.
     const intelligence: Intelligence = {
       ...base,
       drafter: {
         draft: async (input) => {
-          await delay(300);
+          await beat.promise;
           return { version: input.version, text: 'Here is the fix.', model: 'slow' };
         },
       },
@@ -65,7 +95,7 @@ describe('heartbeats', () => {
       version: 1,
     } as unknown as DraftInput;
     await env.run(acts.draftReply, { input, seq: 3 });
-    assert.ok(beats >= 1, `heartbeats before the first token: ${beats}`);
+    assert.ok(beat.count() >= 1, `heartbeats before the first token: ${beat.count()}`);
   });
 
   test('keepAlive beats on an interval and stops when the call returns', { timeout: 30_000 }, async () => {
