@@ -21,6 +21,7 @@ import { startPhaseProfile, stopPhaseProfile } from './phase-profile';
 import { StallWatch, type StallReading } from './stall-watch';
 import { laneTickets, paced, type PaceSpec } from './pace';
 import { createWsGateway } from './ws-gateway';
+import { createPlatformaticConsumer } from './platformatic-consumer';
 
 export type ServerKind = 'uws' | 'ws' | 'raw';
 
@@ -93,6 +94,7 @@ async function start(): Promise<ServerUnderTest> {
     instanceId,
     logger,
     customerView: wholeEvent,
+    ...(process.env.BENCH_CONSUMER === 'platformatic' ? { createConsumer: createPlatformaticConsumer } : {}),
     ...(kind === 'raw' ? { kafka: false as const } : {}),
   });
   const port = await gw.listen(0, '127.0.0.1');

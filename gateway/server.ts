@@ -69,6 +69,8 @@ export interface GatewayDeps {
   instanceId?: string;
   /** `false` runs without Kafka (feed `gateway.deliver` yourself: the benchmark's raw ceiling). */
   kafka?: false;
+  /** Another record consumer behind the same interface (the benchmark tries other Kafka clients with it). */
+  createConsumer?: typeof createRecordConsumer;
   /** Plugs in more routes (the HTTP API, the static console) before the catch-all 404. */
   registerRoutes?: (app: TemplatedApp, ctx: GatewayContext) => void;
   logger?: Logger;
@@ -139,7 +141,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const consumer: RecordConsumer | undefined =
     deps.kafka === false
       ? undefined
-      : createRecordConsumer({
+      : (deps.createConsumer ?? createRecordConsumer)({
           kafka: cfg.kafka,
           topic,
           groupId: gatewayGroupId(instanceId),
@@ -241,11 +243,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   // Sessions idle past their TTL are closed; checked a few times per TTL (bounded to 100 ms .. 5 s).
   const ttl = cfg.gateway.sessionTtlMs;
-  const sweeper = setInterval(() => hub.closeIdle(ttl), Math.min(5_000, Math.max(100, Math.floor(ttl / 4))));
-  sweeper.unref();
+  const sweeper = setInterval(() => hub.closeIdle(ttl), Math.min(5_000, Math.max(100, Math.floor(ttl / 4)))).unref();
   // Once a second: a stream closes (TOKEN_EXPIRED) within about a second of its token's expiry.
-  const expirySweeper = setInterval(() => hub.closeExpired(), 1_000);
-  expirySweeper.unref();
+  const expirySweeper = setInterval(() => hub.closeExpired(), 1_000).unref();
 
   let stopPromise: Promise<void> | undefined;
 

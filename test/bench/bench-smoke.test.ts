@@ -1,6 +1,7 @@
 /**
  * The benchmark harness end to end at toy size: every path (uWS gateway over Kafka, `ws` gateway over
- * Kafka, raw uWS publish, and the uWS gateway again as a variant with other fetch settings) opens its
+ * Kafka, raw uWS publish, the uWS gateway again as a variant with other fetch settings, and again on the
+ * prototype @platformatic/kafka consumer, bench/platformatic-consumer.ts) opens its
  * authenticated sockets and delivers every record of every phase to every subscriber, the backlog phase (the
  * server stopped while the burst is produced) included. No timing is asserted: speed is measured only by
  * `npm run bench`.
@@ -11,16 +12,17 @@ import { runBench, serverKinds } from '../../bench/harness';
 import { testConfig, testKafkaBrokers } from '../helpers/infra';
 
 test(
-  'bench harness delivers through all three paths and a variant (N=40, 4 per ticket)',
+  'bench harness delivers through all three paths and two variants (N=40, 4 per ticket)',
   { timeout: 180_000 },
   async () => {
     const cfg = testConfig({ KAFKA_BROKERS: testKafkaBrokers().join(',') });
     const lines: string[] = [];
     process.env.BENCH_VARIANT_held = 'KAFKA_FETCH_MIN_BYTES=512 KAFKA_FETCH_MAX_WAIT=20ms';
+    process.env.BENCH_VARIANT_pk = 'BENCH_CONSUMER=platformatic';
     const result = await runBench({
       kafka: { ...cfg.kafka, partitions: 3 },
       sizes: [40],
-      kinds: [...serverKinds, 'uws+held'],
+      kinds: [...serverKinds, 'uws+held', 'uws+pk'],
       perTicket: 4,
       clientProcesses: 2,
       throughputRecords: () => 300,
@@ -36,7 +38,7 @@ test(
     });
     assert.deepEqual(
       result.runs.map((r) => r.kind),
-      ['uws', 'ws', 'raw', 'uws+held'],
+      ['uws', 'ws', 'raw', 'uws+held', 'uws+pk'],
     );
     for (const run of result.runs) {
       const what = `${run.kind}: ${lines.join('\n')}`;
