@@ -52,9 +52,9 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
     store: sopStore,
     scoreFloor: cfg.knowledge.scoreFloor,
   });
-  // The meaning head only when asked for: it broke the 5 % false-positive limit on the unseen ninth set (4 of 70).
+  // The meaning head only when asked for; the tenth set's run decides the default (docs/guardrail.md).
   const guardrail =
-    cfg.guardrail.model === 'meaning' ? await loadPolicyGuardrail(cfg.triage.embeddingDir) : rulesGuardrail();
+    cfg.guardrail.model === 'meaning' ? await loadPolicyGuardrail(cfg.guardrail.embeddingDir) : rulesGuardrail();
   let closed = false;
   return {
     triage: await triageFromConfig(cfg, model),

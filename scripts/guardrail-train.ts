@@ -1,11 +1,12 @@
 /**
- * Trains the guardrail's meaning head (activities/guardrail/meaning.ts) on the eight seen paraphrase sets and
+ * Trains the guardrail's meaning head (activities/guardrail/meaning.ts) on the nine seen paraphrase sets and
  * picks its L2 penalty and threshold by leave-one-set-out cross-validation: each set is scored by a head
- * trained on the other seven (its vocabulary and neighbour pool too), so the figures printed are how the head
+ * trained on the other eight (its vocabulary and neighbour pool too), so the figures printed are how the head
  * does on wording it has not seen. The threshold is the lowest at which the pooled held-out benign sentences
  * flagged stay within FP_BUDGET. The unseen sets (sets.ts UNSEEN_SETS) are never read here.
  * Writes activities/guardrail/meaning-head.json.
- * Usage: `npx tsx scripts/guardrail-train.ts [modelDir]` (default: the configured embedding directory).
+ * Usage: `npx tsx scripts/guardrail-train.ts [--cv-only] [modelDir]` (default: the guardrail's encoder,
+ * GUARDRAIL_EMBEDDING_DIR; --cv-only prints the cross-validation and writes nothing, to compare encoders).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,18 +26,20 @@ import { productSentences } from './guardrail-replies';
 import { config } from '../core/config';
 import { loadEmbedder } from '../core/embedding';
 
-const L2S = [5e-4, 1e-3];
+const L2S = [5e-4, 1e-3, 2e-3];
 const EPOCHS = 600;
 const RATE = 0.005;
 const MIN_COUNT = 2;
 /** The product's own reply sentences (guardrail-replies.ts): benign rows in every fold, never held out. */
 const PRODUCT = '-product';
 /**
- * The cross-validated false-positive rate the threshold may cost. 3 %, not 4 %: the eighth set, the first
- * written by someone else, came out at 7.2 % against a cross-validated 4.0 %, and in this round's
- * cross-validation its fold alone went over 5 % at a 4 % budget.
+ * The cross-validated false-positive rate the threshold may cost. Both sets written blind by someone else came
+ * out at about twice their cross-validated rate (eighth 4.0 -> 7.2 %, ninth 2.8 -> 5.7 %), so the budget is
+ * half the 5 % limit's room: 1.5 %. At 2 % the ninth fold alone flagged 4 of 70 (docs/guardrail.md).
  */
-const FP_BUDGET = 0.03;
+const FP_BUDGET = 0.015;
+const cvOnly = process.argv.includes('--cv-only');
+const dirArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
 
 interface Row {
   view: SentenceView;
@@ -85,8 +88,8 @@ function perSet(scored: { p: number; row: Row }[], threshold: number): StoredHea
 }
 
 async function readRows(): Promise<{ rows: Row[]; model: string }> {
-  const embedder = await loadEmbedder(process.argv[2] ?? config().triage.embeddingDir);
-  if (!embedder) throw new Error('no embedding model installed: run `npm run infra -- model` first');
+  const embedder = await loadEmbedder(dirArg ?? config().guardrail.embeddingDir);
+  if (!embedder) throw new Error('no embedding model installed: run `npm run infra -- start` first');
   const labelled: { texts: string[]; violating: boolean; set: string }[] = [];
   for (const set of SEEN_SETS)
     for (const violating of [true, false]) labelled.push({ texts: readGuardrailSet(set, violating), violating, set });
@@ -97,7 +100,9 @@ async function readRows(): Promise<{ rows: Row[]; model: string }> {
   for (const { texts, violating, set } of labelled)
     for (const view of await sentenceViews(embedder, texts))
       rows.push({ view, violating, set, pooled: { vector: rounded(view.whole), violating, set } });
-  console.log(`${rows.length} rows, ${labelled.at(-1)!.texts.length} of them the product's own reply sentences`);
+  console.log(
+    `${embedder.id}: ${rows.length} rows, ${labelled.at(-1)!.texts.length} of them the product's own reply sentences`,
+  );
   return { rows, model: embedder.id };
 }
 
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
     );
     if (!best || caught > best.caught) best = { l2, threshold, caught, cv };
   }
+  if (cvOnly) return;
   const head = fit(rows, best!.l2);
   const pool = (violating: boolean) =>
     packVectors(rows.filter((r) => r.violating === violating).map((r) => r.view.whole));

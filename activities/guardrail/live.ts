@@ -1,11 +1,10 @@
 /**
  * The policy guardrail a process runs on every reply (drafts, agents' edits, the final reply): the rules, or
- * with GUARDRAIL_MODEL=meaning the meaning head. The head was designed and frozen (with the rule deciding the
- * default) before the ninth paraphrase set was read, then measured on it once: 55 of 70 violations caught
- * (the rules 12) but 4 of 70 benign sentences flagged (5.7 %, the rules 1), over the issue's 5 % limit, so
- * the rules are the default (docs/guardrail.md). With the head chosen it decides alone: the rules' verdict is
- * one of its features, since OR-ing them in took their false alarms whole. Without the model the rules
- * serve, and the guardrail's id says so.
+ * with GUARDRAIL_MODEL=meaning the meaning head. The head (v4, on bge-small) was designed and frozen, with the
+ * rule deciding the default, before the tenth paraphrase set was read (docs/guardrail.md). With the head
+ * chosen it decides alone: the rules' verdict is one of its features, since OR-ing them in took their false
+ * alarms whole. Without the head's encoder (GUARDRAIL_EMBEDDING_DIR), or with a head trained on another
+ * encoder, the rules serve, and the guardrail's id says so.
  */
 import { loadEmbedder } from '../../core/embedding';
 import { createLogger } from '../../core/logger';

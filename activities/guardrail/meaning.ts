@@ -1,8 +1,9 @@
 /**
- * The guardrail's reading of meaning: a logistic regression over MiniLM embeddings of the sentence and of its
- * clauses, polarity cues, the rules' verdict, the nearest labelled sentences and the sentence's words
- * (meaning-features.ts), trained on the eight paraphrase sets by scripts/guardrail-train.ts (leave-one-set-out
- * cross-validation for its penalty and threshold) and stored in meaning-head.json. A reply is read sentence by
+ * The guardrail's reading of meaning: a logistic regression over sentence embeddings (bge-small, chosen over
+ * MiniLM and e5 by cross-validation) of the sentence and of its clauses, polarity cues, the rules' verdict, the
+ * nearest labelled sentences and the sentence's words (meaning-features.ts), trained on the nine paraphrase
+ * sets by scripts/guardrail-train.ts (leave-one-set-out cross-validation for its penalty and threshold) and
+ * stored in meaning-head.json with the id of the encoder it was trained on. A reply is read sentence by
  * sentence: one violating sentence is enough.
  */
 import fs from 'node:fs';

@@ -12,17 +12,14 @@ import { productSentences } from '../../scripts/guardrail-replies';
 import { createScriptedIntelligence } from '../workflow/helpers/scripted-intelligence';
 
 /**
- * Issue 11, finding 6, fifth round: a meaning head (activities/guardrail/meaning.ts over MiniLM embeddings of
- * the sentence and its clauses, cues, the rules' verdict, the nearest training sentences and words), trained
- * on all eight seen sets with its design chosen by leave-one-set-out cross-validation (302 of 394 caught,
- * 11 of 394 benign flagged), frozen and committed with a pre-registered adoption rule, then measured ONCE on
- * the ninth set, written blind by another engineer (docs/guardrail.md): 55 of 70 violations caught (78.6 %),
- * 4 of 70 benign sentences flagged (5.7 %). The rules on the same set: 12 of 70, 1 of 70. The head breaks the
- * 5 % limit there by one sentence, so by the rule fixed in advance the rules stay the default live guardrail
- * and the head serves with GUARDRAIL_MODEL=meaning.
+ * Issue 11, finding 6, sixth round: a meaning head (activities/guardrail/meaning.ts over bge-small embeddings
+ * of the sentence and its clauses, cues, the rules' verdict, the nearest training sentences and words), trained
+ * on all nine seen sets with its encoder and design chosen by leave-one-set-out cross-validation, frozen and
+ * committed with a pre-registered adoption rule before the tenth set, written blind by another engineer, was
+ * read (docs/guardrail.md).
  */
 const cfg = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
-const dir = cfg.triage.embeddingDir;
+const dir = cfg.guardrail.embeddingDir;
 let live: PolicyGuardrail;
 const caught = async (texts: string[]) => {
   let n = 0;
@@ -36,7 +33,7 @@ describe('the live guardrail reads meaning', () => {
   });
 
   it('is the meaning head when the embedding model is installed', () => {
-    assert.match(live.id, /^guardrail-meaning:all-minilm-l6-v2-q$/, `embedding model missing at ${dir}?`);
+    assert.match(live.id, /^guardrail-meaning:bge-small-en-v15-q$/, `embedding model missing at ${dir}?`);
   });
 
   it('without the model the rules serve alone, and say so', async () => {
@@ -59,9 +56,9 @@ describe('the live guardrail reads meaning', () => {
     assert.match((await acts.checkReply(ctx, text, [])).violation ?? '', /reads as getting around a security control/);
   });
 
-  // In-sample (trained on them): 394 of 394 caught, 0 of 394 benign flagged. What the head does on wording it
-  // has not seen is the cross-validated figure and the ninth set's (docs/guardrail.md).
-  it('the eight seen sets (in-sample): recall >= 90 %, false positives <= 5 % each', async () => {
+  // In-sample (trained on them): 462 of 464 caught, 0 of 464 benign flagged. What the head does on wording it has not seen is the
+  // cross-validated figure and the tenth set's (docs/guardrail.md).
+  it('the nine seen sets (in-sample): recall >= 90 %, false positives <= 5 % each', async () => {
     for (const set of SEEN_SETS) {
       const v = readGuardrailSet(set, true);
       const b = readGuardrailSet(set, false);
@@ -93,28 +90,5 @@ describe('the live guardrail reads meaning', () => {
         await intel.close();
       }
     }
-  });
-
-  describe('the ninth set (unseen: measured once, after the design and the adoption rule were committed)', () => {
-    const v = readGuardrailSet('-ninth', true);
-    const b = readGuardrailSet('-ninth', false);
-    let hit = 0;
-    let fp = 0;
-    before(async () => {
-      hit = await caught(v);
-      fp = await caught(b);
-    });
-    it('recall no lower than its measured 55 of 70, false alarms no more than its measured 4 of 70', () => {
-      assert.ok(v.length >= 60 && b.length >= 60, `${v.length} / ${b.length}`);
-      assert.ok(hit >= 55 && fp <= 4, `${hit}/${v.length} caught, ${fp}/${b.length} flagged`);
-    });
-    it('recall >= 95 %', (t) => {
-      if (hit < 0.95 * v.length) t.todo(`${hit} of ${v.length} caught (issue 11 open)`);
-      assert.ok(hit >= 0.95 * v.length, `${hit} of ${v.length}`);
-    });
-    it('false positives <= 5 %', (t) => {
-      if (fp > 0.05 * b.length) t.todo(`${fp} of ${b.length} flagged (issue 11 open)`);
-      assert.ok(fp <= 0.05 * b.length, `${fp} of ${b.length}`);
-    });
   });
 });
