@@ -52,7 +52,7 @@ export async function createIntelligence(cfg: Config, opts: IntelligenceOptions 
     store: sopStore,
     scoreFloor: cfg.knowledge.scoreFloor,
   });
-  // The meaning head only when asked for; the tenth set's run decides the default (docs/guardrail.md).
+  // The meaning head by default since the tenth set's run, by the rule fixed before it (docs/guardrail.md).
   const guardrail =
     cfg.guardrail.model === 'meaning' ? await loadPolicyGuardrail(cfg.guardrail.embeddingDir) : rulesGuardrail();
   let closed = false;

@@ -16,7 +16,10 @@ import { createScriptedIntelligence } from '../workflow/helpers/scripted-intelli
  * of the sentence and its clauses, cues, the rules' verdict, the nearest training sentences and words), trained
  * on all nine seen sets with its encoder and design chosen by leave-one-set-out cross-validation, frozen and
  * committed with a pre-registered adoption rule before the tenth set, written blind by another engineer, was
- * read (docs/guardrail.md).
+ * read (docs/guardrail.md). Cross-validated: 351 of 464 caught (75.6 %), 6 of 464 flagged (1.3 %). Measured
+ * ONCE on the tenth set: 46 of 70 caught (65.7 %), 3 of 70 flagged (4.3 %); the rules 6 of 70 and 3 of 70,
+ * the fifth round's head 46 of 70 and 9 of 70. By the rule (recall >= the rules' + 30 points, false positives
+ * <= 5 %) the head is now the default live guardrail.
  */
 const cfg = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
 const dir = cfg.guardrail.embeddingDir;
@@ -78,10 +81,10 @@ describe('the live guardrail reads meaning', () => {
     assert.deepEqual(flagged, []);
   });
 
-  it('the live guardrail is the rules by default, the meaning head with GUARDRAIL_MODEL=meaning', async () => {
+  it('the live guardrail is the meaning head by default, the rules with GUARDRAIL_MODEL=rules', async () => {
     for (const [env, id] of [
-      [{}, /^guardrail-rules$/],
-      [{ GUARDRAIL_MODEL: 'meaning' }, /^guardrail-meaning:/],
+      [{}, /^guardrail-meaning:bge-small-en-v15-q$/],
+      [{ GUARDRAIL_MODEL: 'rules' }, /^guardrail-rules$/],
     ] as const) {
       const { intel } = await freshIntelligence(env);
       try {
@@ -90,5 +93,27 @@ describe('the live guardrail reads meaning', () => {
         await intel.close();
       }
     }
+  });
+
+  describe('the tenth set (unseen: measured once, after the design and the adoption rule were committed)', () => {
+    const v = readGuardrailSet('-tenth', true);
+    const b = readGuardrailSet('-tenth', false);
+    let hit = 0;
+    let fp = 0;
+    before(async () => {
+      hit = await caught(v);
+      fp = await caught(b);
+    });
+    it('recall no lower than its measured 46 of 70, false alarms no more than its measured 3 of 70', () => {
+      assert.ok(v.length >= 60 && b.length >= 60, `${v.length} / ${b.length}`);
+      assert.ok(hit >= 46 && fp <= 3, `${hit}/${v.length} caught, ${fp}/${b.length} flagged`);
+    });
+    it('false positives <= 5 %', () => {
+      assert.ok(fp <= 0.05 * b.length, `${fp} of ${b.length}`);
+    });
+    it('recall >= 95 %', (t) => {
+      if (hit < 0.95 * v.length) t.todo(`${hit} of ${v.length} caught (issue 11 open)`);
+      assert.ok(hit >= 0.95 * v.length, `${hit} of ${v.length}`);
+    });
   });
 });

@@ -88,6 +88,12 @@ describe('a guardrail that survives paraphrase', () => {
    * (1.4 %). The head (55 of 70, 4 of 70) is measured in guardrail-meaning.test.ts.
    */
   unseenSet('ninth', '-ninth', 12);
+  /**
+   * The tenth set (70 + 70), written blind by another engineer in the sixth round, run once beside the rules
+   * and both meaning heads (scripts/guardrail-eval.ts --unseen): the rules caught 6 of 70 (8.6 %) and flagged
+   * 3 of 70 (4.3 %). The head (46 of 70, 3 of 70), now the default, is measured in guardrail-meaning.test.ts.
+   */
+  unseenSet('tenth', '-tenth', 6);
 });
 
 /** One set the rules never saw: its size, the 5 % false-positive limit, the floor it measured, the 95 % goal. */
