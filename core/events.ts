@@ -7,8 +7,9 @@
  * draft's (reserved) seq plus a `part` index, and are never part of the durable history the snapshot returns.
  */
 import { z } from 'zod';
+import { EVENT_SCHEMA_VERSION } from './event-version';
 
-export const EVENT_SCHEMA_VERSION = 1 as const;
+export { EVENT_SCHEMA_VERSION };
 
 export const eventTypes = [
   'status',

@@ -6,7 +6,8 @@
  * number. Anything emitted while the reservation is open (a customer message arriving mid-draft) waits and is
  * numbered after the draft, so the log and the Kafka stream stay in strictly increasing seq order.
  */
-import { EVENT_SCHEMA_VERSION, type TicketEvent, type TicketEventType } from '../core/events';
+import type { TicketEvent, TicketEventType } from '../core/events';
+import { EVENT_SCHEMA_VERSION } from '../core/event-version';
 
 export interface EventLogState {
   events: TicketEvent[];

@@ -69,6 +69,7 @@ describe('workflow determinism lint', () => {
     "import type { TicketActivities } from '../../activities';",
     "import { reviewDecisionSchema } from '../../core/domain';",
     "import { EVENT_SCHEMA_VERSION } from '../../core/events';",
+    "import { EVENT_SCHEMA_VERSION } from '../../core/event-version';",
     "import { limits } from '../../core/ticket-actions';",
     "import { condition } from '@temporalio/workflow';",
     "import { z } from 'zod';",
