@@ -1,10 +1,12 @@
 /**
- * `npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets a round] [concurrency]`: the ticket's path
+ * `npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets a round] [concurrency] [NAME=value...]`: the ticket's path
  * in two versions of the code, side by side in one run. Two stacks like `npm run bench:e2e`'s (own dev
  * server and broker each): A runs the worker and gateway of the baseline checkout (a worktree of main, say,
  * with its workflow bundle built), B this checkout's. The same driver sends rounds of tickets to review,
  * alternating A and B (ABBA...), so both meet the same load on a shared machine. Per variant: CPU ms per
- * ticket by process, tickets/s, POST -> review p50, and the history events per ticket by type.
+ * ticket by process, tickets/s, POST -> review p50, and the history events per ticket by type. `NAME=value`
+ * settings go to both stacks: one that changed its default between the checkouts (GUARDRAIL_MODEL=rules, say)
+ * is held equal, so the run compares the code.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -92,9 +94,15 @@ function report(variants: Variant[]): string {
   ].join('\n');
 }
 
-async function main(baseline: string, rounds: number, count: number, concurrency: number): Promise<void> {
+async function main(
+  baseline: string,
+  rounds: number,
+  count: number,
+  concurrency: number,
+  settings: NodeJS.ProcessEnv,
+): Promise<void> {
   if (!fs.existsSync(path.join(baseline, 'worker.ts'))) throw new Error(`no checkout at ${baseline}`);
-  const env = benchStackEnv([{ concurrency, count: rounds * count }]);
+  const env = { ...benchStackEnv([{ concurrency, count: rounds * count }]), ...settings };
   const dir = (tag: string) => path.join(os.tmpdir(), `ticketflow-ab-${process.pid}-${tag}`);
   const variants: Variant[] = [
     { name: `A: ${path.basename(baseline)}`, stack: await ChaosStack.create(dir('a'), env, path.resolve(baseline)) },
@@ -135,9 +143,19 @@ async function main(baseline: string, rounds: number, count: number, concurrency
   }
 }
 
-const [baseline, rounds, count, concurrency] = process.argv.slice(2);
-if (!baseline) throw new Error('usage: npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets] [concurrency]');
-main(baseline, Number(rounds ?? 4), Number(count ?? 20), Number(concurrency ?? 10)).then(
+const [baseline, rounds, count, concurrency, ...pairs] = process.argv.slice(2);
+if (!baseline)
+  throw new Error(
+    'usage: npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets] [concurrency] [NAME=value...]',
+  );
+const settings = Object.fromEntries(
+  pairs.map((p) => {
+    const at = p.indexOf('=');
+    if (at < 1) throw new Error(`not a NAME=value setting: ${p}`);
+    return [p.slice(0, at), p.slice(at + 1)];
+  }),
+);
+main(baseline, Number(rounds ?? 4), Number(count ?? 20), Number(concurrency ?? 10), settings).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`ab: ${err instanceof Error ? err.stack : String(err)}\n`);
