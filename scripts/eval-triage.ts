@@ -7,8 +7,9 @@
  * --cv is the calibration tool: 5-fold cross-validation of the semantic heads on the files the model
  * learns from (TRIAGE_EXAMPLES: the train split, the older development set and the two spent held-out sets),
  * never the held-out set in use; scripts/triage-cv.ts compares design variants the same way.
- * The default file is the held-out set in use, heldout3.jsonl (round five). heldout.jsonl and heldout2.jsonl are
- * spent and learnt from (see docs/triage.md, "The labelled data"): scoring them measures the training fit.
+ * The default file is the held-out set in use, heldout4.jsonl (round six). heldout.jsonl, heldout2.jsonl and
+ * heldout3.jsonl are spent and learnt from (see docs/triage.md, "The labelled data"): scoring them measures the
+ * training fit.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,7 @@ import { prototypes } from '../activities/triage/prototypes';
 import { classify } from '../activities/triage/rules-model';
 import { neighbourVotes } from '../activities/triage/neighbours';
 import { asSeen, exampleFeatures, memoryOf } from '../activities/triage/semantic-load';
+import { centredFold } from '../activities/triage/centre';
 import { DESIGN } from '../activities/triage/design';
 import { semanticClassify, trainHeads } from '../activities/triage/semantic-model';
 import type { Triage } from '../activities/ports';
@@ -73,12 +75,16 @@ async function crossValidate(
 ): Promise<{ predictions: Prediction[]; model: string; note: string }> {
   const embedder = await loadEmbedder(config().triage.embeddingDir);
   if (!embedder) throw new Error('--cv needs the embedding model (npm run infra -- start installs it)');
-  const protos = await embedder.embed(prototypes);
-  const { xs, vectors } = await exampleFeatures(embedder, protos, rows);
+  const rawProtos = await embedder.embed(prototypes);
+  const raw = await exampleFeatures(embedder, rawProtos, rows);
+  const seen = rows.map((r) => asSeen(r));
+  const rulesOf = seen.map((s) => classify(s.seen, s.entities));
   const predictions = new Array<Prediction>(rows.length);
   const points = new Array<SensitivityPoint>(rows.length);
   for (let fold = 0; fold < 5; fold++) {
     const trainIdx = rows.map((_, i) => i).filter((i) => i % 5 !== fold);
+    // A centring design centres on this fold's learning rows only (centre.ts).
+    const { xs, vectors } = DESIGN.centre ? centredFold(raw.vectors, rawProtos, rulesOf, trainIdx) : raw;
     const learnt = trainIdx.map((i) => rows[i]!);
     const heads = trainHeads(
       trainIdx.map((i) => xs[i]!),
@@ -89,10 +95,10 @@ async function crossValidate(
       learnt,
     );
     for (let i = fold; i < rows.length; i += 5) {
-      const { seen, entities } = asSeen(rows[i]!);
+      const { seen: text } = seen[i]!;
       const votes = neighbourVotes(memory, vectors[i]!);
-      const rules = classify(seen, entities);
-      const v = semanticClassify(heads, xs[i]!, rules, manipulationCues(seen), votes);
+      const rules = rulesOf[i]!;
+      const v = semanticClassify(heads, xs[i]!, rules, manipulationCues(text), votes);
       const confidence = { topic: v.confidence.topic, risk: v.confidence.risk };
       predictions[i] = { ...v.analysis, manipulation: v.manipulation, risk_category: v.risk, confidence };
       points[i] = { p: v.pSensitive, sensitive: rows[i]!.is_sensitive, byRules: rules.risk !== 'none' };
@@ -129,7 +135,7 @@ async function main() {
     ? [values.file]
     : values.cv
       ? config().triage.examples
-      : [path.join(fixtures, 'heldout3.jsonl')];
+      : [path.join(fixtures, 'heldout4.jsonl')];
   const rows = files.flatMap((f) => readLabelled(f));
   const file = files.map((f) => path.relative(process.cwd(), f)).join(' + ');
   const { predictions, model, note } = values.cv

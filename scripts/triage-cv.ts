@@ -20,6 +20,7 @@ import { neighbourVotes, type Memory } from '../activities/triage/neighbours';
 import { prototypes } from '../activities/triage/prototypes';
 import { classify, type RulesVerdict } from '../activities/triage/rules-model';
 import { asSeen, exampleFeatures, memoryOf, revivedHeads, storedHeads } from '../activities/triage/semantic-load';
+import { centredFold } from '../activities/triage/centre';
 import { semanticClassify, trainHeads, type SemanticHeads } from '../activities/triage/semantic-model';
 import { VARIANTS } from './triage-cv-variants';
 import type { TriageDesign } from '../activities/triage/design';
@@ -34,6 +35,7 @@ interface Pool {
   rules: RulesVerdict[];
   seen: string[];
   credential: boolean[];
+  protos: Float32Array[];
 }
 
 async function loadPool(files: string[]): Promise<Pool> {
@@ -53,7 +55,12 @@ async function loadPool(files: string[]): Promise<Pool> {
     rules.push(classify(s.seen, s.entities));
     credential.push(s.entities.some((e) => CREDENTIAL_KINDS.has(e.kind)));
   }
-  return { rows, file: all.map(([, f]) => f), xs, vectors, rules, seen, credential };
+  return { rows, file: all.map(([, f]) => f), xs, vectors, rules, seen, credential, protos };
+}
+
+/** The pool as a centring design sees it in one fold: every vector centred on the learning rows' mean only. */
+function centredPool(p: Pool, learn: number[]): Pool {
+  return { ...p, ...centredFold(p.vectors, p.protos, p.rules, learn) };
 }
 
 /** Heads per fold and per training choice: variants that differ only after training share them. */
@@ -63,7 +70,7 @@ const trained = new Map<string, { heads: SemanticHeads; memory: Memory }>();
  * choices), so a run that adds a variant trains only what is new. */
 function headsOnDisk(p: Pool, learn: number[], design: TriageDesign): SemanticHeads {
   const hash = crypto.createHash('sha256');
-  hash.update(JSON.stringify([design.l2, design.epochs, design.sensitiveWeight, design.urgency]));
+  hash.update(JSON.stringify([design.l2, design.epochs, design.sensitiveWeight, design.urgency, design.centre]));
   for (const i of learn) hash.update(JSON.stringify([p.rows[i], p.xs[i]!.length, p.xs[i]![0]]));
   const file = path.join(os.tmpdir(), `triage-cv-heads-${hash.digest('hex').slice(0, 20)}.json`);
   if (fs.existsSync(file))
@@ -78,7 +85,7 @@ function headsOnDisk(p: Pool, learn: number[], design: TriageDesign): SemanticHe
 }
 
 function learnFold(p: Pool, learn: number[], design: TriageDesign) {
-  const key = JSON.stringify([learn, design.l2, design.epochs, design.sensitiveWeight, design.urgency]);
+  const key = JSON.stringify([learn, design.l2, design.epochs, design.sensitiveWeight, design.urgency, design.centre]);
   let got = trained.get(key);
   if (!got) {
     got = {
@@ -94,7 +101,8 @@ function learnFold(p: Pool, learn: number[], design: TriageDesign) {
 }
 
 /** Predictions for `test` from heads and a memory learnt on `learn` only, as the served triage gives them. */
-function predictFold(p: Pool, learn: number[], test: number[], design: TriageDesign): Map<number, Prediction> {
+function predictFold(pool: Pool, learn: number[], test: number[], design: TriageDesign): Map<number, Prediction> {
+  const p = design.centre ? centredPool(pool, learn) : pool;
   const { heads, memory } = learnFold(p, learn, design);
   const out = new Map<number, Prediction>();
   for (const i of test) {

@@ -11,6 +11,7 @@ import { loadEmbedder, type Embedder } from '../../core/embedding';
 import type { ExtractedEntity, Topic } from '../../core/domain';
 import { intake } from '../../core/intake';
 import { normalizeText } from '../../core/text-normalize';
+import { centred, centredFold } from './centre';
 import { DESIGN } from './design';
 import { readLabelled, type LabelledTicket } from './examples';
 import { featureVector, FEATURES_VERSION } from './features';
@@ -95,10 +96,12 @@ export function revivedHeads(stored: Record<string, Stored>): SemanticHeads {
     Object.entries(stored).map(([k, h]) => [k, Array.isArray(h) ? h.map(revive) : revive(h)]),
   ) as unknown as SemanticHeads;
 }
-type StoredMemory = { vectors: number[][]; topics: Topic[]; sensitive: boolean[] };
+type StoredMemory = { vectors: number[][]; topics: Topic[]; sensitive: boolean[]; mean?: number[] };
 interface Trained {
   heads: SemanticHeads;
   memory: Memory;
+  /** The learning vectors' mean when the design centres (centre.ts); the memory's vectors are centred. */
+  mean?: Float32Array;
 }
 
 /** Keyed by all the heads learn from: the labels, the examples as triage sees them (redaction and the rules
@@ -121,8 +124,9 @@ function readCache(file: string): Trained | undefined {
       memory: StoredMemory;
     };
     const heads = revivedHeads(stored.heads);
-    const { vectors, topics, sensitive } = stored.memory;
-    return { heads, memory: { vectors: vectors.map((v) => Float32Array.from(v)), topics, sensitive } };
+    const { vectors, topics, sensitive, mean } = stored.memory;
+    const memory = { vectors: vectors.map((v) => Float32Array.from(v)), topics, sensitive };
+    return { heads, memory, mean: mean && Float32Array.from(mean) };
   } catch {
     return undefined;
   }
@@ -131,7 +135,8 @@ function readCache(file: string): Trained | undefined {
 function writeCache(file: string, trained: Trained): void {
   const heads = storedHeads(trained.heads);
   const { vectors, topics, sensitive } = trained.memory;
-  const memory: StoredMemory = { vectors: vectors.map((v) => Array.from(v)), topics, sensitive };
+  const mean = trained.mean && Array.from(trained.mean);
+  const memory: StoredMemory = { vectors: vectors.map((v) => Array.from(v)), topics, sensitive, mean };
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(tmp, JSON.stringify({ heads, memory }));
@@ -141,24 +146,43 @@ function writeCache(file: string, trained: Trained): void {
   }
 }
 
+/** Trains the heads on the examples, centring every vector on their mean when the design says so. */
+async function train(embedder: Embedder, rawProtos: Float32Array[], rows: LabelledTicket[], seen: SeenExample[]) {
+  if (!DESIGN.centre) {
+    const { xs, vectors } = await exampleFeatures(embedder, rawProtos, seen);
+    return { heads: trainHeads(xs, rows), memory: memoryOf(vectors, rows) };
+  }
+  const raw = await embedder.embed(seen.map((e) => e.seen));
+  const all = raw.map((_, i) => i);
+  const { xs, vectors, mean } = centredFold(
+    raw,
+    rawProtos,
+    seen.map((e) => e.rules),
+    all,
+  );
+  return { heads: trainHeads(xs, rows), memory: memoryOf(vectors, rows), mean };
+}
+
 async function create(opts: SemanticOptions, embedder: Embedder): Promise<SemanticTriage> {
-  const protos = await embedder.embed(prototypes);
+  const rawProtos = await embedder.embed(prototypes);
   const rows = opts.examples.flatMap((f) => readLabelled(f));
   const seen = seenExamples(rows);
   const file = cacheFile(opts, embedder, rows, seen);
   let trained = readCache(file);
   if (!trained) {
-    const { xs, vectors } = await exampleFeatures(embedder, protos, seen);
-    trained = { heads: trainHeads(xs, rows), memory: memoryOf(vectors, rows) };
+    trained = await train(embedder, rawProtos, rows, seen);
     writeCache(file, trained);
   }
-  const { heads, memory } = trained;
+  const { heads, memory, mean } = trained;
+  const view = (v: Float32Array) => (mean ? centred(v, mean) : v);
+  const protos = rawProtos.map(view);
   return {
     id: `semantic-v2:${embedder.id}`,
     async classify(seen, rules) {
-      const [v] = await embedder.embed([seen]);
-      const x = featureVector(v!, rules, protos);
-      return semanticClassify(heads, x, rules, manipulationCues(seen), neighbourVotes(memory, v!));
+      const [raw] = await embedder.embed([seen]);
+      const v = view(raw!);
+      const x = featureVector(v, rules, protos);
+      return semanticClassify(heads, x, rules, manipulationCues(seen), neighbourVotes(memory, v));
     },
   };
 }
