@@ -14,6 +14,8 @@ const SERVER_MARKERS = [
   'helpers/infra',
   'helpers/postgres',
   'harness',
+  // The ticket workflow's shared cases (test/workflow/helpers/ticket-suite.ts) start a worker on the server.
+  'ticket-suite',
   'stack',
   '@temporalio/testing',
   'playwright',
