@@ -16,6 +16,7 @@ import { createLogger } from './core/logger';
 import { startTracing, type Tracing } from './core/tracing';
 import { createWorkerMetrics, proposalSinks } from './worker-ops/metrics';
 import { installSdkMetrics } from './worker-ops/sdk-metrics';
+import { bundleMatchesSources } from './worker-ops/bundle-sources';
 import { startOpsServer, type OpsServer } from './worker-ops/server';
 import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from './worker-ops/tracing';
 
@@ -27,14 +28,16 @@ export const WORKFLOW_BUNDLE_PATH = path.join(__dirname, 'dist', 'workflow-bundl
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'stopped';
 
 /**
- * The prebuilt bundle in production (required there), or in development when it is newer than every
- * workflow source; otherwise the workflows folder, bundled at start, so an edit is never masked by a stale build.
+ * The prebuilt bundle in production (required there), or in development when it was built from the workflow
+ * sources as they are now (worker-ops/bundle-sources.ts); otherwise the workflows folder, bundled at start, so
+ * an edit is never masked by a stale build.
  */
 export function workflowSource(
   cfg: Config,
   bundlePath = WORKFLOW_BUNDLE_PATH,
+  sourcesRoot = __dirname,
 ): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const workflowsDir = path.join(__dirname, 'workflows');
+  const workflowsDir = path.join(sourcesRoot, 'workflows');
   if (cfg.env === 'production') {
     if (!fs.existsSync(bundlePath))
       throw new Error(
@@ -42,14 +45,9 @@ export function workflowSource(
       );
     return { workflowBundle: { codePath: bundlePath } };
   }
-  if (fs.existsSync(bundlePath)) {
-    const built = fs.statSync(bundlePath).mtimeMs;
-    const newest = Math.max(
-      ...fs.readdirSync(workflowsDir).map((f) => fs.statSync(path.join(workflowsDir, f)).mtimeMs),
-    );
-    if (built >= newest) return { workflowBundle: { codePath: bundlePath } };
-    log.warn('prebuilt workflow bundle is older than the workflow sources: bundling from source', { bundlePath });
-  }
+  if (bundleMatchesSources(bundlePath, sourcesRoot)) return { workflowBundle: { codePath: bundlePath } };
+  if (fs.existsSync(bundlePath))
+    log.warn('prebuilt workflow bundle was built from other workflow sources: bundling from source', { bundlePath });
   return { workflowsPath: workflowsDir };
 }
 
