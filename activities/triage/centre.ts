@@ -4,9 +4,15 @@
  * e5-small), while the heads' feature scales and the neighbours' sharpness were set on MiniLM; taking the
  * shared direction away and returning to unit length opens the cone alike for every model.
  */
-import { DIMENSIONS } from '../../core/embedding';
+import { DIMENSIONS, EMBEDDING_MODELS, type EmbeddingModelName } from '../../core/embedding';
+import { DESIGN } from './design';
 import { featureVector } from './features';
 import type { RulesVerdict } from './rules-model';
+
+/** Whether triage centres the vectors of the model named `id`: when the design says so or the model needs it. */
+export function centres(id: string, design = DESIGN): boolean {
+  return design.centre === true || (EMBEDDING_MODELS[id as EmbeddingModelName]?.centre ?? false);
+}
 
 export function meanVector(vectors: readonly Float32Array[]): Float32Array {
   const mean = new Float32Array(DIMENSIONS);

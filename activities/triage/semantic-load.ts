@@ -11,7 +11,7 @@ import { loadEmbedder, type Embedder } from '../../core/embedding';
 import type { ExtractedEntity, Topic } from '../../core/domain';
 import { intake } from '../../core/intake';
 import { normalizeText } from '../../core/text-normalize';
-import { centred, centredFold } from './centre';
+import { centred, centredFold, centres } from './centre';
 import { DESIGN } from './design';
 import { readLabelled, type LabelledTicket } from './examples';
 import { featureVector, FEATURES_VERSION } from './features';
@@ -148,7 +148,7 @@ function writeCache(file: string, trained: Trained): void {
 
 /** Trains the heads on the examples, centring every vector on their mean when the design says so. */
 async function train(embedder: Embedder, rawProtos: Float32Array[], rows: LabelledTicket[], seen: SeenExample[]) {
-  if (!DESIGN.centre) {
+  if (!centres(embedder.id)) {
     const { xs, vectors } = await exampleFeatures(embedder, rawProtos, seen);
     return { heads: trainHeads(xs, rows), memory: memoryOf(vectors, rows) };
   }

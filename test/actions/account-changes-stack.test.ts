@@ -98,12 +98,7 @@ describe('account changes wait for a person and run only after approval, on the 
   });
 
   test('a confirmed suspension whose facts changed fails at run time: nothing is sent, the reviewer gets the reason', async () => {
-    // "the user hubot" alone reads as a forum member to e5-small (Discourse moderation, round six's model); the
-    // organisation's account is what this test suspends, so the ticket says so.
-    const id = await openTicket(
-      'mona',
-      "Please suspend hubot's account in our organization, he no longer works with us.",
-    );
+    const id = await openTicket('mona', 'Please suspend the user hubot, he no longer works with us.');
     const s = await waitState(id, withProposal, 'a draft with a proposed suspension');
     assert.equal(s.proposals![0]!.id, 'lock_account:hubot');
     assert.equal((await agent(id, 'proposals', { proposalId: 'lock_account:hubot', decision: 'confirm' })).status, 200);

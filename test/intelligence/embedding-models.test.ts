@@ -44,12 +44,10 @@ describe('embedding models', () => {
 });
 
 describe('EMBEDDING_MODEL', () => {
-  it('defaults to e5-small (round six), and MiniLM keeps the folder it always had, so installed caches stay valid', () => {
+  it('defaults to MiniLM in the folder it always had, so installed caches stay valid', () => {
     const t = loadConfig({ TICKETFLOW_TOOLS_DIR: '/tools' }).triage;
-    assert.equal(t.embeddingModel, 'e5-small-v2-q');
-    assert.equal(t.embeddingDir, path.join('/tools', 'e5-small-v2-q-0.36.2'));
-    const minilm = loadConfig({ TICKETFLOW_TOOLS_DIR: '/tools', EMBEDDING_MODEL: 'all-minilm-l6-v2-q' }).triage;
-    assert.equal(minilm.embeddingDir, path.join('/tools', 'minilm-l6-v2-q-1.19.0-beta29'));
+    assert.equal(t.embeddingModel, 'all-minilm-l6-v2-q');
+    assert.equal(t.embeddingDir, path.join('/tools', 'minilm-l6-v2-q-1.19.0-beta29'));
   });
 
   it("takes each model's own version and folder, a version override, and an explicit folder", () => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIMENSIONS, dot } from '../../core/embedding';
-import { centred, meanVector } from '../../activities/triage/centre';
+import { centred, centres, meanVector } from '../../activities/triage/centre';
+import { CANDIDATE_DESIGN, CENTRED_DESIGN } from '../../activities/triage/design';
 
 /** A unit vector: `common` along dimension 0, the rest along dimension 1 (signed). */
 function vector(common: number, sign: 1 | -1): Float32Array {
@@ -30,5 +31,12 @@ describe('centring on the learning mean', () => {
       Array.from(centred(a, meanVector([a]))).filter((x) => x !== 0),
       [],
     );
+  });
+
+  it('is on for the narrow-cone models and for a centring design, off for MiniLM under the design in use', () => {
+    assert.equal(centres('e5-small-v2-q', CANDIDATE_DESIGN), true);
+    assert.equal(centres('bge-small-en-v15-q', CANDIDATE_DESIGN), true);
+    assert.equal(centres('all-minilm-l6-v2-q', CANDIDATE_DESIGN), false);
+    assert.equal(centres('all-minilm-l6-v2-q', CENTRED_DESIGN), true);
   });
 });

@@ -45,22 +45,23 @@ describe('triage data', () => {
     assert.equal(new Set(heldout2.map(text)).size, heldout2.length, 'no ticket twice');
   });
 
-  it('keeps the fourth held-out set (the blind one since round six) apart from every file the model learns from', () => {
-    // Round six: heldout.jsonl, heldout2.jsonl and heldout3.jsonl are spent and learnt from; heldout4.jsonl is held out.
-    const heldout4 = readLabelled(path.join(fixtures, 'heldout4.jsonl'));
-    assert.ok(heldout4.length >= 150, `${heldout4.length} tickets`);
+  it('keeps the third held-out set (the blind one since round five) apart from every file the model learns from', () => {
+    // Round five: heldout.jsonl and heldout2.jsonl are spent and learnt from; heldout3.jsonl is the held-out set.
+    const heldout3 = readLabelled(path.join(fixtures, 'heldout3.jsonl'));
+    assert.ok(heldout3.length >= 150, `${heldout3.length} tickets`);
     const learnt = loadConfig({ ...process.env, LOG_LEVEL: 'error' }).triage.examples.flatMap((f) => readLabelled(f));
-    assert.ok(learnt.length >= 1200, `${learnt.length} learning tickets`);
+    assert.ok(learnt.length >= 1000, `${learnt.length} learning tickets`);
     const ids = new Set(learnt.map((r) => r.id));
     const texts = new Set(learnt.map(text));
-    // One one-liner its blind author wrote as another had before ("hi" is n387, same labels): a coincidence of
-    // generic text, known and counted in docs/triage.md; any other is a leak.
-    const leaked = heldout4.filter((r) => ids.has(r.id) || texts.has(text(r))).map((r) => r.id);
+    // Two one-liners its blind author wrote as others had before ("hello?" is n427, "test ticket please ignore"
+    // is w336, same labels): a coincidence of generic text, known and counted in docs/triage.md; any other is a leak.
+    const coincident = ['h3-015', 'h3-172'];
+    const leaked = heldout3.filter((r) => ids.has(r.id) || texts.has(text(r))).map((r) => r.id);
     assert.deepEqual(
-      leaked.filter((id) => id !== 'h4-173'),
+      leaked.filter((id) => !coincident.includes(id)),
       [],
     );
-    assert.equal(new Set(heldout4.map(text)).size, heldout4.length, 'no ticket twice');
+    assert.equal(new Set(heldout3.map(text)).size, heldout3.length, 'no ticket twice');
   });
 
   it('covers every team, unknown, every risk, manipulation and several topics at once in every split', () => {
@@ -104,9 +105,7 @@ describe('embedder', () => {
       'how do I download an invoice',
     ]);
     assert.ok(Math.abs(dot(a!, a!) - 1) < 1e-4);
-    // e5-small puts every text in a narrow cone (unrelated ones at cosine ~0.8; MiniLM's margin here was 0.2,
-    // e5's is 0.07), which triage centres away (activities/triage/centre.ts); the ranking is what must hold.
-    assert.ok(dot(a!, b!) > dot(a!, c!) + 0.05, `${dot(a!, b!)} vs ${dot(a!, c!)}`);
+    assert.ok(dot(a!, b!) > dot(a!, c!) + 0.2, `${dot(a!, b!)} vs ${dot(a!, c!)}`);
     // A text embeds the same alone or beside others (no padding drift between training and serving).
     const [alone] = await e.embed(['how do I download an invoice']);
     assert.ok(dot(alone!, c!) > 0.9999);

