@@ -13,6 +13,7 @@ import {
   Runtime,
   Worker,
   type WorkflowBundleWithSourceMap,
+  type WorkerOptions,
 } from '@temporalio/worker';
 import { testTemporalAddress, testTemporalNamespace, timeSkippingOptions, uniqueName } from '../helpers/infra';
 import * as activities from './fixtures/activities';
@@ -44,18 +45,20 @@ describe('Temporal dev server', () => {
     await connection?.close();
     await nativeConnection?.close();
   });
-
-  it('runs a workflow that calls an activity and returns its result', async () => {
-    const taskQueue = uniqueName('foundation');
-    const namespace = testTemporalNamespace();
-    const worker = await Worker.create({
+  const workerOn = (taskQueue: string, extra: Partial<WorkerOptions> = {}) =>
+    Worker.create({
       connection: nativeConnection,
-      namespace,
+      namespace: testTemporalNamespace(),
       taskQueue,
       workflowBundle,
       activities,
+      ...extra,
     });
-    const client = new Client({ connection, namespace });
+
+  it('runs a workflow that calls an activity and returns its result', async () => {
+    const taskQueue = uniqueName('foundation');
+    const worker = await workerOn(taskQueue);
+    const client = new Client({ connection, namespace: testTemporalNamespace() });
     const workflowId = uniqueName('greeting');
     const result = await worker.runUntil(
       client.workflow.execute<typeof greetingWorkflow>('greetingWorkflow', {
@@ -75,16 +78,8 @@ describe('Temporal dev server', () => {
   // within it (2 s here), not after its start-to-close timeout (1 minute).
   it('times out an activity that never heartbeated after its heartbeatTimeout', { timeout: 45_000 }, async () => {
     const taskQueue = uniqueName('foundation-heartbeat');
-    const namespace = testTemporalNamespace();
-    const worker = await Worker.create({
-      connection: nativeConnection,
-      namespace,
-      taskQueue,
-      workflowBundle,
-      activities,
-      shutdownGraceTime: '1s',
-    });
-    const client = new Client({ connection, namespace });
+    const worker = await workerOn(taskQueue, { shutdownGraceTime: '1s' });
+    const client = new Client({ connection, namespace: testTemporalNamespace() });
     const outcome = await worker.runUntil(
       client.workflow.execute<typeof silentActivityWorkflow>('silentActivityWorkflow', {
         taskQueue,
