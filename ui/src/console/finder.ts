@@ -49,6 +49,11 @@ export class TicketFinder {
   private arriving = new Set<string>();
   private arrivalTries = 0;
   private readonly soon = coalesce(() => void this.load(), 300);
+  // Reads for announced tickets only while one is still missing: a frame that came while the read that finds
+  // it was in flight, or a retry timer set before, would read the page (and the desk) again for nothing.
+  private readonly arrivalRead = coalesce(() => {
+    if (this.arriving.size > 0) void this.load();
+  }, 300);
 
   constructor(
     private readonly api: ApiClient,
@@ -119,7 +124,7 @@ export class TicketFinder {
     } else if (this.tokens.length === 1 && this.mayShow(frame)) {
       this.arriving.add(frame.ticketId);
       this.arrivalTries = 0;
-      this.soon();
+      this.arrivalRead();
     }
   }
 
@@ -207,7 +212,7 @@ export class TicketFinder {
       return;
     }
     this.arrivalTries += 1;
-    setTimeout(() => this.soon(), ARRIVAL_RETRY_MS);
+    setTimeout(() => this.arrivalRead(), ARRIVAL_RETRY_MS);
   }
 
   private deskCell(ticketId: string): HTMLElement {
