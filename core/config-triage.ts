@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { optionalString } from './config-types';
-import { EMBEDDING_MODEL_NAMES, EMBEDDING_MODELS } from './embedding/models';
+import { EMBEDDING_MODEL_NAMES, EMBEDDING_MODELS, modelDir } from './embedding/models';
 
 const repoRoot = path.resolve(__dirname, '..');
 
@@ -47,13 +47,11 @@ type TriageEnv = z.infer<z.ZodObject<typeof triageEnv>>;
 export function buildTriageConfig(env: TriageEnv, toolsDir: string) {
   const spec = EMBEDDING_MODELS[env.EMBEDDING_MODEL];
   const version = env.EMBEDDING_MODEL_VERSION ?? spec.defaultVersion;
-  // MiniLM keeps the folder name it had before there was a choice, so installed caches stay valid.
-  const folder = spec.id === 'all-minilm-l6-v2-q' ? 'minilm-l6-v2-q' : spec.id;
   return {
     model: env.TRIAGE_MODEL,
     examples: env.TRIAGE_EXAMPLES,
     embeddingModel: env.EMBEDDING_MODEL,
     embeddingVersion: version,
-    embeddingDir: env.EMBEDDING_MODEL_DIR ?? path.join(toolsDir, `${folder}-${version}`),
+    embeddingDir: env.EMBEDDING_MODEL_DIR ?? modelDir(toolsDir, spec, version),
   };
 }

@@ -11,7 +11,7 @@ import { buildKafkaConfig, kafkaEnv, kafkaEnvProblems } from './config-kafka';
 import { limitsAndOpsEnv } from './config-limits';
 import { buildTracingConfig, tracingEnv } from './config-tracing';
 import { buildTriageConfig, triageEnv } from './config-triage';
-import { EMBEDDING_MODELS, type EmbeddingModelName } from './embedding/models';
+import { EMBEDDING_MODELS, modelDir, type EmbeddingModelName } from './embedding/models';
 
 const repoRoot = path.resolve(__dirname, '..');
 /** The guardrail head reads with bge-small, chosen over MiniLM and e5 by cross-validation (docs/guardrail.md);
@@ -218,7 +218,7 @@ export function buildConfig(env: Env) {
       embeddingVersion: GUARDRAIL_ENCODER_VERSION,
       embeddingDir:
         env.GUARDRAIL_EMBEDDING_DIR ??
-        path.join(env.TICKETFLOW_TOOLS_DIR, `${GUARDRAIL_ENCODER}-${GUARDRAIL_ENCODER_VERSION}`),
+        modelDir(env.TICKETFLOW_TOOLS_DIR, EMBEDDING_MODELS[GUARDRAIL_ENCODER], GUARDRAIL_ENCODER_VERSION),
     },
     knowledge: { sopsDir: env.SOPS_DIR, scoreFloor: env.SOP_SCORE_FLOOR, databaseUrl: env.SOP_DATABASE_URL },
     memory: {

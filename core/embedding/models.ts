@@ -70,6 +70,13 @@ export const EMBEDDING_MODELS = {
 export type EmbeddingModelName = keyof typeof EMBEDDING_MODELS;
 export const EMBEDDING_MODEL_NAMES = Object.keys(EMBEDDING_MODELS) as [EmbeddingModelName, ...EmbeddingModelName[]];
 
+/** Where the tools cache keeps a model's files at `version`: one folder per model and version, whoever asks. */
+export function modelDir(toolsDir: string, spec: EmbeddingModelSpec, version = spec.defaultVersion): string {
+  // MiniLM keeps the folder name it had before there was a choice, so installed caches stay valid.
+  const folder = spec.id === 'all-minilm-l6-v2-q' ? 'minilm-l6-v2-q' : spec.id;
+  return path.join(toolsDir, `${folder}-${version}`);
+}
+
 export function specFilesPresent(dir: string, spec: EmbeddingModelSpec): boolean {
   return fs.existsSync(path.join(dir, spec.modelFile)) && fs.existsSync(path.join(dir, spec.tokenizerFile));
 }
