@@ -14,7 +14,7 @@
  * process (gateway.deliver), paced the same way. Every phase is bounded by count and by time.
  */
 import crypto from 'node:crypto';
-import { logLevel, type Producer } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { createKafka } from '../core/kafka';
 import type { ConnectRequest, ConnectResult, PhaseReport } from './client-child';
 import { nowUs } from './clock';
@@ -22,6 +22,7 @@ import { benchTicketId, SeqCounter } from './events';
 import { LatencyHistogram } from './histogram';
 import { produceAsBacklog } from './backlog';
 import { Child } from './ipc';
+import { createLeanProducer, kafkajsProducer, type BenchProducer } from './lean-producer';
 import type { PaceSpec } from './pace';
 import type { PhaseResult } from './phase-io';
 
@@ -60,8 +61,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
     waitForLeaders: true,
   });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const kafkajs = kafka.producer({ allowAutoTopicCreation: false });
+  await kafkajs.connect();
+  const producers = { lean: await createLeanProducer(kafka, topic), kafkajs: kafkajsProducer(kafkajs, topic) };
   const brokerPid = findKafkaBrokerPid();
   const clients: Child[] = [];
   const runs: RunResult[] = [];
@@ -70,12 +72,16 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     await Promise.all(clients.map((c) => withTimeout(c.hello, 60_000, `${c.name} start`)));
     for (const sockets of opts.sizes) {
       for (const kind of opts.kinds) {
+        // Every Kafka kind faces the lean producer unless its variant asks for kafkajs's (lean-producer.ts).
+        const choice = variantEnv(kind).BENCH_PRODUCER ?? 'lean';
+        if (choice !== 'lean' && choice !== 'kafkajs') throw new Error(`BENCH_PRODUCER=${choice}: lean or kafkajs`);
+        const producer = producers[choice];
         runs.push(await runOne({ opts, kind, sockets, clients, producer, topic, childEnv, brokerPid }));
       }
     }
   } finally {
     await Promise.all(clients.map((c) => c.stop(3_000)));
-    await producer.disconnect().catch(() => undefined);
+    await Promise.all(Object.values(producers).map((p) => p.close().catch(() => undefined)));
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }
@@ -94,7 +100,7 @@ interface RunContext {
   kind: BenchKind;
   sockets: number;
   clients: Child[];
-  producer: Producer;
+  producer: BenchProducer;
   topic: string;
   childEnv: NodeJS.ProcessEnv;
   brokerPid?: number;

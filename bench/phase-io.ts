@@ -2,10 +2,10 @@
  * The benchmark's plumbing around a phase: the Kafka producer side of a phase, waiting for the clients, the
  * median of repeated phases, and number formatting for the log and the tables.
  */
-import type { Producer } from 'kafkajs';
 import { nowUs } from './clock';
 import { benchEvent, type SeqCounter, ticketForRecord } from './events';
 import type { Child } from './ipc';
+import type { BenchMessage, BenchProducer } from './lean-producer';
 import { laneTickets, paced, type PaceSpec } from './pace';
 import type { StallReading } from './stall-watch';
 
@@ -41,8 +41,7 @@ export interface PhaseResult {
 }
 
 export interface ProduceContext {
-  producer: Producer;
-  topic: string;
+  producer: BenchProducer;
   ticketIds: string[];
   seqs: SeqCounter;
   pace: PaceSpec;
@@ -57,12 +56,12 @@ export async function produceToKafka(ctx: ProduceContext): Promise<number> {
     const lane = lanes[laneNo]!;
     const t = nowUs();
     const at = new Date().toISOString();
-    const messages = new Array<{ key: string; value: string }>(count);
+    const messages = new Array<BenchMessage>(count);
     for (let i = 0; i < count; i++) {
       const ticketId = ticketForRecord(lane.tickets, lane.index++);
       messages[i] = { key: ticketId, value: JSON.stringify(benchEvent(ticketId, ctx.seqs.take(ticketId), at, t)) };
     }
-    return ctx.producer.send({ topic: ctx.topic, messages }).then(() => undefined);
+    return ctx.producer.send(messages);
   });
 }
 

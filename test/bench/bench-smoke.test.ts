@@ -1,7 +1,8 @@
 /**
  * The benchmark harness end to end at toy size: every path (uWS gateway over Kafka, `ws` gateway over
- * Kafka, raw uWS publish, the uWS gateway again as a variant with other fetch settings, and again on the
- * prototype @platformatic/kafka consumer, bench/platformatic-consumer.ts) opens its
+ * Kafka, raw uWS publish, the uWS gateway again as a variant with other fetch settings fed by kafkajs's
+ * producer instead of the bench's lean one, and again on the prototype @platformatic/kafka consumer,
+ * bench/platformatic-consumer.ts) opens its
  * authenticated sockets and delivers every record of every phase to every subscriber, the backlog phase (the
  * server stopped while the burst is produced) included. No timing is asserted: speed is measured only by
  * `npm run bench`.
@@ -17,7 +18,7 @@ test(
   async () => {
     const cfg = testConfig({ KAFKA_BROKERS: testKafkaBrokers().join(',') });
     const lines: string[] = [];
-    process.env.BENCH_VARIANT_held = 'KAFKA_FETCH_MIN_BYTES=512 KAFKA_FETCH_MAX_WAIT=20ms';
+    process.env.BENCH_VARIANT_held = 'KAFKA_FETCH_MIN_BYTES=512 KAFKA_FETCH_MAX_WAIT=20ms BENCH_PRODUCER=kafkajs';
     process.env.BENCH_VARIANT_pk = 'BENCH_CONSUMER=platformatic';
     const result = await runBench({
       kafka: { ...cfg.kafka, partitions: 3 },
