@@ -20,6 +20,7 @@ import {
   waitFor,
   type RunningGateway,
 } from './harness';
+import { ResumingStream } from './resuming-stream';
 
 let g: RunningGateway;
 gatewayPerFile({ partitions: 3 }, (started) => (g = started));
@@ -137,19 +138,38 @@ void describe('stream', () => {
   void test('events published while the snapshot query runs are buffered, not lost', async () => {
     const t = uniqueName('T');
     g.snapshots.set(t, [ev(t, 1)]);
+    // The query answers what the workflow had when asked (1), while the workflow moves on to 2..5: a client
+    // that resumes after a drop in the upgrade (resuming-stream.ts) is then answered as the workflow would.
+    g.snapshots.readAtCall = true;
     g.snapshots.delayMs = 1500;
     try {
-      const c = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
+      const c = new ResumingStream(g, t, agentToken(g));
       // Events 2..4 arrive at the gateway during the slow snapshot query.
       await waitFor(() => g.gw.hub.pendingCount() > 0, { message: 'pending connection' });
+      g.snapshots.set(
+        t,
+        [1, 2, 3, 4].map((s) => ev(t, s)),
+      );
       await produce(g.topic, [ev(t, 2), ev(t, 3), ev(t, 4)]);
       await c.opened;
+      g.snapshots.set(
+        t,
+        [1, 2, 3, 4, 5].map((s) => ev(t, s)),
+      );
       await produce(g.topic, [ev(t, 5)]);
       await c.waitForSeqCount(5);
       assert.deepEqual(c.seqs(), [1, 2, 3, 4, 5]);
+      const first = c.connections[0]!;
+      // The subject: the first socket's snapshot held only 1, so 2..4 reached it from its pending buffer.
+      assert.deepEqual(
+        first.frames[0]?.events?.map((e) => e.seq),
+        [1],
+        'the snapshot answered when asked',
+      );
       c.close();
     } finally {
       g.snapshots.delayMs = 0;
+      g.snapshots.readAtCall = false;
     }
   });
 
