@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DIMENSIONS, type Embedder } from '../../core/embedding';
+import { keptBatch, keptEmbeddings } from '../../core/embedding/kept';
 import { probability } from './logistic';
 import { sentenceFeatures } from './meaning-features';
 import { unpackVectors, type PoolEntry } from './neighbours';
@@ -81,6 +82,8 @@ export function readHead(file = path.join(__dirname, HEAD_FILE)): MeaningHead | 
 
 /** Sentences whose score a worker keeps (a few hundred KB of text at most). */
 export const SCORED_SENTENCES_KEPT = 4_096;
+/** Sentence and clause vectors a worker keeps (about 6 MB). */
+export const EMBEDDED_TEXTS_KEPT = 4_096;
 
 export function meaningGuardrail(
   embedder: Embedder,
@@ -89,24 +92,18 @@ export function meaningGuardrail(
 ): MeaningGuardrail {
   // A reply is checked when drafted and again when sent, mostly unchanged, and replies share their opening and
   // closing lines: each sentence costs about three embeddings, so a score is kept rather than computed again.
-  // The score depends on the sentence alone, so a kept one is exactly what scoring again would give.
-  const scored = new Map<string, number>();
-  const keep = (sentence: string, p: number) => {
-    if (scored.size >= kept) scored.delete(scored.keys().next().value!);
-    scored.set(sentence, p);
-  };
+  // The score depends on the sentence alone, so a kept one is exactly what scoring again would give. A sentence
+  // that is one clause is embedded once, not as itself and as its clause, and clauses shared by different
+  // sentences once a worker.
+  const encoder = keptEmbeddings(embedder, EMBEDDED_TEXTS_KEPT);
+  const scores = keptBatch(kept, (fresh) => scoreSentences(encoder, head, fresh));
   return {
     id: `guardrail-meaning:${embedder.id}`,
     async flagged(text) {
       const parts = sentences(text);
       if (!parts.length) return [];
-      // Read into this call's own map before awaiting: another call may evict a kept score meanwhile.
-      const mine = new Map<string, number>();
-      for (const sentence of parts) if (scored.has(sentence)) mine.set(sentence, scored.get(sentence)!);
-      const fresh = [...new Set(parts.filter((sentence) => !mine.has(sentence)))];
-      const ps = fresh.length ? await scoreSentences(embedder, head, fresh) : [];
-      fresh.forEach((sentence, i) => (mine.set(sentence, ps[i]!), keep(sentence, ps[i]!)));
-      return parts.map((sentence) => ({ sentence, p: mine.get(sentence)! })).filter((s) => s.p > head.threshold);
+      const ps = await scores(parts);
+      return parts.map((sentence, i) => ({ sentence, p: ps[i]! })).filter((s) => s.p > head.threshold);
     },
   };
 }
