@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ticketIdSchema } from '../core/events';
-import { createTicketBody, limits } from '../workflows/messages';
+import { createTicketBody, limits } from '../core/ticket-actions';
 
 export {
   closeBody,
@@ -14,12 +14,14 @@ export {
   feedbackBody,
   limits,
   messageBody,
-  openTicketUpdate,
   proposalDecisionBody,
   releaseBody,
-  TICKET_BUSY,
   reviewBody,
   sopBody,
+} from '../core/ticket-actions';
+export {
+  openTicketUpdate,
+  TICKET_BUSY,
   ticketActions,
   ticketStateQuery,
   type MessageAck,

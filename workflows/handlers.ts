@@ -11,8 +11,8 @@
  */
 import { condition, currentUpdateInfo, log, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
+import { limits } from '../core/limits';
 import {
-  limits,
   openTicketUpdate,
   TICKET_BUSY,
   ticketActions,

@@ -6,26 +6,26 @@
  * send them, and saved histories hold them, so replay needs their handlers. `decideProposal` has one because
  * issue 11 asks for it (a tool that cannot wait for an answer may still confirm or decline).
  *
- * The HTTP bodies and the limits are re-exported from core/ticket-actions (zod only, safe for the browser).
+ * The HTTP bodies and the limits are in core/ticket-actions (zod only, safe for the browser), its types re-exported.
  */
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
-import {
-  closeInputSchema,
-  customerMessageSchema,
-  escalateInputSchema,
-  feedbackSchema,
-  holderInputSchema,
-  proposalDecisionSchema,
-  releaseInputSchema,
-  reviewDecisionSchema,
-  sopInputSchema,
-} from '../core/ticket-actions';
+import type * as Contract from '../core/ticket-actions';
 import type { Queue, TicketStatus } from '../core/domain';
 import type { Awaiting, Ticket } from './state';
 
-export * from '../core/ticket-actions';
+export type * from '../core/ticket-actions';
+
+/**
+ * The input schemas, built on a run's first message that carries input, not at every run's start: the SDK
+ * evaluates a bundle's modules afresh for each run, and building them (9 %) and zod itself (3.8 %) were an
+ * eighth of the workflow thread's CPU for tickets that get no such message before review (docs/benchmarks.md,
+ * issue 9). A require, not an import, so it can wait; the bodies and limits come from core/ticket-actions.
+ */
+function contract(): typeof Contract {
+  return require('../core/ticket-actions') as typeof Contract;
+}
 
 /** What an accepted update answers: where the ticket stands right after the decision was applied. */
 /**
@@ -46,39 +46,46 @@ export interface MessageAck {
 }
 
 export interface TicketAction<S extends z.ZodType, Sig extends boolean> {
-  /** Validates (and normalises) the input, in the validator and again in the handler. */
-  schema: S;
+  /** Validates (and normalises) the input, in the validator and again in the handler; built on first use. */
+  readonly schema: S;
   update: UpdateDefinition<MessageAck, [z.input<S>]>;
   signal: Sig extends true ? SignalDefinition<[z.input<S>]> : undefined;
 }
 
 /** Names are kept as they were: running tickets and saved histories refer to them. */
-function action<S extends z.ZodType>(schema: S, updateName: string): TicketAction<S, false>;
-function action<S extends z.ZodType>(schema: S, updateName: string, signalName: string): TicketAction<S, true>;
-function action<S extends z.ZodType>(schema: S, updateName: string, signalName?: string): TicketAction<S, boolean> {
+function action<S extends z.ZodType>(schema: () => S, updateName: string): TicketAction<S, false>;
+function action<S extends z.ZodType>(schema: () => S, updateName: string, signalName: string): TicketAction<S, true>;
+function action<S extends z.ZodType>(
+  schema: () => S,
+  updateName: string,
+  signalName?: string,
+): TicketAction<S, boolean> {
+  let built: S | undefined;
   return {
-    schema,
+    get schema() {
+      return (built ??= schema());
+    },
     update: defineUpdate<MessageAck, [z.input<S>]>(updateName),
     signal: signalName ? defineSignal<[z.input<S>]>(signalName) : undefined,
   };
 }
 
 export const ticketActions = {
-  review: action(reviewDecisionSchema, 'reviewUpdate', 'review'),
+  review: action(() => contract().reviewDecisionSchema, 'reviewUpdate', 'review'),
   /** Lets a ticket held in the security queue continue with the automation. */
-  release: action(releaseInputSchema, 'releaseUpdate'),
-  provideSop: action(sopInputSchema, 'provideSopUpdate'),
-  feedback: action(feedbackSchema, 'feedbackUpdate', 'feedback'),
-  customerMessage: action(customerMessageSchema, 'customerMessageUpdate'),
-  escalate: action(escalateInputSchema, 'escalateUpdate'),
-  close: action(closeInputSchema, 'closeUpdate'),
+  release: action(() => contract().releaseInputSchema, 'releaseUpdate'),
+  provideSop: action(() => contract().sopInputSchema, 'provideSopUpdate'),
+  feedback: action(() => contract().feedbackSchema, 'feedbackUpdate', 'feedback'),
+  customerMessage: action(() => contract().customerMessageSchema, 'customerMessageUpdate'),
+  escalate: action(() => contract().escalateInputSchema, 'escalateUpdate'),
+  close: action(() => contract().closeInputSchema, 'closeUpdate'),
   /**
    * Confirms or declines a proposed side effect; a confirmed one runs when the reply is approved (a held
    * revocation at once, while the security team still holds the ticket).
    */
-  decideProposal: action(proposalDecisionSchema, 'decideProposalUpdate', 'decideProposal'),
+  decideProposal: action(() => contract().proposalDecisionSchema, 'decideProposalUpdate', 'decideProposal'),
   /** The desk's holder (claim, assign, release, takeover): only they may review while someone holds it. */
-  setHolder: action(holderInputSchema, 'setHolderUpdate'),
+  setHolder: action(() => contract().holderInputSchema, 'setHolderUpdate'),
 };
 export type TicketActionName = keyof typeof ticketActions;
 

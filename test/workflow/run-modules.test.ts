@@ -4,7 +4,7 @@
  * bundle is loaded into a bare context the way the SDK loads it (its module cache routed through a global),
  * a run's start replayed (the workflows imported, the interceptor modules imported and their factory called),
  * and the run's module cache read. That a traced run still loads and uses OpenTelemetry is
- * test/ops/tracing.test.ts.
+ * test/ops/tracing.test.ts; that an update still validates its input, test/workflow/handlers.test.ts.
  */
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
@@ -52,4 +52,11 @@ test('a run that is not traced loads no OpenTelemetry module', () => {
 
 test("a run does not build the event envelope's schemas (it needs only their version)", () => {
   assert.ok(!loaded.includes('./core/events.ts'), 'core/events.ts was evaluated');
+});
+
+test("a run's start builds none of the actions' input schemas, nor loads zod", () => {
+  assert.deepEqual(
+    loaded.filter((id) => id === './core/ticket-actions.ts' || id.includes('node_modules/zod/')),
+    [],
+  );
 });
