@@ -175,3 +175,38 @@ void test('fuzz: mutations of valid records get the schema verdict', () => {
   }
   assert.ok(valid > 300 && valid < 2700, `both kinds are exercised (${valid} valid of 3000)`);
 });
+
+void test('encodings: BOMs, ill-formed UTF-8 and keys get the schema verdict', () => {
+  const key = Buffer.from('T-1_a');
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const valid = Buffer.from(JSON.stringify(base));
+  // A record whose data text holds `bytes` as they are (valid or not).
+  const [head, tail] = JSON.stringify({ ...base, data: { s: 'h@@i' } }).split('@@') as [string, string];
+  const withText = (bytes: number[]) => Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]);
+  const cases: [string, Buffer, Buffer][] = [
+    ['BOM before the record', key, Buffer.concat([bom, valid])],
+    ['two BOMs', key, Buffer.concat([bom, bom, valid])],
+    ['BOM alone', key, bom],
+    ['non-ASCII text', key, withText([...Buffer.from('é ✓ 😀 \u2028')])],
+    ['lone continuation byte', key, withText([0x80])],
+    ['overlong "/"', key, withText([0xc0, 0xaf])],
+    ['overlong three bytes', key, withText([0xe0, 0x80, 0xaf])],
+    ['surrogate half', key, withText([0xed, 0xa0, 0x80])],
+    ['beyond U+10FFFF', key, withText([0xf4, 0x90, 0x80, 0x80])],
+    ['truncated sequence', key, withText([0xe2, 0x9c])],
+    ['0xff', key, withText([0xff])],
+    ['NUL escaped', key, Buffer.from(JSON.stringify({ ...base, data: { s: '\u0000' } }))],
+    ['key with a BOM', Buffer.concat([bom, key]), valid],
+    ['key with a trailing NUL', Buffer.concat([key, Buffer.from([0])]), valid],
+    ['key one byte short', key.subarray(0, 4), valid],
+    ['key in ill-formed UTF-8', Buffer.from([0x54, 0x2d, 0x31, 0x5f, 0xe1]), valid],
+    ['key of another case', Buffer.from('t-1_a'), valid],
+    ['non-ASCII key and id', Buffer.from('T-é'), Buffer.from(JSON.stringify({ ...base, ticketId: 'T-é' }))],
+  ];
+  let ok = 0;
+  for (const [label, k, v] of cases) {
+    agree(k, v, label);
+    if (decodeTicketEvent(k, v).ok) ok++;
+  }
+  assert.ok(ok >= 3 && ok < cases.length, `valid and refused records both seen (${ok} valid)`);
+});
