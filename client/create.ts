@@ -11,13 +11,7 @@ import type { z } from 'zod';
 import type { Config } from '../core/config';
 import { TicketflowError } from '../core/errors';
 import { intakeOffThread } from '../core/intake';
-import {
-  ticketCustomerKey,
-  ticketQueueKey,
-  ticketStatusKey,
-  ticketTopicKey,
-  ticketUrgencyKey,
-} from '../workflows/search-attributes';
+import { ticketStartAttributes } from '../workflows/search-attributes';
 import { ticketSummary } from '../workflows/details';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
@@ -66,15 +60,8 @@ export function createTicketCreator(deps: CreateDeps) {
       memo: { userId: args.userId, orgId: args.orgId },
       // The Web UI's one-line summary: no text of the ticket, which may hold what the scrubber missed.
       staticSummary: ticketSummary(ticketId, args.channel),
-      // Listed at once, before the first workflow task upserts them itself.
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: ticketStatusKey, value: 'received' },
-        { key: ticketQueueKey, value: 'none' },
-        { key: ticketTopicKey, value: 'none' },
-        { key: ticketUrgencyKey, value: 'none' },
-        // Agents search a customer's tickets by it; the workflow never changes it.
-        { key: ticketCustomerKey, value: args.userId },
-      ]),
+      // Listed at once, as its first workflow task would list it: that task then has nothing to upsert.
+      typedSearchAttributes: new TypedSearchAttributes(ticketStartAttributes(args.userId)),
     });
   }
 

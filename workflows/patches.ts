@@ -99,15 +99,25 @@ export const PATCHES = {
    * A later change adds its own patch as before; when several pile up, a new shape patch folds them in.
    */
   shape5: 'ticket-shape-5',
+  /**
+   * Issue 9: stands for `shape5` and every patch it stands for, and the run upserts only the search attributes
+   * whose value differs from what the server already holds (attributes.ts), so a ticket the client started
+   * with its first task's attributes (client/create.ts, `ticketStartAttributes`) makes no upsert in that task:
+   * one visibility write less per ticket. Asked first, once, when the run starts, in place of `shape5`: a run
+   * still records one marker.
+   */
+  shape6: 'ticket-shape-6',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
 
 /**
- * The run's answer for each patch: all true when it has `shape5`, otherwise `patched()` asked as before (so a
- * run recorded before `shape5` records and replays the same markers). Call once, before any other patch.
+ * The run's answer for each patch: all true when it has `shape6` or `shape5`, otherwise `patched()` asked as
+ * before (so a run recorded before them records and replays the same markers). `shape5` is not asked in a run
+ * that has `shape6`, which would record a second marker. Call once, before any other patch.
  */
-export function runPatches(): { shape5: boolean; has: (id: PatchId) => boolean } {
-  const shape5 = patched(PATCHES.shape5);
-  return { shape5, has: (id) => shape5 || patched(id) };
+export function runPatches(): { shape5: boolean; shape6: boolean; has: (id: PatchId) => boolean } {
+  const shape6 = patched(PATCHES.shape6);
+  const shape5 = shape6 || patched(PATCHES.shape5);
+  return { shape5, shape6, has: (id) => shape5 || patched(id) };
 }

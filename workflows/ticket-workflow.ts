@@ -53,7 +53,7 @@ class TicketRun {
 
   constructor(private readonly input: TicketInput) {
     // First, before any command: which shape this run was recorded with.
-    const { shape5, has } = runPatches();
+    const { shape5, shape6, has } = runPatches();
     const legacy = !has(PATCHES.kickedOutbox);
     const onlyRecord = !legacy && has(PATCHES.handlersOnlyRecord);
     const guard = new TaskGuard();
@@ -73,7 +73,7 @@ class TicketRun {
       input.carried?.work ?? initialWork(),
       durations.reviewSlaMs,
       keepReviewDue,
-      new TicketAttributes(shape5),
+      new TicketAttributes(shape5, shape6),
     );
     const track = <T>(p: Promise<T>) => guard.watch(p);
     const outbox: Outbox = legacy

@@ -35,6 +35,34 @@ function ticketUpsertsPerTask(events: HistoryEvent[]): number[] {
   return perTask;
 }
 
+/** Each ticket attribute's stored form (the payload's bytes); a removal or an empty value counts as absent. */
+function stored(fields: Record<string, { data?: Uint8Array | null } | null | undefined>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, p] of Object.entries(fields)) {
+    const data = Buffer.from(p?.data ?? []).toString('utf8');
+    if (k.startsWith('Ticket') && data !== '' && data !== 'null' && data !== '[]') out.set(k, data);
+  }
+  return out;
+}
+
+/** Every ticket attribute an upsert set to the value it already had (from the start request or an upsert). */
+function repeatedValues(events: HistoryEvent[]): string[] {
+  const start = events[0]?.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields ?? {};
+  const current = stored(start);
+  const repeated: string[] = [];
+  for (const e of events) {
+    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    if (!fields) continue;
+    const now = stored(fields);
+    for (const k of Object.keys(fields).filter((name) => name.startsWith('Ticket'))) {
+      if (current.get(k) === now.get(k)) repeated.push(`${k}=${now.get(k) ?? '(absent)'} at event ${String(e.eventId)}`);
+      if (now.has(k)) current.set(k, now.get(k)!);
+      else current.delete(k);
+    }
+  }
+  return repeated;
+}
+
 describe('a ticket on the server (history counts)', () => {
   test('to review: one patch marker, at most one attribute upsert per workflow task, the values current', async () => {
     await withWorker(async () => {
@@ -61,6 +89,17 @@ describe('a ticket on the server (history counts)', () => {
       assert.equal(attrs.get(ticketTopicKey), 'Billing');
       assert.equal(attrs.get(ticketReviewDueKey)?.toISOString(), s.pendingReview?.dueAt);
       assert.match(attrs.get(ticketTextKey) ?? '', /^my runners are down and billing looks wrong /);
+    });
+  });
+
+  test('started as its first task lists it: that task upserts nothing, and no upsert repeats a value', async () => {
+    await withWorker(async () => {
+      const id = await create({});
+      await awaitingReview(id);
+      const events = (await wf.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? [];
+      const perTask = ticketUpsertsPerTask(events);
+      assert.equal(perTask[0], 0, `ticket attribute upserts per workflow task: ${perTask.join(', ')}`);
+      assert.deepEqual(repeatedValues(events), [], 'upserts that set a value the ticket already had');
     });
   });
 
