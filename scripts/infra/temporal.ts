@@ -16,7 +16,7 @@ import { isExecutable, pollUntil, portOpen, runningPid, spawnDetached, stopProce
 const INDEXED_VALUE_TYPE = { Text: 1, Keyword: 2, Datetime: 6 } as const;
 
 /** The search attributes the ticket workflow upserts (and TicketCustomer, set at start), with their types. */
-const ticketSearchAttributeTypes: Readonly<Record<string, keyof typeof INDEXED_VALUE_TYPE>> = {
+export const ticketSearchAttributeTypes: Readonly<Record<string, keyof typeof INDEXED_VALUE_TYPE>> = {
   TicketStatus: 'Keyword',
   TicketTopic: 'Keyword',
   TicketUrgency: 'Keyword',
@@ -41,6 +41,21 @@ const MARKER = 'start-dev';
  * run's outages); only an OS crash or power loss may drop the last commits, which a dev server can afford.
  */
 export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
+
+/**
+ * Dev server settings that cut its CPU per ticket (bench/e2e/ab.ts measures them side by side, docs/benchmarks.md):
+ * - The CLI makes the server re-read the search-attribute definitions from SQLite on every use (a start with
+ *   attributes, each upsert, each list), so that attributes added at run time are usable at once. Ours are
+ *   registered as the server starts (`--search-attribute`), before anything uses them; one added to a running
+ *   server (started by an older checkout) is usable a second or two later, and readiness waits for that.
+ * - One partition per task queue (the server's default is four): a single node gains nothing from spreading a
+ *   queue, and a task on another partition than its poller's is forwarded between them.
+ */
+export const DEV_SERVER_SETTINGS = [
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+] as const;
 
 export interface TemporalInfo {
   address: string;
@@ -143,6 +158,14 @@ async function ensureSearchAttributes(connection: Connection, namespace: string)
   const missing = Object.entries(ticketSearchAttributes).filter(([name]) => !existing.has(name));
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing) });
+  // A server that caches attribute definitions (ours: DEV_SERVER_SETTINGS) refuses a new one for a second or
+  // two after it is added ("no mapping defined"): ready means a query naming every one of them is accepted.
+  const query = missing.map(([name]) => `${name} IS NULL`).join(' AND ');
+  await pollUntil(
+    `search attributes ${missing.map(([name]) => name).join(', ')} usable`,
+    async () => (await connection.workflowService.countWorkflowExecutions({ namespace, query })) && true,
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 }
 
 export function splitHostPort(address: string): [string, number] {
@@ -189,6 +212,7 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     // straight back to the worker that completed it, skipping a trip through matching (off by default).
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
+    ...DEV_SERVER_SETTINGS.flatMap((v) => ['--dynamic-config-value', v]),
     ...Object.entries(ticketSearchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ...(t.namespace === 'default' ? [] : ['--namespace', t.namespace]),
   ];
