@@ -20,6 +20,7 @@ import {
   waitFor,
   type RunningGateway,
 } from './harness';
+import { ResumingStream } from './resuming-stream';
 
 const REFUSED = 'ticketflow_gateway_records_refused_total';
 let g: RunningGateway;
@@ -53,7 +54,8 @@ void describe('record bounds', () => {
     const before = await metricValue(g, REFUSED, { reason: 'seq_jump' });
     const calls = g.snapshots.calls;
     g.snapshots.delayMs = 1_000;
-    const c = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
+    // Resumes as the pages do if uWS drops the socket after this late upgrade (resuming-stream.ts).
+    const c = new ResumingStream(g, t, agentToken(g));
     try {
       await waitFor(() => g.snapshots.calls > calls, { message: 'snapshot query started' });
       await produce(g.topic, [ev(t, 1_000_000)]);
@@ -61,6 +63,7 @@ void describe('record bounds', () => {
       g.snapshots.delayMs = 0;
     }
     await c.opened;
+    g.snapshots.set(t, [ev(t, 1), ev(t, 2)]);
     await produce(g.topic, [ev(t, 2)]);
     await c.waitForSeqCount(2);
     await new Promise((r) => setTimeout(r, 200));

@@ -183,7 +183,8 @@ void describe('stream', () => {
     try {
       const calls = g.snapshots.calls;
       const joined = await metricValue(g, 'ticketflow_gateway_stream_snapshots_total', { how: 'joined' });
-      const agent = new StreamClient(streamUrl(g, t), { token: agentToken(g) });
+      // Both resume as the pages do if uWS drops a socket after its late upgrade (resuming-stream.ts).
+      const agent = new ResumingStream(g, t, agentToken(g));
       await waitFor(() => (g.snapshots.calls > calls ? true : undefined), { message: "the agent's snapshot query" });
       // The workflow moves on while its answer travels: 2 and 3 reach the gateway before the customer connects.
       const recordsIn = await metricValue(g, 'ticketflow_gateway_records_in_total');
@@ -192,11 +193,15 @@ void describe('stream', () => {
       await waitFor(async () => (await metricValue(g, 'ticketflow_gateway_records_in_total')) >= recordsIn + 2, {
         message: 'records 2 and 3 at the gateway',
       });
-      const customer = new StreamClient(streamUrl(g, t), { token: customerToken(g, t) });
+      const customer = new ResumingStream(g, t, customerToken(g, t));
       await Promise.all([agent.opened, customer.opened]);
       assert.equal(g.snapshots.calls - calls, 1, 'snapshot queries for two streams opened during one');
       const joinedNow = await metricValue(g, 'ticketflow_gateway_stream_snapshots_total', { how: 'joined' });
       assert.equal(joinedNow - joined, 1, 'streams counted as joining a query');
+      g.snapshots.set(
+        t,
+        [1, 2, 3, 4].map((s) => ev(t, s)),
+      );
       await produce(g.topic, [ev(t, 4)]);
       await Promise.all([agent.waitForSeqCount(4), customer.waitForSeqCount(4)]);
       assert.deepEqual(agent.seqs(), [1, 2, 3, 4]);
@@ -204,9 +209,10 @@ void describe('stream', () => {
 
       // Once answered, the next stream asks again: an answer is never kept for later.
       g.snapshots.delayMs = 0;
+      const callsBeforeLate = g.snapshots.calls;
       const late = new StreamClient(streamUrl(g, t), { token: agentToken(g, 'agent-2') });
       await late.opened;
-      assert.equal(g.snapshots.calls - calls, 2, 'a query for the stream opened after the answer');
+      assert.equal(g.snapshots.calls - callsBeforeLate, 1, 'a query for the stream opened after the answer');
       for (const c of [agent, customer, late]) c.close();
     } finally {
       g.snapshots.delayMs = 0;
