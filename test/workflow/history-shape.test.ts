@@ -55,7 +55,8 @@ function repeatedValues(events: HistoryEvent[]): string[] {
     if (!fields) continue;
     const now = stored(fields);
     for (const k of Object.keys(fields).filter((name) => name.startsWith('Ticket'))) {
-      if (current.get(k) === now.get(k)) repeated.push(`${k}=${now.get(k) ?? '(absent)'} at event ${String(e.eventId)}`);
+      if (current.get(k) === now.get(k))
+        repeated.push(`${k}=${now.get(k) ?? '(absent)'} at event ${String(e.eventId)}`);
       if (now.has(k)) current.set(k, now.get(k)!);
       else current.delete(k);
     }
