@@ -132,10 +132,12 @@ export function createActivities(deps: ActivityDeps) {
       analysis: QueryAnalysis,
       security: SecurityMetadata,
       runs: ToolRun[],
+      before?: TicketEvent[],
     ): Promise<SecurityBrief> {
-      return run('securityBrief', ctx.ticketId, async () =>
-        securityBriefSchema.parse(await intel.security.brief(ctx, analysis, security, runs)),
-      );
+      return run('securityBrief', ctx.ticketId, async () => {
+        await publishFirst(before);
+        return securityBriefSchema.parse(await intel.security.brief(ctx, analysis, security, runs));
+      });
     },
 
     async storeIncident(

@@ -107,17 +107,26 @@ export const PATCHES = {
    * still records one marker.
    */
   shape6: 'ticket-shape-6',
+  /**
+   * Issue 9: stands for `shape6` and all it stands for, and the security step's containment tools start no
+   * publish of their own: the security brief's activity publishes what the ticket emitted before it, as triage,
+   * investigation and drafting do (two publish activities less per security ticket). Asked first, once, in
+   * place of `shape6`.
+   */
+  shape7: 'ticket-shape-7',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
 
 /**
- * The run's answer for each patch: all true when it has `shape6` or `shape5`, otherwise `patched()` asked as
- * before (so a run recorded before them records and replays the same markers). `shape5` is not asked in a run
- * that has `shape6`, which would record a second marker. Call once, before any other patch.
+ * The run's answer for each patch: all true when it has a shape patch (`shape7`, `shape6` or `shape5`),
+ * otherwise `patched()` asked as before (so a run recorded before them records and replays the same markers).
+ * An older shape is not asked in a run that has a newer one, which would record a second marker. Call once,
+ * before any other patch.
  */
-export function runPatches(): { shape5: boolean; shape6: boolean; has: (id: PatchId) => boolean } {
-  const shape6 = patched(PATCHES.shape6);
+export function runPatches(): { shape5: boolean; shape6: boolean; shape7: boolean; has: (id: PatchId) => boolean } {
+  const shape7 = patched(PATCHES.shape7);
+  const shape6 = shape7 || patched(PATCHES.shape6);
   const shape5 = shape6 || patched(PATCHES.shape5);
-  return { shape5, shape6, has: (id) => shape5 || patched(id) };
+  return { shape5, shape6, shape7, has: (id) => shape5 || patched(id) };
 }

@@ -31,6 +31,8 @@ export function stepActivities(beforeCall: () => void, track: <T>(p: Promise<T>)
     model: wrap(proxyActivities<TicketActivities>(modelCallOptions)),
     drafting: wrap(proxyActivities<TicketActivities>(draftingOptions)),
     tools: wrap(proxyActivities<TicketActivities>(toolOptions)),
+    /** The same tools, starting no publish: the step hands its events to a later activity (`shape7`). */
+    quietTools: wrap(proxyActivities<TicketActivities>(toolOptions), false),
     /**
      * Short reads (agent topics, the SOP, the customer's history) run inside the workflow task: no round trip.
      * Without `localKicks` they start no publish: one could not leave before the task completes anyway, and

@@ -53,7 +53,7 @@ class TicketRun {
 
   constructor(private readonly input: TicketInput) {
     // First, before any command: which shape this run was recorded with.
-    const { shape5, shape6, has } = runPatches();
+    const { shape5, shape6, shape7, has } = runPatches();
     const legacy = !has(PATCHES.kickedOutbox);
     const onlyRecord = !legacy && has(PATCHES.handlersOnlyRecord);
     const guard = new TaskGuard();
@@ -63,6 +63,7 @@ class TicketRun {
       publishFirst: !legacy && has(PATCHES.activitiesPublishFirst),
       ticketText: has(PATCHES.ticketTextAttribute),
       confirmRunsRevocation: durableProposals && has(PATCHES.confirmRunsRevocation),
+      quietContainment: shape7,
     };
     this.details = has(PATCHES.currentDetails);
     const keepReviewDue = has(PATCHES.reviewDueAttribute);

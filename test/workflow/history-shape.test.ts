@@ -104,6 +104,25 @@ describe('a ticket on the server (history counts)', () => {
     });
   });
 
+  test("a security ticket's containment starts no publish: the brief carries its events", async () => {
+    await withWorker(async () => {
+      const id = await create({
+        analysis: { topic: 'A&S', is_sensitive: true },
+        security: { risk_category: 'ATO', confidence_score: 0.95 },
+      });
+      await wf.until(id, (x) => x.status === 'security_review' && x.awaiting === 'human', 'security hold');
+      const events = (await wf.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? [];
+      const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      // Only the hold's own events need a publish of their own: nothing follows them until a person acts.
+      assert.deepEqual(
+        scheduled.filter((n) => n === 'publishEvents'),
+        ['publishEvents'],
+        `activities to the security hold: ${scheduled.join(', ')}`,
+      );
+      await wf.tickets.close(id, { by: 'test' });
+    });
+  });
+
   test("a handler's change during a wait and the close reach the attributes without a step after them", async () => {
     await withWorker(async () => {
       const id = await create({});

@@ -21,7 +21,14 @@ export interface StepContext {
   durations: Required<TicketDurations>;
   maxRedrafts: number;
   /** The patches a step follows, asked once at the run's start so no patch marker follows a local activity's. */
-  shape: { localFindSop: boolean; publishFirst: boolean; ticketText: boolean; confirmRunsRevocation: boolean };
+  shape: {
+    localFindSop: boolean;
+    publishFirst: boolean;
+    ticketText: boolean;
+    confirmRunsRevocation: boolean;
+    /** `shape7`: the containment tools start no publish; the brief's activity carries the events. */
+    quietContainment: boolean;
+  };
   /** Asks a patch a step meets mid-run: always true in runs with `shape5`, which record no marker for it. */
   patched: (id: PatchId) => boolean;
 }

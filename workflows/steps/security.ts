@@ -4,7 +4,7 @@ import { PATCHES } from '../patches';
 import { heldProposals, proposalsOf, recordProposals, runConfirmed } from '../proposals';
 import type { Phase, Ticket } from '../state';
 import { nowIso } from '../util';
-import { actor, type StepContext } from './context';
+import { actor, backlog, delivered, type StepContext } from './context';
 import { runBeforeSending } from './approve';
 import { applyHumanReply } from './people';
 
@@ -14,15 +14,24 @@ export async function securityProtocol(c: StepContext): Promise<Phase> {
   if (!s.brief) {
     t.setStatus('security_review', 'security');
     const ctx = actor(c);
+    const quiet = c.shape.quietContainment;
+    // The security queue lists the ticket at once; its events wait for the brief's activity (shape7).
+    if (quiet) t.attributes.flush();
+    const tools = quiet ? c.act.quietTools : c.act.tools;
     const runs = await Promise.all([
-      c.act.tools.revokeTokens(ctx, s.security),
-      c.act.tools.ipReputation(ctx, s.security),
-      c.act.tools.auditEvents(ctx),
+      tools.revokeTokens(ctx, s.security),
+      tools.ipReputation(ctx, s.security),
+      tools.auditEvents(ctx),
     ]);
     for (const r of runs) t.recordToolRun(r);
     const held = c.durableProposals ? heldProposals(runs) : [];
     if (held.length && c.patched(PATCHES.heldRevocationProposal)) recordProposals(t, held);
-    const brief = await c.act.model.securityBrief(ctx, s.analysis, s.security, runs);
+    const before = quiet ? backlog(c) : [];
+    const brief =
+      before.length > 0
+        ? await c.act.model.securityBrief(ctx, s.analysis, s.security, runs, before)
+        : await c.act.model.securityBrief(ctx, s.analysis, s.security, runs);
+    delivered(c, before);
     const { incidentId } = await c.act.tools.storeIncident(ctx, s.analysis, s.security, brief);
     s.brief = { ...brief, incidentId };
     s.incidentId = incidentId;
