@@ -37,7 +37,7 @@ interface Waiter {
 }
 
 /** One broker connection: requests written in order, answers matched by correlation id. */
-class BrokerLink {
+export class BrokerLink {
   private readonly socket: net.Socket;
   private readonly waiting = new Map<number, Waiter>();
   private pending: Buffer = Buffer.alloc(0);
@@ -58,7 +58,14 @@ class BrokerLink {
     });
   }
 
+  /** The connection has closed (ended by either side). */
+  get dropped(): boolean {
+    return this.socket.closed;
+  }
+
   close(): Promise<void> {
+    // Node emits 'close' once: a link the broker already dropped (a restart, its idle timeout) is closed now.
+    if (this.dropped) return Promise.resolve();
     return new Promise((resolve) => {
       this.socket.once('close', () => resolve());
       this.socket.end();

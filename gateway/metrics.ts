@@ -109,6 +109,11 @@ export function createGatewayMetrics(opts: { instanceId: string; defaultMetrics?
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    upgradeDrops: new Counter({
+      name: 'ticketflow_gateway_upgrade_drops_total',
+      help: 'Stream sockets uWS shut inside their own late upgrade (1006, README); the clients reconnect',
+      registers: [registry],
+    }),
   };
   return m;
 }

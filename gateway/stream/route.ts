@@ -284,15 +284,12 @@ export function registerStreamRoute(app: TemplatedApp, o: StreamRouteOptions): S
         o.logger.error('stream detach failed', { ticketId: d.ticketId, err });
       }
       o.metrics.closes.inc({ code: String(code) });
-      if (late.droppedInUpgrade(d.connId))
+      if (late.droppedInUpgrade(d.connId)) {
+        o.metrics.upgradeDrops.inc();
         o.logger.warn('uWS shut the socket in its upgrade', { ticketId: d.ticketId });
-      o.logger.debug('stream closed', {
-        ticketId: d.ticketId,
-        sub: d.sub,
-        code,
-        connId: d.connId,
-        reason: d.closeReason,
-      });
+      }
+      const { ticketId, sub, connId, closeReason: reason } = d;
+      o.logger.debug('stream closed', { ticketId, sub, code, connId, reason });
     },
   });
   return { stop: () => pinger.stop() };

@@ -43,19 +43,31 @@ const MARKER = 'start-dev';
 export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
 
 /**
- * Dev server settings that cut its CPU per ticket (bench/e2e/ab.ts measures them side by side, docs/benchmarks.md):
- * - The CLI makes the server re-read the search-attribute definitions from SQLite on every use (a start with
- *   attributes, each upsert, each list), so that attributes added at run time are usable at once. Ours are
- *   registered as the server starts (`--search-attribute`), before anything uses them; one added to a running
- *   server (started by an older checkout) is usable a second or two later, and readiness waits for that.
- * - One partition per task queue (the server's default is four): a single node gains nothing from spreading a
- *   queue, and a task on another partition than its poller's is forwarded between them.
+ * Dev server settings that cut its CPU per ticket (bench/e2e/ab.ts measures them side by side, docs/benchmarks.md).
+ * The CLI makes the server re-read the search-attribute definitions from SQLite on every use (a start with
+ * attributes, each upsert, each list), so that attributes added at run time are usable at once. Ours are
+ * registered as the server starts (`--search-attribute`), before anything uses them; one added to a running
+ * server (started by an older checkout) is usable a second or two later, and readiness waits for that.
  */
-export const DEV_SERVER_SETTINGS = [
-  'system.forceSearchAttributesCacheRefreshOnRead=false',
+export const DEV_SERVER_SETTINGS = ['system.forceSearchAttributesCacheRefreshOnRead=false'] as const;
+
+/**
+ * One partition per task queue (the server's default is four): a single node gains nothing from spreading a
+ * queue, and a task on another partition than its poller's is forwarded between them. Only for a database
+ * that has had one partition from its start: in a file an older checkout wrote, tasks still queued in
+ * partitions 1-3 would never be read again (their tickets stuck), so such a file keeps the default.
+ */
+export const ONE_PARTITION_SETTINGS = [
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
 ] as const;
+
+/** The partition settings for `dbFile`, marking a new database as one-partition from its start. */
+export function partitionSettings(dbFile: string): readonly string[] {
+  const marker = `${dbFile}.one-partition`;
+  if (!fs.existsSync(dbFile)) fs.writeFileSync(marker, 'task queues have had one partition since this file was made\n');
+  return fs.existsSync(marker) ? ONE_PARTITION_SETTINGS : [];
+}
 
 export interface TemporalInfo {
   address: string;
@@ -212,7 +224,7 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     // straight back to the worker that completed it, skipping a trip through matching (off by default).
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
-    ...DEV_SERVER_SETTINGS.flatMap((v) => ['--dynamic-config-value', v]),
+    ...[...DEV_SERVER_SETTINGS, ...partitionSettings(f.dbFile)].flatMap((v) => ['--dynamic-config-value', v]),
     ...Object.entries(ticketSearchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ...(t.namespace === 'default' ? [] : ['--namespace', t.namespace]),
   ];

@@ -4,10 +4,11 @@
  * in one partition in send order, and a refused request fails the send instead of being lost silently.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Consumer } from 'kafkajs';
 import { crc32c } from '../../bench/produce-encode';
-import { createLeanProducer, type BenchProducer } from '../../bench/lean-producer';
+import { BrokerLink, createLeanProducer, type BenchProducer } from '../../bench/lean-producer';
 import { createTopic, deleteTopic, testKafka, uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
 
@@ -73,4 +74,22 @@ test('a request the broker refuses fails the send', { timeout: 30_000 }, async (
   // Larger than the broker's default message.max.bytes (1 MiB): Kafka answers MESSAGE_TOO_LARGE (10).
   const huge = 'x'.repeat(1_100_000);
   await assert.rejects(producer!.send([{ key: 'ticket-a', value: huge }]), /refused partitions .*"code":10/);
+});
+
+// Review of round seven: close() waited for a 'close' event that Node had already emitted when the broker
+// dropped the link first (a restart, its idle timeout), so the bench's cleanup hung for ever.
+test('closing a link the broker already dropped returns at once', async () => {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const link = new BrokerLink('127.0.0.1', (server.address() as net.AddressInfo).port);
+    await waitFor(() => link.dropped, { message: 'the server drops the link' });
+    const closed = await Promise.race([
+      link.close().then(() => 'closed'),
+      new Promise((resolve) => setTimeout(resolve, 5_000, 'hung')),
+    ]);
+    assert.equal(closed, 'closed');
+  } finally {
+    server.close();
+  }
 });
