@@ -4,7 +4,7 @@
  * e5-small), while the heads' feature scales and the neighbours' sharpness were set on MiniLM; taking the
  * shared direction away and returning to unit length opens the cone alike for every model.
  */
-import { DIMENSIONS, EMBEDDING_MODELS, type EmbeddingModelName } from '../../core/embedding';
+import { DIMENSIONS, EMBEDDING_MODELS, toUnitLength, type EmbeddingModelName } from '../../core/embedding';
 import { DESIGN } from './design';
 import { featureVector } from './features';
 import type { RulesVerdict } from './rules-model';
@@ -23,14 +23,8 @@ export function meanVector(vectors: readonly Float32Array[]): Float32Array {
 /** v minus the mean, at unit length. */
 export function centred(v: Float32Array, mean: Float32Array): Float32Array {
   const out = new Float32Array(DIMENSIONS);
-  let norm = 0;
-  for (let d = 0; d < DIMENSIONS; d++) {
-    out[d] = v[d]! - mean[d]!;
-    norm += out[d]! * out[d]!;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (let d = 0; d < DIMENSIONS; d++) out[d]! /= norm;
-  return out;
+  for (let d = 0; d < DIMENSIONS; d++) out[d] = v[d]! - mean[d]!;
+  return toUnitLength(out);
 }
 
 /** Vectors, prototypes and feature vectors centred on the mean of the `learn` rows' vectors only, as a

@@ -41,10 +41,15 @@ export function pool(hidden: Float32Array, tokens: number, pooling: EmbeddingMod
   const v = new Float32Array(DIMENSIONS);
   const n = pooling === 'cls' ? 1 : tokens;
   for (let j = 0; j < n; j++) for (let d = 0; d < DIMENSIONS; d++) v[d]! += hidden[j * DIMENSIONS + d]!;
+  return toUnitLength(v);
+}
+
+/** Scales `v` in place to unit length (a zero vector stays zero) and returns it. */
+export function toUnitLength(v: Float32Array): Float32Array {
   let norm = 0;
-  for (let d = 0; d < DIMENSIONS; d++) norm += v[d]! * v[d]!;
+  for (let d = 0; d < v.length; d++) norm += v[d]! * v[d]!;
   norm = Math.sqrt(norm) || 1;
-  for (let d = 0; d < DIMENSIONS; d++) v[d]! /= norm;
+  for (let d = 0; d < v.length; d++) v[d]! /= norm;
   return v;
 }
 

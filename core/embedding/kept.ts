@@ -20,7 +20,10 @@ export function keptBatch<V>(kept: number, compute: (texts: string[]) => Promise
     for (const t of texts) if (results.has(t)) mine.set(t, results.get(t)!);
     const fresh = [...new Set(texts.filter((t) => !mine.has(t)))];
     const made = fresh.length ? await compute(fresh) : [];
-    fresh.forEach((t, i) => (mine.set(t, made[i]!), keep(t, made[i]!)));
+    for (const [i, t] of fresh.entries()) {
+      mine.set(t, made[i]!);
+      keep(t, made[i]!);
+    }
     return texts.map((t) => mine.get(t)!);
   };
 }
