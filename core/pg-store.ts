@@ -14,6 +14,22 @@ export interface PgStore {
   close(): Promise<void>;
 }
 
+/** `fn` inside BEGIN/COMMIT on one client of `pool`; any failure rolls back and is thrown as it came. */
+async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out = await fn(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export function openPgStore(
   databaseUrl: string,
   schema: string,
@@ -23,8 +39,16 @@ export function openPgStore(
   // The pool reports errors of idle clients here; without a listener one would crash the process.
   pool.on('error', () => undefined);
   let ready: Promise<void> | undefined;
+  // Under one database-wide lock: `CREATE ... IF NOT EXISTS` is not safe concurrently (two sessions both find
+  // no table and the second fails on pg_type's unique index), and two gateways, or a gateway and a worker, meet
+  // an empty database at the same moment.
+  const makeSchema = () =>
+    inTransaction(pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('ticketflow:schema'))");
+      await client.query(schema);
+    });
   const ensure = () =>
-    (ready ??= pool.query(schema).then(
+    (ready ??= makeSchema().then(
       () => undefined,
       (err: unknown) => {
         ready = undefined;
@@ -42,20 +66,9 @@ export function openPgStore(
     },
     async transaction(fn) {
       await ensure();
-      const client = await pool.connect().catch((err: unknown) => {
+      return inTransaction(pool, fn).catch((err: unknown) => {
         throw fail(err);
       });
-      try {
-        await client.query('BEGIN');
-        const out = await fn(client);
-        await client.query('COMMIT');
-        return out;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw fail(err);
-      } finally {
-        client.release();
-      }
     },
     close: () => pool.end(),
   };
