@@ -1,7 +1,7 @@
 /** Logger: every line names its component (and ticket); secrets come out masked wherever they sit. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createCapturingLogger } from '../../core/logger';
+import { createCapturingLogger, createLogger, rootLogger } from '../../core/logger';
 
 // Made-up credentials of the right shapes.
 const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJqdGkiOiJhYmMifQ.c2lnbmF0dXJlLW5vdC1yZWFs';
@@ -73,5 +73,34 @@ describe('logger', () => {
         assert.ok(!text.includes(own.slice(i, i + 4)), `"${own.slice(i, i + 4)}" of a secret leaked: ${text}`);
     assert.match(text, /token=ghp_…\[masked 44\]/);
     assert.match(text, /password=…\[masked/);
+  });
+});
+
+describe('the process logger', () => {
+  it('drops a call below its level before reading its fields, and formats one at its level', () => {
+    const root = rootLogger();
+    const level = root.level;
+    const transport = root.transports[0]!;
+    const silent = transport.silent;
+    let reads = 0;
+    const fields = {
+      get ticketId() {
+        reads++;
+        return 't-1';
+      },
+    };
+    try {
+      root.level = 'info';
+      transport.silent = true;
+      const logger = createLogger('test').child({ connId: 1 });
+      logger.debug('stream opened', fields);
+      logger.verbose('stream opened', fields);
+      assert.equal(reads, 0, 'a debug line below the level had its fields read (formatted, then dropped)');
+      logger.info('stream opened', fields);
+      assert.ok(reads > 0, 'a line at the level was not formatted');
+    } finally {
+      root.level = level;
+      transport.silent = silent;
+    }
   });
 });
