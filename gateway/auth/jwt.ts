@@ -12,6 +12,7 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { AuthError } from './errors';
 import { loadJwtKeys, loadWsTicketKeys, type JwtConfig, type JwtKeys } from './keys';
+import { VerifiedTokens } from './verified-tokens';
 
 export type Role = 'agent' | 'customer';
 export type TokenKind = 'access' | 'ws-ticket';
@@ -90,6 +91,16 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
   const wsTickets: Codec = loadWsTicketKeys(cfg, keys);
   const wsTicketAudience = `${cfg.audience}:ws-ticket`;
   const toleranceSec = Math.ceil(cfg.clockToleranceMs / 1000);
+  // Access tokens only: a ws-ticket is single use, so a kept one would never be asked for again.
+  const verified = new VerifiedTokens(toleranceSec);
+
+  function verifyAccess(token: string): Principal {
+    const kept = verified.get(token);
+    if (kept) return kept;
+    const principal = verify(token, access, cfg.audience, 'access');
+    verified.keep(token, principal);
+    return principal;
+  }
 
   function verify(token: string, codec: Codec, audience: string, kind: TokenKind): Principal {
     if (!token) throw new AuthError('missing');
@@ -154,7 +165,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
   }
 
   return {
-    verifyAccessToken: (token) => verify(token, access, cfg.audience, 'access'),
+    verifyAccessToken: verifyAccess,
     verifyWsTicket: (token) => verify(token, wsTickets, wsTicketAudience, 'ws-ticket'),
     signAccessToken: (claims, ttlMs) => sign(access, cfg.audience, claims, ttlMs).token,
     mintWsTicket(principal, ticketId, ttlMs) {
