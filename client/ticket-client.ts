@@ -126,9 +126,16 @@ export type TicketClient = ReturnType<typeof createTicketClient>;
  */
 const RPC_ATTEMPTS = 4;
 
-/** With a tracer, starts, updates, signals and queries are client spans whose context the workflow continues. */
-export function connectTicketClient(cfg: Config = processConfig(), tracer?: Tracer): ConnectedTicketClient {
-  const connection = temporalConnection({ address: cfg.temporal.address, maxAttempts: RPC_ATTEMPTS });
+/**
+ * With a tracer, starts, updates, signals and queries are client spans whose context the workflow continues;
+ * `onCall` is told each Temporal call by its method (client/connection.ts).
+ */
+export function connectTicketClient(
+  cfg: Config = processConfig(),
+  tracer?: Tracer,
+  onCall?: (method: string) => void,
+): ConnectedTicketClient {
+  const connection = temporalConnection({ address: cfg.temporal.address, maxAttempts: RPC_ATTEMPTS, onCall });
   const client = new Client({
     connection,
     namespace: cfg.temporal.namespace,

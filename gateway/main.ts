@@ -31,8 +31,10 @@ async function main(): Promise<void> {
   let gateway: Gateway;
   // Off unless OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER say otherwise (core/config-tracing.ts).
   const tracing = startTracing(cfg.tracing, 'gateway');
+  // Counted into the gateway's metrics, which exist once the gateway is built (below, before any await).
+  let countCall: (method: string) => void = () => undefined;
   // Lazy: the gateway comes up while Temporal is down, says so on /readyz and answers 503 until it is back.
-  const tickets = connectTicketClient(cfg, tracing?.tracer);
+  const tickets = connectTicketClient(cfg, tracing?.tracer, (method) => countCall(method));
   const temporalProbe = tickets.probe();
   // The same store the workers read (SQLite in the data dir, or SOP_DATABASE_URL): an approval here re-indexes them.
   const sopStore = openSopStore(cfg);
@@ -67,6 +69,8 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  const { temporalCalls } = gateway.metrics;
+  countCall = (method) => temporalCalls.inc({ method });
   const port = await gateway.listen(cfg.gateway.port, cfg.gateway.host);
   const url = cfg.gateway.publicUrl.replace(/:\d+$/, `:${port}`);
   log.info('gateway up', {

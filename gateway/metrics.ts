@@ -109,6 +109,12 @@ export function createGatewayMetrics(opts: { instanceId: string; defaultMetrics?
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    temporalCalls: new Counter({
+      name: 'ticketflow_gateway_temporal_calls_total',
+      help: 'Calls this gateway made to Temporal, by method (QueryWorkflow, ExecuteMultiOperation...), retries not counted',
+      labelNames: ['method'],
+      registers: [registry],
+    }),
     upgradeDrops: new Counter({
       name: 'ticketflow_gateway_upgrade_drops_total',
       help: 'Stream sockets uWS shut inside their own late upgrade (1006, README); the clients reconnect',

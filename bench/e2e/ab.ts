@@ -28,14 +28,16 @@ interface Variant {
   counts?: PathCounts;
   /** Streams that asked for their own snapshot / joined one in flight (gateways that count them). */
   snapshots?: Record<string, number>;
+  /** The gateway's calls to Temporal by method (gateways that count them). */
+  temporalCalls?: Record<string, number>;
 }
 
-/** The gateway's stream snapshot counts by `how`, from its /metrics (empty for a gateway without them). */
-async function streamSnapshots(url: string): Promise<Record<string, number>> {
+/** A gateway counter's values by one label, from its /metrics (empty for a gateway without it). */
+async function gatewayCounts(url: string, metric: string, label: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^ticketflow_gateway_stream_snapshots_total\{[^}]*how="(\w+)"[^}]*\} (\d+)/gm))
-    out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+  const line = new RegExp(`^${metric}\\{[^}]*${label}="(\\w+)"[^}]*\\} (\\d+)`, 'gm');
+  for (const m of text.matchAll(line)) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
   return out;
 }
 
@@ -71,6 +73,9 @@ function report(variants: Variant[]): string {
   const per = (v: Variant, name: string) => ((v.cpuMs[name] ?? 0) / Math.max(1, v.reached.length)).toFixed(1);
   const procs = ['temporal', 'worker', 'gateway', 'kafka', 'load'];
   const types = [...new Set(variants.flatMap((v) => Object.keys(v.counts?.eventTypes ?? {})))].sort();
+  // Counted since the gateway started: the warm-up's tickets too.
+  const perTicketOf = (v: Variant) => Math.max(1, v.reached.length + WARM_UP_TICKETS);
+  const methods = [...new Set(variants.flatMap((v) => Object.keys(v.temporalCalls ?? {})))].sort();
   const stackMs = (v: Variant) => procs.filter((p) => p !== 'load').reduce((n, p) => n + Number(per(v, p)), 0);
   return [
     `| | ${variants.map((v) => v.name).join(' | ')} |`,
@@ -81,11 +86,16 @@ function report(variants: Variant[]): string {
     ...procs.map((p) => row(`CPU ms per ticket: ${p}`, (v) => per(v, p))),
     row('CPU ms per ticket: stack (all but load)', (v) => stackMs(v).toFixed(1)),
     row('stream snapshots per ticket: queried / joined a query', (v) => {
-      const n = Math.max(1, v.reached.length + WARM_UP_TICKETS);
+      const n = perTicketOf(v);
       const [asked, joined] = [v.snapshots?.asked ?? 0, v.snapshots?.joined ?? 0];
       if (asked + joined === 0) return 'n/a (not counted)';
       return `${(asked / n).toFixed(2)} / ${(joined / n).toFixed(2)}`;
     }),
+    ...methods.map((m) =>
+      row(`gateway -> Temporal per ticket: ${m}`, (v) =>
+        v.temporalCalls?.[m] === undefined ? 'n/a (not counted)' : (v.temporalCalls[m] / perTicketOf(v)).toFixed(2),
+      ),
+    ),
     row('workflow tasks / activities / local (median)', (v) => {
       const c = v.counts;
       return `${c?.workflowTasks ?? 'n/a'} / ${c?.activities ?? 'n/a'} / ${c?.localActivities ?? 'n/a'}`;
@@ -132,7 +142,8 @@ async function main(
     for (const v of variants) {
       const { address, namespace } = v.stack.cfg.temporal;
       v.counts = await pathCounts(address, namespace, v.reached);
-      v.snapshots = await streamSnapshots(v.stack.url);
+      v.snapshots = await gatewayCounts(v.stack.url, 'ticketflow_gateway_stream_snapshots_total', 'how');
+      v.temporalCalls = await gatewayCounts(v.stack.url, 'ticketflow_gateway_temporal_calls_total', 'method');
     }
     const load = os.loadavg().map((l) => l.toFixed(2));
     process.stdout.write(`${report(variants)}\n\n${rounds} rounds of ${count} tickets at concurrency ${concurrency}, `);

@@ -66,4 +66,22 @@ void describe('the Temporal client connection', () => {
       server.stop();
     }
   });
+
+  void test('each call is told once by its method, however many attempts it takes', async () => {
+    const server = await unavailableServer();
+    const told: string[] = [];
+    const connection = temporalConnection({ address: server.address, maxAttempts: 3, onCall: (m) => told.push(m) });
+    try {
+      const err = await connection.workflowService.getSystemInfo({}).then(
+        () => undefined,
+        (e: ServiceError) => e,
+      );
+      assert.equal(err?.code, status.UNAVAILABLE, String(err));
+      assert.equal(server.attempts.length, 3, 'the retries reached the server');
+      assert.deepEqual(told, ['GetSystemInfo']);
+    } finally {
+      await connection.close();
+      server.stop();
+    }
+  });
 });
