@@ -19,13 +19,18 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-/** The pid of the local Kafka broker (a `kafka.Kafka` JVM), found by its command line. */
-export function findKafkaBrokerPid(): number | undefined {
+/**
+ * The pid of the local Kafka broker (a `kafka.Kafka` JVM, found by its command line) that listens on `port`
+ * (read from its properties file), so a bench pointed at another broker on the machine reads that one's CPU.
+ */
+export function findKafkaBrokerPid(port?: number): number | undefined {
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmd.includes('java') && cmd.split('\0').includes('kafka.Kafka')) return Number(entry);
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (!args[0]?.includes('java') || !args.includes('kafka.Kafka')) continue;
+      const props = args.at(-1)?.endsWith('.properties') ? fs.readFileSync(args.at(-1)!, 'utf8') : '';
+      if (port === undefined || new RegExp(`^listeners=.*:${port}\\b`, 'm').test(props)) return Number(entry);
     } catch {
       // The process ended while we looked.
     }
