@@ -10,6 +10,7 @@ import { LatencyHistogram, type SparseHistogram } from './histogram';
 import { helloParent, serveParent } from './ipc';
 import { LightWsClient, type FrameSink } from './light-ws-client';
 import { stampFromFrameTail } from './stamp';
+import { Timeline } from './timeline';
 
 export interface ConnectRequest {
   port: number;
@@ -53,6 +54,7 @@ let unexpected = 0;
 let phaseCpu = process.cpuUsage();
 let onSettled: (() => void) | undefined;
 let refused: Record<string, number> = {};
+const timeline = new Timeline('client');
 
 const sink: FrameSink = {
   opened() {
@@ -65,7 +67,10 @@ const sink: FrameSink = {
     lastUs = atUs;
     const t = stampFromFrameTail(buf, start, end);
     if (t < 0) unstamped++;
-    else histogram.record(atUs - t);
+    else {
+      histogram.record(atUs - t);
+      timeline.add(t, atUs);
+    }
   },
   refused(_c, status, reason) {
     const key = status ? String(status) : reason;
@@ -157,8 +162,9 @@ serveParent(
   {
     connect,
     disconnect,
-    phaseStart: () => {
+    phaseStart: (body?: { phase?: string }) => {
       collectGarbage();
+      timeline.begin(body?.phase, 2);
       histogram.reset();
       received = unstamped = firstUs = lastUs = closedDuringPhase = unexpected = 0;
       closeCodes = {};
@@ -168,6 +174,7 @@ serveParent(
     progress: () => ({ received, open }),
     phaseEnd: (): PhaseReport => {
       const cpu = process.cpuUsage(phaseCpu);
+      timeline.end();
       return {
         received,
         unstamped,

@@ -27,10 +27,11 @@ import type { PaceSpec } from './pace';
 import type { PhaseResult } from './phase-io';
 
 export type { CpuBreakdown, PhaseResult } from './phase-io';
-import { fmtMs, fmtPhase, fmtRate, medianBy, produceToKafka, waitForDeliveries } from './phase-io';
+import { fmtMs, fmtPhase, fmtRate, medianBy, produceToKafka, sumCounts, waitForDeliveries } from './phase-io';
 import { findKafkaBrokerPid, processCpuMs } from './proc-cpu';
 import type { MemoryReading, RawProduceResult, ServerHello, ServerWindow } from './server-child';
 import { withTimeout } from '../core/with-timeout';
+import { Timeline } from './timeline';
 
 import {
   splitKind,
@@ -43,6 +44,7 @@ import {
 export { kindLabel, kindLabels, serverKinds, type BenchOptions, type BenchResult, type RunResult } from './bench-types';
 
 type ServerChild = Child<ServerHello>;
+const sends = new Timeline('producer');
 
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
@@ -64,7 +66,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const kafkajs = kafka.producer({ allowAutoTopicCreation: false });
   await kafkajs.connect();
   const producers = { lean: await createLeanProducer(kafka, topic), kafkajs: kafkajsProducer(kafkajs, topic) };
-  const brokerPid = findKafkaBrokerPid();
+  const brokerPid = findKafkaBrokerPid(Number(opts.kafka.brokers[0]?.split(':').at(-1)));
   const clients: Child[] = [];
   const runs: RunResult[] = [];
   try {
@@ -224,10 +226,11 @@ interface PhaseContext extends RunContext {
 async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   const { clients, server, opts } = ctx;
   await Promise.all([
-    ...clients.map((c) => c.request('phaseStart')),
+    ...clients.map((c) => c.request('phaseStart', { phase: ctx.name })),
     server.request('windowStart', { phase: ctx.name }),
   ]);
   const cpu0 = { producer: process.cpuUsage(), broker: processCpuMs(ctx.brokerPid) };
+  sends.begin(ctx.name, 3);
   const startUs = nowUs();
   let t0 = startUs;
   let records: number;
@@ -244,7 +247,7 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     const r = await server.request<RawProduceResult>('rawProduce', { tickets: ctx.ticketIds, pace }, 300_000);
     records = r.sent;
   } else {
-    records = await produceToKafka(ctx);
+    records = await produceToKafka({ ...ctx, sends });
   }
   const producedUs = nowUs();
   const expected = records * ctx.expectedPerRecord;
@@ -254,6 +257,7 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     server.request<ServerWindow>('windowEnd'),
   ]);
   const producerCpu = process.cpuUsage(cpu0.producer);
+  sends.end({ kind: ctx.kind, sockets: ctx.sockets });
   const brokerNow = processCpuMs(ctx.brokerPid);
 
   const hist = new LatencyHistogram();
@@ -288,12 +292,6 @@ async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       brokerMs: cpu0.broker !== undefined && brokerNow !== undefined ? brokerNow - cpu0.broker : undefined,
     },
   };
-}
-
-function sumCounts(all: Record<string, number>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const counts of all) for (const [k, v] of Object.entries(counts)) out[k] = (out[k] ?? 0) + v;
-  return out;
 }
 
 export { fmtMs, fmtRate };

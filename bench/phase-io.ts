@@ -2,6 +2,7 @@
  * The benchmark's plumbing around a phase: the Kafka producer side of a phase, waiting for the clients, the
  * median of repeated phases, and number formatting for the log and the tables.
  */
+import type { Timeline } from './timeline';
 import { nowUs } from './clock';
 import { benchEvent, type SeqCounter, ticketForRecord } from './events';
 import type { Child } from './ipc';
@@ -45,6 +46,8 @@ export interface ProduceContext {
   ticketIds: string[];
   seqs: SeqCounter;
   pace: PaceSpec;
+  /** Keeps each send's stamp and acknowledgement time when a timeline is on (timeline.ts). */
+  sends?: Timeline;
 }
 
 export async function produceToKafka(ctx: ProduceContext): Promise<number> {
@@ -61,8 +64,17 @@ export async function produceToKafka(ctx: ProduceContext): Promise<number> {
       const ticketId = ticketForRecord(lane.tickets, lane.index++);
       messages[i] = { key: ticketId, value: JSON.stringify(benchEvent(ticketId, ctx.seqs.take(ticketId), at, t)) };
     }
-    return ctx.producer.send(messages);
+    const sent = ctx.producer.send(messages);
+    const sends = ctx.sends;
+    return sends?.active ? sent.then(() => sends.add(t, nowUs(), count)) : sent;
   });
+}
+
+/** Adds up counts by key (the clients' close codes). */
+export function sumCounts(all: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const counts of all) for (const [k, v] of Object.entries(counts)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 /** Polls the clients until every expected frame arrived or nothing new arrived for `stallMs`. */

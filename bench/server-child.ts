@@ -22,6 +22,8 @@ import { StallWatch, type StallReading } from './stall-watch';
 import { laneTickets, paced, type PaceSpec } from './pace';
 import { createWsGateway } from './ws-gateway';
 import { createPlatformaticConsumer } from './platformatic-consumer';
+import { createRecordConsumer } from '../gateway/kafka/consumer';
+import { GcTimeline, Timeline } from './timeline';
 
 export type ServerKind = 'uws' | 'ws' | 'raw';
 
@@ -60,6 +62,21 @@ const logger = createLogger('bench-server', { kind, instanceId });
 // The bench's records are customer-visible by construction and its frames must keep their stamp, so the
 // customer view is the whole event; it is still a view the hub applies (and an identity one costs no copy).
 const wholeEvent: CustomerView = (e) => e;
+// With BENCH_TIMELINE_DIR: when each record was handed over by the consumer, and the GC pauses (timeline.ts).
+const handovers = new Timeline('server');
+const gcs = new GcTimeline();
+const consumerKind = process.env.BENCH_CONSUMER === 'platformatic' ? createPlatformaticConsumer : createRecordConsumer;
+const tappedConsumer: typeof createRecordConsumer = (o) =>
+  consumerKind({
+    ...o,
+    handle(key, value, where, headers) {
+      if (handovers.active && value) handovers.add(recordStamp(value), nowUs(), where.partition);
+      o.handle(key, value, where, headers);
+    },
+  });
+// A record is the event's JSON, `...{"t":<µs>}}`: the frame's tail without the frame's closing brace.
+const recordStamp = (value: Buffer) =>
+  Number(/"t":(\d+)\}\}$/.exec(value.toString('latin1', value.length - 30))?.[1] ?? -1);
 const emptySnapshots: SnapshotSource = {
   getSnapshot: () => Promise.resolve({ status: 'open', events: [], lastSeq: 0 }),
 };
@@ -94,7 +111,7 @@ async function start(): Promise<ServerUnderTest> {
     instanceId,
     logger,
     customerView: wholeEvent,
-    ...(process.env.BENCH_CONSUMER === 'platformatic' ? { createConsumer: createPlatformaticConsumer } : {}),
+    createConsumer: process.env.BENCH_TIMELINE_DIR ? tappedConsumer : consumerKind,
     ...(kind === 'raw' ? { kafka: false as const } : {}),
   });
   const port = await gw.listen(0, '127.0.0.1');
@@ -141,11 +158,15 @@ void (async () => {
           consumer: server.consumer(),
         };
         stalls.start();
+        handovers.begin(body?.phase, 3);
+        gcs.begin(body?.phase);
         return {};
       },
       windowEnd: async (): Promise<ServerWindow> => {
         if (!windowStart) throw new Error('windowEnd before windowStart');
         const stalled = stalls.stop();
+        handovers.end({ kind });
+        gcs.end({ kind });
         await stopPhaseProfile(`${process.env.BENCH_SERVER_LABEL ?? kind}-${server.sockets()}`);
         const cpu = process.cpuUsage(windowStart.cpu);
         const elu = performance.eventLoopUtilization(windowStart.elu);
