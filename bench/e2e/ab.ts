@@ -1,18 +1,20 @@
 /**
- * `npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets a round] [concurrency] [NAME=value...]`: the ticket's path
- * in two versions of the code, side by side in one run. Two stacks like `npm run bench:e2e`'s (own dev
+ * `npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets a round] [concurrency] [NAME=value | A:x=y | B:x=y...]`:
+ * the ticket's path in two versions of the code or of the servers' settings, side by side in one run. Two stacks like `npm run bench:e2e`'s (own dev
  * server and broker each): A runs the worker and gateway of the baseline checkout (a worktree of main, say,
  * with its workflow bundle built), B this checkout's. The same driver sends rounds of tickets to review,
  * alternating A and B (ABBA...), so both meet the same load on a shared machine. Per variant: CPU ms per
- * ticket by process, tickets/s, POST -> review p50, and the history events per ticket by type. `NAME=value`
- * settings go to both stacks: one that changed its default between the checkouts (GUARDRAIL_MODEL=rules, say)
- * is held equal, so the run compares the code.
+ * ticket by process, tickets/s, POST -> review p50, the history events per ticket by type, and each process's
+ * idle CPU (both stacks warmed up, nothing sent, before the rounds). Settings (bench/e2e/ab-settings.ts):
+ * `NAME=value` goes to both stacks' apps; `A:`/`B:` server settings go to one side's embedded servers, so with
+ * `.` as the baseline (this checkout on both sides) the run compares server settings alone.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ChaosStack } from '../../scripts/chaos/stack';
 import { drive, TicketApi } from '../../scripts/driver';
+import { parseAbSettings, type SideSettings } from './ab-settings';
 import { pathCounts, type PathCounts } from './history-counts';
 import { benchStackEnv, WARM_UP_TICKETS } from './levels';
 import { CpuMeter, ms, percentile } from './stats';
@@ -30,6 +32,31 @@ interface Variant {
   snapshots?: Record<string, number>;
   /** The gateway's calls to Temporal by method (gateways that count them). */
   temporalCalls?: Record<string, number>;
+  /** CPU ms a second by process, warmed up and idle. */
+  idle?: Record<string, number>;
+}
+
+/** Long enough that the servers' periodic work (heartbeats, metadata no-ops, GC) shows in the idle CPU. */
+const IDLE_MS = 20_000;
+
+const meterFor = (v: Variant) =>
+  new CpuMeter(() => ({
+    temporal: v.stack.pid('temporal'),
+    kafka: v.stack.pid('kafka'),
+    worker: v.stack.pid('worker'),
+    gateway: v.stack.pid('gateway'),
+  }));
+
+/** Every variant's idle CPU at once: each stack sees the other's idle, as it sees its rounds' load. */
+async function measureIdle(variants: Variant[]): Promise<void> {
+  const meters = variants.map(meterFor);
+  for (const m of meters) m.start();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  for (const [i, m] of meters.entries()) {
+    const used = m.stop();
+    delete used.load;
+    variants[i]!.idle = Object.fromEntries(Object.entries(used).map(([k, n]) => [k, (n * 1000) / IDLE_MS]));
+  }
 }
 
 /** A gateway counter's values by one label, from its /metrics (empty for a gateway without it). */
@@ -44,12 +71,7 @@ async function gatewayCounts(url: string, metric: string, label: string): Promis
 const log = (line: string) => process.stderr.write(`ab ${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 async function round(v: Variant, count: number, concurrency: number, first: number): Promise<void> {
-  const meter = new CpuMeter(() => ({
-    temporal: v.stack.pid('temporal'),
-    kafka: v.stack.pid('kafka'),
-    worker: v.stack.pid('worker'),
-    gateway: v.stack.pid('gateway'),
-  }));
+  const meter = meterFor(v);
   meter.start();
   const t0 = performance.now();
   const outcomes = await drive({
@@ -61,7 +83,16 @@ async function round(v: Variant, count: number, concurrency: number, first: numb
     firstNumber: first,
   });
   v.wallMs += performance.now() - t0;
-  for (const [name, used] of Object.entries(meter.stop())) v.cpuMs[name] = (v.cpuMs[name] ?? 0) + used;
+  const used = meter.stop();
+  for (const [name, n] of Object.entries(used)) v.cpuMs[name] = (v.cpuMs[name] ?? 0) + n;
+  // Per round too: paired rounds (A and B back to back) show the noise that one total hides.
+  const reached = Math.max(1, outcomes.filter((x) => x.reachedEnd).length);
+  const perSec = ((reached * 1000) / (performance.now() - t0)).toFixed(2);
+  log(
+    `cpu ${v.name.slice(0, 1)} ${perSec}/s ${Object.entries(used)
+      .map(([k, n]) => `${k}=${(n / reached).toFixed(1)}`)
+      .join(' ')}`,
+  );
   for (const o of outcomes.filter((x) => x.reachedEnd)) {
     v.reached.push(o.ticketId!);
     if (o.reviewMs !== undefined) v.reviewMs.push(o.reviewMs);
@@ -85,6 +116,7 @@ function report(variants: Variant[]): string {
     row('POST -> review requested p50', (v) => ms(percentile(v.reviewMs, 0.5))),
     ...procs.map((p) => row(`CPU ms per ticket: ${p}`, (v) => per(v, p))),
     row('CPU ms per ticket: stack (all but load)', (v) => stackMs(v).toFixed(1)),
+    ...procs.filter((p) => p !== 'load').map((p) => row(`idle CPU ms/s: ${p}`, (v) => (v.idle?.[p] ?? 0).toFixed(1))),
     row('stream snapshots per ticket: queried / joined a query', (v) => {
       const n = perTicketOf(v);
       const [asked, joined] = [v.snapshots?.asked ?? 0, v.snapshots?.joined ?? 0];
@@ -110,13 +142,19 @@ async function main(
   count: number,
   concurrency: number,
   settings: NodeJS.ProcessEnv,
+  [a, b]: [SideSettings, SideSettings],
 ): Promise<void> {
   if (!fs.existsSync(path.join(baseline, 'worker.ts'))) throw new Error(`no checkout at ${baseline}`);
   const env = { ...benchStackEnv([{ concurrency, count: rounds * count }]), ...settings };
   const dir = (tag: string) => path.join(os.tmpdir(), `ticketflow-ab-${process.pid}-${tag}`);
+  const named = (label: string, side: SideSettings) => [label, ...side.given].join(' ');
+  const root = path.resolve(baseline);
   const variants: Variant[] = [
-    { name: `A: ${path.basename(baseline)}`, stack: await ChaosStack.create(dir('a'), env, path.resolve(baseline)) },
-    { name: 'B: this checkout', stack: await ChaosStack.create(dir('b'), env) },
+    {
+      name: named(`A: ${path.basename(root)}`, a),
+      stack: await ChaosStack.create(dir('a'), env, root, [], a.tuning),
+    },
+    { name: named('B: this checkout', b), stack: await ChaosStack.create(dir('b'), env, undefined, [], b.tuning) },
   ].map((v) => ({ ...v, cpuMs: {}, wallMs: 0, reached: [], reviewMs: [] }));
   const stop = () => void Promise.all(variants.map((v) => v.stack.stop())).finally(() => process.exit(130));
   process.once('SIGINT', stop).once('SIGTERM', stop);
@@ -132,6 +170,7 @@ async function main(
         deadline: Date.now() + 120_000,
       });
     }
+    await measureIdle(variants);
     for (let r = 0; r < rounds; r++) {
       // ABBA: neither variant always goes first into a machine that the other just warmed or loaded.
       for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
@@ -157,16 +196,10 @@ async function main(
 const [baseline, rounds, count, concurrency, ...pairs] = process.argv.slice(2);
 if (!baseline)
   throw new Error(
-    'usage: npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets] [concurrency] [NAME=value...]',
+    'usage: npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets] [concurrency] [NAME=value | A:x=y | B:x=y ...]',
   );
-const settings = Object.fromEntries(
-  pairs.map((p) => {
-    const at = p.indexOf('=');
-    if (at < 1) throw new Error(`not a NAME=value setting: ${p}`);
-    return [p.slice(0, at), p.slice(at + 1)];
-  }),
-);
-main(baseline, Number(rounds ?? 4), Number(count ?? 20), Number(concurrency ?? 10), settings).then(
+const { env, sides } = parseAbSettings(pairs);
+main(baseline, Number(rounds ?? 4), Number(count ?? 20), Number(concurrency ?? 10), env, sides).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`ab: ${err instanceof Error ? err.stack : String(err)}\n`);

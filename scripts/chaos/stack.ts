@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../core/config';
 import { ensureKafka, stopKafka } from '../infra/kafka';
 import { infraPaths, repoRoot } from '../infra/paths';
 import { delay, pollUntil, readPid } from '../infra/proc';
+import type { ServerTuning } from '../infra/server-tuning';
 import { ensureTemporal, stopTemporal } from '../infra/temporal';
 import { ensureWorkflowBundle } from '../infra/workflow-bundle';
 import { freePorts } from './ports';
@@ -39,6 +40,8 @@ export class ChaosStack {
     private readonly appRoot: string,
     /** Extra node flags for the worker and gateway (`--cpu-prof` for bench/e2e/profile.ts). */
     private readonly nodeArgs: string[],
+    /** Server runtime settings over the infra's defaults (bench/e2e/ab.ts compares them). */
+    private readonly tuning: ServerTuning,
   ) {
     const [temporalPort, uiPort, kafkaPort, controllerPort, gatewayPort] = ports as [
       number,
@@ -83,10 +86,11 @@ export class ChaosStack {
     extraEnv: NodeJS.ProcessEnv = {},
     appRoot = repoRoot,
     nodeArgs: string[] = [],
+    tuning: ServerTuning = {},
   ): Promise<ChaosStack> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.mkdirSync(dataDir, { recursive: true });
-    return new ChaosStack(dataDir, await freePorts(5), extraEnv, appRoot, nodeArgs);
+    return new ChaosStack(dataDir, await freePorts(5), extraEnv, appRoot, nodeArgs, tuning);
   }
 
   /** The worker replicas' names. */
@@ -105,7 +109,7 @@ export class ChaosStack {
   }
 
   startTemporal(): Promise<unknown> {
-    return ensureTemporal(this.cfg, infraPaths(this.cfg));
+    return ensureTemporal(this.cfg, infraPaths(this.cfg), this.tuning.temporal);
   }
 
   stopTemporal(): Promise<boolean> {
@@ -113,7 +117,7 @@ export class ChaosStack {
   }
 
   startKafka(): Promise<unknown> {
-    return ensureKafka(this.cfg, infraPaths(this.cfg));
+    return ensureKafka(this.cfg, infraPaths(this.cfg), this.tuning.kafka);
   }
 
   stopKafka(): Promise<boolean> {

@@ -13,6 +13,7 @@ import { createKafka } from '../../core/kafka';
 import { aptInstall, canAptInstall } from './apt';
 import { requireJava } from './java';
 import { repoRoot, type InfraPaths } from './paths';
+import type { KafkaTuning } from './server-tuning';
 import { pollUntil, portOpen, run, runningPid, spawnDetached, stopProcess, tail, which } from './proc';
 
 const MARKER = 'kafka.Kafka';
@@ -73,7 +74,7 @@ export function installKafka(cfg: Config, paths: InfraPaths): string {
   return f.libs;
 }
 
-function writeConfig(cfg: Config, paths: InfraPaths): void {
+function writeConfig(cfg: Config, paths: InfraPaths, tuning: KafkaTuning): void {
   const k = cfg.kafka;
   const f = files(cfg, paths);
   fs.mkdirSync(paths.kafkaConfigDir, { recursive: true });
@@ -103,6 +104,7 @@ function writeConfig(cfg: Config, paths: InfraPaths): void {
     'num.network.threads': '2',
     'num.io.threads': '4',
     'log.retention.hours': '168',
+    ...tuning.props,
   };
   fs.writeFileSync(
     f.serverProps,
@@ -128,13 +130,26 @@ function writeConfig(cfg: Config, paths: InfraPaths): void {
   );
 }
 
-function javaArgs(cfg: Config, paths: InfraPaths, mainClass: string, args: string[]): string[] {
+/**
+ * The broker's heap, GC and JIT flags. JIT: C1 only (TieredStopAtLevel=1). A broker minutes old spent 40-44 %
+ * of its CPU in the JIT's compiler threads (C2 31-36 %: perf samples by thread during bench/e2e/ab.ts rounds),
+ * and every bench, test and chaos stack runs a broker that young; C1's code is ready sooner and C2's faster
+ * code pays off only under a load a dev broker never carries. Side by side: 40.2 -> 21.8 and 24.8 -> 14.4 ms of
+ * the broker's CPU a ticket (every paired round lower; docs/benchmarks.md, issue 9, eighth round). G1 stays:
+ * its threads were 2.8 % of the broker's CPU, Serial's 0.9 %, inside the noise.
+ */
+export const KAFKA_JVM_FLAGS = [
+  '-Xms128m',
+  '-Xmx512m',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:TieredStopAtLevel=1',
+] as const;
+
+function javaArgs(cfg: Config, paths: InfraPaths, mainClass: string, args: string[], jvm?: string[]): string[] {
   const f = files(cfg, paths);
   return [
-    '-Xms128m',
-    '-Xmx512m',
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
+    ...(jvm ?? KAFKA_JVM_FLAGS),
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${f.log4j}`,
@@ -214,7 +229,7 @@ async function warmUpCoordinators(cfg: Config): Promise<void> {
   }
 }
 
-export async function ensureKafka(cfg: Config, paths: InfraPaths): Promise<KafkaInfo> {
+export async function ensureKafka(cfg: Config, paths: InfraPaths, tuning: KafkaTuning = {}): Promise<KafkaInfo> {
   const k = cfg.kafka;
   if (k.external) {
     const topics = await waitReadyAndCreateTopics(cfg, 30_000);
@@ -233,12 +248,12 @@ export async function ensureKafka(cfg: Config, paths: InfraPaths): Promise<Kafka
   }
   const java = requireJava();
   installKafka(cfg, paths);
-  writeConfig(cfg, paths);
+  writeConfig(cfg, paths, tuning);
   formatStorage(java, cfg, paths);
   const pid = spawnDetached({
     name: 'kafka',
     command: java,
-    args: javaArgs(cfg, paths, MARKER, [f.serverProps]),
+    args: javaArgs(cfg, paths, MARKER, [f.serverProps], tuning.jvm),
     logFile: f.logFile,
     pidFile: f.pidFile,
     cwd: paths.dataDir,

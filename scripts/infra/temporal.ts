@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Config } from '../../core/config';
 import type { InfraPaths } from './paths';
+import type { TemporalTuning } from './server-tuning';
+import { DEV_SERVER_SETTINGS, devServerEnv, partitionSettings, SQLITE_PRAGMAS } from './temporal-settings';
 import { pipInstallBinary, pythonWithPip } from './pip';
 import { isExecutable, pollUntil, portOpen, runningPid, spawnDetached, stopProcess, tail, which } from './proc';
 
@@ -32,42 +34,6 @@ export const ticketSearchAttributes: Readonly<Record<string, number>> = Object.f
 );
 
 const MARKER = 'start-dev';
-
-/**
- * The dev server's SQLite file in WAL mode, synced at checkpoints only. SQLite's defaults (a rollback journal,
- * synchronous=FULL) fsync two files on every write, and the server writes on every workflow task and activity
- * transition: at ~6 ms an fsync on this machine's disk, that was the largest share of a ticket's path
- * (bench/e2e/sqlite-ab.ts measures both side by side). A WAL commit survives a killed server process (the chaos
- * run's outages); only an OS crash or power loss may drop the last commits, which a dev server can afford.
- */
-export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
-
-/**
- * Dev server settings that cut its CPU per ticket (bench/e2e/ab.ts measures them side by side, docs/benchmarks.md).
- * The CLI makes the server re-read the search-attribute definitions from SQLite on every use (a start with
- * attributes, each upsert, each list), so that attributes added at run time are usable at once. Ours are
- * registered as the server starts (`--search-attribute`), before anything uses them; one added to a running
- * server (started by an older checkout) is usable a second or two later, and readiness waits for that.
- */
-export const DEV_SERVER_SETTINGS = ['system.forceSearchAttributesCacheRefreshOnRead=false'] as const;
-
-/**
- * One partition per task queue (the server's default is four): a single node gains nothing from spreading a
- * queue, and a task on another partition than its poller's is forwarded between them. Only for a database
- * that has had one partition from its start: in a file an older checkout wrote, tasks still queued in
- * partitions 1-3 would never be read again (their tickets stuck), so such a file keeps the default.
- */
-export const ONE_PARTITION_SETTINGS = [
-  'matching.numTaskqueueReadPartitions=1',
-  'matching.numTaskqueueWritePartitions=1',
-] as const;
-
-/** The partition settings for `dbFile`, marking a new database as one-partition from its start. */
-export function partitionSettings(dbFile: string): readonly string[] {
-  const marker = `${dbFile}.one-partition`;
-  if (!fs.existsSync(dbFile)) fs.writeFileSync(marker, 'task queues have had one partition since this file was made\n');
-  return fs.existsSync(marker) ? ONE_PARTITION_SETTINGS : [];
-}
 
 export interface TemporalInfo {
   address: string;
@@ -186,7 +152,11 @@ export function splitHostPort(address: string): [string, number] {
 }
 
 /** Starts (or reuses) the dev server, or checks the configured cluster; resolves when it is ready. */
-export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<TemporalInfo> {
+export async function ensureTemporal(
+  cfg: Config,
+  paths: InfraPaths,
+  tuning: TemporalTuning = {},
+): Promise<TemporalInfo> {
   const t = cfg.temporal;
   if (t.external) {
     await waitReady(t.address, t.namespace, 30_000);
@@ -224,7 +194,10 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     // straight back to the worker that completed it, skipping a trip through matching (off by default).
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
-    ...[...DEV_SERVER_SETTINGS, ...partitionSettings(f.dbFile)].flatMap((v) => ['--dynamic-config-value', v]),
+    ...[...DEV_SERVER_SETTINGS, ...partitionSettings(f.dbFile), ...(tuning.dynamicConfig ?? [])].flatMap((v) => [
+      '--dynamic-config-value',
+      v,
+    ]),
     ...Object.entries(ticketSearchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ...(t.namespace === 'default' ? [] : ['--namespace', t.namespace]),
   ];
@@ -235,6 +208,7 @@ export async function ensureTemporal(cfg: Config, paths: InfraPaths): Promise<Te
     logFile: f.logFile,
     pidFile: f.pidFile,
     cwd: paths.dataDir,
+    env: devServerEnv(tuning.env),
   });
   try {
     await waitReady(t.address, t.namespace, 90_000, () => runningPid(f.pidFile, MARKER) !== undefined);

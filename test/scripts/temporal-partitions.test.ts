@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ONE_PARTITION_SETTINGS, partitionSettings } from '../../scripts/infra/temporal';
+import { ONE_PARTITION_SETTINGS, partitionSettings } from '../../scripts/infra/temporal-settings';
 
 function scratch(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tf-partitions-'));

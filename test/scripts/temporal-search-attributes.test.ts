@@ -15,13 +15,8 @@ import { loadConfig } from '../../core/config';
 import { freePorts } from '../../scripts/chaos/ports';
 import { infraPaths } from '../../scripts/infra/paths';
 import { pollUntil, portOpen } from '../../scripts/infra/proc';
-import {
-  DEV_SERVER_SETTINGS,
-  ensureTemporal,
-  stopTemporal,
-  temporalBinary,
-  ticketSearchAttributeTypes,
-} from '../../scripts/infra/temporal';
+import { ensureTemporal, stopTemporal, temporalBinary, ticketSearchAttributeTypes } from '../../scripts/infra/temporal';
+import { DEV_SERVER_SETTINGS } from '../../scripts/infra/temporal-settings';
 import { ticketTextKey } from '../../workflows/search-attributes';
 import { uniqueName } from '../helpers/infra';
 
