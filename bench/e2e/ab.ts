@@ -1,13 +1,13 @@
 /**
- * `npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets a round] [concurrency] [NAME=value | A:x=y | B:x=y...]`:
- * the ticket's path in two versions of the code or of the servers' settings, side by side in one run. Two stacks like `npm run bench:e2e`'s (own dev
- * server and broker each): A runs the worker and gateway of the baseline checkout (a worktree of main, say,
- * with its workflow bundle built), B this checkout's. The same driver sends rounds of tickets to review,
- * alternating A and B (ABBA...), so both meet the same load on a shared machine. Per variant: CPU ms per
- * ticket by process, tickets/s, POST -> review p50, the history events per ticket by type, and each process's
- * idle CPU (both stacks warmed up, nothing sent, before the rounds). Settings (bench/e2e/ab-settings.ts):
- * `NAME=value` goes to both stacks' apps; `A:`/`B:` server settings go to one side's embedded servers, so with
- * `.` as the baseline (this checkout on both sides) the run compares server settings alone.
+ * `npx tsx bench/e2e/ab.ts <baseline checkout> [rounds] [tickets a round] [concurrency] [NAME=value | A:x=y |
+ * B:x=y...]`: the ticket's path in two versions of the code or of the servers' settings, side by side in one run. Two
+ * stacks like `npm run bench:e2e`'s (own dev server and broker each): A runs the worker and gateway of the baseline
+ * checkout (a worktree of main, say, with its workflow bundle built), B this checkout's. The same driver sends rounds
+ * of tickets to review, alternating A and B (ABBA...), so both meet the same load on a shared machine. Per variant:
+ * CPU ms per ticket by process, tickets/s, POST -> review p50, the history events per ticket by type, and each
+ * process's idle CPU (both stacks warmed up, nothing sent, before the rounds). Settings (bench/e2e/ab-settings.ts):
+ * `NAME=value` goes to both stacks' apps; `A:`/`B:` server settings go to one side's embedded servers, so with `.` as
+ * the baseline (this checkout on both sides) the run compares server settings alone.
  */
 import fs from 'node:fs';
 import os from 'node:os';

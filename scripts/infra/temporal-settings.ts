@@ -42,14 +42,13 @@ export function partitionSettings(dbFile: string): readonly string[] {
 }
 
 /**
- * The Go runtime's GC for the dev server: collect when the heap has grown 400 % over the live heap (Go's
- * default is 100 %), and never let the heap past 1 GiB for that. At concurrency 10 the server's live heap is
- * about 45 MiB, so it collected every ~50 MiB allocated; with GOGC=400 a cycle comes 4x less often (17 -> 4
- * cycles in one bench run) and the GC's share of the server's CPU (perf samples under a GC frame) fell from
- * 6.9 % to 3.6-3.7 % in two A/B runs, for ~150 MiB more heap: -4.2 ms of ~70 of its CPU a ticket, paired over
- * 36 rounds of bench/e2e/ab.ts (docs/benchmarks.md, issue 9, eighth round). GOMEMLIMIT bounds a long-lived
- * `npm run up`: near 1 GiB the GC runs as often as it must, whatever GOGC says. A GOGC or GOMEMLIMIT in the
- * caller's environment is theirs to choose and wins.
+ * The Go runtime's GC for the dev server: collect when the heap has grown 400 % over the live heap (Go's default is
+ * 100 %), and never let the heap past 1 GiB for that. At concurrency 10 the server's live heap is about 45 MiB, so it
+ * collected every ~50 MiB allocated; with GOGC=400 a cycle comes 4x less often (17 -> 4 cycles in one bench run) and
+ * the GC's share of the server's CPU (perf samples under a GC frame) fell from 6.3-6.9 % to 3.0-3.7 % in three A/B
+ * runs, for ~150 MiB more heap: -4.2 ms of ~70 of its CPU a ticket, paired over 46 rounds of bench/e2e/ab.ts
+ * (docs/benchmarks.md, issue 9, eighth round). GOMEMLIMIT bounds a long-lived `npm run up`: near 1 GiB the GC runs as
+ * often as it must, whatever GOGC says. A GOGC or GOMEMLIMIT in the caller's environment is theirs to choose and wins.
  */
 export const GO_RUNTIME_ENV: Readonly<Record<string, string>> = { GOGC: '400', GOMEMLIMIT: '1GiB' };
 
