@@ -17,6 +17,7 @@ import { startTracing, type Tracing } from './core/tracing';
 import { createWorkerMetrics, proposalSinks } from './worker-ops/metrics';
 import { installSdkMetrics } from './worker-ops/sdk-metrics';
 import { bundleMatchesSources } from './worker-ops/bundle-sources';
+import { WORKFLOW_PRELOAD_MODULES } from './worker-ops/preload';
 import { startOpsServer, type OpsServer } from './worker-ops/server';
 import { WORKFLOW_INTERCEPTOR_MODULE, workerTracing } from './worker-ops/tracing';
 
@@ -85,6 +86,7 @@ export async function startWorker(
       // A prebuilt bundle has them already (scripts/infra/workflow-bundle.ts).
       ...('workflowsPath' in source ? { workflowModules: [WORKFLOW_INTERCEPTOR_MODULE] } : {}),
     },
+    ...('workflowsPath' in source ? { bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } } : {}),
     sinks: { ...otel.sinks, ...proposalSinks(metrics.proposals) },
     shutdownGraceTime: '20s',
   });

@@ -9,6 +9,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Config } from '../../core/config';
 import { WORKFLOW_BUNDLE_PATH, workflowSource } from '../../worker';
 import { recordBundleSources, workflowSourcesDigest } from '../../worker-ops/bundle-sources';
+import { WORKFLOW_PRELOAD_MODULES } from '../../worker-ops/preload';
 import { WORKFLOW_INTERCEPTOR_MODULE } from '../../worker-ops/tracing';
 import { repoRoot } from './paths';
 
@@ -19,6 +20,7 @@ export async function buildWorkflowBundle(bundlePath = WORKFLOW_BUNDLE_PATH): Pr
     workflowsPath: path.join(repoRoot, 'workflows'),
     // Tracing's workflow side, always in: the worker's sink exports or drops its spans (worker-ops/tracing.ts).
     workflowInterceptorModules: [WORKFLOW_INTERCEPTOR_MODULE],
+    preloadModules: WORKFLOW_PRELOAD_MODULES,
     logger: new DefaultLogger('WARN'),
   });
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WORKFLOW_PRELOAD_MODULES } from '../../worker-ops/preload';
 import { WORKFLOW_INTERCEPTOR_MODULE } from '../../worker-ops/tracing';
 import { quietRuntime, workflowsPath } from './helpers/harness';
 import { historyFromJSON } from './helpers/history-json';
@@ -47,12 +48,13 @@ const stepName = (e: Record<string, unknown>) =>
 
 let bundle: WorkflowBundleWithSourceMap;
 // Bundled as production bundles it (scripts/infra/workflow-bundle.ts): with the tracing interceptors, whose
-// patch some saved histories hold.
+// patch some saved histories hold, and the preloaded sandbox setup.
 before(async () => {
   quietRuntime();
   bundle = await bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules: [WORKFLOW_INTERCEPTOR_MODULE],
+    preloadModules: WORKFLOW_PRELOAD_MODULES,
     logger: new DefaultLogger('WARN'),
   });
 });

@@ -18,6 +18,7 @@ import type { Intelligence } from '../../../activities/ports';
 import type { Alert, TicketEvent } from '../../../core/events';
 import type { Ticket } from '../../../workflows/state';
 import { proposalSinks } from '../../../worker-ops/metrics';
+import { WORKFLOW_PRELOAD_MODULES } from '../../../worker-ops/preload';
 import { waitFor } from '../../helpers/wait';
 
 export const workflowsPath = path.resolve(__dirname, '../../../workflows');
@@ -36,7 +37,11 @@ export function quietRuntime(): void {
 
 export async function bundleOnce(): Promise<WorkflowBundleWithSourceMap> {
   quietRuntime();
-  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({
+    workflowsPath,
+    preloadModules: WORKFLOW_PRELOAD_MODULES,
+    logger: new DefaultLogger('WARN'),
+  });
 }
 
 /** Records what the real publisher accepted (after Kafka acknowledged it). */
