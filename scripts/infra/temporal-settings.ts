@@ -4,6 +4,7 @@
  * server with them.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 
 /**
  * The dev server's SQLite file in WAL mode, synced at checkpoints only. SQLite's defaults (a rollback journal,
@@ -50,9 +51,26 @@ export function partitionSettings(dbFile: string): readonly string[] {
  * (docs/benchmarks.md, issue 9, eighth round). GOMEMLIMIT bounds a long-lived `npm run up`: near 1 GiB the GC runs as
  * often as it must, whatever GOGC says. A GOGC or GOMEMLIMIT in the caller's environment is theirs to choose and wins.
  */
-export const GO_RUNTIME_ENV: Readonly<Record<string, string>> = { GOGC: '400', GOMEMLIMIT: '1GiB' };
+export const GO_GC_ENV: Readonly<Record<string, string>> = { GOGC: '400', GOMEMLIMIT: '1GiB' };
+
+/**
+ * Half the cores for the dev server's Go scheduler (one on this 2-core machine): the server shares the machine
+ * with the worker, the gateway and the broker, and with a P per core the Go runtime spins threads looking for
+ * work and runs idle-time GC workers on cores those processes need. GOMAXPROCS=1 against 2, side by side:
+ * -11.3 ms (sd 4.7) of the server's ~68 ms CPU a ticket at concurrency 10, every one of 10 paired rounds lower,
+ * the worker -8.1 ms too, tickets/s 6.66 -> 6.95; at concurrency 50, -8.0 ms (5 of 6 rounds), tickets/s 6.67 ->
+ * 7.06, POST -> review p50 5.48 -> 4.83 s (docs/benchmarks.md, issue 9, eighth round). Measured on 2 cores only.
+ */
+export function goMaxProcs(cores = os.availableParallelism()): string {
+  return String(Math.max(1, Math.ceil(cores / 2)));
+}
+
+/** The Go runtime settings the dev server starts with. */
+export function goRuntimeEnv(): Record<string, string> {
+  return { ...GO_GC_ENV, GOMAXPROCS: goMaxProcs() };
+}
 
 /** The dev server's environment: ours, the caller's, then a bench's tuning (bench/e2e/ab.ts). */
 export function devServerEnv(tuning: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...GO_RUNTIME_ENV, ...process.env, ...tuning };
+  return { ...goRuntimeEnv(), ...process.env, ...tuning };
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseAbSettings } from '../../bench/e2e/ab-settings';
-import { devServerEnv, GO_RUNTIME_ENV } from '../../scripts/infra/temporal-settings';
+import { devServerEnv, GO_GC_ENV, goMaxProcs } from '../../scripts/infra/temporal-settings';
 
 test('A:/B: server settings reach their side only; NAME=value reaches both stacks', () => {
   const { env, sides } = parseAbSettings([
@@ -32,8 +32,9 @@ test("the dev server gets the measured Go runtime settings, a caller's own GOGC 
   const saved = process.env.GOGC;
   try {
     delete process.env.GOGC;
-    assert.equal(devServerEnv().GOGC, GO_RUNTIME_ENV.GOGC);
-    assert.equal(devServerEnv().GOMEMLIMIT, GO_RUNTIME_ENV.GOMEMLIMIT);
+    assert.equal(devServerEnv().GOGC, GO_GC_ENV.GOGC);
+    assert.equal(devServerEnv().GOMEMLIMIT, GO_GC_ENV.GOMEMLIMIT);
+    assert.equal(devServerEnv().GOMAXPROCS, goMaxProcs());
     process.env.GOGC = '150';
     assert.equal(devServerEnv().GOGC, '150');
     assert.equal(devServerEnv({ GOGC: '100' }).GOGC, '100');
@@ -41,4 +42,11 @@ test("the dev server gets the measured Go runtime settings, a caller's own GOGC 
     if (saved === undefined) delete process.env.GOGC;
     else process.env.GOGC = saved;
   }
+});
+
+test("the dev server's Go scheduler gets half the cores, at least one", () => {
+  assert.deepEqual(
+    [1, 2, 3, 4, 8].map((n) => goMaxProcs(n)),
+    ['1', '1', '2', '2', '4'],
+  );
 });
