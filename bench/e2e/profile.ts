@@ -39,6 +39,9 @@ async function main(outDir: string, count: number, concurrency: number): Promise
     '--cpu-prof',
     `--cpu-prof-dir=${path.resolve(outDir)}`,
   ]);
+  // Its servers are detached: a run ended by a signal (a `timeout`, Ctrl-C) must stop them, as main.ts does.
+  const stop = () => void stack.stop().finally(() => process.exit(130));
+  process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     await stack.start((line) => process.stderr.write(`profile: ${line}\n`));
     const api = new TicketApi(stack.url, stack.cfg.jwt);
