@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../core/config';
-import { ensureKafka, stopKafka } from '../infra/kafka';
+import { ensureKafka, SHORT_LIVED_KAFKA_JVM_FLAGS, stopKafka } from '../infra/kafka';
 import { infraPaths, repoRoot } from '../infra/paths';
 import { delay, pollUntil, readPid } from '../infra/proc';
 import type { ServerTuning } from '../infra/server-tuning';
@@ -117,7 +117,8 @@ export class ChaosStack {
   }
 
   startKafka(): Promise<unknown> {
-    return ensureKafka(this.cfg, infraPaths(this.cfg), this.tuning.kafka);
+    // A stack's broker lives for one run: C1's code is ready sooner (infra/kafka.ts), unless a bench says otherwise.
+    return ensureKafka(this.cfg, infraPaths(this.cfg), { jvm: [...SHORT_LIVED_KAFKA_JVM_FLAGS], ...this.tuning.kafka });
   }
 
   stopKafka(): Promise<boolean> {

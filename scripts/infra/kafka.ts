@@ -130,21 +130,18 @@ function writeConfig(cfg: Config, paths: InfraPaths, tuning: KafkaTuning): void 
   );
 }
 
+/** The broker's heap and GC flags: a long-lived broker (`npm run up`, `npm test`'s, the gateway bench's). */
+export const KAFKA_JVM_FLAGS = ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20'] as const;
+
 /**
- * The broker's heap, GC and JIT flags. JIT: C1 only (TieredStopAtLevel=1). A broker minutes old spent 40-44 %
- * of its CPU in the JIT's compiler threads (C2 31-36 %: perf samples by thread during bench/e2e/ab.ts rounds),
- * and every bench, test and chaos stack runs a broker that young; C1's code is ready sooner and C2's faster
- * code pays off only under a load a dev broker never carries. Side by side: 40.2 -> 21.8 and 24.8 -> 14.4 ms of
- * the broker's CPU a ticket (every paired round lower; docs/benchmarks.md, issue 9, eighth round). G1 stays:
- * its threads were 2.8 % of the broker's CPU, Serial's 0.9 %, inside the noise.
+ * A throwaway broker's (the chaos run's and bench:e2e's stacks, scripts/chaos/stack.ts): the same, compiling with
+ * C1 only. A broker minutes old spent 40-44 % of its CPU in the JIT's compiler threads (C2 31-36 %: perf samples
+ * by thread during bench/e2e/ab.ts rounds); side by side 40.2 -> 21.8 and 24.8 -> 14.4 ms of the broker's CPU a
+ * ticket, every paired round lower (docs/benchmarks.md, issue 9, eighth round). Not for a broker that lives: at
+ * the gateway bench's steady 1,000 records/s, C1's code cost the broker 5.4 CPU-s a phase against C2's 4.2 and
+ * added ~0.4 ms to every delivery's p50 (docs/benchmarks.md, issue 15, eighth round).
  */
-export const KAFKA_JVM_FLAGS = [
-  '-Xms128m',
-  '-Xmx512m',
-  '-XX:+UseG1GC',
-  '-XX:MaxGCPauseMillis=20',
-  '-XX:TieredStopAtLevel=1',
-] as const;
+export const SHORT_LIVED_KAFKA_JVM_FLAGS = [...KAFKA_JVM_FLAGS, '-XX:TieredStopAtLevel=1'] as const;
 
 function javaArgs(cfg: Config, paths: InfraPaths, mainClass: string, args: string[], jvm?: string[]): string[] {
   const f = files(cfg, paths);

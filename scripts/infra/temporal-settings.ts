@@ -54,23 +54,28 @@ export function partitionSettings(dbFile: string): readonly string[] {
 export const GO_GC_ENV: Readonly<Record<string, string>> = { GOGC: '400', GOMEMLIMIT: '1GiB' };
 
 /**
- * Half the cores for the dev server's Go scheduler (one on this 2-core machine): the server shares the machine
- * with the worker, the gateway and the broker, and with a P per core the Go runtime spins threads looking for
- * work and runs idle-time GC workers on cores those processes need. GOMAXPROCS=1 against 2, side by side:
- * -11.3 ms (sd 4.7) of the server's ~68 ms CPU a ticket at concurrency 10, every one of 10 paired rounds lower,
- * the worker -8.1 ms too, tickets/s 6.66 -> 6.95; at concurrency 50, -8.0 ms (5 of 6 rounds), tickets/s 6.67 ->
- * 7.06, POST -> review p50 5.48 -> 4.83 s (docs/benchmarks.md, issue 9, eighth round). Measured on 2 cores only.
+ * One core for the dev server's Go scheduler on a machine of two (or one): the server shares it with the worker,
+ * the gateway and the broker, and with a P per core the Go runtime spins threads looking for work and runs
+ * idle-time GC workers on the core those processes need. GOMAXPROCS=1 against 2, side by side: -11.3 ms (sd 4.7)
+ * of the server's ~68 ms CPU a ticket at concurrency 10, every one of 10 paired rounds lower, the worker -8.1 ms
+ * too, tickets/s 6.66 -> 6.95; at concurrency 50, -8.0 ms (5 of 6 rounds), tickets/s 6.67 -> 7.06, POST -> review
+ * p50 5.48 -> 4.83 s (docs/benchmarks.md, issue 9, eighth round). Measured on 2 cores only: on a larger machine
+ * (or one whose CPU quota the Go runtime reads itself) the runtime keeps its own default.
  */
-export function goMaxProcs(cores = os.availableParallelism()): string {
-  return String(Math.max(1, Math.ceil(cores / 2)));
+export function goMaxProcs(cores = os.availableParallelism()): string | undefined {
+  return cores <= 2 ? '1' : undefined;
 }
 
 /** The Go runtime settings the dev server starts with. */
-export function goRuntimeEnv(): Record<string, string> {
-  return { ...GO_GC_ENV, GOMAXPROCS: goMaxProcs() };
+export function goRuntimeEnv(cores = os.availableParallelism()): Record<string, string> {
+  const procs = goMaxProcs(cores);
+  return { ...GO_GC_ENV, ...(procs === undefined ? {} : { GOMAXPROCS: procs }) };
 }
 
-/** The dev server's environment: ours, the caller's, then a bench's tuning (bench/e2e/ab.ts). */
-export function devServerEnv(tuning: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...goRuntimeEnv(), ...process.env, ...tuning };
+/** The dev server's environment: ours, the caller's (`callerEnv`), then a bench's tuning (bench/e2e/ab.ts). */
+export function devServerEnv(
+  tuning: Record<string, string> = {},
+  callerEnv: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  return { ...goRuntimeEnv(), ...callerEnv, ...tuning };
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseAbSettings } from '../../bench/e2e/ab-settings';
-import { devServerEnv, GO_GC_ENV, goMaxProcs } from '../../scripts/infra/temporal-settings';
+import { devServerEnv, GO_GC_ENV, goMaxProcs, goRuntimeEnv } from '../../scripts/infra/temporal-settings';
 
 test('A:/B: server settings reach their side only; NAME=value reaches both stacks', () => {
   const { env, sides } = parseAbSettings([
@@ -29,24 +29,20 @@ test('a server setting of no known kind is refused, not dropped', () => {
 });
 
 test("the dev server gets the measured Go runtime settings, a caller's own GOGC over them, a bench's over both", () => {
-  const saved = process.env.GOGC;
-  try {
-    delete process.env.GOGC;
-    assert.equal(devServerEnv().GOGC, GO_GC_ENV.GOGC);
-    assert.equal(devServerEnv().GOMEMLIMIT, GO_GC_ENV.GOMEMLIMIT);
-    assert.equal(devServerEnv().GOMAXPROCS, goMaxProcs());
-    process.env.GOGC = '150';
-    assert.equal(devServerEnv().GOGC, '150');
-    assert.equal(devServerEnv({ GOGC: '100' }).GOGC, '100');
-  } finally {
-    if (saved === undefined) delete process.env.GOGC;
-    else process.env.GOGC = saved;
-  }
+  // The caller's environment is given, not read: a shell or CI that exports GOMEMLIMIT must not decide the test.
+  const fromNothing = devServerEnv({}, {});
+  assert.equal(fromNothing.GOGC, GO_GC_ENV.GOGC);
+  assert.equal(fromNothing.GOMEMLIMIT, GO_GC_ENV.GOMEMLIMIT);
+  assert.equal(fromNothing.GOMAXPROCS, goMaxProcs());
+  assert.equal(devServerEnv({}, { GOGC: '150' }).GOGC, '150');
+  assert.equal(devServerEnv({ GOGC: '100' }, { GOGC: '150' }).GOGC, '100');
 });
 
-test("the dev server's Go scheduler gets half the cores, at least one", () => {
+test("the dev server's Go scheduler gets one core on a machine of two, its own default on a larger one", () => {
   assert.deepEqual(
     [1, 2, 3, 4, 8].map((n) => goMaxProcs(n)),
-    ['1', '1', '2', '2', '4'],
+    ['1', '1', undefined, undefined, undefined],
   );
+  assert.equal(goRuntimeEnv(2).GOMAXPROCS, '1');
+  assert.ok(!('GOMAXPROCS' in goRuntimeEnv(8)), 'no GOMAXPROCS on 8 cores');
 });
