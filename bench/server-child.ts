@@ -165,11 +165,12 @@ void (async () => {
       windowEnd: async (): Promise<ServerWindow> => {
         if (!windowStart) throw new Error('windowEnd before windowStart');
         const stalled = stalls.stop();
-        handovers.end({ kind });
-        gcs.end({ kind });
         await stopPhaseProfile(`${process.env.BENCH_SERVER_LABEL ?? kind}-${server.sockets()}`);
+        // Read before the timelines are written out: their dump is the bench's work, not the server's.
         const cpu = process.cpuUsage(windowStart.cpu);
         const elu = performance.eventLoopUtilization(windowStart.elu);
+        handovers.end({ kind });
+        gcs.end({ kind });
         const c = server.consumer();
         return {
           cpuUserMs: cpu.user / 1000,

@@ -34,7 +34,11 @@ export function temporalConnection(opts: TemporalConnectionOptions): Connection 
     ? [
         (options, nextCall) => {
           const path = options.method_definition.path;
-          onCall(path.slice(path.lastIndexOf('/') + 1));
+          try {
+            onCall(path.slice(path.lastIndexOf('/') + 1));
+          } catch {
+            // A metric: its failure must not fail the call it counts.
+          }
           return new InterceptingCall(nextCall(options));
         },
       ]

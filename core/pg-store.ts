@@ -44,6 +44,9 @@ export function openPgStore(
   // an empty database at the same moment.
   const makeSchema = () =>
     inTransaction(pool, async (client) => {
+      // Bounded: a schema statement waiting behind a long transaction on its table would otherwise hold every
+      // other store's first use in every process; a failed attempt is retried on the next call.
+      await client.query("SET LOCAL lock_timeout = '10s'");
       await client.query("SELECT pg_advisory_xact_lock(hashtext('ticketflow:schema'))");
       await client.query(schema);
     });

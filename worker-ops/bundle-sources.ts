@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const SOURCE_DIRS = ['workflows', 'core'];
+/** The bundle's options that are code: the modules preloaded into the sandbox, the tracing interceptors. */
+const OPTION_FILES = ['worker-ops/preload.ts', 'worker-ops/tracing.ts'];
 const LOCK_FILE = 'package-lock.json';
 
 function filesUnder(dir: string): string[] {
@@ -23,7 +25,10 @@ function filesUnder(dir: string): string[] {
 
 /** sha256 over the paths and contents of the bundle's possible inputs under `root`, in a stable order. */
 export function workflowSourcesDigest(root: string): string {
-  const files = [...SOURCE_DIRS.flatMap((d) => filesUnder(path.join(root, d))), path.join(root, LOCK_FILE)]
+  const files = [
+    ...SOURCE_DIRS.flatMap((d) => filesUnder(path.join(root, d))),
+    ...[...OPTION_FILES, LOCK_FILE].map((f) => path.join(root, f)),
+  ]
     .filter((f) => fs.existsSync(f))
     .sort();
   const hash = crypto.createHash('sha256');

@@ -20,16 +20,18 @@ function standIn(port: number): ChildProcess {
   const props = path.join(dir, `server-${port}.properties`);
   fs.writeFileSync(props, `node.id=1\nlisteners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}\n`);
   // `sh -c 'sleep 60; true'` (a list, so sh does not exec sleep in its place) ignores the trailing words, which are only there for the command line.
+  // Its own process group, so the end below takes `sleep` too (killing sh alone left it for a minute).
   const child = spawn('sh', ['-c', 'sleep 60; true', 'kafka.Kafka', props], {
     argv0: path.join(dir, 'java'),
     stdio: 'ignore',
+    detached: true,
   });
   started.push(child);
   return child;
 }
 
 after(() => {
-  for (const c of started) c.kill();
+  for (const c of started) if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -57,10 +57,11 @@ describe('ticket metadata in the Web UI (dev server)', () => {
       assert.match(trace, /at Waits\.until \(\S*workflows\/waits\.ts:\d+/, `the wait:\n${trace}`);
       assert.match(trace, /at person \(\S*workflows\/steps\/people\.ts:\d+/, `the step:\n${trace}`);
       assert.match(trace, /at TicketRun\.phases \(\S*workflows\/ticket-workflow\.ts:\d+/, `the loop:\n${trace}`);
-      // Each promise's stack was captured with six frames, the hook's own two dropped (the CPU cut, issue 9).
+      // Each promise's stack was captured with six frames (the CPU cut, issue 9), of which the hook's own one or
+      // two (Node wraps several promise hooks in one) are dropped: at most five left; ten gave up to eight.
       const enhanced = await handle.query<EnhancedStackTrace>('__enhanced_stack_trace');
       const depths = enhanced.stacks.map((st) => st.locations.length);
-      assert.ok(depths.length > 0 && Math.max(...depths) <= 4, `frames per stack: ${depths.join(', ')}`);
+      assert.ok(depths.length > 0 && Math.max(...depths) <= 5, `frames per stack: ${depths.join(', ')}`);
     });
   });
 });
