@@ -26,11 +26,12 @@ const maskFormat = winston.format((info) => {
  * (masking included, several µs) for every call and filters by level only at the transport, which made
  * debug lines on the gateway's per-connection path cost real CPU with debug off.
  */
+const levels = winston.config.npm.levels;
+/** Whether a line at `level` is dropped by a logger at `loggerLevel` (unknown levels: shown, at info). */
+const belowLevel = (level: string, loggerLevel: string) => (levels[level] ?? 0) > (levels[loggerLevel] ?? 2);
+
 const levelGate = (logger: () => winston.Logger) =>
-  winston.format((info) => {
-    const levels = winston.config.npm.levels;
-    return (levels[info.level] ?? 0) <= (levels[logger().level] ?? 2) ? info : false;
-  });
+  winston.format((info) => (belowLevel(info.level, logger().level) ? false : info));
 
 /**
  * The same gate, one step earlier: `logger.debug(msg, meta)` is dropped before winston copies its fields and
@@ -38,12 +39,11 @@ const levelGate = (logger: () => winston.Logger) =>
  * per-stream lines, issue 9). The gate above stays for `logger.log(level, ...)`.
  */
 function dropBelowLevel(logger: winston.Logger): void {
-  const levels = winston.config.npm.levels;
   const methods = logger as unknown as Record<string, winston.LeveledLogMethod>;
-  for (const [level, rank] of Object.entries(levels)) {
+  for (const level of Object.keys(levels)) {
     const write = methods[level]!;
     methods[level] = function (this: winston.Logger, ...args: unknown[]) {
-      if (rank > (levels[logger.level] ?? 2)) return this;
+      if (belowLevel(level, logger.level)) return this;
       return (write as (...a: unknown[]) => winston.Logger).apply(this, args);
     } as winston.LeveledLogMethod;
   }

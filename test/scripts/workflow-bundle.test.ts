@@ -26,6 +26,8 @@ describe('workflow bundle for npm run up', () => {
   write('workflows/steps/triage.ts', 'export const step = 1;\n');
   write('core/domain.ts', 'export const topics = ["a"];\n');
   write('package-lock.json', '{"lockfileVersion":3}\n');
+  write('worker-ops/preload.ts', 'export const WORKFLOW_PRELOAD_MODULES = [];\n');
+  write('worker-ops/tracing.ts', 'export {};\n');
   const builds: string[] = [];
   const build = async (p: string) => {
     builds.push(p);
@@ -64,6 +66,18 @@ describe('workflow bundle for npm run up', () => {
       const before = builds.length;
       assert.equal(await ensure(), 'built');
       assert.equal(builds.length, before + 1);
+    }
+  });
+
+  it('rebuilds after an edit to the modules preloaded into the sandbox or to the tracing interceptors', async () => {
+    for (const change of [
+      () => write('worker-ops/preload.ts', "export const WORKFLOW_PRELOAD_MODULES = ['stack-depth'];\n"),
+      () => write('worker-ops/tracing.ts', 'export const x = 1;\n'),
+    ]) {
+      change();
+      backdate();
+      assert.equal(await ensure(), 'built', 'a bundle option written as code changed');
+      assert.equal(await ensure(), 'fresh');
     }
   });
 
