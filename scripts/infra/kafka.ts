@@ -13,8 +13,11 @@ import { createKafka } from '../../core/kafka';
 import { aptInstall, canAptInstall } from './apt';
 import { requireJava } from './java';
 import { repoRoot, type InfraPaths } from './paths';
+import { KAFKA_HEAP_PROPS, KAFKA_JVM_FLAGS } from './kafka-runtime';
 import type { KafkaTuning } from './server-tuning';
 import { pollUntil, portOpen, run, runningPid, spawnDetached, stopProcess, tail, which } from './proc';
+
+export { KAFKA_HEAP_PROPS, KAFKA_JVM_FLAGS, SHORT_LIVED_KAFKA_JVM_FLAGS } from './kafka-runtime';
 
 const MARKER = 'kafka.Kafka';
 
@@ -104,6 +107,7 @@ function writeConfig(cfg: Config, paths: InfraPaths, tuning: KafkaTuning): void 
     'num.network.threads': '2',
     'num.io.threads': '4',
     'log.retention.hours': '168',
+    ...KAFKA_HEAP_PROPS,
     ...tuning.props,
   };
   fs.writeFileSync(
@@ -129,19 +133,6 @@ function writeConfig(cfg: Config, paths: InfraPaths, tuning: KafkaTuning): void 
     ].join('\n'),
   );
 }
-
-/** The broker's heap and GC flags: a long-lived broker (`npm run up`, `npm test`'s, the gateway bench's). */
-export const KAFKA_JVM_FLAGS = ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20'] as const;
-
-/**
- * A throwaway broker's (the chaos run's and bench:e2e's stacks, scripts/chaos/stack.ts): the same, compiling with
- * C1 only. A broker minutes old spent 40-44 % of its CPU in the JIT's compiler threads (C2 31-36 %: perf samples
- * by thread during bench/e2e/ab.ts rounds); side by side 40.2 -> 21.8 and 24.8 -> 14.4 ms of the broker's CPU a
- * ticket, every paired round lower (docs/benchmarks.md, issue 9, eighth round). Not for a broker that lives: at
- * the gateway bench's steady 1,000 records/s, C1's code cost the broker 5.4 CPU-s a phase against C2's 4.2 and
- * added ~0.4 ms to every delivery's p50 (docs/benchmarks.md, issue 15, eighth round).
- */
-export const SHORT_LIVED_KAFKA_JVM_FLAGS = [...KAFKA_JVM_FLAGS, '-XX:TieredStopAtLevel=1'] as const;
 
 function javaArgs(cfg: Config, paths: InfraPaths, mainClass: string, args: string[], jvm?: string[]): string[] {
   const f = files(cfg, paths);
