@@ -1,6 +1,7 @@
 /** The benchmark's options and results: what run.ts passes in and what the report and JSON file get. */
 import type { Config } from '../core/config';
 import type { PhaseResult } from './phase-io';
+import type { FixedOrder } from './fixed-visits';
 import type { MemoryReading, ServerKind } from './server-child';
 
 export const serverKinds: readonly ServerKind[] = ['uws', 'ws', 'raw'];
@@ -61,8 +62,19 @@ export interface BenchOptions {
   rawBatch: number;
   /** Also a backlog phase on the Kafka kinds: the burst produced while the server is stopped (backlog.ts). */
   backlog?: boolean;
-  /** The latency phase at one socket count, `repeats` times (the median is quoted, the spread shown). */
-  fixedRate?: { sockets: number; ratePerSec: number; durationMs: number; repeats: number };
+  /**
+   * The latency phase at one socket count, `repeats` times (the median is quoted, the spread shown), each visit's
+   * repeats after `warmupMs` at the same rate (not measured); `order` says how the kinds' repeats are placed in
+   * the run (fixed-visits.ts; default mirrored).
+   */
+  fixedRate?: {
+    sockets: number;
+    ratePerSec: number;
+    durationMs: number;
+    repeats: number;
+    warmupMs: number;
+    order?: FixedOrder;
+  };
   /** How long a phase may go without a new delivery before it is called finished (and the rest lost). */
   stallMs: number;
   log: (line: string) => void;
@@ -82,8 +94,10 @@ export interface RunResult {
   backlog?: PhaseResult;
   /** The fixed-rate phase with the median p99 of its repeats. */
   fixedRate?: PhaseResult;
-  /** Every fixed-rate repeat's latencies, in run order. */
-  fixedRateSamples?: { p50Ms?: number; p99Ms?: number; maxMs: number }[];
+  /** Every fixed-rate repeat's latencies, in run order, with the visit it ran in (fixed-visits.ts). */
+  fixedRateSamples?: { p50Ms?: number; p99Ms?: number; maxMs: number; visit?: 1 | 2 }[];
+  /** Every fixed-rate repeat's whole phase, in run order. */
+  fixedRatePhases?: PhaseResult[];
 }
 
 export interface BenchResult {
@@ -91,5 +105,7 @@ export interface BenchResult {
   topic: string;
   options: Omit<BenchOptions, 'log' | 'throughputRecords' | 'kafka'> & { throughputRecords: Record<number, number> };
   runs: RunResult[];
+  /** The fixed-rate phases in the order they ran: `<kind> warm-up`, `<kind> #<repeat>`. */
+  fixedRateSchedule?: string[];
   seconds: number;
 }

@@ -8,7 +8,10 @@
  *   3. warm-up burst (not measured);
  *   4. throughput: a bounded burst of records, as fast as the path takes them; deliveries/s is every frame
  *      the clients received divided by the time from the first send to the last receive;
- *   5. fixed rate (at one N): a steady record rate for a few seconds; latency p50/p99;
+ *   5. fixed rate (at one N): a fixed-rate warm-up (not measured), then a steady record rate for a few seconds,
+ *      repeated; latency p50/p99. With the mirrored order (fixed-visits.ts) half the repeats wait for a second
+ *      visit: after every kind's run, the kinds in reverse order start their server again, open their sockets,
+ *      warm up and run the rest;
  *   6. close the sockets, stop the server.
  * Kafka kinds get their records from a producer in this process; the raw kind makes them in the server
  * process (gateway.deliver), paced the same way. Every phase is bounded by count and by time.
@@ -16,22 +19,20 @@
 import crypto from 'node:crypto';
 import { logLevel } from 'kafkajs';
 import { createKafka } from '../core/kafka';
-import type { ConnectRequest, ConnectResult, PhaseReport } from './client-child';
-import { nowUs } from './clock';
+import type { ConnectRequest, ConnectResult } from './client-child';
 import { benchTicketId, SeqCounter } from './events';
-import { LatencyHistogram } from './histogram';
-import { produceAsBacklog } from './backlog';
+import { fixedVisits, type FixedVisit } from './fixed-visits';
 import { Child } from './ipc';
-import { createLeanProducer, kafkajsProducer, type BenchProducer } from './lean-producer';
+import { createLeanProducer, kafkajsProducer } from './lean-producer';
 import type { PaceSpec } from './pace';
 import type { PhaseResult } from './phase-io';
+import { runPhase, type RunContext, type ServerChild } from './phase-run';
 
 export type { CpuBreakdown, PhaseResult } from './phase-io';
-import { fmtMs, fmtPhase, fmtRate, medianBy, produceToKafka, sumCounts, waitForDeliveries } from './phase-io';
-import { findKafkaBrokerPid, processCpuMs } from './proc-cpu';
-import type { MemoryReading, RawProduceResult, ServerHello, ServerWindow } from './server-child';
+import { fmtMs, fmtPhase, fmtRate, medianBy } from './phase-io';
+import { findKafkaBrokerPid } from './proc-cpu';
+import type { MemoryReading, ServerHello } from './server-child';
 import { withTimeout } from '../core/with-timeout';
-import { Timeline } from './timeline';
 
 import {
   splitKind,
@@ -42,9 +43,6 @@ import {
   type RunResult,
 } from './bench-types';
 export { kindLabel, kindLabels, serverKinds, type BenchOptions, type BenchResult, type RunResult } from './bench-types';
-
-type ServerChild = Child<ServerHello>;
-const sends = new Timeline('producer');
 
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
@@ -69,17 +67,35 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const brokerPid = findKafkaBrokerPid(Number(opts.kafka.brokers[0]?.split(':').at(-1)));
   const clients: Child[] = [];
   const runs: RunResult[] = [];
+  const schedule: string[] = [];
   try {
     for (let i = 0; i < opts.clientProcesses; i++) clients.push(new Child(`client-${i}`, 'client-child.ts', childEnv));
     await Promise.all(clients.map((c) => withTimeout(c.hello, 60_000, `${c.name} start`)));
     for (const sockets of opts.sizes) {
-      for (const kind of opts.kinds) {
+      const f = opts.fixedRate?.sockets === sockets ? opts.fixedRate : undefined;
+      const visits = fixedVisits(opts.kinds, f?.repeats ?? 0, f?.order ?? 'mirrored');
+      const here = new Map<BenchKind, RunResult>();
+      const seqs = new Map<BenchKind, SeqCounter>();
+      for (const visit of visits) {
         // Every Kafka kind faces the lean producer unless its variant asks for kafkajs's (lean-producer.ts).
-        const choice = variantEnv(kind).BENCH_PRODUCER ?? 'lean';
+        const choice = variantEnv(visit.kind).BENCH_PRODUCER ?? 'lean';
         if (choice !== 'lean' && choice !== 'kafkajs') throw new Error(`BENCH_PRODUCER=${choice}: lean or kafkajs`);
-        const producer = producers[choice];
-        runs.push(await runOne({ opts, kind, sockets, clients, producer, topic, childEnv, brokerPid }));
+        const ctx = {
+          opts,
+          kind: visit.kind,
+          sockets,
+          clients,
+          producer: producers[choice],
+          topic,
+          childEnv,
+          brokerPid,
+        };
+        // One seq counter per kind for both visits: a ticket's records keep rising seqs (the gateways drop a
+        // seq at or below their frontier).
+        if (!seqs.has(visit.kind)) seqs.set(visit.kind, new SeqCounter());
+        here.set(visit.kind, await runOne(ctx, visit, seqs.get(visit.kind)!, here.get(visit.kind), schedule));
       }
+      for (const kind of opts.kinds) runs.push(here.get(kind)!);
     }
   } finally {
     await Promise.all(clients.map((c) => c.stop(3_000)));
@@ -93,28 +109,28 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     topic,
     options: { ...rest, throughputRecords: Object.fromEntries(opts.sizes.map((n) => [n, throughputRecords(n)])) },
     runs,
+    fixedRateSchedule: schedule,
     seconds: (Date.now() - started) / 1000,
   };
 }
 
-interface RunContext {
-  opts: BenchOptions;
-  kind: BenchKind;
-  sockets: number;
-  clients: Child[];
-  producer: BenchProducer;
-  topic: string;
-  childEnv: NodeJS.ProcessEnv;
-  brokerPid?: number;
-}
-
-async function runOne(ctx: RunContext): Promise<RunResult> {
+/**
+ * One visit of one kind at one socket count: its server and sockets, then either the whole run (visit 1) or
+ * only the fixed-rate warm-up and repeats left for the second visit, added to `earlier` (fixed-visits.ts).
+ */
+async function runOne(
+  ctx: RunContext,
+  visit: FixedVisit,
+  seqs: SeqCounter,
+  earlier: RunResult | undefined,
+  schedule: string[],
+): Promise<RunResult> {
   const { opts, kind, sockets, clients } = ctx;
   const tickets = Math.ceil(sockets / opts.perTicket);
   // Ticket ids and group names allow no '+': a variant's tag is `uws-<name>`.
   const runTag = `${kind.replace('+', '-')}${sockets}`;
   const ticketIds = Array.from({ length: tickets }, (_, i) => benchTicketId(runTag, i));
-  opts.log(`[${kind} N=${sockets}] starting server`);
+  opts.log(`[${kind} N=${sockets}] starting server${visit.visit === 2 ? ' again (second fixed-rate visit)' : ''}`);
   const server: ServerChild = new Child<ServerHello>(`server-${kind}`, 'server-child.ts', {
     ...ctx.childEnv,
     ...variantEnv(kind),
@@ -124,7 +140,8 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
   });
   try {
     const hello = await withTimeout(server.hello, 90_000, `${server.name} ready`);
-    const before = await server.request<MemoryReading>('memory');
+    // The memory reading is the first visit's (three forced GCs each time: not worth repeating).
+    const before = earlier ? undefined : await server.request<MemoryReading>('memory');
 
     // Tickets are split whole between client processes (each ticket's sockets live in one process).
     const share = clients.map((_, i) => ticketIds.filter((_, t) => t % clients.length === i));
@@ -150,6 +167,35 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
     for (const c of connected) for (const [k, v] of Object.entries(c.refused)) refused[k] = (refused[k] ?? 0) + v;
     if (opened < sockets)
       opts.log(`[${kind} N=${sockets}] only ${opened}/${sockets} sockets opened; refused: ${JSON.stringify(refused)}`);
+    const phase = (name: string, pace: PaceSpec, stopPid?: number) =>
+      runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket, stopPid });
+    const f = opts.fixedRate;
+    const lanes = opts.producerLanes;
+    /** The visit's fixed-rate warm-up (not measured: logged only) and its measured repeats. */
+    const fixedRate = async (): Promise<PhaseResult[]> => {
+      if (!f || f.sockets !== sockets || visit.repeats === 0) return [];
+      const rate = (durationMs: number): PaceSpec => ({ mode: 'rate', ratePerSec: f.ratePerSec, durationMs, lanes });
+      if (f.warmupMs > 0) {
+        const w = await phase('fixed-rate warm-up', rate(f.warmupMs));
+        opts.log(`[${kind} N=${sockets}] fixed-rate warm-up, not measured: ${fmtPhase(w)}`);
+        schedule.push(`${kind} warm-up`);
+      }
+      const out: PhaseResult[] = [];
+      for (let i = 0; i < visit.repeats; i++) {
+        const r = await phase('fixed-rate', rate(f.durationMs));
+        const n = (earlier?.fixedRateSamples?.length ?? 0) + i + 1;
+        opts.log(`[${kind} N=${sockets}] fixed ${f.ratePerSec} rec/s #${n} (visit ${visit.visit}): ${fmtPhase(r)}`);
+        schedule.push(`${kind} #${n}`);
+        out.push(r);
+      }
+      return out;
+    };
+    if (earlier) {
+      const more = await fixedRate();
+      await Promise.all(clients.map((c) => c.request('disconnect', { timeoutMs: 10_000 }, 20_000)));
+      return withFixed(earlier, more, visit.visit);
+    }
+    if (!before) throw new Error('a first visit reads the memory before its sockets');
     const after = await server.request<MemoryReading>('memory');
     const memory = {
       before,
@@ -161,11 +207,7 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       `[${kind} N=${sockets}] ${opened} sockets in ${connectSeconds.toFixed(1)} s; RSS +${(memory.rssPerSocketBytes / 1024).toFixed(2)} KiB/socket`,
     );
 
-    const seqs = new SeqCounter();
     const raw = splitKind(kind).kind === 'raw';
-    const phase = (name: string, pace: PaceSpec, stopPid?: number) =>
-      runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket, stopPid });
-    const lanes = opts.producerLanes;
     if (opts.warmupRecords > 0)
       await phase('warm-up', { mode: 'burst', total: opts.warmupRecords, batch: opts.burstBatch, lanes });
     const bursts: PhaseResult[] = [];
@@ -185,16 +227,10 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
     const burst: PaceSpec = { mode: 'burst', total: opts.throughputRecords(sockets), batch: opts.burstBatch, lanes };
     const backlog = opts.backlog && !raw ? await phase('backlog', burst, hello.pid) : undefined;
     if (backlog) opts.log(`[${kind} N=${sockets}] backlog ${fmtRate(backlog.deliveriesPerSec)} deliveries/s`);
-    const fixed: PhaseResult[] = [];
-    const f = opts.fixedRate;
-    for (let i = 0; f && f.sockets === sockets && i < f.repeats; i++) {
-      const r = await phase('fixed-rate', { mode: 'rate', ratePerSec: f.ratePerSec, durationMs: f.durationMs, lanes });
-      opts.log(`[${kind} N=${sockets}] fixed ${f.ratePerSec} rec/s #${i + 1}: ${fmtPhase(r)}`);
-      fixed.push(r);
-    }
+    const fixed = await fixedRate();
 
     await Promise.all(clients.map((c) => c.request('disconnect', { timeoutMs: 10_000 }, 20_000)));
-    return {
+    const run: RunResult = {
       kind,
       sockets,
       tickets,
@@ -203,94 +239,23 @@ async function runOne(ctx: RunContext): Promise<RunResult> {
       throughput,
       throughputSamples: bursts.map((b) => b.deliveriesPerSec),
       backlog,
-      fixedRate: fixed.length > 0 ? medianBy(fixed, (r) => r.p99Ms ?? Infinity) : undefined,
-      fixedRateSamples:
-        fixed.length > 0 ? fixed.map((r) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs })) : undefined,
     };
+    return withFixed(run, fixed, visit.visit);
   } finally {
     await server.stop(10_000);
   }
 }
 
-interface PhaseContext extends RunContext {
-  server: ServerChild;
-  ticketIds: string[];
-  seqs: SeqCounter;
-  name: string;
-  pace: PaceSpec;
-  expectedPerRecord: number;
-  /** The server's pid: stop it while producing and measure from its continuation (backlog.ts). */
-  stopPid?: number;
-}
-
-async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
-  const { clients, server, opts } = ctx;
-  await Promise.all([
-    ...clients.map((c) => c.request('phaseStart', { phase: ctx.name })),
-    server.request('windowStart', { phase: ctx.name }),
-  ]);
-  const cpu0 = { producer: process.cpuUsage(), broker: processCpuMs(ctx.brokerPid) };
-  sends.begin(ctx.name, 3);
-  const startUs = nowUs();
-  let t0 = startUs;
-  let records: number;
-  const raw = splitKind(ctx.kind).kind === 'raw';
-  if (ctx.stopPid !== undefined) {
-    const b = await produceAsBacklog(ctx.stopPid, () => produceToKafka(ctx));
-    [records, t0] = [b.records, b.resumedUs];
-  } else if (raw) {
-    // Bursts as a consumer sees them: one partition's batch per event-loop turn (see options.ts).
-    const pace: PaceSpec =
-      ctx.pace.mode === 'burst'
-        ? { ...ctx.pace, batch: opts.rawBatch, lanes: opts.kafka.partitions, oneLanePerTurn: true }
-        : { ...ctx.pace, lanes: 1 };
-    const r = await server.request<RawProduceResult>('rawProduce', { tickets: ctx.ticketIds, pace }, 300_000);
-    records = r.sent;
-  } else {
-    records = await produceToKafka({ ...ctx, sends });
-  }
-  const producedUs = nowUs();
-  const expected = records * ctx.expectedPerRecord;
-  await waitForDeliveries(clients, expected, opts.stallMs);
-  const [reports, window] = await Promise.all([
-    Promise.all(clients.map((c) => c.request<PhaseReport>('phaseEnd'))),
-    server.request<ServerWindow>('windowEnd'),
-  ]);
-  const producerCpu = process.cpuUsage(cpu0.producer);
-  sends.end({ kind: ctx.kind, sockets: ctx.sockets });
-  const brokerNow = processCpuMs(ctx.brokerPid);
-
-  const hist = new LatencyHistogram();
-  for (const r of reports) hist.add(r.histogram, r.maxUs);
-  const delivered = reports.reduce((s, r) => s + r.received, 0);
-  const lastUs = Math.max(producedUs, ...reports.map((r) => r.lastUs));
-  const seconds = (lastUs - t0) / 1e6;
-  const p50 = hist.quantileUs(0.5);
-  const p99 = hist.quantileUs(0.99);
+/** The run with a visit's fixed-rate repeats added: every repeat kept in run order, the median p99 quoted. */
+function withFixed(run: RunResult, repeats: PhaseResult[], visit: 1 | 2): RunResult {
+  if (repeats.length === 0) return run;
+  const all = [...(run.fixedRatePhases ?? []), ...repeats];
+  const samples = repeats.map((r) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs, visit }));
   return {
-    records,
-    expected,
-    delivered,
-    seconds,
-    deliveriesPerSec: delivered / seconds,
-    recordsPerSec: records / ((producedUs - startUs) / 1e6),
-    p50Ms: p50 === undefined ? undefined : p50 / 1000,
-    p99Ms: p99 === undefined ? undefined : p99 / 1000,
-    maxMs: hist.maxUs / 1000,
-    unstamped: reports.reduce((s, r) => s + r.unstamped, 0),
-    closedDuringPhase: reports.reduce((s, r) => s + r.closedDuringPhase, 0),
-    closeCodes: sumCounts(reports.map((r) => r.closeCodes)),
-    serverRecordsIn: window.recordsIn,
-    serverEventLoopUtilization: window.eventLoopUtilization,
-    consumerFetches: window.fetches,
-    consumerBatches: window.batches,
-    serverStalls: window.stalls,
-    cpu: {
-      serverMs: window.cpuUserMs + window.cpuSystemMs,
-      clientsMs: reports.reduce((s, r) => s + r.cpuUserMs + r.cpuSystemMs, 0),
-      producerMs: raw ? 0 : (producerCpu.user + producerCpu.system) / 1000,
-      brokerMs: cpu0.broker !== undefined && brokerNow !== undefined ? brokerNow - cpu0.broker : undefined,
-    },
+    ...run,
+    fixedRatePhases: all,
+    fixedRate: medianBy(all, (r) => r.p99Ms ?? Infinity),
+    fixedRateSamples: [...(run.fixedRateSamples ?? []), ...samples],
   };
 }
 

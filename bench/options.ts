@@ -1,13 +1,15 @@
 /**
  * `npm run bench [-- --quick] [--sizes 1000,10000] [--clients 2] [--kinds uws,ws,raw,uws+<variant>] [--per-ticket 10] [--frames 100]
- *   [--bursts 3] [--fixed-repeats 3] [--backlog] [--json file]`
+ *   [--bursts 3] [--fixed-repeats 3] [--fixed-order mirrored|given] [--backlog] [--json file]`
  * Full run: N = 1,000 and 10,000 sockets, 10 per ticket, all three servers, 3 throughput bursts, the fixed-rate
- * phase 3 times at 10,000.
+ * phase 3 times at 10,000 (each visit after a fixed-rate warm-up; the kinds' repeats in mirrored order, see
+ * fixed-visits.ts; `--fixed-order given` runs each kind's repeats back to back, as before issue 15's ninth round).
  * --quick: N = 1,000 only, shorter phases (a couple of minutes at most).
  */
 import type { Config } from '../core/config';
 import type { BenchOptions } from './harness';
 import { splitKind, variantEnv, type BenchKind } from './bench-types';
+import type { FixedOrder } from './fixed-visits';
 
 export interface CliOptions {
   quick: boolean;
@@ -36,6 +38,7 @@ export function parseArgs(argv: string[]): CliOptions {
     'frames',
     'bursts',
     'fixed-repeats',
+    'fixed-order',
   ]);
   for (const k of flags.keys())
     if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].join(', ')})`);
@@ -77,11 +80,19 @@ export function parseArgs(argv: string[]): CliOptions {
         ratePerSec: 1_000,
         durationMs: quick ? 4_000 : 10_000,
         repeats: positive('--fixed-repeats')(flags.get('fixed-repeats') ?? (quick ? '1' : '3')),
+        // Each visit's repeats follow this much of the same rate, not measured (fixed-visits.ts says why).
+        warmupMs: quick ? 1_000 : 5_000,
+        order: fixedOrder(flags.get('fixed-order') ?? 'mirrored'),
       },
       stallMs: 5_000,
       backlog: flags.has('backlog'),
     },
   };
+}
+
+function fixedOrder(v: string): FixedOrder {
+  if (v !== 'mirrored' && v !== 'given') throw new Error(`--fixed-order: "${v}" is not mirrored or given`);
+  return v;
 }
 
 function positive(flag: string) {

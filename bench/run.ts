@@ -46,6 +46,10 @@ export function resultTables(result: BenchResult): string {
     );
     lines.push('');
     lines.push(
+      `In the order they ran (each visit after ${(f0?.warmupMs ?? 0) / 1000} s of the same rate, not measured): ${(result.fixedRateSchedule ?? []).filter((x) => !x.endsWith('warm-up')).join(', ')}.`,
+    );
+    lines.push('');
+    lines.push(
       '| server | records | delivered | p50 (median) | p99 (median) | p50 / p99 of each repeat | max | server ELU | CPU s: server / clients / producer / broker |',
     );
     lines.push('|---|---:|---:|---:|---:|---|---:|---:|---|');
@@ -54,7 +58,9 @@ export function resultTables(result: BenchResult): string {
       const samples = r.fixedRateSamples ?? [];
       const mid = (k: 'p50Ms' | 'p99Ms') =>
         fmtMs(samples.length ? medianBy(samples, (x) => x[k] ?? Infinity)[k] : f[k]);
-      const each = samples.map((x) => `${fmtMs(x.p50Ms)} / ${fmtMs(x.p99Ms)}`).join('; ');
+      const each = samples
+        .map((x) => `${fmtMs(x.p50Ms)} / ${fmtMs(x.p99Ms)}${x.visit === 2 ? ' (2nd visit)' : ''}`)
+        .join('; ');
       lines.push(
         `| ${kindLabel(r.kind)} | ${f.records} | ${f.delivered}/${f.expected} | ${mid('p50Ms')} | ${mid('p99Ms')} | ${each} | ${fmtMs(f.maxMs)} | ${f.serverEventLoopUtilization.toFixed(2)} | ${s(f.cpu.serverMs)} / ${s(f.cpu.clientsMs)} / ${s(f.cpu.producerMs)} / ${f.cpu.brokerMs === undefined ? '?' : s(f.cpu.brokerMs)} |`,
       );
