@@ -75,7 +75,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       const f = opts.fixedRate?.sockets === sockets ? opts.fixedRate : undefined;
       const visits = fixedVisits(opts.kinds, f?.repeats ?? 0, f?.order ?? 'mirrored');
       const here = new Map<BenchKind, RunResult>();
-      const seqs = new Map<BenchKind, SeqCounter>();
       for (const visit of visits) {
         // Every Kafka kind faces the lean producer unless its variant asks for kafkajs's (lean-producer.ts).
         const choice = variantEnv(visit.kind).BENCH_PRODUCER ?? 'lean';
@@ -90,10 +89,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
           childEnv,
           brokerPid,
         };
-        // One seq counter per kind for both visits: a ticket's records keep rising seqs (the gateways drop a
-        // seq at or below their frontier).
-        if (!seqs.has(visit.kind)) seqs.set(visit.kind, new SeqCounter());
-        here.set(visit.kind, await runOne(ctx, visit, seqs.get(visit.kind)!, here.get(visit.kind), schedule));
+        here.set(visit.kind, await runOne(ctx, visit, here.get(visit.kind), schedule));
       }
       for (const kind of opts.kinds) runs.push(here.get(kind)!);
     }
@@ -121,14 +117,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
 async function runOne(
   ctx: RunContext,
   visit: FixedVisit,
-  seqs: SeqCounter,
   earlier: RunResult | undefined,
   schedule: string[],
 ): Promise<RunResult> {
   const { opts, kind, sockets, clients } = ctx;
   const tickets = Math.ceil(sockets / opts.perTicket);
-  // Ticket ids and group names allow no '+': a variant's tag is `uws-<name>`.
-  const runTag = `${kind.replace('+', '-')}${sockets}`;
+  // Ticket ids and group names allow no '+': a variant's tag is `uws-<name>`. A second visit has tickets of its
+  // own: its fresh server knows the old ones only from an empty snapshot, and their next seqs (hundreds in)
+  // would be a gap to resync, never delivered.
+  const runTag = `${kind.replace('+', '-')}${sockets}${visit.visit === 2 ? 'v2' : ''}`;
   const ticketIds = Array.from({ length: tickets }, (_, i) => benchTicketId(runTag, i));
   opts.log(`[${kind} N=${sockets}] starting server${visit.visit === 2 ? ' again (second fixed-rate visit)' : ''}`);
   const server: ServerChild = new Child<ServerHello>(`server-${kind}`, 'server-child.ts', {
@@ -167,6 +164,7 @@ async function runOne(
     for (const c of connected) for (const [k, v] of Object.entries(c.refused)) refused[k] = (refused[k] ?? 0) + v;
     if (opened < sockets)
       opts.log(`[${kind} N=${sockets}] only ${opened}/${sockets} sockets opened; refused: ${JSON.stringify(refused)}`);
+    const seqs = new SeqCounter();
     const phase = (name: string, pace: PaceSpec, stopPid?: number) =>
       runPhase({ ...ctx, server, ticketIds, seqs, name, pace, expectedPerRecord: opts.perTicket, stopPid });
     const f = opts.fixedRate;
