@@ -3,8 +3,8 @@
  * ran all its repeats back to back, the kinds in the order given (uWS first): whatever the machine or the
  * broker did early in the run (a young broker's JIT and heap growth, the heap left by the throughput bursts)
  * landed on the first kind's first repeat, and quiet runs' first repeats were often their worst. Now:
- *  - every visit starts with a fixed-rate warm-up at the same rate, not measured, so a repeat never pays for
- *    the bursts before it or for code the steady rate has not run yet;
+ *  - every visit starts with full collections of the server's heap and a warm-up at the same rate, not
+ *    measured, so a repeat never pays for the bursts' garbage or for code the steady rate has not run yet;
  *  - `mirrored` (the default) splits each kind's repeats over two visits, the second pass in the reverse
  *    order (uws ws raw ... raw ws uws): every kind's repeats sit as early and as late in the run on average,
  *    so a drift over the run (a broker settling, a neighbour's load rising) favours none of them.

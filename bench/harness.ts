@@ -173,6 +173,10 @@ async function runOne(
     const fixedRate = async (): Promise<PhaseResult[]> => {
       if (!f || f.sockets !== sockets || visit.repeats === 0) return [];
       const rate = (durationMs: number): PaceSpec => ({ mode: 'rate', ratePerSec: f.ratePerSec, durationMs, lanes });
+      // Full collections first (the memory request forces them): the throughput bursts' garbage otherwise set off
+      // mark-compacts inside the measured repeats (the uWS server's two in one repeat, each with 60 ms of
+      // delayed records around it; issue 15, ninth round), a cost of the bursts, not of the steady rate.
+      await server.request<MemoryReading>('memory');
       if (f.warmupMs > 0) {
         const w = await phase('fixed-rate warm-up', rate(f.warmupMs));
         opts.log(`[${kind} N=${sockets}] fixed-rate warm-up, not measured: ${fmtPhase(w)}`);
