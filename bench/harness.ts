@@ -8,10 +8,10 @@
  *   3. warm-up burst (not measured);
  *   4. throughput: a bounded burst of records, as fast as the path takes them; deliveries/s is every frame
  *      the clients received divided by the time from the first send to the last receive;
- *   5. fixed rate (at one N): a fixed-rate warm-up (not measured), then a steady record rate for a few seconds,
- *      repeated; latency p50/p99. With the mirrored order (fixed-visits.ts) half the repeats wait for a second
- *      visit: after every kind's run, the kinds in reverse order start their server again, open their sockets,
- *      warm up and run the rest;
+ *   5. fixed rate (at one N): full collections of the server's heap and a fixed-rate warm-up (not measured),
+ *      then a steady record rate for a few seconds, repeated; latency p50/p99. With the mirrored order
+ *      (fixed-visits.ts) half the repeats wait for a second visit: after every kind's run, the kinds in reverse
+ *      order start their server again, open their sockets, warm up and run the rest;
  *   6. close the sockets, stop the server.
  * Kafka kinds get their records from a producer in this process; the raw kind makes them in the server
  * process (gateway.deliver), paced the same way. Every phase is bounded by count and by time.
