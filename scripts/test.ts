@@ -1,8 +1,9 @@
 /**
  * `npm test [-- filter...]`: typecheck and lint (full runs) while bringing up what the tests need (reusing
  * servers that already run), build the UI, run every test/**\/*.test.ts file (or those whose path contains a
- * filter) with Node's test runner one file at a time, stop what this run started, then (full runs) the short
- * chaos run on servers of its own, and close with a line CI can read: `N passed, N failed`.
+ * filter) with Node's test runner in two lanes, one file at a time each (scripts/test-lanes.ts), stop what this
+ * run started, then (full runs) the short chaos run on servers of its own, and close with a line CI can read:
+ * `N passed, N failed`.
  *
  * Flags: --static / --no-static force the typecheck+lint step on or off (default: on unless filtered);
  * --chaos / --no-chaos the same for the chaos run (counted as one test).
@@ -16,13 +17,11 @@ import { ensureNginx } from './infra/nginx';
 import { infraEnv, logFiles, startInfra, stopStarted, type InfraState } from './infra';
 import { repoRoot } from './infra/paths';
 import { buildUiIfPresent } from './infra/ui-build';
-import { FailureCollector } from './test-failures';
+import { runLanes, splitLanes } from './test-lanes';
 import { UNIT_TIER, UNREACHABLE_SERVERS, findTestFiles, runChaosTier, unitTestFiles } from './test-tiers';
 
 /** Whether full runs fail on type or lint errors. One switch, so it is easy to relax. */
 const STATIC_CHECKS_ON_FULL_RUN = true;
-/** A single test that hangs fails after this instead of holding CI. */
-const PER_TEST_TIMEOUT_MS = 180_000;
 
 function log(line: string): void {
   process.stderr.write(`test: ${line}\n`);
@@ -58,51 +57,6 @@ async function staticChecks(): Promise<boolean> {
     check('prettier', ['--check', '--log-level', 'warn', '.']),
   ]);
   return results.every(Boolean);
-}
-
-interface Counts {
-  pass: number;
-  fail: number;
-  cancelled: number;
-  skipped: number;
-  todo: number;
-}
-
-/** Runs the files, echoing the TAP report while counting its closing lines. */
-function runTests(
-  files: string[],
-  env: NodeJS.ProcessEnv,
-  failures: FailureCollector,
-): Promise<{ code: number; counts: Counts }> {
-  const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
-  const args = [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-reporter=tap',
-    '--test-concurrency=1',
-    `--test-timeout=${PER_TEST_TIMEOUT_MS}`,
-    ...files,
-  ];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let pending = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    process.stdout.write(chunk);
-    pending += chunk.toString('utf8');
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      failures.line(line);
-      // Only the runner's top-level summary lines start at column 0 with "# <word> <n>".
-      const m = /^# (pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
-      if (m) counts[m[1] as keyof Counts] = Number(m[2]);
-    }
-  });
-  const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', stop).on('SIGTERM', stop);
-  return new Promise((resolve) =>
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), counts })),
-  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -191,8 +145,8 @@ async function main(argv: string[]): Promise<number> {
     const uiMs = buildUiIfPresent(env);
     if (uiMs !== undefined) log(`UI built (${(uiMs / 1000).toFixed(1)}s)`);
     log(`running ${files.length} test file(s)`);
-    const failures = new FailureCollector();
-    const { code, counts } = await runTests(files, env, failures);
+    const { code, counts, failures, slowest } = await runLanes(unit ? [files] : splitLanes(files), env, log);
+    for (const { file, seconds: s } of slowest) log(`slow file: ${s.toFixed(1).padStart(6)}s ${file}`);
     if (wantChaos) {
       // On its own servers: this run's are stopped first, which leaves the machine to it.
       await cleanup();
@@ -204,8 +158,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const failed = counts.fail + counts.cancelled;
     const skipped = counts.skipped + counts.todo;
-    const digest = failures.digest();
-    if (digest.length > 0) process.stdout.write(`\nfailures:\n${digest.join('\n')}\n\n`);
+    if (failures.length > 0) process.stdout.write(`\nfailures:\n${failures.join('\n')}\n\n`);
     log(`finished in ${seconds(started)}`);
     process.stdout.write(`${counts.pass} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
     return code !== 0 || failed > 0 ? 1 : 0;
