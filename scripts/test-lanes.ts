@@ -4,8 +4,8 @@
  * minutes. The second lane holds every browser file, in its old order: their consoles read the whole queue,
  * which a file seeding 300 tickets beside them would crowd; they never meet each other. It also takes the API's
  * files and the long ones that start servers of their own, to even the lanes (by the files' times in a loaded
- * run: 865 s against 514 s with the browser files alone). The first lane's report streams; the second's follows
- * it, whole.
+ * run: 865 s against 514 s with the browser files alone). The first lane's report streams; the second's is held
+ * while the first runs, then shown whole and streamed (runLanes).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,20 +51,35 @@ export function splitLanes(files: string[]): string[][] {
 
 interface Lane {
   code: number;
+  /** The signal that ended the lane's runner, if one did. */
+  signal: NodeJS.Signals | null;
+  /** Whether its report reached the runner's closing counts: a runner killed before them counts nothing. */
+  summarised: boolean;
   counts: Counts;
   failures: FailureCollector;
   times: string;
 }
 
-function runLane(files: string[], env: NodeJS.ProcessEnv, write: (chunk: Buffer) => void): Promise<Lane> {
+/** Where `npm test`'s Ctrl-C and CI's SIGTERM arrive; a test passes an emitter of its own. */
+export type Signals = Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+
+function runLane(
+  files: string[],
+  env: NodeJS.ProcessEnv,
+  index: number,
+  signals: Signals,
+  write: (chunk: Buffer) => void,
+): Promise<Lane> {
   const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
   const failures = new FailureCollector();
-  const timesFile = path.join(os.tmpdir(), `ticketflow-test-times-${process.pid}-${files.length}-${Date.now()}.tsv`);
+  // The lane's number in the name: two lanes started in the same millisecond with as many files shared one file.
+  const timesFile = path.join(os.tmpdir(), `ticketflow-test-times-${process.pid}-${index}-${Date.now()}.tsv`);
   const args = ['--import', 'tsx', '--test', '--test-concurrency=1', `--test-timeout=${PER_TEST_TIMEOUT_MS}`];
   args.push('--test-reporter=tap', '--test-reporter-destination=stdout');
   args.push(`--test-reporter=${REPORTER}`, `--test-reporter-destination=${timesFile}`, ...files);
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let pending = '';
+  let summarised = false;
   child.stdout.on('data', (chunk: Buffer) => {
     write(chunk);
     pending += chunk.toString('utf8');
@@ -74,14 +89,14 @@ function runLane(files: string[], env: NodeJS.ProcessEnv, write: (chunk: Buffer)
       failures.line(line);
       // Only the runner's top-level summary lines start at column 0 with "# <word> <n>".
       const m = /^# (pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
-      if (m) counts[m[1] as keyof Counts] = Number(m[2]);
+      if (m) [counts[m[1] as keyof Counts], summarised] = [Number(m[2]), true];
     }
   });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', stop).on('SIGTERM', stop);
+  signals.on('SIGINT', stop).on('SIGTERM', stop);
   return new Promise((resolve) =>
     child.on('close', (code, signal) => {
-      process.off('SIGINT', stop).off('SIGTERM', stop);
+      signals.off('SIGINT', stop).off('SIGTERM', stop);
       let times = '';
       try {
         times = fs.readFileSync(timesFile, 'utf8');
@@ -89,7 +104,7 @@ function runLane(files: string[], env: NodeJS.ProcessEnv, write: (chunk: Buffer)
       } catch {
         // no file ran a test
       }
-      resolve({ code: code ?? (signal ? 1 : 0), counts, failures, times });
+      resolve({ code: code ?? (signal ? 1 : 0), signal, summarised, counts, failures, times });
     }),
   );
 }
@@ -109,31 +124,59 @@ export function slowestFiles(report: string, count: number): Array<{ file: strin
 }
 
 /**
- * Runs the lanes at once; the first streams its TAP report to `out`, the others' reports follow it in order.
+ * Runs the lanes at once. The first streams its TAP report to `out`; each other lane's is held while the lane
+ * before it runs, then shown whole and streamed from there, so the reports never interleave and the last
+ * lane's is not silent until the run ends. A SIGINT or SIGTERM shows every held report at once: the run is about
+ * to stop, and a hung file's lane would otherwise never be seen. A lane whose runner ended before its closing
+ * counts (killed, crashed) counts as one failure, named.
  */
 export async function runLanes(
   lanes: string[][],
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
   out: (chunk: Buffer) => void = (chunk) => process.stdout.write(chunk),
+  signals: Signals = process,
 ): Promise<LanesResult> {
   const held: Buffer[][] = lanes.map(() => []);
-  const started = Date.now();
-  const results = await Promise.all(
-    lanes.map((files, i) =>
-      runLane(files, env, (chunk) => (i === 0 ? out(chunk) : held[i]!.push(chunk))).then((lane) => {
-        log(`lane ${i + 1}: ${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-        return lane;
-      }),
-    ),
-  );
-  for (const chunks of held.slice(1)) for (const chunk of chunks) out(chunk);
-  const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
-  for (const r of results) for (const k of Object.keys(counts) as Array<keyof Counts>) counts[k] += r.counts[k];
-  return {
-    code: results.some((r) => r.code !== 0) ? 1 : 0,
-    counts,
-    failures: results.flatMap((r) => r.failures.digest()),
-    slowest: slowestFiles(results.map((r) => r.times).join(''), 10),
+  const done = lanes.map(() => false);
+  let showing = 0;
+  const show = (i: number) => {
+    for (const chunk of held[i]!.splice(0)) out(chunk);
   };
+  const interrupted = () => {
+    for (let i = showing + 1; i < lanes.length; i++) show(i);
+    showing = lanes.length;
+  };
+  signals.on('SIGINT', interrupted).on('SIGTERM', interrupted);
+  const started = Date.now();
+  try {
+    const results = await Promise.all(
+      lanes.map((files, i) =>
+        runLane(files, env, i, signals, (chunk) => (i <= showing ? out(chunk) : held[i]!.push(chunk))).then((lane) => {
+          log(`lane ${i + 1}: ${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+          done[i] = true;
+          while (showing < lanes.length && done[showing]) if (++showing < lanes.length) show(showing);
+          return lane;
+        }),
+      ),
+    );
+    const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+    for (const r of results) for (const k of Object.keys(counts) as Array<keyof Counts>) counts[k] += r.counts[k];
+    const lost = results.flatMap((r, i) =>
+      r.summarised
+        ? []
+        : [
+            `✖ lane ${i + 1} (${lanes[i]!.length} file(s)) ended${r.signal ? ` by ${r.signal}` : ` with code ${r.code}`} before its closing counts: its tests are not counted`,
+          ],
+    );
+    counts.fail += lost.length;
+    return {
+      code: results.some((r) => r.code !== 0) || lost.length > 0 ? 1 : 0,
+      counts,
+      failures: [...results.flatMap((r) => r.failures.digest()), ...lost],
+      slowest: slowestFiles(results.map((r) => r.times).join(''), 10),
+    };
+  } finally {
+    signals.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+  }
 }
