@@ -6,8 +6,11 @@
  *  - every visit starts with full collections of the server's heap and a warm-up at the same rate, not
  *    measured, so a repeat never pays for the bursts' garbage or for code the steady rate has not run yet;
  *  - `mirrored` (the default) splits each kind's repeats over two visits, the second pass in the reverse
- *    order (uws ws raw ... raw ws uws): every kind's repeats sit as early and as late in the run on average,
- *    so a drift over the run (a broker settling, a neighbour's load rising) favours none of them.
+ *    order (uws ws raw ... raw ws uws). With an even number of repeats every kind's sit at the same mean place
+ *    in the run, so a steady drift (a broker settling, a neighbour's load rising) favours none of them. With an
+ *    odd number the first visit holds one more, and each kind's mean place is one repeat later than the kind
+ *    before it (3 repeats: uws 4th, ws 5th, raw 6th of 9, against 2nd, 5th and 8th back to back): a third of
+ *    the old skew, not none. Ask for an even `--fixed-repeats` where the order must not matter.
  */
 import type { BenchKind } from './bench-types';
 
