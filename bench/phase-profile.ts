@@ -41,7 +41,11 @@ export async function stopPhaseProfile(label: string): Promise<void> {
   session = undefined;
   const dir = process.env.BENCH_PROFILE_DIR!;
   fs.mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, `${label}-${process.env.BENCH_PROFILE_PHASE}-${++count}`);
+  // Never over an earlier file: a second fixed-rate visit's server (fixed-visits.ts) is a new process with the
+  // same label, whose count starts again; its first profile replaced the first visit's.
+  let base: string;
+  do base = path.join(dir, `${label}-${process.env.BENCH_PROFILE_PHASE}-${++count}`);
+  while (fs.existsSync(`${base}.cpuprofile`));
   fs.writeFileSync(`${base}.cpuprofile`, JSON.stringify(profile));
   if (heap) fs.writeFileSync(`${base}.heapprofile`, JSON.stringify(heap));
 }
