@@ -9,26 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { logLevel } from 'kafkajs';
 import { loadConfig } from '../../core/config';
 import { createKafka } from '../../core/kafka';
+import { freePorts } from '../../scripts/chaos/ports';
 import { ensureKafka, KAFKA_JVM_FLAGS, stopKafka } from '../../scripts/infra/kafka';
 import { infraPaths } from '../../scripts/infra/paths';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface YoungGc {
   id: number;
@@ -54,7 +43,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-kafka-heap-'));
 const gcLog = path.join(dir, 'gc.log');
 
 test('the embedded broker keeps its long-lived data under the G1 marking threshold', { timeout: 90_000 }, async () => {
-  const [port, controllerPort] = [await freePort(), await freePort()];
+  // Two distinct ports: two calls of a bind-and-release helper may both answer the same one.
+  const [port, controllerPort] = (await freePorts(2)) as [number, number];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KAFKA_PORT: String(port),
