@@ -11,13 +11,15 @@ import { waitFor } from '../helpers/wait';
 const root = path.resolve(__dirname, '../..');
 
 /** Test files in a folder of their own, removed after `fn`; each a CommonJS file on node:test. */
-async function withFiles(fn: (write: (name: string, body: string) => string) => Promise<void>): Promise<void> {
+async function withFiles(
+  fn: (write: (name: string, body: string) => string, dir: string) => Promise<void>,
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketflow-lanes-'));
   try {
     await fn((name, body) => {
       fs.writeFileSync(path.join(dir, name), `const { test } = require('node:test');\n${body}\n`);
       return path.join(dir, name);
-    });
+    }, dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -85,8 +87,7 @@ describe('test lanes', () => {
   });
 
   it('the lanes run at the same time: each file waits for the other', async () => {
-    await withFiles(async (write) => {
-      const dir = path.dirname(write('x', ''));
+    await withFiles(async (write, dir) => {
       // Each writes its mark, then waits for the other's: one lane after the other, the first would time out.
       const file = (me: string, other: string) =>
         write(
