@@ -7,7 +7,7 @@
  * The broker's heap and GC flags: a long-lived broker (`npm run up`, `npm test`'s, the gateway bench's). The
  * heap starts at 256 MiB so what the broker keeps for its life (45-60 MiB after a young collection, the
  * cleaner's buffer below included) sits well under G1's initiating occupancy (45 % of the heap). At -Xms128m
- * with Kafka's default 128 MiB dedupe buffer, 168-175 MiB of a 260-300 MiB heap stayed live and G1 began a
+ * with Kafka's default 128 MiB dedupe buffer, 157-177 MiB of a 260-300 MiB heap stayed live and G1 began a
  * marking cycle after every other young collection for the broker's whole life (a remark pause of 5-52 ms
  * every 6-20 s at 1,000 records/s), reclaiming nothing (docs/benchmarks.md, issue 15, ninth round).
  */

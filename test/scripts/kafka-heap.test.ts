@@ -1,6 +1,6 @@
 /**
  * The embedded broker's long-lived data stays under G1's marking threshold. With Kafka's default 128 MiB dedupe
- * buffer in a heap that started at 128 MiB, 168-175 MiB stayed live in a 260-300 MiB heap, so G1 began a
+ * buffer in a heap that started at 128 MiB, 157-177 MiB stayed live in a 260-300 MiB heap, so G1 began a
  * marking cycle (and its remark pause, 5-52 ms) after every other young collection for the broker's life
  * (docs/benchmarks.md, issue 15, ninth round). A private broker started as the infra starts one (its flags and
  * server.properties; a GC log is the only flag added) is fed records until it has collected its young
