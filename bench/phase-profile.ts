@@ -16,6 +16,14 @@ function post(method: string, params?: object): Promise<unknown> {
   );
 }
 
+const survivorsOnly = () => process.env.BENCH_PROFILE_HEAP === 'survivors';
+
+function minorGc(): void {
+  const gc = (globalThis as { gc?: (o: { type: 'minor'; execution: 'sync' }) => void }).gc;
+  // Twice: a young object survives its first scavenge in the young generation (only the second promotes it).
+  for (let i = 0; i < 2; i++) gc?.({ type: 'minor', execution: 'sync' });
+}
+
 export async function startPhaseProfile(phase: string | undefined): Promise<void> {
   if (!phase || phase !== process.env.BENCH_PROFILE_PHASE || !process.env.BENCH_PROFILE_DIR) return;
   session = new Session();
@@ -23,17 +31,21 @@ export async function startPhaseProfile(phase: string | undefined): Promise<void
   await post('Profiler.enable');
   await post('Profiler.start');
   // BENCH_PROFILE_HEAP=1: what the phase allocates (collected objects included), by stack: GC pressure's source.
+  // BENCH_PROFILE_HEAP=survivors: only what outlived a scavenge (promoted, even if a mark-compact took it later),
+  // by stack: what makes the old generation grow and the mark-compacts come (issue 15, ninth round).
   if (process.env.BENCH_PROFILE_HEAP)
     await post('HeapProfiler.startSampling', {
       samplingInterval: 8192,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: !survivorsOnly(),
     });
 }
 
 export async function stopPhaseProfile(label: string): Promise<void> {
   if (!session) return;
   const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  // The young generation's garbage still unscavenged at the end would count as survivors: scavenge it first.
+  if (process.env.BENCH_PROFILE_HEAP && survivorsOnly()) minorGc();
   const heap = process.env.BENCH_PROFILE_HEAP
     ? ((await post('HeapProfiler.stopSampling')) as { profile: unknown }).profile
     : undefined;
