@@ -20,6 +20,8 @@ export interface PressureState {
   owed: number;
   /** Bytes published in this turn. */
   turnBytes: number;
+  /** In this turn's list of tickets to check (PressureWatch.published). */
+  queued: boolean;
 }
 
 /** Room per frame for its WebSocket header; a JavaScript string's length times 3 bounds its UTF-8 size. */
@@ -29,12 +31,17 @@ export function frameBytesBound(frame: string): number {
   return frame.length * 3 + FRAME_HEADER_BYTES;
 }
 
-export function newPressureFields(): Pick<PressureState, 'maxBuffered' | 'owed' | 'turnBytes'> {
-  return { maxBuffered: 0, owed: 0, turnBytes: 0 };
+export function newPressureFields(): Pick<PressureState, 'maxBuffered' | 'owed' | 'turnBytes' | 'queued'> {
+  return { maxBuffered: 0, owed: 0, turnBytes: 0, queued: false };
 }
 
 export class PressureWatch<T extends PressureState> {
-  private readonly published = new Set<T>();
+  /**
+   * An array and a flag, not a Set cleared every turn: once a Set's table is in the old generation (after any
+   * mark-compact), V8 allocates each `clear()`'s new table there too, so a turn's Set was promoted garbage: 70-100
+   * bytes a record at 1,000 records/s, most of what the raw kind promoted (docs/benchmarks.md, issue 15).
+   */
+  private published: T[] = [];
   private scheduled: NodeJS.Immediate | undefined;
 
   constructor(
@@ -45,7 +52,10 @@ export class PressureWatch<T extends PressureState> {
   /** `bytes` (a bound) were published to the ticket's subscribers in this turn. */
   note(st: T, bytes: number): void {
     st.turnBytes += bytes;
-    this.published.add(st);
+    if (!st.queued) {
+      st.queued = true;
+      this.published.push(st);
+    }
     this.scheduled ??= setImmediate(() => this.check());
   }
 
@@ -57,7 +67,11 @@ export class PressureWatch<T extends PressureState> {
   /** Once per event-loop turn, for the tickets published to in it. */
   private check(): void {
     this.scheduled = undefined;
-    for (const st of this.published) {
+    const published = this.published;
+    // A fresh list: a ticket noted while this loop runs (a slow socket's close) waits for the next turn's check.
+    this.published = [];
+    for (const st of published) {
+      st.queued = false;
       st.owed += st.turnBytes;
       if (st.maxBuffered + st.owed > this.limit) {
         let max = 0;
@@ -71,6 +85,5 @@ export class PressureWatch<T extends PressureState> {
       }
       st.turnBytes = 0;
     }
-    this.published.clear();
   }
 }
