@@ -45,7 +45,7 @@ export async function stopPhaseProfile(label: string): Promise<void> {
   if (!session) return;
   const { profile } = (await post('Profiler.stop')) as { profile: unknown };
   // The young generation's garbage still unscavenged at the end would count as survivors: scavenge it first.
-  if (process.env.BENCH_PROFILE_HEAP && survivorsOnly()) minorGc();
+  if (survivorsOnly()) minorGc();
   const heap = process.env.BENCH_PROFILE_HEAP
     ? ((await post('HeapProfiler.stopSampling')) as { profile: unknown }).profile
     : undefined;

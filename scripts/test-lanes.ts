@@ -44,10 +44,12 @@ export interface LanesResult {
 }
 
 export function splitLanes(files: string[]): string[][] {
-  const second = files.filter((f) => SECOND_LANE.some((p) => f.split(path.sep).join('/').startsWith(p)));
-  const first = files.filter((f) => !second.includes(f));
-  return [first, second].filter((lane) => lane.length > 0);
+  const lanes: [string[], string[]] = [[], []];
+  for (const f of files) lanes[SECOND_LANE.some((p) => f.split(path.sep).join('/').startsWith(p)) ? 1 : 0].push(f);
+  return lanes.filter((lane) => lane.length > 0);
 }
+
+const noCounts = (): Counts => ({ pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 });
 
 interface Lane {
   code: number;
@@ -70,7 +72,7 @@ function runLane(
   signals: Signals,
   write: (chunk: Buffer) => void,
 ): Promise<Lane> {
-  const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+  const counts = noCounts();
   const failures = new FailureCollector();
   // The lane's number in the name: two lanes started in the same millisecond with as many files shared one file.
   const timesFile = path.join(os.tmpdir(), `ticketflow-test-times-${process.pid}-${index}-${Date.now()}.tsv`);
@@ -114,8 +116,9 @@ export function slowestFiles(report: string, count: number): Array<{ file: strin
   const byFile = new Map<string, number>();
   for (const line of report.split('\n')) {
     const [file, ms] = line.split('\t');
-    if (file && ms)
-      byFile.set(path.relative(repoRoot, file), (byFile.get(path.relative(repoRoot, file)) ?? 0) + Number(ms) / 1000);
+    if (!file || !ms) continue;
+    const relative = path.relative(repoRoot, file);
+    byFile.set(relative, (byFile.get(relative) ?? 0) + Number(ms) / 1000);
   }
   return [...byFile]
     .map(([file, seconds]) => ({ file, seconds }))
@@ -160,7 +163,7 @@ export async function runLanes(
         }),
       ),
     );
-    const counts: Counts = { pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+    const counts = noCounts();
     for (const r of results) for (const k of Object.keys(counts) as Array<keyof Counts>) counts[k] += r.counts[k];
     const lost = results.flatMap((r, i) =>
       r.summarised
