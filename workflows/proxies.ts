@@ -16,14 +16,18 @@ export const publishing = proxyActivities<TicketActivities>(publishingOptions);
  * emitted so far, so those events travel while the activity runs (one publish for everything a step says
  * between two activities, never one per event). `track` notes when each call settles (task-guard.ts).
  */
-export function stepActivities(beforeCall: () => void, track: <T>(p: Promise<T>) => Promise<T>, localKicks: boolean) {
-  const wrap = (proxy: TicketActivities, kick = true): TicketActivities =>
+export function stepActivities(
+  beforeCall: () => void,
+  track: <T>(p: Promise<T>, sameTask?: boolean) => Promise<T>,
+  localKicks: boolean,
+) {
+  const wrap = (proxy: TicketActivities, kick = true, local = false): TicketActivities =>
     new Proxy(proxy, {
       get(target, name) {
         const call = target[name as keyof TicketActivities] as (...args: unknown[]) => unknown;
         return (...args: unknown[]) => {
           if (kick) beforeCall();
-          return track(call(...args) as Promise<unknown>);
+          return track(call(...args) as Promise<unknown>, local);
         };
       },
     });
@@ -38,7 +42,7 @@ export function stepActivities(beforeCall: () => void, track: <T>(p: Promise<T>)
      * Without `localKicks` they start no publish: one could not leave before the task completes anyway, and
      * the step's next activity publishes the backlog itself (the `activitiesPublishFirst` patch).
      */
-    local: wrap(proxyLocalActivities<TicketActivities>(localLookupOptions), localKicks),
+    local: wrap(proxyLocalActivities<TicketActivities>(localLookupOptions), localKicks, true),
   };
 }
 export type StepActivities = ReturnType<typeof stepActivities>;

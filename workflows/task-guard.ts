@@ -18,32 +18,67 @@
  * `TicketBusy`, and the client sends it again, which lands it in a later task, where it is the first thing
  * that happens. An update delivered in the same activation as a completion is still accepted: Core puts it
  * first on both paths.
+ *
+ * A task is known by the label Core gives each activation: the history length and the workflow time. Two
+ * tasks' labels differ in time, and in length by at least 3 (the earlier task's completion, the next one's
+ * scheduling and start). But the chaos run of 2026-12-01 (test/fixtures/stuck/chaos-review-after-draft-*.json:
+ * a Temporal restart, a draft's completion and a review meeting in a task the worker took from the normal
+ * queue) shows a completion applied under a label that was not its task's: the guard saw no resolution in the
+ * review's task and accepted it behind the draft's commands. An activity's or a timer's completion can never
+ * truly arrive in the task that started it (it is news of a later one), so one that carries its starter's
+ * label, or an older one, is applied outside its task: the guard then refuses the next task's updates too.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import { nowMs } from './util';
 
+/** What Core tells an activation about its workflow task. */
+export interface TaskLabel {
+  historyLength: number;
+  timeMs: number;
+}
+
+const sandboxLabel = (): TaskLabel => ({ historyLength: workflowInfo().historyLength, timeMs: nowMs() });
+
+/** Fewer events than this between two labels: the same task (a task boundary writes three). */
+const TASK_BOUNDARY_EVENTS = 3;
+
 export class TaskGuard {
-  private lastLength = -1;
-  private lastTime = -1;
+  private last: TaskLabel | null = null;
+  /** A completion was applied outside its task: refuse updates in the first task labelled after it. */
+  private misplaced: { refuseAt: TaskLabel | null } | null = null;
+
+  constructor(private readonly label: () => TaskLabel = sandboxLabel) {}
 
   /**
    * Notes when `p` settles (an activity or timer the workflow awaits). The note is a side branch, so the
    * code awaiting `p` resumes exactly when it would without it (old histories keep their command order).
+   * `sameTask`: `p` may settle in the task that started it (a local activity), so its label proves nothing.
    */
-  watch<T>(p: Promise<T>): Promise<T> {
-    const note = () => {
-      this.lastLength = workflowInfo().historyLength;
-      this.lastTime = nowMs();
+  watch<T>(p: Promise<T>, sameTask = false): Promise<T> {
+    const started = this.label();
+    const note = (err?: unknown) => {
+      const at = this.label();
+      this.last = at;
+      // A cancellation settles at once, in the cancelling task: not news of a later one.
+      const cancelled = err !== undefined && isCancellation(err);
+      if (!sameTask && !cancelled && at.historyLength <= started.historyLength) this.misplaced = { refuseAt: null };
     };
-    p.then(note, note);
+    p.then(() => note(), note);
     return p;
   }
 
-  /**
-   * True when something resolved earlier in this workflow task. A task is known by its history length and
-   * its start time (either one is enough: a false "busy" only costs the caller a retry).
-   */
+  /** True when an update accepted now could land behind commands a completion made in this task. */
   resolvedInThisTask(): boolean {
-    return this.lastLength === workflowInfo().historyLength || this.lastTime === nowMs();
+    const now = this.label();
+    if (this.misplaced) {
+      this.misplaced.refuseAt ??= now;
+      if (sameLabel(this.misplaced.refuseAt, now)) return true;
+      this.misplaced = null;
+    }
+    const last = this.last;
+    if (!last) return false;
+    return now.historyLength - last.historyLength < TASK_BOUNDARY_EVENTS || now.timeMs === last.timeMs;
   }
 }
+
+const sameLabel = (a: TaskLabel, b: TaskLabel) => a.historyLength === b.historyLength && a.timeMs === b.timeMs;

@@ -76,7 +76,7 @@ class TicketRun {
       keepReviewDue,
       new TicketAttributes(shape5, shape6),
     );
-    const track = <T>(p: Promise<T>) => guard.watch(p);
+    const track = <T>(p: Promise<T>, sameTask?: boolean) => guard.watch(p, sameTask);
     const outbox: Outbox = legacy
       ? new LoopOutbox(t.s.ticketId, t.log)
       : new KickedOutbox(t.s.ticketId, t.log, track, onlyRecord, () => t.attributes.flush());

@@ -14,7 +14,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleOnce } from './helpers/harness';
 import { historyFromJSON } from './helpers/history-json';
-import { chainedPublishes } from './helpers/history-rules';
+import { chainedPublishes, commandsAheadOfUpdate } from './helpers/history-rules';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 const load = (file: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(fixtures, file), 'utf8')));
@@ -47,16 +47,34 @@ describe('the stuck ticket (issue 10, defect 1)', () => {
 
 /**
  * Found by the chaos run of 2026-12-01 02:47 UTC (a clean-clone CI trial at fb0eafc): a Temporal outage held
- * two tickets' draft completions until the server came back, the driver's review (sent on the draft it saw on
- * Kafka) reached the same workflow task, and live the task wrote the completion's commands (an upsert, a
- * publish) before the review's acceptance. Neither history replays ("Update machine does not handle this
- * event", the same failure as above); no worker was killed in between, and the task guard did not refuse the
- * review. Not mended this round: marked TODO, so it shows in every run until it replays.
+ * two tickets' draft completions until the server came back, the driver's review (sent on the draft it read
+ * in the state) reached the same workflow task, and live the task wrote the completion's commands (an upsert,
+ * a publish) before the review's acceptance. Such a history never replays, whatever the code ("Update machine
+ * does not handle this event", the same failure as above); the rule that catches it is checked on every
+ * history the interleaving test makes, and the task guard now refuses an update in a task like that one
+ * (test/workflow/task-guard.test.ts).
  */
-describe('a review accepted in the task of a draft completion (chaos run, open)', () => {
-  for (const file of ['chaos-review-after-draft-1.json', 'chaos-review-after-draft-2.json']) {
-    test(`${file} replays`, { todo: 'the task guard lets this order through: next round' }, async () => {
-      await Worker.runReplayHistory({ workflowBundle: bundle }, load(`stuck/${file}`), file);
+describe('a review accepted in the task of a draft completion (chaos run)', () => {
+  for (const [file, accepted] of [
+    ['chaos-review-after-draft-1.json', 34],
+    ['chaos-review-after-draft-2.json', 56],
+  ] as const) {
+    test(`${file}: the rule finds the late acceptance, and it never replays`, async () => {
+      const history = load(`stuck/${file}`);
+      assert.deepEqual(commandsAheadOfUpdate(history.events ?? []), [accepted]);
+      assert.deepEqual(chainedPublishes(history.events ?? []), [], 'not the shape the older rule knows');
+      await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, history, file), (err: unknown) => {
+        assert.ok(err instanceof DeterminismViolationError, String(err));
+        assert.match(err.message, /Update machine does not handle this event/);
+        return true;
+      });
     });
   }
+
+  test('the rule finds the stuck ticket of issue 10 too, and none of the saved histories that replay', () => {
+    assert.deepEqual(commandsAheadOfUpdate(load(stuck).events ?? []), [36]);
+    const saved = fs.readdirSync(path.join(fixtures, 'histories')).filter((f) => f.endsWith('.json'));
+    assert.ok(saved.length >= 10, `saved histories: ${saved.length}`);
+    for (const f of saved) assert.deepEqual(commandsAheadOfUpdate(load(`histories/${f}`).events ?? []), [], f);
+  });
 });

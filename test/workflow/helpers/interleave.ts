@@ -12,7 +12,7 @@ import type { TicketClient } from '../../../client';
 import type { Feedback, ReviewDecision } from '../../../core/domain';
 import type { MessageAck } from '../../../workflows/messages';
 import { workflowIdFor, type Ticket } from '../../../workflows/state';
-import { chainedPublishes } from './history-rules';
+import { chainedPublishes, commandsAheadOfUpdate } from './history-rules';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -179,6 +179,9 @@ export async function replayAll(
     const chained = chainedPublishes(history.events ?? []);
     if (chained.length > 0)
       failures.push(`${workflowId}: a publish chained to another's completion at event ${chained.join(', ')}`);
+    const late = commandsAheadOfUpdate(history.events ?? []);
+    if (late.length > 0)
+      failures.push(`${workflowId}: an update accepted behind a completion's commands at event ${late.join(', ')}`);
     try {
       await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
     } catch (err) {
