@@ -21,12 +21,14 @@
  *
  * A task is known by the label Core gives each activation: the history length and the workflow time. Two
  * tasks' labels differ in time, and in length by at least 3 (the earlier task's completion, the next one's
- * scheduling and start). But the chaos run of 2026-12-01 (test/fixtures/stuck/chaos-review-after-draft-*.json:
- * a Temporal restart, a draft's completion and a review meeting in a task the worker took from the normal
- * queue) shows a completion applied under a label that was not its task's: the guard saw no resolution in the
- * review's task and accepted it behind the draft's commands. An activity's or a timer's completion can never
- * truly arrive in the task that started it (it is news of a later one), so one that carries its starter's
- * label, or an older one, is applied outside its task: the guard then refuses the next task's updates too.
+ * scheduling and start). But a completion can be applied outside any task: a state query dispatched while no
+ * task was pending, taken from the normal queue (a restart lost the sticky one) after the completion arrived,
+ * makes the worker apply the completion to answer it, under the old task's time and a length short of the
+ * task that will carry its commands (test/workflow/query-applied-completion.test.ts; the chaos run of
+ * 2026-12-01, test/fixtures/stuck/chaos-review-after-draft-*.json). A review sent on what that query showed
+ * then joins that task and, accepted, lands behind the completion's commands. So labels fewer than 3 events
+ * apart count as one task, and an activity's or timer's completion carrying its starter's time or length
+ * (never true of a completion that came as news of a later task) makes the next task refuse updates too.
  */
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import { nowMs } from './util';
@@ -61,7 +63,8 @@ export class TaskGuard {
       this.last = at;
       // A cancellation settles at once, in the cancelling task: not news of a later one.
       const cancelled = err !== undefined && isCancellation(err);
-      if (!sameTask && !cancelled && at.historyLength <= started.historyLength) this.misplaced = { refuseAt: null };
+      const outside = at.historyLength <= started.historyLength || at.timeMs === started.timeMs;
+      if (!sameTask && !cancelled && outside) this.misplaced = { refuseAt: null };
     };
     p.then(() => note(), note);
     return p;

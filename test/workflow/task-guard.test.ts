@@ -1,9 +1,10 @@
 /**
- * The task guard's judgement, label by label (workflows/task-guard.ts). The labels are the ones the chaos
- * run's histories imply (test/fixtures/stuck/chaos-review-after-draft-1.json): the draft was started in the
- * task that began at event 22, its completion (event 28) was applied while the activation still carried that
- * task's label, and the review arrived in the task that began at event 30. The old guard compared only the
- * last resolution's label with the update's and accepted the review; it must be refused, once.
+ * The task guard's judgement, label by label (workflows/task-guard.ts). The first case has the labels the
+ * worker gave in test/workflow/query-applied-completion.test.ts (and, by their histories, in the chaos run's
+ * test/fixtures/stuck/chaos-review-after-draft-*.json): the draft started in the task that began at event 22;
+ * a state query applied its completion (event 28) under length 29 and that task's time; the review came in
+ * the task that began at event 30. The old guard, which compared only equal lengths or equal times, accepted
+ * the review there; it must be refused, once.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -33,7 +34,8 @@ describe('the task guard', () => {
     const g = guardAt({ historyLength: 22, timeMs: 1_000 });
     const draft = g.pending<string>();
     void g.guard.watch(draft.p);
-    // Applied outside its task: the activation still says event 22, the draft's own task.
+    // Applied outside any task, for a query: the history's length so far, the draft's task's time.
+    g.at(29, 1_000);
     draft.resolve('v1');
     await g.settle();
     g.at(30, 5_000);
@@ -41,6 +43,19 @@ describe('the task guard', () => {
     assert.equal(g.guard.resolvedInThisTask(), true, 'asked again in the same task');
     g.at(33, 6_000);
     assert.equal(g.guard.resolvedInThisTask(), false, 'the retry, in a later task');
+  });
+
+  test('a completion under its starter task label, or an older one: the same', async () => {
+    const g = guardAt({ historyLength: 22, timeMs: 1_000 });
+    const draft = g.pending<string>();
+    void g.guard.watch(draft.p);
+    g.at(22, 900);
+    draft.resolve('v1');
+    await g.settle();
+    g.at(40, 5_000);
+    assert.equal(g.guard.resolvedInThisTask(), true);
+    g.at(43, 6_000);
+    assert.equal(g.guard.resolvedInThisTask(), false);
   });
 
   test('a completion in a later task: updates in that task are refused, in the next accepted', async () => {

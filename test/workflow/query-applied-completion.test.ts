@@ -1,0 +1,143 @@
+/**
+ * The chaos run of 2026-12-01 02:47 UTC (test/fixtures/stuck/chaos-review-after-draft-*.json), made on purpose
+ * on the dev server. A Temporal restart had lost the worker's sticky queue; the driver read the ticket's state
+ * while the draft activity was still running, so the query went straight to the normal queue (no task was
+ * pending); the worker took it after the draft had completed, applied the completion to answer it, and the
+ * driver reviewed the draft it saw. The review joined the task that carried the draft's commands and was
+ * accepted behind them: a history that never replays. Here the worker is cut off from the server (a TCP relay),
+ * its sticky queue reset, the state read, the draft completed (asynchronously, by the test) and the review sent,
+ * and then the worker is let back. The review must go through (refused as busy once, sent again by the client)
+ * and the history must replay and keep the rules of history-rules.ts. On the guard of 2a5ac63 every round
+ * failed to replay ("Update machine does not handle this event", the acceptance at event 34).
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { CompleteAsyncError, Context } from '@temporalio/activity';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createTicketClient, type TicketClient } from '../../client';
+import { workflowIdFor } from '../../workflows/state';
+import { testConfig, testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
+import { waitFor } from '../helpers/wait';
+import { bundleOnce } from './helpers/harness';
+import { jitteryPublisher, randomFrom, replayAll } from './helpers/interleave';
+import { createScriptedIntelligence } from './helpers/scripted-intelligence';
+
+const taskQueue = uniqueName('wf-query-applied');
+const namespace = testTemporalNamespace();
+const cfg = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
+const { intelligence } = createScriptedIntelligence(new Map());
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A TCP relay to the server that can cut the worker off, as an outage does, and let it back. */
+async function relay(target: string) {
+  const [host, port] = target.split(':') as [string, string];
+  const open = new Set<net.Socket>();
+  let cut = false;
+  const server = net.createServer((inbound) => {
+    if (cut) return inbound.destroy();
+    const outbound = net.connect(Number(port), host);
+    for (const s of [inbound, outbound]) {
+      open.add(s);
+      s.on('close', () => open.delete(s));
+      s.on('error', () => undefined);
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    cutOff() {
+      cut = true;
+      for (const s of open) s.destroy();
+    },
+    restore: () => (cut = false),
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+let bundle: WorkflowBundleWithSourceMap;
+let link: Awaited<ReturnType<typeof relay>>;
+let native: NativeConnection;
+let connection: Connection;
+let client: Client;
+let tickets: TicketClient;
+const started: string[] = [];
+
+before(async () => {
+  bundle = await bundleOnce();
+  link = await relay(testTemporalAddress());
+  native = await NativeConnection.connect({ address: link.address });
+  connection = await Connection.connect({ address: testTemporalAddress() });
+  client = new Client({ connection, namespace });
+  tickets = createTicketClient({ client, config: cfg });
+});
+
+after(async () => {
+  for (const id of started)
+    await client.workflow
+      .getHandle(workflowIdFor(id))
+      .terminate('test cleanup')
+      .catch(() => undefined);
+  await connection?.close();
+  await native?.close();
+  await link?.close();
+});
+
+/** The real activities, but each draft's result is handed back later, by the test, through the client. */
+function parkingDrafts() {
+  const real = createActivities({ intelligence, publisher: jitteryPublisher(randomFrom(5), 1).publisher });
+  const parked: { token: Uint8Array; result: unknown }[] = [];
+  const activities = {
+    ...real,
+    async draftReply(...args: Parameters<typeof real.draftReply>) {
+      const result = await real.draftReply(...args);
+      parked.push({ token: Context.current().info.taskToken, result });
+      throw new CompleteAsyncError();
+    },
+  };
+  return { activities, parked };
+}
+
+describe('a completion applied for a query, and a review in the task after it (dev server)', () => {
+  test('the review goes through and every history replays', async () => {
+    const { activities, parked } = parkingDrafts();
+    const worker = await Worker.create({
+      connection: native,
+      namespace,
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+      shutdownGraceTime: '1s',
+    });
+    const rounds = 2;
+    await worker.runUntil(async () => {
+      for (let round = 0; round < rounds; round++) {
+        const { ticketId } = await tickets.createTicket({ text: `invoice wrong ${round}`, userId: 'u1', orgId: 'o1' });
+        started.push(ticketId);
+        await waitFor(() => parked.length === round + 1, { timeoutMs: 20_000, message: 'the draft parked' });
+        const workflowId = workflowIdFor(ticketId);
+        link.cutOff();
+        await client.workflowService.resetStickyTaskQueue({ namespace, execution: { workflowId } });
+        const read = tickets.getState(ticketId);
+        await sleep(300);
+        await client.activity.complete(parked[round]!.token, parked[round]!.result);
+        await sleep(100);
+        const review = tickets.review(
+          ticketId,
+          { action: 'approve', draftVersion: 1, reviewer: 'r' },
+          `${workflowId}-r`,
+        );
+        await sleep(300);
+        link.restore();
+        const seen = await read;
+        assert.equal(seen.pendingReview?.draftVersion, 1, 'the query was answered with the draft applied');
+        const ack = await review;
+        assert.ok(ack, 'the review was answered');
+      }
+    });
+    assert.deepEqual(await replayAll(client, bundle, started), []);
+  });
+});
