@@ -52,7 +52,7 @@ describe('the stuck ticket (issue 10, defect 1)', () => {
  * a publish) before the review's acceptance. Such a history never replays, whatever the code ("Update machine
  * does not handle this event", the same failure as above); the rule that catches it is checked on every
  * history the interleaving test makes, and the task guard now refuses an update in a task like that one
- * (test/workflow/task-guard.test.ts).
+ * (made on purpose in test/workflow/query-applied-completion.test.ts; the labels: task-guard.test.ts).
  */
 describe('a review accepted in the task of a draft completion (chaos run)', () => {
   for (const [file, accepted] of [
