@@ -102,7 +102,8 @@ function parkingDrafts() {
 }
 
 describe('a completion applied for a query, and a review in the task after it (dev server)', () => {
-  test('the review goes through and every history replays', async () => {
+  // Bounded: a lost update would keep the client waiting on it, and this file must end by itself.
+  test('the review goes through and every history replays', { timeout: 90_000 }, async () => {
     const { activities, parked } = parkingDrafts();
     const worker = await Worker.create({
       connection: native,
