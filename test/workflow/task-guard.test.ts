@@ -29,57 +29,61 @@ function guardAt(first: TaskLabel) {
   };
 }
 
+type Label = [historyLength: number, timeMs: number];
+
+/**
+ * An activity started in the task labelled (22, 1000) settles under `settledAt`; then the update's validator
+ * asks at each label of `asks` in turn, and must get the answer beside it.
+ */
+const activityCases: { name: string; settledAt: Label; asks: [Label, boolean, string][] }[] = [
+  {
+    // The query's activation: the history's length so far, the draft's task's time.
+    name: 'a completion applied for a query: the next task refuses updates, once',
+    settledAt: [29, 1_000],
+    asks: [
+      [[30, 5_000], true, 'the review in the task that sends the draft commands'],
+      [[30, 5_000], true, 'asked again in the same task'],
+      [[33, 6_000], false, 'the retry, in a later task'],
+    ],
+  },
+  {
+    name: 'a completion under its starter task length and an older time: the same',
+    settledAt: [22, 900],
+    asks: [
+      [[40, 5_000], true, 'the first task after it'],
+      [[43, 6_000], false, 'the one after'],
+    ],
+  },
+  {
+    name: 'a completion in a later task: updates in that task are refused, in the next accepted',
+    settledAt: [30, 5_000],
+    asks: [
+      [[30, 5_000], true, 'the same task'],
+      [[33, 6_000], false, 'the next task'],
+    ],
+  },
+  {
+    name: 'labels fewer than three events apart are one task, even at another time',
+    settledAt: [29, 4_000],
+    asks: [[[30, 5_000], true, 'one event later']],
+  },
+];
+
 describe('the task guard', () => {
-  test('a completion applied under its starter task label: the next task refuses updates, once', async () => {
-    const g = guardAt({ historyLength: 22, timeMs: 1_000 });
-    const draft = g.pending<string>();
-    void g.guard.watch(draft.p);
-    // Applied outside any task, for a query: the history's length so far, the draft's task's time.
-    g.at(29, 1_000);
-    draft.resolve('v1');
-    await g.settle();
-    g.at(30, 5_000);
-    assert.equal(g.guard.resolvedInThisTask(), true, 'the review in the task that sends the draft commands');
-    assert.equal(g.guard.resolvedInThisTask(), true, 'asked again in the same task');
-    g.at(33, 6_000);
-    assert.equal(g.guard.resolvedInThisTask(), false, 'the retry, in a later task');
-  });
-
-  test('a completion under its starter task label, or an older one: the same', async () => {
-    const g = guardAt({ historyLength: 22, timeMs: 1_000 });
-    const draft = g.pending<string>();
-    void g.guard.watch(draft.p);
-    g.at(22, 900);
-    draft.resolve('v1');
-    await g.settle();
-    g.at(40, 5_000);
-    assert.equal(g.guard.resolvedInThisTask(), true);
-    g.at(43, 6_000);
-    assert.equal(g.guard.resolvedInThisTask(), false);
-  });
-
-  test('a completion in a later task: updates in that task are refused, in the next accepted', async () => {
-    const g = guardAt({ historyLength: 22, timeMs: 1_000 });
-    const draft = g.pending<string>();
-    void g.guard.watch(draft.p);
-    g.at(30, 5_000);
-    draft.resolve('v1');
-    await g.settle();
-    assert.equal(g.guard.resolvedInThisTask(), true);
-    g.at(33, 6_000);
-    assert.equal(g.guard.resolvedInThisTask(), false);
-  });
-
-  test('labels fewer than three events apart are one task, even at another time', async () => {
-    const g = guardAt({ historyLength: 22, timeMs: 1_000 });
-    const done = g.pending<void>();
-    void g.guard.watch(done.p);
-    g.at(29, 4_000);
-    done.resolve();
-    await g.settle();
-    g.at(30, 5_000);
-    assert.equal(g.guard.resolvedInThisTask(), true);
-  });
+  for (const c of activityCases) {
+    test(c.name, async () => {
+      const g = guardAt({ historyLength: 22, timeMs: 1_000 });
+      const activity = g.pending<string>();
+      void g.guard.watch(activity.p);
+      g.at(...c.settledAt);
+      activity.resolve('done');
+      await g.settle();
+      for (const [label, busy, what] of c.asks) {
+        g.at(...label);
+        assert.equal(g.guard.resolvedInThisTask(), busy, what);
+      }
+    });
+  }
 
   test('a local activity and a cancelled timer settle in their own task without suspicion', async () => {
     const g = guardAt({ historyLength: 22, timeMs: 1_000 });
