@@ -5,7 +5,12 @@
  * to the ticket the first call made, whatever became of that call, and nothing runs twice.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateStage,
+} from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Config } from '../core/config';
@@ -14,6 +19,7 @@ import { intakeOffThread } from '../core/intake';
 import { ticketStartAttributes } from '../workflows/search-attributes';
 import { ticketSummary } from '../workflows/details';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
+import { resultOnceAccepted } from './accept-deadline';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
 import { retryWhileBusy } from './busy-retry';
 import { parseOr } from './errors';
@@ -104,9 +110,12 @@ export function createTicketCreator(deps: CreateDeps) {
       const startInput = await inputFor(ticketId, input);
       // A start operation is used once: a retry (the ticket refused as busy) attaches a new one.
       const ack = await retryWhileBusy(() =>
-        client.workflow.executeUpdateWithStart(openTicketUpdate, {
-          startWorkflowOperation: startOperation(ticketId, startInput),
-        }),
+        resultOnceAccepted(client, cfg.temporal.acceptTimeoutMs, () =>
+          client.workflow.startUpdateWithStart(openTicketUpdate, {
+            startWorkflowOperation: startOperation(ticketId, startInput),
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          }),
+        ),
       );
       const created = { ticketId, status: ack.status, queue: ack.queue, lastSeq: ack.lastSeq };
       // A caller's own id may name a ticket that already existed: it must be this caller's. (A key's id

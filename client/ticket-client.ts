@@ -3,12 +3,13 @@
  * the actions (actions.ts), reads of one ticket (here) and lists (list.ts). Every error comes back in the
  * project's family (errors.ts): not_found, conflict, bad_input, upstream_unavailable.
  */
-import { Client, type UpdateDefinition } from '@temporalio/client';
+import { Client, WorkflowUpdateStage, type UpdateDefinition } from '@temporalio/client';
 import type { Tracer } from '@opentelemetry/api';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { config as processConfig, type Config } from '../core/config';
 import { ticketIdSchema } from '../core/events';
 import { workflowIdFor } from '../workflows/state';
+import { resultOnceAccepted } from './accept-deadline';
 import { createTicketActions } from './actions';
 import { retryWhileBusy } from './busy-retry';
 import { temporalConnection } from './connection';
@@ -83,7 +84,15 @@ export function createTicketClient(opts: TicketClientOptions) {
     updateId?: string,
   ): Promise<MessageAck> =>
     onTicket(ticketId, (h) =>
-      retryWhileBusy(() => h.executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) })),
+      retryWhileBusy(() =>
+        resultOnceAccepted(client, cfg.temporal.acceptTimeoutMs, () =>
+          h.startUpdate(def, {
+            args: [arg],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+            ...(updateId ? { updateId } : {}),
+          }),
+        ),
+      ),
     );
 
   return {

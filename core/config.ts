@@ -37,6 +37,8 @@ export const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('tickets'),
   TEMPORAL_BIN: optionalString,
   TEMPORAL_TEST_SERVER_BIN: optionalString,
+  /** How long a person's action waits for a worker to take it before the caller is told to retry (503). */
+  TICKET_ACCEPT_TIMEOUT: duration.default(15_000),
   /** A Chrome/Chromium binary for the browser tests (found or installed by the test harness when unset). */
   CHROMIUM_PATH: optionalString,
 
@@ -161,6 +163,7 @@ export function buildConfig(env: Env) {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       bin: env.TEMPORAL_BIN,
       testServerBin: env.TEMPORAL_TEST_SERVER_BIN,
+      acceptTimeoutMs: env.TICKET_ACCEPT_TIMEOUT,
     },
     kafka: buildKafkaConfig(env),
     gateway: {

@@ -1,0 +1,114 @@
+/**
+ * A person acts on a ticket while no worker runs (a crash, a deploy). The update is admitted by the server but
+ * nothing accepts it, and the client used to wait for it without end: an agent's approve, measured, was still
+ * waiting after 150 s, and so was the HTTP request behind it. Now the wait for acceptance is bounded
+ * (client/accept-deadline.ts): the caller is told to retry (upstream_unavailable, the API's 503), and the same
+ * request with the same update id, sent once a worker is back, is applied once. A new ticket's start is bounded
+ * the same way.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createTicketClient, type TicketClient } from '../../client';
+import { TicketflowError } from '../../core/errors';
+import { workflowIdFor } from '../../workflows/state';
+import { testConfig, testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
+import { waitFor } from '../helpers/wait';
+import { bundleOnce } from './helpers/harness';
+import { jitteryPublisher, randomFrom } from './helpers/interleave';
+import { createScriptedIntelligence } from './helpers/scripted-intelligence';
+
+const taskQueue = uniqueName('wf-no-worker');
+const namespace = testTemporalNamespace();
+const cfg = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, TICKET_ACCEPT_TIMEOUT: '2s' });
+const { intelligence } = createScriptedIntelligence(new Map());
+
+let bundle: WorkflowBundleWithSourceMap;
+let native: NativeConnection;
+let connection: Connection;
+let client: Client;
+let tickets: TicketClient;
+const started: string[] = [];
+
+before(async () => {
+  bundle = await bundleOnce();
+  native = await NativeConnection.connect({ address: testTemporalAddress() });
+  connection = await Connection.connect({ address: testTemporalAddress() });
+  client = new Client({ connection, namespace });
+  tickets = createTicketClient({ client, config: cfg });
+});
+
+after(async () => {
+  for (const id of started)
+    await client.workflow
+      .getHandle(workflowIdFor(id))
+      .terminate('test cleanup')
+      .catch(() => undefined);
+  await connection?.close();
+  await native?.close();
+});
+
+const worker = () =>
+  Worker.create({
+    connection: native,
+    namespace,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ intelligence, publisher: jitteryPublisher(randomFrom(9), 1).publisher }),
+    shutdownGraceTime: '1s',
+  });
+
+/** Runs `call`, which must fail as "retry later" within a few seconds of the 2 s bound. */
+async function refusedInTime(call: () => Promise<unknown>): Promise<number> {
+  const t0 = Date.now();
+  await assert.rejects(call(), (err: unknown) => {
+    assert.ok(err instanceof TicketflowError, String(err));
+    assert.equal(err.code, 'upstream_unavailable');
+    assert.match(err.message, /did not take the action within 2 s/);
+    return true;
+  });
+  return Date.now() - t0;
+}
+
+describe('an action while no worker runs (dev server)', { timeout: 120_000 }, () => {
+  test('the review is refused as "retry later" in bounded time, and the same review is applied once a worker is back', async () => {
+    const ticketId = await (
+      await worker()
+    ).runUntil(async () => {
+      const { ticketId } = await tickets.createTicket({ text: 'my invoice is wrong', userId: 'u1', orgId: 'o1' });
+      started.push(ticketId);
+      await waitFor(async () => (await tickets.getState(ticketId)).pendingReview, { timeoutMs: 30_000 });
+      return ticketId;
+    });
+    const decision = { action: 'approve', draftVersion: 1, reviewer: 'r' } as const;
+    const updateId = `${ticketId}-approve`;
+    const waited = await refusedInTime(() => tickets.review(ticketId, decision, updateId));
+    assert.ok(waited < 10_000, `answered after ${waited} ms`);
+
+    const back = await worker();
+    const state = await back.runUntil(async () => {
+      const ack = await tickets.review(ticketId, decision, updateId);
+      assert.ok(ack, 'the resend is answered');
+      const again = await tickets.review(ticketId, decision, updateId);
+      assert.deepEqual(again, ack, 'a third send with the same id gets the same answer');
+      return tickets.getState(ticketId);
+    });
+    assert.equal(state.pendingReview, null);
+    assert.equal(state.reviewHistory.filter((r) => r.action === 'approve').length, 1, 'approved once');
+  });
+
+  test('a new ticket is refused the same way, and its resend with the same key opens it once', async () => {
+    const input = { text: 'the export fails', userId: 'u2', orgId: 'o1' };
+    const key = uniqueName('create');
+    await refusedInTime(() => tickets.createTicket(input, { idempotencyKey: key }));
+    const back = await worker();
+    const [created, s] = await back.runUntil(async () => {
+      const created = await tickets.createTicket(input, { idempotencyKey: key });
+      return [created, await tickets.getState(created.ticketId)] as const;
+    });
+    started.push(created.ticketId);
+    assert.equal(s.ticketId, created.ticketId);
+  });
+});
