@@ -5,16 +5,20 @@
  * wait for acceptance is bounded: past it the caller gets 503 with Retry-After, and the same request sent
  * again (same Idempotency-Key, so the same update id) joins the update already admitted, or gets its answer
  * once applied. Only acceptance is bounded: an accepted update may take as long as its step does (a reply
- * check, a confirmed refund), and cutting that wait short would report an action still being applied.
+ * check, a confirmed refund), and cutting that wait short would report an action still being applied. And only
+ * a call with an id of its own (an Idempotency-Key) is bounded: without one, a resend is a new update while the
+ * first may still apply (a customer's message twice, a second ticket), so such a caller waits as before.
  */
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowUpdateHandle } from '@temporalio/client';
 import { TicketflowError } from '../core/errors';
 
 export async function resultOnceAccepted<R>(
   client: Client,
-  timeoutMs: number,
+  /** Null: no bound (a call without an id of its own). */
+  timeoutMs: number | null,
   start: () => Promise<WorkflowUpdateHandle<R>>,
 ): Promise<R> {
+  if (timeoutMs === null) return (await start()).result();
   let handle: WorkflowUpdateHandle<R>;
   try {
     handle = await client.withDeadline(Date.now() + timeoutMs, start);
@@ -22,7 +26,7 @@ export async function resultOnceAccepted<R>(
     if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw err;
     throw new TicketflowError(
       'upstream_unavailable',
-      `the ticket did not take the action within ${Math.round(timeoutMs / 1000)} s (its worker may be down); it may still be applied when the worker is back: send the same request, with the same Idempotency-Key, again`,
+      `the ticket did not take the action within ${timeoutMs / 1000} s (its worker may be down, or the call was cut); it may still be applied: send the same request, with the same Idempotency-Key, again`,
       { cause: err },
     );
   }

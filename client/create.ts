@@ -109,8 +109,10 @@ export function createTicketCreator(deps: CreateDeps) {
     try {
       const startInput = await inputFor(ticketId, input);
       // A start operation is used once: a retry (the ticket refused as busy) attaches a new one.
+      // Bounded only when a resend names the same ticket (a key, or the caller's own id): client/accept-deadline.ts.
+      const bound = key !== undefined || input.ticketId !== undefined ? cfg.temporal.acceptTimeoutMs : null;
       const ack = await retryWhileBusy(() =>
-        resultOnceAccepted(client, cfg.temporal.acceptTimeoutMs, () =>
+        resultOnceAccepted(client, bound, () =>
           client.workflow.startUpdateWithStart(openTicketUpdate, {
             startWorkflowOperation: startOperation(ticketId, startInput),
             waitForStage: WorkflowUpdateStage.ACCEPTED,

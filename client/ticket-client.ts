@@ -85,7 +85,7 @@ export function createTicketClient(opts: TicketClientOptions) {
   ): Promise<MessageAck> =>
     onTicket(ticketId, (h) =>
       retryWhileBusy(() =>
-        resultOnceAccepted(client, cfg.temporal.acceptTimeoutMs, () =>
+        resultOnceAccepted(client, updateId ? cfg.temporal.acceptTimeoutMs : null, () =>
           h.startUpdate(def, {
             args: [arg],
             waitForStage: WorkflowUpdateStage.ACCEPTED,

@@ -106,10 +106,11 @@ export class ProposalsPanel {
     if (this.busy) return;
     this.busy = true;
     try {
-      await this.api.post(`/v1/tickets/${encodeURIComponent(this.ticketId)}/proposals`, {
-        proposalId: p.id,
-        decision,
-      });
+      await this.api.post(
+        `/v1/tickets/${encodeURIComponent(this.ticketId)}/proposals`,
+        { proposalId: p.id, decision },
+        { idempotent: true },
+      );
       this.feedback.className = 'action-feedback ok';
       fill(
         this.feedback,

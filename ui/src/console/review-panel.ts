@@ -217,7 +217,7 @@ export class ReviewPanel {
     this.busy = true;
     this.updateButtons();
     try {
-      await this.api.post(path, body);
+      await this.api.post(path, body, { idempotent: true });
       this.feedback.classList.add('ok');
       fill(this.feedback, DONE[action]);
       if (action === 'reject') this.reason.value = '';

@@ -86,7 +86,11 @@ export class SopForm {
     }
     this.submit.disabled = true;
     try {
-      await this.api.post(`/v1/tickets/${encodeURIComponent(this.ticketId)}/sop`, { title, body });
+      await this.api.post(
+        `/v1/tickets/${encodeURIComponent(this.ticketId)}/sop`,
+        { title, body },
+        { idempotent: true },
+      );
       this.feedback.className = 'action-feedback ok';
       fill(this.feedback, 'SOP saved: the investigation resumes.');
       this.title.value = '';

@@ -30,7 +30,7 @@ export function feedbackForm(api: ApiClient, ticketId: string, onSent: () => voi
           say(note, 'Tell us whether it worked, give a rating or write a comment.', 'error');
           return;
         }
-        await api.post(`/v1/tickets/${encodeURIComponent(ticketId)}/feedback`, body);
+        await api.post(`/v1/tickets/${encodeURIComponent(ticketId)}/feedback`, body, { idempotent: true });
         onSent();
         fill(form, h('p', { class: 'action-feedback ok', role: 'status' }, 'Thank you for your feedback.'));
       },

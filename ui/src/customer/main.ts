@@ -104,9 +104,11 @@ function main(): void {
             return;
           }
           say(note, 'Sending…');
-          const created = await api.post<{ ticketId: string; ticketToken: string | null }>('/v1/tickets', {
-            text: text.value,
-          });
+          const created = await api.post<{ ticketId: string; ticketToken: string | null }>(
+            '/v1/tickets',
+            { text: text.value },
+            { idempotent: true },
+          );
           if (created.ticketToken) setToken(`ticket.${created.ticketId}`, created.ticketToken);
           history.pushState({}, '', `/ticket/${encodeURIComponent(created.ticketId)}`);
           route();

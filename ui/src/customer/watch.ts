@@ -213,7 +213,11 @@ export class TicketWatch {
             say(note, 'Write a message first.', 'error');
             return;
           }
-          await this.api.post(`/v1/tickets/${encodeURIComponent(this.ticketId)}/messages`, { text: text.value });
+          await this.api.post(
+            `/v1/tickets/${encodeURIComponent(this.ticketId)}/messages`,
+            { text: text.value },
+            { idempotent: true },
+          );
           text.value = '';
           say(note, 'Sent. We have added it to your ticket.', 'ok');
           this.scheduleRefresh();

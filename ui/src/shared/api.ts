@@ -10,14 +10,43 @@ export class ApiFailure extends Error {
   }
 }
 
-export interface ApiClient {
-  get<T>(path: string): Promise<T>;
-  post<T>(path: string, body: unknown): Promise<T>;
+export interface PostOptions {
+  /**
+   * A person's action or a new ticket: sent with an Idempotency-Key, the same one for the same request until it
+   * gets a definite answer. The server answers such a request in bounded time even with no worker running
+   * (503, "send it again"), and the resend then joins the first instead of acting twice.
+   */
+  idempotent?: boolean;
 }
 
+export interface ApiClient {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body: unknown, opts?: PostOptions): Promise<T>;
+}
+
+/** Keys of requests still without a definite answer, by path and body. */
+const pendingKeys = new Map<string, string>();
+
 export function createApi(token: () => string | null): ApiClient {
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, opts: PostOptions = {}): Promise<T> {
+    const intent = opts.idempotent ? `${path}\n${JSON.stringify(body)}` : null;
+    const key = intent === null ? undefined : (pendingKeys.get(intent) ?? crypto.randomUUID());
+    if (intent !== null && key !== undefined) pendingKeys.set(intent, key);
+    try {
+      const answer = await send<T>(method, path, body, key);
+      if (intent !== null) pendingKeys.delete(intent);
+      return answer;
+    } catch (err) {
+      // A refusal (4xx) is definite: the same request again is a new attempt. No answer or 5xx keeps the key.
+      if (intent !== null && err instanceof ApiFailure && err.status >= 400 && err.status < 500)
+        pendingKeys.delete(intent);
+      throw err;
+    }
+  }
+
+  async function send<T>(method: string, path: string, body: unknown, idempotencyKey: string | undefined): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     const bearer = token();
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -42,6 +71,6 @@ export function createApi(token: () => string | null): ApiClient {
   }
   return {
     get: (path) => call('GET', path),
-    post: (path, body) => call('POST', path, body),
+    post: (path, body, opts) => call('POST', path, body, opts),
   };
 }
