@@ -27,8 +27,9 @@
  * task that will carry its commands (test/workflow/query-applied-completion.test.ts; the chaos run of
  * 2026-12-01, test/fixtures/stuck/chaos-review-after-draft-*.json). A review sent on what that query showed
  * then joins that task and, accepted, lands behind the completion's commands. So labels fewer than 3 events
- * apart count as one task, and an activity's or timer's completion carrying its starter's time or length
- * (never true of a completion that came as news of a later task) makes the next task refuse updates too.
+ * apart count as one task, and an activity's or timer's completion labelled with its starter's time or
+ * length, or with the time of the last task seen under another length (never true of a completion that came
+ * as news of a later task: each task has one length and one time), makes the next task refuse updates too.
  */
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import { nowMs } from './util';
@@ -46,7 +47,12 @@ const TASK_BOUNDARY_EVENTS = 3;
 
 export class TaskGuard {
   private last: TaskLabel | null = null;
-  /** A completion was applied outside its task: refuse updates in the first task labelled after it. */
+  /** The latest label seen at all (a call, a settlement, an update asking). */
+  private seen: TaskLabel | null = null;
+  /**
+   * A completion was applied outside its task: refuse updates in the next task an update asks from (its
+   * commands go out with the first task after it; a later one only costs the caller a resend).
+   */
   private misplaced: { refuseAt: TaskLabel | null } | null = null;
 
   constructor(private readonly label: () => TaskLabel = sandboxLabel) {}
@@ -57,13 +63,18 @@ export class TaskGuard {
    * `sameTask`: `p` may settle in the task that started it (a local activity), so its label proves nothing.
    */
   watch<T>(p: Promise<T>, sameTask = false): Promise<T> {
-    const started = this.label();
+    const started = this.see();
     const note = (err?: unknown) => {
-      const at = this.label();
+      const before = this.seen;
+      const at = this.see();
       this.last = at;
       // A cancellation settles at once, in the cancelling task: not news of a later one.
       const cancelled = err !== undefined && isCancellation(err);
-      const outside = at.historyLength <= started.historyLength || at.timeMs === started.timeMs;
+      const outside =
+        at.historyLength <= started.historyLength ||
+        at.timeMs === started.timeMs ||
+        // A task has one length and one time: the time of the last task with another length is no task's.
+        (before !== null && at.timeMs === before.timeMs && at.historyLength !== before.historyLength);
       if (!sameTask && !cancelled && outside) this.misplaced = { refuseAt: null };
     };
     p.then(() => note(), note);
@@ -72,7 +83,7 @@ export class TaskGuard {
 
   /** True when an update accepted now could land behind commands a completion made in this task. */
   resolvedInThisTask(): boolean {
-    const now = this.label();
+    const now = this.see();
     if (this.misplaced) {
       this.misplaced.refuseAt ??= now;
       if (sameLabel(this.misplaced.refuseAt, now)) return true;
@@ -81,6 +92,11 @@ export class TaskGuard {
     const last = this.last;
     if (!last) return false;
     return now.historyLength - last.historyLength < TASK_BOUNDARY_EVENTS || now.timeMs === last.timeMs;
+  }
+
+  private see(): TaskLabel {
+    this.seen = this.label();
+    return this.seen;
   }
 }
 

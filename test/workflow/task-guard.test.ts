@@ -32,10 +32,11 @@ function guardAt(first: TaskLabel) {
 type Label = [historyLength: number, timeMs: number];
 
 /**
- * An activity started in the task labelled (22, 1000) settles under `settledAt`; then the update's validator
+ * An activity started in the task labelled (22, 1000) settles under `settledAt` (after a task at `between`,
+ * if given, in which something else settled); then the update's validator
  * asks at each label of `asks` in turn, and must get the answer beside it.
  */
-const activityCases: { name: string; settledAt: Label; asks: [Label, boolean, string][] }[] = [
+const activityCases: { name: string; between?: Label; settledAt: Label; asks: [Label, boolean, string][] }[] = [
   {
     // The query's activation: the history's length so far, the draft's task's time.
     name: 'a completion applied for a query: the next task refuses updates, once',
@@ -52,6 +53,17 @@ const activityCases: { name: string; settledAt: Label; asks: [Label, boolean, st
     asks: [
       [[40, 5_000], true, 'the first task after it'],
       [[43, 6_000], false, 'the one after'],
+    ],
+  },
+  {
+    // A publish completed in the task at 25 while the draft ran; the query's activation then carries that
+    // task's time and the history's length so far.
+    name: 'a completion applied for a query after another task: the time of the last task, another length',
+    between: [25, 2_000],
+    settledAt: [32, 2_000],
+    asks: [
+      [[35, 5_000], true, 'the first task after it'],
+      [[38, 6_000], false, 'the retry'],
     ],
   },
   {
@@ -75,6 +87,14 @@ describe('the task guard', () => {
       const g = guardAt({ historyLength: 22, timeMs: 1_000 });
       const activity = g.pending<string>();
       void g.guard.watch(activity.p);
+      if (c.between) {
+        // Another task ran meanwhile, and the guard saw it (a publish settling there).
+        const other = g.pending<void>();
+        void g.guard.watch(other.p);
+        g.at(...c.between);
+        other.resolve();
+        await g.settle();
+      }
       g.at(...c.settledAt);
       activity.resolve('done');
       await g.settle();

@@ -65,6 +65,9 @@ const COMMAND_EVENTS = new Set([
   'markerRecordedEventAttributes',
   'startChildWorkflowExecutionInitiatedEventAttributes',
   'signalExternalWorkflowExecutionInitiatedEventAttributes',
+  'requestCancelExternalWorkflowExecutionInitiatedEventAttributes',
+  'nexusOperationScheduledEventAttributes',
+  'nexusOperationCancelRequestedEventAttributes',
 ]);
 
 /**
