@@ -38,7 +38,7 @@ export const envSchema = z.object({
   TEMPORAL_BIN: optionalString,
   TEMPORAL_TEST_SERVER_BIN: optionalString,
   /** How long a person's action waits for a worker to take it before the caller is told to retry (503). */
-  TICKET_ACCEPT_TIMEOUT: duration.default(15_000),
+  TICKET_ACCEPT_TIMEOUT: duration.default(30_000),
   /** A Chrome/Chromium binary for the browser tests (found or installed by the test harness when unset). */
   CHROMIUM_PATH: optionalString,
 
