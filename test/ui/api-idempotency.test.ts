@@ -21,7 +21,9 @@ const server = http.createServer((req, res) => {
     keys.push({ path, key: req.headers['idempotency-key'] as string | undefined });
     const status = scripts.get(path)?.shift() ?? 200;
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(status < 400 ? { ok: true } : { error: { code: 'x', message: `status ${status}` } }));
+    // 503s on /v1/e come as the API's own "retry" answer; the others as a proxy's.
+    const code = path === '/v1/e' ? 'upstream_unavailable' : 'x';
+    res.end(JSON.stringify(status < 400 ? { ok: true } : { error: { code, message: `status ${status}` } }));
   });
 });
 
@@ -63,6 +65,15 @@ describe('the browser API client: Idempotency-Key on actions', () => {
     assert.equal(refused, first, 'the resend after 503 joins the first');
     assert.notEqual(afterRefusal, first, 'after a refusal the same request is a new attempt');
     assert.ok(other && other !== afterRefusal, 'another body, another key');
+  });
+
+  test("the API's own 503 is sent again with the same key, twice at most", async () => {
+    scripts.set('/v1/e', [503, 503, 503, 503]);
+    assert.equal(await post('/v1/e', { n: 1 }), 503, 'three sends, then the 503');
+    assert.equal(await post('/v1/e', { n: 1 }), 200, 'the fourth 503, then the answer');
+    const sent = keysOf('/v1/e');
+    assert.equal(sent.length, 5);
+    assert.equal(new Set(sent).size, 1, 'one key for all five');
   });
 
   test('reads and other posts carry no key', async () => {

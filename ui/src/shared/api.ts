@@ -24,6 +24,9 @@ export interface ApiClient {
   post<T>(path: string, body: unknown, opts?: PostOptions): Promise<T>;
 }
 
+const KEYED_ATTEMPTS = 3;
+const RESEND_PAUSE_MS = 1_000;
+
 /** Keys of requests still without a definite answer, by path and body. */
 const pendingKeys = new Map<string, string>();
 
@@ -33,7 +36,7 @@ export function createApi(token: () => string | null): ApiClient {
     const key = intent === null ? undefined : (pendingKeys.get(intent) ?? crypto.randomUUID());
     if (intent !== null && key !== undefined) pendingKeys.set(intent, key);
     try {
-      const answer = await send<T>(method, path, body, key);
+      const answer = await sendAgain<T>(method, path, body, key);
       if (intent !== null) pendingKeys.delete(intent);
       return answer;
     } catch (err) {
@@ -41,6 +44,22 @@ export function createApi(token: () => string | null): ApiClient {
       if (intent !== null && err instanceof ApiFailure && err.status >= 400 && err.status < 500)
         pendingKeys.delete(intent);
       throw err;
+    }
+  }
+
+  /**
+   * A keyed request the service could not take yet (503 upstream_unavailable: no worker took it in time) is
+   * sent again, twice at most: with the same key it joins the first, so the person waits instead of retrying.
+   */
+  async function sendAgain<T>(method: string, path: string, body: unknown, key: string | undefined): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await send<T>(method, path, body, key);
+      } catch (err) {
+        const retriable = key !== undefined && err instanceof ApiFailure && err.code === 'upstream_unavailable';
+        if (!retriable || attempt >= KEYED_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, RESEND_PAUSE_MS));
+      }
     }
   }
 
