@@ -7,56 +7,29 @@
  * the same way.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { describe, test } from 'node:test';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createTicketClient, ticketIdForKey, type TicketClient } from '../../client';
+import { ticketIdForKey } from '../../client';
 import { TicketflowError } from '../../core/errors';
-import { workflowIdFor } from '../../workflows/state';
-import { testConfig, testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
+import { testConfig, uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
-import { bundleOnce } from './helpers/harness';
+import { devServerCase } from './helpers/dev-server-case';
 import { jitteryPublisher, randomFrom } from './helpers/interleave';
 import { createScriptedIntelligence } from './helpers/scripted-intelligence';
 
 const taskQueue = uniqueName('wf-no-worker');
-const namespace = testTemporalNamespace();
 const cfg = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, TICKET_ACCEPT_TIMEOUT: '2s' });
 const { intelligence } = createScriptedIntelligence(new Map());
 
-let bundle: WorkflowBundleWithSourceMap;
-let native: NativeConnection;
-let connection: Connection;
-let client: Client;
-let tickets: TicketClient;
-const started: string[] = [];
-
-before(async () => {
-  bundle = await bundleOnce();
-  native = await NativeConnection.connect({ address: testTemporalAddress() });
-  connection = await Connection.connect({ address: testTemporalAddress() });
-  client = new Client({ connection, namespace });
-  tickets = createTicketClient({ client, config: cfg });
-});
-
-after(async () => {
-  for (const id of started)
-    await client.workflow
-      .getHandle(workflowIdFor(id))
-      .terminate('test cleanup')
-      .catch(() => undefined);
-  await connection?.close();
-  // Throws while a worker still holds it (a body cut short by the suite's bound): the process ends anyway.
-  await native?.close().catch(() => undefined);
-});
+const c = devServerCase(cfg);
 
 const worker = () =>
   Worker.create({
-    connection: native,
-    namespace,
+    connection: c.native,
+    namespace: c.namespace,
     taskQueue,
-    workflowBundle: bundle,
+    workflowBundle: c.bundle,
     activities: createActivities({ intelligence, publisher: jitteryPublisher(randomFrom(9), 1).publisher }),
     shutdownGraceTime: '1s',
   });
@@ -78,23 +51,23 @@ describe('an action while no worker runs (dev server)', { timeout: 120_000 }, ()
     const ticketId = await (
       await worker()
     ).runUntil(async () => {
-      const { ticketId } = await tickets.createTicket({ text: 'my invoice is wrong', userId: 'u1', orgId: 'o1' });
-      started.push(ticketId);
-      await waitFor(async () => (await tickets.getState(ticketId)).pendingReview, { timeoutMs: 30_000 });
+      const { ticketId } = await c.tickets.createTicket({ text: 'my invoice is wrong', userId: 'u1', orgId: 'o1' });
+      c.started.push(ticketId);
+      await waitFor(async () => (await c.tickets.getState(ticketId)).pendingReview, { timeoutMs: 30_000 });
       return ticketId;
     });
     const decision = { action: 'approve', draftVersion: 1, reviewer: 'r' } as const;
     const updateId = `${ticketId}-approve`;
-    const waited = await refusedInTime(() => tickets.review(ticketId, decision, updateId));
+    const waited = await refusedInTime(() => c.tickets.review(ticketId, decision, updateId));
     assert.ok(waited < 10_000, `answered after ${waited} ms`);
 
     const back = await worker();
     const state = await back.runUntil(async () => {
-      const ack = await tickets.review(ticketId, decision, updateId);
+      const ack = await c.tickets.review(ticketId, decision, updateId);
       assert.ok(ack, 'the resend is answered');
-      const again = await tickets.review(ticketId, decision, updateId);
+      const again = await c.tickets.review(ticketId, decision, updateId);
       assert.deepEqual(again, ack, 'a third send with the same id gets the same answer');
-      return tickets.getState(ticketId);
+      return c.tickets.getState(ticketId);
     });
     assert.equal(state.pendingReview, null);
     assert.equal(state.reviewHistory.filter((r) => r.action === 'approve').length, 1, 'approved once');
@@ -104,14 +77,14 @@ describe('an action while no worker runs (dev server)', { timeout: 120_000 }, ()
     const input = { text: 'the export fails', userId: 'u2', orgId: 'o1' };
     const key = uniqueName('create');
     // The refused create started its ticket already: cleaned up even if the test fails before the resend.
-    started.push(ticketIdForKey({ userId: input.userId, orgId: input.orgId }, key));
-    await refusedInTime(() => tickets.createTicket(input, { idempotencyKey: key }));
+    c.started.push(ticketIdForKey({ userId: input.userId, orgId: input.orgId }, key));
+    await refusedInTime(() => c.tickets.createTicket(input, { idempotencyKey: key }));
     const back = await worker();
     const [created, s] = await back.runUntil(async () => {
-      const created = await tickets.createTicket(input, { idempotencyKey: key });
-      return [created, await tickets.getState(created.ticketId)] as const;
+      const created = await c.tickets.createTicket(input, { idempotencyKey: key });
+      return [created, await c.tickets.getState(created.ticketId)] as const;
     });
-    assert.equal(created.ticketId, started.at(-1), 'the ticket the refused create started');
+    assert.equal(created.ticketId, c.started.at(-1), 'the ticket the refused create started');
     assert.equal(s.ticketId, created.ticketId);
   });
 });

@@ -12,22 +12,19 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CompleteAsyncError, Context } from '@temporalio/activity';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { createTicketClient, type TicketClient } from '../../client';
 import { TicketflowError } from '../../core/errors';
 import { workflowIdFor } from '../../workflows/state';
-import { testConfig, testTemporalAddress, testTemporalNamespace, uniqueName } from '../helpers/infra';
+import { testConfig, testTemporalAddress, uniqueName } from '../helpers/infra';
 import { waitFor } from '../helpers/wait';
-import { bundleOnce } from './helpers/harness';
+import { devServerCase } from './helpers/dev-server-case';
 import { jitteryPublisher, randomFrom, replayAll } from './helpers/interleave';
 import { createScriptedIntelligence } from './helpers/scripted-intelligence';
 
 const taskQueue = uniqueName('wf-query-applied');
-const namespace = testTemporalNamespace();
 const cfg = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
 const { intelligence } = createScriptedIntelligence(new Map());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,33 +56,10 @@ async function relay(target: string) {
   };
 }
 
-let bundle: WorkflowBundleWithSourceMap;
-let link: Awaited<ReturnType<typeof relay>>;
-let native: NativeConnection;
-let connection: Connection;
-let client: Client;
-let tickets: TicketClient;
-const started: string[] = [];
-
-before(async () => {
-  bundle = await bundleOnce();
-  link = await relay(testTemporalAddress());
-  native = await NativeConnection.connect({ address: link.address });
-  connection = await Connection.connect({ address: testTemporalAddress() });
-  client = new Client({ connection, namespace });
-  tickets = createTicketClient({ client, config: cfg });
-});
-
-after(async () => {
-  for (const id of started)
-    await client.workflow
-      .getHandle(workflowIdFor(id))
-      .terminate('test cleanup')
-      .catch(() => undefined);
-  await link?.close();
-  await connection?.close();
-  // Throws while a worker still holds it (a body cut short by its bound): the process ends anyway.
-  await native?.close().catch(() => undefined);
+let link: Awaited<ReturnType<typeof relay>> | undefined;
+const c = devServerCase(cfg, {
+  workerAddress: async () => (link = await relay(testTemporalAddress())).address,
+  cleanup: async () => link?.close(),
 });
 
 /** `p`, or a failure after `ms`: the worker's runUntil then ends, and so does this file. */
@@ -97,7 +71,7 @@ function within<T>(ms: number, p: Promise<T>): Promise<T> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-/** The real activities, but each draft's result is handed back later, by the test, through the client. */
+/** The real activities, but each draft's result is handed back later, by the test, through the c.client. */
 function parkingDrafts() {
   const real = createActivities({ intelligence, publisher: jitteryPublisher(randomFrom(5), 1).publisher });
   const parked: { token: Uint8Array; result: unknown }[] = [];
@@ -116,44 +90,48 @@ describe('a completion applied for a query, and a review in the task after it (d
   test('the review goes through and every history replays', async () => {
     const { activities, parked } = parkingDrafts();
     const worker = await Worker.create({
-      connection: native,
-      namespace,
+      connection: c.native,
+      namespace: c.namespace,
       taskQueue,
-      workflowBundle: bundle,
+      workflowBundle: c.bundle,
       activities,
       shutdownGraceTime: '1s',
     });
     const rounds = 3;
     const run = async () => {
       for (let round = 0; round < rounds; round++) {
-        const { ticketId } = await tickets.createTicket({ text: `invoice wrong ${round}`, userId: 'u1', orgId: 'o1' });
-        started.push(ticketId);
+        const { ticketId } = await c.tickets.createTicket({
+          text: `invoice wrong ${round}`,
+          userId: 'u1',
+          orgId: 'o1',
+        });
+        c.started.push(ticketId);
         await waitFor(() => parked.length === round + 1, { timeoutMs: 20_000, message: 'the draft parked' });
         const workflowId = workflowIdFor(ticketId);
-        link.cutOff();
-        await client.workflowService.resetStickyTaskQueue({ namespace, execution: { workflowId } });
-        const read = tickets.getState(ticketId);
+        link!.cutOff();
+        await c.client.workflowService.resetStickyTaskQueue({ namespace: c.namespace, execution: { workflowId } });
+        const read = c.tickets.getState(ticketId);
         read.catch(() => undefined); // awaited below; a failure meanwhile must not end the file
         await sleep(300);
-        await client.activity.complete(parked[round]!.token, parked[round]!.result);
+        await c.client.activity.complete(parked[round]!.token, parked[round]!.result);
         await sleep(100);
         // As the chaos driver: a review refused because the draft was not applied yet is sent again later.
         const approve = () =>
-          tickets.review(ticketId, { action: 'approve', draftVersion: 1, reviewer: 'r' }, `${workflowId}-r`);
+          c.tickets.review(ticketId, { action: 'approve', draftVersion: 1, reviewer: 'r' }, `${workflowId}-r`);
         const review = approve().catch(async (err: unknown) => {
           if (!(err instanceof TicketflowError) || err.code !== 'conflict') throw err;
-          await waitFor(async () => (await tickets.getState(ticketId)).pendingReview, { timeoutMs: 20_000 });
+          await waitFor(async () => (await c.tickets.getState(ticketId)).pendingReview, { timeoutMs: 20_000 });
           return approve();
         });
         review.catch(() => undefined);
         await sleep(300);
-        link.restore();
+        link!.restore();
         const seen = await read;
         assert.equal(seen.pendingReview?.draftVersion, 1, 'the query was answered with the draft applied');
         assert.ok(await review, 'the review was answered');
       }
     };
     await worker.runUntil(within(60_000, run()));
-    assert.deepEqual(await replayAll(client, bundle, started), []);
+    assert.deepEqual(await replayAll(c.client, c.bundle, c.started), []);
   });
 });
