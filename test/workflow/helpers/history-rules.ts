@@ -11,6 +11,13 @@ import type { temporal } from '@temporalio/proto';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 
+/** What an event says of the activity it ends (completed, failed, timed out or cancelled), if it ends one. */
+const activityEnd = (e: Event) =>
+  e.activityTaskCompletedEventAttributes ??
+  e.activityTaskFailedEventAttributes ??
+  e.activityTaskTimedOutEventAttributes ??
+  e.activityTaskCanceledEventAttributes;
+
 /** Event ids of the publishes scheduled by such a task (empty when the history keeps the rule). */
 export function chainedPublishes(events: readonly Event[]): number[] {
   const typeOf = new Map<string, string>();
@@ -34,11 +41,7 @@ export function chainedPublishes(events: readonly Event[]): number[] {
       news = [];
       continue;
     }
-    const done =
-      e.activityTaskCompletedEventAttributes ??
-      e.activityTaskFailedEventAttributes ??
-      e.activityTaskTimedOutEventAttributes ??
-      e.activityTaskCanceledEventAttributes;
+    const done = activityEnd(e);
     if (done) {
       task = null;
       news.push(typeOf.get(String(done.scheduledEventId)) ?? '?');
@@ -80,32 +83,25 @@ const COMMAND_EVENTS = new Set([
 export function commandsAheadOfUpdate(events: readonly Event[]): number[] {
   const found: number[] = [];
   let resolvedNews = false;
-  let task: { resolved: boolean; commands: number } | null = null;
+  let task: { resolved: boolean; commanded: boolean } | null = null;
   for (const e of events) {
     if (e.workflowTaskCompletedEventAttributes) {
-      task = { resolved: resolvedNews, commands: 0 };
+      task = { resolved: resolvedNews, commanded: false };
       resolvedNews = false;
       continue;
     }
     if (e.workflowExecutionUpdateAcceptedEventAttributes) {
-      if (task?.resolved && task.commands > 0) found.push(Number(e.eventId));
+      if (task?.resolved && task.commanded) found.push(Number(e.eventId));
       continue;
     }
     if (task && Object.keys(e).some((k) => COMMAND_EVENTS.has(k))) {
-      task.commands += 1;
+      task.commanded = true;
       continue;
     }
     if (e.workflowExecutionUpdateCompletedEventAttributes) continue;
     // Anything else is news for the next task: the task's commands are over.
     task = null;
-    if (
-      e.activityTaskCompletedEventAttributes ||
-      e.activityTaskFailedEventAttributes ||
-      e.activityTaskTimedOutEventAttributes ||
-      e.activityTaskCanceledEventAttributes ||
-      e.timerFiredEventAttributes
-    )
-      resolvedNews = true;
+    if (activityEnd(e) || e.timerFiredEventAttributes) resolvedNews = true;
   }
   return found;
 }

@@ -31,39 +31,31 @@ const RESEND_PAUSE_MS = 1_000;
 const pendingKeys = new Map<string, string>();
 
 export function createApi(token: () => string | null): ApiClient {
-  async function call<T>(method: string, path: string, body?: unknown, opts: PostOptions = {}): Promise<T> {
-    const intent = opts.idempotent ? `${path}\n${JSON.stringify(body)}` : null;
-    const key = intent === null ? undefined : (pendingKeys.get(intent) ?? crypto.randomUUID());
-    if (intent !== null && key !== undefined) pendingKeys.set(intent, key);
-    try {
-      const answer = await sendAgain<T>(method, path, body, key);
-      if (intent !== null) pendingKeys.delete(intent);
-      return answer;
-    } catch (err) {
-      // A refusal (4xx) is definite: the same request again is a new attempt. No answer or 5xx keeps the key.
-      if (intent !== null && err instanceof ApiFailure && err.status >= 400 && err.status < 500)
-        pendingKeys.delete(intent);
-      throw err;
-    }
-  }
-
   /**
-   * A keyed request the service could not take yet (503 upstream_unavailable: no worker took it in time) is
-   * sent again, twice at most: with the same key it joins the first, so the person waits instead of retrying.
+   * A keyed request: one key for this path and body until it gets a definite answer. The API's own 503
+   * (upstream_unavailable: no worker took it in time) is sent again with it, twice at most, so the person waits
+   * instead of retrying, and the resend joins the first.
    */
-  async function sendAgain<T>(method: string, path: string, body: unknown, key: string | undefined): Promise<T> {
+  async function sendKeyed<T>(path: string, body: unknown): Promise<T> {
+    const intent = `${path}\n${JSON.stringify(body)}`;
+    const key = pendingKeys.get(intent) ?? crypto.randomUUID();
+    pendingKeys.set(intent, key);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await send<T>(method, path, body, key);
+        const answer = await send<T>('POST', path, body, key);
+        pendingKeys.delete(intent);
+        return answer;
       } catch (err) {
-        const retriable = key !== undefined && err instanceof ApiFailure && err.code === 'upstream_unavailable';
-        if (!retriable || attempt >= KEYED_ATTEMPTS) throw err;
+        const failure = err instanceof ApiFailure ? err : undefined;
+        // A refusal (4xx) is definite: the same request again is a new attempt. No answer or 5xx keeps the key.
+        if (failure && failure.status >= 400 && failure.status < 500) pendingKeys.delete(intent);
+        if (failure?.code !== 'upstream_unavailable' || attempt >= KEYED_ATTEMPTS) throw err;
         await new Promise((r) => setTimeout(r, RESEND_PAUSE_MS));
       }
     }
   }
 
-  async function send<T>(method: string, path: string, body: unknown, idempotencyKey: string | undefined): Promise<T> {
+  async function send<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     const bearer = token();
@@ -89,7 +81,7 @@ export function createApi(token: () => string | null): ApiClient {
     return json as T;
   }
   return {
-    get: (path) => call('GET', path),
-    post: (path, body, opts) => call('POST', path, body, opts),
+    get: (path) => send('GET', path),
+    post: (path, body, opts) => (opts?.idempotent ? sendKeyed(path, body) : send('POST', path, body)),
   };
 }
