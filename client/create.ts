@@ -19,7 +19,7 @@ import { intakeOffThread } from '../core/intake';
 import { ticketStartAttributes } from '../workflows/search-attributes';
 import { ticketSummary } from '../workflows/details';
 import { workflowIdFor, type TicketInput } from '../workflows/state';
-import { resultOnceAccepted } from './accept-deadline';
+import { actionBounds, resultOnceAccepted } from './accept-deadline';
 import { createTicketSchema, openTicketUpdate, requestLimits, type CreateTicketInput } from './contract';
 import { retryWhileBusy } from './busy-retry';
 import { parseOr } from './errors';
@@ -110,9 +110,10 @@ export function createTicketCreator(deps: CreateDeps) {
       const startInput = await inputFor(ticketId, input);
       // A start operation is used once: a retry (the ticket refused as busy) attaches a new one.
       // Bounded only when a resend names the same ticket (a key, or the caller's own id): client/accept-deadline.ts.
-      const bound = key !== undefined || input.ticketId !== undefined ? cfg.temporal.acceptTimeoutMs : null;
+      // The opening update is answered in the task that accepts it (nothing waits), so its result needs no bound.
+      const bounds = { ...actionBounds(cfg, key !== undefined || input.ticketId !== undefined), applyMs: null };
       const ack = await retryWhileBusy(() =>
-        resultOnceAccepted(client, bound, () =>
+        resultOnceAccepted(client, bounds, () =>
           client.workflow.startUpdateWithStart(openTicketUpdate, {
             startWorkflowOperation: startOperation(ticketId, startInput),
             waitForStage: WorkflowUpdateStage.ACCEPTED,

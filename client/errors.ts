@@ -15,6 +15,7 @@ import {
 import type { z } from 'zod';
 import { TicketflowError } from '../core/errors';
 import { ticketIdSchema } from '../core/events';
+import { StillApplying } from './accept-deadline';
 import { isRefusedUnapplied } from './busy-retry';
 
 /** Codes that mean "Temporal is not answering now", not "your request is wrong". */
@@ -57,7 +58,8 @@ export async function mapTicketError(
   ticketId: string,
   describeStatus: () => Promise<string | null>,
 ): Promise<unknown> {
-  if (err instanceof TicketflowError) return err;
+  // Both are answers already; a StillApplying's cause is the deadline that ended the wait, not an outage.
+  if (err instanceof TicketflowError || err instanceof StillApplying) return err;
   // Still refused unapplied after the client's own resends: nothing was decided, so the caller is told to try
   // again (503, Retry-After), never a 409 that a person or a script reads as a final answer.
   if (isRefusedUnapplied(err))

@@ -9,6 +9,7 @@ export {
 export { temporalConnection, type TemporalConnectionOptions } from './connection';
 export { createTemporalProbe, type TemporalProbe } from './health';
 export { ticketIdForKey, type CreateOptions } from './create';
+export { StillApplying } from './accept-deadline';
 export { CONSOLE_QUEUES, WORKFLOW_TYPE } from './list';
 export { channels, createTicketSchema, limits, type CreateTicketInput, type MessageAck } from './contract';
 export type * from './types';

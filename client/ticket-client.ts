@@ -9,7 +9,7 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 import { config as processConfig, type Config } from '../core/config';
 import { ticketIdSchema } from '../core/events';
 import { workflowIdFor } from '../workflows/state';
-import { resultOnceAccepted } from './accept-deadline';
+import { actionBounds, resultOnceAccepted } from './accept-deadline';
 import { createTicketActions } from './actions';
 import { retryWhileBusy } from './busy-retry';
 import { temporalConnection } from './connection';
@@ -85,7 +85,7 @@ export function createTicketClient(opts: TicketClientOptions) {
   ): Promise<MessageAck> =>
     onTicket(ticketId, (h) =>
       retryWhileBusy(() =>
-        resultOnceAccepted(client, updateId ? cfg.temporal.acceptTimeoutMs : null, () =>
+        resultOnceAccepted(client, actionBounds(cfg, updateId !== undefined), () =>
           h.startUpdate(def, {
             args: [arg],
             waitForStage: WorkflowUpdateStage.ACCEPTED,

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   TEMPORAL_TEST_SERVER_BIN: optionalString,
   /** How long a person's action waits for a worker to take it before the caller is told to retry (503). */
   TICKET_ACCEPT_TIMEOUT: duration.default(30_000),
+  /** How long an accepted action holds its caller before the answer is "accepted, still applying" (202). */
+  TICKET_APPLY_TIMEOUT: duration.default(20_000),
   /** A Chrome/Chromium binary for the browser tests (found or installed by the test harness when unset). */
   CHROMIUM_PATH: optionalString,
 
@@ -164,6 +166,7 @@ export function buildConfig(env: Env) {
       bin: env.TEMPORAL_BIN,
       testServerBin: env.TEMPORAL_TEST_SERVER_BIN,
       acceptTimeoutMs: env.TICKET_ACCEPT_TIMEOUT,
+      applyTimeoutMs: env.TICKET_APPLY_TIMEOUT,
     },
     kafka: buildKafkaConfig(env),
     gateway: {

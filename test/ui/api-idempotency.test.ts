@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { ApiFailure, createApi } from '../../ui/src/shared/api';
+import { ApiFailure, createApi, stillApplying } from '../../ui/src/shared/api';
 
 /** Answers each request with the next status of its path's script (200 once the script is spent). */
 const scripts = new Map<string, number[]>();
@@ -21,9 +21,10 @@ const server = http.createServer((req, res) => {
     keys.push({ path, key: req.headers['idempotency-key'] as string | undefined });
     const status = scripts.get(path)?.shift() ?? 200;
     res.writeHead(status, { 'content-type': 'application/json' });
-    // 503s on /v1/e come as the API's own "retry" answer; the others as a proxy's.
+    // 503s on /v1/e come as the API's own "retry" answer; the others as a proxy's. A 202 is "still applying".
     const code = path === '/v1/e' ? 'upstream_unavailable' : 'x';
-    res.end(JSON.stringify(status < 400 ? { ok: true } : { error: { code, message: `status ${status}` } }));
+    const ok = status === 202 ? { accepted: true, applied: false, result: null } : { accepted: true, applied: true };
+    res.end(JSON.stringify(status < 400 ? ok : { error: { code, message: `status ${status}` } }));
   });
 });
 
@@ -74,6 +75,20 @@ describe('the browser API client: Idempotency-Key on actions', () => {
     const sent = keysOf('/v1/e');
     assert.equal(sent.length, 5);
     assert.equal(new Set(sent).size, 1, 'one key for all five');
+  });
+
+  test('an action still being applied (202) keeps its key: the same click again joins it', async () => {
+    scripts.set('/v1/f', [202, 202]);
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await api.post(`${base}/v1/f`, { a: 1 }, { idempotent: true }));
+    assert.deepEqual(
+      answers.map((a) => stillApplying(a)),
+      [true, true, false, false],
+    );
+    const [first, second, applied, next] = keysOf('/v1/f');
+    assert.equal(second, first, 'the second click joins the action still being applied');
+    assert.equal(applied, first, 'and so does the one that gets its answer');
+    assert.notEqual(next, first, 'after the answer the same request is a new action');
   });
 
   test('reads and other posts carry no key', async () => {

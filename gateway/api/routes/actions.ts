@@ -4,12 +4,13 @@
  * `Idempotency-Key` becomes the update id (scoped to the caller and the action), so a retry of an applied
  * action gets the same answer instead of 409. The answer comes from the update's own result; the state
  * read after it is a courtesy that may be missing (null) when that read fails, never a reason to report
- * an applied action as failed.
+ * an applied action as failed. An action accepted but not applied within TICKET_APPLY_TIMEOUT (a long step, or
+ * its worker died half way) answers 202 with `applied: false`: decided, its outcome on the ticket's stream.
  */
 import { createHash } from 'node:crypto';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { z } from 'zod';
-import type { MessageAck } from '../../../client';
+import { StillApplying, type MessageAck } from '../../../client';
 import type { ApiContext, Principal } from '../context';
 import { defineRoute } from '../route';
 import { feedbackBody, messageBody, proposalDecisionBody, releaseBody, reviewBody, sopBody } from '../schemas';
@@ -46,6 +47,25 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
     }
   }
 
+  /**
+   * The action's answer, or undefined when it was accepted but is still being applied past its bound
+   * (client/accept-deadline.ts): decided and in the ticket's history, its outcome comes on the ticket's stream.
+   */
+  async function applied(ticketId: string, run: () => Promise<MessageAck>): Promise<MessageAck | undefined> {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof StillApplying)) throw err;
+      ctx.logger.warn('action accepted, still being applied: answered 202', { ticketId, waitedMs: err.waitedMs });
+      return undefined;
+    }
+  }
+
+  /** 202 with no result yet: the same request with the same Idempotency-Key joins it and gets its answer. */
+  function stillApplying(state: unknown) {
+    return { status: 202, body: { accepted: true, applied: false, result: null, state } };
+  }
+
   /** An agent's action: the workflow's answer and, when it can be read, the whole state come back (200). */
   function agentAction<S extends z.ZodType>(path: string, body: S, act: Act<S>): void {
     defineRoute(app, ctx, {
@@ -57,13 +77,12 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       async handle({ principal, params, body: input, idempotencyKey }) {
         const ticketId = parseTicketId(params[0]);
         // A body schema is always given here, so the input is its parsed output.
-        const result = await act(
-          ticketId,
-          principal,
-          input as z.infer<S>,
-          updateIdFor(principal, path, idempotencyKey),
+        const result = await applied(ticketId, () =>
+          act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey)),
         );
-        return { status: 200, body: { accepted: true, result, state: await stateAfter(ticketId) } };
+        const state = await stateAfter(ticketId);
+        if (!result) return stillApplying(state);
+        return { status: 200, body: { accepted: true, applied: true, result, state } };
       },
     });
   }
@@ -82,20 +101,20 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       async handle({ principal, params, body: input, idempotencyKey }) {
         const ticketId = parseTicketId(params[0]);
         assertCanSee(principal, { ticketId, ...(await ctx.tickets.ownerOf(ticketId)) });
-        const result = await act(
-          ticketId,
-          principal,
-          input as z.infer<S>,
-          updateIdFor(principal, path, idempotencyKey),
+        const result = await applied(ticketId, () =>
+          act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey)),
         );
         const state = await stateAfter(ticketId);
+        const view = state ? viewFor(principal, state) : null;
+        if (!result) return stillApplying(view);
         // Of the update's answer a customer sees what their view shows anyway: the status and the last seq.
         return {
           status: 202,
           body: {
             accepted: true,
+            applied: true,
             result: { status: result.status, lastSeq: result.lastSeq },
-            state: state ? viewFor(principal, state) : null,
+            state: view,
           },
         };
       },

@@ -5,7 +5,7 @@
  * The decision goes through the workflow's update, so a refusal (stale version, not awaiting review) comes
  * back at once and is shown here, in place.
  */
-import { ApiFailure, type ApiClient } from '../shared/api';
+import { ApiFailure, stillApplying, type ApiClient } from '../shared/api';
 import { h, fill } from '../shared/dom';
 import { limits } from '../shared/limits';
 import type { AgentTicketState } from '../shared/types';
@@ -217,9 +217,9 @@ export class ReviewPanel {
     this.busy = true;
     this.updateButtons();
     try {
-      await this.api.post(path, body, { idempotent: true });
+      const answer = await this.api.post(path, body, { idempotent: true });
       this.feedback.classList.add('ok');
-      fill(this.feedback, DONE[action]);
+      fill(this.feedback, stillApplying(answer) ? STILL_APPLYING : DONE[action]);
       if (action === 'reject') this.reason.value = '';
       if (action === 'edit') this.loadedText = this.editor.value;
       this.onDone();
@@ -239,6 +239,9 @@ export class ReviewPanel {
     fill(this.feedback, message);
   }
 }
+
+const STILL_APPLYING =
+  'Accepted, and still being applied (a check or a confirmed action is running): this ticket updates here when it is done.';
 
 const DONE: Record<Action, string> = {
   approve: 'Approved: the reply is on its way to the customer.',

@@ -2,7 +2,7 @@
  * When no SOP matches, the workflow waits for a person to provide one; this form sends it (the workflow
  * stores it in the knowledge base and resumes the investigation).
  */
-import { ApiFailure, type ApiClient } from '../shared/api';
+import { ApiFailure, stillApplying, type ApiClient } from '../shared/api';
 import { h, fill } from '../shared/dom';
 import { limits } from '../shared/limits';
 import type { AgentTicketState } from '../shared/types';
@@ -86,13 +86,18 @@ export class SopForm {
     }
     this.submit.disabled = true;
     try {
-      await this.api.post(
+      const answer = await this.api.post(
         `/v1/tickets/${encodeURIComponent(this.ticketId)}/sop`,
         { title, body },
         { idempotent: true },
       );
       this.feedback.className = 'action-feedback ok';
-      fill(this.feedback, 'SOP saved: the investigation resumes.');
+      fill(
+        this.feedback,
+        stillApplying(answer)
+          ? 'SOP accepted and still being applied: this ticket updates here when the investigation resumes.'
+          : 'SOP saved: the investigation resumes.',
+      );
       this.title.value = '';
       this.body.value = '';
       this.onDone();

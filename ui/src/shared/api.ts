@@ -24,6 +24,14 @@ export interface ApiClient {
   post<T>(path: string, body: unknown, opts?: PostOptions): Promise<T>;
 }
 
+/**
+ * True for an action the server accepted but had not applied when it answered (202, `applied: false`: a long
+ * step, or its worker restarting). It is decided; its outcome arrives on the ticket's stream.
+ */
+export function stillApplying(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && (answer as { applied?: unknown }).applied === false;
+}
+
 const KEYED_ATTEMPTS = 3;
 const RESEND_PAUSE_MS = 1_000;
 
@@ -43,7 +51,8 @@ export function createApi(token: () => string | null): ApiClient {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const answer = await send<T>('POST', path, body, key);
-        pendingKeys.delete(intent);
+        // Accepted but still being applied: the same click again must join it, so the key stays.
+        if (!stillApplying(answer)) pendingKeys.delete(intent);
         return answer;
       } catch (err) {
         const failure = err instanceof ApiFailure ? err : undefined;
