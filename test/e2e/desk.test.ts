@@ -103,6 +103,31 @@ test("a customer's 45 tickets: searched, paged 20 at a time with the total, filt
   await summary(page).getByText('Could not search', { exact: false }).waitFor();
 });
 
+test("the board's review column shows its newest page, says so, and lists all of them in the finder", async () => {
+  const page = await openConsole();
+  const review = page.locator('[data-queue="review"]');
+  // The 45 seeded reviews alone fill the column's page: the oldest are left out, and the column says so.
+  const more = review.getByRole('button', { name: /^Newest \d+ shown: list all$/ });
+  await more.waitFor({ timeout: TIMEOUT });
+  assert.equal(await review.locator('.ticket-card').count(), 25);
+  await more.click();
+  assert.equal(await finder(page).getByLabel('Queue').inputValue(), 'review');
+  assert.equal(await finder(page).getByLabel('Sort by').inputValue(), 'newest');
+  // Every row the finder lists is in the review queue, and its total counts at least the seeded ones.
+  const total = await waitFor(
+    async () => {
+      // A row's fifth cell is its queue's label.
+      const queues = await finder(page).locator('.finder-row > span:nth-child(5)').allTextContents();
+      const of = Number(/ of (\d+) tickets/.exec((await summary(page).textContent()) ?? '')?.[1] ?? 0);
+      return queues.length === 20 && queues.every((q) => q === 'Awaiting review') ? of : undefined;
+    },
+    { timeoutMs: TIMEOUT, message: 'the finder lists the review queue' },
+  );
+  assert.ok(total >= SEEDED, `${total} reviews listed, ${SEEDED} seeded`);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'finder-heading', 'the finder takes focus');
+  await page.close();
+});
+
 test('a queue of 300: exact counts under filters, and any ticket found by its id', async () => {
   const many = await seedTickets(300);
   try {

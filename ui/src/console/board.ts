@@ -24,6 +24,8 @@ export class QueueBoard {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private selected: string | null = null;
   private lastRows = new Map<string, TicketSummary[]>();
+  /** Columns whose read filled a page: older tickets are left out, and the column says so. */
+  private readonly cut = new Set<string>();
   private live = false;
   // A second apart at most: six columns and the counts are read each time, and a busy desk sends many frames.
   private readonly soon = coalesce(() => void this.refresh(), 1_000);
@@ -31,6 +33,8 @@ export class QueueBoard {
   constructor(
     private readonly api: ApiClient,
     private readonly onOpen: (ticketId: string) => void,
+    /** Lists all of a queue (the finder), for a column that shows only its newest page. */
+    private readonly onShowAll: (queue: string) => void = () => undefined,
   ) {
     this.status = h('p', { class: 'board-status', role: 'status', 'aria-live': 'polite' });
     const grid = h('div', { class: 'board-grid' });
@@ -92,6 +96,8 @@ export class QueueBoard {
         counts = null; // counts are a nicety; the lists still show
       }
       for (const [queue, rows] of pages) {
+        if (rows.length >= limits.defaultPageSize) this.cut.add(queue);
+        else this.cut.delete(queue);
         // The 'none' queue also holds finished tickets; the console shows only those still moving.
         const visible = rows.filter(
           (r) =>
@@ -120,9 +126,20 @@ export class QueueBoard {
       fill(col.list, h('li', { class: 'empty' }, 'Nothing here'));
       return;
     }
-    fill(
-      col.list,
-      rows.map((row) =>
+    // A full page hides the oldest tickets, the ones nearest their deadline: the column says so and lists all.
+    const more = this.cut.has(queue)
+      ? h(
+          'li',
+          { class: 'more' },
+          h(
+            'button',
+            { type: 'button', class: 'link', on: { click: () => this.onShowAll(queue) } },
+            `Newest ${rows.length} shown: list all`,
+          ),
+        )
+      : null;
+    fill(col.list, [
+      ...rows.map((row) =>
         h(
           'li',
           {},
@@ -152,6 +169,7 @@ export class QueueBoard {
           ),
         ),
       ),
-    );
+      more,
+    ]);
   }
 }

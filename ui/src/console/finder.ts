@@ -74,7 +74,7 @@ export class TicketFinder {
     this.element = h(
       'section',
       { class: 'panel finder', 'aria-labelledby': 'finder-heading' },
-      h('h2', { id: 'finder-heading' }, 'Find tickets'),
+      h('h2', { id: 'finder-heading', tabindex: -1 }, 'Find tickets'),
       this.form,
       this.summary,
       this.list,
@@ -158,6 +158,27 @@ export class TicketFinder {
     } catch {
       // The list stays useful without it; the next refresh tries again.
     }
+  }
+
+  /**
+   * Every open ticket of one queue, from the board's "list all": the other filters cleared, newest first and
+   * paged with the total, so the oldest the board's page leaves out are on the last pages. (Not by review due:
+   * that order lists only reviews with a due time, and runs from before `reviewDueAttribute` have none.)
+   */
+  showQueue(queue: string): void {
+    this.searchInput.value = '';
+    this.textInput.value = '';
+    const set = (name: string, value: string) => {
+      const select = this.form.querySelector<HTMLSelectElement>(`select[name="${name}"]`);
+      if (select) select.value = value;
+    };
+    for (const name of ['topic', 'urgency']) set(name, '');
+    set('queue', queue);
+    set('open', '1');
+    set('sort', 'newest');
+    this.reload();
+    this.element.scrollIntoView({ block: 'start' });
+    this.element.querySelector<HTMLElement>('h2')?.focus();
   }
 
   /** From the first page again, with the form as it stands. */

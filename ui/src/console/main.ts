@@ -95,8 +95,12 @@ async function main(): Promise<void> {
 
   const detail = h('div', { class: 'detail' });
   let view: TicketView | undefined;
-  const board = new QueueBoard(api, (id) => openTicket(id, true));
   const finder = new TicketFinder(api, (id) => openTicket(id, true));
+  const board = new QueueBoard(
+    api,
+    (id) => openTicket(id, true),
+    (queue) => finder.showQueue(queue),
+  );
   const mine = new MyTickets(api, (id) => openTicket(id, true));
 
   function openTicket(id: string | null, push: boolean): void {
