@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { ticketIdForKey } from '../../client';
 import { TicketflowError } from '../../core/errors';
@@ -25,14 +24,7 @@ const { intelligence } = createScriptedIntelligence(new Map());
 const c = devServerCase(cfg);
 
 const worker = () =>
-  Worker.create({
-    connection: c.native,
-    namespace: c.namespace,
-    taskQueue,
-    workflowBundle: c.bundle,
-    activities: createActivities({ intelligence, publisher: jitteryPublisher(randomFrom(9), 1).publisher }),
-    shutdownGraceTime: '1s',
-  });
+  c.worker(createActivities({ intelligence, publisher: jitteryPublisher(randomFrom(9), 1).publisher }));
 
 /** Runs `call`, which must fail as "retry later" within a few seconds of the 2 s bound. */
 async function refusedInTime(call: () => Promise<unknown>): Promise<number> {

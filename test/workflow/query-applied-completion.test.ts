@@ -14,7 +14,6 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
 import { CompleteAsyncError, Context } from '@temporalio/activity';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { TicketflowError } from '../../core/errors';
 import { workflowIdFor } from '../../workflows/state';
@@ -89,14 +88,7 @@ function parkingDrafts() {
 describe('a completion applied for a query, and a review in the task after it (dev server)', () => {
   test('the review goes through and every history replays', async () => {
     const { activities, parked } = parkingDrafts();
-    const worker = await Worker.create({
-      connection: c.native,
-      namespace: c.namespace,
-      taskQueue,
-      workflowBundle: c.bundle,
-      activities,
-      shutdownGraceTime: '1s',
-    });
+    const worker = await c.worker(activities);
     const rounds = 3;
     const run = async () => {
       for (let round = 0; round < rounds; round++) {

@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { StillApplying } from '../../client';
 import { testConfig, uniqueName } from '../helpers/infra';
@@ -36,14 +35,7 @@ describe('an accepted action whose step has not finished (dev server)', { timeou
       await gate;
       return check(...args);
     };
-    const worker = await Worker.create({
-      connection: c.native,
-      namespace: c.namespace,
-      taskQueue,
-      workflowBundle: c.bundle,
-      activities,
-      shutdownGraceTime: '1s',
-    });
+    const worker = await c.worker(activities);
     // Opened in the end whatever happens: the worker's shutdown waits for the held check.
     await worker.runUntil(runCase().finally(() => openGate()));
 

@@ -1,11 +1,11 @@
 /**
  * The setup of a workflow test on the dev server that starts its own workers: one bundle, a worker
- * connection (to `workerAddress`, e.g. a relay that can cut it off), a client and the ticket client, and at
- * the end every ticket the test started terminated. Registers the file's before and after hooks.
+ * connection (to `workerAddress`, e.g. a relay that can cut it off), a client and the ticket client, workers
+ * for the config's task queue, and at the end every ticket the test started terminated. Registers the file's before and after hooks.
  */
 import { after, before } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createTicketClient, type TicketClient } from '../../../client';
 import type { Config } from '../../../core/config';
 import { workflowIdFor } from '../../../workflows/state';
@@ -20,6 +20,8 @@ export interface DevServerCase {
   namespace: string;
   /** Ticket ids to terminate at the end. */
   started: string[];
+  /** A worker for the case's task queue on the bundle and the worker connection, with these activities. */
+  worker(activities: object): Promise<Worker>;
 }
 
 export function devServerCase(
@@ -27,6 +29,15 @@ export function devServerCase(
   opts: { workerAddress?: () => Promise<string>; cleanup?: () => Promise<unknown> } = {},
 ): DevServerCase {
   const c = { namespace: testTemporalNamespace(), started: [] as string[] } as DevServerCase;
+  c.worker = (activities) =>
+    Worker.create({
+      connection: c.native,
+      namespace: c.namespace,
+      taskQueue: cfg.temporal.taskQueue,
+      workflowBundle: c.bundle,
+      activities,
+      shutdownGraceTime: '1s',
+    });
   let connection: Connection | undefined;
   before(async () => {
     c.bundle = await bundleOnce();
