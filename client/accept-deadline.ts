@@ -33,10 +33,11 @@ export function actionBounds(cfg: Config, ownId: boolean): ActionBounds {
 export class StillApplying extends Error {
   constructor(
     readonly updateId: string,
-    readonly waitedMs: number,
+    /** How long its result was waited for after it was accepted. */
+    readonly boundMs: number,
     opts: { cause?: unknown } = {},
   ) {
-    super(`the action was accepted and is still being applied after ${waitedMs / 1000} s`, opts);
+    super(`the action was accepted and is still being applied ${boundMs / 1000} s after`, opts);
     this.name = 'StillApplying';
   }
 }

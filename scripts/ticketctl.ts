@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { config } from '../core/config';
 import { queues, ticketStatuses, type Queue, type TicketStatus } from '../core/domain';
 import { TicketflowError } from '../core/errors';
-import { connectTicketClient, type TicketClient } from '../client';
+import { connectTicketClient, StillApplying, type TicketClient } from '../client';
 import { printState } from './ticketctl-print';
 
 const USAGE = `usage: npm run ticketctl -- <command> [options]
@@ -268,6 +268,11 @@ if (require.main === module) {
       if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
         process.stderr.write(`ticketctl: ${(err as Error).message}\n\n${USAGE}\n`);
         process.exit(64);
+      }
+      if (err instanceof StillApplying) {
+        // Decided: a retry would be a second action (these calls carry no key), so it is not reported as failed.
+        process.stdout.write(`accepted, still being applied ${err.boundMs / 1000} s after: see ticketctl show <id>\n`);
+        process.exit(0);
       }
       if (err instanceof TicketflowError) {
         process.stderr.write(`ticketctl: ${err.code.replace('_', ' ')}: ${err.message}\n`);

@@ -6,6 +6,7 @@
  * and every gateway of a deployment may sweep at its start. One ticket at a time: a sweep never crowds out
  * the gateway's own traffic.
  */
+import { StillApplying } from '../../client';
 import { TicketflowError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { TicketApiPort } from '../api/context';
@@ -35,7 +36,10 @@ export async function tellHolders(deps: {
     for (const a of page) {
       if (deps.stopped?.()) return result;
       try {
-        await deps.tickets.setHolder(a.ticketId, { agent: a.agent, at: a.since, by: a.by });
+        await deps.tickets.setHolder(a.ticketId, { agent: a.agent, at: a.since, by: a.by }).catch((err: unknown) => {
+          // Accepted and still being applied: the ticket has the word.
+          if (!(err instanceof StillApplying)) throw err;
+        });
         result.told += 1;
         deps.logger.info('holder told at start', { ticketId: a.ticketId, holder: a.agent });
       } catch (err) {

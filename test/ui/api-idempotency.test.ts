@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { ApiFailure, createApi, stillApplying } from '../../ui/src/shared/api';
+import { ApiFailure, createApi, KEPT_KEY_MS, stillApplying } from '../../ui/src/shared/api';
 
 /** Answers each request with the next status of its path's script (200 once the script is spent). */
 const scripts = new Map<string, number[]>();
@@ -89,6 +89,23 @@ describe('the browser API client: Idempotency-Key on actions', () => {
     assert.equal(second, first, 'the second click joins the action still being applied');
     assert.equal(applied, first, 'and so does the one that gets its answer');
     assert.notEqual(next, first, 'after the answer the same request is a new action');
+  });
+
+  test('a kept key ends with its time: the same request much later is a new action', async () => {
+    let clock = 1_000_000;
+    const timed = createApi(
+      () => 'token',
+      () => clock,
+    );
+    scripts.set('/v1/g', [202, 202]);
+    await timed.post(`${base}/v1/g`, { text: 'Any news?' }, { idempotent: true });
+    clock += KEPT_KEY_MS - 1;
+    await timed.post(`${base}/v1/g`, { text: 'Any news?' }, { idempotent: true });
+    clock += KEPT_KEY_MS + 1;
+    await timed.post(`${base}/v1/g`, { text: 'Any news?' }, { idempotent: true });
+    const [first, soon, later] = keysOf('/v1/g');
+    assert.equal(soon, first, 'within its time the key joins the first');
+    assert.notEqual(later, first, 'past it the same words are a new message');
   });
 
   test('reads and other posts carry no key', async () => {

@@ -56,14 +56,17 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       return await run();
     } catch (err) {
       if (!(err instanceof StillApplying)) throw err;
-      ctx.logger.warn('action accepted, still being applied: answered 202', { ticketId, waitedMs: err.waitedMs });
+      ctx.logger.warn('action accepted, still being applied: answered 202', { ticketId, boundMs: err.boundMs });
       return undefined;
     }
   }
 
-  /** 202 with no result yet: the same request with the same Idempotency-Key joins it and gets its answer. */
-  function stillApplying(state: unknown) {
-    return { status: 202, body: { accepted: true, applied: false, result: null, state } };
+  /**
+   * 202 with no result yet: the same request with the same Idempotency-Key joins it and gets its answer. No
+   * state either: only a worker answers a query, and the worker may be the one that died half way.
+   */
+  function stillApplying() {
+    return { status: 202, body: { accepted: true, applied: false, result: null, state: null } };
   }
 
   /** An agent's action: the workflow's answer and, when it can be read, the whole state come back (200). */
@@ -80,9 +83,8 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
         const result = await applied(ticketId, () =>
           act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey)),
         );
-        const state = await stateAfter(ticketId);
-        if (!result) return stillApplying(state);
-        return { status: 200, body: { accepted: true, applied: true, result, state } };
+        if (!result) return stillApplying();
+        return { status: 200, body: { accepted: true, applied: true, result, state: await stateAfter(ticketId) } };
       },
     });
   }
@@ -104,9 +106,9 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
         const result = await applied(ticketId, () =>
           act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey)),
         );
+        if (!result) return stillApplying();
         const state = await stateAfter(ticketId);
         const view = state ? viewFor(principal, state) : null;
-        if (!result) return stillApplying(view);
         // Of the update's answer a customer sees what their view shows anyway: the status and the last seq.
         return {
           status: 202,

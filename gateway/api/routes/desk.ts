@@ -5,6 +5,7 @@
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import { assignBody, deskQuery, type DeskView, type TicketDesk } from '../../../core/desk';
+import { StillApplying } from '../../../client';
 import { TicketflowError } from '../../../core/errors';
 import type { Assignment, DeskStore } from '../../desk/store';
 import { shownAssignment } from '../../queue/frames';
@@ -32,6 +33,8 @@ async function tellTicket(ctx: ApiContext, ticketId: string, by: string, a: Assi
   try {
     await ctx.tickets.setHolder(ticketId, { agent: a?.agent ?? null, at: a?.since ?? new Date().toISOString(), by });
   } catch (err) {
+    // Accepted and still being applied: the ticket has the word.
+    if (err instanceof StillApplying) return;
     if (!(err instanceof TicketflowError) || (err.code !== 'not_found' && err.code !== 'conflict')) throw err;
     ctx.logger.info('holder not told: the ticket is not running or knows it already', { ticketId, err: err.message });
   }

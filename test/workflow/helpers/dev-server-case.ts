@@ -1,7 +1,8 @@
 /**
  * The setup of a workflow test on the dev server that starts its own workers: one bundle, a worker
  * connection (to `workerAddress`, e.g. a relay that can cut it off), a client and the ticket client, workers
- * for the config's task queue, and at the end every ticket the test started terminated. Registers the file's before and after hooks.
+ * for the config's task queue, and at the end every ticket the test started terminated. Registers the
+ * file's before and after hooks.
  */
 import { after, before } from 'node:test';
 import { Client, Connection } from '@temporalio/client';

@@ -122,23 +122,22 @@ export class QueueBoard {
     const col = this.columns.get(queue);
     if (!col) return;
     fill(col.count, String(total ?? rows.length));
-    if (rows.length === 0) {
-      fill(col.list, h('li', { class: 'empty' }, 'Nothing here'));
-      return;
-    }
-    // A full page hides the oldest tickets, the ones nearest their deadline: the column says so and lists all.
+    // A full page read leaves the oldest tickets out, the ones nearest their deadline (and in "none", running
+    // tickets behind a page of finished ones): the column says so first and lists them all.
     const more = this.cut.has(queue)
       ? h(
           'li',
           { class: 'more' },
-          h(
-            'button',
-            { type: 'button', class: 'link', on: { click: () => this.onShowAll(queue) } },
-            `Newest ${rows.length} shown: list all`,
-          ),
+          'Only the newest are shown. ',
+          h('button', { type: 'button', on: { click: () => this.onShowAll(queue) } }, `List all: ${queueLabel(queue)}`),
         )
       : null;
+    if (rows.length === 0) {
+      fill(col.list, more, h('li', { class: 'empty' }, 'Nothing here'));
+      return;
+    }
     fill(col.list, [
+      more,
       ...rows.map((row) =>
         h(
           'li',
@@ -169,7 +168,6 @@ export class QueueBoard {
           ),
         ),
       ),
-      more,
     ]);
   }
 }

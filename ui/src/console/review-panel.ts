@@ -241,7 +241,8 @@ export class ReviewPanel {
 }
 
 const STILL_APPLYING =
-  'Accepted, and still being applied (a check or a confirmed action is running): this ticket updates here when it is done.';
+  'Accepted, and still being applied (a check or a confirmed action is running): ' +
+  'this ticket updates here when it is done.';
 
 const DONE: Record<Action, string> = {
   approve: 'Approved: the reply is on its way to the customer.',

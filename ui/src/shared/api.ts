@@ -35,10 +35,17 @@ export function stillApplying(answer: unknown): boolean {
 const KEYED_ATTEMPTS = 3;
 const RESEND_PAUSE_MS = 1_000;
 
-/** Keys of requests still without a definite answer, by path and body. */
-const pendingKeys = new Map<string, string>();
+/**
+ * How long a request's key is kept for the same path and body without a definite answer. Long enough for a
+ * person's second click or the pages' own resends to join the first; not so long that the same words sent
+ * again later (a customer's "Any news?") join an earlier message instead of being a new one.
+ */
+export const KEPT_KEY_MS = 2 * 60_000;
 
-export function createApi(token: () => string | null): ApiClient {
+/** Keys of requests still without a definite answer, by path and body, each until its time is up. */
+const pendingKeys = new Map<string, { key: string; until: number }>();
+
+export function createApi(token: () => string | null, now: () => number = Date.now): ApiClient {
   /**
    * A keyed request: one key for this path and body until it gets a definite answer. The API's own 503
    * (upstream_unavailable: no worker took it in time) is sent again with it, twice at most, so the person waits
@@ -46,8 +53,9 @@ export function createApi(token: () => string | null): ApiClient {
    */
   async function sendKeyed<T>(path: string, body: unknown): Promise<T> {
     const intent = `${path}\n${JSON.stringify(body)}`;
-    const key = pendingKeys.get(intent) ?? crypto.randomUUID();
-    pendingKeys.set(intent, key);
+    const kept = pendingKeys.get(intent);
+    const key = kept && kept.until > now() ? kept.key : crypto.randomUUID();
+    pendingKeys.set(intent, { key, until: now() + KEPT_KEY_MS });
     for (let attempt = 1; ; attempt += 1) {
       try {
         const answer = await send<T>('POST', path, body, key);
