@@ -22,6 +22,28 @@ export interface TellHoldersResult {
   unchanged: number;
 }
 
+type HolderWord = Parameters<TicketApiPort['setHolder']>[1];
+
+/**
+ * Tells one ticket its holder: true when it learnt it now (or has it and is still applying it), false when it
+ * needs no telling (finished or never ran: not_found; knows it already: conflict, nothing in its history). Any
+ * other failure is the caller's.
+ */
+export async function tellHolder(
+  tickets: Pick<TicketApiPort, 'setHolder'>,
+  ticketId: string,
+  word: HolderWord,
+): Promise<boolean> {
+  try {
+    await tickets.setHolder(ticketId, word);
+    return true;
+  } catch (err) {
+    if (err instanceof StillApplying) return true;
+    if (err instanceof TicketflowError && (err.code === 'not_found' || err.code === 'conflict')) return false;
+    throw err;
+  }
+}
+
 export async function tellHolders(deps: {
   desk: Pick<DeskStore, 'heldAfter'>;
   tickets: Pick<TicketApiPort, 'setHolder'>;
@@ -35,17 +57,10 @@ export async function tellHolders(deps: {
     const page = await deps.desk.heldAfter(after, TELL_PAGE);
     for (const a of page) {
       if (deps.stopped?.()) return result;
-      try {
-        await deps.tickets.setHolder(a.ticketId, { agent: a.agent, at: a.since, by: a.by }).catch((err: unknown) => {
-          // Accepted and still being applied: the ticket has the word.
-          if (!(err instanceof StillApplying)) throw err;
-        });
+      if (await tellHolder(deps.tickets, a.ticketId, { agent: a.agent, at: a.since, by: a.by })) {
         result.told += 1;
         deps.logger.info('holder told at start', { ticketId: a.ticketId, holder: a.agent });
-      } catch (err) {
-        if (!(err instanceof TicketflowError) || (err.code !== 'not_found' && err.code !== 'conflict')) throw err;
-        result.unchanged += 1;
-      }
+      } else result.unchanged += 1;
     }
     if (page.length < TELL_PAGE) return result;
     after = page.at(-1)!.ticketId;

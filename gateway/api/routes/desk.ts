@@ -5,9 +5,8 @@
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import { assignBody, deskQuery, type DeskView, type TicketDesk } from '../../../core/desk';
-import { StillApplying } from '../../../client';
-import { TicketflowError } from '../../../core/errors';
 import type { Assignment, DeskStore } from '../../desk/store';
+import { tellHolder } from '../../desk/tell-holders';
 import { shownAssignment } from '../../queue/frames';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
@@ -30,14 +29,9 @@ const shown = shownAssignment;
  * tells it.
  */
 async function tellTicket(ctx: ApiContext, ticketId: string, by: string, a: Assignment | null): Promise<void> {
-  try {
-    await ctx.tickets.setHolder(ticketId, { agent: a?.agent ?? null, at: a?.since ?? new Date().toISOString(), by });
-  } catch (err) {
-    // Accepted and still being applied: the ticket has the word.
-    if (err instanceof StillApplying) return;
-    if (!(err instanceof TicketflowError) || (err.code !== 'not_found' && err.code !== 'conflict')) throw err;
-    ctx.logger.info('holder not told: the ticket is not running or knows it already', { ticketId, err: err.message });
-  }
+  const word = { agent: a?.agent ?? null, at: a?.since ?? new Date().toISOString(), by };
+  if (!(await tellHolder(ctx.tickets, ticketId, word)))
+    ctx.logger.info('holder not told: the ticket is not running or knows it already', { ticketId });
 }
 
 export function registerDeskRoutes(app: TemplatedApp, ctx: ApiContext): void {

@@ -23,9 +23,8 @@ export class QueueBoard {
   private readonly status: HTMLElement;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private selected: string | null = null;
-  private lastRows = new Map<string, TicketSummary[]>();
-  /** Columns whose read filled a page: older tickets are left out, and the column says so. */
-  private readonly cut = new Set<string>();
+  /** Each column's rows as last read, and whether that read filled a page (older tickets left out). */
+  private lastRows = new Map<string, { rows: TicketSummary[]; full: boolean }>();
   private live = false;
   // A second apart at most: six columns and the counts are read each time, and a busy desk sends many frames.
   private readonly soon = coalesce(() => void this.refresh(), 1_000);
@@ -75,7 +74,7 @@ export class QueueBoard {
 
   select(ticketId: string | null): void {
     this.selected = ticketId;
-    for (const [queue, rows] of this.lastRows) this.renderColumn(queue, rows);
+    for (const [queue, { rows, full }] of this.lastRows) this.renderColumn(queue, rows, full);
   }
 
   /** Reloads every column now (after an action) and schedules the next poll. */
@@ -96,16 +95,15 @@ export class QueueBoard {
         counts = null; // counts are a nicety; the lists still show
       }
       for (const [queue, rows] of pages) {
-        if (rows.length >= limits.defaultPageSize) this.cut.add(queue);
-        else this.cut.delete(queue);
         // The 'none' queue also holds finished tickets; the console shows only those still moving.
         const visible = rows.filter(
           (r) =>
             r.executionStatus === 'RUNNING' &&
             (queue !== 'none' || !['closed', 'resolved', 'failed'].includes(r.status)),
         );
-        this.lastRows.set(queue, visible);
-        this.renderColumn(queue, visible, counts?.[queue]);
+        const full = rows.length >= limits.defaultPageSize;
+        this.lastRows.set(queue, { rows: visible, full });
+        this.renderColumn(queue, visible, full, counts?.[queue]);
       }
       const time = new Date().toLocaleTimeString();
       fill(this.status, this.live ? `Live · updated ${time}` : `Updated ${time} · checking every few seconds`);
@@ -118,13 +116,13 @@ export class QueueBoard {
     }
   }
 
-  private renderColumn(queue: string, rows: TicketSummary[], total?: number): void {
+  private renderColumn(queue: string, rows: TicketSummary[], full: boolean, total?: number): void {
     const col = this.columns.get(queue);
     if (!col) return;
     fill(col.count, String(total ?? rows.length));
     // A full page read leaves the oldest tickets out, the ones nearest their deadline (and in "none", running
     // tickets behind a page of finished ones): the column says so first and lists them all.
-    const more = this.cut.has(queue)
+    const more = full
       ? h(
           'li',
           { class: 'more' },

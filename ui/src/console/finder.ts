@@ -128,8 +128,12 @@ export class TicketFinder {
     }
   }
 
+  private filter(name: string): HTMLSelectElement | null {
+    return this.form.querySelector<HTMLSelectElement>(`select[name="${name}"]`);
+  }
+
   private field(name: string): string {
-    return this.form.querySelector<HTMLSelectElement>(`select[name="${name}"]`)?.value ?? '';
+    return this.filter(name)?.value ?? '';
   }
 
   private sortBy(): string {
@@ -169,7 +173,7 @@ export class TicketFinder {
     this.searchInput.value = '';
     this.textInput.value = '';
     const set = (name: string, value: string) => {
-      const select = this.form.querySelector<HTMLSelectElement>(`select[name="${name}"]`);
+      const select = this.filter(name);
       if (select) select.value = value;
     };
     for (const name of ['topic', 'urgency']) set(name, '');
