@@ -7,6 +7,7 @@
  * reads (the ticket as stored, the console) keeps the original text.
  */
 import unhomoglyph from 'unhomoglyph';
+import homoglyphs from 'unhomoglyph/data.json';
 
 // Format characters (Cf: zero-width spaces and joiners, word joiner, BOM, bidi controls, tags) and every
 // default-ignorable code point (soft hyphen, combining grapheme joiner, variation selectors, fillers).
@@ -25,6 +26,19 @@ function fold(ch: string): string {
   }
   return out;
 }
+
+/**
+ * The non-ASCII characters `normalizeText` may change: those NFKC (or its case fold) changes, format
+ * characters, and the look-alikes the table folds to ASCII. Any other character is its own form, so a
+ * caller that maps offsets (core/pii/view.ts) can copy long runs of it without asking character by character.
+ */
+export const MAY_CHANGE = new RegExp(
+  `[[[\\p{Changes_When_NFKC_Casefolded}\\p{Cf}]--[\\0-\\x7F]]${Object.entries(homoglyphs as Record<string, string>)
+    .filter(([ch, to]) => [...ch].length === 1 && ch.charCodeAt(0) >= 0x80 && PRINTABLE_ASCII.test(to))
+    .map(([ch]) => `\\u{${ch.codePointAt(0)!.toString(16)}}`)
+    .join('')}]`,
+  'gv',
+);
 
 export function normalizeText(text: string): string {
   return text.normalize('NFKC').replace(INVISIBLE, '').replace(NON_ASCII, fold);

@@ -12,6 +12,7 @@ import { detectOptions } from './options';
 import { phoneDetector } from './phone';
 import { secretOwnDetector, secretRuleSetDetector } from './secret-rules';
 import type { DetectOptions, Detector, PiiKind, PiiMatch } from './types';
+import { detectionView, originalSpan } from './view';
 
 export const detectors: readonly Detector[] = [
   secretRuleSetDetector,
@@ -24,15 +25,21 @@ export const detectors: readonly Detector[] = [
   personDetector,
 ];
 
-/** PII and secrets in the text (all kinds, or only those asked for), non-overlapping, in order of position. */
+/**
+ * PII and secrets in the text (all kinds, or only those asked for), non-overlapping, in order of position.
+ * The detectors read the normalised view (view.ts); a match's start and end are in the original text, its
+ * value is the normalised one (what a person reads, and what fingerprints and masks are made of).
+ */
 export function detect(text: string, options: Partial<DetectOptions> = {}, kinds?: readonly PiiKind[]): PiiMatch[] {
   const opts = { ...detectOptions(), ...options };
+  const view = detectionView(text);
   const found: (PiiMatch & { priority: number })[] = [];
   for (const d of detectors) {
     if (kinds && !d.kinds.some((k) => kinds.includes(k))) continue;
-    for (const s of d.find(text, opts)) {
-      if (s.end > s.start && (!kinds || kinds.includes(s.kind)))
-        found.push({ ...s, value: text.slice(s.start, s.end), priority: d.priority });
+    for (const s of d.find(view.text, opts)) {
+      if (s.end <= s.start || (kinds && !kinds.includes(s.kind))) continue;
+      const [start, end] = originalSpan(view, s.start, s.end);
+      found.push({ kind: s.kind, start, end, value: view.text.slice(s.start, s.end), priority: d.priority });
     }
   }
   found.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);

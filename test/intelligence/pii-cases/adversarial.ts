@@ -3,6 +3,7 @@
  * every position, long runs of one token class, dense valid values, and seeded random mixes of the
  * characters the detectors care about. `adversarial(size)` gives each at the requested length.
  */
+import { MAY_CHANGE } from '../../../core/text-normalize';
 
 const UNITS = [
   'a.',
@@ -41,6 +42,9 @@ const UNITS = [
   '123-45-',
   'SSN ',
   'password: ',
+  'PIN is ',
+  'cvv ',
+  'Bearer 1',
   'https://a:b@',
   '-----BEGIN ',
   'postgres://',
@@ -56,6 +60,14 @@ const UNITS = [
   'Tel. +49 ',
   'a b ',
   'A ',
+  // Characters the detection view rewrites (core/pii/view.ts): widths, invisibles, dashes, look-alikes,
+  // and the symbols NFKC spells out at length.
+  '\uff14\uff11 ',
+  '1\u200b',
+  '1\u2011',
+  '\u0430\uff20',
+  '\ufdfa',
+  '\u2488',
 ];
 
 const DENSE = [
@@ -70,6 +82,13 @@ const DENSE = [
   'John Smith ',
   'ghp_9Xk2LmQ7vR4tY8wZ1aB3cD5eF6gH0iJ2kL4m ',
 ];
+
+/** Code points below U+30000 that `normalizeText` may rewrite (MAY_CHANGE). */
+const REWRITTEN: number[] = [];
+for (let c = 0x80; c < 0x30000; c++) {
+  MAY_CHANGE.lastIndex = 0;
+  if (MAY_CHANGE.test(String.fromCodePoint(c))) REWRITTEN.push(c);
+}
 
 const ALPHABET = 'aAzZ019 .:-_@+/()#%=\u00a0\n';
 
@@ -125,6 +144,11 @@ export function adversarial(size: number, variant = 0): { name: string; text: st
       text: distinct(size, (i) => `+44 20 ${7000 + ((i + v) % 2999)} ${1000 + (((i + v) * 7919) % 9000)}, `),
     },
     { name: 'distinct cards', text: distinct(size, (i) => card(i + v)) },
+    {
+      // Every character the view may rewrite, one after another: a per-character cache must not thrash.
+      name: 'distinct rewritten characters',
+      text: distinct(size, (i) => String.fromCodePoint(REWRITTEN[(i + v) % REWRITTEN.length]!)),
+    },
   );
   out.push({ name: 'one long word', text: fill('a', size) }, { name: 'one long number', text: fill('7', size) });
   for (const seed of [1, 2, 3]) {
