@@ -110,6 +110,13 @@ test("the board's review column shows its newest page, says so, and lists all of
   const more = review.getByRole('button', { name: 'List all: Awaiting review' });
   await more.waitFor({ timeout: TIMEOUT });
   assert.equal(await review.locator('.ticket-card').count(), 25);
+  // The heading counts the whole queue, not the page, and still does once a ticket is selected (it drew the page's
+  // length after a selection before).
+  const count = async () => Number(await review.locator('h2 .count').textContent());
+  await waitFor(async () => (await count()) >= SEEDED || undefined, { timeoutMs: TIMEOUT, message: 'the count' });
+  await review.locator('.ticket-card').first().click();
+  await review.locator('.ticket-card.selected').waitFor();
+  assert.ok((await count()) >= SEEDED, `the count after a selection: ${await count()}`);
   await more.click();
   assert.equal(await finder(page).getByLabel('Queue').inputValue(), 'review');
   assert.equal(await finder(page).getByLabel('Sort by').inputValue(), 'newest');

@@ -24,7 +24,7 @@ export class QueueBoard {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private selected: string | null = null;
   /** Each column's rows as last read, and whether that read filled a page (older tickets left out). */
-  private lastRows = new Map<string, { rows: TicketSummary[]; full: boolean }>();
+  private lastRows = new Map<string, { rows: TicketSummary[]; full: boolean; total: number | undefined }>();
   private live = false;
   // A second apart at most: six columns and the counts are read each time, and a busy desk sends many frames.
   private readonly soon = coalesce(() => void this.refresh(), 1_000);
@@ -74,7 +74,7 @@ export class QueueBoard {
 
   select(ticketId: string | null): void {
     this.selected = ticketId;
-    for (const [queue, { rows, full }] of this.lastRows) this.renderColumn(queue, rows, full);
+    for (const [queue, { rows, full, total }] of this.lastRows) this.renderColumn(queue, rows, full, total);
   }
 
   /** Reloads every column now (after an action) and schedules the next poll. */
@@ -102,8 +102,9 @@ export class QueueBoard {
             (queue !== 'none' || !['closed', 'resolved', 'failed'].includes(r.status)),
         );
         const full = rows.length >= limits.defaultPageSize;
-        this.lastRows.set(queue, { rows: visible, full });
-        this.renderColumn(queue, visible, full, counts?.[queue]);
+        const total = counts?.[queue];
+        this.lastRows.set(queue, { rows: visible, full, total });
+        this.renderColumn(queue, visible, full, total);
       }
       const time = new Date().toLocaleTimeString();
       fill(this.status, this.live ? `Live · updated ${time}` : `Updated ${time} · checking every few seconds`);
