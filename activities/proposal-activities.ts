@@ -42,6 +42,7 @@ export function proposalActivities(intel: Intelligence, run: Runner, observer?: 
       text: string,
       runs: ToolRun[],
       proposals: ProposalRecord[],
+      options?: { appendMissing?: boolean },
     ): Promise<CheckedReply> {
       return run('finalReply', ctx.ticketId, async (log) => {
         const checked = await finalReply(
@@ -49,6 +50,7 @@ export function proposalActivities(intel: Intelligence, run: Runner, observer?: 
           runs.map((r) => toolRunSchema.parse(r)),
           proposals,
           intel.guardrail,
+          options,
         );
         if (checked.violation) log.warn('final reply refused', { violation: checked.violation });
         return checked;

@@ -114,6 +114,13 @@ export const PATCHES = {
    * place of `shape6`.
    */
   shape7: 'ticket-shape-7',
+  /**
+   * An agent's own reply on a ticket with proposals has its sentences about them rewritten from their outcome
+   * (the approved draft's `finalReply`, nothing appended), so a sent reply never says a refund "will be made
+   * once our team approves this reply" after it was made. Asked with `patched()` itself where the edit is
+   * checked (the shape patches stand only for the patches before them); runs without it only check the text.
+   */
+  agentReplyOutcome: 'agent-reply-outcome',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];

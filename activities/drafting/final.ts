@@ -1,8 +1,9 @@
 /**
  * The reply that goes out after its proposed actions were decided and run: each sentence the draft had about
  * a proposal ("is waiting for confirmation", "will be made once approved") is replaced by what really
- * happened; a proposal the draft did not mention gets its sentence before the sign-off. Then the same check
- * as any reply: it may claim only what this ticket's runs did.
+ * happened; a proposal the draft did not mention gets its sentence before the sign-off, unless a person wrote
+ * the reply (`appendMissing: false`: what they left out stays out). Then the same check as any reply: it may
+ * claim only what this ticket's runs did.
  */
 import type { ProposalRecord, ToolRun } from '../../core/domain';
 import type { PolicyGuardrail } from '../guardrail/live';
@@ -17,6 +18,7 @@ export function finalReply(
   runs: ToolRun[],
   proposals: ProposalRecord[],
   guardrail?: PolicyGuardrail,
+  { appendMissing = true }: { appendMissing?: boolean } = {},
 ): Promise<CheckedReply> {
   let out = text;
   const missing: string[] = [];
@@ -37,7 +39,7 @@ export function finalReply(
     });
     if (!placed) missing.push(line);
   }
-  if (missing.length) {
+  if (missing.length && appendMissing) {
     // The sign-off is a line of its own ("Best regards,"), not a sentence that starts with "Thank you".
     const signOff = out.search(
       /\n[ \t]*(?:best regards|kind regards|warm regards|regards|many thanks|thanks)[,.!]?[ \t]*(?:\n|$)/i,

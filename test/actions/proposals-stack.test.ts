@@ -34,6 +34,8 @@ stackPerFile((started) => {
   ins.run('txn_63001', 20_000, 'Pro plan, yearly', ago(2), 'pro-yearly');
   ins.run('txn_64001', 900, 'Team seat', ago(1), 'team-seat');
   ins.run('txn_64002', 900, 'Team seat', ago(1 - 0.001), 'team-seat');
+  ins.run('txn_65001', 1_200, 'Storage add-on', ago(1), 'storage');
+  ins.run('txn_65002', 1_200, 'Storage add-on', ago(1 - 0.001), 'storage');
   db.close();
 });
 
@@ -155,6 +157,26 @@ describe('proposals wait durably for a person, on the real stack', () => {
     assert.equal(refused.reply, null);
     assert.ok(refunded().includes('txn_64002'), 'the confirmed refund ran before the check');
     assert.equal(refunded().includes('txn_63001'), false);
+  });
+
+  test("an agent's edited reply says what its refund did, not that it waits for approval", async () => {
+    const id = await openTicket(
+      'mona',
+      'Charged twice for the storage add-on: txn_65001 and txn_65002. Please refund the duplicate charge.',
+    );
+    const s = await waitState(id, inReview, 'a draft in review');
+    assert.match(s.draft!.text, /refund of txn_65002 \(12\.00 USD\) will be made once our team approves this reply/);
+    // The agent keeps the draft and adds a line of their own: the draft's sentence about the refund was sent as
+    // it stood, after the refund had run ("will be made once our team approves this reply").
+    const text = `${s.draft!.text}\n\nPS: sorry for the trouble, Mona.`;
+    const edited = await agent(id, 'review', { action: 'edit', draftVersion: s.draft!.version, text });
+    assert.equal(edited.status, 200, JSON.stringify(edited.body));
+    const done = await waitState(id, (x) => x.reply !== null, 'the reply');
+    assert.deepEqual(refunded().includes('txn_65002'), true);
+    assert.match(done.reply!.text, /We have refunded txn_65002/);
+    assert.doesNotMatch(done.reply!.text, /once our team approves|waiting for confirmation/);
+    assert.match(done.reply!.text, /PS: sorry for the trouble, Mona\./, "the agent's own words stay");
+    assert.equal(done.proposals?.[0]?.status, 'executed');
   });
 
   test('a credential found already revoked is not reported as revoked by us', async () => {

@@ -1,9 +1,10 @@
 /** A person decides: review of a model draft (approve, edit, reject), or a reply a person writes. */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { ReviewDecision } from '../../core/domain';
 import type { Phase } from '../state';
 import { nowIso } from '../util';
 import { PATCHES } from '../patches';
+import { proposalsOf } from '../proposals';
 import { approveDraft, runBeforeSending } from './approve';
 import { actor, type StepContext } from './context';
 
@@ -86,7 +87,11 @@ async function recordHumanText(c: StepContext, d: Extract<ReviewDecision, { acti
     c.t.work.checkingReply = true;
     let checked;
     try {
-      checked = await c.act.tools.checkReply(actor(c), d.text, s.toolRuns);
+      const proposals = c.durableProposals ? proposalsOf(s) : [];
+      checked =
+        proposals.length && patched(PATCHES.agentReplyOutcome)
+          ? await c.act.tools.finalReply(actor(c), d.text, s.toolRuns, proposals, { appendMissing: false })
+          : await c.act.tools.checkReply(actor(c), d.text, s.toolRuns);
     } finally {
       c.t.work.checkingReply = false;
     }
