@@ -42,7 +42,7 @@ function refundRun(tools: BillingTools, ctx: TicketContext, id: string, proposal
     tool: 'refund',
     ok: r.refunded,
     summary: r.refunded
-      ? `refunded ${r.id} (${r.amountCents / 100} ${r.currency})`
+      ? `refunded ${r.id} (${(r.amountCents / 100).toFixed(2)} ${r.currency})`
       : `refund of ${r.id} refused: ${r.reason}`,
     output: { ...r, ...(proposalId ? { proposalId, decision: r.refunded ? 'executed' : 'failed' } : {}) },
   };

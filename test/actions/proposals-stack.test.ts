@@ -92,7 +92,7 @@ describe('proposals wait durably for a person, on the real stack', () => {
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     const done = await waitState(id, (x) => x.reply !== null, 'the reply');
     assert.ok(refunded().includes('txn_48990'));
-    assert.match(done.reply!.text, /We have refunded txn_48990 \(500 USD\)/);
+    assert.match(done.reply!.text, /We have refunded txn_48990 \(500\.00 USD\)/);
     assert.deepEqual(
       done.proposals?.map((x) => [x.status, x.decidedBy, x.note]),
       [['executed', 'agent-ann', 'checked the invoice']],

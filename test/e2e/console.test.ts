@@ -131,7 +131,11 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await customer.getByText('Thank you for your feedback.').waitFor();
   const state = await stack.tickets.getState(ticketId);
   assert.equal(state.feedback?.rating, 5);
-  assert.equal(state.reply?.text, edited);
+  // The agent's words as sent, but for the draft's sentence about the refund, now told from its outcome.
+  const stale = /The refund of txn_48214 \(4\.00 USD\) will be made once our team approves this reply\./;
+  assert.match(edited, stale);
+  assert.equal(state.proposals?.[0]?.status, 'executed');
+  assert.equal(state.reply?.text, edited.replace(stale, `We have ${state.proposals[0].outcome}.`));
 
   // Reloading the page resumes the ticket from the URL and the token kept in sessionStorage.
   await customer.reload();
