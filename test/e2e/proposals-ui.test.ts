@@ -55,6 +55,10 @@ test('a proposed refund: shown with amount, target and reason; confirmed in the 
   await item.getByText('refund of USD 500.00 on txn_48990').waitFor();
   await item.getByText('waiting for your decision').waitFor();
   await item.getByText(/Why it waits: .*not a verified duplicate/).waitFor();
+  // The held refund's run reads as waiting for a person, not as a failure (it showed "failed" before).
+  const refundRun = page.locator('.tool-runs tr', { has: page.locator('code', { hasText: /^refund$/ }) });
+  await refundRun.getByText('waiting for a person').waitFor();
+  assert.equal(await refundRun.locator('.badge.bad').count(), 0);
 
   // Approving before deciding is refused by the workflow, and said so in place.
   const approve = page.getByRole('button', { name: 'Approve' });

@@ -117,6 +117,17 @@ export function briefPanel(state: State): HTMLElement | null {
   );
 }
 
+/**
+ * A run's result as an agent should read it: a side effect the policy held for a person is waiting, not failed
+ * (it shows in "Proposed actions"), and one it refused says so.
+ */
+function runResult(r: State['toolRuns'][number]): HTMLElement {
+  if (r.ok) return h('span', { class: 'badge ok' }, 'ok');
+  const decision = r.output?.decision;
+  if (decision === 'propose') return h('span', { class: 'badge waiting' }, 'waiting for a person');
+  return h('span', { class: 'badge bad' }, decision === 'refuse' ? 'refused' : 'failed');
+}
+
 export function findingsPanel(state: State): HTMLElement {
   const findings = state.findings ?? [];
   const runs = state.toolRuns ?? [];
@@ -160,13 +171,7 @@ export function findingsPanel(state: State): HTMLElement {
             'tbody',
             {},
             runs.map((r) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, h('code', {}, r.tool)),
-                h('td', {}, h('span', { class: `badge ${r.ok ? 'ok' : 'bad'}` }, r.ok ? 'ok' : 'failed')),
-                h('td', {}, r.summary),
-              ),
+              h('tr', {}, h('td', {}, h('code', {}, r.tool)), h('td', {}, runResult(r)), h('td', {}, r.summary)),
             ),
           ),
         )
