@@ -135,6 +135,22 @@ test("the board's review column shows its newest page, says so, and lists all of
   await page.close();
 });
 
+test('finished tickets keep the queue they ended in, and neither fill a column nor hide its open ones', async () => {
+  const ended = await seedTickets(30, undefined, 'security');
+  await ended.stop(); // terminated: still listed under the security queue, no longer running
+  const page = await openConsole();
+  const security = page.locator('[data-queue="security"]');
+  await security.locator('h2 .count').filter({ hasText: /^\d+$/ }).waitFor({ timeout: TIMEOUT });
+  const cards = await security
+    .locator('.ticket-card')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket-id')));
+  assert.ok(!cards.some((id) => ended.ticketIds.includes(id!)), 'no finished ticket on the board');
+  // Before: the page read the 30 finished ones, showed none of them, and said "Only the newest are shown".
+  const notice = await security.getByText('Only the newest are shown.').count();
+  assert.equal(notice, cards.length >= 25 ? 1 : 0, `${cards.length} cards, notice ${notice}`);
+  await page.close();
+});
+
 test('a queue of 300: exact counts under filters, and any ticket found by its id', async () => {
   const many = await seedTickets(300);
   try {

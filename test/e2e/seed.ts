@@ -28,10 +28,14 @@ export interface Seeded {
 }
 
 /**
- * `count` tickets of one new customer; ticket i has urgency i mod 5 and topic i mod 3, all in review, and
- * `reviewDue(i)` as its pending review's due time (none when it answers undefined).
+ * `count` tickets of one new customer; ticket i has urgency i mod 5 and topic i mod 3, all in `queue` (review
+ * by default), and `reviewDue(i)` as its pending review's due time (none when it answers undefined).
  */
-export async function seedTickets(count: number, reviewDue?: (i: number) => Date | undefined): Promise<Seeded> {
+export async function seedTickets(
+  count: number,
+  reviewDue?: (i: number) => Date | undefined,
+  queue = 'review',
+): Promise<Seeded> {
   const connection = await Connection.connect({ address: testTemporalAddress() });
   const client = new Client({ connection, namespace: testTemporalNamespace() });
   const customer = uniqueName('cust');
@@ -46,7 +50,7 @@ export async function seedTickets(count: number, reviewDue?: (i: number) => Date
       args: [],
       typedSearchAttributes: new TypedSearchAttributes([
         { key: ticketStatusKey, value: 'awaiting_review' },
-        { key: ticketQueueKey, value: 'review' },
+        { key: ticketQueueKey, value: queue },
         { key: ticketTopicKey, value: SEED_TOPICS[i % SEED_TOPICS.length]! },
         { key: ticketUrgencyKey, value: SEED_URGENCIES[i % SEED_URGENCIES.length]! },
         { key: ticketCustomerKey, value: customer },

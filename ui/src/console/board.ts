@@ -84,7 +84,8 @@ export class QueueBoard {
       const pages = await Promise.all(
         BOARD_QUEUES.map((queue) =>
           this.api
-            .get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&pageSize=${limits.defaultPageSize}`)
+            // Open tickets only: closed ones keep the queue they ended in and would fill the page (they did).
+            .get<{ tickets: TicketSummary[] }>(`/v1/tickets?queue=${queue}&open=1&pageSize=${limits.defaultPageSize}`)
             .then((p) => [queue, p.tickets] as const),
         ),
       );
@@ -101,8 +102,9 @@ export class QueueBoard {
             r.executionStatus === 'RUNNING' &&
             (queue !== 'none' || !['closed', 'resolved', 'failed'].includes(r.status)),
         );
-        const full = rows.length >= limits.defaultPageSize;
         const total = counts?.[queue];
+        // A full page leaves tickets out, unless the queue's count says every one of them is shown.
+        const full = rows.length >= limits.defaultPageSize && (total === undefined || total > visible.length);
         this.lastRows.set(queue, { rows: visible, full, total });
         this.renderColumn(queue, visible, full, total);
       }
