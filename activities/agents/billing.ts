@@ -11,6 +11,7 @@ import type { TicketContext } from '../ports';
 import type { BillingTools } from './billing-tools';
 import { createToolbox, type EffectTool, type Toolbox } from './toolbox';
 import { sopSteps } from './sop-steps';
+import { formatMoney } from '../../core/money';
 
 const TXN = /\btxn_[A-Za-z0-9]{4,32}\b/g;
 
@@ -42,7 +43,7 @@ function refundRun(tools: BillingTools, ctx: TicketContext, id: string, proposal
     tool: 'refund',
     ok: r.refunded,
     summary: r.refunded
-      ? `refunded ${r.id} (${(r.amountCents / 100).toFixed(2)} ${r.currency})`
+      ? `refunded ${r.id} (${formatMoney(r.amountCents, r.currency)})`
       : `refund of ${r.id} refused: ${r.reason}`,
     output: { ...r, ...(proposalId ? { proposalId, decision: r.refunded ? 'executed' : 'failed' } : {}) },
   };
@@ -152,7 +153,7 @@ export function createBillingAgent(tools: BillingTools, rules: ActionRules) {
             tool: 'verify_transaction',
             ok: v.ok,
             summary: v.ok
-              ? `${v.id} verified (${v.amountCents / 100} ${v.currency}, ${v.description})`
+              ? `${v.id} verified (${formatMoney(v.amountCents, v.currency)}, ${v.description})`
               : `${v.id} not verified: ${v.reason}`,
             output: v,
           };

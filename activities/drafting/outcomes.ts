@@ -6,6 +6,7 @@
  */
 import type { Findings, ProposalStatus, ProposedAction, ToolRun } from '../../core/domain';
 import { normalizeText } from '../../core/text-normalize';
+import { formatMoney } from '../../core/money';
 
 export type ClaimedAction = 'revoke' | 'refund' | 'secure' | 'reset_2fa' | 'change_owner' | 'change_plan';
 
@@ -126,7 +127,7 @@ export function unsupportedClaims(text: string, runs: ToolRun[]): ClaimedAction[
 }
 
 const amountOf = (p: ProposedAction) =>
-  p.amountCents !== undefined ? ` (${(p.amountCents / 100).toFixed(2)}${p.currency ? ` ${p.currency}` : ''})` : '';
+  p.amountCents !== undefined ? ` (${formatMoney(p.amountCents, p.currency)})` : '';
 /** An account change as the customer reads it: what it would change, with the new owner or plan. */
 const CHANGES: Record<string, (p: ProposedAction) => string> = {
   reset_2fa: (p) => `reset of the two-factor authentication of ${p.target}`,
