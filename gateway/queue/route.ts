@@ -27,6 +27,12 @@ const TOPIC = 'queue';
 /** A console that falls this far behind is closed; it reconnects and reloads (uWS closes it, never skips). */
 const MAX_BACKPRESSURE_BYTES = 1024 * 1024;
 const EXPIRY_SWEEP_MS = 1_000;
+/**
+ * Consoles only listen, so any inbound frame is noise; one over this closes with 1009 as on the ticket
+ * stream. uWS's own limit sits 4x above it because past its own limit uWS drops the connection without a
+ * close frame (1006), which a console cannot tell from a network cut.
+ */
+export const QUEUE_MAX_INBOUND_BYTES = 1024;
 
 interface QueueSocketData {
   connId: number;
@@ -122,7 +128,7 @@ export function registerQueueStream(
 
   app.ws<QueueSocketData>(QUEUE_STREAM_ROUTE, {
     compression: uWS.DISABLED,
-    maxPayloadLength: 1024,
+    maxPayloadLength: QUEUE_MAX_INBOUND_BYTES * 4,
     maxBackpressure: MAX_BACKPRESSURE_BYTES,
     closeOnBackpressureLimit: 1,
     // uWS pings an idle console itself; a browser answers by protocol.
@@ -134,8 +140,10 @@ export function registerQueueStream(
       ws.subscribe(TOPIC);
       o.logger.debug('queue stream opened', { sub: ws.getUserData().sub });
     },
-    // Consoles only listen; anything they send is ignored.
-    message: () => undefined,
+    // Consoles only listen; anything they send is ignored, past the limit refused with the documented code.
+    message: (ws, message) => {
+      if (message.byteLength > QUEUE_MAX_INBOUND_BYTES) ws.end(CloseCode.MESSAGE_TOO_BIG, CloseReason.MESSAGE_TOO_BIG);
+    },
     close: (ws, code) => {
       open.delete(ws);
       const d = ws.getUserData();

@@ -1,7 +1,7 @@
 /**
  * HTTP and WebSocket hygiene at the edge: a body declared over the limit is answered 413 at once and the
  * connection closed, without waiting for (or reading) the rest; HEAD answers carry no body; a frame over the
- * payload limit closes the socket with 1009.
+ * payload limit closes the socket with 1009, on the ticket stream and the queue stream alike.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { consoleRoutes } from '../../gateway/api/register';
 import type { TicketApiPort } from '../../gateway/api/context';
 import { CloseCode } from '../../gateway/close-codes';
+import { QUEUE_MAX_INBOUND_BYTES } from '../../gateway/queue/route';
 import { TicketflowError } from '../../core/errors';
 import { agentToken, gatewayPerFile, streamUrl, uniqueName, type RunningGateway } from './harness';
 
@@ -81,6 +82,14 @@ void describe('http hygiene', () => {
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.send('x'.repeat(g.config.gateway.maxPayloadBytes + 1));
+    assert.equal(await closed, CloseCode.MESSAGE_TOO_BIG);
+  });
+
+  void test('a frame over the queue stream limit closes with 1009, not a dropped connection', async () => {
+    const ws = new WebSocket(`${g.wsUrl}/v1/queue/stream`, { headers: { authorization: `Bearer ${agentToken(g)}` } });
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send('x'.repeat(QUEUE_MAX_INBOUND_BYTES + 1));
     assert.equal(await closed, CloseCode.MESSAGE_TOO_BIG);
   });
 });
