@@ -122,6 +122,7 @@ async function run<S extends z.ZodType | undefined>(
   if (!spec.roles.includes(principal.role)) {
     throw new ApiError(403, `this action needs the ${spec.roles.join(' or ')} role`);
   }
+  refuseRepeatedParams(req.query);
   const limit = API_LIMITS[`${spec.method} ${spec.pattern}`];
   if (limit) await ctx.limits?.consume(limit, principal.sub);
   let body: unknown = undefined;
@@ -149,6 +150,21 @@ function authenticate(ctx: ApiContext, header: string): Principal {
   } catch (_err) {
     // The verifier's reason (expired, bad signature...) is not echoed: it helps an attacker more than a user.
     throw new ApiError(401, 'invalid or expired token');
+  }
+}
+
+/**
+ * Every query parameter is single-valued: the routes read them as one object, where `status=a&status=b`
+ * silently kept `b` (a caller who meant "either" got one of them with a 200). Refused, naming the parameter.
+ */
+function refuseRepeatedParams(query: URLSearchParams): void {
+  const seen = new Set<string>();
+  for (const name of query.keys()) {
+    if (seen.has(name)) {
+      const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;
+      throw new ApiError(400, `query parameter ${shown} is given more than once; give each parameter once`);
+    }
+    seen.add(name);
   }
 }
 

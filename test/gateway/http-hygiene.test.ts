@@ -1,7 +1,8 @@
 /**
  * HTTP and WebSocket hygiene at the edge: a body declared over the limit is answered 413 at once and the
  * connection closed, without waiting for (or reading) the rest; HEAD answers carry no body; a frame over the
- * payload limit closes the socket with 1009, on the ticket stream and the queue stream alike.
+ * payload limit closes the socket with 1009, on the ticket stream and the queue stream alike; a query
+ * parameter given twice is refused.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -91,5 +92,15 @@ void describe('http hygiene', () => {
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.send('x'.repeat(QUEUE_MAX_INBOUND_BYTES + 1));
     assert.equal(await closed, CloseCode.MESSAGE_TOO_BIG);
+  });
+
+  void test('a query parameter given twice is a 400 naming it, not one of the two kept in silence', async () => {
+    const headers = { authorization: `Bearer ${agentToken(g)}` };
+    for (const path of ['/v1/tickets?status=closed&status=awaiting_review', '/v1/desk?ids=t-a&ids=t-b']) {
+      const r = await fetch(`${g.url}${path}`, { headers });
+      assert.equal(r.status, 400, path);
+      const body = (await r.json()) as { error: { code: string; message: string } };
+      assert.match(body.error.message, /(status|ids) is given more than once/, path);
+    }
   });
 });
