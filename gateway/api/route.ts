@@ -185,7 +185,10 @@ function parseJson(raw: Buffer | undefined, contentType: string): unknown {
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch (err) {
-    throw new ApiError(400, `body is not valid JSON: ${(err as Error).message}`);
+    // V8's message quotes the body ("Unexpected token 'p', \"password=h\"... is not valid JSON"): a secret
+    // the caller sent would come back in the answer, and into any proxy's log of it. The position is enough.
+    const at = /at position (\d+)/.exec((err as Error).message)?.[1];
+    throw new ApiError(400, `body is not valid JSON${at === undefined ? '' : ` (at position ${at})`}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ApiError(400, 'body must be a JSON object');

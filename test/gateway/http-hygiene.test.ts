@@ -2,7 +2,7 @@
  * HTTP and WebSocket hygiene at the edge: a body declared over the limit is answered 413 at once and the
  * connection closed, without waiting for (or reading) the rest; HEAD answers carry no body; a frame over the
  * payload limit closes the socket with 1009, on the ticket stream and the queue stream alike; a query
- * parameter given twice is refused.
+ * parameter given twice is refused; a body that is not JSON is not quoted back.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -13,7 +13,7 @@ import type { TicketApiPort } from '../../gateway/api/context';
 import { CloseCode } from '../../gateway/close-codes';
 import { QUEUE_MAX_INBOUND_BYTES } from '../../gateway/queue/route';
 import { TicketflowError } from '../../core/errors';
-import { agentToken, gatewayPerFile, streamUrl, uniqueName, type RunningGateway } from './harness';
+import { agentToken, customerToken, gatewayPerFile, streamUrl, uniqueName, type RunningGateway } from './harness';
 
 const noTickets = new Proxy(
   {},
@@ -101,6 +101,17 @@ void describe('http hygiene', () => {
       assert.equal(r.status, 400, path);
       const body = (await r.json()) as { error: { code: string; message: string } };
       assert.match(body.error.message, /(status|ids) is given more than once/, path);
+    }
+  });
+
+  void test('a body that is not JSON is a 400 that does not quote it back', async () => {
+    const headers = { authorization: `Bearer ${customerToken(g, 'T-1')}`, 'content-type': 'application/json' };
+    for (const body of ['hunter2', 'password=hunter2-and-more', '{"text": "pw hunter2" oops}']) {
+      const r = await fetch(`${g.url}/v1/tickets`, { method: 'POST', headers, body });
+      assert.equal(r.status, 400, body);
+      const text = await r.text();
+      assert.match(text, /body is not valid JSON/, body);
+      assert.ok(!text.includes('hunter'), `the answer quotes the body: ${text}`);
     }
   });
 });
