@@ -210,3 +210,11 @@ void test('encodings: BOMs, ill-formed UTF-8 and keys get the schema verdict', (
   }
   assert.ok(ok >= 3 && ok < cases.length, `valid and refused records both seen (${ok} valid)`);
 });
+
+void test('a value that is not JSON: refused without quoting it in the detail (the detail is logged)', () => {
+  for (const text of ['hunter2', 'password=hunter2-and-more', '{"v":1,"data":"hunter2" x}']) {
+    const r = decodeRecord(Buffer.from('T-1'), Buffer.from(text));
+    assert.ok(!r.ok && r.reason === 'bad_json', text);
+    assert.ok(!r.detail.includes('hunter'), `the detail quotes the value: ${r.detail}`);
+  }
+});
