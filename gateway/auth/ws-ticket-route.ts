@@ -7,12 +7,22 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger';
 import { ticketIdSchema } from '../../core/events';
-import { asyncRoute, HttpError, parseContentLength, readJsonBody, sendError, sendJson } from '../http/respond';
+import {
+  asyncRoute,
+  HttpError,
+  parseContentLength,
+  parseJsonBody,
+  readBody,
+  sendError,
+  sendJson,
+} from '../http/respond';
 import { authorizeTicket } from './authorize';
 import { AuthError, type AuthFailureReason } from './errors';
 import type { JwtAuth } from './jwt';
 
-const bodySchema = z.object({ ticketId: ticketIdSchema });
+// Strict and JSON-typed as every API body is (gateway/api/route.ts): `{"ticketId": "..", "ticket_id": ".."}`
+// or a text/plain form post was taken and minted.
+const bodySchema = z.strictObject({ ticketId: ticketIdSchema });
 
 export interface WsTicketRouteDeps {
   auth: JwtAuth;
@@ -28,8 +38,12 @@ export function registerWsTicketRoute(app: TemplatedApp, deps: WsTicketRouteDeps
     '/v1/ws-tickets',
     asyncRoute(
       async (res, req) => {
-        const bodyPromise = readJsonBody(res, 4096, parseContentLength(req.header('content-length')));
-        const parsed = bodySchema.safeParse(await bodyPromise);
+        // In the API's order: a body over the limit is 413 first, then the content type, then the JSON.
+        const raw = await readBody(res, 4096, parseContentLength(req.header('content-length')));
+        const contentType = req.header('content-type');
+        if (contentType && !/^application\/json\b/i.test(contentType))
+          throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+        const parsed = bodySchema.safeParse(parseJsonBody(raw));
         if (!parsed.success) throw new HttpError(400, 'bad_request', 'body must be {"ticketId": "<ticket id>"}');
         const { ticketId } = parsed.data;
         try {

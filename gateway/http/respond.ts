@@ -123,14 +123,17 @@ export function sendHttpError(res: HttpResponse, err: unknown): boolean {
  * client goes away (nothing can be answered then; callers just stop).
  */
 export function readJsonBody(res: HttpResponse, maxBytes: number, declaredLength?: number): Promise<unknown> {
-  return readBody(res, maxBytes, declaredLength).then((buf) => {
-    if (buf.length === 0) throw new HttpError(400, 'bad_request', 'request body is empty; expected JSON');
-    try {
-      return JSON.parse(buf.toString('utf8')) as unknown;
-    } catch {
-      throw new HttpError(400, 'bad_json', 'request body is not valid JSON');
-    }
-  });
+  return readBody(res, maxBytes, declaredLength).then(parseJsonBody);
+}
+
+/** A collected body as JSON: HttpError 400 when empty or not JSON (the body itself is never quoted). */
+export function parseJsonBody(buf: Buffer): unknown {
+  if (buf.length === 0) throw new HttpError(400, 'bad_request', 'request body is empty; expected JSON');
+  try {
+    return JSON.parse(buf.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'bad_json', 'request body is not valid JSON');
+  }
 }
 
 /** Collects a raw body; same rules as readJsonBody. */

@@ -180,7 +180,7 @@ void describe('stream auth matrix', () => {
     assert.equal((await mintWsTicket('garbage', T)).status, 401);
     const bad = await fetch(`${g.url}/v1/ws-tickets`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${customerToken}` },
+      headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' },
       body: '{nope',
     });
     assert.equal(bad.status, 400);

@@ -2,7 +2,8 @@
  * HTTP and WebSocket hygiene at the edge: a body declared over the limit is answered 413 at once and the
  * connection closed, without waiting for (or reading) the rest; HEAD answers carry no body; a frame over the
  * payload limit closes the socket with 1009, on the ticket stream and the queue stream alike; a query
- * parameter given twice is refused; a body that is not JSON is not quoted back.
+ * parameter given twice is refused; a body that is not JSON is not quoted back; the ws-ticket route's body is
+ * checked as the API's are.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -113,5 +114,18 @@ void describe('http hygiene', () => {
       assert.match(text, /body is not valid JSON/, body);
       assert.ok(!text.includes('hunter'), `the answer quotes the body: ${text}`);
     }
+  });
+
+  void test('POST /v1/ws-tickets takes JSON with ticketId alone, as every API body (415, 400)', async () => {
+    const authorization = `Bearer ${agentToken(g)}`;
+    const post = (body: string, contentType: string) =>
+      fetch(`${g.url}/v1/ws-tickets`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': contentType },
+        body,
+      });
+    assert.equal((await post('{"ticketId":"t-1"}', 'application/json')).status, 201);
+    assert.equal((await post('{"ticketId":"t-1"}', 'text/plain')).status, 415);
+    assert.equal((await post('{"ticketId":"t-1","role":"agent"}', 'application/json')).status, 400);
   });
 });
