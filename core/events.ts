@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { EVENT_SCHEMA_VERSION } from './event-version';
+import { jsonErrorWhere } from './json-error';
 
 export { EVENT_SCHEMA_VERSION };
 
@@ -79,14 +80,8 @@ export function decodeTicketEvent(key: Buffer | null | undefined, value: Buffer 
   try {
     json = JSON.parse(text);
   } catch (err) {
-    // The detail is logged; V8's message quotes the value ("Unexpected token 'p', \"password=h\"..."), so
-    // only the position is kept: a record is anyone's text once a writer goes wrong.
-    const at = /at position (\d+)/.exec((err as Error).message)?.[1];
-    return {
-      ok: false,
-      reason: 'bad_json',
-      detail: `value is not valid JSON${at === undefined ? '' : ` at position ${at}`}`,
-    };
+    // The detail is logged, and a record is anyone's text once a writer goes wrong: its position only.
+    return { ok: false, reason: 'bad_json', detail: `value is not valid JSON${jsonErrorWhere(err)}` };
   }
   if (json && typeof json === 'object' && 'v' in json && json.v !== EVENT_SCHEMA_VERSION) {
     return { ok: false, reason: 'unknown_version', detail: `schema version ${String(json.v)}` };

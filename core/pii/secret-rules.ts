@@ -91,6 +91,14 @@ const own: OwnRule[] = [
     group: 1,
     accept: (v) => /[\d\W_]/.test(v) && !/^\[REDACTED/.test(v),
   },
+  // A password given right after the word: "password Tr0ub4dor&3", "pw hunter2!". It must look like one
+  // (a digit or a symbol in it), so "password reset link" and "password manager" stay.
+  {
+    kind: 'secret',
+    pattern: /\b(?:password|passwd|pwd|pw|passphrase)[ \t]{1,3}([^\s"',;()[\]{}<>]{6,200})/gi,
+    group: 1,
+    accept: (v) => /[\d!@#$%^&*+=?~|/\\]/.test(v) && !/^\[REDACTED/.test(v),
+  },
   // Short codes that open an account or pay with a card: "my PIN is 4321", "CVV 123", "the code 123456".
   {
     kind: 'secret',

@@ -21,6 +21,7 @@ import type { ApiContext, Principal, Role } from './context';
 import { ApiError, toApiError } from './errors';
 import { TRACE_HEADERS, startRouteSpan } from './route-span';
 import { MAX_BODY_BYTES, describeZodError } from './schemas';
+import { jsonErrorWhere } from '../../core/json-error';
 
 export interface RouteInput<B> {
   principal: Principal;
@@ -185,10 +186,8 @@ function parseJson(raw: Buffer | undefined, contentType: string): unknown {
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch (err) {
-    // V8's message quotes the body ("Unexpected token 'p', \"password=h\"... is not valid JSON"): a secret
-    // the caller sent would come back in the answer, and into any proxy's log of it. The position is enough.
-    const at = /at position (\d+)/.exec((err as Error).message)?.[1];
-    throw new ApiError(400, `body is not valid JSON${at === undefined ? '' : ` (at position ${at})`}`);
+    // Not V8's message, which quotes the body: a secret the caller sent would come back in the answer.
+    throw new ApiError(400, `body is not valid JSON${jsonErrorWhere(err)}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ApiError(400, 'body must be a JSON object');

@@ -55,6 +55,9 @@ const disguised: { kind: string; text: string; value: string }[] = [
 const announced: { kind: string; text: string; value: string }[] = [
   { kind: 'password in JSON', text: '{"user":"jd","password":"hunter2hunter2"}', value: 'hunter2hunter2' },
   { kind: 'pass:', text: 'login jd, pass: P@ssw0rd! thanks', value: 'P@ssw0rd!' },
+  { kind: 'password, no colon', text: 'his password Tr0ub4dor&3xyzzy still works', value: 'Tr0ub4dor&3xyzzy' },
+  { kind: 'pw', text: 'user jd pw hunter2! please reset', value: 'hunter2!' },
+  { kind: 'numeric password', text: 'my password 84512977 was leaked', value: '84512977' },
   { kind: 'passcode', text: 'my passcode: 884422', value: '884422' },
   { kind: 'PIN', text: 'my PIN is 4321, please reset it', value: '4321' },
   { kind: 'PIN code', text: 'PIN code: 0071', value: '0071' },
@@ -127,6 +130,9 @@ describe('secrets announced in words', () => {
       'error code 500 on checkout',
       'our security code review found nothing',
       'my password is not working',
+      'the password reset link expired',
+      'we use a password manager (1Password) for that',
+      'password change required since yesterday',
     ])
       assert.equal(redact(text), text);
   });
