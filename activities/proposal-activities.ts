@@ -42,7 +42,7 @@ export function proposalActivities(intel: Intelligence, run: Runner, observer?: 
       text: string,
       runs: ToolRun[],
       proposals: ProposalRecord[],
-      options?: { appendMissing?: boolean },
+      options?: { byPerson?: boolean },
     ): Promise<CheckedReply> {
       return run('finalReply', ctx.ticketId, async (log) => {
         const checked = await finalReply(

@@ -31,13 +31,14 @@ function fold(ch: string): string {
  * The non-ASCII characters `normalizeText` may change: those NFKC (or its case fold) changes, format
  * characters, and the look-alikes the table folds to ASCII. Any other character is its own form, so a
  * caller that maps offsets (core/pii/view.ts) can copy long runs of it without asking character by character.
+ * Not global: a caller that scans with it makes its own global copy, so no `lastIndex` is shared.
  */
 export const MAY_CHANGE = new RegExp(
   `[[[\\p{Changes_When_NFKC_Casefolded}\\p{Cf}]--[\\0-\\x7F]]${Object.entries(homoglyphs as Record<string, string>)
     .filter(([ch, to]) => [...ch].length === 1 && ch.charCodeAt(0) >= 0x80 && PRINTABLE_ASCII.test(to))
     .map(([ch]) => `\\u{${ch.codePointAt(0)!.toString(16)}}`)
     .join('')}]`,
-  'gv',
+  'v',
 );
 
 export function normalizeText(text: string): string {

@@ -115,9 +115,9 @@ export const PATCHES = {
    */
   shape7: 'ticket-shape-7',
   /**
-   * An agent's own reply on a ticket with proposals has its sentences about them rewritten from their outcome
-   * (the approved draft's `finalReply`, nothing appended), so a sent reply never says a refund "will be made
-   * once our team approves this reply" after it was made. Asked with `patched()` itself where the edit is
+   * An agent's own reply on a ticket with proposals has the draft's sentences about them, where it kept them
+   * word for word, told from their outcome (`finalReply` with `byPerson`), so a sent reply never says a refund
+   * "will be made once our team approves this reply" after it was made. Asked with `patched()` itself where the edit is
    * checked (the shape patches stand only for the patches before them); runs without it only check the text.
    */
   agentReplyOutcome: 'agent-reply-outcome',

@@ -1,9 +1,10 @@
 /**
  * The reply that goes out after its proposed actions were decided and run: each sentence the draft had about
  * a proposal ("is waiting for confirmation", "will be made once approved") is replaced by what really
- * happened; a proposal the draft did not mention gets its sentence before the sign-off, unless a person wrote
- * the reply (`appendMissing: false`: what they left out stays out). Then the same check as any reply: it may
- * claim only what this ticket's runs did.
+ * happened; a proposal the draft did not mention gets its sentence before the sign-off. A reply a person
+ * wrote (`byPerson`) keeps their words: only the draft's own sentences about a proposal, where they kept them
+ * word for word, are told from the outcome; nothing is added or taken out. Then the same check as any reply:
+ * it may claim only what this ticket's runs did.
  */
 import type { ProposalRecord, ToolRun } from '../../core/domain';
 import type { PolicyGuardrail } from '../guardrail/live';
@@ -18,8 +19,9 @@ export function finalReply(
   runs: ToolRun[],
   proposals: ProposalRecord[],
   guardrail?: PolicyGuardrail,
-  { appendMissing = true }: { appendMissing?: boolean } = {},
+  { byPerson = false }: { byPerson?: boolean } = {},
 ): Promise<CheckedReply> {
+  if (byPerson) return checkReply(withOutcomes(text, proposals), runs, guardrail);
   let out = text;
   const missing: string[] = [];
   for (const p of proposals) {
@@ -39,7 +41,7 @@ export function finalReply(
     });
     if (!placed) missing.push(line);
   }
-  if (missing.length && appendMissing) {
+  if (missing.length) {
     // The sign-off is a line of its own ("Best regards,"), not a sentence that starts with "Thank you".
     const signOff = out.search(
       /\n[ \t]*(?:best regards|kind regards|warm regards|regards|many thanks|thanks)[,.!]?[ \t]*(?:\n|$)/i,
@@ -50,4 +52,23 @@ export function finalReply(
         : `${out.trimEnd()}\n\n${missing.join(' ')}`;
   }
   return checkReply(out, runs, guardrail);
+}
+
+/** The draft's sentences about each proposal, as the draft wrote them before it was decided. */
+function before(p: ProposalRecord): string[] {
+  return [
+    proposalStatement({ ...p, status: 'pending' }),
+    proposalStatement({ ...p, status: 'confirmed' }),
+    proposalStatement({ ...p, status: undefined }),
+  ];
+}
+
+/** A person's text with each of the draft's own sentences about a proposal, kept word for word, told from its outcome. */
+function withOutcomes(text: string, proposals: ProposalRecord[]): string {
+  let out = text;
+  for (const p of proposals) {
+    const line = proposalStatement(p);
+    for (const old of before(p)) if (old !== line) out = out.split(old).join(line);
+  }
+  return out;
 }

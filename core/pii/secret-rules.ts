@@ -7,6 +7,7 @@
  */
 import { rules as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { eachMatch, type Detector, type PiiKind, type Span } from './types';
+import { announcedSecrets } from './announced-secrets';
 import { looksLikeSecret } from './entropy';
 
 interface RuleHandlers {
@@ -66,9 +67,10 @@ function fromRuleSet(text: string): Span[] {
   });
 }
 
-interface OwnRule {
+export interface OwnRule {
   kind: PiiKind;
   pattern: RegExp;
+  /** The capture group that is the secret (the whole match widened to its token when absent). */
   group?: number;
   accept?: (value: string) => boolean;
 }
@@ -83,37 +85,7 @@ const own: OwnRule[] = [
   { kind: 'secret', pattern: /(?<![\w-])(?:sk-(?:proj-)?[A-Za-z0-9_-]{20,300}|xox[abposr]-[A-Za-z0-9-]{10,300})/g },
   { kind: 'jwt', pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{8,2000}/g },
   { kind: 'secret', pattern: /(?<![\w-])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,200}/g },
-  // Announced: "password: hunter2!", "api_key=abc123", `"password": "..."`. A plain word stays ("the token is revoked").
-  {
-    kind: 'secret',
-    pattern:
-      /\b(?:password|passwd|pwd|pass|passphrase|passcode|secret|api[_ -]?key|private[_ -]?key|access[_ -]?key|client[_ -]?secret)["']?[ \t]{0,3}(?:is[ \t]{1,3}|=[ \t]{0,3}|:[ \t]{0,3})["']?([^\s"',;]{6,200})/gi,
-    group: 1,
-    accept: (v) => /[\d\W_]/.test(v) && !/^\[REDACTED/.test(v),
-  },
-  // A password given right after the word: "password Tr0ub4dor&3", "pw hunter2!". It must look like one
-  // (a digit or a symbol in it), so "password reset link" and "password manager" stay.
-  {
-    kind: 'secret',
-    pattern: /\b(?:password|passwd|pwd|pw|passphrase)[ \t]{1,3}([^\s"',;()[\]{}<>]{6,200})/gi,
-    group: 1,
-    accept: (v) => /[\d!@#$%^&*+=?~|/\\]/.test(v) && !/^\[REDACTED/.test(v),
-  },
-  // Short codes that open an account or pay with a card: "my PIN is 4321", "CVV 123", "the code 123456".
-  {
-    kind: 'secret',
-    pattern:
-      /\b(?:pin(?:[ \t]code|[ \t]number)?["']?[ \t]{0,3}(?:is[ \t]{1,3}|=[ \t]{0,3}|:[ \t]{0,3})|(?:cvv2?|cvc2?|csc|security[ \t]code|passcode|otp|one[ -]time[ \t](?:code|password)|(?:verification|2fa|mfa|sms|login|auth)[ \t]code)["']?[ \t]{0,3}(?:is[ \t]{1,3}|=[ \t]{0,3}|:[ \t]{0,3}|#[ \t]{0,3})?)(\d{3,8})(?![\w-])/gi,
-    group: 1,
-  },
-  // An Authorization header's credentials, whatever their entropy: "Bearer abc123...", "Basic dXNlcjpwYXNz".
-  {
-    kind: 'secret',
-    pattern: /\b(?:Bearer|Basic)[ \t]{1,3}([A-Za-z0-9._~+/-]{8,4000}=*)/gi,
-    group: 1,
-    // Digits or capitals inside: encoded credentials, not a word ("Bearer authentication").
-    accept: (v) => /[a-z]/i.test(v) && /[\dA-Z]/.test(v.slice(1)) && !/^\[REDACTED/.test(v),
-  },
+  ...announcedSecrets,
   // 40 characters of base64 with a slash or plus: an AWS secret access key pasted without its label.
   {
     kind: 'aws_secret_key',

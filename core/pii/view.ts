@@ -17,22 +17,40 @@ export interface DetectionView {
 
 // Texts are mostly ASCII: those are their own view.
 const ALL_ASCII = /^\p{ASCII}*$/u;
+const CHANGING = new RegExp(MAY_CHANGE.source, 'gv');
 
 // One code point's form, cached: a 100 KB text of a few distinct characters costs a lookup each.
 const perChar = new Map<string, string>();
 // Room for every character that may change (about 12,000): an adversary's text cannot make it thrash.
 const PER_CHAR_LIMIT = 16_384;
 
+const DIGIT = /^\p{Nd}$/u;
+const LETTER = /^\p{L}$/u;
+const NUMBER = /^\p{N}$/u;
+const ALNUM = /[\p{L}\p{N}]/u;
+
 /**
- * A code point's form, never longer than two characters or the code point itself: NFKC spells a few
- * symbols out ("ﷺ" is 18 letters, "㍿" four), none of them part of any value a detector looks for, and
- * keeping them whole bounds the view at twice the text, so pathological input cannot grow the scan.
+ * Whether a character's form reads as the same kind of character: a digit stays one digit, a letter one or
+ * two letters, anything else stays neither. A form that crossed over would glue a value to its neighbour
+ * ("№4111…" read as "No4111…", "…com¹" as "…com1") or make a digit of a letter (Cyrillic "З" as "3").
+ */
+function sameKind(ch: string, form: string): boolean {
+  if (DIGIT.test(ch)) return /^[0-9]$/.test(form);
+  if (LETTER.test(ch)) return /^\p{L}{1,2}$/u.test(form);
+  if (NUMBER.test(ch)) return false; // superscripts, circled and fraction numbers stay as written
+  return !ALNUM.test(form);
+}
+
+/**
+ * A code point's form: its normal form when that reads as the same kind of character and is no longer than
+ * two characters (NFKC spells some symbols out, "ﷺ" as 18 letters: kept whole, the view is never more than
+ * twice the text), else the code point itself.
  */
 function formOf(ch: string): string {
   let out = perChar.get(ch);
   if (out === undefined) {
-    out = normalizeText(ch);
-    if (out.length > Math.max(2, ch.length)) out = ch;
+    const form = normalizeText(ch);
+    out = form.length <= Math.max(2, ch.length) && sameKind(ch, form) ? form : ch;
     if (perChar.size >= PER_CHAR_LIMIT) perChar.clear();
     perChar.set(ch, out);
   }
@@ -72,17 +90,21 @@ class ViewBuilder {
 
 export function detectionView(text: string): DetectionView {
   if (ALL_ASCII.test(text)) return { text, from: null, to: null };
-  const b = new ViewBuilder(text.length + 16);
+  let b: ViewBuilder | undefined;
   let at = 0;
   // Only the characters that may change are looked at one by one; the text between them is copied whole.
-  MAY_CHANGE.lastIndex = 0;
-  for (let m = MAY_CHANGE.exec(text); m !== null; m = MAY_CHANGE.exec(text)) {
+  CHANGING.lastIndex = 0;
+  for (let m = CHANGING.exec(text); m !== null; m = CHANGING.exec(text)) {
     const ch = m[0];
-    if (m.index > at) b.add(text.slice(at, m.index), at, m.index, true);
     const form = formOf(ch);
-    b.add(form, m.index, m.index + ch.length, form === ch);
+    if (form === ch) continue;
+    b ??= new ViewBuilder(text.length + 16);
+    if (m.index > at) b.add(text.slice(at, m.index), at, m.index, true);
+    b.add(form, m.index, m.index + ch.length, false);
     at = m.index + ch.length;
   }
+  // Nothing read differently: the text is its own view.
+  if (!b) return { text, from: null, to: null };
   if (at < text.length) b.add(text.slice(at), at, text.length, true);
   return b.view();
 }

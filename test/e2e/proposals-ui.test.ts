@@ -70,6 +70,7 @@ test('a proposed refund: shown with amount, target and reason; confirmed in the 
   await item.getByRole('button', { name: 'Confirm refund' }).click();
   await item.getByText('confirmed: runs when the reply is approved').waitFor();
   await item.getByText('Decided by agent-ann', { exact: false }).waitFor();
+  await refundRun.getByText('confirmed, runs on approval').waitFor(); // the held run follows its proposal
   assert.equal(refunded().includes('txn_48990'), false, 'confirming alone runs nothing');
 
   await approve.click();

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { intake } from '../../core/intake';
 import { fingerprint, redact } from '../../core/pii';
+import { detectionView } from '../../core/pii/view';
 import { normalizeText } from '../../core/text-normalize';
 
 /** Without spaces and the separators people put between digit groups. */
@@ -52,6 +53,18 @@ const disguised: { kind: string; text: string; value: string }[] = [
   },
 ];
 
+/** Next to a symbol or letter that normalises into letters or digits, or joined to another value invisibly. */
+const glued: { kind: string; text: string; value: string }[] = [
+  { kind: 'card after №', text: 'карта №4111111111111111 заблокирована', value: '4111111111111111' },
+  { kind: 'card after nº', text: 'cartão nº4111 1111 1111 1111 recusado', value: '4111111111111111' },
+  { kind: 'IBAN after nº', text: 'IBAN nºES9121000418450200051332', value: 'ES9121000418450200051332' },
+  { kind: 'phone after №', text: 'tel. №+14155552671', value: '14155552671' },
+  { kind: 'e-mail before ¹', text: 'write to jane@example.com¹ today', value: 'jane@example.com' },
+  { kind: 'e-mail before ™', text: 'write to support@acme.com™', value: 'support@acme.com' },
+  { kind: 'SSN before ª', text: 'SSN 078-05-1120ª', value: '078-05-1120' },
+  { kind: 'two cards, zero-width between', text: '4111111111111111\u200b5555555555554444', value: '5555555555554444' },
+];
+
 const announced: { kind: string; text: string; value: string }[] = [
   { kind: 'password in JSON', text: '{"user":"jd","password":"hunter2hunter2"}', value: 'hunter2hunter2' },
   { kind: 'pass:', text: 'login jd, pass: P@ssw0rd! thanks', value: 'P@ssw0rd!' },
@@ -72,12 +85,27 @@ const announced: { kind: string; text: string; value: string }[] = [
     value: 'abcdef0123456789abcdef',
   },
   { kind: 'basic credentials', text: 'Authorization: Basic dXNlcjpwYXNzd29yZA==', value: 'dXNlcjpwYXNzd29yZA' },
+  { kind: 'bearer, lower case', text: 'Authorization: Bearer abcdefghijklmnop', value: 'abcdefghijklmnop' },
+  { kind: 'bearer alone', text: 'curl says Bearer 7Fq9xK2mPz4vLw8RtY3n is refused', value: '7Fq9xK2mPz4vLw8RtY3n' },
+  { kind: 'basic alone', text: 'the header was Basic dXNlcjpwYXNzd29yZA== in the log', value: 'dXNlcjpwYXNzd29yZA' },
+  { kind: 'password is:', text: 'my password is: hunter2! please reset', value: 'hunter2' },
+  { kind: 'PIN without a colon', text: 'PIN 4321 does not work', value: '4321' },
+  { kind: 'OTP in two groups', text: 'OTP: 123 456 expired', value: '123456' },
+  { kind: 'code with dashes', text: 'verification code: 12-34-56', value: '123456' },
 ];
 
 describe('values in characters that read the same', () => {
   for (const c of disguised) {
     it(c.kind, () => assert.deepEqual(readable(redact(c.text), c.value), [], redact(c.text)));
   }
+
+  for (const c of glued) {
+    it(c.kind, () => assert.deepEqual(readable(redact(c.text), c.value), [], redact(c.text)));
+  }
+
+  it('makes no digit of a letter: a Cyrillic З before digits is not an SSN', () => {
+    assert.equal(redact('артикул З00-12-3456'), 'артикул З00-12-3456');
+  });
 
   it('keeps the characters around a value as they were', () => {
     assert.equal(
@@ -109,7 +137,8 @@ describe('values in characters that read the same', () => {
   });
 
   it('a text that NFKC spells out at length is not scanned at that length', () => {
-    const text = `${'\ufdfa'.repeat(50_000)} 4111 1111 1111 1111`;
+    const text = `${'\ufdfa'.repeat(50_000)} ４１１１ １１１１ １１１１ １１１１`;
+    assert.ok(detectionView(text).text.length <= 2 * text.length);
     assert.equal(redact(text), `${'\ufdfa'.repeat(50_000)} [REDACTED_CREDIT_CARD]`);
   });
 });
@@ -130,6 +159,18 @@ describe('secrets announced in words', () => {
       'error code 500 on checkout',
       'our security code review found nothing',
       'my password is not working',
+      'What is the password policy?',
+      'is there a password requirement? a password manager? password reset/change?',
+      'pw reset? password length=8',
+      'the boarding pass is expired.',
+      'My day pass is invalid.',
+      'my passcode is wrong!!',
+      'I have basic JavaScript and basic WordPress knowledge, and Basic PowerPoint.',
+      'basic troubleshooting/FAQs for Basic v2.3.1-beta on the Basic Plan2024',
+      'bearer tokenAuth fails with Bearer HTTP/1.1 in the trace',
+      'OTP 2024 rollout, CSC 2024 conference',
+      'auth code 401 from the upstream; login code 2024 expired',
+      'PIN code: 560001 (Bengaluru)',
       'the password reset link expired',
       'we use a password manager (1Password) for that',
       'password change required since yesterday',

@@ -90,7 +90,7 @@ async function recordHumanText(c: StepContext, d: Extract<ReviewDecision, { acti
       const proposals = c.durableProposals ? proposalsOf(s) : [];
       checked =
         proposals.length && patched(PATCHES.agentReplyOutcome)
-          ? await c.act.tools.finalReply(actor(c), d.text, s.toolRuns, proposals, { appendMissing: false })
+          ? await c.act.tools.finalReply(actor(c), d.text, s.toolRuns, proposals, { byPerson: true })
           : await c.act.tools.checkReply(actor(c), d.text, s.toolRuns);
     } finally {
       c.t.work.checkingReply = false;

@@ -86,7 +86,6 @@ const DENSE = [
 /** Code points below U+30000 that `normalizeText` may rewrite (MAY_CHANGE). */
 const REWRITTEN: number[] = [];
 for (let c = 0x80; c < 0x30000; c++) {
-  MAY_CHANGE.lastIndex = 0;
   if (MAY_CHANGE.test(String.fromCodePoint(c))) REWRITTEN.push(c);
 }
 

@@ -117,15 +117,29 @@ export function briefPanel(state: State): HTMLElement | null {
   );
 }
 
+/** A held run's proposal, as it stands now: its own run shows its outcome when it ran. */
+const PROPOSAL_BADGE: Record<string, [string, string]> = {
+  pending: ['waiting', 'waiting for a person'],
+  confirmed: ['waiting', 'confirmed, runs on approval'],
+  declined: ['declined', 'declined'],
+  executed: ['ok', 'confirmed, then run'],
+  failed: ['bad', 'confirmed, then failed'],
+};
+
 /**
- * A run's result as an agent should read it: a side effect the policy held for a person is waiting, not failed
- * (it shows in "Proposed actions"), and one it refused says so.
+ * A run's result as an agent should read it: a side effect the policy held for a person reads as where its
+ * proposal stands (it showed "failed"), and one the policy refused says so.
  */
-function runResult(r: State['toolRuns'][number]): HTMLElement {
+function runResult(r: State['toolRuns'][number], proposals: State['proposals']): HTMLElement {
   if (r.ok) return h('span', { class: 'badge ok' }, 'ok');
-  const decision = r.output?.decision;
-  if (decision === 'propose') return h('span', { class: 'badge waiting' }, 'waiting for a person');
-  return h('span', { class: 'badge bad' }, decision === 'refuse' ? 'refused' : 'failed');
+  const out = r.output ?? {};
+  if (out.decision === 'propose') {
+    const held = out.proposal as { id?: unknown } | undefined;
+    const id = typeof out.proposalId === 'string' ? out.proposalId : held?.id;
+    const [cls, label] = PROPOSAL_BADGE[proposals?.find((p) => p.id === id)?.status ?? 'pending']!;
+    return h('span', { class: `badge ${cls}` }, label);
+  }
+  return h('span', { class: 'badge bad' }, out.decision === 'refuse' ? 'refused' : 'failed');
 }
 
 export function findingsPanel(state: State): HTMLElement {
@@ -171,7 +185,13 @@ export function findingsPanel(state: State): HTMLElement {
             'tbody',
             {},
             runs.map((r) =>
-              h('tr', {}, h('td', {}, h('code', {}, r.tool)), h('td', {}, runResult(r)), h('td', {}, r.summary)),
+              h(
+                'tr',
+                {},
+                h('td', {}, h('code', {}, r.tool)),
+                h('td', {}, runResult(r, state.proposals)),
+                h('td', {}, r.summary),
+              ),
             ),
           ),
         )
