@@ -61,14 +61,16 @@ export function createTicketActions(send: SendUpdate) {
     /**
      * Approve / edit / reject a draft. The reasons are an agent's notes and go into the history and the
      * event log like a customer's text, so they are redacted the same way (an agent quoting the customer's
-     * card or password in a reject reason put it on Kafka in full). The edited reply itself is left as
-     * written: it is what the customer receives.
+     * card or password in a reject reason put it on Kafka in full). So is an agent's own reply: the workflow
+     * redacts every reply before it is sent anyway, and this keeps it out of the update's history in full.
      */
     review: action(review, async (r) => {
       if (r.action === 'reject') return { ...r, reason: await redactNote('reason', r.reason) };
-      if (r.action === 'edit' && r.overrideReason !== undefined)
-        return { ...r, overrideReason: await redactNote('overrideReason', r.overrideReason) };
-      return r;
+      if (r.action !== 'edit') return r;
+      const text = await redactWithin('text', r.text, limits.replyText);
+      return r.overrideReason === undefined
+        ? { ...r, text }
+        : { ...r, text, overrideReason: await redactNote('overrideReason', r.overrideReason) };
     }),
     /** Lets a ticket held in the security queue continue with the automation. */
     release: action(release, async (r) => ({ ...r, note: await redactNote('note', r.note) })),

@@ -165,7 +165,7 @@ export function createBillingAgent(tools: BillingTools, rules: ActionRules) {
             tool: 'spending_limit',
             ok: l.known,
             summary: l.known
-              ? `spending limit ${l.limitCents / 100} USD, spent ${l.spentCents / 100} USD (${Math.round((100 * l.spentCents) / Math.max(1, l.limitCents))}%)`
+              ? `spending limit ${formatMoney(l.limitCents, 'USD')}, spent ${formatMoney(l.spentCents, 'USD')} (${Math.round((100 * l.spentCents) / Math.max(1, l.limitCents))}%)`
               : 'no spending limit on file for this organization',
             output: l,
           };

@@ -5,6 +5,7 @@
  * be unit-tested on their own and asked again when a person confirms a proposal.
  */
 import type { ActionKind } from '../../core/domain';
+import { formatMoney } from '../../core/money';
 
 /** What an unattended run may be: a refund of a verified duplicate is its own class, any other refund another. */
 export const unattendedClasses = ['revoke_credentials', 'duplicate_refund', 'refund', 'account_change'] as const;
@@ -46,7 +47,6 @@ export interface Decision {
 
 const FUTURE_SKEW_MS = 5 * 60_000;
 
-const money = (cents: number, currency = '') => `${(cents / 100).toFixed(2)}${currency ? ` ${currency}` : ''}`;
 const days = (ms: number) => `${Math.round(ms / 86_400_000)} day(s)`;
 
 function refundDecision(req: ActionRequest, rules: ActionRules, now: number): Decision {
@@ -74,13 +74,13 @@ function refundDecision(req: ActionRequest, rules: ActionRules, now: number): De
   if (req.amountCents > rules.refundMaxCents)
     return {
       verdict: 'propose',
-      reason: `${money(req.amountCents, req.currency)} is above the per-transaction cap of ${money(rules.refundMaxCents)}`,
+      reason: `${formatMoney(req.amountCents, req.currency)} is above the per-transaction cap of ${formatMoney(rules.refundMaxCents)}`,
     };
   const total = (req.ticketRefundedCents ?? 0) + req.amountCents;
   if (total > rules.refundTicketMaxCents)
     return {
       verdict: 'propose',
-      reason: `the ticket's refunds would reach ${money(total)}, above the per-ticket cap of ${money(rules.refundTicketMaxCents)}`,
+      reason: `the ticket's refunds would reach ${formatMoney(total)}, above the per-ticket cap of ${formatMoney(rules.refundTicketMaxCents)}`,
     };
   return {
     verdict: 'run',

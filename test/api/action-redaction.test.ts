@@ -35,13 +35,13 @@ function assertClean(value: unknown): void {
 void describe('action redaction', () => {
   after(() => closeDetectionPool());
 
-  void test("an agent's reasons and notes reach the workflow redacted", async () => {
+  void test("an agent's reasons, notes and own reply reach the workflow redacted", async () => {
     const { actions, sent } = capture();
     await actions.review('t-1', { action: 'reject', draftVersion: 1, reason: leaky, reviewer: 'a' });
     await actions.review('t-1', {
       action: 'edit',
       draftVersion: 1,
-      text: 'Hello',
+      text: `Hello, ${leaky}`,
       overrideReason: leaky,
       reviewer: 'a',
     });

@@ -1,55 +1,27 @@
 /**
  * The team desk in a real browser against the real stack: finding any ticket among many (search by customer
  * and ticket id, filters, urgency and review-deadline sorts, paging through Temporal visibility with its total).
+ * The board's columns: board.test.ts.
  * Screenshots go to test-results/screenshots/ (docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { buildUi } from '../../ui/build';
+import { test } from 'node:test';
 import { waitFor } from '../helpers/wait';
 import { assertAxeClean } from './axe';
-import { launchBrowser, openPage, PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
-import { seedTickets, type Seeded } from './seed';
-import { startStack, type Stack } from './stack';
+import { PAGE_TIMEOUT as TIMEOUT, SCREENSHOTS } from './browser';
+import { seedTickets } from './seed';
+import { finder, rowIds, rowUrgencies, summary, useDeskFixture } from './finder-page';
 
 const SEEDED = 45;
-
-let stack: Stack;
-let browser: Browser;
-let seeded: Seeded;
-
-before(async () => {
-  await buildUi({ quiet: true });
-  [stack, browser, seeded] = await Promise.all([startStack(), launchBrowser(), seedTickets(SEEDED)]);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-});
-
-after(async () => {
-  for (const c of browser?.contexts() ?? []) await c.close().catch(() => undefined);
-  await browser?.close();
-  await seeded?.stop();
-  await stack?.stop();
-});
-
-const openConsole = (): Promise<Page> =>
-  openPage(browser, `${stack.url}/console#token=${stack.token('agent', 'agent-dee')}`, { bypassCSP: true });
-
-const finder = (page: Page) => page.getByRole('region', { name: 'Find tickets' });
-const summary = (page: Page) => finder(page).locator('.finder-summary');
-const rowIds = (page: Page) =>
-  finder(page)
-    .locator('.finder-row')
-    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ticket-id')));
-const rowUrgencies = (page: Page) => finder(page).locator('.finder-row .badge').allTextContents();
+const desk = useDeskFixture(SEEDED);
+const { openConsole } = desk;
 
 test("a customer's 45 tickets: searched, paged 20 at a time with the total, filtered, sorted by urgency", async () => {
   const page = await openConsole();
-  await finder(page).getByLabel('Search tickets').fill(seeded.customer);
+  await finder(page).getByLabel('Search tickets').fill(desk.seeded().customer);
   await summary(page).getByText(`1–20 of ${SEEDED} tickets · page 1`).waitFor();
-  const newestFirst = [...seeded.ticketIds].reverse();
+  const newestFirst = [...desk.seeded().ticketIds].reverse();
   assert.deepEqual(await rowIds(page), newestFirst.slice(0, 20));
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-find.png'), fullPage: true });
 
@@ -72,7 +44,7 @@ test("a customer's 45 tickets: searched, paged 20 at a time with the total, filt
   await summary(page).getByText('1–3 of 3 tickets · page 1').waitFor();
   assert.deepEqual(
     await rowIds(page),
-    [36, 21, 6].map((i) => seeded.ticketIds[i]),
+    [36, 21, 6].map((i) => desk.seeded().ticketIds[i]),
   );
   await finder(page).getByLabel('Topic').selectOption('');
 
@@ -94,61 +66,13 @@ test("a customer's 45 tickets: searched, paged 20 at a time with the total, filt
   ]);
 
   // A ticket id finds that ticket (not opened: no worker answers a seeded ticket's state).
-  await finder(page).getByLabel('Search tickets').fill(seeded.ticketIds[12]!);
+  await finder(page).getByLabel('Search tickets').fill(desk.seeded().ticketIds[12]!);
   await summary(page).getByText('1–1 of 1 tickets · page 1').waitFor();
-  assert.deepEqual(await rowIds(page), [seeded.ticketIds[12]]);
+  assert.deepEqual(await rowIds(page), [desk.seeded().ticketIds[12]]);
 
   // What cannot be an id is refused by the API, and said so in place.
   await finder(page).getByLabel('Search tickets').fill("x' OR 1=1");
   await summary(page).getByText('Could not search', { exact: false }).waitFor();
-});
-
-test("the board's review column shows its newest page, says so, and lists all of them in the finder", async () => {
-  const page = await openConsole();
-  const review = page.locator('[data-queue="review"]');
-  // The 45 seeded reviews alone fill the column's page: the oldest are left out, and the column says so.
-  const more = review.getByRole('button', { name: 'List all: Awaiting review' });
-  await more.waitFor({ timeout: TIMEOUT });
-  assert.equal(await review.locator('.ticket-card').count(), 25);
-  // The heading counts the whole queue, not the page, and still does once a ticket is selected (it drew the page's
-  // length after a selection before).
-  const count = async () => Number(await review.locator('h2 .count').textContent());
-  await waitFor(async () => (await count()) >= SEEDED || undefined, { timeoutMs: TIMEOUT, message: 'the count' });
-  await review.locator('.ticket-card').first().click();
-  await review.locator('.ticket-card.selected').waitFor();
-  assert.ok((await count()) >= SEEDED, `the count after a selection: ${await count()}`);
-  await more.click();
-  assert.equal(await finder(page).getByLabel('Queue').inputValue(), 'review');
-  assert.equal(await finder(page).getByLabel('Sort by').inputValue(), 'newest');
-  // Every row the finder lists is in the review queue, and its total counts at least the seeded ones.
-  const total = await waitFor(
-    async () => {
-      // A row's fifth cell is its queue's label.
-      const queues = await finder(page).locator('.finder-row > span:nth-child(5)').allTextContents();
-      const of = Number(/ of (\d+) tickets/.exec((await summary(page).textContent()) ?? '')?.[1] ?? 0);
-      return queues.length === 20 && queues.every((q) => q === 'Awaiting review') ? of : undefined;
-    },
-    { timeoutMs: TIMEOUT, message: 'the finder lists the review queue' },
-  );
-  assert.ok(total >= SEEDED, `${total} reviews listed, ${SEEDED} seeded`);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'finder-heading', 'the finder takes focus');
-  await page.close();
-});
-
-test('finished tickets keep the queue they ended in, and neither fill a column nor hide its open ones', async () => {
-  const ended = await seedTickets(30, undefined, 'security');
-  await ended.stop(); // terminated: still listed under the security queue, no longer running
-  const page = await openConsole();
-  const security = page.locator('[data-queue="security"]');
-  await security.locator('h2 .count').filter({ hasText: /^\d+$/ }).waitFor({ timeout: TIMEOUT });
-  const cards = await security
-    .locator('.ticket-card')
-    .evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket-id')));
-  assert.ok(!cards.some((id) => ended.ticketIds.includes(id!)), 'no finished ticket on the board');
-  // Before: the page read the 30 finished ones, showed none of them, and said "Only the newest are shown".
-  const notice = await security.getByText('Only the newest are shown.').count();
-  assert.equal(notice, cards.length >= 25 ? 1 : 0, `${cards.length} cards, notice ${notice}`);
-  await page.close();
 });
 
 test('a queue of 300: exact counts under filters, and any ticket found by its id', async () => {
@@ -200,8 +124,8 @@ test('sorted by review deadline: only pending reviews, soonest due first, throug
     do {
       const q = new URLSearchParams({ search: dueSeed.customer, sort: 'deadline', pageSize: '3', total: '1' });
       if (token) q.set('pageToken', token);
-      const res = await fetch(`${stack.url}/v1/tickets?${q.toString()}`, {
-        headers: { authorization: `Bearer ${stack.token('agent', 'agent-dee')}` },
+      const res = await fetch(`${desk.stack().url}/v1/tickets?${q.toString()}`, {
+        headers: { authorization: `Bearer ${desk.stack().token('agent', 'agent-dee')}` },
       });
       assert.equal(res.status, 200, await res.clone().text());
       const body = (await res.json()) as {
@@ -231,10 +155,10 @@ test('sorted by review deadline: only pending reviews, soonest due first, throug
 });
 
 async function createTicket(text: string): Promise<string> {
-  const res = await fetch(`${stack.url}/v1/tickets`, {
+  const res = await fetch(`${desk.stack().url}/v1/tickets`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${stack.token('customer', seeded.customer)}`,
+      authorization: `Bearer ${desk.stack().token('customer', desk.seeded().customer)}`,
       'content-type': 'application/json',
     },
     body: JSON.stringify({ text }),
@@ -251,7 +175,7 @@ test('from the keyboard: / searches, j and k move, e edits, r asks the reason, a
   const real = await createTicket(
     'I was charged twice for my Pro plan this month (txn_48213 and txn_48214). Please refund the duplicate.',
   );
-  await waitFor(async () => (await stack.tickets.getState(real)).pendingReview !== null, {
+  await waitFor(async () => (await desk.stack().tickets.getState(real)).pendingReview !== null, {
     timeoutMs: TIMEOUT,
     message: 'the ticket waiting for review',
   });
@@ -260,7 +184,7 @@ test('from the keyboard: / searches, j and k move, e edits, r asks the reason, a
 
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'search');
-  await page.keyboard.type(seeded.customer);
+  await page.keyboard.type(desk.seeded().customer);
   await summary(page)
     .getByText(`1–20 of ${SEEDED + 2} tickets · page 1`)
     .waitFor();
@@ -297,7 +221,7 @@ test('from the keyboard: / searches, j and k move, e edits, r asks the reason, a
 
   await page.keyboard.press('a');
   await page.getByText('Approved: the reply is on its way to the customer.').waitFor();
-  const state = await stack.tickets.getState(real);
+  const state = await desk.stack().tickets.getState(real);
   assert.deepEqual(
     state.reviewHistory.map((r) => [r.action, r.reviewer]),
     [['approve', 'agent-dee']],
@@ -308,7 +232,7 @@ test('axe: the customer page and the console have no serious or critical violati
   const page = await openConsole();
   await finder(page).locator('.finder-summary').getByText('tickets · page 1', { exact: false }).waitFor();
   await assertAxeClean(page, 'console: the finder');
-  await page.goto(`${stack.url}/ticket#token=${stack.token('customer', 'axe-customer')}`);
+  await page.goto(`${desk.stack().url}/ticket#token=${desk.stack().token('customer', 'axe-customer')}`);
   await page.getByLabel('Describe your problem').waitFor();
   await assertAxeClean(page, 'customer: new request');
 });

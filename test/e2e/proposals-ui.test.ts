@@ -52,7 +52,7 @@ test('a proposed refund: shown with amount, target and reason; confirmed in the 
 
   const panel = page.getByRole('region', { name: 'Proposed actions' });
   const item = panel.locator('[data-proposal-id="refund:txn_48990"]');
-  await item.getByText('refund of USD 500.00 on txn_48990').waitFor();
+  await item.getByText('refund of 500.00 USD on txn_48990').waitFor();
   await item.getByText('waiting for your decision').waitFor();
   await item.getByText(/Why it waits: .*not a verified duplicate/).waitFor();
   // The held refund's run reads as waiting for a person, not as a failure (it showed "failed" before).

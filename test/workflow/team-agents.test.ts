@@ -27,7 +27,7 @@ const cases: { topic: Topic; userId: string; orgId: string; text: string; tool: 
     orgId: 'initech',
     text: 'How do I raise the spending limit for Actions minutes on our org? Builds are queued.',
     tool: 'spending_limit',
-    finding: /spending limit 200 USD, spent 50 USD/,
+    finding: /spending limit 200\.00 USD, spent 50\.00 USD/,
   },
   {
     topic: 'Enterprise',

@@ -8,6 +8,7 @@ import type { ProposalRecord } from '../../../core/domain';
 import { ApiFailure, type ApiClient } from '../shared/api';
 import { fill, h } from '../shared/dom';
 import { formatDateTime } from '../shared/format';
+import { formatMoney } from '../../../core/money';
 
 /** A ticket's proposal as the state carries it. */
 export type ProposalView = ProposalRecord;
@@ -19,12 +20,6 @@ const STATUS_TEXT: Record<ProposalView['status'], string> = {
   executed: 'done',
   failed: 'failed',
 };
-
-/** 12345 cents in USD -> "USD 123.45" (no Intl currency data needed, the same in every browser). */
-export function money(cents: number | undefined, currency: string | undefined): string | null {
-  if (cents === undefined) return null;
-  return `${currency ?? ''} ${(cents / 100).toFixed(2)}`.trim();
-}
 
 export class ProposalsPanel {
   readonly element: HTMLElement;
@@ -62,7 +57,7 @@ export class ProposalsPanel {
   }
 
   private item(p: ProposalView): HTMLElement {
-    const amount = money(p.amountCents, p.currency);
+    const amount = p.amountCents === undefined ? null : formatMoney(p.amountCents, p.currency);
     const label = `${p.kind.replace(/_/g, ' ')} ${amount ? `of ${amount} ` : ''}on ${p.target}`;
     return h(
       'li',
