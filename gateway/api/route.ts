@@ -7,6 +7,7 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { z } from 'zod';
 import {
+  acceptsAsJson,
   HttpError,
   copyRequest,
   guardResponse,
@@ -179,7 +180,7 @@ function idempotencyKey(header: string): string | undefined {
 
 function parseJson(raw: Buffer | undefined, contentType: string): unknown {
   if (!raw || raw.length === 0) throw new ApiError(400, 'request body is required (JSON object)');
-  if (contentType && !/^application\/json\b/i.test(contentType)) {
+  if (!acceptsAsJson(contentType)) {
     throw new ApiError(415, 'Content-Type must be application/json');
   }
   let value: unknown;

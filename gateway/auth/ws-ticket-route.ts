@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Logger } from '../../core/logger';
 import { ticketIdSchema } from '../../core/events';
 import {
+  acceptsAsJson,
   asyncRoute,
   HttpError,
   parseContentLength,
@@ -40,8 +41,7 @@ export function registerWsTicketRoute(app: TemplatedApp, deps: WsTicketRouteDeps
       async (res, req) => {
         // In the API's order: a body over the limit is 413 first, then the content type, then the JSON.
         const raw = await readBody(res, 4096, parseContentLength(req.header('content-length')));
-        const contentType = req.header('content-type');
-        if (contentType && !/^application\/json\b/i.test(contentType))
+        if (!acceptsAsJson(req.header('content-type')))
           throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
         const parsed = bodySchema.safeParse(parseJsonBody(raw));
         if (!parsed.success) throw new HttpError(400, 'bad_request', 'body must be {"ticketId": "<ticket id>"}');

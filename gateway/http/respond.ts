@@ -126,6 +126,11 @@ export function readJsonBody(res: HttpResponse, maxBytes: number, declaredLength
   return readBody(res, maxBytes, declaredLength).then(parseJsonBody);
 }
 
+/** A request's Content-Type says JSON, or says nothing (then the body is read as JSON anyway). */
+export function acceptsAsJson(contentType: string): boolean {
+  return !contentType || /^application\/json\b/i.test(contentType);
+}
+
 /** A collected body as JSON: HttpError 400 when empty or not JSON (the body itself is never quoted). */
 export function parseJsonBody(buf: Buffer): unknown {
   if (buf.length === 0) throw new HttpError(400, 'bad_request', 'request body is empty; expected JSON');
