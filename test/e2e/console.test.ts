@@ -59,6 +59,9 @@ test('customer submits, agent edits and approves in the review queue, customer s
     .fill(
       'I was charged twice for my Pro plan this month. Transaction ids txn_48213 and txn_48214. Please refund the duplicate charge.',
     );
+  // The page's streams: a reconnect would open another.
+  const customerStreams: string[] = [];
+  customer.on('websocket', (ws) => customerStreams.push(ws.url()));
   await customer.getByRole('button', { name: 'Submit request' }).click();
   await customer.waitForURL(/\/ticket\/t-[\w-]+$/);
   const ticketId = decodeURIComponent(customer.url().split('/ticket/')[1]!);
@@ -69,9 +72,15 @@ test('customer submits, agent edits and approves in the review queue, customer s
   await customer.locator('.steps li[data-step="review"][aria-current="step"]').waitFor();
   await customer.getByText('Live: this page updates by itself.').waitFor();
   assert.equal(await customer.locator('.steps li.done').count(), 3);
-  // Longer than the session TTL with nothing happening on the ticket: the heartbeat keeps the stream open.
+  // Longer than the session TTL with nothing happening on the ticket: the heartbeat keeps the stream open (the
+  // same one: no second stream opened, none closed as idle). Counted, not timed: a loaded machine may be slow
+  // to draw, never to keep the stream.
+  const streamsBefore = customerStreams.length;
+  assert.ok(streamsBefore >= 1, 'the page streams its ticket');
   await customer.waitForTimeout(4_500);
-  await customer.getByText('Live: this page updates by itself.').waitFor({ timeout: 100 });
+  await customer.getByText('Live: this page updates by itself.').waitFor();
+  assert.equal(customerStreams.length, streamsBefore, `streams opened: ${customerStreams.join(', ')}`);
+  assert.equal(await idleCloses(), 0, 'no stream closed as idle');
 
   // The agent finds it in the review queue and opens it.
   const agent = await openConsole(agentToken);
