@@ -51,7 +51,19 @@ describe(`detectors on ${names.length} adversarial 100 KB strings`, () => {
         if (big > (worst.get(subject.name)?.ms ?? -1)) worst.set(subject.name, { ms: big, input: names[k]! });
         assert.ok(big < subject.bound, `${subject.name} on ${names[k]}: ${big.toFixed(1)} ms for 100 KB`);
         if (big <= subject.bound / 4) continue;
-        const small = cpuMs((v) => subject.run(quarter[v]![k]!.text), TRIES);
+        let small = cpuMs((v) => subject.run(quarter[v]![k]!.text), TRIES);
+        // CPU time still carries what shares the core (the other test lane on a hyperthread of it): a ratio that
+        // looks superlinear is measured again, both sizes, before it counts; a quadratic detector stays 16x.
+        for (let again = 0; again < 3 && big >= 6 * small + 10; again++) {
+          big = Math.min(
+            big,
+            cpuMs((v) => subject.run(full[v]![k]!.text), TRIES),
+          );
+          small = Math.min(
+            small,
+            cpuMs((v) => subject.run(quarter[v]![k]!.text), TRIES),
+          );
+        }
         assert.ok(
           big < 6 * small + 10,
           `${subject.name} on ${names[k]}: 25 KB ${small.toFixed(1)} ms, 100 KB ${big.toFixed(1)} ms`,
