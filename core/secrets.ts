@@ -3,7 +3,7 @@
  * masked whole: only its public type marker (`ghp_`, `AKIA`, `sk-`...) and the key it was given under
  * (`token=`) stay, so an operator can tell what kind of credential it was, never any of its own characters.
  */
-import { detect, redact, type PiiKind } from './pii';
+import { detect, maskMatch, type PiiKind } from './pii';
 
 const SECRET_PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, // JWT (header.payload.signature)
@@ -41,21 +41,26 @@ export function maskValue(secret: string): string {
 const LOGGED_PII: readonly PiiKind[] = ['email', 'phone', 'credit_card', 'iban', 'ssn'];
 const SECRET_KINDS: readonly PiiKind[] = ['github_token', 'aws_access_key', 'aws_secret_key', 'jwt', 'secret'];
 
-/** Secrets the maintained rule set knows (webhooks, registry tokens, connection strings...), each masked whole. */
-function maskDetectedSecrets(text: string): string {
-  // Every such secret is a run of 16 or more non-space characters; most log lines have none, and skip the scan.
-  if (!/\S{16}/.test(text)) return text;
+const LOGGED_KINDS: readonly PiiKind[] = [...SECRET_KINDS, ...LOGGED_PII];
+
+/**
+ * Secrets the maintained rule set knows (webhooks, registry tokens, connection strings...), each masked whole,
+ * and personal data masked as `redact` masks it: one detection pass over the line.
+ */
+function maskDetected(text: string): string {
+  // Every such secret is a run of 16 or more non-space characters; most log lines have none, and skip that scan.
+  const kinds = /\S{16}/.test(text) ? LOGGED_KINDS : LOGGED_PII;
   let out = '';
   let at = 0;
-  for (const m of detect(text, {}, SECRET_KINDS)) {
-    out += text.slice(at, m.start) + maskValue(m.value);
+  for (const m of detect(text, {}, kinds)) {
+    out += text.slice(at, m.start) + (SECRET_KINDS.includes(m.kind) ? maskValue(m.value) : maskMatch(m.kind, m.value));
     at = m.end;
   }
   return out + text.slice(at);
 }
 
 export function maskSecrets(text: string): string {
-  let out = redact(maskDetectedSecrets(text), 'mask', LOGGED_PII);
+  let out = maskDetected(text);
   for (const re of SECRET_PATTERNS) out = out.replace(re, (m) => maskValue(m));
   out = out.replace(SECRET_KEY_VALUE, (_m, key: string, value: string) =>
     value.includes('…[masked') ? `${key}${value}` : `${key}${maskValue(value)}`,

@@ -56,11 +56,7 @@ export function finalReply(
 
 /** The draft's sentences about each proposal, as the draft wrote them before it was decided. */
 function before(p: ProposalRecord): string[] {
-  return [
-    proposalStatement({ ...p, status: 'pending' }),
-    proposalStatement({ ...p, status: 'confirmed' }),
-    proposalStatement({ ...p, status: undefined }),
-  ];
+  return [proposalStatement({ ...p, status: 'pending' }), proposalStatement({ ...p, status: 'confirmed' })];
 }
 
 /** A person's text with each of the draft's own sentences about a proposal, kept word for word, told from its outcome. */

@@ -96,12 +96,10 @@ export class QueueBoard {
         counts = null; // counts are a nicety; the lists still show
       }
       for (const [queue, rows] of pages) {
-        // The 'none' queue also holds finished tickets; the console shows only those still moving.
-        const visible = rows.filter(
-          (r) =>
-            r.executionStatus === 'RUNNING' &&
-            (queue !== 'none' || !['closed', 'resolved', 'failed'].includes(r.status)),
-        );
+        // The rows are running tickets (open=1); the 'none' queue also holds those whose work is done (a resolved
+        // ticket waits for its re-check): the console shows only those still moving.
+        const visible =
+          queue === 'none' ? rows.filter((r) => !['closed', 'resolved', 'failed'].includes(r.status)) : rows;
         const total = counts?.[queue];
         // A full page leaves tickets out, unless the queue's count says every one of them is shown.
         const full = rows.length >= limits.defaultPageSize && (total === undefined || total > visible.length);
