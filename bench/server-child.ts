@@ -21,7 +21,7 @@ import { startPhaseProfile, stopPhaseProfile } from './phase-profile';
 import { StallWatch, type StallReading } from './stall-watch';
 import { laneTickets, paced, type PaceSpec } from './pace';
 import { createWsGateway } from './ws-gateway';
-import { createPlatformaticConsumer } from './platformatic-consumer';
+import { createKafkajsConsumer } from './kafkajs-consumer';
 import { createRecordConsumer } from '../gateway/kafka/consumer';
 import { GcTimeline, Timeline } from './timeline';
 
@@ -65,7 +65,7 @@ const wholeEvent: CustomerView = (e) => e;
 // With BENCH_TIMELINE_DIR: when each record was handed over by the consumer, and the GC pauses (timeline.ts).
 const handovers = new Timeline('server');
 const gcs = new GcTimeline();
-const consumerKind = process.env.BENCH_CONSUMER === 'platformatic' ? createPlatformaticConsumer : createRecordConsumer;
+const consumerKind = process.env.BENCH_CONSUMER === 'kafkajs' ? createKafkajsConsumer : createRecordConsumer;
 const tappedConsumer: typeof createRecordConsumer = (o) =>
   consumerKind({
     ...o,

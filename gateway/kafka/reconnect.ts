@@ -11,6 +11,7 @@
  * state lasts until the consumer fetches again, for at most `maxEarlyRetries` early attempts; a failure
  * while the broker never went away (a group error, say) waits its whole backoff: never a tight loop.
  */
+import { errorChain } from './error-chain';
 
 export interface ReconnectWaitOptions {
   /** How often the broker is probed during a wait; 0 turns probing off (the plain backoff). */
@@ -25,13 +26,14 @@ export interface ReconnectWaitOptions {
 
 export type WaitOutcome = 'elapsed' | 'broker back' | 'stopped';
 
+const NETWORK_ERRORS = new Set(['KafkaJSConnectionError', 'NetworkError']);
 const unreachable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection (error|timeout)|closed connection/i;
 
-/** Whether a consumer failure says the broker could not be reached (kafkajs wraps the cause in `cause`). */
+/** Whether a consumer failure says the broker could not be reached. */
 export function looksUnreachable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
-    if (e.name === 'KafkaJSConnectionError' || unreachable.test(e.message)) return true;
-    e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+  for (const e of errorChain(err)) {
+    if (NETWORK_ERRORS.has(e.name) || (e as { code?: unknown }).code === 'PLT_KFK_NETWORK') return true;
+    if (unreachable.test(e.message)) return true;
   }
   return false;
 }

@@ -1,5 +1,4 @@
 /** What the consumer hands the fan-out for each record (consumer.ts), kept apart so the consumer stays one job. */
-import type { IHeaders } from 'kafkajs';
 
 export interface RecordLocation {
   topic: string;
@@ -7,10 +6,13 @@ export interface RecordLocation {
   offset: string;
 }
 
+/** A record's headers by name (the trace context the worker's publish put there). */
+export type RecordHeaders = Record<string, Buffer | undefined>;
+
 /** Called for each record, synchronously; it must not throw. `headers` carry the record's trace context. */
 export type RecordHandler = (
   key: Buffer | null,
   value: Buffer | null,
   where: RecordLocation,
-  headers?: IHeaders,
+  headers?: RecordHeaders,
 ) => void;
