@@ -52,6 +52,8 @@ export interface ConsumerOptions {
   logger: Logger;
   /** How often positions are committed, off the delivery path (default 1 s). */
   commitIntervalMs?: number;
+  /** How often the topic's partitions and leaders are read again, to follow a grown topic (default 30 s). */
+  topologyCheckMs?: number;
   onReadyChange?: (ready: boolean) => void;
   onFailure?: (err: unknown) => void;
   onLag?: (topic: string, partition: number, lag: number) => void;
@@ -117,6 +119,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       handle: opts.handle,
       counters,
       commitIntervalMs: opts.commitIntervalMs ?? 1_000,
+      topologyCheckMs: opts.topologyCheckMs ?? 30_000,
       log,
       onFetched,
       onGap: opts.onGap,
@@ -124,11 +127,9 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     });
     current = session;
     try {
-      const outcome = await Promise.race([
-        session.run().then(() => 'ended' as const),
-        stopped.then(() => 'stopped' as const),
-      ]);
-      if (outcome === 'ended' && !stopping) throw new Error('the fetch session ended by itself');
+      // 'topology changed' returns: the next session starts at once, not after a backoff.
+      const outcome = await Promise.race([session.run(), stopped.then(() => 'stopped' as const)]);
+      if (outcome === 'closed' && !stopping) throw new Error('the fetch session ended by itself');
     } finally {
       current = undefined;
       await session.close();

@@ -42,6 +42,8 @@ export interface FetchSessionOptions {
   handle: RecordHandler;
   counters: SessionCounters;
   commitIntervalMs: number;
+  /** How often the topic's partitions and their leaders are read again: a change ends the session. */
+  topologyCheckMs: number;
   log: Logger;
   /** After every answered fetch (the first one makes the consumer ready). */
   onFetched: () => void;
@@ -50,8 +52,12 @@ export interface FetchSessionOptions {
 }
 
 export interface FetchSession {
-  /** Runs until `close`; rejects with the first failure. */
-  run(): Promise<void>;
+  /**
+   * Runs until `close` ('closed'), or until the topic's partitions or their leaders change ('topology
+   * changed': the next session reads the new layout; a grown topic's new partitions start at their
+   * beginning, positions.ts); rejects with the first failure.
+   */
+  run(): Promise<'closed' | 'topology changed'>;
   /** Ends the session at once (a long-poll fetch in flight is cancelled). */
   close(): Promise<void>;
 }
@@ -75,12 +81,38 @@ export function openFetchSession(o: FetchSessionOptions): FetchSession {
   let closed = false;
   let committing = false;
   let commitTimer: NodeJS.Timeout | undefined;
+  let topologyTimer: NodeJS.Timeout | undefined;
 
-  /** The log's range of every partition, the positions placed against it, and who leads each partition. */
-  async function place(): Promise<{ topicId: string; byLeader: Map<number, number[]> }> {
+  async function topicMetadata() {
     const metadata = await consumer.metadata({ topics: [o.topic], forceUpdate: true });
     const topic = metadata.topics.get(o.topic);
     if (!topic) throw new Error(`topic ${o.topic} not found`);
+    return topic;
+  }
+
+  /** Partition -> leader, as one comparable string. */
+  const layoutOf = (topic: Awaited<ReturnType<typeof topicMetadata>>) =>
+    topic.partitions.map((p, partition) => `${partition}@${p.leader}`).join(',');
+
+  /** Resolves once the topic's layout differs from `layout`; a failed read is left to the fetch loops. */
+  function topologyChange(layout: string): Promise<'topology changed'> {
+    return new Promise((resolve) => {
+      topologyTimer = setInterval(() => {
+        topicMetadata().then(
+          (topic) => {
+            if (closed || layoutOf(topic) === layout) return;
+            o.log.info("the topic's partitions or leaders changed; reading the new layout", { topic: o.topic });
+            resolve('topology changed');
+          },
+          () => undefined,
+        );
+      }, o.topologyCheckMs);
+    });
+  }
+
+  /** The log's range of every partition, the positions placed against it, and who leads each partition. */
+  async function place(): Promise<{ topicId: string; layout: string; byLeader: Map<number, number[]> }> {
+    const topic = await topicMetadata();
     const offsetsAt = async (timestamp: bigint) =>
       (await consumer.listOffsets({ topics: [o.topic], timestamp })).get(o.topic) ?? [];
     const [lows, highs] = await Promise.all([offsetsAt(EARLIEST), offsetsAt(LATEST)]);
@@ -98,7 +130,7 @@ export function openFetchSession(o: FetchSessionOptions): FetchSession {
       });
       o.onGap?.(gaps);
     }
-    return { topicId: topic.id, byLeader };
+    return { topicId: topic.id, layout: layoutOf(topic), byLeader };
   }
 
   async function commit(offsets: { partition: number; offset: string }[]): Promise<void> {
@@ -190,7 +222,7 @@ export function openFetchSession(o: FetchSessionOptions): FetchSession {
 
   return {
     async run() {
-      const { topicId, byLeader } = await place();
+      const { topicId, layout, byLeader } = await place();
       o.positions.takeDirty();
       const all = [...byLeader.values()].flat().map((partition) => ({
         partition,
@@ -208,15 +240,18 @@ export function openFetchSession(o: FetchSessionOptions): FetchSession {
       }
       commitTimer = setInterval(() => void commitDelivered(), o.commitIntervalMs);
       try {
-        await Promise.all([...byLeader].map(([node, partitions]) => fetchLoop(node, topicId, partitions)));
+        const loops = Promise.all([...byLeader].map(([node, partitions]) => fetchLoop(node, topicId, partitions)));
+        return await Promise.race([loops.then(() => 'closed' as const), topologyChange(layout)]);
       } finally {
         clearInterval(commitTimer);
+        clearInterval(topologyTimer);
       }
     },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(commitTimer);
+      clearInterval(topologyTimer);
       // Forced: a long-poll fetch in flight would otherwise hold the close for up to KAFKA_FETCH_MAX_WAIT.
       await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
       // What was delivered since the last interval, for operators: best-effort and bounded (the broker may be
