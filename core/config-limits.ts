@@ -23,6 +23,12 @@ export const limitsAndOpsEnv = {
   RATE_LIMIT_STORE: z.enum(['shared', 'memory']).default('shared'),
   RATE_LIMIT_DATABASE_URL: optionalString,
   /**
+   * How long an Idempotency-Key stays bound to the request it was first sent with (in the same store as the
+   * buckets): within it the same key with another request is refused (422); past it the key is free again.
+   * Stripe keeps keys 24 hours; the console resends a key for about 2 minutes.
+   */
+  IDEMPOTENCY_KEY_TTL: duration.refine((ms) => ms >= 1_000, 'must be at least 1s').default(24 * 3600_000),
+  /**
    * `POST /v1/session/refresh`: a fresh access token lives this long, and a chain of refreshes no longer than
    * this after the sign-in that began it (the `auth_time` claim, else the first token's `iat`).
    */

@@ -207,6 +207,7 @@ export function buildConfig(env: Env) {
       streamLeaseMs: env.STREAM_LEASE_TTL,
       store: env.RATE_LIMIT_STORE,
       databaseUrl: env.RATE_LIMIT_DATABASE_URL ?? env.WS_TICKET_DATABASE_URL,
+      idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL,
     },
     tracing: buildTracingConfig(env),
     worker: { opsHost: env.WORKER_OPS_HOST, opsPort: env.WORKER_OPS_PORT, sdkMetricsPort: env.WORKER_SDK_METRICS_PORT },
