@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger';
 import type { Tracer } from '@opentelemetry/api';
 import type { JwtAuth, Principal, Role } from '../auth/jwt';
 import type { RateLimits } from '../limits/rate-limits';
+import type { IdempotencyGuard } from '../idempotency/guard';
 import type { DeskStore } from '../desk/store';
 import type { SopLibraryEntry } from '../../activities/knowledge/library';
 import type { OutcomeReader } from '../../activities/memory/outcomes';
@@ -62,6 +63,8 @@ export interface ApiContext {
   deskChanged?: () => void;
   /** Per-principal budgets (gateway/limits); absent: unlimited. */
   limits?: RateLimits;
+  /** Which request each Idempotency-Key was first sent with (gateway/idempotency); absent: no reuse is refused. */
+  idempotency?: IdempotencyGuard;
   /** Tracing on: each request is a server span, continuing a caller's `traceparent`. */
   tracer?: Tracer;
   /** A new ticket's first state, read so that its streams opening next need no query (absent: `getState`). */

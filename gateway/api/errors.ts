@@ -4,6 +4,7 @@
  */
 import { TicketflowError } from '../../core/errors';
 import { AuthError } from '../auth/errors';
+import { IdempotencyKeyReused } from '../idempotency/guard';
 
 export class ApiError extends Error {
   constructor(
@@ -35,6 +36,8 @@ function codeForStatus(status: number): string {
       return 'payload_too_large';
     case 415:
       return 'unsupported_media_type';
+    case 422:
+      return 'unprocessable';
     case 503:
       return 'unavailable';
     default:
@@ -55,6 +58,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 /** Turns anything thrown by a handler into an ApiError; unknown errors become a 500 without their details. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof IdempotencyKeyReused) return new ApiError(422, err.message, 'idempotency_key_reused');
   if (err instanceof AuthError)
     return new ApiError(err.status, err.publicMessage, err.status === 403 ? 'forbidden' : 'unauthorized', {
       cause: err,
@@ -79,6 +83,7 @@ export const STATUS_TEXT: Record<number, string> = {
   409: '409 Conflict',
   413: '413 Payload Too Large',
   415: '415 Unsupported Media Type',
+  422: '422 Unprocessable Content',
   429: '429 Too Many Requests',
   500: '500 Internal Server Error',
   503: '503 Service Unavailable',

@@ -19,6 +19,8 @@ import type { TicketEvent } from '../../core/events';
 import { tellHolders } from '../desk/tell-holders';
 import { watchDesk } from '../queue/desk-watch';
 import { registerQueueStream } from '../queue/route';
+import { createIdempotencyGuard, openIdempotencyGuard, type IdempotencyGuard } from '../idempotency/guard';
+import { createMemoryKeyStore } from '../idempotency/key-store';
 import { registerActionRoutes } from './routes/actions';
 import { registerAnalyticsRoutes } from './routes/analytics';
 import { registerDeskRoutes } from './routes/desk';
@@ -96,6 +98,19 @@ function sweepHolders(gw: ConsoleGateway, desk: DeskStore, tickets: TicketApiPor
   );
 }
 
+/**
+ * The Idempotency-Key store on the limits' database, closed with the gateway; an app that cannot say when it
+ * stops gets one in memory (nothing to close).
+ */
+function idempotencyGuard(gw: ConsoleGateway, logger: Logger): IdempotencyGuard {
+  if (!gw.onStop) return createIdempotencyGuard(createMemoryKeyStore(), gw.config.limits.idempotencyKeyTtlMs);
+  const guard = openIdempotencyGuard(gw.config, (err) =>
+    logger.warn('idempotency key store unavailable; request let through', { err: (err as Error).message }),
+  );
+  gw.onStop(() => void guard.close().catch(() => undefined));
+  return guard;
+}
+
 /** The POST's first read of a ticket, which its streams opening next take as their snapshot (no query of their own). */
 function firstState(flights: Pick<SnapshotFlights, 'seed'>, tickets: TicketApiPort) {
   return (ticketId: string) => flights.seed(ticketId, () => tickets.getState(ticketId), snapshotOf);
@@ -112,6 +127,7 @@ export function consoleRoutes(opts: ConsoleRoutesOptions) {
       logger,
       tickets: opts.tickets,
       limits: gw.limits,
+      idempotency: idempotencyGuard(gw, logger),
       ...(gw.flights ? { firstState: firstState(gw.flights, opts.tickets) } : {}),
       tracer: gw.tracer,
       ...(opts.sops ? { sops: opts.sops } : {}),

@@ -23,14 +23,20 @@ import { ApiError, toApiError } from './errors';
 import { TRACE_HEADERS, startRouteSpan } from './route-span';
 import { MAX_BODY_BYTES, describeZodError } from './schemas';
 import { jsonErrorWhere } from '../../core/json-error';
+import { fingerprint } from '../idempotency/fingerprint';
+import { IdempotencyKeyReused } from '../idempotency/guard';
 
 export interface RouteInput<B> {
   principal: Principal;
   params: string[];
   query: URLSearchParams;
   body: B;
-  /** The caller's `Idempotency-Key` header, when sent (1 to requestLimits.idempotencyKey characters). */
-  idempotencyKey: string | undefined;
+  /**
+   * On a route that declares `idempotent`, when the caller sent an `Idempotency-Key`: the id of this very
+   * request under that key (gateway/idempotency/guard.ts), the same for every retry of it and another for any
+   * other request. Temporal's ids are derived from it, never from the key alone.
+   */
+  requestKey: string | undefined;
 }
 
 export interface RouteResult {
@@ -46,6 +52,11 @@ export interface RouteSpec<S extends z.ZodType | undefined> {
   /** Number of `:param` segments in the pattern, copied from the request in order. */
   params?: number;
   body?: S;
+  /**
+   * Honours `Idempotency-Key`: the key is bound to this request (route, params, parsed body) until
+   * IDEMPOTENCY_KEY_TTL, and the same key with another request is refused 422 before the handler runs.
+   */
+  idempotent?: boolean;
   handle(input: RouteInput<S extends z.ZodType ? z.infer<S> : undefined>): Promise<RouteResult>;
 }
 
@@ -134,12 +145,30 @@ async function run<S extends z.ZodType | undefined>(
     if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error));
     body = parsed.data;
   }
-  return spec.handle({
-    principal,
-    params: req.params,
-    query: req.query,
-    body: body as never,
-    idempotencyKey: idempotencyKey(req.header('idempotency-key')),
+  const key = idempotencyKey(req.header('idempotency-key'));
+  // After validation: a request refused 400 never binds its key, so the caller may correct it and resend.
+  const requestKey =
+    spec.idempotent && key !== undefined
+      ? await admitKey(ctx, { sub: principal.sub, orgId: principal.orgId, key, body }, spec, req.params)
+      : undefined;
+  return spec.handle({ principal, params: req.params, query: req.query, body: body as never, requestKey });
+}
+
+function admitKey(
+  ctx: ApiContext,
+  r: { sub: string; orgId: string | undefined; key: string; body: unknown },
+  spec: RouteSpec<z.ZodType | undefined>,
+  params: string[],
+): Promise<string> {
+  const request = { ...r, route: `${spec.method} ${spec.pattern}`, params };
+  if (!ctx.idempotency) return Promise.resolve(fingerprint(request).request);
+  return ctx.idempotency.admit(request).catch((err: unknown) => {
+    if (err instanceof IdempotencyKeyReused)
+      ctx.logger.warn('idempotency key reused for another request: refused 422', {
+        route: request.route,
+        ticketId: params[0],
+      });
+    throw err;
   });
 }
 

@@ -95,8 +95,11 @@ describe('Temporal unreachable', () => {
       [customer, 'POST', '/v1/tickets/t-outage/feedback', { rating: 4 }],
       [customer, 'POST', '/v1/tickets/t-outage/messages', { text: 'Any news?' }],
     ];
+    // A key of its own for each: one key names one request, and another request under it is refused (422).
     const answers = await Promise.all(
-      calls.map(([token, method, path, body]) => call(down.url, method, path, { token, body, idempotencyKey: 'k-1' })),
+      calls.map(([token, method, path, body], i) =>
+        call(down.url, method, path, { token, body, idempotencyKey: `k-${i}` }),
+      ),
     );
     answers.forEach((res: Answer, i) => {
       const what = `${calls[i]![1]} ${calls[i]![2]}`;

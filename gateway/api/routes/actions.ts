@@ -1,8 +1,9 @@
 /**
  * What people do to a ticket: agents review drafts, release security holds and provide SOPs; customers follow
  * up and give feedback. Each is the workflow's update, and each is safe to retry: the caller's
- * `Idempotency-Key` becomes the update id (scoped to the caller and the action), so a retry of an applied
- * action gets the same answer instead of 409. The answer comes from the update's own result; the state
+ * `Idempotency-Key`, bound to this request (ticket, action and body: gateway/idempotency), becomes the update
+ * id (scoped to the caller and the action), so a retry of an applied action gets the same answer instead of
+ * 409, and the same key with another body is refused 422 instead of answered with the first one's result. The answer comes from the update's own result; the state
  * read after it is a courtesy that may be missing (null) when that read fails, never a reason to report
  * an applied action as failed. An action accepted but not applied within TICKET_APPLY_TIMEOUT (a long step, or
  * its worker died half way) answers 202 with `applied: false`: decided, its outcome on the ticket's stream.
@@ -24,7 +25,7 @@ type Act<S extends z.ZodType> = (
   updateId: string | undefined,
 ) => Promise<MessageAck>;
 
-/** The update id for a caller's key: one caller's key never answers for another caller or another action. */
+/** The update id for a request's key: one caller's key never answers for another caller, action or request. */
 export function updateIdFor(principal: Principal, action: string, key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   return `idem-${createHash('sha256')
@@ -77,11 +78,12 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       roles: ['agent'],
       params: 1,
       body,
-      async handle({ principal, params, body: input, idempotencyKey }) {
+      idempotent: true,
+      async handle({ principal, params, body: input, requestKey }) {
         const ticketId = parseTicketId(params[0]);
         // A body schema is always given here, so the input is its parsed output.
         const result = await applied(ticketId, () =>
-          act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey)),
+          act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, requestKey)),
         );
         if (!result) return stillApplying();
         return { status: 200, body: { accepted: true, applied: true, result, state: await stateAfter(ticketId) } };
@@ -100,11 +102,12 @@ export function registerActionRoutes(app: TemplatedApp, ctx: ApiContext): void {
       roles: ['customer'],
       params: 1,
       body,
-      async handle({ principal, params, body: input, idempotencyKey }) {
+      idempotent: true,
+      async handle({ principal, params, body: input, requestKey }) {
         const ticketId = parseTicketId(params[0]);
         assertCanSee(principal, { ticketId, ...(await ctx.tickets.ownerOf(ticketId)) });
         const result = await applied(ticketId, () =>
-          act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, idempotencyKey)),
+          act(ticketId, principal, input as z.infer<S>, updateIdFor(principal, path, requestKey)),
         );
         if (!result) return stillApplying();
         const state = await stateAfter(ticketId);

@@ -22,17 +22,19 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
     pattern: '/v1/tickets',
     roles: ['customer'],
     body: createTicketBody,
-    // With an Idempotency-Key the ticket id is derived from the caller and the key: a retry (after a timeout,
-    // a 503, a lost answer) answers the ticket the first call made and starts nothing new.
-    async handle({ principal, body, idempotencyKey }) {
+    // With an Idempotency-Key the ticket id is derived from the caller and this request under the key: a retry
+    // (after a timeout, a 503, a lost answer) answers the ticket the first call made and starts nothing new;
+    // the same key with another text is refused (422) and, past the key's TTL, is a ticket of its own.
+    idempotent: true,
+    async handle({ principal, body, requestKey }) {
       const created = await ctx.tickets.createTicket(
         { userId: principal.sub, orgId: principal.orgId ?? NO_ORG, text: body.text },
-        { idempotencyKey },
+        { idempotencyKey: requestKey },
       );
       ctx.logger.info('ticket created', {
         ticketId: created.ticketId,
         userId: principal.sub,
-        idempotent: idempotencyKey !== undefined,
+        idempotent: requestKey !== undefined,
       });
       // The first state is best effort: the ticket exists even if the query cannot answer yet.
       const read = ctx.firstState ?? ((id: string) => ctx.tickets.getState(id));
