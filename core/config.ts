@@ -18,6 +18,10 @@ const repoRoot = path.resolve(__dirname, '..');
  * a head is trained for one encoder, so this changes only with a retrained head. */
 const GUARDRAIL_ENCODER: EmbeddingModelName = 'bge-small-en-v15-q';
 const GUARDRAIL_ENCODER_VERSION = EMBEDDING_MODELS[GUARDRAIL_ENCODER].defaultVersion;
+/** The shortest user id secret: an HMAC key as strong as the JWT keys (gateway/auth/keys.ts). */
+export const USER_ID_SECRET_MIN_BYTES = 32;
+/** Outside production only, where the pseudonyms need be stable but not unguessable (gateway/auth/keys.ts). */
+export const DEV_USER_ID_SECRET = 'ticketflow-development-user-id-secret-not-for-production';
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -62,6 +66,11 @@ export const envSchema = z.object({
   /** ws-tickets: HMAC key (32+ bytes, one for all instances; else the JWT key); used ids on PostgreSQL (else SQLite). */
   WS_TICKET_SECRET: optionalString,
   WS_TICKET_DATABASE_URL: optionalString,
+  /** Keys the pseudonyms of subjects that are personal data (core/user-ids.ts); changing it changes those ids. */
+  USER_ID_SECRET: optionalString.refine(
+    (v) => v === undefined || Buffer.byteLength(v) >= USER_ID_SECRET_MIN_BYTES,
+    `must be at least ${USER_ID_SECRET_MIN_BYTES} bytes`,
+  ),
   DESK_DATABASE_URL: optionalString, // the desk's assignments and presence (else SQLite in the data dir)
   SESSION_TTL: duration.default(300_000),
   /** How often each gateway samples the open queues for the analytics' queue sizes over time (the bucket). */
@@ -196,6 +205,7 @@ export function buildConfig(env: Env) {
       issuer: env.JWT_ISSUER,
       clockToleranceMs: env.JWT_CLOCK_TOLERANCE,
       maxTokenBytes: env.JWT_MAX_TOKEN_BYTES,
+      userIdSecret: env.USER_ID_SECRET ?? (env.NODE_ENV === 'production' ? undefined : DEV_USER_ID_SECRET),
       refresh: { ttlMs: env.ACCESS_TOKEN_TTL, sessionMaxAgeMs: env.SESSION_MAX_AGE },
     },
     limits: {

@@ -10,6 +10,7 @@ import { config } from '../core/config';
 import { queues, ticketStatuses, type Queue, type TicketStatus } from '../core/domain';
 import { TicketflowError } from '../core/errors';
 import { connectTicketClient, StillApplying, type TicketClient } from '../client';
+import { loadUserIds } from '../gateway/auth/keys';
 import { printState } from './ticketctl-print';
 
 const USAGE = `usage: npm run ticketctl -- <command> [options]
@@ -139,10 +140,12 @@ async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'create': {
         const text = need(rest.join(' '), 'ticket text');
+        const orgId = flags.org ?? 'default-org';
         const t = await tickets.createTicket({
           text,
-          userId: flags.user ?? me(),
-          orgId: flags.org ?? 'default-org',
+          // The id the customer's own token gives them (gateway/auth/jwt.ts): an e-mail never enters the history.
+          userId: loadUserIds(cfg.jwt).ofGiven(orgId, flags.user ?? me()),
+          orgId,
           channel: (flags.channel ?? 'cli') as 'cli',
           ...(flags.id ? { ticketId: flags.id } : {}),
         });

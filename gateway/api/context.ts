@@ -18,7 +18,7 @@ export type { Principal, Role };
 export type { Ticket } from '../../client';
 
 /** The part of gateway/auth/jwt.ts JwtAuth the API uses. */
-export type ApiAuth = Pick<JwtAuth, 'verifyAccessToken' | 'signAccessToken' | 'canSign'>;
+export type ApiAuth = Pick<JwtAuth, 'verifyAccessToken' | 'signAccessToken' | 'canSign' | 'userIds'>;
 
 /** The calls of the ticket client the API makes. Errors are TicketflowError ('not_found', 'conflict', ...). */
 export type TicketApiPort = Pick<

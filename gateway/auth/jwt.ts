@@ -6,18 +6,26 @@
  * Two kinds of token share the key: access tokens (audience `cfg.audience`) and ws-tickets (audience
  * `<audience>:ws-ticket`, single use, about a minute, bound to one ticket). The audiences keep a ws-ticket
  * from being used as an API bearer token and an access token from skipping the single-use check.
+ *
+ * The subject goes no further than here: a principal's `sub` is the caller's id in ticketflow, the subject
+ * itself or, when it is personal data (an e-mail address, a phone number), its pseudonym (core/user-ids.ts).
+ * Tokens the gateway signs for a caller it has verified carry that id with the `tf_uid` claim, so it is
+ * taken as it is when they come back.
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
+import type { UserIds } from '../../core/user-ids';
+import { NO_ORG } from './authorize';
 import { AuthError } from './errors';
-import { loadJwtKeys, loadWsTicketKeys, type JwtConfig, type JwtKeys } from './keys';
+import { loadJwtKeys, loadUserIds, loadWsTicketKeys, type JwtConfig, type JwtKeys } from './keys';
 import { VerifiedTokens } from './verified-tokens';
 
 export type Role = 'agent' | 'customer';
 export type TokenKind = 'access' | 'ws-ticket';
 
 export interface Principal {
+  /** The caller's id: the token's subject, or its pseudonym when the subject is personal data. */
   sub: string;
   jti: string;
   role: Role;
@@ -35,6 +43,11 @@ export interface Principal {
 
 export interface AccessClaims {
   sub: string;
+  /**
+   * `sub` is already a caller's ticketflow id (a verified principal's `sub`: a refresh, a ticket's own token),
+   * so verification keeps it as it is; without it `sub` is read as an identity provider's subject.
+   */
+  subjectIsUserId?: boolean;
   role?: Role;
   orgId?: string;
   incidentId?: string;
@@ -57,6 +70,8 @@ const claimsSchema = z.object({
   access_exp: z.number().optional(),
   iat: z.number().optional(),
   auth_time: z.number().optional(),
+  /** Set only by the gateway's own signing (AccessClaims.subjectIsUserId). */
+  tf_uid: z.literal(true).optional(),
 });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -81,6 +96,8 @@ export interface JwtAuth {
     ttlMs: number,
   ): { ticket: string; expiresAt: number; jti: string };
   readonly canSign: boolean;
+  /** How subjects and user names become ids (the verified principals' `sub`). */
+  readonly userIds: UserIds;
   readonly audience: string;
   readonly wsTicketAudience: string;
 }
@@ -89,6 +106,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
   const keys = loadJwtKeys(cfg);
   const access: Codec = keys;
   const wsTickets: Codec = loadWsTicketKeys(cfg, keys);
+  const userIds = loadUserIds(cfg);
   const wsTicketAudience = `${cfg.audience}:ws-ticket`;
   const toleranceSec = Math.ceil(cfg.clockToleranceMs / 1000);
   // Access tokens only: a ws-ticket is single use, so a kept one would never be asked for again.
@@ -128,7 +146,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     const c = parsed.data;
     const sessionExp = kind === 'ws-ticket' && c.access_exp !== undefined ? c.access_exp : c.exp;
     return {
-      sub: c.sub,
+      sub: c.tf_uid ? c.sub : userIds.ofSubject(c.org_id ?? NO_ORG, c.sub),
       jti: c.jti,
       role: c.role,
       orgId: c.org_id,
@@ -155,6 +173,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
     if (claims.incidentId) payload.incident_id = claims.incidentId;
     if (claims.accessExp !== undefined) payload.access_exp = claims.accessExp;
     if (claims.authTime !== undefined) payload.auth_time = claims.authTime;
+    if (claims.subjectIsUserId) payload.tf_uid = true;
     const token = jwt.sign(payload, codec.signKey, {
       algorithm: codec.algorithm,
       audience,
@@ -174,6 +193,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
         wsTicketAudience,
         {
           sub: principal.sub,
+          subjectIsUserId: true,
           role: principal.role,
           orgId: principal.orgId,
           incidentId: ticketId,
@@ -184,6 +204,7 @@ export function createJwtAuth(cfg: JwtConfig): JwtAuth {
       return { ticket: token, jti, expiresAt };
     },
     canSign: keys.signKey !== undefined,
+    userIds,
     audience: cfg.audience,
     wsTicketAudience,
   };

@@ -4,6 +4,7 @@
  */
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Config } from '../../core/config';
+import { createUserIds, type UserIds } from '../../core/user-ids';
 
 export type JwtConfig = Config['jwt'];
 export type JwtAlgorithm = JwtConfig['algorithm'];
@@ -87,4 +88,17 @@ export function loadWsTicketKeys(cfg: JwtConfig, access: JwtKeys): JwtKeys {
   throw new JwtConfigError(
     `WS_TICKET_SECRET is not set: with only JWT_PUBLIC_KEY the gateway needs a shared key to sign ws-tickets`,
   );
+}
+
+/**
+ * The pseudonyms of subjects that are personal data (core/user-ids.ts). Outside production the config gives a
+ * fixed development secret; in production there is none unless USER_ID_SECRET is set, and a gateway that made
+ * up its own would give every customer another id than its siblings (and than itself after a restart).
+ */
+export function loadUserIds(cfg: JwtConfig): UserIds {
+  if (!cfg.userIdSecret)
+    throw new JwtConfigError(
+      'USER_ID_SECRET is not set: in production the gateway refuses to start without the key of the pseudonyms it gives subjects that are personal data',
+    );
+  return createUserIds(cfg.userIdSecret);
 }

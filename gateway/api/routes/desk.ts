@@ -5,6 +5,7 @@
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import { assignBody, deskQuery, type DeskView, type TicketDesk } from '../../../core/desk';
+import { NO_ORG } from '../../auth/authorize';
 import type { Assignment, DeskStore } from '../../desk/store';
 import { tellHolder } from '../../desk/tell-holders';
 import { shownAssignment } from '../../queue/frames';
@@ -44,13 +45,16 @@ export function registerDeskRoutes(app: TemplatedApp, ctx: ApiContext): void {
     async handle({ principal, params, body }) {
       const ticketId = parseTicketId(params[0]);
       const desk = deskOf(ctx);
-      const assignment = await desk.assign({ ticketId, by: principal.sub, to: body.to, reason: body.reason });
+      // A colleague named by their e-mail is held under the id their own token gives them, and the ticket is
+      // told that id, never the address.
+      const to = body.to === null ? null : ctx.auth.userIds.ofGiven(principal.orgId ?? NO_ORG, body.to);
+      const assignment = await desk.assign({ ticketId, by: principal.sub, to, reason: body.reason });
       ctx.deskChanged?.();
       await tellTicket(ctx, ticketId, principal.sub, assignment);
       ctx.logger.info('ticket assignment', {
         ticketId,
         by: principal.sub,
-        to: body.to,
+        to,
         takeover: assignment?.takeoverReason != null,
       });
       const viewers = (await desk.viewers([ticketId])).get(ticketId) ?? [];

@@ -47,7 +47,13 @@ export function registerTicketRoutes(app: TemplatedApp, ctx: ApiContext): void {
           // Streams and ws-tickets are bound to one ticket for customers, so the page gets a token for this one.
           ticketToken: ctx.auth.canSign
             ? ctx.auth.signAccessToken(
-                { sub: principal.sub, role: 'customer', orgId: principal.orgId, incidentId: created.ticketId },
+                {
+                  sub: principal.sub,
+                  subjectIsUserId: true,
+                  role: 'customer',
+                  orgId: principal.orgId,
+                  incidentId: created.ticketId,
+                },
                 TICKET_TOKEN_TTL_MS,
               )
             : null,

@@ -30,6 +30,7 @@ export function registerTokenRefreshRoute(app: TemplatedApp, ctx: ApiContext): v
       const token = ctx.auth.signAccessToken(
         {
           sub: principal.sub,
+          subjectIsUserId: true,
           role: principal.role,
           orgId: principal.orgId,
           incidentId: principal.incidentId,
