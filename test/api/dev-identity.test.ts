@@ -6,9 +6,16 @@ import { createJwtAuth } from '../../gateway/auth/jwt';
 import { testConfig } from '../helpers/infra';
 
 const SECRET = 'dev-identity-test-secret-0123456789abcdef';
+/** Production wants its own (gateway/auth/keys.ts); the refusal under test is the dev identity's. */
+const USER_ID_SECRET = 'dev-identity-test-user-id-secret-0123456789';
 
 function setup(env: NodeJS.ProcessEnv) {
-  const cfg = testConfig({ JWT_SECRET: SECRET, GATEWAY_PUBLIC_URL: 'http://127.0.0.1:8080', ...env });
+  const cfg = testConfig({
+    JWT_SECRET: SECRET,
+    USER_ID_SECRET: USER_ID_SECRET,
+    GATEWAY_PUBLIC_URL: 'http://127.0.0.1:8080',
+    ...env,
+  });
   return { cfg, auth: createJwtAuth(cfg.jwt) };
 }
 

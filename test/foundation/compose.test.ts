@@ -21,7 +21,12 @@ function compose(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(client.command, [...client.prefix, '-f', composeFile, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, JWT_SECRET: 'compose-validation-only', ...env },
+    env: {
+      ...process.env,
+      JWT_SECRET: 'compose-validation-only',
+      USER_ID_SECRET: 'compose-validation-only-user-id-secret',
+      ...env,
+    },
   });
 }
 
@@ -71,6 +76,7 @@ describe('temporal-docker-compose.yml', { skip }, () => {
     assert.match(serviceBlock(resolved, 'temporal'), /POSTGRES_SEEDS: postgresql/);
     for (const gw of ['gateway-a', 'gateway-b']) {
       assert.match(serviceBlock(resolved, gw), /JWT_SECRET: compose-validation-only/);
+      assert.match(serviceBlock(resolved, gw), /USER_ID_SECRET: compose-validation-only-user-id-secret/);
       assert.match(serviceBlock(resolved, gw), new RegExp(`GATEWAY_INSTANCE_ID: ${gw}\\n`), `${gw} has its own id`);
     }
   });
@@ -99,5 +105,11 @@ describe('temporal-docker-compose.yml', { skip }, () => {
     const result = compose(['config', '--services'], { JWT_SECRET: '' });
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /JWT_SECRET/);
+  });
+
+  it('refuses to render without the key of the pseudonyms for the gateway', () => {
+    const result = compose(['config', '--services'], { USER_ID_SECRET: '' });
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /USER_ID_SECRET/);
   });
 });
