@@ -20,10 +20,9 @@ import type { Logger } from '../../core/logger';
 import { withTimeout } from '../../core/with-timeout';
 import { isAuthorizationFailure } from './error-chain';
 import type { PartitionPositions, PartitionRange } from './positions';
-import type { RecordHandler, RecordHeaders } from './record';
+import { createHandOver } from './hand-over';
+import type { RecordHandler } from './record';
 
-/** A record batch of transaction markers, not records (Kafka's batch attribute bit 5). */
-const CONTROL_BATCH = 0x20;
 const EARLIEST = -2n;
 const LATEST = -1n;
 
@@ -66,18 +65,12 @@ export interface FetchSession {
 // the long wait; a request timeout well above the longest fetch wait, so only a hung broker trips it.
 const TIMING = { connectTimeoutMs: 3_000, requestTimeoutMs: 15_000, retries: 2, retryDelayMs: 200 };
 
-function headersOf(pairs: [Buffer | null, Buffer | null][]): RecordHeaders | undefined {
-  if (pairs.length === 0) return undefined;
-  const out: RecordHeaders = {};
-  for (const [k, v] of pairs) if (k) out[k.toString()] = v ?? undefined;
-  return out;
-}
-
 export function openFetchSession(o: FetchSessionOptions): FetchSession {
   const clientOptions = fetchClientOptions(o.kafka, TIMING);
   // A Consumer for its fetch, metadata and offset calls; it never joins `groupId` (the Admin commits).
   const consumer = new Consumer({ ...clientOptions, groupId: o.groupId });
   const admin = new Admin(clientOptions);
+  const handOver = createHandOver(o.topic, o.handle);
   let closed = false;
   let committing = false;
   let commitTimer: NodeJS.Timeout | undefined;
@@ -159,7 +152,6 @@ export function openFetchSession(o: FetchSessionOptions): FetchSession {
   }
 
   async function fetchLoop(node: number, topicId: string, partitions: number[]): Promise<void> {
-    const where = { topic: o.topic, partition: 0, offset: '' };
     const { minBytes, maxWaitMs, maxBytesPerPartition } = o.kafka.fetch;
     while (!closed) {
       const response = await consumer.fetch({
@@ -186,26 +178,9 @@ export function openFetchSession(o: FetchSessionOptions): FetchSession {
       for (const topic of response.responses) {
         for (const p of topic.partitions) {
           if (!p.records || p.records.length === 0) continue;
-          // A batch may begin before the position asked for (the broker answers whole batches).
-          const from = BigInt(o.positions.offsetOf(p.partitionIndex)!);
-          where.partition = p.partitionIndex;
-          let last: bigint | undefined;
-          let count = 0;
-          for (const batch of p.records) {
-            if (batch.attributes & CONTROL_BATCH) {
-              last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
-              continue;
-            }
-            for (const r of batch.records) {
-              const offset = batch.firstOffset + BigInt(r.offsetDelta);
-              if (offset < from) continue;
-              where.offset = offset.toString();
-              o.handle(r.key, r.value, where, headersOf(r.headers));
-              last = offset;
-              count++;
-            }
-          }
-          if (last === undefined || last < from) continue;
+          const handed = handOver(p.partitionIndex, p.records, BigInt(o.positions.offsetOf(p.partitionIndex)!));
+          if (!handed) continue;
+          const { last, count } = handed;
           o.positions.delivered(p.partitionIndex, last.toString());
           o.counters.batches++;
           o.counters.records += count;
