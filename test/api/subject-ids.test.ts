@@ -16,7 +16,8 @@ import { waitFor } from '../helpers/wait';
 import { call } from './http';
 
 const PSEUDONYM = /^u-[a-z2-7]{26}$/;
-const EMAIL = 'zelda.quill@example.com';
+// One address per run: a shared dev server keeps tickets of earlier runs, made before this change too.
+const EMAIL = `${uniqueName('zelda')}@example.com`;
 const PHONE = '+14155550123';
 
 /** Every string in a Temporal proto, payload bytes read as text (they hold JSON), so a search sees all of it. */
