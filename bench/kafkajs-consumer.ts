@@ -10,6 +10,7 @@ import { logLevel, type EachBatchPayload } from 'kafkajs';
 import { createKafka } from '../core/kafka';
 import type { ConsumerOptions, ConsumerStats, RecordConsumer } from '../gateway/kafka/consumer';
 import type { RecordHeaders } from '../gateway/kafka/record';
+import { ReadyWaiters } from '../gateway/kafka/ready-waiters';
 
 export function createKafkajsConsumer(opts: ConsumerOptions): RecordConsumer {
   const kafka = createKafka(opts.kafka, { logLevel: logLevel.NOTHING });
@@ -22,7 +23,7 @@ export function createKafkajsConsumer(opts: ConsumerOptions): RecordConsumer {
     heartbeatInterval: 1_000,
   });
   const counters: ConsumerStats = { fetches: 0, batches: 0, records: 0 };
-  const readyWaiters = new Set<() => void>();
+  const readyWaiters = new ReadyWaiters();
   let ready = false;
   let commitTimer: NodeJS.Timeout | undefined;
 
@@ -31,7 +32,7 @@ export function createKafkajsConsumer(opts: ConsumerOptions): RecordConsumer {
     if (ready) return;
     ready = true;
     opts.onReadyChange?.(true);
-    for (const w of readyWaiters) w();
+    readyWaiters.wake();
   });
 
   async function eachBatch({ batch, resolveOffset }: EachBatchPayload): Promise<void> {
@@ -66,14 +67,7 @@ export function createKafkajsConsumer(opts: ConsumerOptions): RecordConsumer {
     },
     stats: () => ({ ...counters }),
     waitReady(timeoutMs) {
-      if (ready) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`kafkajs consumer not ready after ${timeoutMs}ms`)), timeoutMs);
-        readyWaiters.add(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      return ready ? Promise.resolve() : readyWaiters.wait(timeoutMs, 'kafkajs consumer');
     },
   };
 }

@@ -4,9 +4,9 @@
  * KAFKA_* settings as every kafkajs client (core/kafka.ts), so one configuration secures both: the brokers,
  * SASL and TLS here are those the workers publish with.
  */
-import fs from 'node:fs';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { Config } from './config';
+import { kafkaTlsOptions } from './kafka-tls';
 
 const MECHANISMS = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scram-sha-512': 'SCRAM-SHA-512' } as const;
 
@@ -22,7 +22,6 @@ export interface FetchClientTiming {
 
 export function fetchClientOptions(cfg: Config['kafka'], timing: FetchClientTiming): BaseOptions {
   const { sasl, tls } = cfg.security;
-  const read = (file: string | undefined) => (file === undefined ? undefined : fs.readFileSync(file, 'utf8'));
   const saslOptions: SASLOptions | undefined = sasl
     ? { mechanism: MECHANISMS[sasl.mechanism], username: sasl.username, password: sasl.password }
     : undefined;
@@ -35,13 +34,6 @@ export function fetchClientOptions(cfg: Config['kafka'], timing: FetchClientTimi
     retries: timing.retries,
     retryDelay: timing.retryDelayMs,
     sasl: saslOptions,
-    tls: tls
-      ? {
-          ca: read(tls.caFile),
-          cert: read(tls.certFile),
-          key: read(tls.keyFile),
-          rejectUnauthorized: tls.rejectUnauthorized,
-        }
-      : undefined,
+    tls: kafkaTlsOptions(tls),
   };
 }

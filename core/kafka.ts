@@ -2,10 +2,10 @@
  * The one place kafkajs is constructed. Producers and admin go through here so a maintained
  * KafkaJS-compatible client could replace it without touching callers.
  */
-import fs from 'node:fs';
 import { Kafka, logLevel, Partitioners, type Producer, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from './config';
 import type { KafkaSecurity } from './config-kafka';
+import { kafkaTlsOptions } from './kafka-tls';
 import { createLogger } from './logger';
 
 const kafkaLog = createLogger('kafka');
@@ -37,20 +37,12 @@ function logCreator() {
 /** kafkajs's `sasl` and `ssl` from the validated settings; the certificate files are read here, per client. */
 export function securityOptions(security: KafkaSecurity): Pick<KafkaConfig, 'sasl' | 'ssl'> {
   const { sasl, tls } = security;
-  const read = (file: string | undefined) => (file === undefined ? undefined : fs.readFileSync(file, 'utf8'));
   return {
     // kafkajs types each mechanism apart; the three share one shape, which TypeScript cannot split by itself.
     sasl: sasl
       ? ({ mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions)
       : undefined,
-    ssl: tls
-      ? {
-          ca: read(tls.caFile),
-          cert: read(tls.certFile),
-          key: read(tls.keyFile),
-          rejectUnauthorized: tls.rejectUnauthorized,
-        }
-      : undefined,
+    ssl: kafkaTlsOptions(tls),
   };
 }
 

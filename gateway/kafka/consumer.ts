@@ -22,6 +22,7 @@ import { Breaker } from './breaker';
 import { describeKafkaFailure } from './error-chain';
 import { brokerAnswers, openFetchSession, type FetchSession } from './fetch-session';
 import { PartitionPositions } from './positions';
+import { ReadyWaiters } from './ready-waiters';
 import { ReconnectWait } from './reconnect';
 
 import type { RecordHandler } from './record';
@@ -80,7 +81,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
   let loop: Promise<void> | undefined;
   let wakeStop: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => (wakeStop = resolve));
-  const readyWaiters = new Set<() => void>();
+  const readyWaiters = new ReadyWaiters();
 
   function setReady(value: boolean): void {
     if (ready === value) return;
@@ -91,7 +92,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
       failures: breaker.consecutiveFailures,
     });
     opts.onReadyChange?.(value);
-    if (value) for (const w of readyWaiters) w();
+    if (value) readyWaiters.wake();
   }
 
   const positions = new PartitionPositions();
@@ -175,19 +176,7 @@ export function createRecordConsumer(opts: ConsumerOptions): RecordConsumer {
     },
     stats: () => ({ ...counters }),
     waitReady(timeoutMs) {
-      if (ready) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const done = () => {
-          clearTimeout(timer);
-          readyWaiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          readyWaiters.delete(done);
-          reject(new Error(`kafka consumer for ${opts.topic} not ready after ${timeoutMs}ms`));
-        }, timeoutMs);
-        readyWaiters.add(done);
-      });
+      return ready ? Promise.resolve() : readyWaiters.wait(timeoutMs, `kafka consumer for ${opts.topic}`);
     },
   };
 }

@@ -10,14 +10,10 @@ import { stackCalls, stackPerFile, type TicketView } from './stack-calls';
 let stack: Stack;
 type State = TicketView;
 
-const { openTicket, waitState, store, refunded } = stackCalls<State>(() => stack);
+const { openTicket, waitState, refunded, seedYearlyCharge } = stackCalls<State>(() => stack);
 stackPerFile((started) => {
   stack = started;
-  const db = store();
-  db.prepare(
-    "INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES ('txn_48990', 'mona', 'acme-corp', 50000, 'USD', 'Pro plan, yearly', ?, 'pro-yearly')",
-  ).run(new Date(Date.now() - 4 * 86_400_000).toISOString());
-  db.close();
+  seedYearlyCharge();
 });
 
 describe('actions a customer can trust, on the real stack', () => {

@@ -70,5 +70,14 @@ export function stackCalls<State = TicketView>(stack: () => Stack) {
     db.close();
     return ids;
   };
-  return { openTicket, agent, waitState, store, refunded };
+  /** Mona's yearly Pro plan charge of 500.00 USD, four days old (`txn_48990`), in the back office. */
+  function seedYearlyCharge(): void {
+    const db = store();
+    db.prepare(
+      "INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES ('txn_48990', 'mona', 'acme-corp', 50000, 'USD', 'Pro plan, yearly', ?, 'pro-yearly')",
+    ).run(new Date(Date.now() - 4 * 86_400_000).toISOString());
+    db.close();
+  }
+
+  return { openTicket, agent, waitState, store, refunded, seedYearlyCharge };
 }

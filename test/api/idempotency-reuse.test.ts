@@ -13,17 +13,13 @@ import { stackCalls, stackPerFile } from '../actions/stack-calls';
 import { call, errorMessage, type Answer } from './http';
 
 let stack: Stack;
-const { waitState, store } = stackCalls(() => stack);
+const { waitState, seedYearlyCharge } = stackCalls(() => stack);
 const inReview = (s: { awaiting: string | null; pendingReview: unknown }) =>
   s.awaiting === 'review' && s.pendingReview !== null;
 
 stackPerFile((started) => {
   stack = started;
-  const db = store();
-  db.prepare(
-    "INSERT INTO transactions (id, user_id, org_id, amount_cents, currency, description, created_at, plan) VALUES ('txn_48990', 'mona', 'acme-corp', 50000, 'USD', 'Pro plan, yearly', ?, 'pro-yearly')",
-  ).run(new Date(Date.now() - 4 * 86_400_000).toISOString());
-  db.close();
+  seedYearlyCharge();
 });
 
 const create = (text: string, key: string, customer = 'mona') =>

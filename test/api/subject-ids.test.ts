@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { Consumer } from 'kafkajs';
-import WebSocket from 'ws';
+import { upgradeAnswer } from '../gateway/upgrade-answer';
 import { workflowIdFor } from '../../workflows/state';
 import { startStack, type Stack } from '../e2e/stack';
 import { testKafka, uniqueName } from '../helpers/infra';
@@ -111,21 +111,12 @@ describe("a customer's personal subject stays at the edge", () => {
     return mine.join('\n');
   }
 
-  function streamStatus(ticketId: string, auth: { token?: string; wsTicket?: string }): Promise<number> {
+  async function streamStatus(ticketId: string, auth: { token?: string; wsTicket?: string }): Promise<number> {
     const base = `${stack.url.replace(/^http/, 'ws')}/v1/tickets/${ticketId}/stream`;
     const url = auth.wsTicket ? `${base}?token=${encodeURIComponent(auth.wsTicket)}` : base;
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, auth.token ? { headers: { authorization: `Bearer ${auth.token}` } } : {});
-      ws.on('upgrade', (res) => {
-        resolve(res.statusCode ?? 0);
-        ws.terminate();
-      });
-      ws.on('unexpected-response', (_req, res) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-      });
-      ws.on('error', reject);
-    });
+    const answer = await upgradeAnswer(url, auth.token);
+    answer.ws?.terminate();
+    return answer.status;
   }
 
   for (const personal of [EMAIL, PHONE]) {

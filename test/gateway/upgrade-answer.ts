@@ -3,10 +3,10 @@ import WebSocket from 'ws';
 
 export function upgradeAnswer(
   url: string,
-  token: string,
+  token?: string,
 ): Promise<{ status: number; retryAfter?: string; ws?: WebSocket }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
     ws.on('unexpected-response', (_req, res) => {
       resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] });
       res.resume();
