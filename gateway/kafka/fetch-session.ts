@@ -20,17 +20,12 @@ import type { Logger } from '../../core/logger';
 import { withTimeout } from '../../core/with-timeout';
 import { isAuthorizationFailure } from './error-chain';
 import type { PartitionPositions, PartitionRange } from './positions';
+import type { ConsumerStats } from './consumer';
 import { createHandOver } from './hand-over';
 import type { RecordHandler } from './record';
 
 const EARLIEST = -2n;
 const LATEST = -1n;
-
-export interface SessionCounters {
-  fetches: number;
-  batches: number;
-  records: number;
-}
 
 export interface FetchSessionOptions {
   kafka: Config['kafka'];
@@ -39,7 +34,8 @@ export interface FetchSessionOptions {
   groupId: string;
   positions: PartitionPositions;
   handle: RecordHandler;
-  counters: SessionCounters;
+  /** The consumer's counters, advanced here. */
+  counters: ConsumerStats;
   commitIntervalMs: number;
   /** How often the topic's partitions and their leaders are read again: a change ends the session. */
   topologyCheckMs: number;

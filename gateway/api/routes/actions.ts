@@ -3,10 +3,11 @@
  * up and give feedback. Each is the workflow's update, and each is safe to retry: the caller's
  * `Idempotency-Key`, bound to this request (ticket, action and body: gateway/idempotency), becomes the update
  * id (scoped to the caller and the action), so a retry of an applied action gets the same answer instead of
- * 409, and the same key with another body is refused 422 instead of answered with the first one's result. The answer comes from the update's own result; the state
- * read after it is a courtesy that may be missing (null) when that read fails, never a reason to report
- * an applied action as failed. An action accepted but not applied within TICKET_APPLY_TIMEOUT (a long step, or
- * its worker died half way) answers 202 with `applied: false`: decided, its outcome on the ticket's stream.
+ * 409, and the same key with another body is refused 422 instead of answered with the first one's result.
+ * The answer comes from the update's own result; the state read after it is a courtesy that may be missing
+ * (null) when that read fails, never a reason to report an applied action as failed. An action accepted but
+ * not applied within TICKET_APPLY_TIMEOUT (a long step, or its worker died half way) answers 202 with
+ * `applied: false`: decided, its outcome on the ticket's stream.
  */
 import { createHash } from 'node:crypto';
 import type { TemplatedApp } from 'uWebSockets.js';
